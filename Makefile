@@ -1,0 +1,45 @@
+# CCHC Tracker — every target a newcomer needs. Only python3.11+ and make are assumed.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install migrate demo serve test test-sqlite lint bench lock clean
+
+run: install migrate demo serve
+
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(BIN)/cchc migrate
+
+demo: install
+	$(BIN)/cchc demo
+
+serve: install
+	$(BIN)/cchc serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python -m tests.bench.run
+
+# Regenerate the hashed lock after changing dependencies in pyproject.toml.
+lock: install
+	$(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras --extra dev -o requirements.lock pyproject.toml
+
+clean:
+	rm -rf $(VENV) .ruff_cache

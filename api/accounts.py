@@ -1,0 +1,125 @@
+"""User accounts and API keys (administrators only)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, delete, get, patch, post
+from litestar.params import Parameter
+
+from api.common import convert, convert_all, given_fields
+from api.security import SECURITY
+from models import accounts
+from models.permissions import Action, Principal
+
+Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class AccountOut(msgspec.Struct):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit: int | None
+    active: bool
+    created_at: datetime
+
+
+class AccountPage(msgspec.Struct):
+    items: list[AccountOut]
+    total: int
+    limit: int
+    offset: int
+
+
+class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    role: str
+    password: Password
+    unit_id: int | None = None
+
+
+class AccountPatch(msgspec.Struct, forbid_unknown_fields=True):
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)] | msgspec.UnsetType = msgspec.UNSET
+    role: str | msgspec.UnsetType = msgspec.UNSET
+    unit_id: int | msgspec.UnsetType = msgspec.UNSET
+    active: bool | msgspec.UnsetType = msgspec.UNSET
+    password: Password | msgspec.UnsetType = msgspec.UNSET
+
+
+class ApiKeyIn(msgspec.Struct, forbid_unknown_fields=True):
+    account_id: int
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
+
+
+class ApiKeyOut(msgspec.Struct):
+    id: int
+    account: int
+    name: str
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+class ApiKeyCreated(msgspec.Struct):
+    key: str
+    api_key: ApiKeyOut
+
+
+class AccountController(Controller):
+    path = "/api/users"
+    tags = ["users"]
+    security = SECURITY
+
+    @get("/")
+    async def list_users(
+        self,
+        principal: Principal,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0)] = 0,
+    ) -> AccountPage:
+        rows, total = await accounts.list_accounts(principal, limit, offset)
+        return AccountPage(convert_all(rows, AccountOut), total, limit, offset)
+
+    @get("/{account_id:int}")
+    async def get_user(self, principal: Principal, account_id: int) -> AccountOut:
+        principal.require(Action.MANAGE_ACCOUNTS)
+        return convert(await accounts.get_account(account_id), AccountOut)
+
+    @post("/")
+    async def create_user(self, principal: Principal, data: AccountIn) -> AccountOut:
+        row = await accounts.create_account(
+            principal,
+            accounts.AccountData(data.username, data.full_name, data.role, data.unit_id, data.password),
+        )
+        return convert(row, AccountOut)
+
+    @patch("/{account_id:int}")
+    async def update_user(self, principal: Principal, account_id: int, data: AccountPatch) -> AccountOut:
+        row = await accounts.update_account(principal, account_id, **given_fields(data))
+        return convert(row, AccountOut)
+
+    @delete("/{account_id:int}", summary="Deactivate (accounts are never deleted: history names them)")
+    async def deactivate_user(self, principal: Principal, account_id: int) -> None:
+        await accounts.update_account(principal, account_id, active=False)
+
+
+class ApiKeyController(Controller):
+    path = "/api/api-keys"
+    tags = ["users"]
+    security = SECURITY
+
+    @get("/")
+    async def list_keys(self, principal: Principal) -> list[ApiKeyOut]:
+        return convert_all(await accounts.list_api_keys(principal), ApiKeyOut)
+
+    @post("/", summary="Create an API key; the key is shown only in this response")
+    async def create_key(self, principal: Principal, data: ApiKeyIn) -> ApiKeyCreated:
+        key, row = await accounts.create_api_key(principal, data.account_id, data.name)
+        return ApiKeyCreated(key, convert(row, ApiKeyOut))
+
+    @delete("/{key_id:int}")
+    async def revoke_key(self, principal: Principal, key_id: int) -> None:
+        await accounts.revoke_api_key(principal, key_id)

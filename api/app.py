@@ -1,0 +1,68 @@
+"""The Litestar application: controllers, authentication dependency, errors, OpenAPI."""
+
+from __future__ import annotations
+
+from litestar import Litestar, get
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import SwaggerRenderPlugin
+from piccolo.engine.postgres import PostgresEngine
+
+from api.accounts import AccountController, ApiKeyController
+from api.auth import AuthController
+from api.errors import EXCEPTION_HANDLERS
+from api.plans import PlanController
+from api.security import SECURITY_COMPONENTS, provide_principal
+from api.tasks import EvidenceController, TaskController
+from api.units import UnitController
+from core.settings import get_settings
+from models.tables import Task
+
+PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
+
+
+@get("/healthz", tags=["health"], summary="Liveness: answers without touching the database")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def open_pool() -> None:
+    if isinstance(engine := Task._meta.db, PostgresEngine):
+        await engine.start_connection_pool(min_size=2, max_size=10)
+
+
+async def close_pool() -> None:
+    if isinstance(engine := Task._meta.db, PostgresEngine):
+        await engine.close_connection_pool()
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    return Litestar(
+        route_handlers=[
+            healthz,
+            AuthController,
+            UnitController,
+            AccountController,
+            ApiKeyController,
+            PlanController,
+            TaskController,
+            EvidenceController,
+        ],
+        dependencies={"principal": Provide(provide_principal)},
+        exception_handlers=EXCEPTION_HANDLERS,
+        on_startup=[open_pool],
+        on_shutdown=[close_pool],
+        request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
+        openapi_config=OpenAPIConfig(
+            title="CCHC Tracker API",
+            version="0.1.0",
+            description="Administrative-reform plan tracking for a provincial Department of Home Affairs.",
+            path="/schema",
+            components=SECURITY_COMPONENTS,
+            render_plugins=[SwaggerRenderPlugin()],
+        ),
+    )
+
+
+app = create_app()

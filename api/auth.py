@@ -1,0 +1,84 @@
+"""Sign-in, sign-out, the caller's own account and password."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+
+from api.security import SECURITY, SESSION_COOKIE
+from models import accounts
+from models.permissions import Principal
+
+
+class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    password: Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
+
+
+class TokenOut(msgspec.Struct):
+    access_token: str
+    token_type: str
+    expires_at: datetime
+
+
+class MeOut(msgspec.Struct):
+    id: int
+    username: str
+    full_name: str
+    role: str
+    unit: int | None
+    active: bool
+
+
+class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
+    old_password: Annotated[str, msgspec.Meta(max_length=256)]
+    new_password: Annotated[str, msgspec.Meta(max_length=256)]
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", status_code=200, summary="Sign in and get a bearer token (also set as a cookie)")
+    async def login(self, request: Request, data: LoginIn) -> Response[TokenOut]:
+        token, expires_at = await accounts.sign_in(data.username, data.password)
+        cookie = Cookie(
+            key=SESSION_COOKIE,
+            value=token,
+            httponly=True,
+            samesite="lax",
+            secure=request.url.scheme == "https",
+            expires=int(expires_at.timestamp()),
+            path="/",
+        )
+        return Response(TokenOut(token, "bearer", expires_at), cookies=[cookie])
+
+    @post(
+        "/logout",
+        status_code=204,
+        security=SECURITY,
+        summary="Revoke the token used for this request",
+    )
+    async def logout(self, principal: Principal) -> Response[None]:
+        if principal.credential_id is not None:
+            await accounts.revoke(principal.credential_id)
+        return Response(
+            None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")]
+        )
+
+    @get("/me", security=SECURITY)
+    async def me(self, principal: Principal) -> MeOut:
+        return msgspec.convert(await accounts.get_account(principal.account_id), MeOut)
+
+    @post(
+        "/password",
+        status_code=204,
+        security=SECURITY,
+        summary="Change your password; signs you out everywhere",
+    )
+    async def change_password(self, principal: Principal, data: PasswordIn) -> None:
+        await accounts.change_own_password(principal, data.old_password, data.new_password)

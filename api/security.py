@@ -1,0 +1,36 @@
+"""Who is calling: a bearer token, an API key (X-API-Key) or the browser's session cookie."""
+
+from __future__ import annotations
+
+from litestar import Request
+from litestar.openapi.spec import Components, SecurityScheme
+
+from core.errors import NotAuthenticated
+from models.accounts import authenticate
+from models.permissions import Principal
+
+SESSION_COOKIE = "cchc_session"
+API_KEY_HEADER = "X-API-Key"
+
+SECURITY_COMPONENTS = Components(
+    security_schemes={
+        "BearerToken": SecurityScheme(type="http", scheme="bearer", description="POST /api/auth/login"),
+        "ApiKey": SecurityScheme(type="apiKey", name=API_KEY_HEADER, security_scheme_in="header"),
+    }
+)
+SECURITY = [{"BearerToken": []}, {"ApiKey": []}]
+
+
+def credential_from(request: Request) -> str | None:
+    header = request.headers.get("Authorization", "")
+    if header.lower().startswith("bearer "):
+        return header[7:].strip() or None
+    return request.headers.get(API_KEY_HEADER) or request.cookies.get(SESSION_COOKIE)
+
+
+async def provide_principal(request: Request) -> Principal:
+    """The dependency every protected handler takes; 401 when no valid credential is sent."""
+    token = credential_from(request)
+    if not token:
+        raise NotAuthenticated("send a bearer token, an X-API-Key header or sign in")
+    return await authenticate(token)

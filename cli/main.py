@@ -1,0 +1,122 @@
+"""The ``cchc`` command for operators."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(help="CCHC Tracker: administrative-reform plan tracking.", no_args_is_help=True)
+users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
+plans_app = typer.Typer(help="Reform plans.", no_args_is_help=True)
+app.add_typer(users_app, name="users")
+app.add_typer(plans_app, name="plans")
+console = Console()
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]{message}[/red]")
+    raise typer.Exit(1)
+
+
+def _run(coro):
+    """Run a domain coroutine, printing domain errors instead of a traceback."""
+    from core.errors import DomainError
+
+    try:
+        return asyncio.run(coro)
+    except DomainError as exc:
+        details = "\n".join(
+            f"  {'row ' + str(e.row) + ': ' if e.row else ''}{e.field}: {e.reason}" for e in exc.errors
+        )
+        _fail(f"{exc.detail}\n{details}".rstrip())
+
+
+@app.command()
+def migrate() -> None:
+    """Apply the database migrations (the only way the schema changes)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"], check=False
+    )
+    if result.returncode:
+        raise typer.Exit(result.returncode)
+
+
+@app.command()
+def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> None:
+    """Serve the API (and later the web interface) with uvicorn."""
+    import uvicorn
+
+    from core.settings import get_settings
+
+    settings = get_settings()
+    uvicorn.run("api.app:app", host=host or settings.host, port=port or settings.port, log_level="info")
+
+
+@app.command()
+def demo() -> None:
+    """Load the demo province (idempotent: a second run changes nothing)."""
+    from models.demo import load_demo
+
+    created = _run(load_demo())
+    console.print(f"Demo data: {created}")
+
+
+@users_app.command("create")
+def users_create(
+    username: str,
+    role: str = typer.Option(..., help="admin, home_affairs, unit_head or viewer"),
+    unit: str = typer.Option(None, help="unit code (required for unit_head)"),
+    full_name: str = typer.Option(None, help="defaults to the username"),
+) -> None:
+    """Create an account; the password is read from standard input."""
+    from models.accounts import AccountData, create_account_unchecked
+    from models.units import unit_ids_by_code
+
+    password = (
+        sys.stdin.readline().rstrip("\n")
+        if not sys.stdin.isatty()
+        else typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    )
+
+    async def create():
+        unit_id = None
+        if unit:
+            unit_id = (await unit_ids_by_code({unit})).get(unit)
+            if unit_id is None:
+                _fail(f"unknown unit code {unit!r}")
+        return await create_account_unchecked(
+            AccountData(username, full_name or username, role, unit_id, password)
+        )
+
+    account = _run(create())
+    console.print(f"Created account {account['username']} ({account['role']}), id {account['id']}")
+
+
+@plans_app.command("import")
+def plans_import(file: Path, year: int = typer.Option(..., help="the plan's year")) -> None:
+    """Import (or update) a plan's tasks from an XLSX or CSV file."""
+    from models.accounts import operator
+    from models.plan_files import import_plan_file
+    from models.plans import plan_for_year
+
+    if not file.is_file():
+        _fail(f"no such file: {file}")
+
+    async def run():
+        plan = await plan_for_year(year)
+        return await import_plan_file(await operator(), plan["id"], file.name, file.read_bytes())
+
+    with console.status(f"Importing {file.name}..."):
+        result = _run(run())
+    console.print(
+        f"Imported into the {year} plan: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,41 @@
+"""Sorting and pagination shared by every list endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from piccolo.columns import Column
+
+from core.errors import InvalidInput
+
+MAX_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    limit: int = 50
+    offset: int = 0
+    sort: str = ""
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.limit <= MAX_LIMIT:
+            raise InvalidInput.field(
+                "limit", f"must be between 1 and {MAX_LIMIT}", f"Số dòng mỗi trang từ 1 đến {MAX_LIMIT}."
+            )
+        if self.offset < 0:
+            raise InvalidInput.field("offset", "must not be negative", "Vị trí bắt đầu không hợp lệ.")
+
+
+def apply_sort(query, sort: str, allowed: dict[str, Column], default: list[str]):
+    """Order ``query`` by a comma-separated list of allowed keys, ``-key`` for descending."""
+    keys = [key.strip() for key in sort.split(",") if key.strip()] or default
+    for key in keys:
+        name = key.removeprefix("-")
+        if name not in allowed:
+            raise InvalidInput.field(
+                "sort",
+                f"unknown key {name!r}; allowed: {', '.join(sorted(allowed))}",
+                "Tiêu chí sắp xếp không hợp lệ.",
+            )
+        query = query.order_by(allowed[name], ascending=not key.startswith("-"))
+    return query

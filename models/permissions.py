@@ -1,0 +1,53 @@
+"""Who may do what: the one place that maps roles to actions.
+
+Unit-scoped rules (a unit head acts only on tasks their unit leads) live beside the actions
+they refine in models.tasks; this table says which roles may attempt an action at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.errors import PermissionDenied
+from models.vocabulary import Role
+
+
+class Action(StrEnum):
+    READ = "read"  # units, plans, tasks, history, evidence, summaries
+    MANAGE_UNITS = "manage_units"
+    MANAGE_ACCOUNTS = "manage_accounts"
+    MANAGE_PLANS = "manage_plans"  # plans, task definitions, plan import
+    REPORT_PROGRESS = "report_progress"  # status/progress updates and evidence uploads
+    REOPEN_TASK = "reopen_task"  # re-open a completed task, cancel or restore one
+
+
+ALL_ROLES = frozenset(Role)
+STAFF = frozenset({Role.ADMIN, Role.HOME_AFFAIRS})
+
+PERMISSIONS: dict[Action, frozenset[Role]] = {
+    Action.READ: ALL_ROLES,
+    Action.MANAGE_UNITS: frozenset({Role.ADMIN}),
+    Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
+    Action.MANAGE_PLANS: STAFF,
+    Action.REPORT_PROGRESS: STAFF | {Role.UNIT_HEAD},
+    Action.REOPEN_TASK: STAFF,
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller, as the domain functions see it."""
+
+    account_id: int
+    username: str
+    role: Role
+    unit_id: int | None = None
+    credential_id: int | None = None
+
+    def can(self, action: Action) -> bool:
+        return self.role in PERMISSIONS[action]
+
+    def require(self, action: Action) -> None:
+        if not self.can(action):
+            raise PermissionDenied(f"role {self.role.value!r} may not {action.value}")

@@ -1,0 +1,378 @@
+"""A plan's task list as a file (XLSX or CSV): the appendix table a plan is issued with.
+
+Import validates every row and writes nothing unless all rows are valid; export writes
+exactly the import format, so an exported file edited in Excel re-imports as an update
+(tasks matched by code).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from openpyxl import Workbook, load_workbook
+
+from core.clock import utcnow
+from core.db import write_transaction
+from core.errors import FieldError, InvalidInput, UnsupportedMediaType
+from core.text import fold, format_date_short, nfc
+from models.permissions import Action, Principal
+from models.plans import get_plan
+from models.tables import Task, TaskCoordinator, Unit
+from models.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
+from models.vocabulary import Area, TaskEventKind, TaskStatus
+
+COLUMNS = (
+    ("code", "Mã nhiệm vụ"),
+    ("area", "Lĩnh vực"),
+    ("title", "Nhiệm vụ"),
+    ("expected_output", "Sản phẩm"),
+    ("lead_unit", "Đơn vị chủ trì"),
+    ("coordinating_units", "Đơn vị phối hợp"),
+    ("deadline", "Thời hạn"),
+    ("weight", "Trọng số"),
+    ("status", "Trạng thái"),
+    ("progress", "Tiến độ (%)"),
+    ("note", "Ghi chú"),
+)
+REQUIRED = {"code", "area", "title", "lead_unit", "deadline"}
+ONGOING = "Thường xuyên"
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_ROWS = 5000
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    row: int
+    definition: TaskDefinition
+    lead_unit_code: str
+    status: str | None
+    progress: int | None
+    note: str
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    created: int
+    updated: int
+    unchanged: int
+
+
+def _lookup(enum, text: str):
+    """An enum member by its value or its Vietnamese label, ignoring case and diacritics."""
+    key = fold(text)
+    for member in enum:
+        if key in (fold(member.value), fold(member.label)):
+            return member
+    return None
+
+
+def _neutralise(text: str) -> str:
+    """Spreadsheet formula injection: a cell that starts like a formula is kept as text."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def _unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_PREFIXES else text
+
+
+# --- reading --------------------------------------------------------------------------------
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_date_short(value.date())
+    if isinstance(value, date):
+        return format_date_short(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return _unneutralise(nfc(str(value)))
+
+
+def _read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """Rows as (sheet/line number, cell texts), header first."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
+        rows = [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    elif filename.lower().endswith(".xlsx"):
+        raise UnsupportedMediaType("the .xlsx file is not a workbook")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
+        rows = [
+            (number, [_unneutralise(nfc(cell)) for cell in values])
+            for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)
+        ]
+    return [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
+
+
+def _header_map(header: list[str]) -> dict[str, int]:
+    by_label = {fold(label): key for key, label in COLUMNS} | {key: key for key, _ in COLUMNS}
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        if not cell.strip():
+            continue
+        key = by_label.get(fold(cell))
+        if key is None:
+            raise InvalidInput(
+                f"unknown column {cell!r}",
+                [FieldError(cell, "unknown column", f"Cột '{cell}' không có trong mẫu.", row=1)],
+            )
+        positions[key] = index
+    if missing := REQUIRED - positions.keys():
+        labels = dict(COLUMNS)
+        raise InvalidInput(
+            "required columns missing",
+            [
+                FieldError(labels[k], "required column missing", f"Thiếu cột '{labels[k]}'.", row=1)
+                for k in sorted(missing)
+            ],
+        )
+    return positions
+
+
+def _parse_deadline(text: str) -> tuple[date | None, bool]:
+    if fold(text) == fold(ONGOING):
+        return None, True
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date(), False
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _parse_row(
+    number: int, cells: dict[str, str], units: dict[str, int]
+) -> tuple[ImportRow | None, list[FieldError]]:
+    errors: list[FieldError] = []
+
+    def fail(key: str, reason: str, message: str) -> None:
+        errors.append(FieldError(dict(COLUMNS)[key], reason, message, row=number))
+
+    area = _lookup(Area, cells["area"])
+    if area is None:
+        fail("area", "unknown reform area", "Lĩnh vực cải cách không hợp lệ.")
+    lead_code = cells["lead_unit"].strip()
+    if lead_code not in units:
+        fail("lead_unit", f"unknown unit code {lead_code!r}", "Mã đơn vị chủ trì không tồn tại.")
+    coordinating = [c.strip() for c in cells["coordinating_units"].replace(",", ";").split(";") if c.strip()]
+    if unknown := [c for c in coordinating if c not in units]:
+        fail("coordinating_units", f"unknown unit codes {unknown}", "Mã đơn vị phối hợp không tồn tại.")
+    deadline, ongoing = None, False
+    try:
+        deadline, ongoing = _parse_deadline(cells["deadline"])
+    except ValueError:
+        fail(
+            "deadline",
+            "expected dd/mm/yyyy or 'Thường xuyên'",
+            "Thời hạn phải là ngày dd/mm/yyyy hoặc 'Thường xuyên'.",
+        )
+    weight = 1.0
+    if cells["weight"].strip():
+        try:
+            weight = float(cells["weight"].replace(",", "."))
+        except ValueError:
+            fail("weight", "not a number", "Trọng số phải là số.")
+    status = None
+    if cells["status"].strip():
+        member = _lookup(TaskStatus, cells["status"])
+        if member is None:
+            fail("status", "unknown status", "Trạng thái không hợp lệ.")
+        status = member.value if member else None
+    progress = None
+    if cells["progress"].strip():
+        text = cells["progress"].strip().rstrip("%")
+        if not text.isdigit() or not 0 <= int(text) <= 100:
+            fail("progress", "a whole number from 0 to 100", "Tiến độ là số nguyên từ 0 đến 100.")
+        else:
+            progress = int(text)
+    if status == TaskStatus.COMPLETED and not cells["note"].strip():
+        fail("note", "completing a task needs a note", "Nhiệm vụ hoàn thành cần ghi chú kết quả.")
+    if not cells["code"].strip():
+        fail("code", "required", "Thiếu mã nhiệm vụ.")
+    if not cells["title"].strip():
+        fail("title", "required", "Thiếu tên nhiệm vụ.")
+    if errors:
+        return None, errors
+    definition = TaskDefinition(
+        code=cells["code"].strip(),
+        area=area.value,
+        title=cells["title"],
+        lead_unit_id=units[lead_code],
+        expected_output=cells["expected_output"],
+        coordinating_unit_ids=tuple(units[c] for c in coordinating),
+        deadline=deadline,
+        ongoing=ongoing,
+        weight=weight,
+    )
+    return ImportRow(number, definition, lead_code, status, progress, cells["note"]), []
+
+
+def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
+    """Every row parsed, or InvalidInput listing every error with its row number."""
+    table = _read_table(filename, data)
+    if not table:
+        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
+    positions = _header_map(table[0][1])
+    if len(table) - 1 > MAX_ROWS:
+        raise InvalidInput.field("file", f"at most {MAX_ROWS} tasks", f"Tối đa {MAX_ROWS} nhiệm vụ.")
+    rows: list[ImportRow] = []
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for number, values in table[1:]:
+        cells = {key: (values[i] if i < len(values) else "") for key, i in positions.items()}
+        cells = {key: cells.get(key, "") for key, _ in COLUMNS}
+        parsed, row_errors = _parse_row(number, cells, units)
+        code = cells["code"].strip()
+        if code and code in seen:
+            row_errors.append(
+                FieldError(
+                    "Mã nhiệm vụ", f"duplicate of row {seen[code]}", "Mã nhiệm vụ bị trùng.", row=number
+                )
+            )
+        seen.setdefault(code, number)
+        errors.extend(row_errors)
+        if parsed and not row_errors:
+            rows.append(parsed)
+    if errors:
+        raise InvalidInput(f"{len(errors)} errors in the file; nothing was imported", errors)
+    return rows
+
+
+# --- applying -------------------------------------------------------------------------------
+
+
+async def import_plan_file(actor: Principal, plan_id: int, filename: str, data: bytes) -> ImportResult:
+    """Create new tasks and update existing ones (by code) in one transaction."""
+    actor.require(Action.MANAGE_PLANS)
+    await get_plan(plan_id)
+    units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
+    rows = parse_plan_file(filename, data, units)
+    now = utcnow()
+    existing = {
+        row["code"]: row
+        for row in await Task.select(Task.id, Task.code, Task.status, Task.progress).where(
+            Task.plan == plan_id
+        )
+    }
+    created = updated = unchanged = 0
+    async with write_transaction(Task._meta.db):
+        for row in rows:
+            current = existing.get(row.definition.code)
+            updated_now = False
+            if current is None:
+                task = await create_task(actor, plan_id, row.definition, now=now)
+                created += 1
+            else:
+                before = await _version(current["id"])
+                task = await edit_task(
+                    actor, current["id"], vars(row.definition), now=now, kind=TaskEventKind.IMPORTED
+                )
+                updated_now = task["version"] != before
+            wants = {"status": row.status or task["status"], "progress": row.progress}
+            if wants["progress"] is None:
+                wants["progress"] = task["progress"] if wants["status"] != TaskStatus.NOT_STARTED else 0
+            if (wants["status"], wants["progress"]) != (task["status"], task["progress"]) or (
+                row.note.strip() and row.note != task["note"]
+            ):
+                await report_progress(
+                    actor,
+                    task["id"],
+                    ProgressReport(status=wants["status"], progress=wants["progress"], note=row.note),
+                    now=now,
+                    kind=TaskEventKind.IMPORTED,
+                )
+                updated_now = True
+            if current is not None:
+                updated += int(updated_now)
+                unchanged += int(not updated_now)
+    return ImportResult(created, updated, unchanged)
+
+
+async def _version(task_id: int) -> int:
+    return (await Task.select(Task.version).where(Task.id == task_id).first())["version"]
+
+
+# --- writing --------------------------------------------------------------------------------
+
+
+async def _export_rows(plan_id: int) -> list[list]:
+    tasks = (
+        await Task.select(
+            Task.id,
+            Task.code,
+            Task.area,
+            Task.title,
+            Task.expected_output,
+            Task.lead_unit.code.as_alias("lead_unit_code"),
+            Task.deadline,
+            Task.ongoing,
+            Task.weight,
+            Task.status,
+            Task.progress,
+            Task.note,
+        )
+        .where(Task.plan == plan_id)
+        .order_by(Task.id)
+    )
+    links = await TaskCoordinator.select(
+        TaskCoordinator.task, TaskCoordinator.unit.code.as_alias("code")
+    ).where(TaskCoordinator.task.is_in([t["id"] for t in tasks] or [0]))
+    coordinating: dict[int, list[str]] = {}
+    for link in links:
+        coordinating.setdefault(link["task"], []).append(link["code"])
+    return [
+        [
+            _neutralise(t["code"]),
+            Area(t["area"]).label,
+            _neutralise(t["title"]),
+            _neutralise(t["expected_output"]),
+            t["lead_unit_code"],
+            "; ".join(sorted(coordinating.get(t["id"], []))),
+            ONGOING if t["ongoing"] else format_date_short(t["deadline"]),
+            f"{t['weight']:g}",
+            TaskStatus(t["status"]).label,
+            t["progress"],
+            _neutralise(t["note"]),
+        ]
+        for t in tasks
+    ]
+
+
+async def export_plan_file(plan_id: int, fmt: str) -> bytes:
+    """The plan's tasks in the import format: ``xlsx`` or ``csv`` (UTF-8 with BOM for Excel)."""
+    await get_plan(plan_id)
+    header = [label for _, label in COLUMNS]
+    rows = await _export_rows(plan_id)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Nhiệm vụ"
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for column, width in zip("ABCDEFGHIJK", (12, 28, 60, 30, 16, 22, 14, 10, 18, 12, 40), strict=True):
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
