@@ -297,6 +297,7 @@ async def task_history(task_id: int) -> list[dict]:
         )
         .where(TaskEvent.task == task_id)
         .order_by(TaskEvent.version)
+        .output(load_json=True)
     )
     evidence = await Evidence.select(
         Evidence.id, Evidence.event, Evidence.filename, Evidence.content_type, Evidence.size
