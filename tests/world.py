@@ -31,26 +31,44 @@ class World:
 
 
 async def make_account(username: str, role: Role, unit_id: int | None = None) -> Principal:
-    row = await create_account_unchecked(AccountData(username, username.title(), role.value, unit_id, PASSWORD))
+    row = await create_account_unchecked(
+        AccountData(username, username.title(), role.value, unit_id, PASSWORD)
+    )
     return Principal(account_id=row["id"], username=username, role=role, unit_id=unit_id)
 
 
 async def build_world(now: datetime | None = None) -> World:
     now = now or datetime(2024, 1, 5, 3, 0, tzinfo=UTC)
-    province = await create_unit_unchecked(UnitData("UBND", "Ủy ban nhân dân tỉnh", "provincial_committee", "province"))
-    unit_a = await create_unit_unchecked(UnitData("STP", "Sở Tư pháp", "department", "province", province["id"]))
+    province = await create_unit_unchecked(
+        UnitData("UBND", "Ủy ban nhân dân tỉnh", "provincial_committee", "province")
+    )
+    unit_a = await create_unit_unchecked(
+        UnitData("STP", "Sở Tư pháp", "department", "province", province["id"])
+    )
     unit_b = await create_unit_unchecked(UnitData("SYT", "Sở Y tế", "department", "province", province["id"]))
-    plan = await create_plan_unchecked(PlanData(2024, "Kế hoạch CCHC năm 2024", "5/KH-UBND", date(2024, 1, 3), "active"))
+    plan = await create_plan_unchecked(
+        PlanData(2024, "Kế hoạch CCHC năm 2024", "5/KH-UBND", date(2024, 1, 3), "active")
+    )
     staff = await make_account("staff", Role.HOME_AFFAIRS)
     task_a = await create_task_unchecked(
         plan["id"],
-        TaskDefinition("II.1", "institutions", "Rà soát văn bản quy phạm pháp luật", unit_a["id"], "Báo cáo", (unit_b["id"],), date(2024, 6, 30)),
+        TaskDefinition(
+            "II.1",
+            "institutions",
+            "Rà soát văn bản quy phạm pháp luật",
+            unit_a["id"],
+            "Báo cáo",
+            (unit_b["id"],),
+            date(2024, 6, 30),
+        ),
         actor=staff,
         now=now,
     )
     task_b = await create_task_unchecked(
         plan["id"],
-        TaskDefinition("VII.1", "digital_government", "Số hóa hồ sơ bệnh án", unit_b["id"], deadline=date(2024, 3, 31)),
+        TaskDefinition(
+            "VII.1", "digital_government", "Số hóa hồ sơ bệnh án", unit_b["id"], deadline=date(2024, 3, 31)
+        ),
         actor=staff,
         now=now,
     )

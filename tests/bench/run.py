@@ -264,7 +264,9 @@ def print_table(entry: dict) -> None:
     for name, s in entry["scenarios"].items():
         target = ""
         if name in TARGETS_P99_MS:
-            target = f"p99 < {TARGETS_P99_MS[name]:g} ms: {'met' if entry['met'][f'{name}_p99_ms'] else 'NOT met'}"
+            target = (
+                f"p99 < {TARGETS_P99_MS[name]:g} ms: {'met' if entry['met'][f'{name}_p99_ms'] else 'NOT met'}"
+            )
         print(
             f"{name:<12} {s['throughput_rps']:>9.1f} {s['p50_ms']:>9.2f} {s['p99_ms']:>9.2f} "
             f"{s['errors']:>7g} {s['p50_vs_baseline']:>10.2f} {s['p99_vs_baseline']:>10.2f}  {target}"
@@ -285,7 +287,7 @@ def main() -> int:
         print(f"bench: data in {tmp}; migrating ...", flush=True)
         migrate(env)
 
-        from tests.bench.seed import seed  # noqa: PLC0415 - needs the environment above
+        from tests.bench.seed import seed
 
         print(f"bench: seeding {TASKS} tasks ...", flush=True)
         seeded = asyncio.run(seed(TASKS))
