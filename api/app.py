@@ -36,7 +36,8 @@ async def close_pool() -> None:
         await engine.close_connection_pool()
 
 
-def create_app() -> Litestar:
+def create_app(*, connection_pool: bool = True) -> Litestar:
+    """The app; tests that share an engine across event loops pass ``connection_pool=False``."""
     settings = get_settings()
     return Litestar(
         route_handlers=[
@@ -51,8 +52,8 @@ def create_app() -> Litestar:
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[open_pool],
-        on_shutdown=[close_pool],
+        on_startup=[open_pool] if connection_pool else [],
+        on_shutdown=[close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(
             title="CCHC Tracker API",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sqlite3
 
 import asyncpg
@@ -13,6 +14,7 @@ from core.errors import DomainError, FieldError
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("cchc.api")
+NAMED_FIELD = re.compile(r"field `([^`]+)`")
 
 VI_TITLES = {
     400: "Dữ liệu gửi lên không hợp lệ.",
@@ -52,11 +54,20 @@ def domain_error(request: Request, exc: DomainError) -> Response:
     return problem(request, exc.status_code, exc.title, exc.detail, exc.errors)
 
 
+def _field_of(item: dict) -> str:
+    """The offending field: msgspec names a missing or unknown one only inside its message."""
+    key = str(item.get("key") or "")
+    if key in ("", "data"):
+        named = NAMED_FIELD.search(str(item.get("message", "")))
+        return named.group(1) if named else key or str(item.get("source") or "body")
+    return key.removeprefix("data.")
+
+
 def validation_error(request: Request, exc: ValidationException) -> Response:
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
         FieldError(
-            field=str(item.get("key") or item.get("source") or "body"),
+            field=_field_of(item),
             reason=str(item.get("message", "invalid value")),
             message="Giá trị không hợp lệ.",
         )

@@ -4,6 +4,7 @@ concurrent writers never lose an update."""
 from __future__ import annotations
 
 import asyncio
+import itertools
 from datetime import UTC, date, datetime
 
 import pytest
@@ -150,7 +151,7 @@ async def test_concurrent_updates_lose_nothing(db):
     )
     assert [e["version"] for e in events] == list(range(1, writers + 2))
     # Each event's "old" value is exactly the previous event's "new" value: no write was lost.
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in itertools.pairwise(events):
         assert after["old_progress"] == before["progress"]
     assert sorted(e["progress"] for e in events[1:]) == list(range(1, writers + 1))
 

@@ -1,0 +1,106 @@
+from __future__ import annotations
+
+import pytest
+
+from tests.models.test_evidence import PDF
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_if_match_stale_write_gets_412(client, world, headers):
+    task = await client.get(f"/api/tasks/{world.task_a}", headers=headers["head_a"])
+    etag = task.headers["etag"]
+    assert etag == '"1"'
+    first = await client.post(
+        f"/api/tasks/{world.task_a}/updates",
+        json={"status": "in_progress", "progress": 30},
+        headers={**headers["head_a"], "If-Match": etag},
+    )
+    assert first.status_code == 201 and first.headers["etag"] == '"2"'
+    stale = await client.post(
+        f"/api/tasks/{world.task_a}/updates",
+        json={"status": "in_progress", "progress": 50},
+        headers={**headers["staff"], "If-Match": etag},
+    )
+    assert stale.status_code == 412
+    assert stale.json()["errors"][0]["field"] == "If-Match"
+    assert (await client.get(f"/api/tasks/{world.task_a}", headers=headers["viewer"])).json()[
+        "progress"
+    ] == 30
+
+
+async def test_bad_input_is_a_problem_naming_the_field(client, world, headers):
+    cases = [
+        ({"status": "in_progress", "progress": 120}, 400, "progress"),
+        ({"status": "done"}, 422, "status"),
+        ({"status": "completed"}, 422, "note"),
+        ({"status": "in_progress", "colour": "red"}, 400, "colour"),
+    ]
+    for body, status, field in cases:
+        response = await client.post(
+            f"/api/tasks/{world.task_a}/updates", json=body, headers=headers["head_a"]
+        )
+        assert response.status_code == status, (body, response.text)
+        problem = response.json()
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert problem["status"] == status and field in problem["errors"][0]["field"]
+    bad_etag = await client.post(
+        f"/api/tasks/{world.task_a}/updates",
+        json={"progress": 5, "status": "in_progress"},
+        headers={**headers["head_a"], "If-Match": "banana"},
+    )
+    assert bad_etag.status_code == 422
+    assert (await client.get("/api/tasks/987654", headers=headers["viewer"])).status_code == 404
+    history = await client.get(f"/api/tasks/{world.task_a}/updates", headers=headers["viewer"])
+    assert len(history.json()) == 1  # nothing was written by the rejected requests
+
+
+async def test_evidence_upload_complete_and_download(client, world, headers):
+    upload = await client.post(
+        f"/api/tasks/{world.task_a}/evidence",
+        files={"file": ("Báo cáo kết quả.pdf", PDF, "application/pdf")},
+        headers=headers["head_a"],
+    )
+    assert upload.status_code == 201, upload.text
+    evidence_id = upload.json()["id"]
+    done = await client.post(
+        f"/api/tasks/{world.task_a}/updates",
+        json={"status": "completed", "evidence_ids": [evidence_id]},
+        headers=headers["head_a"],
+    )
+    assert done.status_code == 201 and done.json()["status"] == "completed"
+    download = await client.get(f"/api/evidence/{evidence_id}", headers=headers["viewer"])
+    assert download.status_code == 200 and download.content == PDF
+    assert download.headers["content-type"] == "application/pdf"
+    assert "attachment" in download.headers["content-disposition"]
+    assert (await client.get(f"/api/evidence/{evidence_id}")).status_code == 401
+    refused = await client.post(
+        f"/api/tasks/{world.task_a}/evidence",
+        files={"file": ("x.pdf", PDF, "application/pdf")},
+        headers=headers["head_b"],
+    )
+    assert refused.status_code == 403
+    exe = await client.post(
+        f"/api/tasks/{world.task_a}/evidence",
+        files={"file": ("x.pdf", b"MZ\x90\x00", "application/pdf")},
+        headers=headers["head_a"],
+    )
+    assert exe.status_code == 415
+
+
+async def test_task_filters_over_http(client, world, headers):
+    response = await client.get(
+        f"/api/plans/{world.plan_id}/tasks",
+        params={"q": "so hoa", "sort": "-deadline", "limit": 1},
+        headers=headers["viewer"],
+    )
+    body = response.json()
+    assert body["total"] == 1 and body["items"][0]["code"] == "VII.1" and body["limit"] == 1
+    assert (
+        await client.get(f"/api/plans/{world.plan_id}/tasks", params={"limit": 0}, headers=headers["viewer"])
+    ).status_code == 400
+    assert (
+        await client.get(
+            f"/api/plans/{world.plan_id}/tasks", params={"sort": "secret"}, headers=headers["viewer"]
+        )
+    ).status_code == 422
