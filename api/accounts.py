@@ -7,12 +7,12 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, JSONBody, Parameter
 
 from api.common import convert, convert_all, given_fields
-from api.security import SECURITY
+from api.security import SECURITY, Caller
 from models import accounts
-from models.permissions import Action, Principal
+from models.permissions import Action
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
 
@@ -39,19 +39,19 @@ class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
     full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
     role: str
     password: Password
-    unit_id: int | None = None
+    unit_id: FromPath[int] | None = None
 
 
 class AccountPatch(msgspec.Struct, forbid_unknown_fields=True):
     full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)] | msgspec.UnsetType = msgspec.UNSET
     role: str | msgspec.UnsetType = msgspec.UNSET
-    unit_id: int | msgspec.UnsetType = msgspec.UNSET
+    unit_id: FromPath[int] | msgspec.UnsetType = msgspec.UNSET
     active: bool | msgspec.UnsetType = msgspec.UNSET
     password: Password | msgspec.UnsetType = msgspec.UNSET
 
 
 class ApiKeyIn(msgspec.Struct, forbid_unknown_fields=True):
-    account_id: int
+    account_id: FromPath[int]
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=128)]
 
 
@@ -76,7 +76,7 @@ class AccountController(Controller):
     @get("/")
     async def list_users(
         self,
-        principal: Principal,
+        principal: Caller,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> AccountPage:
@@ -84,12 +84,12 @@ class AccountController(Controller):
         return AccountPage(convert_all(rows, AccountOut), total, limit, offset)
 
     @get("/{account_id:int}")
-    async def get_user(self, principal: Principal, account_id: int) -> AccountOut:
+    async def get_user(self, principal: Caller, account_id: FromPath[int]) -> AccountOut:
         principal.require(Action.MANAGE_ACCOUNTS)
         return convert(await accounts.get_account(account_id), AccountOut)
 
     @post("/")
-    async def create_user(self, principal: Principal, data: AccountIn) -> AccountOut:
+    async def create_user(self, principal: Caller, data: JSONBody[AccountIn]) -> AccountOut:
         row = await accounts.create_account(
             principal,
             accounts.AccountData(data.username, data.full_name, data.role, data.unit_id, data.password),
@@ -97,12 +97,14 @@ class AccountController(Controller):
         return convert(row, AccountOut)
 
     @patch("/{account_id:int}")
-    async def update_user(self, principal: Principal, account_id: int, data: AccountPatch) -> AccountOut:
+    async def update_user(
+        self, principal: Caller, account_id: FromPath[int], data: JSONBody[AccountPatch]
+    ) -> AccountOut:
         row = await accounts.update_account(principal, account_id, **given_fields(data))
         return convert(row, AccountOut)
 
     @delete("/{account_id:int}", summary="Deactivate (accounts are never deleted: history names them)")
-    async def deactivate_user(self, principal: Principal, account_id: int) -> None:
+    async def deactivate_user(self, principal: Caller, account_id: FromPath[int]) -> None:
         await accounts.update_account(principal, account_id, active=False)
 
 
@@ -112,14 +114,14 @@ class ApiKeyController(Controller):
     security = SECURITY
 
     @get("/")
-    async def list_keys(self, principal: Principal) -> list[ApiKeyOut]:
+    async def list_keys(self, principal: Caller) -> list[ApiKeyOut]:
         return convert_all(await accounts.list_api_keys(principal), ApiKeyOut)
 
     @post("/", summary="Create an API key; the key is shown only in this response")
-    async def create_key(self, principal: Principal, data: ApiKeyIn) -> ApiKeyCreated:
+    async def create_key(self, principal: Caller, data: JSONBody[ApiKeyIn]) -> ApiKeyCreated:
         key, row = await accounts.create_api_key(principal, data.account_id, data.name)
         return ApiKeyCreated(key, convert(row, ApiKeyOut))
 
     @delete("/{key_id:int}")
-    async def revoke_key(self, principal: Principal, key_id: int) -> None:
+    async def revoke_key(self, principal: Caller, key_id: FromPath[int]) -> None:
         await accounts.revoke_api_key(principal, key_id)

@@ -8,10 +8,10 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.params import JSONBody
 
-from api.security import SECURITY, SESSION_COOKIE
+from api.security import SECURITY, SESSION_COOKIE, Caller
 from models import accounts
-from models.permissions import Principal
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -44,7 +44,7 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/login", status_code=200, summary="Sign in and get a bearer token (also set as a cookie)")
-    async def login(self, request: Request, data: LoginIn) -> Response[TokenOut]:
+    async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[TokenOut]:
         token, expires_at = await accounts.sign_in(data.username, data.password)
         cookie = Cookie(
             key=SESSION_COOKIE,
@@ -63,7 +63,7 @@ class AuthController(Controller):
         security=SECURITY,
         summary="Revoke the token used for this request",
     )
-    async def logout(self, principal: Principal) -> Response[None]:
+    async def logout(self, principal: Caller) -> Response[None]:
         if principal.credential_id is not None:
             await accounts.revoke(principal.credential_id)
         return Response(
@@ -71,7 +71,7 @@ class AuthController(Controller):
         )
 
     @get("/me", security=SECURITY)
-    async def me(self, principal: Principal) -> MeOut:
+    async def me(self, principal: Caller) -> MeOut:
         return msgspec.convert(await accounts.get_account(principal.account_id), MeOut)
 
     @post(
@@ -80,5 +80,5 @@ class AuthController(Controller):
         security=SECURITY,
         summary="Change your password; signs you out everywhere",
     )
-    async def change_password(self, principal: Principal, data: PasswordIn) -> None:
+    async def change_password(self, principal: Caller, data: JSONBody[PasswordIn]) -> None:
         await accounts.change_own_password(principal, data.old_password, data.new_password)

@@ -9,15 +9,14 @@ from typing import Annotated, Any, Literal
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parameter
 
 from api.common import convert, convert_all, etag, given_fields, parse_if_match
-from api.security import SECURITY
+from api.security import SECURITY, Caller
 from api.tasks import IfMatch, TaskOut, task_response
 from models import plan_files, plans, summary, tasks
 from models.paging import PageRequest
-from models.permissions import Action, Principal
+from models.permissions import Action
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 DocNumber = Annotated[str, msgspec.Meta(max_length=64)]
@@ -102,13 +101,13 @@ class AreaTally(Tally):
 
 
 class UnitTally(Tally):
-    unit_id: int
+    unit_id: FromPath[int]
     unit_code: str
     unit_name: str
 
 
 class SummaryOut(Tally):
-    plan_id: int
+    plan_id: FromPath[int]
     as_of: date
     progress_method: str
     by_area: list[AreaTally]
@@ -116,7 +115,7 @@ class SummaryOut(Tally):
 
 
 class ChangeOut(msgspec.Struct):
-    task_id: int
+    task_id: FromPath[int]
     code: str
     title: str
     change: str
@@ -149,9 +148,9 @@ class PlanController(Controller):
     @get("/")
     async def list_plans(
         self,
-        principal: Principal,
-        year: int | None = None,
-        status: str | None = None,
+        principal: Caller,
+        year: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
@@ -161,19 +160,19 @@ class PlanController(Controller):
         return PlanPage(convert_all(rows, PlanOut), total, limit, offset)
 
     @post("/")
-    async def create_plan(self, principal: Principal, data: PlanIn) -> Response[PlanOut]:
+    async def create_plan(self, principal: Caller, data: JSONBody[PlanIn]) -> Response[PlanOut]:
         row = await plans.create_plan(principal, plans.PlanData(**msgspec.structs.asdict(data)))
         return Response(convert(row, PlanOut), status_code=201, headers={"ETag": etag(row["version"])})
 
     @get("/{plan_id:int}")
-    async def get_plan(self, principal: Principal, plan_id: int) -> Response[PlanOut]:
+    async def get_plan(self, principal: Caller, plan_id: FromPath[int]) -> Response[PlanOut]:
         principal.require(Action.READ)
         row = await plans.get_plan(plan_id)
         return Response(convert(row, PlanOut), headers={"ETag": etag(row["version"])})
 
     @patch("/{plan_id:int}")
     async def update_plan(
-        self, principal: Principal, plan_id: int, data: PlanPatch, if_match: IfMatch = None
+        self, principal: Caller, plan_id: FromPath[int], data: JSONBody[PlanPatch], if_match: IfMatch = None
     ) -> Response[PlanOut]:
         row = await plans.update_plan(principal, plan_id, given_fields(data), parse_if_match(if_match))
         return Response(convert(row, PlanOut), headers={"ETag": etag(row["version"])})
@@ -181,14 +180,14 @@ class PlanController(Controller):
     @get("/{plan_id:int}/tasks")
     async def list_tasks(
         self,
-        principal: Principal,
-        plan_id: int,
-        area: str | None = None,
-        lead_unit_id: int | None = None,
-        status: str | None = None,
-        overdue: bool | None = None,
-        due_before: date | None = None,
-        due_after: date | None = None,
+        principal: Caller,
+        plan_id: FromPath[int],
+        area: FromQuery[str | None] = None,
+        lead_unit_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        overdue: FromQuery[bool | None] = None,
+        due_before: FromQuery[date | None] = None,
+        due_after: FromQuery[date | None] = None,
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
@@ -201,28 +200,34 @@ class PlanController(Controller):
         return TaskPage(convert_all(rows, TaskOut), total, limit, offset)
 
     @post("/{plan_id:int}/tasks")
-    async def create_task(self, principal: Principal, plan_id: int, data: TaskIn) -> Response[TaskOut]:
+    async def create_task(
+        self, principal: Caller, plan_id: FromPath[int], data: JSONBody[TaskIn]
+    ) -> Response[TaskOut]:
         fields = msgspec.structs.asdict(data)
         fields["coordinating_unit_ids"] = tuple(fields["coordinating_unit_ids"])
         task = await tasks.create_task(principal, plan_id, tasks.TaskDefinition(**fields))
         return task_response(task, 201)
 
     @get("/{plan_id:int}/summary", summary="Progress totals, as of a date when given")
-    async def get_summary(self, principal: Principal, plan_id: int, as_of: date | None = None) -> SummaryOut:
+    async def get_summary(
+        self, principal: Caller, plan_id: FromPath[int], as_of: FromQuery[date | None] = None
+    ) -> SummaryOut:
         principal.require(Action.READ)
         return convert(await summary.plan_summary(plan_id, as_of), SummaryOut)
 
     @get("/{plan_id:int}/changes", summary="Tasks added, cancelled or changed since a date")
-    async def get_changes(self, principal: Principal, plan_id: int, since: date) -> list[ChangeOut]:
+    async def get_changes(
+        self, principal: Caller, plan_id: FromPath[int], since: FromQuery[date]
+    ) -> list[ChangeOut]:
         principal.require(Action.READ)
         return convert_all(await summary.plan_changes(plan_id, since), ChangeOut)
 
     @post("/{plan_id:int}/import", status_code=200, summary="Import or update tasks from XLSX or CSV")
     async def import_tasks(
         self,
-        principal: Principal,
-        plan_id: int,
-        data: Annotated[PlanUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        principal: Caller,
+        plan_id: FromPath[int],
+        data: MultipartBody[PlanUpload],
     ) -> ImportOut:
         principal.require(Action.MANAGE_PLANS)
         content = await data.file.read()
@@ -231,7 +236,7 @@ class PlanController(Controller):
 
     @get("/{plan_id:int}/export", summary="The task list in the import format")
     async def export_tasks(
-        self, principal: Principal, plan_id: int, format: Literal["xlsx", "csv"] = "xlsx"
+        self, principal: Caller, plan_id: FromPath[int], format: FromQuery[Literal["xlsx", "csv"]] = "xlsx"
     ) -> Response[bytes]:
         principal.require(Action.READ)
         content = await plan_files.export_plan_file(plan_id, format)

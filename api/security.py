@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from litestar import Request
+from litestar.di import NamedDependency
 from litestar.openapi.spec import Components, SecurityScheme
 
 from core.errors import NotAuthenticated
@@ -34,3 +35,7 @@ async def provide_principal(request: Request) -> Principal:
     if not token:
         raise NotAuthenticated("send a bearer token, an X-API-Key header or sign in")
     return await authenticate(token)
+
+
+Caller = NamedDependency[Principal]
+"""The authenticated caller, injected into every protected handler by ``provide_principal``."""

@@ -9,20 +9,19 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import FromPath, HeaderParameter, JSONBody, MultipartBody
 from litestar.response import File
 
 from api.common import convert, etag, given_fields, parse_if_match
-from api.security import SECURITY
+from api.security import SECURITY, Caller
 from core.errors import PayloadTooLarge
 from core.settings import get_settings
 from models import evidence, tasks
-from models.permissions import Action, Principal
+from models.permissions import Action
 
 IfMatch = Annotated[
     str | None,
-    Parameter(header="If-Match", required=False, description='The ETag you read, e.g. "3"'),
+    HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
 ]
 Text = Annotated[str, msgspec.Meta(max_length=4000)]
 
@@ -122,13 +121,13 @@ class TaskController(Controller):
     security = SECURITY
 
     @get("/")
-    async def get_task(self, principal: Principal, task_id: int) -> Response[TaskOut]:
+    async def get_task(self, principal: Caller, task_id: FromPath[int]) -> Response[TaskOut]:
         principal.require(Action.READ)
         return task_response(await tasks.get_task(task_id))
 
     @patch("/", summary="Change the task's definition (home-affairs staff)")
     async def edit_task(
-        self, principal: Principal, task_id: int, data: TaskPatch, if_match: IfMatch = None
+        self, principal: Caller, task_id: FromPath[int], data: JSONBody[TaskPatch], if_match: IfMatch = None
     ) -> Response[TaskOut]:
         changes = given_fields(data)
         if "coordinating_unit_ids" in changes:
@@ -137,13 +136,13 @@ class TaskController(Controller):
         return task_response(task)
 
     @get("/updates", summary="The task's full history, oldest first")
-    async def history(self, principal: Principal, task_id: int) -> list[EventOut]:
+    async def history(self, principal: Caller, task_id: FromPath[int]) -> list[EventOut]:
         principal.require(Action.READ)
         return [convert(event, EventOut) for event in await tasks.task_history(task_id)]
 
     @post("/updates", summary="Report status/progress, with a note and staged evidence")
     async def report(
-        self, principal: Principal, task_id: int, data: ProgressIn, if_match: IfMatch = None
+        self, principal: Caller, task_id: FromPath[int], data: JSONBody[ProgressIn], if_match: IfMatch = None
     ) -> Response[TaskOut]:
         expected = parse_if_match(if_match)
         report = tasks.ProgressReport(
@@ -157,9 +156,9 @@ class TaskController(Controller):
     @post("/evidence", summary="Upload an evidence file (PDF, DOCX, XLSX, PNG, JPEG) for the next update")
     async def upload(
         self,
-        principal: Principal,
-        task_id: int,
-        data: Annotated[EvidenceUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+        principal: Caller,
+        task_id: FromPath[int],
+        data: MultipartBody[EvidenceUpload],
     ) -> StagedEvidenceOut:
         limit = get_settings().evidence_max_bytes
         content = await data.file.read(limit + 1)
@@ -175,7 +174,7 @@ class EvidenceController(Controller):
     security = SECURITY
 
     @get("/{evidence_id:int}", summary="Download an evidence file")
-    async def download(self, principal: Principal, evidence_id: int) -> File:
+    async def download(self, principal: Caller, evidence_id: FromPath[int]) -> File:
         stored = await evidence.open_evidence(principal, evidence_id)
         return File(
             path=stored.path,

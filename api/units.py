@@ -7,13 +7,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, get, patch, post
-from litestar.params import Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.common import convert, convert_all, given_fields
-from api.security import SECURITY
+from api.security import SECURITY, Caller
 from models import units
 from models.paging import PageRequest
-from models.permissions import Action, Principal
+from models.permissions import Action
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
@@ -68,11 +68,11 @@ class UnitController(Controller):
     @get("/")
     async def list_units(
         self,
-        principal: Principal,
-        level: str | None = None,
-        kind: str | None = None,
-        parent_id: int | None = None,
-        active_on: date | None = None,
+        principal: Caller,
+        level: FromQuery[str | None] = None,
+        kind: FromQuery[str | None] = None,
+        parent_id: FromQuery[int | None] = None,
+        active_on: FromQuery[date | None] = None,
         q: Annotated[str | None, Parameter(max_length=200)] = None,
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
@@ -84,15 +84,17 @@ class UnitController(Controller):
         return UnitPage(convert_all(rows, UnitOut), total, limit, offset)
 
     @get("/{unit_id:int}")
-    async def get_unit(self, principal: Principal, unit_id: int) -> UnitOut:
+    async def get_unit(self, principal: Caller, unit_id: FromPath[int]) -> UnitOut:
         principal.require(Action.READ)
         return convert(await units.get_unit(unit_id), UnitOut)
 
     @post("/")
-    async def create_unit(self, principal: Principal, data: UnitIn) -> UnitOut:
+    async def create_unit(self, principal: Caller, data: JSONBody[UnitIn]) -> UnitOut:
         row = await units.create_unit(principal, units.UnitData(**msgspec.structs.asdict(data)))
         return convert(row, UnitOut)
 
     @patch("/{unit_id:int}")
-    async def update_unit(self, principal: Principal, unit_id: int, data: UnitPatch) -> UnitOut:
+    async def update_unit(
+        self, principal: Caller, unit_id: FromPath[int], data: JSONBody[UnitPatch]
+    ) -> UnitOut:
         return convert(await units.update_unit(principal, unit_id, given_fields(data)), UnitOut)
