@@ -5,6 +5,7 @@ from piccolo.conf.apps import AppRegistry
 from core.db import engine_from_url
 from core.settings import get_settings
 
-DB = engine_from_url(get_settings().database_url)
+# Piccolo's own commands (migrations) use the unpooled engine so that they exit when done.
+DB = engine_from_url(get_settings().database_url, pooled=False)
 
 APP_REGISTRY = AppRegistry(apps=["models.piccolo_app"])

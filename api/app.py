@@ -6,6 +6,7 @@ from litestar import Litestar, get
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from api.accounts import AccountController, ApiKeyController
@@ -15,8 +16,9 @@ from api.plans import PlanController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
+from core.db import close_engine, engine_from_url
 from core.settings import get_settings
-from models.tables import Task
+from models.tables import Task, use_engine
 
 PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
 
@@ -32,13 +34,17 @@ async def open_pool() -> None:
 
 
 async def close_pool() -> None:
-    if isinstance(engine := Task._meta.db, PostgresEngine):
-        await engine.close_connection_pool()
+    await close_engine(Task._meta.db)
 
 
-def create_app(*, connection_pool: bool = True) -> Litestar:
-    """The app; tests that share an engine across event loops pass ``connection_pool=False``."""
+def create_app(engine: Engine | None = None, *, connection_pool: bool = True) -> Litestar:
+    """The app on ``engine`` (by default the one DATABASE_URL names).
+
+    Tests that share an engine between the test client's event loop and their own pass
+    ``connection_pool=False``: a PostgreSQL pool belongs to the loop that opened it.
+    """
     settings = get_settings()
+    use_engine(engine or engine_from_url(settings.database_url))
     return Litestar(
         route_handlers=[
             healthz,

@@ -10,7 +10,7 @@ import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from core.errors import DomainError, FieldError
+from core.errors import DomainError, FieldError, NotAuthenticated
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("cchc.api")
@@ -51,7 +51,10 @@ def problem(
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
-    return problem(request, exc.status_code, exc.title, exc.detail, exc.errors)
+    response = problem(request, exc.status_code, exc.title, exc.detail, exc.errors)
+    if isinstance(exc, NotAuthenticated):
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cchc"'
+    return response
 
 
 def _field_of(item: dict) -> str:

@@ -25,10 +25,21 @@ def _fail(message: str) -> None:
 
 def _run(coro):
     """Run a domain coroutine, printing domain errors instead of a traceback."""
+    from core.db import close_engine, engine_from_url
     from core.errors import DomainError
+    from core.settings import get_settings
+    from models.tables import use_engine
+
+    async def run_and_close():
+        engine = engine_from_url(get_settings().database_url)
+        use_engine(engine)
+        try:
+            return await coro
+        finally:
+            await close_engine(engine)
 
     try:
-        return asyncio.run(coro)
+        return asyncio.run(run_and_close())
     except DomainError as exc:
         details = "\n".join(
             f"  {'row ' + str(e.row) + ': ' if e.row else ''}{e.field}: {e.reason}" for e in exc.errors

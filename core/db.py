@@ -2,15 +2,97 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import weakref
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import urlparse
 
+import aiosqlite
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 SQLITE_BUSY_TIMEOUT_S = 30
+IDLE_CONNECTIONS = 8
+
+
+class PooledSQLiteTransaction(SQLiteTransaction):
+    """Piccolo's transaction, on a pooled connection that goes back to the pool afterwards."""
+
+    async def get_connection(self):
+        return await self.engine.acquire()
+
+    async def __aexit__(self, exception_type, exception, traceback) -> bool:
+        if self._parent:
+            return exception is None
+        try:
+            if exception and not self._rolled_back:
+                await self.rollback()
+            elif not exception and not self._committed and not self._rolled_back:
+                await self.commit()
+        finally:
+            await self.engine.release(self.connection)
+            self.engine.current_transaction.reset(self.context)
+        return exception is None
+
+
+class PooledSQLiteEngine(SQLiteEngine):
+    """Piccolo's SQLite engine opens a connection (and a thread) for every query and runs a
+    PRAGMA before each; this one keeps a few configured connections open and reuses them."""
+
+    def __init__(self, path: str, **connection_kwargs) -> None:
+        super().__init__(path=path, **connection_kwargs)
+        self._idle: list[aiosqlite.Connection] = []
+
+    async def acquire(self) -> aiosqlite.Connection:
+        if self._idle:
+            return self._idle.pop()
+        connection = await aiosqlite.connect(**self.connection_kwargs)
+        connection.row_factory = dict_factory
+        await connection.execute("PRAGMA foreign_keys = ON")
+        return connection
+
+    async def release(self, connection: aiosqlite.Connection) -> None:
+        if connection.in_transaction:  # a failed COMMIT/ROLLBACK: never reuse that state
+            await connection.close()
+        elif len(self._idle) < IDLE_CONNECTIONS:
+            self._idle.append(connection)
+        else:
+            await connection.close()
+
+    async def close_connections(self) -> None:
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await connection.close()
+
+    async def get_connection(self):
+        return await self.acquire()
+
+    def transaction(self, transaction_type=TransactionType.deferred, allow_nested=True):
+        return PooledSQLiteTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
+
+    async def _execute(self, connection, query, args, query_type, table):
+        async with connection.execute(query, args or []) as cursor:
+            rows = await cursor.fetchall()
+            if query_type == "insert" and self.get_version_sync() < 3.35:
+                return [{table._meta.primary_key._meta.db_column_name: cursor.lastrowid}]
+            return rows
+
+    async def _run_in_new_connection(self, query, args=None, query_type="generic", table=None):
+        connection = await self.acquire()
+        try:
+            return await self._execute(connection, query, args, query_type, table)
+        finally:
+            await self.release(connection)
+
+    async def _run_in_existing_connection(
+        self, connection, query, args=None, query_type="generic", table=None
+    ):
+        return await self._execute(connection, query, args, query_type, table)
 
 
 def sqlite_path(url: str) -> Path | None:
@@ -27,24 +109,57 @@ def prepare_sqlite_file(path: Path) -> None:
         connection.execute("PRAGMA journal_mode=WAL")
 
 
-def engine_from_url(url: str) -> Engine:
-    """Build the Piccolo engine for a DATABASE_URL (sqlite:///file or postgresql://...)."""
+def engine_from_url(url: str, *, pooled: bool = True) -> Engine:
+    """Build the Piccolo engine for a DATABASE_URL (sqlite:///file or postgresql://...).
+
+    ``pooled=False`` gives Piccolo's own SQLite engine, which holds nothing open: piccolo_conf
+    uses it so that Piccolo's commands (migrations) exit when done. The app and the CLI bind
+    the pooled engine to the tables (models.tables.use_engine) and close it when they stop.
+    """
     if (path := sqlite_path(url)) is not None:
         prepare_sqlite_file(path)
-        # Piccolo turns foreign keys on for every connection; `timeout` is the busy timeout.
-        return SQLiteEngine(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
+        # Foreign keys are turned on for every connection; `timeout` is the busy timeout.
+        engine_class = PooledSQLiteEngine if pooled else SQLiteEngine
+        return engine_class(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     scheme = urlparse(url).scheme
     if scheme in {"postgres", "postgresql"}:
         return PostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme!r}")
 
 
-def write_transaction(engine: Engine):
-    """A transaction that takes the write lock up front on SQLite.
+_write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
-    A deferred SQLite transaction that reads and then writes can fail with "database is
-    locked" when another writer got in between; IMMEDIATE waits on the busy timeout instead.
+
+def _write_lock(engine: Engine) -> asyncio.Lock:
+    """One writers' queue per engine and event loop (an asyncio lock belongs to one loop)."""
+    per_loop = _write_locks.setdefault(engine, weakref.WeakKeyDictionary())
+    return per_loop.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+
+
+@asynccontextmanager
+async def write_transaction(engine: Engine):
+    """A transaction for a read-then-write; joins the caller's transaction if one is open.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a deferred transaction that
+    reads and then writes fails with "database is locked" when another writer got in between.
+    Writers in this process also queue on an asyncio lock first, because SQLite's busy handler
+    polls with growing sleeps and lets late arrivals overtake early ones (seconds of p99).
     """
-    if isinstance(engine, SQLiteEngine):
-        return engine.transaction(transaction_type=TransactionType.immediate)
-    return engine.transaction()
+    if engine.current_transaction.get() is not None or not isinstance(engine, SQLiteEngine):
+        async with engine.transaction() as transaction:
+            yield transaction
+        return
+    async with (
+        _write_lock(engine),
+        engine.transaction(transaction_type=TransactionType.immediate) as transaction,
+    ):
+        yield transaction
+
+
+async def close_engine(engine: Engine) -> None:
+    """Close what an engine holds open (pooled SQLite connections keep a thread each, which
+    would keep a finished process alive)."""
+    if isinstance(engine, PooledSQLiteEngine):
+        await engine.close_connections()
+    elif isinstance(engine, PostgresEngine) and engine.pool is not None:
+        await engine.close_connection_pool()

@@ -25,15 +25,35 @@ AS_OF_SOURCE = """
           WHERE plan = {} AND changed_at < {} GROUP BY task) latest
       ON e.task = latest.task AND e.version = latest.version
 """
+COUNTERS = (
+    "completed_on_time",
+    "completed_late",
+    "in_progress",
+    "not_started",
+    "cancelled",
+    "overdue",
+    "progress_sum",
+    "weight_sum",
+    "weighted_sum",
+)
+# One row per (area, lead unit) with every counter, so the database does the counting and
+# Python only adds a few dozen rows up into the overall, by-area and by-unit figures.
 AGGREGATE = """
-    SELECT area, lead_unit, status,
-           CASE WHEN status = 'completed' AND completed_on > deadline THEN 1 ELSE 0 END AS late,
-           CASE WHEN status NOT IN ('completed', 'cancelled') AND deadline < {} THEN 1 ELSE 0 END
-               AS overdue,
-           COUNT(*) AS tasks, SUM(progress) AS progress_sum, SUM(weight) AS weight_sum,
-           SUM(weight * progress) AS weighted_sum
+    SELECT area, lead_unit,
+        SUM(CASE WHEN status = 'completed' AND (completed_on IS NULL OR completed_on <= deadline)
+            THEN 1 ELSE 0 END) AS completed_on_time,
+        SUM(CASE WHEN status = 'completed' AND completed_on > deadline THEN 1 ELSE 0 END)
+            AS completed_late,
+        SUM(CASE WHEN status = 'in_progress' THEN 1 ELSE 0 END) AS in_progress,
+        SUM(CASE WHEN status = 'not_started' THEN 1 ELSE 0 END) AS not_started,
+        SUM(CASE WHEN status = 'cancelled' THEN 1 ELSE 0 END) AS cancelled,
+        SUM(CASE WHEN status NOT IN ('completed', 'cancelled') AND deadline < {} THEN 1 ELSE 0 END)
+            AS overdue,
+        SUM(CASE WHEN status <> 'cancelled' THEN progress ELSE 0 END) AS progress_sum,
+        SUM(CASE WHEN status <> 'cancelled' THEN weight ELSE 0 END) AS weight_sum,
+        SUM(CASE WHEN status <> 'cancelled' THEN weight * progress ELSE 0 END) AS weighted_sum
     FROM (%s) AS s
-    GROUP BY area, lead_unit, status, late, overdue
+    GROUP BY area, lead_unit
 """
 CHANGE_FIELDS = ("status", "progress", "deadline", "lead_unit", "code", "title", "area")
 
@@ -42,8 +62,6 @@ CHANGE_FIELDS = ("status", "progress", "deadline", "lead_unit", "code", "title",
 class Tally:
     """Counts for a group of tasks; cancelled tasks are counted apart and not in ``total``."""
 
-    total: int = 0
-    completed: int = 0
     completed_on_time: int = 0
     completed_late: int = 0
     in_progress: int = 0
@@ -54,26 +72,17 @@ class Tally:
     weight_sum: float = 0.0
     weighted_sum: float = 0.0
 
+    @property
+    def completed(self) -> int:
+        return self.completed_on_time + self.completed_late
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.in_progress + self.not_started
+
     def add(self, row: dict) -> None:
-        n = row["tasks"]
-        if row["status"] == TaskStatus.CANCELLED:
-            self.cancelled += n
-            return
-        self.total += n
-        self.overdue += n if row["overdue"] else 0
-        self.progress_sum += row["progress_sum"] or 0
-        self.weight_sum += row["weight_sum"] or 0
-        self.weighted_sum += row["weighted_sum"] or 0
-        if row["status"] == TaskStatus.COMPLETED:
-            self.completed += n
-            if row["late"]:
-                self.completed_late += n
-            else:
-                self.completed_on_time += n
-        elif row["status"] == TaskStatus.IN_PROGRESS:
-            self.in_progress += n
-        else:
-            self.not_started += n
+        for name in COUNTERS:
+            setattr(self, name, getattr(self, name) + (row[name] or 0))
 
     def percent(self, method: str, manual: float | None) -> float:
         if method == ProgressMethod.MANUAL:

@@ -25,8 +25,8 @@ import pytest  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
-from core.db import engine_from_url  # noqa: E402
-from models.tables import TABLES  # noqa: E402
+from core.db import close_engine, engine_from_url  # noqa: E402
+from models.tables import TABLES, use_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -98,10 +98,10 @@ def anyio_backend():
 async def db(database_url):
     """Point every table at this engine's database and start from empty tables."""
     engine = engine_from_url(database_url)
-    for table in TABLES:
-        table._meta.db = engine
+    use_engine(engine)
     await _empty(engine)
     yield engine
+    await close_engine(engine)
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ async def world(db):
 
 @pytest.fixture
 async def client(db):
-    async with AsyncTestClient(app=create_app(connection_pool=False)) as test_client:
+    async with AsyncTestClient(app=create_app(db, connection_pool=False)) as test_client:
         yield test_client
 
 

@@ -29,6 +29,7 @@ async def test_bad_credentials_are_problem_details(client, world):
     response = await client.post("/api/auth/login", json={"username": "head_a", "password": "nope"})
     assert response.status_code == 401
     assert response.headers["content-type"].startswith("application/problem+json")
+    assert response.headers["www-authenticate"].startswith("Bearer")
     assert (await client.get("/api/auth/me", headers={"Authorization": "Bearer forged"})).status_code == 401
     missing = await client.post("/api/auth/login", json={"username": "head_a"})
     assert missing.status_code == 400

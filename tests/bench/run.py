@@ -13,8 +13,12 @@ the client (so they include the client's own event-loop overhead, which the base
 Targets are reported, not asserted. Results go to tests/bench/results.json under "tasks_api";
 other keys of that file are kept.
 
+Each repeat also sends BENCH_UNLOADED requests per scenario one at a time ("one_at_a_time"):
+under a closed loop of 10 clients, latency is mostly queueing, so this shows a lone request.
+
 Knobs (environment): BENCH_TASKS (10000), BENCH_REQUESTS per run (2000), BENCH_CONCURRENCY
-(10), BENCH_REPEATS (3), BENCH_MAX_RUN_S (cap on one run's duration, 25).
+(10), BENCH_REPEATS (3), BENCH_MAX_RUN_S (cap on one run's duration, 25: a run that hits it
+reports fewer requests), BENCH_UNLOADED (100).
 """
 
 from __future__ import annotations
@@ -49,6 +53,10 @@ CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "10"))
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 MAX_RUN_S = float(os.environ.get("BENCH_MAX_RUN_S", "25"))
 WARMUP = 50
+# Also per repeat: a few requests one at a time. With a closed loop of C clients on one server
+# process, loaded latency is mostly queueing (p50 ~ C / throughput); this shows the cost of
+# one request on its own.
+UNLOADED = int(os.environ.get("BENCH_UNLOADED", "100"))
 SERVER_START_TIMEOUT_S = 30.0
 
 # p99 targets in ms (reported, not asserted).
@@ -176,6 +184,7 @@ async def measure(base_url: str, username: str, password: str, plan_id: int, tas
             warmup[name] = {"requests": result.requests, "errors": result.errors}
 
         runs: dict[str, list[RunResult]] = {name: [] for name in SCENARIOS}
+        unloaded: dict[str, list[RunResult]] = {name: [] for name in SCENARIOS}
         for repeat in range(REPEATS):
             for name, make in makers.items():
                 result = await run_load(
@@ -189,10 +198,20 @@ async def measure(base_url: str, username: str, password: str, plan_id: int, tas
                     + ("  (stopped at time cap)" if result.stopped_early else ""),
                     flush=True,
                 )
-    return {"warmup": warmup, "runs": runs}
+            for name, make in makers.items():
+                result = await run_load(
+                    client, make, total=UNLOADED, concurrency=1, ok=is_2xx, max_seconds=MAX_RUN_S
+                )
+                unloaded[name].append(result)
+            print(
+                f"  run {repeat + 1}/{REPEATS} one at a time: "
+                + ", ".join(f"{n} p50 {r[-1].p50_ms:.2f} ms" for n, r in unloaded.items()),
+                flush=True,
+            )
+    return {"warmup": warmup, "runs": runs, "unloaded": unloaded}
 
 
-def summarise(runs: dict[str, list[RunResult]]) -> dict:
+def summarise(runs: dict[str, list[RunResult]], unloaded: dict[str, list[RunResult]]) -> dict:
     """Median over the repeats of every figure; ratios are taken per repeat against that
     repeat's baseline, then the median of those ratios is reported."""
     base = runs["baseline"]
@@ -231,6 +250,15 @@ def summarise(runs: dict[str, list[RunResult]]) -> dict:
                 for r in results
             ],
         }
+        single = unloaded[name]
+        out[name]["one_at_a_time"] = {
+            "requests_per_run": median([r.requests for r in single]),
+            "throughput_rps": round(median([r.throughput for r in single]), 1),
+            "p50_ms": round(median([r.p50_ms for r in single]), 3),
+            "p99_ms": round(median([r.p99_ms for r in single]), 3),
+            "errors_all_runs": sum(r.errors for r in single),
+        }
+        samples += [s for r in single for s in r.error_samples][: 5 - len(samples)]
         if samples:
             out[name]["error_samples"] = samples
     return out
@@ -271,6 +299,10 @@ def print_table(entry: dict) -> None:
             f"{name:<12} {s['throughput_rps']:>9.1f} {s['p50_ms']:>9.2f} {s['p99_ms']:>9.2f} "
             f"{s['errors']:>7g} {s['p50_vs_baseline']:>10.2f} {s['p99_vs_baseline']:>10.2f}  {target}"
         )
+    print(f"\none request at a time ({entry['config']['one_at_a_time_per_run']} per run, medians):")
+    for name, s in entry["scenarios"].items():
+        single = s["one_at_a_time"]
+        print(f"{name:<12} p50 {single['p50_ms']:7.2f} ms  p99 {single['p99_ms']:7.2f} ms")
     print(f"\nresults: {RESULTS_FILE.relative_to(PROJECT_ROOT)} [{RESULTS_KEY!r}]")
 
 
@@ -317,7 +349,7 @@ def main() -> int:
             stop_server(server)
         server_log = log_path.read_text(errors="replace")
 
-        scenarios = summarise(measured["runs"])
+        scenarios = summarise(measured["runs"], measured["unloaded"])
         met = {
             f"{name}_p99_ms": scenarios[name]["p99_ms"] < target and scenarios[name]["errors_all_runs"] == 0
             for name, target in TARGETS_P99_MS.items()
@@ -331,6 +363,7 @@ def main() -> int:
                 "concurrency": CONCURRENCY,
                 "repeats": REPEATS,
                 "warmup_per_scenario": WARMUP,
+                "one_at_a_time_per_run": UNLOADED,
                 "max_run_s": MAX_RUN_S,
                 "figures": "median of the runs; latency per request measured by the client",
             },

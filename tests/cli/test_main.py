@@ -19,7 +19,12 @@ pytestmark = pytest.mark.anyio
 def cchc(database_url: str, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
     env = {**os.environ, "DATABASE_URL": database_url}
     return subprocess.run(
-        [sys.executable, "-m", "cli.main", *args], input=stdin, capture_output=True, text=True, env=env, timeout=120
+        [sys.executable, "-m", "cli.main", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
     )
 
 
@@ -29,7 +34,17 @@ async def test_demo_users_and_plan_import(db, database_url, tmp_path):
     assert "'tasks': 32" in first.stdout
     assert "'tasks': 0" in cchc(database_url, "demo").stdout
 
-    created = cchc(database_url, "users", "create", "giamdoc", "--role", "unit_head", "--unit", "STP", stdin="mat-khau-dai\n")
+    created = cchc(
+        database_url,
+        "users",
+        "create",
+        "giamdoc",
+        "--role",
+        "unit_head",
+        "--unit",
+        "STP",
+        stdin="mat-khau-dai\n",
+    )
     assert created.returncode == 0, created.stderr
     token, _ = await sign_in("giamdoc", "mat-khau-dai")
     assert token
@@ -46,6 +61,8 @@ async def test_demo_users_and_plan_import(db, database_url, tmp_path):
     assert (await plan_summary(plan["id"]))["total"] == 2
 
     broken = tmp_path / "broken.csv"
-    broken.write_text("Mã nhiệm vụ,Lĩnh vực,Nhiệm vụ,Đơn vị chủ trì,Thời hạn\nA.1,?,x,NOPE,mai\n", encoding="utf-8")
+    broken.write_text(
+        "Mã nhiệm vụ,Lĩnh vực,Nhiệm vụ,Đơn vị chủ trì,Thời hạn\nA.1,?,x,NOPE,mai\n", encoding="utf-8"
+    )
     failed = cchc(database_url, "plans", "import", str(broken), "--year", "2025")
     assert failed.returncode == 1 and "row 2" in failed.stdout
