@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -45,6 +45,11 @@ class PooledSQLiteEngine(SQLiteEngine):
     def __init__(self, path: str, **connection_kwargs) -> None:
         super().__init__(path=path, **connection_kwargs)
         self._idle: list[aiosqlite.Connection] = []
+        self._write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+    def write_lock(self) -> asyncio.Lock:
+        """This process's queue of writers (an asyncio lock belongs to one event loop)."""
+        return self._write_locks.setdefault(asyncio.get_running_loop(), asyncio.Lock())
 
     async def acquire(self) -> aiosqlite.Connection:
         if self._idle:
@@ -127,13 +132,8 @@ def engine_from_url(url: str, *, pooled: bool = True) -> Engine:
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme!r}")
 
 
-_write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _write_lock(engine: Engine) -> asyncio.Lock:
-    """One writers' queue per engine and event loop (an asyncio lock belongs to one loop)."""
-    per_loop = _write_locks.setdefault(engine, weakref.WeakKeyDictionary())
-    return per_loop.setdefault(asyncio.get_running_loop(), asyncio.Lock())
+def _write_lock(engine: Engine):
+    return engine.write_lock() if isinstance(engine, PooledSQLiteEngine) else nullcontext()
 
 
 @asynccontextmanager
