@@ -10,6 +10,7 @@ from litestar import Controller, delete, get, patch, post
 from litestar.params import FromPath, JSONBody, Parameter
 
 from api.common import convert, convert_all, given_fields
+from api.paging import Page
 from api.security import SECURITY, Caller
 from models import accounts
 from models.permissions import Action
@@ -25,13 +26,6 @@ class AccountOut(msgspec.Struct):
     unit: int | None
     active: bool
     created_at: datetime
-
-
-class AccountPage(msgspec.Struct):
-    items: list[AccountOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class AccountIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -79,9 +73,9 @@ class AccountController(Controller):
         principal: Caller,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-    ) -> AccountPage:
+    ) -> Page[AccountOut]:
         rows, total = await accounts.list_accounts(principal, limit, offset)
-        return AccountPage(convert_all(rows, AccountOut), total, limit, offset)
+        return Page(convert_all(rows, AccountOut), total, limit, offset)
 
     @get("/{account_id:int}")
     async def get_user(self, principal: Caller, account_id: FromPath[int]) -> AccountOut:

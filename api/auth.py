@@ -10,6 +10,8 @@ from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
+from api.accounts import AccountOut
+from api.common import convert
 from api.security import SECURITY, SESSION_COOKIE, Caller
 from models import accounts
 
@@ -23,15 +25,6 @@ class TokenOut(msgspec.Struct):
     access_token: str
     token_type: str
     expires_at: datetime
-
-
-class MeOut(msgspec.Struct):
-    id: int
-    username: str
-    full_name: str
-    role: str
-    unit: int | None
-    active: bool
 
 
 class PasswordIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -71,8 +64,8 @@ class AuthController(Controller):
         )
 
     @get("/me", security=SECURITY)
-    async def me(self, principal: Caller) -> MeOut:
-        return msgspec.convert(await accounts.get_account(principal.account_id), MeOut)
+    async def me(self, principal: Caller) -> AccountOut:
+        return convert(await accounts.get_account(principal.account_id), AccountOut)
 
     @post(
         "/password",

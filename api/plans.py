@@ -12,6 +12,7 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parameter
 
 from api.common import convert, convert_all, etag, given_fields, parse_if_match
+from api.paging import Page
 from api.security import SECURITY, Caller
 from api.tasks import IfMatch, TaskOut, task_response
 from models import plan_files, plans, summary, tasks
@@ -34,13 +35,6 @@ class PlanOut(msgspec.Struct):
     manual_progress: float | None
     version: int
     created_at: datetime
-
-
-class PlanPage(msgspec.Struct):
-    items: list[PlanOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class PlanIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -73,13 +67,6 @@ class TaskIn(msgspec.Struct, forbid_unknown_fields=True):
     deadline: date | None = None
     ongoing: bool = False
     weight: Annotated[float, msgspec.Meta(gt=0, le=1000)] = 1.0
-
-
-class TaskPage(msgspec.Struct):
-    items: list[TaskOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class Tally(msgspec.Struct):
@@ -154,10 +141,10 @@ class PlanController(Controller):
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-    ) -> PlanPage:
+    ) -> Page[PlanOut]:
         principal.require(Action.READ)
         rows, total = await plans.list_plans(year, status, PageRequest(limit, offset, sort))
-        return PlanPage(convert_all(rows, PlanOut), total, limit, offset)
+        return Page(convert_all(rows, PlanOut), total, limit, offset)
 
     @post("/")
     async def create_plan(self, principal: Caller, data: JSONBody[PlanIn]) -> Response[PlanOut]:
@@ -192,12 +179,12 @@ class PlanController(Controller):
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-    ) -> TaskPage:
+    ) -> Page[TaskOut]:
         principal.require(Action.READ)
         await plans.get_plan(plan_id)
         flt = tasks.TaskFilter(area, lead_unit_id, status, overdue, due_before, due_after, q)
         rows, total = await tasks.list_tasks(plan_id, flt, PageRequest(limit, offset, sort))
-        return TaskPage(convert_all(rows, TaskOut), total, limit, offset)
+        return Page(convert_all(rows, TaskOut), total, limit, offset)
 
     @post("/{plan_id:int}/tasks")
     async def create_task(

@@ -10,6 +10,7 @@ from litestar import Controller, get, patch, post
 from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.common import convert, convert_all, given_fields
+from api.paging import Page
 from api.security import SECURITY, Caller
 from models import units
 from models.paging import PageRequest
@@ -29,13 +30,6 @@ class UnitOut(msgspec.Struct):
     valid_from: date | None
     valid_to: date | None
     successor: int | None
-
-
-class UnitPage(msgspec.Struct):
-    items: list[UnitOut]
-    total: int
-    limit: int
-    offset: int
 
 
 class UnitIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -77,11 +71,11 @@ class UnitController(Controller):
         sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
-    ) -> UnitPage:
+    ) -> Page[UnitOut]:
         principal.require(Action.READ)
         flt = units.UnitFilter(level, kind, parent_id, active_on, q)
         rows, total = await units.list_units(flt, PageRequest(limit, offset, sort))
-        return UnitPage(convert_all(rows, UnitOut), total, limit, offset)
+        return Page(convert_all(rows, UnitOut), total, limit, offset)
 
     @get("/{unit_id:int}")
     async def get_unit(self, principal: Caller, unit_id: FromPath[int]) -> UnitOut:

@@ -357,11 +357,7 @@ async def create_task_unchecked(
         raise NotFound(f"plan {plan_id} not found")
     values, coordinators = await _validate_definition(plan, data)
     async with write_transaction(Task._meta.db):
-        if await Task.exists().where((Task.plan == plan_id) & (Task.code == values["code"])):
-            raise Conflict(
-                f"task code {values['code']!r} exists in this plan",
-                [FieldError("code", "already used in this plan", "Mã nhiệm vụ đã có trong kế hoạch.")],
-            )
+        await _ensure_code_free(plan_id, values["code"])
         state = {
             **values,
             "status": TaskStatus.NOT_STARTED.value,
@@ -383,6 +379,14 @@ async def create_task_unchecked(
             changed_fields=sorted(SNAPSHOT_FIELDS),
         )
     return await get_task(task_id, local_date(now))
+
+
+async def _ensure_code_free(plan_id: int, code: str) -> None:
+    if await Task.exists().where((Task.plan == plan_id) & (Task.code == code)):
+        raise Conflict(
+            f"task code {code!r} exists in this plan",
+            [FieldError("code", "already used in this plan", "Mã nhiệm vụ đã có trong kế hoạch.")],
+        )
 
 
 async def _set_coordinators(task_id: int, unit_ids: list[int]) -> None:
@@ -503,13 +507,8 @@ async def edit_task(
                 merged["ongoing"] = False
             merged["coordinating_unit_ids"] = tuple(merged["coordinating_unit_ids"])
             values, new_coordinators = await _validate_definition(plan, TaskDefinition(**merged))
-            if values["code"] != current["code"] and await Task.exists().where(
-                (Task.plan == current["plan"]) & (Task.code == values["code"])
-            ):
-                raise Conflict(
-                    f"task code {values['code']!r} exists in this plan",
-                    [FieldError("code", "already used in this plan", "Mã nhiệm vụ đã có trong kế hoạch.")],
-                )
+            if values["code"] != current["code"]:
+                await _ensure_code_free(current["plan"], values["code"])
             changed = [k for k, v in values.items() if k != "search_text" and v != current[k]]
             if new_coordinators != coordinators:
                 changed.append("coordinating_unit_ids")
