@@ -7,12 +7,13 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, delete, get, patch, post
-from litestar.params import FromPath, JSONBody, Parameter
+from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 
 from api.common import convert, convert_all, given_fields
 from api.paging import Page
 from api.security import SECURITY, Caller
 from models import accounts
+from models.paging import PageRequest
 from models.permissions import Action
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]
@@ -71,10 +72,16 @@ class AccountController(Controller):
     async def list_users(
         self,
         principal: Caller,
+        role: FromQuery[str | None] = None,
+        unit_id: FromQuery[int | None] = None,
+        active: FromQuery[bool | None] = None,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        sort: Annotated[str, Parameter(max_length=200)] = "",
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page[AccountOut]:
-        rows, total = await accounts.list_accounts(principal, limit, offset)
+        flt = accounts.AccountFilter(role, unit_id, active, q)
+        rows, total = await accounts.list_accounts(principal, flt, PageRequest(limit, offset, sort))
         return Page(convert_all(rows, AccountOut), total, limit, offset)
 
     @get("/{account_id:int}")

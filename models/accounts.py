@@ -19,6 +19,7 @@ from core.clock import utcnow
 from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
 from core.settings import get_settings
 from core.text import nfc
+from models.paging import PageRequest, apply_sort, contains
 from models.permissions import Action, Principal
 from models.tables import Account, Credential, Unit
 from models.vocabulary import Role
@@ -119,10 +120,37 @@ async def get_account(account_id: int) -> dict:
     return row
 
 
-async def list_accounts(actor: Principal, limit: int, offset: int) -> tuple[list[dict], int]:
+ACCOUNT_SORT_KEYS = {"username": Account.username, "full_name": Account.full_name, "role": Account.role}
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    role: str | None = None
+    unit_id: int | None = None
+    active: bool | None = None
+    q: str | None = None
+
+
+def _filtered_accounts(query, flt: AccountFilter):
+    if flt.role:
+        query = query.where(Account.role == flt.role)
+    if flt.unit_id is not None:
+        query = query.where(Account.unit == flt.unit_id)
+    if flt.active is not None:
+        query = query.where(Account.active == flt.active)
+    if flt.q:
+        text = nfc(flt.q)
+        query = query.where(contains(Account.username, text) | contains(Account.full_name, text))
+    return query
+
+
+async def list_accounts(actor: Principal, flt: AccountFilter, page: PageRequest) -> tuple[list[dict], int]:
     actor.require(Action.MANAGE_ACCOUNTS)
-    rows = await Account.select(*ACCOUNT_COLUMNS).order_by(Account.username).limit(limit).offset(offset)
-    return rows, await Account.count()
+    query = apply_sort(
+        _filtered_accounts(Account.select(*ACCOUNT_COLUMNS), flt), page.sort, ACCOUNT_SORT_KEYS, ["username"]
+    )
+    rows = await query.limit(page.limit).offset(page.offset)
+    return rows, await _filtered_accounts(Account.count(), flt)
 
 
 async def update_account(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from piccolo.columns import Column
+from piccolo.engine.sqlite import SQLiteEngine
 
 from core.errors import InvalidInput
 
@@ -24,6 +25,15 @@ class PageRequest:
             )
         if self.offset < 0:
             raise InvalidInput.field("offset", "must not be negative", "Vị trí bắt đầu không hợp lệ.")
+
+
+def contains(column: Column, text: str):
+    """A case-insensitive substring match (SQLite's LIKE already ignores ASCII case and has no
+    ILIKE)."""
+    pattern = f"%{text}%"
+    if isinstance(column._meta.table._meta.db, SQLiteEngine):
+        return column.like(pattern)
+    return column.ilike(pattern)
 
 
 def apply_sort(query, sort: str, allowed: dict[str, Column], default: list[str]):

@@ -86,3 +86,20 @@ async def test_account_validation(db):
         await create_account(w.admin, AccountData("new", "New", "viewer", None, "short"))
     with pytest.raises(Conflict):
         await create_account(w.admin, AccountData("Staff", "Again", "viewer", None, PASSWORD))
+
+
+async def test_account_list_filters_and_sorts(db):
+    from models.accounts import AccountFilter, list_accounts
+    from models.paging import PageRequest
+
+    w = await build_world()
+    heads, total = await list_accounts(
+        w.admin, AccountFilter(role="unit_head"), PageRequest(sort="-username")
+    )
+    assert total == 2 and [a["username"] for a in heads] == ["head_b", "head_a"]
+    in_unit, _ = await list_accounts(w.admin, AccountFilter(unit_id=w.unit_a), PageRequest())
+    assert [a["username"] for a in in_unit] == ["head_a"]
+    found, _ = await list_accounts(w.admin, AccountFilter(q="VIEW"), PageRequest())
+    assert [a["username"] for a in found] == ["viewer"]
+    with pytest.raises(PermissionDenied):
+        await list_accounts(w.staff, AccountFilter(), PageRequest())
