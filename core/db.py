@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
+from collections import OrderedDict
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlparse
@@ -16,6 +17,37 @@ from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionTy
 
 SQLITE_BUSY_TIMEOUT_S = 30
 IDLE_CONNECTIONS = 8
+
+
+class BoundedCache:
+    """A small per-engine memo (oldest entries dropped first), for figures keyed by a revision
+    of the data they were computed from."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        return self._entries.get(key)
+
+    def put(self, key, value) -> None:
+        self._entries[key] = value
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+class AppPostgresEngine(PostgresEngine):
+    """Piccolo's PostgreSQL engine, able to carry the app's per-engine caches."""
+
+
+def summary_cache(engine: Engine) -> BoundedCache:
+    """The engine's summary cache; one per engine, so no figure crosses databases."""
+    if not hasattr(engine, "summary_cache"):
+        try:
+            engine.summary_cache = BoundedCache()
+        except AttributeError:  # an engine class with __slots__ (Piccolo's own): no caching
+            return BoundedCache(0)
+    return engine.summary_cache
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):
@@ -128,7 +160,7 @@ def engine_from_url(url: str, *, pooled: bool = True) -> Engine:
         return engine_class(path=str(path), timeout=SQLITE_BUSY_TIMEOUT_S)
     scheme = urlparse(url).scheme
     if scheme in {"postgres", "postgresql"}:
-        return PostgresEngine(config={"dsn": url})
+        return AppPostgresEngine(config={"dsn": url})
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme!r}")
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from core.clock import end_of_day, local_date, start_of_day, utcnow
+from core.db import summary_cache
 from core.text import format_percent
 from models.plans import get_plan
 from models.tables import Task, TaskEvent, Unit
@@ -122,16 +123,33 @@ async def _aggregate(plan_id: int, as_of: date | None, today: date) -> list[dict
     return await Task.raw(AGGREGATE % AS_OF_SOURCE, as_of, plan_id, end_of_day(as_of))
 
 
+async def _groups(plan_id: int, as_of: date | None, today: date) -> _Groups:
+    """The tallies, computed once per state of the plan's history and then cached.
+
+    Every task change appends one TaskEvent and none is ever deleted, so the number of a
+    plan's events changes with every committed change. It is read before the aggregate: a
+    change that commits in between is then cached under the older count, which no later
+    reader asks for, never the other way round.
+    """
+    revision = (await TaskEvent.raw("SELECT COUNT(*) AS n FROM task_event WHERE plan = {}", plan_id))[0]["n"]
+    cache = summary_cache(Task._meta.db)
+    key = (plan_id, as_of, today, revision)
+    if (cached := cache.get(key)) is not None:
+        return cached
+    groups = _Groups()
+    for row in await _aggregate(plan_id, as_of if as_of and as_of < today else None, as_of or today):
+        groups.overall.add(row)
+        groups.by_area[row["area"]].add(row)
+        groups.by_unit[row["lead_unit"]].add(row)
+    cache.put(key, groups)
+    return groups
+
+
 async def plan_summary(plan_id: int, as_of: date | None = None) -> dict:
     """Totals, counts by status, timeliness and overdue, by area and by lead unit."""
     plan = await get_plan(plan_id)
     today = local_date(utcnow())
-    rows = await _aggregate(plan_id, as_of if as_of and as_of < today else None, as_of or today)
-    groups = _Groups()
-    for row in rows:
-        groups.overall.add(row)
-        groups.by_area[row["area"]].add(row)
-        groups.by_unit[row["lead_unit"]].add(row)
+    groups = await _groups(plan_id, as_of, today)
     method, manual = plan["progress_method"], plan["manual_progress"]
     units = await Unit.select(Unit.id, Unit.code, Unit.name).where(Unit.id.is_in(list(groups.by_unit) or [0]))
     unit_names = {u["id"]: u for u in units}

@@ -350,8 +350,14 @@ def main() -> int:
         server_log = log_path.read_text(errors="replace")
 
         scenarios = summarise(measured["runs"], measured["unloaded"])
+        # Targets are read two ways: under 10 concurrent clients (queueing on one server
+        # process that shares 2 cores with the load generator) and one request at a time.
         met = {
             f"{name}_p99_ms": scenarios[name]["p99_ms"] < target and scenarios[name]["errors_all_runs"] == 0
+            for name, target in TARGETS_P99_MS.items()
+        } | {
+            f"{name}_p99_ms_one_at_a_time": scenarios[name]["one_at_a_time"]["p99_ms"] < target
+            and scenarios[name]["one_at_a_time"]["errors_all_runs"] == 0
             for name, target in TARGETS_P99_MS.items()
         }
         entry = {

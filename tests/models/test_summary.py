@@ -108,3 +108,17 @@ async def test_changes_since_a_date(db):
     assert changes["IV.1"]["change"] == "added" and changes["IV.1"]["task_id"] == added["id"]
     assert changes["V.1"]["change"] == "cancelled"
     assert await plan_changes(w.plan_id, date(2024, 5, 1)) == []
+
+
+async def test_summary_follows_every_change_despite_the_cache(db):
+    w = await build_world(now=at(date(2024, 1, 5)))
+    first = await plan_summary(w.plan_id)
+    assert first["completed"] == 0
+    assert (await plan_summary(w.plan_id)) == first
+    await report_progress(w.head_a, w.task_a, ProgressReport("completed", note="xong"), now=at(date(2024, 2, 1)))
+    assert (await plan_summary(w.plan_id))["completed"] == 1
+    await edit_task(w.staff, w.task_b, {"area": "institutions"}, now=at(date(2024, 2, 2)))
+    areas = {a["area"]: a["total"] for a in (await plan_summary(w.plan_id))["by_area"]}
+    assert areas == {"institutions": 2}
+    await update_plan(w.staff, w.plan_id, {"progress_method": "average"}, None)
+    assert (await plan_summary(w.plan_id))["percent"] == 50.0  # (100 + 0) / 2, method read fresh
