@@ -9,19 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
 from core.clock import utcnow
 from core.db import write_transaction
-from core.errors import FieldError, InvalidInput, UnsupportedMediaType
-from core.text import fold, format_date_short, nfc
+from core.errors import FieldError, InvalidInput
+from core.text import fold, format_date_short
 from models.permissions import Action, Principal
 from models.plans import get_plan
 from models.tables import Task, TaskCoordinator, Unit
+from models.tabular import lookup, neutralise, parse_date, read_records
 from models.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
 from models.vocabulary import Area, TaskEventKind, TaskStatus
 
@@ -40,7 +40,6 @@ COLUMNS = (
 )
 REQUIRED = {"code", "area", "title", "lead_unit", "deadline"}
 ONGOING = "Thường xuyên"
-FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_ROWS = 5000
 
 
@@ -61,98 +60,13 @@ class ImportResult:
     unchanged: int
 
 
-def _lookup(enum, text: str):
-    """An enum member by its value or its Vietnamese label, ignoring case and diacritics."""
-    key = fold(text)
-    for member in enum:
-        if key in (fold(member.value), fold(member.label)):
-            return member
-    return None
-
-
-def _neutralise(text: str) -> str:
-    """Spreadsheet formula injection: a cell that starts like a formula is kept as text."""
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _unneutralise(text: str) -> str:
-    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_PREFIXES else text
-
-
 # --- reading --------------------------------------------------------------------------------
-
-
-def _cell_text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return format_date_short(value.date())
-    if isinstance(value, date):
-        return format_date_short(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return _unneutralise(nfc(str(value)))
-
-
-def _read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
-    """Rows as (sheet/line number, cell texts), header first."""
-    if data[:4] == b"PK\x03\x04":
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
-        rows = [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    elif filename.lower().endswith(".xlsx"):
-        raise UnsupportedMediaType("the .xlsx file is not a workbook")
-    else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
-        rows = [
-            (number, [_unneutralise(nfc(cell)) for cell in values])
-            for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)
-        ]
-    return [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
-
-
-def _header_map(header: list[str]) -> dict[str, int]:
-    by_label = {fold(label): key for key, label in COLUMNS} | {key: key for key, _ in COLUMNS}
-    positions: dict[str, int] = {}
-    for index, cell in enumerate(header):
-        if not cell.strip():
-            continue
-        key = by_label.get(fold(cell))
-        if key is None:
-            raise InvalidInput(
-                f"unknown column {cell!r}",
-                [FieldError(cell, "unknown column", f"Cột '{cell}' không có trong mẫu.", row=1)],
-            )
-        positions[key] = index
-    if missing := REQUIRED - positions.keys():
-        labels = dict(COLUMNS)
-        raise InvalidInput(
-            "required columns missing",
-            [
-                FieldError(labels[k], "required column missing", f"Thiếu cột '{labels[k]}'.", row=1)
-                for k in sorted(missing)
-            ],
-        )
-    return positions
 
 
 def _parse_deadline(text: str) -> tuple[date | None, bool]:
     if fold(text) == fold(ONGOING):
         return None, True
-    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
-        try:
-            return datetime.strptime(text.strip(), pattern).date(), False
-        except ValueError:
-            continue
-    raise ValueError(text)
+    return parse_date(text), False
 
 
 def _parse_row(
@@ -163,7 +77,7 @@ def _parse_row(
     def fail(key: str, reason: str, message: str) -> None:
         errors.append(FieldError(dict(COLUMNS)[key], reason, message, row=number))
 
-    area = _lookup(Area, cells["area"])
+    area = lookup(Area, cells["area"])
     if area is None:
         fail("area", "unknown reform area", "Lĩnh vực cải cách không hợp lệ.")
     lead_code = cells["lead_unit"].strip()
@@ -189,7 +103,7 @@ def _parse_row(
             fail("weight", "not a number", "Trọng số phải là số.")
     status = None
     if cells["status"].strip():
-        member = _lookup(TaskStatus, cells["status"])
+        member = lookup(TaskStatus, cells["status"])
         if member is None:
             fail("status", "unknown status", "Trạng thái không hợp lệ.")
         status = member.value if member else None
@@ -224,18 +138,11 @@ def _parse_row(
 
 def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
     """Every row parsed, or InvalidInput listing every error with its row number."""
-    table = _read_table(filename, data)
-    if not table:
-        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
-    positions = _header_map(table[0][1])
-    if len(table) - 1 > MAX_ROWS:
-        raise InvalidInput.field("file", f"at most {MAX_ROWS} tasks", f"Tối đa {MAX_ROWS} nhiệm vụ.")
+    records = read_records(filename, data, COLUMNS, REQUIRED, MAX_ROWS)
     rows: list[ImportRow] = []
     errors: list[FieldError] = []
     seen: dict[str, int] = {}
-    for number, values in table[1:]:
-        cells = {key: (values[i] if i < len(values) else "") for key, i in positions.items()}
-        cells = {key: cells.get(key, "") for key, _ in COLUMNS}
+    for number, cells in records:
         parsed, row_errors = _parse_row(number, cells, units)
         code = cells["code"].strip()
         if code and code in seen:
@@ -337,17 +244,17 @@ async def _export_rows(plan_id: int) -> list[list]:
         coordinating.setdefault(link["task"], []).append(link["code"])
     return [
         [
-            _neutralise(t["code"]),
+            neutralise(t["code"]),
             Area(t["area"]).label,
-            _neutralise(t["title"]),
-            _neutralise(t["expected_output"]),
+            neutralise(t["title"]),
+            neutralise(t["expected_output"]),
             t["lead_unit_code"],
             "; ".join(sorted(coordinating.get(t["id"], []))),
             ONGOING if t["ongoing"] else format_date_short(t["deadline"]),
             f"{t['weight']:g}",
             TaskStatus(t["status"]).label,
             t["progress"],
-            _neutralise(t["note"]),
+            neutralise(t["note"]),
         ]
         for t in tasks
     ]

@@ -1,0 +1,133 @@
+"""Reading the spreadsheets staff exchange (XLSX or UTF-8 CSV) into rows of named cells.
+
+Shared by every import: the first non-empty row is the header, matched to column keys by
+their Vietnamese label (or key) ignoring case and diacritics; row numbers are the sheet's
+(or the CSV line's), so errors point at what the user sees in Excel.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from datetime import date, datetime
+
+from openpyxl import load_workbook
+
+from core.errors import FieldError, InvalidInput, UnsupportedMediaType
+from core.text import fold, format_date_short, nfc
+
+Columns = tuple[tuple[str, str], ...]  # (key, Vietnamese header label)
+FORMULA_PREFIXES = ("=", "+", "-", "@")
+
+
+def neutralise(text: str) -> str:
+    """Spreadsheet formula injection: a cell that starts like a formula is kept as text."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def unneutralise(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:2] in FORMULA_PREFIXES else text
+
+
+def lookup(enum, text: str):
+    """An enum member by its value or its Vietnamese label, ignoring case and diacritics."""
+    key = fold(text)
+    for member in enum:
+        if key in (fold(member.value), fold(member.label)):
+            return member
+    return None
+
+
+def parse_date(text: str) -> date:
+    """dd/mm/yyyy (as users type it) or ISO yyyy-mm-dd; ValueError otherwise."""
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text.strip(), pattern).date()
+        except ValueError:
+            continue
+    raise ValueError(text)
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return format_date_short(value.date())
+    if isinstance(value, date):
+        return format_date_short(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return unneutralise(nfc(str(value)))
+
+
+def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """Non-empty rows as (sheet/line number, cell texts), header first."""
+    if data[:4] == b"PK\x03\x04":
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
+        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
+        rows = [
+            (number, [_cell_text(v) for v in values])
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
+        ]
+    elif filename.lower().endswith(".xlsx"):
+        raise UnsupportedMediaType("the .xlsx file is not a workbook")
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
+        rows = [
+            (number, [unneutralise(nfc(cell)) for cell in values])
+            for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)
+        ]
+    return [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
+
+
+def _header_map(header: list[str], columns: Columns, required: set[str]) -> dict[str, int]:
+    by_label = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
+    positions: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        if not cell.strip():
+            continue
+        key = by_label.get(fold(cell))
+        if key is None:
+            raise InvalidInput(
+                f"unknown column {cell!r}",
+                [FieldError(cell, "unknown column", f"Cột '{cell}' không có trong mẫu.", row=1)],
+            )
+        positions[key] = index
+    if missing := required - positions.keys():
+        labels = dict(columns)
+        raise InvalidInput(
+            "required columns missing",
+            [
+                FieldError(labels[k], "required column missing", f"Thiếu cột '{labels[k]}'.", row=1)
+                for k in sorted(missing)
+            ],
+        )
+    return positions
+
+
+def read_records(
+    filename: str, data: bytes, columns: Columns, required: set[str], max_rows: int
+) -> list[tuple[int, dict[str, str]]]:
+    """Each data row as (row number, {column key: text}); absent optional columns are ""."""
+    table = read_table(filename, data)
+    if not table:
+        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
+    positions = _header_map(table[0][1], columns, required)
+    if len(table) - 1 > max_rows:
+        raise InvalidInput.field("file", f"at most {max_rows} rows", f"Tối đa {max_rows} dòng.")
+    return [
+        (
+            number,
+            {
+                key: (values[positions[key]] if positions.get(key, len(values)) < len(values) else "")
+                for key, _ in columns
+            },
+        )
+        for number, values in table[1:]
+    ]
