@@ -122,12 +122,10 @@ def read_records(
     if len(table) - 1 > max_rows:
         raise InvalidInput.field("file", f"at most {max_rows} rows", f"Tối đa {max_rows} dòng.")
     return [
-        (
-            number,
-            {
-                key: (values[positions[key]] if positions.get(key, len(values)) < len(values) else "")
-                for key, _ in columns
-            },
-        )
+        (number, {key: _cell(values, positions.get(key)) for key, _ in columns})
         for number, values in table[1:]
     ]
+
+
+def _cell(values: list[str], position: int | None) -> str:
+    return values[position] if position is not None and position < len(values) else ""
