@@ -13,6 +13,7 @@ from api.accounts import AccountController, ApiKeyController
 from api.auth import AuthController
 from api.errors import EXCEPTION_HANDLERS
 from api.plans import PlanController
+from api.procedures import ProcedureController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
@@ -55,6 +56,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             PlanController,
             TaskController,
             EvidenceController,
+            ProcedureController,
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,

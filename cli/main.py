@@ -13,8 +13,10 @@ from rich.console import Console
 app = typer.Typer(help="CCHC Tracker: administrative-reform plan tracking.", no_args_is_help=True)
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 plans_app = typer.Typer(help="Reform plans.", no_args_is_help=True)
+procedures_app = typer.Typer(help="The administrative-procedure catalogue.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(plans_app, name="plans")
+app.add_typer(procedures_app, name="procedures")
 console = Console()
 
 
@@ -126,6 +128,25 @@ def plans_import(file: Path, year: int = typer.Option(..., help="the plan's year
         result = _run(run())
     console.print(
         f"Imported into the {year} plan: {result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    )
+
+
+@procedures_app.command("import")
+def procedures_import(file: Path) -> None:
+    """Create or update the procedure catalogue from an XLSX or CSV file."""
+    from models.accounts import operator
+    from models.procedures import import_procedures
+
+    if not file.is_file():
+        _fail(f"no such file: {file}")
+
+    async def run():
+        return await import_procedures(await operator(), file.name, file.read_bytes())
+
+    with console.status(f"Importing {file.name}..."):
+        result = _run(run())
+    console.print(
+        f"Procedures: {result['created']} created, {result['updated']} updated, {result['unchanged']} unchanged"
     )
 
 

@@ -18,6 +18,7 @@ class Action(StrEnum):
     MANAGE_UNITS = "manage_units"
     MANAGE_ACCOUNTS = "manage_accounts"
     MANAGE_PLANS = "manage_plans"  # plans, task definitions, plan import
+    MANAGE_PROCEDURES = "manage_procedures"  # the procedure catalogue and its import
     REPORT_PROGRESS = "report_progress"  # status/progress updates and evidence uploads
     REOPEN_TASK = "reopen_task"  # re-open a completed task, cancel or restore one
 
@@ -30,6 +31,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_UNITS: frozenset({Role.ADMIN}),
     Action.MANAGE_ACCOUNTS: frozenset({Role.ADMIN}),
     Action.MANAGE_PLANS: STAFF,
+    Action.MANAGE_PROCEDURES: STAFF,
     Action.REPORT_PROGRESS: STAFF | {Role.UNIT_HEAD},
     Action.REOPEN_TASK: STAFF,
 }

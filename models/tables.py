@@ -143,7 +143,22 @@ class Evidence(Table):
     uploaded_at = Timestamptz()
 
 
-TABLES = (Unit, Account, Credential, Plan, Task, TaskCoordinator, TaskEvent, Evidence)
+class Procedure(Table, tablename="admin_procedure"):
+    """An administrative procedure (thủ tục hành chính) of the province's catalogue."""
+
+    code = Varchar(length=64, unique=True)
+    name = Text()
+    field = Varchar(length=255, index=True)
+    level = Varchar(length=16)
+    handling_unit = ForeignKey(Unit, null=True, on_delete=OnDelete.restrict)
+    processing_days = Real(null=True, default=None)
+    online_level = Varchar(length=16)
+    valid_from = Date(null=True, default=None)
+    valid_to = Date(null=True, default=None)
+    search_text = Text(default="")
+
+
+TABLES = (Unit, Account, Credential, Plan, Task, TaskCoordinator, TaskEvent, Evidence, Procedure)
 
 
 def use_engine(engine) -> None:

@@ -75,3 +75,11 @@ class TaskEventKind(LabelledEnum):
     PROGRESS = "progress", "Cập nhật tiến độ"
     EDITED = "edited", "Sửa thông tin nhiệm vụ"
     IMPORTED = "imported", "Cập nhật từ tệp"
+
+
+class OnlineLevel(LabelledEnum):
+    """How far a procedure can be done online (dịch vụ công trực tuyến)."""
+
+    FULL = "full", "Toàn trình"
+    PARTIAL = "partial", "Một phần"
+    NONE = "none", "Không trực tuyến"

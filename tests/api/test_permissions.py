@@ -74,6 +74,21 @@ def requests(world):
         ("read task", "GET", f"/api/tasks/{world.task_a}", None, set(ROLES)),
         ("edit task", "PATCH", f"/api/tasks/{world.task_a}", {"title": "Tên mới"}, {"admin", "staff"}),
         ("history", "GET", f"/api/tasks/{world.task_a}/updates", None, set(ROLES)),
+        ("list procedures", "GET", "/api/procedures", None, set(ROLES)),
+        ("procedure counts", "GET", "/api/procedures/counts", None, set(ROLES)),
+        (
+            "create procedure",
+            "POST",
+            "/api/procedures",
+            {
+                "code": "P.1",
+                "name": "Thủ tục",
+                "field": "Đất đai",
+                "level": "province",
+                "online_level": "full",
+            },
+            {"admin", "staff"},
+        ),
         (
             "report own-unit task",
             "POST",

@@ -66,3 +66,16 @@ async def test_demo_users_and_plan_import(db, database_url, tmp_path):
     )
     failed = cchc(database_url, "plans", "import", str(broken), "--year", "2025")
     assert failed.returncode == 1 and "row 2" in failed.stdout
+
+
+async def test_procedures_import(db, database_url, tmp_path):
+    from models.procedures import ProcedureFilter, procedure_counts
+    from tests.models.test_procedures import ROWS, csv_file
+
+    assert cchc(database_url, "demo").returncode == 0
+    catalogue = tmp_path / "tthc.csv"
+    catalogue.write_bytes(csv_file(ROWS))
+    result = cchc(database_url, "procedures", "import", str(catalogue))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "4 created" in result.stdout
+    assert (await procedure_counts(ProcedureFilter()))["total"] == 4

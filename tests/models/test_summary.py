@@ -115,7 +115,9 @@ async def test_summary_follows_every_change_despite_the_cache(db):
     first = await plan_summary(w.plan_id)
     assert first["completed"] == 0
     assert (await plan_summary(w.plan_id)) == first
-    await report_progress(w.head_a, w.task_a, ProgressReport("completed", note="xong"), now=at(date(2024, 2, 1)))
+    await report_progress(
+        w.head_a, w.task_a, ProgressReport("completed", note="xong"), now=at(date(2024, 2, 1))
+    )
     assert (await plan_summary(w.plan_id))["completed"] == 1
     await edit_task(w.staff, w.task_b, {"area": "institutions"}, now=at(date(2024, 2, 2)))
     areas = {a["area"]: a["total"] for a in (await plan_summary(w.plan_id))["by_area"]}
