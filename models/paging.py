@@ -1,4 +1,4 @@
-"""Sorting and pagination shared by every list endpoint."""
+"""Query helpers shared by the list endpoints: sorting, paging, matching, validity."""
 
 from __future__ import annotations
 
@@ -25,6 +25,11 @@ class PageRequest:
             )
         if self.offset < 0:
             raise InvalidInput.field("offset", "must not be negative", "Vị trí bắt đầu không hợp lệ.")
+
+
+def valid_on(valid_from: Column, valid_to: Column, day):
+    """Rows in force on ``day``: open-ended on either side when the date is null."""
+    return (valid_from.is_null() | (valid_from <= day)) & (valid_to.is_null() | (valid_to >= day))
 
 
 def contains(column: Column, text: str):

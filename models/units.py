@@ -10,7 +10,7 @@ from piccolo.query.base import Query
 
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.text import fold, nfc
-from models.paging import PageRequest, apply_sort
+from models.paging import PageRequest, apply_sort, valid_on
 from models.permissions import Action, Principal
 from models.tables import Unit
 from models.vocabulary import UnitKind, UnitLevel
@@ -153,11 +153,7 @@ def _filtered(query: Query, flt: UnitFilter) -> Query:
     if flt.parent_id is not None:
         query = query.where(Unit.parent == flt.parent_id)
     if flt.active_on is not None:
-        day = flt.active_on
-        query = query.where(
-            (Unit.valid_from.is_null() | (Unit.valid_from <= day))
-            & (Unit.valid_to.is_null() | (Unit.valid_to >= day))
-        )
+        query = query.where(valid_on(Unit.valid_from, Unit.valid_to, flt.active_on))
     if flt.q:
         query = query.where(Unit.search_text.like(f"%{fold(flt.q)}%"))
     return query
