@@ -16,12 +16,12 @@ from openpyxl import Workbook
 
 from core.clock import utcnow
 from core.db import write_transaction
-from core.errors import FieldError, InvalidInput
+from core.errors import FieldError
 from core.text import fold, format_date_short
 from models.permissions import Action, Principal
 from models.plans import get_plan
 from models.tables import Task, TaskCoordinator, Unit
-from models.tabular import lookup, neutralise, parse_date, read_records
+from models.tabular import lookup, neutralise, parse_all, parse_date, read_records
 from models.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
 from models.vocabulary import Area, TaskEventKind, TaskStatus
 
@@ -139,25 +139,7 @@ def _parse_row(
 def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
     """Every row parsed, or InvalidInput listing every error with its row number."""
     records = read_records(filename, data, COLUMNS, REQUIRED, MAX_ROWS)
-    rows: list[ImportRow] = []
-    errors: list[FieldError] = []
-    seen: dict[str, int] = {}
-    for number, cells in records:
-        parsed, row_errors = _parse_row(number, cells, units)
-        code = cells["code"].strip()
-        if code and code in seen:
-            row_errors.append(
-                FieldError(
-                    "Mã nhiệm vụ", f"duplicate of row {seen[code]}", "Mã nhiệm vụ bị trùng.", row=number
-                )
-            )
-        seen.setdefault(code, number)
-        errors.extend(row_errors)
-        if parsed and not row_errors:
-            rows.append(parsed)
-    if errors:
-        raise InvalidInput(f"{len(errors)} errors in the file; nothing was imported", errors)
-    return rows
+    return parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã nhiệm vụ")
 
 
 # --- applying -------------------------------------------------------------------------------

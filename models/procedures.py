@@ -15,7 +15,7 @@ from core.text import fold, nfc
 from models.paging import PageRequest, apply_sort, valid_on
 from models.permissions import Action, Principal
 from models.tables import Procedure, Unit
-from models.tabular import lookup, parse_date, read_records
+from models.tabular import lookup, parse_all, parse_date, read_records
 from models.vocabulary import OnlineLevel, UnitLevel
 
 PROCEDURE_COLUMNS = (
@@ -230,22 +230,8 @@ async def import_procedures(actor: Principal, filename: str, content: bytes) -> 
     """Create or update (by code) every procedure of the file, or nothing if any row is bad."""
     actor.require(Action.MANAGE_PROCEDURES)
     units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
-    parsed: list[ProcedureData] = []
-    errors: list[FieldError] = []
-    seen: dict[str, int] = {}
-    for number, cells in read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS):
-        data, row_errors = _parse_row(number, cells, units)
-        code = nfc(cells["code"])
-        if code in seen:
-            row_errors.append(
-                FieldError("Mã thủ tục", f"duplicate of row {seen[code]}", "Mã thủ tục bị trùng.", row=number)
-            )
-        seen.setdefault(code, number)
-        errors.extend(row_errors)
-        if data and not row_errors:
-            parsed.append(data)
-    if errors:
-        raise InvalidInput(f"{len(errors)} errors in the file; nothing was imported", errors)
+    records = read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
+    parsed = parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã thủ tục")
     existing = {row["code"]: row for row in await Procedure.select(*PROCEDURE_COLUMNS)}
     created = updated = 0
     async with write_transaction(Procedure._meta.db):

@@ -129,3 +129,27 @@ def read_records(
 
 def _cell(values: list[str], position: int | None) -> str:
     return values[position] if position is not None and position < len(values) else ""
+
+
+def parse_all(records, parse_row, code_column: str, code_label: str) -> list:
+    """Parse every record with ``parse_row(number, cells) -> (item or None, errors)``, adding
+    an error for each code already used on an earlier row; InvalidInput lists all errors."""
+    parsed: list = []
+    errors: list[FieldError] = []
+    seen: dict[str, int] = {}
+    for number, cells in records:
+        item, row_errors = parse_row(number, cells)
+        code = nfc(cells[code_column])
+        if code and code in seen:
+            row_errors.append(
+                FieldError(
+                    code_label, f"duplicate of row {seen[code]}", f"{code_label} bị trùng.", row=number
+                )
+            )
+        seen.setdefault(code, number)
+        errors.extend(row_errors)
+        if item is not None and not row_errors:
+            parsed.append(item)
+    if errors:
+        raise InvalidInput(f"{len(errors)} errors in the file; nothing was imported", errors)
+    return parsed
