@@ -21,6 +21,9 @@ class Action(StrEnum):
     MANAGE_PROCEDURES = "manage_procedures"  # the procedure catalogue and its import
     REPORT_PROGRESS = "report_progress"  # status/progress updates and evidence uploads
     REOPEN_TASK = "reopen_task"  # re-open a completed task, cancel or restore one
+    IMPORT_DOSSIERS = "import_dossiers"  # bulk dossier files and their import jobs
+    INGEST_DOSSIERS = "ingest_dossiers"  # the one-stop system pushing dossier records
+    MANAGE_INDICES = "manage_indices"  # PAR INDEX / SIPAS / PAPI / PCI scores and targets
 
 
 ALL_ROLES = frozenset(Role)
@@ -34,6 +37,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.MANAGE_PROCEDURES: STAFF,
     Action.REPORT_PROGRESS: STAFF | {Role.UNIT_HEAD},
     Action.REOPEN_TASK: STAFF,
+    Action.IMPORT_DOSSIERS: STAFF,
+    Action.INGEST_DOSSIERS: frozenset({Role.ADMIN, Role.INTEGRATION}),
+    Action.MANAGE_INDICES: STAFF,
 }
 
 

@@ -158,7 +158,62 @@ class Procedure(Table, tablename="admin_procedure"):
     search_text = Text(default="")
 
 
-TABLES = (Unit, Account, Credential, Plan, Task, TaskCoordinator, TaskEvent, Evidence, Procedure)
+class Dossier(Table):
+    """A dossier (hồ sơ TTHC) filed by a citizen or business, as the one-stop system records it.
+
+    The ``*_on`` columns and ``timeliness`` are derived on write (local calendar dates in the
+    province's time zone) so that period statistics are plain comparisons of indexed dates."""
+
+    code = Varchar(length=64, unique=True)
+    procedure = ForeignKey(Procedure, on_delete=OnDelete.restrict)
+    unit = ForeignKey(Unit, on_delete=OnDelete.restrict, index=True)
+    channel = Varchar(length=8)
+    received_at = Timestamptz()
+    due_at = Timestamptz()
+    resolved_at = Timestamptz(null=True, default=None)
+    outcome = Varchar(length=12)
+    cashless = Boolean(default=False)
+    apology_issued_on = Date(null=True, default=None)
+    apology_new_due = Date(null=True, default=None)
+    received_on = Date(index=True)
+    due_on = Date()
+    closed_on = Date(null=True, default=None)
+    timeliness = Varchar(length=8, null=True, default=None)
+
+
+class ImportJob(Table):
+    """A bulk import running in the background: its state and counts, for the API to show."""
+
+    kind = Varchar(length=32)
+    filename = Varchar(length=255)
+    state = Varchar(length=16)
+    keep_valid = Boolean(default=False)
+    requested_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    rows_done = Integer(default=0)
+    rows_rejected = Integer(default=0)
+    created = Integer(default=0)
+    updated = Integer(default=0)
+    unchanged = Integer(default=0)
+    errors = JSON(default=[])
+    message = Text(default="")
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+TABLES = (
+    Unit,
+    Account,
+    Credential,
+    Plan,
+    Task,
+    TaskCoordinator,
+    TaskEvent,
+    Evidence,
+    Procedure,
+    Dossier,
+    ImportJob,
+)
 
 
 def use_engine(engine) -> None:

@@ -22,6 +22,7 @@ class Role(LabelledEnum):
     HOME_AFFAIRS = "home_affairs", "Chuyên viên Sở Nội vụ"
     UNIT_HEAD = "unit_head", "Thủ trưởng đơn vị"
     VIEWER = "viewer", "Lãnh đạo / người xem"
+    INTEGRATION = "integration", "Hệ thống một cửa (tích hợp)"
 
 
 class UnitLevel(LabelledEnum):
@@ -83,3 +84,33 @@ class OnlineLevel(LabelledEnum):
     FULL = "full", "Toàn trình"
     PARTIAL = "partial", "Một phần"
     NONE = "none", "Không trực tuyến"
+
+
+class Channel(LabelledEnum):
+    """How a dossier was filed."""
+
+    DIRECT = "direct", "Trực tiếp"
+    ONLINE = "online", "Trực tuyến"
+    POSTAL = "postal", "Bưu chính công ích"
+
+
+class DossierOutcome(LabelledEnum):
+    OPEN = "open", "Đang giải quyết"
+    RESOLVED = "resolved", "Đã giải quyết"
+    RETURNED = "returned", "Trả lại hồ sơ"
+    WITHDRAWN = "withdrawn", "Rút hồ sơ"
+
+
+class Timeliness(LabelledEnum):
+    """When a resolved dossier was resolved, against its due date."""
+
+    EARLY = "early", "Trước hạn"
+    ON_TIME = "on_time", "Đúng hạn"
+    LATE = "late", "Quá hạn"
+
+
+class JobState(LabelledEnum):
+    QUEUED = "queued", "Đang chờ"
+    RUNNING = "running", "Đang chạy"
+    DONE = "done", "Hoàn tất"
+    FAILED = "failed", "Thất bại"
