@@ -164,7 +164,8 @@ def engine_from_url(url: str, *, pooled: bool = True) -> Engine:
     raise ValueError(f"DATABASE_URL must start with sqlite:/// or postgresql://, not {scheme!r}")
 
 
-def _write_lock(engine: Engine):
+def write_lock_for(engine: Engine):
+    """This process's writer queue for ``engine`` (nothing to queue on for PostgreSQL)."""
     return engine.write_lock() if isinstance(engine, PooledSQLiteEngine) else nullcontext()
 
 
@@ -182,7 +183,7 @@ async def write_transaction(engine: Engine):
             yield transaction
         return
     async with (
-        _write_lock(engine),
+        write_lock_for(engine),
         engine.transaction(transaction_type=TransactionType.immediate) as transaction,
     ):
         yield transaction

@@ -86,7 +86,7 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
     return [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
 
 
-def _header_map(header: list[str], columns: Columns, required: set[str]) -> dict[str, int]:
+def header_positions(header: list[str], columns: Columns, required: set[str]) -> dict[str, int]:
     by_label = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
     positions: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -118,7 +118,7 @@ def read_records(
     table = read_table(filename, data)
     if not table:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
-    positions = _header_map(table[0][1], columns, required)
+    positions = header_positions(table[0][1], columns, required)
     if len(table) - 1 > max_rows:
         raise InvalidInput.field("file", f"at most {max_rows} rows", f"Tối đa {max_rows} dòng.")
     return [

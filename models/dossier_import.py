@@ -1,0 +1,399 @@
+"""Bulk dossier import: a year's export from the one-stop system (a million rows and more).
+
+The file is streamed: rows are parsed in batches (in a worker thread, so the API's event loop
+stays responsive) into a temporary staging table on one connection. Duplicate codes are found
+there with SQL, so memory stays flat whatever the file's size. Only then, in one short
+transaction, are the staged rows upserted into ``dossier`` by code (a row is rewritten only if
+a value changed), and the job's final state is written in that same transaction: a crash at
+any point leaves the database as it was before the import, and the job either says "done"
+with the data in place or did not finish.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import anyio.to_thread
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from core.db import PooledSQLiteEngine, write_lock_for
+from core.errors import FieldError, InvalidInput, UnsupportedMediaType
+from core.text import nfc
+from models.dossiers import (
+    FILE_COLUMNS,
+    FILE_REQUIRED,
+    STORED_COLUMNS,
+    RowParser,
+    cells_from_record,
+    load_references,
+)
+from models.tables import Dossier
+from models.tabular import header_positions
+
+BATCH_ROWS = 5_000
+MAX_REPORTED_ERRORS = 1_000
+Cells = dict[str, str]
+Rows = Iterator[tuple[int, Cells]]
+
+
+@dataclass
+class ImportResult:
+    rows_done: int = 0
+    rows_rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    written: bool = False
+
+    def reject(self, errors: list[FieldError]) -> None:
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+
+
+Progress = Callable[[ImportResult], Awaitable[None]]
+
+
+# --- reading files as rows ----------------------------------------------------------------------
+
+
+class RowFile:
+    """A dossier file opened for streaming: CSV (UTF-8), XLSX or JSON Lines, by its content
+    and name. ``fraction`` tells how far reading has got, for progress bars."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.size = max(path.stat().st_size, 1)
+        self._binary = path.open("rb")
+        self._xlsx_rows = 0
+        self._xlsx_position = 0
+        head = self._binary.read(4)
+        self._binary.seek(0)
+        if head == b"PK\x03\x04":
+            self.kind = "xlsx"
+        elif path.suffix.lower() in {".jsonl", ".ndjson"}:
+            self.kind = "jsonl"
+        elif path.suffix.lower() == ".xlsx":
+            raise UnsupportedMediaType("the .xlsx file is not a workbook")
+        else:
+            self.kind = "csv"
+
+    def close(self) -> None:
+        self._binary.close()
+
+    def __enter__(self) -> RowFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def fraction(self) -> float:
+        if self.kind == "xlsx":
+            return self._xlsx_position / max(self._xlsx_rows, 1)
+        return min(self._binary.tell() / self.size, 1.0)
+
+    def rows(self) -> Rows:
+        return {"csv": self._csv_rows, "jsonl": self._jsonl_rows, "xlsx": self._xlsx_rows_iter}[self.kind]()
+
+    def _csv_rows(self) -> Rows:
+        text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text)
+        try:
+            yield from _keyed((reader.line_num, values) for values in reader)
+        except UnicodeDecodeError:
+            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
+        finally:
+            text.detach()
+
+    def _jsonl_rows(self) -> Rows:
+        decoder = msgspec.json.Decoder(dict)
+        for number, line in enumerate(self._binary, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, cells_from_record(decoder.decode(line))
+            except msgspec.DecodeError:
+                yield number, {"": "not a JSON object"}
+
+    def _xlsx_rows_iter(self) -> Rows:
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(self._binary, read_only=True, data_only=True).worksheets[0]
+        except (KeyError, ValueError, OSError) as exc:
+            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
+        self._xlsx_rows = sheet.max_row or 0
+
+        def numbered():
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                self._xlsx_position = number
+                yield number, [_xlsx_text(value) for value in values]
+
+        yield from _keyed(numbered())
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _keyed(numbered_rows) -> Rows:
+    """Rows of cells by column key, after the header (the first non-empty row)."""
+    positions = None
+    for number, values in numbered_rows:
+        if not any(cell.strip() for cell in values):
+            continue
+        if positions is None:
+            header = [nfc(cell) for cell in values]
+            positions = list(header_positions(header, FILE_COLUMNS, set(FILE_REQUIRED)).items())
+            continue
+        width = len(values)
+        yield number, {key: values[index] if index < width else "" for key, index in positions}
+    if positions is None:
+        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
+
+
+# --- staging and writing ------------------------------------------------------------------------
+
+STAGE_COLUMNS = ("row", *STORED_COLUMNS)
+_SQL_TYPES = {
+    "row": "INTEGER",
+    "code": "VARCHAR(64)",
+    "procedure": "INTEGER",
+    "unit": "INTEGER",
+    "channel": "VARCHAR(8)",
+    "received_at": "TIMESTAMPTZ",
+    "due_at": "TIMESTAMPTZ",
+    "resolved_at": "TIMESTAMPTZ",
+    "outcome": "VARCHAR(12)",
+    "cashless": "BOOLEAN",
+    "apology_issued_on": "DATE",
+    "apology_new_due": "DATE",
+    "received_on": "DATE",
+    "due_on": "DATE",
+    "closed_on": "DATE",
+    "timeliness": "VARCHAR(8)",
+}
+_STAGE_DDL = ", ".join(f'"{name}" {_SQL_TYPES[name]}' for name in STAGE_COLUMNS)
+_QUOTED = ", ".join(f'"{name}"' for name in STORED_COLUMNS)
+_DUPLICATES = (
+    "SELECT code, row FROM dossier_stage WHERE code IN "
+    "(SELECT code FROM dossier_stage GROUP BY code HAVING COUNT(*) > 1) ORDER BY code, row"
+)
+_NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.code)"
+
+
+def _upsert_sql(distinct: str) -> str:
+    """Insert new codes; rewrite an existing one only when a value changed (so a re-import of
+    the same file writes nothing and the changed-row count is the count of updates)."""
+    updated = [name for name in STORED_COLUMNS if name != "code"]
+    assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in updated)
+    changed = " OR ".join(f'dossier."{name}" {distinct} excluded."{name}"' for name in updated)
+    return (
+        f"INSERT INTO dossier ({_QUOTED}) SELECT {_QUOTED} FROM dossier_stage WHERE true "
+        f"ON CONFLICT (code) DO UPDATE SET {assignments} WHERE {changed}"
+    )
+
+
+class SQLiteStage:
+    """Staging in a TEMP table on one pooled connection (temp tables take no lock on the main
+    database, so other writers go on while the file is read); the final upsert takes the
+    write lock (BEGIN IMMEDIATE) for as long as it runs."""
+
+    upsert = _upsert_sql("IS NOT")
+
+    def __init__(self, engine: SQLiteEngine) -> None:
+        self.engine = engine
+
+    async def __aenter__(self) -> SQLiteStage:
+        self.connection = await self.engine.get_connection()
+        await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL})")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        try:
+            await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+        finally:
+            if isinstance(self.engine, PooledSQLiteEngine):
+                await self.engine.release(self.connection)
+            else:
+                await self.connection.close()
+
+    async def add(self, rows: list[tuple]) -> None:
+        marks = ", ".join("?" for _ in STAGE_COLUMNS)
+        await self.connection.executemany(f"INSERT INTO temp.dossier_stage VALUES ({marks})", rows)
+
+    async def fetch(self, sql: str, *args) -> list[dict]:
+        async with self.connection.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+
+    async def delete_rows(self, numbers: list[int]) -> None:
+        await self.connection.executemany(
+            "DELETE FROM temp.dossier_stage WHERE row = ?", [(n,) for n in numbers]
+        )
+
+    async def write(self, finish: Callable[[int, int], tuple[str, list]]) -> tuple[int, int]:
+        async with write_lock_for(self.engine):
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                created = (await self.fetch(_NEW_CODES))[0]["n"]
+                async with self.connection.execute(self.upsert) as cursor:
+                    changed = cursor.rowcount
+                sql, args = finish(created, changed)
+                await self.connection.execute(sql.replace("{}", "?"), args)
+                await self.connection.execute("COMMIT")
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+        return created, changed
+
+
+class PostgresStage:
+    """Staging by COPY into a TEMP table, all in one transaction: nothing is visible to others
+    until the upsert commits, and a dropped connection rolls everything back."""
+
+    upsert = _upsert_sql("IS DISTINCT FROM")
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self.engine = engine
+
+    async def __aenter__(self) -> PostgresStage:
+        self._transaction = self.engine.transaction()
+        transaction = await self._transaction.__aenter__()
+        self.connection = transaction.connection
+        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL}) ON COMMIT DROP")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self._transaction.__aexit__(*exc)
+
+    async def add(self, rows: list[tuple]) -> None:
+        await self.connection.copy_records_to_table("dossier_stage", records=rows, columns=STAGE_COLUMNS)
+
+    async def fetch(self, sql: str, *args) -> list[dict]:
+        return [dict(row) for row in await self.connection.fetch(sql, *args)]
+
+    async def delete_rows(self, numbers: list[int]) -> None:
+        await self.connection.execute("DELETE FROM dossier_stage WHERE row = ANY($1::int[])", numbers)
+
+    async def write(self, finish: Callable[[int, int], tuple[str, list]]) -> tuple[int, int]:
+        created = (await self.fetch(_NEW_CODES))[0]["n"]
+        status = await self.connection.execute(self.upsert)
+        changed = int(status.rsplit(" ", 1)[1])
+        sql, args = finish(created, changed)
+        placeholders = iter(range(1, len(args) + 1))
+        await self.connection.execute(_numbered(sql, placeholders), *args)
+        return created, changed
+
+
+def _numbered(sql: str, numbers) -> str:
+    while "{}" in sql:
+        sql = sql.replace("{}", f"${next(numbers)}", 1)
+    return sql
+
+
+def open_stage():
+    engine = Dossier._meta.db
+    if isinstance(engine, PostgresEngine):
+        return PostgresStage(engine)
+    return SQLiteStage(engine)
+
+
+def _parse_batch(rows: Rows, parser: RowParser, size: int):
+    """The next ``size`` rows: (valid staged rows, errors, rows read, rows rejected)."""
+    staged: list[tuple] = []
+    errors: list[FieldError] = []
+    read = rejected = 0
+    for number, cells in rows:
+        read += 1
+        row, row_errors = parser.parse(number, cells)
+        if row_errors:
+            rejected += 1
+            if len(errors) < MAX_REPORTED_ERRORS:
+                errors.extend(row_errors)
+        else:
+            staged.append((number, *row))
+        if read == size:
+            break
+    return staged, errors, read, rejected
+
+
+async def import_rows(
+    rows: Rows,
+    *,
+    keep_valid: bool = False,
+    progress: Progress | None = None,
+    finish: Callable[[ImportResult], tuple[str, list]] | None = None,
+) -> ImportResult:
+    """Validate every row, then write all of them, or (with ``keep_valid``) the valid ones,
+    or nothing. ``finish`` gives an SQL statement (``{}`` placeholders) to run in the writing
+    transaction, so that a job's final state commits with its data."""
+    parser = RowParser(await load_references())
+    result = ImportResult()
+    async with open_stage() as stage:
+        while True:
+            staged, errors, read, rejected = await anyio.to_thread.run_sync(
+                _parse_batch, rows, parser, BATCH_ROWS
+            )
+            if not read:
+                break
+            result.rows_done += read
+            result.rows_rejected += rejected
+            result.reject(errors)
+            if staged:
+                await stage.add(staged)
+            if progress:
+                await progress(result)
+        await _reject_duplicates(stage, result, keep_valid)
+        if result.rows_rejected and not keep_valid:
+            return result
+        if result.rows_done == result.rows_rejected:
+            return result
+
+        def finishing(created: int, changed: int) -> tuple[str, list]:
+            result.created, result.updated = created, changed - created
+            result.unchanged = result.rows_done - result.rows_rejected - changed
+            result.written = True
+            return finish(result) if finish else ("SELECT {}", [0])
+
+        await stage.write(finishing)
+    return result
+
+
+async def _reject_duplicates(stage, result: ImportResult, keep_valid: bool) -> None:
+    """A code used on more than one row: every row after the first is rejected."""
+    first_row: dict[str, int] = {}
+    later: list[int] = []
+    errors: list[FieldError] = []
+    for row in await stage.fetch(_DUPLICATES):
+        if row["code"] not in first_row:
+            first_row[row["code"]] = row["row"]
+            continue
+        later.append(row["row"])
+        errors.append(
+            FieldError(
+                "code",
+                f"duplicate of row {first_row[row['code']]}",
+                f"Mã hồ sơ trùng với dòng {first_row[row['code']]}.",
+                row=row["row"],
+            )
+        )
+    result.rows_rejected += len(later)
+    result.reject(errors)
+    if later and keep_valid:
+        await stage.delete_rows(later)

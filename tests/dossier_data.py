@@ -1,0 +1,76 @@
+"""Dossier test data: a small catalogue built through the domain functions, and files of
+dossier rows in every accepted format."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from models.dossiers import FILE_COLUMNS
+from models.procedures import ProcedureData, create_procedure
+
+KEYS = [key for key, _ in FILE_COLUMNS]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    province_procedure: str  # codes
+    commune_procedure: str
+
+
+async def build_catalogue(world) -> Catalogue:
+    await create_procedure(
+        world.admin,
+        ProcedureData("1.001", "Cấp phiếu lý lịch tư pháp", "Tư pháp", "province", "full", world.unit_a, 10),
+    )
+    await create_procedure(
+        world.admin, ProcedureData("2.001", "Đăng ký khai sinh", "Hộ tịch", "commune", "partial", None, 1)
+    )
+    return Catalogue("1.001", "2.001")
+
+
+def dossier(code: str, **overrides) -> dict[str, str]:
+    """A resolved-early dossier of Sở Tư pháp, with ``overrides`` applied."""
+    row = {
+        "code": code,
+        "procedure": "1.001",
+        "unit": "STP",
+        "channel": "online",
+        "received_at": "2024-03-04T08:00:00+07:00",
+        "due_at": "2024-03-15T17:00:00+07:00",
+        "resolved_at": "2024-03-10T10:00:00+07:00",
+        "outcome": "resolved",
+        "cashless": "1",
+        "apology_issued_on": "",
+        "apology_new_due": "",
+    }
+    return row | overrides
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=KEYS)
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    with path.open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps({k: (v or None) for k, v in row.items()}, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.append([label for _, label in FILE_COLUMNS])
+    for row in rows:
+        sheet.append([row[key] for key in KEYS])
+    book.save(path)
+    return path

@@ -1,0 +1,149 @@
+"""Bulk dossier import: every format, errors by row, idempotent re-import, all or nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import import_jobs
+from models.dossier_import import ImportResult, RowFile, import_rows
+from models.dossiers import get_dossier
+from models.tables import Dossier, ImportJob
+from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
+from tests.world import build_world
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def world(db):
+    world = await build_world()
+    await build_catalogue(world)
+    return world
+
+
+async def run_file(world, path, keep_valid=False) -> dict:
+    job = await import_jobs.create_job(world.staff, path.name, keep_valid)
+    return await import_jobs.run_dossier_job(job["id"], path)
+
+
+ROWS = [
+    dossier("HS-1"),
+    dossier("HS-2", channel="Trực tiếp", resolved_at="2024-03-15T16:00:00+07:00"),
+    dossier(
+        "HS-3",
+        resolved_at="2024-03-16T09:00:00+07:00",
+        apology_issued_on="2024-03-16",
+        apology_new_due="2024-03-20",
+    ),
+    dossier("HS-4", procedure="2.001", outcome="open", resolved_at="", due_at="05/03/2024"),
+    dossier("HS-5", outcome="Trả lại hồ sơ", channel="postal"),
+]
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_jsonl, write_xlsx], ids=["csv", "jsonl", "xlsx"])
+async def test_each_format_imports_and_derives_the_statistics_columns(world, tmp_path, writer):
+    suffix = {"write_csv": ".csv", "write_jsonl": ".jsonl", "write_xlsx": ".xlsx"}[writer.__name__]
+    job = await run_file(world, writer(tmp_path / f"year{suffix}", ROWS))
+    assert (job["state"], job["created"], job["rows_done"], job["rows_rejected"]) == ("done", 5, 5, 0)
+    rows = {
+        r["code"]: r
+        for r in await Dossier.select(
+            Dossier.code,
+            Dossier.timeliness,
+            Dossier.channel,
+            Dossier.closed_on,
+            Dossier.due_on,
+            Dossier.outcome,
+        )
+    }
+    assert [rows[f"HS-{i}"]["timeliness"] for i in range(1, 6)] == ["early", "on_time", "late", None, None]
+    assert rows["HS-2"]["channel"] == "direct"
+    assert rows["HS-5"]["outcome"] == "returned"
+    assert str(rows["HS-4"]["due_on"]) == "2024-03-05" and rows["HS-4"]["closed_on"] is None
+    assert not list((tmp_path.parent).glob("job-*")), "the upload is deleted"
+
+
+async def test_reimport_changes_nothing_and_a_changed_row_is_updated_by_code(world, tmp_path):
+    path = tmp_path / "a.csv"
+    await run_file(world, write_csv(path, ROWS))
+    again = await run_file(world, write_csv(path, ROWS))
+    assert (again["created"], again["updated"], again["unchanged"]) == (0, 0, 5)
+    changed = [*ROWS[:4], dossier("HS-5", outcome="withdrawn"), dossier("HS-6")]
+    third = await run_file(world, write_csv(path, changed))
+    assert (third["created"], third["updated"], third["unchanged"]) == (1, 1, 4)
+    assert (await get_dossier("HS-5"))["outcome"] == "withdrawn"
+    assert await Dossier.count() == 6
+
+
+BAD_ROWS = [
+    dossier("OK-1"),
+    dossier("BAD-2", procedure="9.999"),
+    dossier("BAD-3", unit="NOPE"),
+    dossier("BAD-4", due_at="2024-03-01T08:00:00+07:00"),
+    dossier("BAD-5", resolved_at="2024-03-01T08:00:00+07:00"),
+    dossier("BAD-6", received_at="31/02/2024"),
+    dossier("OK-1"),
+    dossier("BAD-8", outcome="open"),
+    dossier("BAD-9", outcome="resolved", resolved_at=""),
+]
+EXPECTED_ERRORS = {
+    (3, "procedure"),
+    (4, "unit"),
+    (5, "due_at"),
+    (6, "resolved_at"),
+    (7, "received_at"),
+    (8, "code"),
+    (9, "resolved_at"),
+    (10, "resolved_at"),
+}
+
+
+async def test_invalid_rows_are_listed_by_row_and_nothing_is_written(world, tmp_path):
+    job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS))
+    assert job["state"] == "failed"
+    assert {(e["row"], e["field"]) for e in job["errors"]} == EXPECTED_ERRORS
+    assert job["rows_rejected"] == 8
+    assert all(e["message"] for e in job["errors"]), "a Vietnamese message for every error"
+    assert await Dossier.count() == 0
+
+
+async def test_keep_valid_writes_the_valid_rows_only(world, tmp_path):
+    job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS), keep_valid=True)
+    assert (job["state"], job["created"], job["rows_rejected"]) == ("done", 1, 8)
+    assert [r["code"] for r in await Dossier.select(Dossier.code)] == ["OK-1"]
+
+
+async def test_a_failure_while_writing_rolls_the_whole_import_back(world, tmp_path):
+    await run_file(world, write_csv(tmp_path / "a.csv", ROWS[:2]))
+    path = write_csv(tmp_path / "b.csv", [dossier("HS-1", channel="postal"), *ROWS[2:]])
+
+    def failing_finish(result: ImportResult):
+        return "UPDATE no_such_table SET x = {}", [1]
+
+    with RowFile(path) as source, pytest.raises(Exception, match=r"no_such_table|does not exist"):
+        await import_rows(source.rows(), finish=failing_finish)
+    assert await Dossier.count() == 2
+    assert (await get_dossier("HS-1"))["channel"] == "online"
+
+
+async def test_a_file_without_the_required_columns_fails_the_job(world, tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("code,procedure\nA,1.001\n", encoding="utf-8")
+    job = await run_file(world, path)
+    assert job["state"] == "failed"
+    assert "required columns" in job["message"]
+    assert {e["field"] for e in job["errors"]} >= {"Mã đơn vị tiếp nhận", "Hạn trả kết quả"}
+
+
+async def test_a_non_utf8_csv_fails_cleanly(world, tmp_path):
+    path = tmp_path / "legacy.csv"
+    path.write_bytes(",".join(k for k in ROWS[0]).encode() + b"\n" + b"S\xf5 T\xdd ph\xe1p\n")  # Windows-1258
+    job = await run_file(world, path)
+    assert (job["state"], job["message"]) == ("failed", "CSV files must be UTF-8 encoded")
+
+
+async def test_interrupted_jobs_are_marked_failed_at_start_up(world):
+    job = await import_jobs.create_job(world.staff, "big.csv", False)
+    assert await import_jobs.fail_interrupted_jobs() == 1
+    row = await ImportJob.select(ImportJob.state, ImportJob.message).where(ImportJob.id == job["id"]).first()
+    assert row["state"] == "failed" and "interrupted" in row["message"]
