@@ -34,6 +34,7 @@ from models.dossiers import (
     cells_from_record,
     load_references,
 )
+from models.permissions import Action, Principal
 from models.tables import Dossier
 from models.tabular import header_positions
 
@@ -247,15 +248,16 @@ class SQLiteStage:
             "DELETE FROM temp.dossier_stage WHERE row = ?", [(n,) for n in numbers]
         )
 
-    async def write(self, finish: Callable[[int, int], tuple[str, list]]) -> tuple[int, int]:
+    async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
         async with write_lock_for(self.engine):
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 created = (await self.fetch(_NEW_CODES))[0]["n"]
                 async with self.connection.execute(self.upsert) as cursor:
                     changed = cursor.rowcount
-                sql, args = finish(created, changed)
-                await self.connection.execute(sql.replace("{}", "?"), args)
+                if statement := finish(created, changed):
+                    sql, args = statement
+                    await self.connection.execute(sql.replace("{}", "?"), args)
                 await self.connection.execute("COMMIT")
             except BaseException:
                 await self.connection.execute("ROLLBACK")
@@ -291,13 +293,13 @@ class PostgresStage:
     async def delete_rows(self, numbers: list[int]) -> None:
         await self.connection.execute("DELETE FROM dossier_stage WHERE row = ANY($1::int[])", numbers)
 
-    async def write(self, finish: Callable[[int, int], tuple[str, list]]) -> tuple[int, int]:
+    async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
         created = (await self.fetch(_NEW_CODES))[0]["n"]
         status = await self.connection.execute(self.upsert)
         changed = int(status.rsplit(" ", 1)[1])
-        sql, args = finish(created, changed)
-        placeholders = iter(range(1, len(args) + 1))
-        await self.connection.execute(_numbered(sql, placeholders), *args)
+        if statement := finish(created, changed):
+            sql, args = statement
+            await self.connection.execute(_numbered(sql, iter(range(1, len(args) + 1))), *args)
         return created, changed
 
 
@@ -369,7 +371,7 @@ async def import_rows(
             result.created, result.updated = created, changed - created
             result.unchanged = result.rows_done - result.rows_rejected - changed
             result.written = True
-            return finish(result) if finish else ("SELECT {}", [0])
+            return finish(result) if finish else None
 
         await stage.write(finishing)
     return result
@@ -397,3 +399,26 @@ async def _reject_duplicates(stage, result: ImportResult, keep_valid: bool) -> N
     result.reject(errors)
     if later and keep_valid:
         await stage.delete_rows(later)
+
+
+MAX_INGEST_RECORDS = 1_000
+
+
+async def ingest_records(actor: Principal, records: list[dict]) -> ImportResult:
+    """The one-stop system's push: a batch of records (numbered from 1 in errors), all
+    written or none."""
+    actor.require(Action.INGEST_DOSSIERS)
+    if not 1 <= len(records) <= MAX_INGEST_RECORDS:
+        raise InvalidInput.field(
+            "records",
+            f"1 to {MAX_INGEST_RECORDS} records per call",
+            f"Mỗi lần gửi 1–{MAX_INGEST_RECORDS} hồ sơ.",
+        )
+    numbered = ((number, cells_from_record(record)) for number, record in enumerate(records, start=1))
+    result = await import_rows(numbered)
+    if result.rows_rejected:
+        raise InvalidInput(
+            f"{result.rows_rejected} of {result.rows_done} records rejected; nothing was written",
+            result.errors,
+        )
+    return result

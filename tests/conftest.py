@@ -78,7 +78,7 @@ def database_url(request):
     asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
-async def _empty(engine) -> None:
+async def empty_tables(engine) -> None:
     names = [table._meta.tablename for table in reversed(TABLES)]
     if isinstance(engine, PostgresEngine):
         await engine.run_ddl(f"TRUNCATE {', '.join(names)} RESTART IDENTITY CASCADE")
@@ -99,7 +99,7 @@ async def db(database_url):
     """Point every table at this engine's database and start from empty tables."""
     engine = engine_from_url(database_url)
     use_engine(engine)
-    await _empty(engine)
+    await empty_tables(engine)
     yield engine
     await close_engine(engine)
 

@@ -1,0 +1,229 @@
+"""Dossier statistics: exact figures, unit history, scopes, months, and reconciliation of
+every figure against a brute-force count (property-based)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from core.errors import InvalidInput
+from models.dossier_import import ingest_records
+from models.dossier_stats import Figures, Scope, dossier_stats, late_without_apology
+from models.paging import PageRequest
+from models.units import UnitData, create_unit_unchecked
+from tests.dossier_data import build_catalogue, dossier
+from tests.world import build_world
+
+pytestmark = pytest.mark.anyio
+Q1 = (date(2024, 1, 1), date(2024, 3, 31))
+
+
+@pytest.fixture
+async def world(db):
+    world = await build_world()
+    await build_catalogue(world)
+    return world
+
+
+def at(day: str, clock: str = "09:00") -> str:
+    return f"{day}T{clock}:00+07:00"
+
+
+SAMPLE = [
+    # carried over from 2023, resolved on time in January
+    dossier(
+        "C1", received_at=at("2023-12-20"), due_at=at("2024-01-05", "17:00"), resolved_at=at("2024-01-05")
+    ),
+    # carried over, still open at the end of March and overdue, no apology
+    dossier(
+        "C2", received_at=at("2023-12-28"), due_at=at("2024-01-10", "17:00"), resolved_at="", outcome="open"
+    ),
+    # closed before the period: not in it at all
+    dossier("X1", received_at=at("2023-11-01"), due_at=at("2023-11-10"), resolved_at=at("2023-11-02")),
+    # received in the period
+    dossier(
+        "R1", received_at=at("2024-02-01"), due_at=at("2024-02-10", "17:00"), resolved_at=at("2024-02-03")
+    ),
+    dossier(
+        "R2",
+        channel="direct",
+        received_at=at("2024-02-01"),
+        due_at=at("2024-02-10", "17:00"),
+        resolved_at=at("2024-02-12"),
+        apology_issued_on="2024-02-11",
+        apology_new_due="2024-02-12",
+    ),
+    dossier(
+        "R3",
+        channel="postal",
+        received_at=at("2024-03-01"),
+        due_at=at("2024-03-05", "17:00"),
+        resolved_at=at("2024-03-06"),
+    ),
+    dossier(
+        "R4",
+        received_at=at("2024-03-20"),
+        due_at=at("2024-04-10", "17:00"),
+        resolved_at="",
+        outcome="open",
+        cashless="0",
+    ),
+    dossier(
+        "R5",
+        procedure="2.001",
+        received_at=at("2024-03-02"),
+        due_at=at("2024-03-05", "17:00"),
+        resolved_at=at("2024-03-03"),
+        outcome="withdrawn",
+    ),
+    # resolved after the period: open (within deadline) at its end
+    dossier(
+        "R6", received_at=at("2024-03-30"), due_at=at("2024-04-05", "17:00"), resolved_at=at("2024-04-01")
+    ),
+    # received after the period: not in it
+    dossier(
+        "A1", received_at=at("2024-04-02"), due_at=at("2024-04-05", "17:00"), resolved_at=at("2024-04-03")
+    ),
+]
+
+
+async def test_the_figures_of_a_quarter(world):
+    await ingest_records(world.admin, SAMPLE)
+    stats = await dossier_stats(*Q1)
+    assert stats.total == Figures(
+        carried_over=2,
+        received_direct=1,
+        received_online=4,
+        received_postal=1,
+        resolved_early=1,
+        resolved_on_time=1,
+        resolved_late=2,
+        returned=0,
+        withdrawn=1,
+        open_within_deadline=2,
+        open_overdue=1,
+        apologies_issued=1,
+        received_cashless=5,
+    )
+    assert stats.total.reconciles()
+    assert stats.total.apologies_owed == 3
+    assert stats.total.on_time_rate == 50.0
+    late, total = await late_without_apology(*Q1, Scope(), PageRequest())
+    assert total == 2 and {row["code"] for row in late} == {"R3", "C2"}
+
+
+async def test_groups_partition_the_total(world):
+    await ingest_records(world.admin, SAMPLE)
+    for group_by in [("level",), ("channel",), ("field", "unit"), ("procedure",)]:
+        stats = await dossier_stats(*Q1, group_by=group_by)
+        assert sum((g.figures for g in stats.groups), Figures()) == stats.total
+        assert all(g.figures.reconciles() for g in stats.groups)
+    by_level = {g.key["level"]: g.figures for g in (await dossier_stats(*Q1, group_by=("level",))).groups}
+    assert by_level["commune"].withdrawn == 1 and by_level["commune"].received == 1
+
+
+async def test_months_reconcile_each_and_carry_over_into_the_next(world):
+    await ingest_records(world.admin, SAMPLE)
+    stats = await dossier_stats(*Q1, group_by=("month",))
+    months = {g.key["month"]: g.figures for g in stats.groups}
+    assert list(months) == ["2024-01", "2024-02", "2024-03"]
+    assert all(f.reconciles() for f in months.values())
+    assert months["2024-02"].carried_over == months["2024-01"].open == 1
+    assert sum(f.received for f in months.values()) == stats.total.received
+
+
+async def test_units_follow_their_history(world):
+    district = await create_unit_unchecked(
+        UnitData(
+            "HUYEN",
+            "UBND huyện Cũ",
+            "district_committee",
+            "district",
+            world.province_id,
+            None,
+            date(2025, 6, 30),
+        )
+    )
+    old_commune = await create_unit_unchecked(
+        UnitData(
+            "XA-CU", "UBND xã Cũ", "commune_committee", "commune", district["id"], None, date(2025, 6, 30)
+        )
+    )
+    new_commune = await create_unit_unchecked(
+        UnitData("XA-MOI", "UBND xã Mới", "commune_committee", "commune", world.province_id, date(2025, 7, 1))
+    )
+    from models.units import update_unit
+
+    for unit in (district, old_commune):
+        await update_unit(world.admin, unit["id"], {"successor_id": new_commune["id"]})
+    await ingest_records(
+        world.admin,
+        [
+            dossier(
+                "D1",
+                procedure="2.001",
+                unit="HUYEN",
+                received_at=at("2024-05-02"),
+                due_at=at("2024-05-03"),
+                resolved_at=at("2024-05-02"),
+            ),
+            dossier(
+                "D2",
+                procedure="2.001",
+                unit="XA-CU",
+                received_at=at("2025-06-20"),
+                due_at=at("2026-01-20"),
+                resolved_at="",
+                outcome="open",
+            ),
+            dossier(
+                "D3",
+                procedure="2.001",
+                unit="XA-MOI",
+                received_at=at("2026-01-05"),
+                due_at=at("2026-01-06"),
+                resolved_at=at("2026-01-06"),
+            ),
+        ],
+    )
+    in_2024 = await dossier_stats(date(2024, 1, 1), date(2024, 12, 31), group_by=("unit",))
+    assert [g.key["unit_code"] for g in in_2024.groups] == ["HUYEN"]
+    in_2026 = await dossier_stats(date(2026, 1, 1), date(2026, 12, 31), group_by=("unit",))
+    assert [(g.key["unit_code"], g.figures.carried_over, g.figures.received) for g in in_2026.groups] == [
+        ("XA-MOI", 1, 1)
+    ]
+    under_district = await dossier_stats(date(2025, 1, 1), date(2025, 6, 30), Scope(unit_id=district["id"]))
+    assert under_district.total.received == 1  # the old commune's dossier, under its district
+
+
+async def test_bad_periods_and_group_keys_are_refused(world):
+    with pytest.raises(InvalidInput) as excinfo:
+        await dossier_stats(date(2024, 2, 1), date(2024, 1, 1))
+    assert excinfo.value.errors[0].field == "to"
+    with pytest.raises(InvalidInput) as excinfo:
+        await dossier_stats(*Q1, group_by=("colour",))
+    assert excinfo.value.errors[0].field == "group_by"
+    with pytest.raises(InvalidInput):
+        await dossier_stats(*Q1, Scope(unit_id=999_999))
+
+
+async def test_one_bad_record_rejects_the_batch(world):
+    with pytest.raises(InvalidInput) as excinfo:
+        await ingest_records(world.admin, [dossier("G1"), dossier("B2", unit="NOPE")])
+    assert [(e.row, e.field) for e in excinfo.value.errors] == [(2, "unit")]
+    assert (await dossier_stats(*Q1)).total == Figures()
+
+
+def test_months_cut_to_the_period():
+    from models.dossier_stats import months
+
+    assert months(date(2024, 1, 15), date(2024, 3, 2)) == [
+        (date(2024, 1, 15), date(2024, 1, 31)),
+        (date(2024, 2, 1), date(2024, 2, 29)),
+        (date(2024, 3, 1), date(2024, 3, 2)),
+    ]
+    assert months(date(2023, 12, 31), date(2024, 1, 1))[1] == (date(2024, 1, 1), date(2024, 1, 1))
+    assert len(months(date(2024, 1, 1), date(2024, 12, 31))) == 12
+    assert months(date(2024, 1, 1), date(2024, 1, 1)) == [(date(2024, 1, 1), date(2024, 1, 1))]
+    assert timedelta(0) == timedelta(0)
