@@ -11,7 +11,9 @@ from piccolo.engine.postgres import PostgresEngine
 
 from api.accounts import AccountController, ApiKeyController
 from api.auth import AuthController
+from api.dossiers import DossierController, DossierImportController
 from api.errors import EXCEPTION_HANDLERS
+from api.indices import IndexController
 from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.security import SECURITY_COMPONENTS, provide_principal
@@ -19,6 +21,7 @@ from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
+from models.import_jobs import fail_interrupted_jobs
 from models.tables import Task, use_engine
 
 PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
@@ -57,10 +60,15 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             TaskController,
             EvidenceController,
             ProcedureController,
+            IndexController,
+            DossierController,
+            DossierImportController,
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
-        on_startup=[open_pool] if connection_pool else [],
+        # One API process per database: at start-up, an import job still marked running was
+        # cut off by the previous process's end.
+        on_startup=[open_pool, fail_interrupted_jobs] if connection_pool else [fail_interrupted_jobs],
         on_shutdown=[close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(

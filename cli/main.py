@@ -14,9 +14,13 @@ app = typer.Typer(help="CCHC Tracker: administrative-reform plan tracking.", no_
 users_app = typer.Typer(help="User accounts.", no_args_is_help=True)
 plans_app = typer.Typer(help="Reform plans.", no_args_is_help=True)
 procedures_app = typer.Typer(help="The administrative-procedure catalogue.", no_args_is_help=True)
+indices_app = typer.Typer(help="Index scores: PAR INDEX, SIPAS, PAPI, PCI.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
 app.add_typer(plans_app, name="plans")
 app.add_typer(procedures_app, name="procedures")
+dossiers_app = typer.Typer(help="Administrative-procedure dossiers (hồ sơ TTHC).", no_args_is_help=True)
+app.add_typer(dossiers_app, name="dossiers")
+app.add_typer(indices_app, name="indices")
 console = Console()
 
 
@@ -148,6 +152,67 @@ def procedures_import(file: Path) -> None:
     console.print(
         f"Procedures: {result['created']} created, {result['updated']} updated, {result['unchanged']} unchanged"
     )
+
+
+@indices_app.command("import")
+def indices_import(file: Path) -> None:
+    """Create or replace yearly index scores (and their components) from an XLSX or CSV file."""
+    from models.accounts import operator
+    from models.indices import import_index_results
+
+    if not file.is_file():
+        _fail(f"no such file: {file}")
+
+    async def run():
+        return await import_index_results(await operator(), file.name, file.read_bytes())
+
+    with console.status(f"Importing {file.name}..."):
+        result = _run(run())
+    console.print(
+        f"Index results: {result['created']} created, {result['updated']} updated, {result['unchanged']} unchanged"
+    )
+
+
+@dossiers_app.command("import")
+def dossiers_import(
+    file: Path,
+    keep_valid: bool = typer.Option(False, help="write the valid rows even when some rows are rejected"),
+) -> None:
+    """Import (create or update by code) dossiers from a CSV, XLSX or JSON Lines file."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from models.accounts import operator
+    from models.import_jobs import create_job, run_dossier_job
+
+    if not file.is_file():
+        _fail(f"no such file: {file}")
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[rows]:,} rows"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=console) as bar:
+        task = bar.add_task(f"Importing {file.name}", total=1.0, rows=0)
+
+        async def show(result, fraction: float) -> None:
+            bar.update(task, completed=fraction, rows=result.rows_done)
+
+        async def run():
+            job = await create_job(await operator(), file.name, keep_valid)
+            return await run_dossier_job(job["id"], file, show, remove_file=False)
+
+        job = _run(run())
+        bar.update(task, completed=1.0, rows=job["rows_done"])
+    for error in job["errors"][:20]:
+        console.print(f"  row {error['row']}: {error['field']}: {error['reason']}")
+    if len(job["errors"]) > 20:
+        console.print(
+            f"  ... and {job['rows_rejected'] - 20} more rejected rows (see job {job['id']} in the API)"
+        )
+    console.print(f"Job {job['id']}: {job['state']}: {job['message']}")
+    if job["state"] != "done":
+        raise typer.Exit(1)
 
 
 if __name__ == "__main__":

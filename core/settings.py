@@ -35,6 +35,7 @@ class Settings:
     secret_key: str
     token_ttl_hours: int
     evidence_max_bytes: int
+    import_max_bytes: int
     time_zone: str
 
     @property
@@ -53,5 +54,6 @@ def get_settings() -> Settings:
         secret_key=_secret_key(data_dir),
         token_ttl_hours=int(os.environ.get("TOKEN_TTL_HOURS", "12")),
         evidence_max_bytes=int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))),
+        import_max_bytes=int(os.environ.get("IMPORT_MAX_BYTES", str(1024 * 1024 * 1024))),
         time_zone=os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh"),
     )

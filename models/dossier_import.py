@@ -275,14 +275,26 @@ class PostgresStage:
         self.engine = engine
 
     async def __aenter__(self) -> PostgresStage:
-        self._transaction = self.engine.transaction()
-        transaction = await self._transaction.__aenter__()
-        self.connection = transaction.connection
+        # A connection of its own, outside Piccolo's transaction context: the job's progress
+        # updates, made meanwhile through the ORM, must commit (and be seen) on their own.
+        pool = self.engine.pool
+        self.connection = await (pool.acquire() if pool else self.engine.get_new_connection())
+        self._transaction = self.connection.transaction()
+        await self._transaction.start()
         await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL}) ON COMMIT DROP")
         return self
 
-    async def __aexit__(self, *exc) -> None:
-        await self._transaction.__aexit__(*exc)
+    async def __aexit__(self, exc_type, exc, traceback) -> None:
+        try:
+            if exc_type is None:
+                await self._transaction.commit()
+            else:
+                await self._transaction.rollback()
+        finally:
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            else:
+                await self.connection.close()
 
     async def add(self, rows: list[tuple]) -> None:
         await self.connection.copy_records_to_table("dossier_stage", records=rows, columns=STAGE_COLUMNS)

@@ -131,8 +131,11 @@ def _final_statement(job_id: int, result: ImportResult, keep_valid: bool) -> tup
     return f"UPDATE import_job SET {assignments} WHERE id = {{}}", [*values.values(), job_id]
 
 
-async def run_dossier_job(job_id: int, path: Path, on_progress: FileProgress | None = None) -> dict:
-    """Run a queued job to its end (done or failed, never raising) and delete its file."""
+async def run_dossier_job(
+    job_id: int, path: Path, on_progress: FileProgress | None = None, *, remove_file: bool = True
+) -> dict:
+    """Run a queued job to its end (done or failed, never raising); an uploaded file is
+    deleted afterwards (the CLI keeps the operator's own file)."""
     job = await _job(job_id)
     keep_valid = job["keep_valid"]
     await _update(job_id, state=JobState.RUNNING.value, started_at=utcnow())
@@ -169,7 +172,8 @@ async def run_dossier_job(job_id: int, path: Path, on_progress: FileProgress | N
             finished_at=utcnow(),
         )
     finally:
-        path.unlink(missing_ok=True)
+        if remove_file:
+            path.unlink(missing_ok=True)
     return await _job(job_id)
 
 
