@@ -10,6 +10,7 @@ from piccolo.columns import (
     JSON,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -201,6 +202,33 @@ class ImportJob(Table):
     finished_at = Timestamptz(null=True, default=None)
 
 
+class IndexResult(Table):
+    """A province's score on a national index for one year (PAR INDEX, SIPAS, PAPI, PCI).
+    One per (kind, year): a unique index in the migrations."""
+
+    kind = Varchar(length=16)
+    year = Integer()
+    score = DoublePrecision()
+    scale = DoublePrecision()
+    rank = Integer(null=True, default=None)
+    out_of = Integer(null=True, default=None)
+    target = DoublePrecision(null=True, default=None)
+    note = Text(default="")
+    updated_at = Timestamptz()
+    updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+
+
+class IndexComponent(Table):
+    """A component criterion of a year's index result, e.g. "phát triển ứng dụng, dịch vụ
+    phục vụ người dân, tổ chức: 2,57/7"; replaced with the result."""
+
+    result = ForeignKey(IndexResult, on_delete=OnDelete.cascade)  # indexed with position
+    position = Integer()
+    name = Varchar(length=500)
+    score = DoublePrecision()
+    max_score = DoublePrecision()
+
+
 TABLES = (
     Unit,
     Account,
@@ -213,6 +241,8 @@ TABLES = (
     Procedure,
     Dossier,
     ImportJob,
+    IndexResult,
+    IndexComponent,
 )
 
 

@@ -114,3 +114,12 @@ class JobState(LabelledEnum):
     RUNNING = "running", "Đang chạy"
     DONE = "done", "Hoàn tất"
     FAILED = "failed", "Thất bại"
+
+
+class IndexKind(LabelledEnum):
+    """The national indices a province is ranked on each year."""
+
+    PAR_INDEX = "par_index", "Chỉ số cải cách hành chính (PAR INDEX)"
+    SIPAS = "sipas", "Chỉ số hài lòng (SIPAS)"
+    PAPI = "papi", "PAPI"
+    PCI = "pci", "PCI"
