@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import os
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from queue import Empty, Full
+from zoneinfo import ZoneInfo
 
 import anyio.to_thread
 import msgspec
@@ -24,12 +28,14 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from core.db import PooledSQLiteEngine, write_lock_for
-from core.errors import FieldError, InvalidInput, UnsupportedMediaType
+from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
+from core.settings import get_settings
 from core.text import nfc
 from models.dossiers import (
     FILE_COLUMNS,
     FILE_REQUIRED,
     STORED_COLUMNS,
+    References,
     RowParser,
     cells_from_record,
     load_references,
@@ -39,6 +45,7 @@ from models.tables import Dossier
 from models.tabular import header_positions
 
 BATCH_ROWS = 5_000
+PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
 MAX_REPORTED_ERRORS = 1_000
 Cells = dict[str, str]
 Rows = Iterator[tuple[int, Cells]]
@@ -60,7 +67,7 @@ class ImportResult:
             self.errors.extend(errors[:room])
 
 
-Progress = Callable[[ImportResult], Awaitable[None]]
+Progress = Callable[[ImportResult, float], Awaitable[None]]  # result so far, fraction of the file
 
 
 # --- reading files as rows ----------------------------------------------------------------------
@@ -328,27 +335,138 @@ def open_stage():
     return SQLiteStage(engine)
 
 
-def _parse_batch(rows: Rows, parser: RowParser, size: int):
-    """The next ``size`` rows: (valid staged rows, errors, rows read, rows rejected)."""
-    staged: list[tuple] = []
-    errors: list[FieldError] = []
-    read = rejected = 0
+@dataclass
+class Batch:
+    staged: list[tuple]  # (row number, *stored values) of the valid rows
+    errors: list[FieldError]
+    read: int
+    rejected: int
+    fraction: float = 0.0  # how far through the file
+
+
+def _parse_batch(rows: Rows, parser: RowParser, size: int) -> Batch:
+    """The next ``size`` rows, validated."""
+    batch = Batch([], [], 0, 0)
     for number, cells in rows:
-        read += 1
+        batch.read += 1
         row, row_errors = parser.parse(number, cells)
         if row_errors:
-            rejected += 1
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.extend(row_errors)
+            batch.rejected += 1
+            if len(batch.errors) < MAX_REPORTED_ERRORS:
+                batch.errors.extend(row_errors)
         else:
-            staged.append((number, *row))
-        if read == size:
+            batch.staged.append((number, *row))
+        if batch.read == size:
             break
-    return staged, errors, read, rejected
+    return batch
 
 
-async def import_rows(
-    rows: Rows,
+class ThreadBatches:
+    """Rows parsed batch by batch in a worker thread, so the event loop stays free."""
+
+    def __init__(self, rows: Rows, parser: RowParser, source: RowFile | None = None) -> None:
+        self.rows, self.parser, self.source = rows, parser, source
+
+    async def next(self) -> Batch | None:
+        batch = await anyio.to_thread.run_sync(_parse_batch, self.rows, self.parser, BATCH_ROWS)
+        if self.source:
+            batch.fraction = self.source.fraction
+        return batch if batch.read else None
+
+    def close(self) -> None:
+        if self.source:
+            self.source.close()
+
+
+def _produce(path: str, references: References, as_text: bool, zone: str, queue) -> None:
+    """In the child process: read and parse the file, a few batches ahead of the writer."""
+    parent = os.getppid()
+
+    def put(item) -> None:
+        while True:
+            try:
+                return queue.put(item, timeout=1)
+            except Full:
+                if os.getppid() != parent:  # the importing process died: stop
+                    raise SystemExit(1) from None
+
+    try:
+        parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
+        with RowFile(Path(path)) as source:
+            rows = source.rows()
+            while (batch := _parse_batch(rows, parser, BATCH_ROWS)).read:
+                batch.fraction = source.fraction
+                put(batch)
+        put(None)
+    except DomainError as exc:
+        put((type(exc), exc.detail, exc.errors))
+    except Exception as exc:  # reported to the job as an internal error
+        put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
+
+
+class ProcessBatches:
+    """A big file read and parsed by a child process, so that parsing (on one core) runs
+    beside the database writes (on the other). The queue holds a few batches: memory stays
+    flat. A dead child is an error, never a hang."""
+
+    AHEAD = 4
+
+    def __init__(self, path: Path, references: References, as_text: bool) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.queue = context.Queue(maxsize=self.AHEAD)
+        self.process = context.Process(
+            target=_produce,
+            args=(str(path), references, as_text, get_settings().time_zone, self.queue),
+            daemon=True,
+        )
+        self.process.start()
+
+    def _get(self):
+        while True:
+            try:
+                return self.queue.get(timeout=1)
+            except Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError("the file reader stopped unexpectedly") from None
+
+    async def next(self) -> Batch | None:
+        item = await anyio.to_thread.run_sync(self._get)
+        if isinstance(item, tuple):
+            error_type, detail, errors = item
+            raise error_type(detail, errors) if issubclass(error_type, DomainError) else error_type(detail)
+        return item
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        self.queue.close()
+
+
+async def import_rows(rows: Rows, **options) -> ImportResult:
+    """Import rows given in memory (the API's push): see ``_import``."""
+    references = await load_references()
+    return await _import(ThreadBatches(rows, RowParser(references, as_text=_as_text())), **options)
+
+
+async def import_file(path: Path, **options) -> ImportResult:
+    """Import a CSV, XLSX or JSON Lines file; big ones are parsed in a child process."""
+    references = await load_references()
+    source = RowFile(path)  # fails at once on an unreadable or mislabelled file
+    if path.stat().st_size < PROCESS_THRESHOLD_BYTES:
+        batches = ThreadBatches(source.rows(), RowParser(references, as_text=_as_text()), source)
+    else:
+        source.close()
+        batches = ProcessBatches(path, references, _as_text())
+    return await _import(batches, **options)
+
+
+def _as_text() -> bool:
+    return not isinstance(Dossier._meta.db, PostgresEngine)
+
+
+async def _import(
+    batches,
     *,
     keep_valid: bool = False,
     progress: Progress | None = None,
@@ -357,35 +475,32 @@ async def import_rows(
     """Validate every row, then write all of them, or (with ``keep_valid``) the valid ones,
     or nothing. ``finish`` gives an SQL statement (``{}`` placeholders) to run in the writing
     transaction, so that a job's final state commits with its data."""
-    parser = RowParser(await load_references())
     result = ImportResult()
-    async with open_stage() as stage:
-        while True:
-            staged, errors, read, rejected = await anyio.to_thread.run_sync(
-                _parse_batch, rows, parser, BATCH_ROWS
-            )
-            if not read:
-                break
-            result.rows_done += read
-            result.rows_rejected += rejected
-            result.reject(errors)
-            if staged:
-                await stage.add(staged)
-            if progress:
-                await progress(result)
-        await _reject_duplicates(stage, result, keep_valid)
-        if result.rows_rejected and not keep_valid:
-            return result
-        if result.rows_done == result.rows_rejected:
-            return result
+    try:
+        async with open_stage() as stage:
+            while batch := await batches.next():
+                result.rows_done += batch.read
+                result.rows_rejected += batch.rejected
+                result.reject(batch.errors)
+                if batch.staged:
+                    await stage.add(batch.staged)
+                if progress:
+                    await progress(result, batch.fraction)
+            await _reject_duplicates(stage, result, keep_valid)
+            if result.rows_rejected and not keep_valid:
+                return result
+            if result.rows_done == result.rows_rejected:
+                return result
 
-        def finishing(created: int, changed: int) -> tuple[str, list]:
-            result.created, result.updated = created, changed - created
-            result.unchanged = result.rows_done - result.rows_rejected - changed
-            result.written = True
-            return finish(result) if finish else None
+            def finishing(created: int, changed: int) -> tuple[str, list] | None:
+                result.created, result.updated = created, changed - created
+                result.unchanged = result.rows_done - result.rows_rejected - changed
+                result.written = True
+                return finish(result) if finish else None
 
-        await stage.write(finishing)
+            await stage.write(finishing)
+    finally:
+        batches.close()
     return result
 
 

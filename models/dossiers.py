@@ -8,7 +8,7 @@ read (local dates and timeliness). The bulk path that writes rows is models.doss
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.clock import local_zone
@@ -75,21 +75,19 @@ async def load_references() -> References:
     return References(procedures, units)
 
 
-def classify(resolved_at: datetime, due_at: datetime, zone: ZoneInfo) -> Timeliness:
-    """Late if resolved after the deadline; early if on an earlier day than it; else on time."""
-    if resolved_at > due_at:
-        return Timeliness.LATE
-    if resolved_at.astimezone(zone).date() < due_at.astimezone(zone).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
-
-
 class RowParser:
     """Validates rows into stored values; every problem of a row is reported, not the first."""
 
-    def __init__(self, references: References, zone: ZoneInfo | None = None) -> None:
+    def __init__(
+        self, references: References, zone: ZoneInfo | None = None, *, as_text: bool = False
+    ) -> None:
+        """``as_text``: give instants and dates as the text Piccolo stores in SQLite (UTC
+        ``YYYY-MM-DD HH:MM:SS+00:00`` and ISO dates), sparing sqlite3's adapters a million
+        calls; otherwise as datetime and date objects (PostgreSQL's COPY wants those)."""
         self.references = references
         self.zone = zone or local_zone()
+        self.as_text = as_text
+        self._fixed_offset = _fixed_offset(self.zone)
         self._channels = {member.value: member.value for member in Channel}
         self._outcomes = {member.value: member.value for member in DossierOutcome}
 
@@ -140,11 +138,35 @@ class RowParser:
         if errors:
             return None, errors
 
-        zone = self.zone
+        received_on = self._local_date(received_at)
+        due_on = self._local_date(due_at)
+        closed_on = self._local_date(resolved_at) if resolved_at else None
         timeliness = None
         if outcome == DossierOutcome.RESOLVED:
-            timeliness = classify(resolved_at, due_at, zone).value
-        row = (
+            if resolved_at > due_at:
+                timeliness = Timeliness.LATE.value
+            else:
+                timeliness = (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+        if self.as_text:
+            moment, day = _utc_text, _day_text
+            return (
+                code,
+                procedure,
+                unit,
+                channel,
+                moment(received_at),
+                moment(due_at),
+                moment(resolved_at),
+                outcome,
+                cashless,
+                day(apology_issued_on),
+                day(apology_new_due),
+                day(received_on),
+                day(due_on),
+                day(closed_on),
+                timeliness,
+            ), []
+        return (
             code,
             procedure,
             unit,
@@ -156,12 +178,18 @@ class RowParser:
             cashless,
             apology_issued_on,
             apology_new_due,
-            received_at.astimezone(zone).date(),
-            due_at.astimezone(zone).date(),
-            resolved_at.astimezone(zone).date() if resolved_at else None,
+            received_on,
+            due_on,
+            closed_on,
             timeliness,
-        )
-        return row, []
+        ), []
+
+    def _local_date(self, moment: datetime) -> date:
+        """The province's calendar date of ``moment``; a moment written with the province's
+        own (fixed) offset needs no conversion, which is most of a one-stop export."""
+        if moment.tzinfo is self.zone or moment.utcoffset() == self._fixed_offset:
+            return moment.date()
+        return moment.astimezone(self.zone).date()
 
     @staticmethod
     def _enum(text: str, by_value: dict[str, str], enum) -> str | None:
@@ -211,7 +239,8 @@ def _blank(cells, key: str) -> bool:
 
 def _parse_moment(text: str, zone: ZoneInfo, end_of_day: bool) -> datetime | None:
     """An instant from ISO 8601 (with or without offset) or dd/mm/yyyy[ hh:mm[:ss]] in local
-    time; a bare date means the start of that day, or its end for a deadline."""
+    time; a bare date means the start of that day, or its end for a deadline. The result
+    keeps the offset it was written with (naive text gets the province's zone)."""
     try:
         moment = datetime.fromisoformat(text)
         date_only = len(text) <= 10
@@ -227,10 +256,27 @@ def _parse_moment(text: str, zone: ZoneInfo, end_of_day: bool) -> datetime | Non
         if moment is None:
             return None
     if date_only and end_of_day:
-        moment = datetime.combine(moment.date(), time(23, 59, 59))
+        moment = datetime.combine(moment.date(), time(23, 59, 59), tzinfo=moment.tzinfo)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=zone)
-    return moment.astimezone(UTC)
+    return moment
+
+
+def _fixed_offset(zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset if it has not changed since 1976 (Asia/Ho_Chi_Minh: +07:00)."""
+    offsets = {zone.utcoffset(datetime(year, month, 15)) for year in range(1976, 2040) for month in (1, 7)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    utc = moment.replace(tzinfo=None) - moment.utcoffset()
+    return f"{utc.isoformat(' ')}+00:00"
+
+
+def _day_text(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
 def cells_from_record(record: dict) -> dict[str, str]:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import msgspec
@@ -19,7 +18,7 @@ from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import DomainError, FieldError, NotFound
 from core.settings import get_settings
-from models.dossier_import import ImportResult, RowFile, import_rows
+from models.dossier_import import ImportResult, Progress, import_file
 from models.paging import PageRequest
 from models.permissions import Action, Principal
 from models.tables import ImportJob
@@ -45,7 +44,6 @@ JOB_COLUMNS = (
     ImportJob.started_at,
     ImportJob.finished_at,
 )
-FileProgress = Callable[[ImportResult, float], Awaitable[None]]
 
 
 def upload_path(job_id: int, filename: str) -> Path:
@@ -132,7 +130,7 @@ def _final_statement(job_id: int, result: ImportResult, keep_valid: bool) -> tup
 
 
 async def run_dossier_job(
-    job_id: int, path: Path, on_progress: FileProgress | None = None, *, remove_file: bool = True
+    job_id: int, path: Path, on_progress: Progress | None = None, *, remove_file: bool = True
 ) -> dict:
     """Run a queued job to its end (done or failed, never raising); an uploaded file is
     deleted afterwards (the CLI keeps the operator's own file)."""
@@ -140,19 +138,18 @@ async def run_dossier_job(
     keep_valid = job["keep_valid"]
     await _update(job_id, state=JobState.RUNNING.value, started_at=utcnow())
     try:
-        with RowFile(path) as source:
 
-            async def progress(result: ImportResult) -> None:
-                await _update(job_id, rows_done=result.rows_done, rows_rejected=result.rows_rejected)
-                if on_progress:
-                    await on_progress(result, source.fraction)
+        async def progress(result: ImportResult, fraction: float) -> None:
+            await _update(job_id, rows_done=result.rows_done, rows_rejected=result.rows_rejected)
+            if on_progress:
+                await on_progress(result, fraction)
 
-            result = await import_rows(
-                source.rows(),
-                keep_valid=keep_valid,
-                progress=progress,
-                finish=lambda r: _final_statement(job_id, r, keep_valid),
-            )
+        result = await import_file(
+            path,
+            keep_valid=keep_valid,
+            progress=progress,
+            finish=lambda r: _final_statement(job_id, r, keep_valid),
+        )
         if not result.written:
             await _update(job_id, **_final_values(result, keep_valid))
     except DomainError as exc:

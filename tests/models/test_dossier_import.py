@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from models import import_jobs
-from models.dossier_import import ImportResult, RowFile, import_rows
+from models import dossier_import, import_jobs
+from models.dossier_import import ImportResult, import_file
 from models.dossiers import get_dossier
 from models.tables import Dossier, ImportJob
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
@@ -40,8 +40,16 @@ ROWS = [
 ]
 
 
+@pytest.fixture(params=["thread", "process"])
+def reader(request, monkeypatch):
+    """Small files are parsed in a thread, big ones in a child process: test both."""
+    if request.param == "process":
+        monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("writer", [write_csv, write_jsonl, write_xlsx], ids=["csv", "jsonl", "xlsx"])
-async def test_each_format_imports_and_derives_the_statistics_columns(world, tmp_path, writer):
+async def test_each_format_imports_and_derives_the_statistics_columns(world, tmp_path, writer, reader):
     suffix = {"write_csv": ".csv", "write_jsonl": ".jsonl", "write_xlsx": ".xlsx"}[writer.__name__]
     job = await run_file(world, writer(tmp_path / f"year{suffix}", ROWS))
     assert (job["state"], job["created"], job["rows_done"], job["rows_rejected"]) == ("done", 5, 5, 0)
@@ -98,7 +106,7 @@ EXPECTED_ERRORS = {
 }
 
 
-async def test_invalid_rows_are_listed_by_row_and_nothing_is_written(world, tmp_path):
+async def test_invalid_rows_are_listed_by_row_and_nothing_is_written(world, tmp_path, reader):
     job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS))
     assert job["state"] == "failed"
     assert {(e["row"], e["field"]) for e in job["errors"]} == EXPECTED_ERRORS
@@ -120,13 +128,13 @@ async def test_a_failure_while_writing_rolls_the_whole_import_back(world, tmp_pa
     def failing_finish(result: ImportResult):
         return "UPDATE no_such_table SET x = {}", [1]
 
-    with RowFile(path) as source, pytest.raises(Exception, match=r"no_such_table|does not exist"):
-        await import_rows(source.rows(), finish=failing_finish)
+    with pytest.raises(Exception, match=r"no_such_table|does not exist"):
+        await import_file(path, finish=failing_finish)
     assert await Dossier.count() == 2
     assert (await get_dossier("HS-1"))["channel"] == "online"
 
 
-async def test_a_file_without_the_required_columns_fails_the_job(world, tmp_path):
+async def test_a_file_without_the_required_columns_fails_the_job(world, tmp_path, reader):
     path = tmp_path / "x.csv"
     path.write_text("code,procedure\nA,1.001\n", encoding="utf-8")
     job = await run_file(world, path)
@@ -135,7 +143,7 @@ async def test_a_file_without_the_required_columns_fails_the_job(world, tmp_path
     assert {e["field"] for e in job["errors"]} >= {"Mã đơn vị tiếp nhận", "Hạn trả kết quả"}
 
 
-async def test_a_non_utf8_csv_fails_cleanly(world, tmp_path):
+async def test_a_non_utf8_csv_fails_cleanly(world, tmp_path, reader):
     path = tmp_path / "legacy.csv"
     path.write_bytes(",".join(k for k in ROWS[0]).encode() + b"\n" + b"S\xf5 T\xdd ph\xe1p\n")  # Windows-1258
     job = await run_file(world, path)
