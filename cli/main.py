@@ -74,13 +74,62 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
     uvicorn.run("api.app:app", host=host or settings.host, port=port or settings.port, log_level="info")
 
 
-@app.command()
-def demo() -> None:
-    """Load the demo province (idempotent: a second run changes nothing)."""
+demo_app = typer.Typer()
+app.add_typer(demo_app, name="demo")
+
+
+@demo_app.callback(invoke_without_command=True)
+def demo(ctx: typer.Context) -> None:
+    """Load the demo province (idempotent: a second run changes nothing); `demo dossiers`
+    writes a year of demo dossiers."""
+    if ctx.invoked_subcommand is not None:
+        return
     from models.demo import load_demo
 
     created = _run(load_demo())
     console.print(f"Demo data: {created}")
+
+
+@demo_app.command("dossiers")
+def demo_dossiers(
+    year: int = typer.Option(2020, help="the year the dossiers are received in"),
+    scale: float = typer.Option(1.0, help="times Quảng Ninh's 2020 figures (1.0: 1,191,036 dossiers)"),
+    output: Path = typer.Option(None, "--output", "-o", help="the CSV file (default: ho-so-YEAR.csv)"),
+) -> None:
+    """Write a year of demo dossiers as a CSV in the import format (needs `cchc demo` first)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.table import Table
+
+    from core.errors import DomainError
+    from core.text import format_int
+    from models.demo_dossiers import load_catalogue, target_totals, write_dossier_file
+
+    async def catalogue():
+        target_totals(scale)  # a bad scale fails before anything is read
+        return await load_catalogue(year)
+
+    demo_catalogue = _run(catalogue())
+    path = output or Path(f"ho-so-{year}.csv")
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    try:
+        with Progress(*columns, console=console) as progress:
+            bar = progress.add_task(f"Writing {path.name}", total=None)
+            totals = write_dossier_file(
+                demo_catalogue,
+                path,
+                year,
+                scale,
+                on_progress=lambda done, total: progress.update(bar, completed=done, total=total),
+            )
+    except DomainError as exc:
+        _fail(exc.detail)
+    table = Table(title=f"Hồ sơ năm {year} (hệ số {scale:g})")
+    table.add_column("Chỉ tiêu")
+    table.add_column("Số hồ sơ", justify="right")
+    for label, count in totals.rows():
+        table.add_row(label, format_int(count))
+    console.print(table)
+    console.print(f"Wrote {format_int(totals.received)} dossiers to {path}")
 
 
 @users_app.command("create")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 
 from models.accounts import AccountData, create_account_unchecked
+from models.demo_procedures import load_demo_procedures
 from models.indices import ComponentData, IndexResultData, put_index_result
 from models.permissions import Principal
 from models.plans import PlanData, create_plan_unchecked
@@ -639,4 +640,5 @@ async def load_demo() -> dict[str, int]:
         "accounts": await _accounts(),
         "tasks": await _plan_2023(),
         "indices": await _indices(),
+        "procedures": await load_demo_procedures(),  # the 2020 catalogue (models.demo_procedures)
     }
