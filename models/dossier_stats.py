@@ -219,7 +219,7 @@ def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Sco
     params = _Params()
     select = [f"{_DIMENSIONS[d]} AS {d}" for d in dims]
     select += [
-        f"SUM(CASE WHEN {_condition(sql, params, start, end)} THEN 1 ELSE 0 END) AS {name}"
+        f"COUNT(*) FILTER (WHERE {_condition(sql, params, start, end)}) AS {name}"
         for name, sql in _MEASURES.items()
     ]
     where = [_condition(_IN_PERIOD, params, start, end)]

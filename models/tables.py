@@ -167,7 +167,8 @@ class Dossier(Table):
 
     code = Varchar(length=64, unique=True)
     procedure = ForeignKey(Procedure, on_delete=OnDelete.restrict)
-    unit = ForeignKey(Unit, on_delete=OnDelete.restrict, index=True)
+    # Indexed by dossier_stats_cover (unit first, then every column statistics read).
+    unit = ForeignKey(Unit, on_delete=OnDelete.restrict)
     channel = Varchar(length=8)
     received_at = Timestamptz()
     due_at = Timestamptz()
