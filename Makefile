@@ -36,6 +36,7 @@ lint: install
 
 bench: install
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.dossiers
 
 # Regenerate the hashed lock after changing dependencies in pyproject.toml.
 lock: install

@@ -1,0 +1,440 @@
+"""Dossier benchmark (``make bench``): a province's year, 1,191,036 dossiers, on each engine.
+
+* import: ``cchc dossiers import`` of the demo file for 2020 (validation, staging, upsert,
+  job bookkeeping) beside a baseline in the same run: a plain driver insert of the same rows
+  (sqlite3 ``executemany`` / asyncpg ``copy_records_to_table``), the codes looked up but
+  nothing validated. Each side runs as its own process on a fresh copy of the same migrated
+  demo database; wall time and the peak memory of the process tree (sampled every 50 ms,
+  the child that parses included) are recorded.
+* statistics: the year's figures grouped by unit through ``models.dossier_stats`` beside one
+  hand-written SQL query computing the same figures over the same table.
+
+Figures are medians over the repeats; targets are reported, never asserted. Results go to
+tests/bench/results.json under "dossiers" (other keys are kept). PostgreSQL is measured when a
+server answers at BENCH_PG_DSN (default postgresql://postgres@127.0.0.1:5432/test).
+
+Knobs (environment): BENCH_DOSSIER_SCALE (1.0), BENCH_DOSSIER_REPEATS (3),
+BENCH_STATS_REPEATS (5), BENCH_PG_DSN.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import asyncpg
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
+SCALE = float(os.environ.get("BENCH_DOSSIER_SCALE", "1.0"))
+REPEATS = int(os.environ.get("BENCH_DOSSIER_REPEATS", "3"))
+STATS_REPEATS = int(os.environ.get("BENCH_STATS_REPEATS", "5"))
+PG_DSN = os.environ.get("BENCH_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
+TARGETS = {
+    "import_rows_per_s": 50_000,
+    "import_ratio": 3.0,
+    "import_peak_mb": 300,
+    "stats_s": 1.0,
+    "stats_ratio": 2.0,
+}
+COLUMNS = (
+    "code, procedure, unit, channel, received_at, due_at, resolved_at, outcome, cashless, "
+    "apology_issued_on, apology_new_due, received_on, due_on, closed_on, timeliness"
+)
+# The year's figures by unit, written by hand: what dossier_stats computes for 2020.
+HAND_SQL = """
+SELECT unit,
+  COUNT(*) FILTER (WHERE received_on < '2020-01-01') AS carried_over,
+  COUNT(*) FILTER (WHERE received_on >= '2020-01-01' AND channel = 'direct') AS received_direct,
+  COUNT(*) FILTER (WHERE received_on >= '2020-01-01' AND channel = 'online') AS received_online,
+  COUNT(*) FILTER (WHERE received_on >= '2020-01-01' AND channel = 'postal') AS received_postal,
+  COUNT(*) FILTER (WHERE closed_on <= '2020-12-31' AND timeliness = 'early') AS early,
+  COUNT(*) FILTER (WHERE closed_on <= '2020-12-31' AND timeliness = 'on_time') AS on_time,
+  COUNT(*) FILTER (WHERE closed_on <= '2020-12-31' AND timeliness = 'late') AS late,
+  COUNT(*) FILTER (WHERE closed_on <= '2020-12-31' AND outcome = 'returned') AS returned,
+  COUNT(*) FILTER (WHERE closed_on <= '2020-12-31' AND outcome = 'withdrawn') AS withdrawn,
+  COUNT(*) FILTER (WHERE (closed_on IS NULL OR closed_on > '2020-12-31') AND due_on > '2020-12-31') AS open_ok,
+  COUNT(*) FILTER (WHERE (closed_on IS NULL OR closed_on > '2020-12-31') AND due_on <= '2020-12-31') AS overdue,
+  COUNT(*) FILTER (WHERE ((closed_on <= '2020-12-31' AND timeliness = 'late')
+      OR ((closed_on IS NULL OR closed_on > '2020-12-31') AND due_on <= '2020-12-31'))
+      AND apology_issued_on <= '2020-12-31') AS apologised,
+  COUNT(*) FILTER (WHERE received_on >= '2020-01-01' AND cashless = true) AS cashless
+FROM dossier
+WHERE received_on <= '2020-12-31' AND (closed_on IS NULL OR closed_on >= '2020-01-01')
+GROUP BY unit
+"""
+
+
+# --- processes and their memory --------------------------------------------------------------
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            status = Path(f"/proc/{current}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except (OSError, StopIteration):
+            continue
+        pending.extend(int(child) for child in children)
+    return total
+
+
+def timed(command: list[str], env: dict[str, str]) -> dict:
+    """Run a command; its wall time and the peak resident memory of its process tree."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, env=env, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    peak = 0
+
+    def sample() -> None:
+        nonlocal peak
+        while process.poll() is None:
+            peak = max(peak, _tree_rss_kb(process.pid))
+            time.sleep(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = process.communicate()[0].decode(errors="replace")
+    elapsed = time.perf_counter() - started
+    sampler.join()
+    if process.returncode:
+        raise RuntimeError(f"{command} failed:\n{output[-2000:]}")
+    return {"seconds": elapsed, "peak_mb": round(peak / 1024, 1)}
+
+
+def cchc(env: dict[str, str], *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True
+    )
+
+
+# --- baselines (run as ``python -m tests.bench.dossiers baseline-<engine> URL FILE``) -----------
+
+
+def _rows(path: str, procedures: dict, units: dict):
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        next(reader)
+        for r in reader:
+            yield r, procedures[r[1]], units[r[2]]
+
+
+def baseline_sqlite(url: str, path: str) -> None:
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    procedures = dict(connection.execute("SELECT code, id FROM admin_procedure"))
+    units = dict(connection.execute("SELECT code, id FROM unit"))
+    rows = (
+        (
+            r[0],
+            p,
+            u,
+            r[3],
+            r[4],
+            r[5],
+            r[6] or None,
+            r[7],
+            r[8] == "1",
+            r[9] or None,
+            r[10] or None,
+            r[4][:10],
+            r[5][:10],
+            r[6][:10] or None,
+            None,
+        )
+        for r, p, u in _rows(path, procedures, units)
+    )
+    connection.execute("BEGIN")
+    connection.executemany(f"INSERT INTO dossier ({COLUMNS}) VALUES ({', '.join('?' * 15)})", rows)
+    connection.execute("COMMIT")
+
+
+async def baseline_postgres(url: str, path: str) -> None:
+    connection = await asyncpg.connect(url)
+    procedures = dict(await connection.fetch("SELECT code, id FROM admin_procedure"))
+    units = dict(await connection.fetch("SELECT code, id FROM unit"))
+    stamp, day = datetime.fromisoformat, date.fromisoformat
+    rows = (
+        (
+            r[0],
+            p,
+            u,
+            r[3],
+            stamp(r[4]),
+            stamp(r[5]),
+            stamp(r[6]) if r[6] else None,
+            r[7],
+            r[8] == "1",
+            day(r[9]) if r[9] else None,
+            day(r[10]) if r[10] else None,
+            day(r[4][:10]),
+            day(r[5][:10]),
+            day(r[6][:10]) if r[6] else None,
+            None,
+        )
+        for r, p, u in _rows(path, procedures, units)
+    )
+    async with connection.transaction():
+        await connection.copy_records_to_table(
+            "dossier", records=rows, columns=[c.strip() for c in COLUMNS.split(",")]
+        )
+    await connection.close()
+
+
+# --- databases ----------------------------------------------------------------------------------
+
+
+class SQLiteSide:
+    name = "sqlite"
+
+    def __init__(self, work: Path) -> None:
+        self.work = work
+        self.template = work / "template.sqlite"
+
+    def url(self, name: str) -> str:
+        return f"sqlite:///{self.work / name}.sqlite"
+
+    def prepare_template(self, env: dict) -> str:
+        url = f"sqlite:///{self.template}"
+        cchc({**env, "DATABASE_URL": url}, "migrate")
+        cchc({**env, "DATABASE_URL": url}, "demo")
+        with sqlite3.connect(self.template) as connection:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return url
+
+    def fresh(self, name: str) -> str:
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{self.work / name}.sqlite{suffix}").unlink(missing_ok=True)
+        shutil.copyfile(self.template, self.work / f"{name}.sqlite")
+        return self.url(name)
+
+    def hand_query(self, url: str) -> float:
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as connection:
+            started = time.perf_counter()
+            connection.execute(HAND_SQL).fetchall()
+            return time.perf_counter() - started
+
+    def drop_all(self) -> None:
+        pass
+
+
+class PostgresSide:
+    name = "postgres"
+
+    def __init__(self) -> None:
+        self.prefix = f"bench_dossiers_{os.getpid()}"
+        self.created: list[str] = []
+
+    def url(self, name: str) -> str:
+        return PG_DSN.rsplit("/", 1)[0] + f"/{self.prefix}_{name}"
+
+    def _admin(self, statement: str) -> None:
+        async def run():
+            connection = await asyncpg.connect(PG_DSN)
+            try:
+                await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        asyncio.run(run())
+
+    def prepare_template(self, env: dict) -> str:
+        self._admin(f"DROP DATABASE IF EXISTS {self.prefix}_template")
+        self._admin(f"CREATE DATABASE {self.prefix}_template")
+        self.created.append(f"{self.prefix}_template")
+        url = self.url("template")
+        cchc({**env, "DATABASE_URL": url}, "migrate")
+        cchc({**env, "DATABASE_URL": url}, "demo")
+        return url
+
+    def fresh(self, name: str) -> str:
+        self._admin(f"DROP DATABASE IF EXISTS {self.prefix}_{name} WITH (FORCE)")
+        self._admin(f"CREATE DATABASE {self.prefix}_{name} TEMPLATE {self.prefix}_template")
+        self.created.append(f"{self.prefix}_{name}")
+        self._admin_on(name, "VACUUM ANALYZE")  # fresh statistics, like a database in service
+        return self.url(name)
+
+    def _admin_on(self, name: str, statement: str) -> None:
+        async def run():
+            connection = await asyncpg.connect(self.url(name))
+            try:
+                await connection.execute(statement)
+            finally:
+                await connection.close()
+
+        asyncio.run(run())
+
+    def hand_query(self, url: str) -> float:
+        async def run():
+            connection = await asyncpg.connect(url)
+            try:
+                started = time.perf_counter()
+                await connection.fetch(HAND_SQL)
+                return time.perf_counter() - started
+            finally:
+                await connection.close()
+
+        return asyncio.run(run())
+
+    def drop_all(self) -> None:
+        for name in reversed(self.created):
+            self._admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def ours_stats(url: str, env: dict) -> float:
+    """dossier_stats for 2020 grouped by unit, timed inside a fresh process's event loop."""
+    code = (
+        "import asyncio, time\n"
+        "from datetime import date\n"
+        "from core.db import engine_from_url, close_engine\n"
+        "from models.tables import use_engine\n"
+        "from models.dossier_stats import dossier_stats\n"
+        "async def main():\n"
+        f"    engine = engine_from_url({url!r}); use_engine(engine)\n"
+        "    await dossier_stats(date(2020, 1, 1), date(2020, 1, 31))  # connect, load units\n"
+        "    started = time.perf_counter()\n"
+        "    stats = await dossier_stats(date(2020, 1, 1), date(2020, 12, 31), group_by=('unit',))\n"
+        "    print(time.perf_counter() - started, stats.total.received)\n"
+        "    await close_engine(engine)\n"
+        "asyncio.run(main())\n"
+    )
+    output = subprocess.run(
+        [sys.executable, "-c", code], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True, text=True
+    ).stdout.split()
+    return float(output[0])
+
+
+def measure_side(side, env: dict, csv_path: Path) -> dict:
+    template_url = side.prepare_template(env)
+    if not csv_path.exists():
+        generated = timed(
+            [
+                sys.executable,
+                "-m",
+                "cli.main",
+                "demo",
+                "dossiers",
+                "--year",
+                "2020",
+                "--scale",
+                str(SCALE),
+                "--output",
+                str(csv_path),
+            ],
+            {**env, "DATABASE_URL": template_url},
+        )
+        print(f"generated {csv_path.name} in {generated['seconds']:.1f} s")
+    rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
+    baselines, imports = [], []
+    for repeat in range(REPEATS):
+        url = side.fresh("baseline")
+        baselines.append(
+            timed(
+                [sys.executable, "-m", "tests.bench.dossiers", f"baseline-{side.name}", url, str(csv_path)],
+                env,
+            )
+        )
+        url = side.fresh("ours")
+        imports.append(
+            timed(
+                [sys.executable, "-m", "cli.main", "dossiers", "import", str(csv_path)],
+                {**env, "DATABASE_URL": url},
+            )
+        )
+        print(
+            f"{side.name} repeat {repeat + 1}: baseline {baselines[-1]['seconds']:.1f} s, import {imports[-1]['seconds']:.1f} s"
+        )
+    ours_s = [ours_stats(url, env) for _ in range(STATS_REPEATS)]
+    hand_s = [side.hand_query(url) for _ in range(STATS_REPEATS)]
+    side.drop_all()
+    base_s = statistics.median(b["seconds"] for b in baselines)
+    import_s = statistics.median(i["seconds"] for i in imports)
+    return {
+        "rows": rows,
+        "import": {
+            "seconds_median": round(import_s, 2),
+            "rows_per_s": round(rows / import_s),
+            "peak_mb_median": statistics.median(i["peak_mb"] for i in imports),
+            "baseline_seconds_median": round(base_s, 2),
+            "baseline_rows_per_s": round(rows / base_s),
+            "baseline_peak_mb_median": statistics.median(b["peak_mb"] for b in baselines),
+            "ratio_to_baseline": round(import_s / base_s, 2),
+            "runs": {"import": imports, "baseline": baselines},
+        },
+        "stats_by_unit": {
+            "seconds_median": round(statistics.median(ours_s), 3),
+            "hand_sql_seconds_median": round(statistics.median(hand_s), 3),
+            "ratio_to_hand_sql": round(statistics.median(ours_s) / statistics.median(hand_s), 2),
+            "runs": {"ours": [round(s, 3) for s in ours_s], "hand_sql": [round(s, 3) for s in hand_s]},
+        },
+    }
+
+
+def postgres_available() -> str | None:
+    async def probe():
+        connection = await asyncpg.connect(PG_DSN, timeout=5)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except (OSError, asyncpg.PostgresError) as exc:
+        return str(exc)
+    return None
+
+
+def main() -> None:
+    work = Path(tempfile.mkdtemp(prefix="cchc-bench-dossiers-"))
+    env = {**os.environ, "DATA_DIR": str(work / "data"), "SECRET_KEY": "bench"}
+    csv_path = work / "dossiers-2020.csv"
+    report: dict = {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scale": SCALE,
+        "repeats": REPEATS,
+        "stats_repeats": STATS_REPEATS,
+        "targets": TARGETS,
+        "figures": "medians; import = `cchc dossiers import` as a process, memory = its process tree",
+    }
+    try:
+        report["sqlite"] = measure_side(SQLiteSide(work), env, csv_path)
+        if (reason := postgres_available()) is None:
+            report["postgres"] = measure_side(PostgresSide(), env, csv_path)
+        else:
+            report["postgres"] = {"skipped": f"no PostgreSQL server answers at {PG_DSN}: {reason}"}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    results = json.loads(RESULTS_FILE.read_text()) if RESULTS_FILE.exists() else {}
+    results["dossiers"] = report
+    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    for engine in ("sqlite", "postgres"):
+        side = report[engine]
+        if "import" in side:
+            i, s = side["import"], side["stats_by_unit"]
+            print(
+                f"{engine}: import {i['rows_per_s']:,} rows/s ({i['ratio_to_baseline']}x baseline, "
+                f"peak {i['peak_mb_median']} MB); stats by unit {s['seconds_median']} s "
+                f"({s['ratio_to_hand_sql']}x hand SQL)"
+            )
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "baseline-sqlite":
+        baseline_sqlite(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "baseline-postgres":
+        asyncio.run(baseline_postgres(sys.argv[2], sys.argv[3]))
+    else:
+        main()
