@@ -11,6 +11,11 @@ are exact under the statistics' classification:
 - resolved LATE if resolved_at > due_at; otherwise EARLY if the local date of resolved_at is
   before the local date of due_at; otherwise ON TIME;
 - an open dossier is overdue at year end if the local date of its due_at is on or before 31/12.
+
+Late dossiers (resolved late, or open and overdue at 31/12) owe the citizen an apology: about 5%
+of each have none; the others have one issued the day after the deadline (on the deadline itself
+when the result, or the year's end, comes first: every apology is issued within the year), with
+a new return date on or after the result.
 """
 
 from __future__ import annotations
@@ -164,7 +169,9 @@ class DossierTotals:
     withdrawn: int
     open_within_deadline: int
     open_overdue: int
-    late_without_apology: int
+    late_without_apology: int  # resolved late with no apology
+    overdue_without_apology: int  # open past the deadline at 31/12 with no apology
+    apologies_issued: int
     cashless: int
     by_channel: dict[str, int] = field(default_factory=dict)
     by_level: dict[str, int] = field(default_factory=dict)
@@ -189,6 +196,8 @@ class DossierTotals:
             ("Rút hồ sơ", self.withdrawn),
             ("Đang giải quyết, trong hạn (31/12)", self.open_within_deadline),
             ("Đang giải quyết, quá hạn (31/12)", self.open_overdue),
+            ("  trong đó chưa có phiếu xin lỗi", self.overdue_without_apology),
+            ("Phiếu xin lỗi đã gửi", self.apologies_issued),
             *((f"Kênh: {Channel(key).label}", n) for key, n in self.by_channel.items()),
             *((f"{UnitLevel(key).label}", n) for key, n in self.by_level.items()),
             ("Thanh toán không dùng tiền mặt", self.cashless),
@@ -443,10 +452,14 @@ def write_dossier_file(
     quota = [pool_a, pool_b]
     left = [sum(pool_a), sum(pool_b)]
     counts = [0] * 7
-    late_left, no_apology_left = target["late"], round(target["late"] * LATE_WITHOUT_APOLOGY_SHARE)
+    # Late dossiers (resolved late, or open past the deadline at 31/12) owe an apology: about
+    # 5% of each have none, drawn without replacement too.
+    owed = {LATE: target["late"], OPEN_OVERDUE: pool_b[OPEN_OVERDUE]}
+    not_apologised = {category: round(n * LATE_WITHOUT_APOLOGY_SHARE) for category, n in owed.items()}
+    without_apology = dict.fromkeys(owed, 0)
     by_channel = {channel.value: 0 for channel in Channel}
     by_level = {level.value: 0 for level in UnitLevel}
-    cashless_total = late_without_apology = 0
+    cashless_total = apologies = 0
 
     horizon = plan.n_days + max(plan.processing) + 40
     day_text = [(plan.first + timedelta(days=i)).isoformat() for i in range(horizon)]
@@ -526,19 +539,24 @@ def write_dossier_file(
                         else:
                             close = max(due + 1, previous_working[due + delay])
                             resolved = day_text[close] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
-                        if rand() * late_left < no_apology_left:
-                            no_apology_left -= 1
-                            late_without_apology += 1
-                        else:
-                            issued = due + 1 + (rand() < 0.3)
-                            apology_issued = day_text[issued]
-                            apology_due = day_text[max(issued + randint(3, 10), close)]
-                        late_left -= 1
                     elif category in (RETURNED, WITHDRAWN):
                         mean_days = 2.0 if category == RETURNED else 4.0
                         close = min(day + int(expo(1 / mean_days)), due, last)
                         close = max(day, previous_working[close])
                         resolved = day_text[close] + clock[close_minute(close, day, minute)]
+                    elif category == OPEN_OVERDUE:
+                        close = last
+                    if category in owed:  # late: an apology is owed
+                        if rand() * owed[category] < not_apologised[category]:
+                            not_apologised[category] -= 1
+                            without_apology[category] += 1
+                        else:
+                            # The day after the deadline (by the result or the year's end at the latest).
+                            issued = min(due + 1 + (rand() < 0.3), close)
+                            apology_issued = day_text[issued]
+                            apology_due = day_text[max(issued + randint(3, 10), close)]
+                            apologies += 1
+                        owed[category] -= 1
 
                     roll = rand()
                     channel = channels[0 if roll < online_below[p] else 1 if roll < postal_below[p] else 2]
@@ -578,7 +596,9 @@ def write_dossier_file(
         withdrawn=counts[WITHDRAWN],
         open_within_deadline=counts[OPEN_WITHIN],
         open_overdue=counts[OPEN_OVERDUE],
-        late_without_apology=late_without_apology,
+        late_without_apology=without_apology[LATE],
+        overdue_without_apology=without_apology[OPEN_OVERDUE],
+        apologies_issued=apologies,
         cashless=cashless_total,
         by_channel=by_channel,
         by_level=by_level,
