@@ -23,15 +23,32 @@ def format_int(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+def format_number(value: float, digits: int = 2) -> str:
+    """91.49 -> "91,49"; 1234.5 -> "1.234,5"; whole numbers lose their decimals: 7.0 -> "7"."""
+    text = f"{value:,.{digits}f}"
+    if digits:
+        text = text.rstrip("0").rstrip(".")
+    return text.translate(str.maketrans(",.", ".,"))
+
+
 def format_percent(value: float, digits: int = 2) -> str:
     """95.114 -> "95,11%"; whole numbers lose their decimals: 75.0 -> "75%"."""
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
-    return text.replace(".", ",") + "%"
+    return format_number(value, digits) + "%"
 
 
 def format_date_long(day: date) -> str:
     """Running-text date: "ngày 14 tháng 6 năm 2024"."""
     return f"ngày {day.day} tháng {day.month} năm {day.year}"
+
+
+def format_date_formal(day: date) -> str:
+    """The place-and-date line of a Decree 30/2020 document: "ngày 05 tháng 01 năm 2025".
+
+    Days below 10 and the months January and February get a leading zero; other months do not
+    ("ngày 14 tháng 6 năm 2024", "ngày 01 tháng 12 năm 2024").
+    """
+    month = f"{day.month:02d}" if day.month <= 2 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
 
 
 def format_date_short(day: date) -> str:
