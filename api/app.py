@@ -11,17 +11,20 @@ from piccolo.engine.postgres import PostgresEngine
 
 from api.accounts import AccountController, ApiKeyController
 from api.auth import AuthController
+from api.background import run_in_background
 from api.dossiers import DossierController, DossierImportController
 from api.errors import EXCEPTION_HANDLERS
 from api.indices import IndexController
 from api.plans import PlanController
 from api.procedures import ProcedureController
+from api.reports import ReportController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
 from models.import_jobs import fail_interrupted_jobs
+from models.report_runs import execute_run, runs_to_resume
 from models.tables import Task, use_engine
 
 PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
@@ -39,6 +42,14 @@ async def open_pool() -> None:
 
 async def close_pool() -> None:
     await close_engine(Task._meta.db)
+
+
+async def recover() -> None:
+    """Work a previous process left unfinished: imports are failed (nothing of them was
+    written), report runs are generated again."""
+    await fail_interrupted_jobs()
+    for run_id in await runs_to_resume():
+        run_in_background(execute_run(run_id))
 
 
 def create_app(engine: Engine | None = None, *, connection_pool: bool = True) -> Litestar:
@@ -63,12 +74,13 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             IndexController,
             DossierController,
             DossierImportController,
+            ReportController,
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         # One API process per database: at start-up, an import job still marked running was
         # cut off by the previous process's end.
-        on_startup=[open_pool, fail_interrupted_jobs] if connection_pool else [fail_interrupted_jobs],
+        on_startup=[open_pool, recover] if connection_pool else [recover],
         on_shutdown=[close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
@@ -12,6 +11,7 @@ from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody, MultipartBody, Parameter, QueryParameter
 
+from api.background import run_in_background
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
@@ -22,7 +22,6 @@ from models.paging import PageRequest
 from models.permissions import Action
 
 COPY_CHUNK = 1024 * 1024
-_running_jobs: set[asyncio.Task] = set()  # strong references: the loop keeps only weak ones
 
 
 class DossierIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -251,9 +250,7 @@ class DossierImportController(Controller):
         with path.open("wb") as target:
             while chunk := await data.file.read(COPY_CHUNK):
                 target.write(chunk)
-        task = asyncio.create_task(import_jobs.run_dossier_job(job["id"], path))
-        _running_jobs.add(task)
-        task.add_done_callback(_running_jobs.discard)
+        run_in_background(import_jobs.run_dossier_job(job["id"], path))
         url = f"{self.path}/{job['id']}"
         return Response(convert(job, ImportJobOut), status_code=202, headers={"Location": url})
 

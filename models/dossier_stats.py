@@ -214,15 +214,9 @@ def _condition(template: str, params: _Params, start: date, end: date) -> str:
     return text
 
 
-def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Scope, dims: list[str]):
-    """The one aggregate query: conditional counts per group over the period's dossiers."""
-    params = _Params()
-    select = [f"{_DIMENSIONS[d]} AS {d}" for d in dims]
-    select += [
-        f"COUNT(*) FILTER (WHERE {_condition(sql, params, start, end)}) AS {name}"
-        for name, sql in _MEASURES.items()
-    ]
-    where = [_condition(_IN_PERIOD, params, start, end)]
+def _scope_sql(scope_units: set[int] | None, scope: Scope, params: _Params, needs_procedure=False):
+    """The join and conditions that restrict dossiers to a scope."""
+    where = []
     if scope_units is not None:
         where.append(f'd."unit" IN ({", ".join(params.add(u) for u in sorted(scope_units))})')
     if scope.level:
@@ -232,8 +226,23 @@ def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Sco
     if scope.procedure_id is not None:
         where.append(f'd."procedure" = {params.add(scope.procedure_id)}')
     join = ""
-    if scope.level or scope.field or {"level", "field"} & set(dims):
+    if scope.level or scope.field or needs_procedure:
         join = f' JOIN {Procedure._meta.tablename} p ON p.id = d."procedure"'
+    return join, where
+
+
+def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Scope, dims: list[str]):
+    """The one aggregate query: conditional counts per group over the period's dossiers."""
+    params = _Params()
+    select = [f"{_DIMENSIONS[d]} AS {d}" for d in dims]
+    select += [
+        f"COUNT(*) FILTER (WHERE {_condition(sql, params, start, end)}) AS {name}"
+        for name, sql in _MEASURES.items()
+    ]
+    # Placeholders are positional: conditions are built in the order they appear in the SQL.
+    in_period = _condition(_IN_PERIOD, params, start, end)
+    join, where = _scope_sql(scope_units, scope, params, needs_procedure={"level", "field"} & set(dims))
+    where.insert(0, in_period)
     sql = f"SELECT {', '.join(select)} FROM dossier d{join} WHERE {' AND '.join(where)}"
     if dims:
         sql += f" GROUP BY {', '.join(_DIMENSIONS[d] for d in dims)}"
@@ -244,6 +253,36 @@ async def _grouped(start, end, scope_units, scope, dims) -> list[tuple[dict, Fig
     names = [f.name for f in fields(Figures)]
     rows = await stats_query(start, end, scope_units, scope, dims)
     return [({d: row[d] for d in dims}, Figures(*(int(row[n] or 0) for n in names))) for row in rows]
+
+
+async def _scope_units(scope: Scope) -> set[int] | None:
+    if scope.unit_id is None:
+        return None
+    tree = await UnitTree.load()
+    if scope.unit_id not in tree.units:
+        raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    return tree.under(scope.unit_id)
+
+
+async def resolutions_by_day(
+    start: date, end: date, scope: Scope = Scope()
+) -> list[tuple[date, int, int, int]]:
+    """(day, early, on time, late): the dossiers resolved on each day of the period, for the
+    chart of outcomes by month."""
+    _check_period(start, end, ())
+    params = _Params()
+    in_period = [f"d.closed_on >= {params.add(start)}", f"d.closed_on <= {params.add(end)}"]
+    join, where = _scope_sql(await _scope_units(scope), scope, params)
+    where = [*in_period, *where]
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE d.timeliness = '{t}') AS {t}" for t in Timeliness)
+    sql = (
+        f"SELECT d.closed_on AS day, {counts} FROM dossier d{join} "
+        f"WHERE {' AND '.join(where)} AND d.timeliness IS NOT NULL GROUP BY d.closed_on"
+    )
+    rows = await Dossier.raw(sql, *params.values)
+    return sorted(
+        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"]) for row in rows
+    )
 
 
 def months(start: date, end: date) -> list[tuple[date, date]]:
@@ -262,11 +301,7 @@ async def dossier_stats(
 ) -> DossierStats:
     _check_period(start, end, group_by)
     tree = await UnitTree.load()
-    scope_units = None
-    if scope.unit_id is not None:
-        if scope.unit_id not in tree.units:
-            raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
-        scope_units = tree.under(scope.unit_id)
+    scope_units = await _scope_units(scope)
     dims = [d for d in group_by if d != "month"]
     spans = months(start, end) if "month" in group_by else [(start, end)]
     merged: dict[tuple, Figures] = {}

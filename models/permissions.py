@@ -24,6 +24,9 @@ class Action(StrEnum):
     IMPORT_DOSSIERS = "import_dossiers"  # bulk dossier files and their import jobs
     INGEST_DOSSIERS = "ingest_dossiers"  # the one-stop system pushing dossier records
     MANAGE_INDICES = "manage_indices"  # PAR INDEX / SIPAS / PAPI / PCI scores and targets
+    GENERATE_REPORTS = "generate_reports"  # request report runs, write drafts (unit heads: own unit)
+    ISSUE_REPORTS = "issue_reports"  # mark a run issued (then never overwritten or deleted)
+    MANAGE_SCHEDULES = "manage_schedules"
 
 
 ALL_ROLES = frozenset(Role)
@@ -40,6 +43,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.IMPORT_DOSSIERS: STAFF,
     Action.INGEST_DOSSIERS: frozenset({Role.ADMIN, Role.INTEGRATION}),
     Action.MANAGE_INDICES: STAFF,
+    Action.GENERATE_REPORTS: STAFF | {Role.UNIT_HEAD},
+    Action.ISSUE_REPORTS: STAFF,
+    Action.MANAGE_SCHEDULES: frozenset({Role.ADMIN}),
 }
 
 

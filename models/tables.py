@@ -230,6 +230,84 @@ class IndexComponent(Table):
     max_score = DoublePrecision()
 
 
+class ReportRun(Table):
+    """One generation of an official report. Versions of a (kind, period, scope) are kept;
+    an issued run is never overwritten or deleted. Scheduled runs are claimed by a partial
+    unique index on (kind, period_key, scope_key) where trigger = 'schedule'."""
+
+    kind = Varchar(length=16)
+    period_key = Varchar(length=16)
+    scope_key = Integer(default=0)  # 0: the province; else the unit's id
+    scope_unit = ForeignKey(Unit, null=True, on_delete=OnDelete.restrict)
+    version = Integer()
+    state = Varchar(length=16)
+    trigger = Varchar(length=16)  # manual | schedule
+    requested_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    schedule = Varchar(length=64, default="")
+    error = Text(default="")
+    file_name = Varchar(length=255, default="")
+    size = Integer(null=True, default=None)
+    sha256 = Varchar(length=64, default="")
+    pdf_size = Integer(null=True, default=None)
+    issued = Boolean(default=False)
+    issued_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    lease_until = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class ReportDraft(Table):
+    """The narrative paragraphs staff write for a report (kind, period, scope)."""
+
+    kind = Varchar(length=16)
+    period_key = Varchar(length=16)
+    scope_key = Integer(default=0)
+    sections = JSON(default={})
+    version = Integer(default=1)
+    updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    updated_at = Timestamptz()
+
+
+class Schedule(Table):
+    """A scheduled job and its cron expression (province time), editable by admins."""
+
+    key = Varchar(length=64, unique=True)
+    job = Varchar(length=32)  # report | overdue_sweep | late_dossier_check
+    cron = Varchar(length=100)
+    enabled = Boolean(default=True)
+    params = JSON(default={})
+    updated_at = Timestamptz()
+
+
+class JobRun(Table):
+    """One firing of a scheduled job, claimed by its unique (schedule_key, fire_time): two
+    scheduler processes, or a restart, never run the same firing twice."""
+
+    schedule_key = Varchar(length=64)
+    fire_time = Timestamptz()
+    state = Varchar(length=16)
+    detail = Text(default="")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class Notification(Table):
+    """A message for one account (a reminder, an overdue task, a late dossier), shown in the
+    API and mailed when SMTP is configured. ``dedupe_key`` makes each daily sweep idempotent."""
+
+    account = ForeignKey(Account, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=32)
+    subject = Varchar(length=255)
+    body = Text(default="")
+    task = ForeignKey(Task, null=True, on_delete=OnDelete.cascade)
+    dedupe_key = Varchar(length=128, unique=True)
+    created_at = Timestamptz()
+    read_at = Timestamptz(null=True, default=None)
+    mailed_at = Timestamptz(null=True, default=None)
+
+
 TABLES = (
     Unit,
     Account,
@@ -244,6 +322,11 @@ TABLES = (
     ImportJob,
     IndexResult,
     IndexComponent,
+    ReportRun,
+    ReportDraft,
+    Schedule,
+    JobRun,
+    Notification,
 )
 
 

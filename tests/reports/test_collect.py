@@ -1,0 +1,93 @@
+"""Collect: the figures of the demo province's reports, as of each period's cut-off."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+
+import pytest
+
+from core.settings import get_settings
+from models.demo import load_demo
+from models.demo_dossiers import generate_demo_dossiers
+from models.dossier_import import import_file
+from models.dossier_stats import Scope, late_without_apology
+from models.paging import PageRequest
+from models.units import unit_ids_by_code
+from reports.collect import collect_report
+from reports.periods import Calendar, PeriodKind, period_for
+
+pytestmark = pytest.mark.anyio
+CALENDAR = dataclasses.replace(get_settings().report, calendar=Calendar.CALENDAR.value)
+
+
+@pytest.fixture
+async def demo(db):
+    await load_demo()
+
+
+async def test_the_2023_half_year_report_states_24_of_32(demo):
+    data = await collect_report(
+        period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR), CALENDAR, date(2023, 7, 5)
+    )
+    assert (data.plan.completed, data.plan.total) == (24, 32)
+    assert data.period_label == "6 tháng đầu năm 2023"
+    assert data.title.startswith("Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023")
+    assert sum(area.total for area in data.plan.areas) == 32
+    assert all(line.status_label != "Hoàn thành" for area in data.plan.areas for line in area.open_tasks)
+    assert data.letterhead.issuing_body == CALENDAR.issuing_body
+    assert data.dossiers is None  # no dossiers for 2023 in the demo
+    assert {line.kind_label for line in data.indices} >= {"Chỉ số hài lòng (SIPAS)"}
+
+
+async def test_tasks_completed_after_the_cut_off_count_as_not_completed(demo):
+    year = await collect_report(
+        period_for(PeriodKind.ANNUAL, 2023, Calendar.CALENDAR), CALENDAR, date(2024, 1, 5)
+    )
+    half = await collect_report(
+        period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR), CALENDAR, date(2023, 7, 5)
+    )
+    decree = await collect_report(
+        period_for(PeriodKind.HALF_YEAR, 2023, Calendar.DECREE_09), CALENDAR, date(2023, 6, 20)
+    )
+    assert year.plan.completed > half.plan.completed >= decree.plan.completed
+    assert half.plan.next_period_tasks and all(
+        t.deadline is None or t.deadline > date(2023, 6, 30) for t in half.plan.next_period_tasks
+    )
+
+
+async def test_a_unit_report_covers_only_its_tasks(demo):
+    unit_id = (await unit_ids_by_code({"STP"}))["STP"]
+    data = await collect_report(
+        period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR),
+        CALENDAR,
+        date(2023, 7, 5),
+        scope_unit_id=unit_id,
+    )
+    assert data.plan.total and {line.lead_unit for line in data.plan.tasks} == {data.scope_label}
+    assert data.indices == ()
+
+
+async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
+    path = tmp_path / "2020.csv"
+    totals = await generate_demo_dossiers(path, 2020, 0.01)
+    result = await import_file(path)
+    assert result.rows_rejected == 0
+    data = await collect_report(
+        period_for(PeriodKind.ANNUAL, 2020, Calendar.CALENDAR), CALENDAR, date(2021, 1, 5)
+    )
+    figures = data.dossiers.current
+    assert (figures.received, figures.resolved_early, figures.resolved_on_time, figures.resolved_late) == (
+        totals.received,
+        totals.resolved_early,
+        totals.resolved_on_time,
+        totals.resolved_late,
+    )
+    assert figures.returned_or_withdrawn == totals.returned + totals.withdrawn
+    _, listed = await late_without_apology(date(2020, 1, 1), date(2020, 12, 31), Scope(), PageRequest(1))
+    assert data.dossiers.late_without_apology == listed >= totals.late_without_apology
+    assert sum(row.figures.received for row in data.dossiers.by_level) == totals.received
+    assert sum(row.figures.received for row in data.dossiers.by_unit) == totals.received
+    assert sum(row.figures.resolved for row in data.dossiers.by_month) == figures.resolved
+    assert data.dossiers.last_year is None
+    assert data.dossiers.procedures_total == 1882
