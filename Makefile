@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate demo serve test test-sqlite lint bench lock clean
+.PHONY: run install migrate demo serve scheduler test test-sqlite lint bench lock clean
 
 run: install migrate demo serve
 
@@ -33,6 +33,10 @@ test: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+scheduler: install
+	$(BIN)/cchc migrate
+	$(BIN)/cchc scheduler
 
 bench: install
 	$(BIN)/python -m tests.bench.run

@@ -18,6 +18,7 @@ from api.indices import IndexController
 from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
+from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
@@ -44,6 +45,23 @@ async def close_pool() -> None:
     await close_engine(Task._meta.db)
 
 
+_in_process_scheduler: list = []
+
+
+async def start_scheduler() -> None:
+    """SCHEDULER_IN_API=true: run the scheduler in this process (a small deployment)."""
+    from scheduler.service import SchedulerService
+
+    service = SchedulerService()
+    await service.start()
+    _in_process_scheduler.append(service)
+
+
+async def stop_scheduler() -> None:
+    while _in_process_scheduler:
+        _in_process_scheduler.pop().shutdown()
+
+
 async def recover() -> None:
     """Work a previous process left unfinished: imports are failed (nothing of them was
     written), report runs are generated again."""
@@ -60,6 +78,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
     """
     settings = get_settings()
     use_engine(engine or engine_from_url(settings.database_url))
+    scheduler_hooks = [start_scheduler, stop_scheduler] if settings.scheduler_in_api else []
     return Litestar(
         route_handlers=[
             healthz,
@@ -75,13 +94,15 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             DossierController,
             DossierImportController,
             ReportController,
+            ScheduleController,
+            NotificationController,
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
         # One API process per database: at start-up, an import job still marked running was
         # cut off by the previous process's end.
-        on_startup=[open_pool, recover] if connection_pool else [recover],
-        on_shutdown=[close_pool] if connection_pool else [],
+        on_startup=[open_pool, recover, *scheduler_hooks[:1]] if connection_pool else [recover],
+        on_shutdown=[*scheduler_hooks[1:], close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         openapi_config=OpenAPIConfig(
             title="CCHC Tracker API",

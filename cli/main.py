@@ -264,5 +264,42 @@ def dossiers_import(
         raise typer.Exit(1)
 
 
+@app.command()
+def scheduler(
+    catch_up_only: bool = typer.Option(
+        False, help="run the firings missed while no scheduler ran, and unfinished reports, then exit"
+    ),
+) -> None:
+    """Run the scheduler (reports on their cut-off dates, daily sweeps) until interrupted."""
+    from models.report_runs import execute_run, runs_to_resume
+    from scheduler.jobs import catch_up, ensure_default_schedules
+    from scheduler.service import SchedulerService
+
+    async def once():
+        await ensure_default_schedules()
+        resumed = [await execute_run(run_id) for run_id in await runs_to_resume()]
+        return resumed, await catch_up()
+
+    async def forever():
+        service = SchedulerService()
+        await service.start()
+        console.print("Scheduler running (Ctrl+C to stop).")
+        try:
+            await asyncio.Event().wait()
+        finally:
+            service.shutdown()
+
+    if catch_up_only:
+        resumed, fired = _run(once())
+        console.print(
+            f"Resumed {len(resumed)} report runs; ran {len(fired)} missed firings: {', '.join(fired)}"
+        )
+        return
+    try:
+        _run(forever())
+    except KeyboardInterrupt:
+        console.print("Scheduler stopped.")
+
+
 if __name__ == "__main__":
     app()
