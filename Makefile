@@ -5,9 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+DEMO_DOSSIER_SCALE ?= 1.0
 
 .PHONY: run install migrate demo serve scheduler test test-sqlite lint bench lock clean
 
+# The Quảng Ninh demo reports on calendar halves (its 2023 figures run 1 January - 30 June).
+run: export REPORT_CALENDAR ?= calendar
 run: install migrate demo serve
 
 $(STAMP): requirements.lock pyproject.toml
@@ -22,7 +25,7 @@ migrate: install
 	$(BIN)/cchc migrate
 
 demo: install
-	$(BIN)/cchc demo
+	$(BIN)/cchc demo --dossiers-scale $(DEMO_DOSSIER_SCALE)
 
 serve: install
 	$(BIN)/cchc serve --host $(HOST) --port $(PORT)

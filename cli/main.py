@@ -79,7 +79,12 @@ app.add_typer(demo_app, name="demo")
 
 
 @demo_app.callback(invoke_without_command=True)
-def demo(ctx: typer.Context) -> None:
+def demo(
+    ctx: typer.Context,
+    dossiers_scale: float = typer.Option(
+        0.0, help="also import the 2020 demo dossiers at this scale (1.0: 1,191,036) unless 2020 has dossiers"
+    ),
+) -> None:
     """Load the demo province (idempotent: a second run changes nothing); `demo dossiers`
     writes a year of demo dossiers."""
     if ctx.invoked_subcommand is not None:
@@ -88,6 +93,33 @@ def demo(ctx: typer.Context) -> None:
 
     created = _run(load_demo())
     console.print(f"Demo data: {created}")
+    if dossiers_scale > 0:
+        _load_demo_dossiers(dossiers_scale)
+
+
+def _load_demo_dossiers(scale: float) -> None:
+    """Generate and import the 2020 dossiers once (skipped when 2020 already has some)."""
+    import tempfile
+    from datetime import date
+
+    from models.demo_dossiers import generate_demo_dossiers
+    from models.dossier_import import import_file
+    from models.tables import Dossier
+
+    async def load():
+        if await Dossier.exists().where(Dossier.received_on <= date(2020, 12, 31)):
+            return None
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "ho-so-2020.csv"
+            await generate_demo_dossiers(path, 2020, scale)
+            return await import_file(path)
+
+    with console.status(f"Loading the 2020 demo dossiers (scale {scale:g}) ..."):
+        result = _run(load())
+    if result is None:
+        console.print("Demo dossiers: 2020 already has dossiers, nothing imported")
+    else:
+        console.print(f"Demo dossiers: {result.created:,} imported for 2020")
 
 
 @demo_app.command("dossiers")
