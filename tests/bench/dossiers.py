@@ -361,6 +361,14 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
         )
     ours_s = [ours_stats(url, env) for _ in range(STATS_REPEATS)]
     hand_s = [side.hand_query(url) for _ in range(STATS_REPEATS)]
+    report = subprocess.run(
+        [sys.executable, "-m", "tests.bench.report", url],
+        env=env,
+        cwd=PROJECT_ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     side.drop_all()
     base_s = statistics.median(b["seconds"] for b in baselines)
     import_s = statistics.median(i["seconds"] for i in imports)
@@ -376,6 +384,7 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
             "ratio_to_baseline": round(import_s / base_s, 2),
             "runs": {"import": imports, "baseline": baselines},
         },
+        "annual_report": json.loads(report.stdout.strip().splitlines()[-1]),
         "stats_by_unit": {
             "seconds_median": round(statistics.median(ours_s), 3),
             "hand_sql_seconds_median": round(statistics.median(hand_s), 3),
@@ -423,11 +432,12 @@ def main() -> None:
     for engine in ("sqlite", "postgres"):
         side = report[engine]
         if "import" in side:
-            i, s = side["import"], side["stats_by_unit"]
+            i, s, r = side["import"], side["stats_by_unit"], side["annual_report"]
             print(
                 f"{engine}: import {i['rows_per_s']:,} rows/s ({i['ratio_to_baseline']}x baseline, "
                 f"peak {i['peak_mb_median']} MB); stats by unit {s['seconds_median']} s "
-                f"({s['ratio_to_hand_sql']}x hand SQL)"
+                f"({s['ratio_to_hand_sql']}x hand SQL); annual report {r['whole_report_s']} s "
+                f"(collect {r['collect_ratio_to_hand_sql']}x hand SQL)"
             )
 
 
