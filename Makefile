@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DOSSIER_SCALE ?= 1.0
 
-.PHONY: run install migrate demo serve scheduler test test-sqlite lint bench lock clean
+.PHONY: run install migrate demo serve scheduler test test-sqlite lint bench load lock clean
 
 # The Quảng Ninh demo reports on calendar halves (its 2023 figures run 1 January - 30 June).
 run: export REPORT_CALENDAR ?= calendar
@@ -40,6 +40,9 @@ lint: install
 scheduler: install
 	$(BIN)/cchc migrate
 	$(BIN)/cchc scheduler
+
+load: install
+	$(BIN)/python -m tests.bench.load_test
 
 bench: install
 	$(BIN)/python -m tests.bench.run
