@@ -118,6 +118,7 @@ class IndexLine:
     score_change: float | None  # against the previous year
     target: float | None
     weak_components: tuple[IndexComponentLine, ...]  # lowest score / max first
+    percent: bool = False  # the score is a share (SIPAS): printed "87,59%", not "87,59/100 điểm"
 
 
 @dataclass(frozen=True)
