@@ -1,0 +1,506 @@
+"""Render a report: ``ReportData`` in, the bytes of a Decree 30/2020/NĐ-CP .docx out.
+
+A pure function: no database, no clock, no settings (the letterhead arrives in the data), and the
+same data gives the same bytes. Layout (FORMATS.md): A4 portrait, the Decree's margins, Times New
+Roman; the header block as a borderless two-column table (bodies and number | national title,
+motto, place and date); "BÁO CÁO" and the summary line; the body in the official outline (I–V);
+the recipients and signature as a second borderless table; page numbers in the top margin from
+page 2; then one landscape section per appendix, each numbered on its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from io import BytesIO
+
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
+
+from core.text import format_int, format_percent
+from reports import wording
+from reports.charts import dossier_outcome_chart, task_completion_chart
+from reports.data import DossierRow, ReportData
+from reports.docx_kit import (
+    TEXT_WIDTH_MM,
+    add_run,
+    add_table,
+    block,
+    body,
+    cell_width_mm,
+    detach_row,
+    document_bytes,
+    new_document,
+    page_number_header,
+    placeholder,
+    repeat_as_header,
+    rule_under,
+    setup_section,
+    short_rule_mm,
+    stamp_row,
+    text_width_mm,
+)
+
+NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+MOTTO = "Độc lập - Tự do - Hạnh phúc"
+DOCUMENT_TYPE = "BÁO CÁO"
+
+# Sizes in points, each within the Decree 30 range for its part.
+TITLE_SIZE = 12  # national title, 12–13
+MOTTO_SIZE = 13  # 13–14
+BODY_NAME_SIZE = 13  # supervising and issuing body, 12–13
+NUMBER_SIZE = 13
+DATE_SIZE = 14  # place and date, 13–14
+DOCUMENT_TYPE_SIZE = 14
+SUMMARY_SIZE = 14
+TEXT_SIZE = 14  # "Kính gửi", body, signer
+PAGE_NUMBER_SIZE = 14
+RECIPIENTS_TITLE_SIZE = 12
+RECIPIENTS_SIZE = 11
+SIGNER_SIZE = 14
+APPENDIX_TITLE_SIZE = 14
+TABLE_SIZE = 12
+CAPTION_SIZE = 13
+
+LETTERHEAD_COLUMNS_MM = (65, 100)  # left: bodies and number; right: title, motto, place and date
+SIGNATURE_COLUMNS_MM = (80, 85)  # left: Nơi nhận; right: the signer
+SIGNATURE_SPACE_PT = 72  # room for the signature and the seal
+CHART_WIDTH_CM = 15
+
+
+def render_report(data: ReportData) -> bytes:
+    """The report as .docx bytes."""
+    head = data.letterhead
+    document = new_document(data.title, head.issuing_body, head.issued_on)
+    section = document.sections[0]
+    setup_section(section, landscape=False, restart_numbering=False)
+    page_number_header(section, PAGE_NUMBER_SIZE)
+    _letterhead(document, data)
+    _title_block(document, data)
+    body(document, wording.intro(data))
+    for numeral, title, write in _OUTLINE:
+        _heading(document, f"{numeral}. {_title(title, data).upper()}", 1)
+        write(document, data)
+    _signature(document, data)
+    for numeral, title, write in _APPENDICES:
+        _appendix(document, data, numeral, title, write)
+    return document_bytes(document)
+
+
+# --- page 1 ----------------------------------------------------------------------------------------
+
+
+def _letterhead(document: DocumentObject, data: ReportData) -> None:
+    head = data.letterhead
+    left_mm, right_mm = LETTERHEAD_COLUMNS_MM
+    table = add_table(document, 2, LETTERHEAD_COLUMNS_MM, ruled=False)
+    (bodies, title), (number, dated) = table.rows[0].cells, table.rows[1].cells
+    if head.supervising_body:
+        block(bodies, head.supervising_body.upper(), size=BODY_NAME_SIZE)
+    issuer = head.issuing_body.upper()
+    issuing = block(bodies, issuer, size=BODY_NAME_SIZE, bold=True)
+    room = cell_width_mm(left_mm)
+    rule_under(issuing, short_rule_mm(issuer, BODY_NAME_SIZE, True, room), room)
+    block(title, NATIONAL_TITLE, size=TITLE_SIZE, bold=True)
+    motto = block(title, MOTTO, size=MOTTO_SIZE, bold=True)
+    rule_under(motto, text_width_mm(MOTTO, MOTTO_SIZE, True), cell_width_mm(right_mm))
+    block(number, head.number_symbol, size=NUMBER_SIZE, space_before=6)
+    block(dated, wording.place_and_date(head), size=DATE_SIZE, italic=True, space_before=6)
+
+
+def _title_block(document: DocumentObject, data: ReportData) -> None:
+    block(document, DOCUMENT_TYPE, size=DOCUMENT_TYPE_SIZE, bold=True, space_before=18)
+    summary = block(document, data.title, size=SUMMARY_SIZE, bold=True)
+    rule = rule_under(summary, short_rule_mm(data.title, SUMMARY_SIZE, True, TEXT_WIDTH_MM), TEXT_WIDTH_MM)
+    rule.paragraph_format.space_after = Pt(12)
+    if data.letterhead.addressee:
+        block(document, data.letterhead.addressee, size=TEXT_SIZE, space_after=12)
+
+
+def _signature(document: DocumentObject, data: ReportData) -> None:
+    head = data.letterhead
+    table = add_table(document, 1, SIGNATURE_COLUMNS_MM, ruled=False)
+    recipients, signer = table.rows[0].cells
+    left = WD_ALIGN_PARAGRAPH.LEFT
+    block(
+        recipients,
+        "Nơi nhận:",
+        size=RECIPIENTS_TITLE_SIZE,
+        bold=True,
+        italic=True,
+        align=left,
+        space_before=12,
+    )
+    for line in wording.recipient_lines(head.recipients):
+        block(recipients, line, size=RECIPIENTS_SIZE, align=left)
+    for index, line in enumerate(head.signer_authority):
+        block(signer, line.upper(), size=SIGNER_SIZE, bold=True, space_before=12 if index == 0 else 0)
+    block(signer, head.signer_name, size=SIGNER_SIZE, bold=True, space_before=SIGNATURE_SPACE_PT)
+
+
+# --- the body, in the official outline -------------------------------------------------------------
+
+
+def _heading(document: DocumentObject, text: str, level: int) -> None:
+    add_run(document.add_paragraph(style=f"Heading {level}"), text)
+
+
+def _narrative(document: DocumentObject, text: str | None, what: str) -> None:
+    """Staff's paragraphs (one per line), or a marked placeholder when none is written."""
+    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    for line in lines:
+        body(document, line)
+    if not lines:
+        placeholder(document, wording.placeholder(what))
+
+
+def _lines(document: DocumentObject, lines: Sequence[str]) -> None:
+    for line in lines:
+        body(document, line)
+
+
+def _chart(document: DocumentObject, png: bytes, caption: str) -> None:
+    picture = block(document, space_before=6)
+    picture.paragraph_format.keep_with_next = True
+    picture.add_run().add_picture(BytesIO(png), width=Cm(CHART_WIDTH_CM))
+    block(document, caption, size=CAPTION_SIZE, italic=True, space_after=6)
+
+
+def _leadership(document: DocumentObject, data: ReportData) -> None:
+    plan = data.plan
+    if plan is None:
+        body(document, wording.no_plan(data))
+    else:
+        body(document, wording.plan_opening(plan))
+        for area in filter(wording.is_leadership, plan.areas):
+            body(document, wording.leadership_result(area))
+            _lines(document, [wording.task_line(task) for task in area.open_tasks])
+    _narrative(document, data.narratives.leadership, "công tác chỉ đạo, điều hành, tuyên truyền, kiểm tra")
+
+
+def _results(document: DocumentObject, data: ReportData) -> None:
+    plan, number = data.plan, 0
+    if plan is None:
+        body(document, wording.no_plan(data))
+    else:
+        body(document, wording.plan_overview(plan, data.period_end))
+        _narrative(document, data.narratives.achievements, "đánh giá chung về kết quả nổi bật trong kỳ")
+        if plan.areas:
+            _chart(
+                document,
+                task_completion_chart(plan.areas),
+                "Biểu đồ 1. Kết quả thực hiện nhiệm vụ theo lĩnh vực",
+            )
+        for area in (area for area in plan.areas if not wording.is_leadership(area)):
+            number += 1
+            _heading(document, f"{number}. {area.label}", 2)
+            body(document, wording.area_result(area))
+            _lines(document, [wording.task_line(task) for task in area.open_tasks])
+            _narrative(
+                document, area.narrative, f"kết quả nổi bật về {area.label[:1].lower()}{area.label[1:]}"
+            )
+    _heading(document, f"{number + 1}. Thủ tục hành chính và kết quả giải quyết hồ sơ", 2)
+    _dossiers(document, data)
+    _heading(document, f"{number + 2}. Kết quả các chỉ số đánh giá", 2)
+    _indices(document, data)
+
+
+def _dossiers(document: DocumentObject, data: ReportData) -> None:
+    section = data.dossiers
+    if section is None:
+        body(document, wording.no_dossiers(data))
+        return
+    _heading(document, "a) Thủ tục hành chính", 3)
+    body(document, wording.procedures_sentence(section, data.period_end))
+    _heading(document, "b) Tiếp nhận và giải quyết hồ sơ", 3)
+    body(document, wording.received_sentence(section))
+    body(document, wording.resolved_sentence(section))
+    body(document, wording.open_sentence(section.current))
+    if section.by_level:
+        body(document, "Theo cấp giải quyết:")
+        _lines(document, [wording.level_line(row) for row in section.by_level])
+    if section.by_month:
+        _chart(
+            document,
+            dossier_outcome_chart(section.by_month),
+            "Biểu đồ 2. Kết quả giải quyết hồ sơ theo tháng",
+        )
+    _heading(document, "c) Xin lỗi người dân, tổ chức khi giải quyết hồ sơ quá hạn", 3)
+    body(document, wording.apology_sentence(section))
+
+
+def _indices(document: DocumentObject, data: ReportData) -> None:
+    if not data.indices:
+        body(document, wording.no_indices())
+        return
+    _lines(document, [wording.index_sentence(line) for line in data.indices])
+
+
+def _limitations(document: DocumentObject, data: ReportData) -> None:
+    _heading(document, "1. Tồn tại, hạn chế", 2)
+    _lines(document, wording.limitation_facts(data))
+    _narrative(document, data.narratives.limitations, "tồn tại, hạn chế trong kỳ")
+    _heading(document, "2. Nguyên nhân", 2)
+    _narrative(document, data.narratives.causes, "nguyên nhân khách quan và chủ quan của tồn tại, hạn chế")
+
+
+def _next_period(document: DocumentObject, data: ReportData) -> None:
+    if data.plan is None:
+        body(document, wording.no_plan(data))
+    else:
+        body(document, wording.next_tasks_intro(data.plan, data.period_end))
+        _lines(document, [wording.task_line(task) for task in data.plan.next_period_tasks])
+    _narrative(document, data.narratives.next_tasks, f"nhiệm vụ trọng tâm {wording.next_period_label(data)}")
+
+
+def _recommendations(document: DocumentObject, data: ReportData) -> None:
+    _narrative(document, data.narratives.recommendations, "đề xuất, kiến nghị với cấp trên")
+
+
+def _title(title: str, data: ReportData) -> str:
+    return title.format(next=wording.next_period_label(data))
+
+
+_Writer = Callable[[DocumentObject, ReportData], None]
+_OUTLINE: tuple[tuple[str, str, _Writer], ...] = (
+    ("I", "Công tác chỉ đạo, điều hành", _leadership),
+    ("II", "Kết quả thực hiện các nhiệm vụ cải cách hành chính", _results),
+    ("III", "Tồn tại, hạn chế và nguyên nhân", _limitations),
+    ("IV", "Phương hướng, nhiệm vụ trọng tâm {next}", _next_period),
+    ("V", "Đề xuất, kiến nghị", _recommendations),
+)
+
+
+# --- appendices ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    title: str
+    width_mm: float
+    align: WD_ALIGN_PARAGRAPH = WD_ALIGN_PARAGRAPH.CENTER
+
+
+_LEFT = WD_ALIGN_PARAGRAPH.LEFT
+_RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def _appendix(document: DocumentObject, data: ReportData, numeral: str, title: str, write: _Writer) -> None:
+    """A new landscape section, numbered from 1, headed "Phụ lục I", its name and reference."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    setup_section(section, landscape=True, restart_numbering=True)
+    block(document, f"Phụ lục {numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
+    block(document, title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)
+    reference = wording.appendix_reference(data.letterhead)
+    block(document, reference, size=APPENDIX_TITLE_SIZE, italic=True, space_after=12)
+    write(document, data)
+
+
+def _table_heading(document: DocumentObject, text: str) -> None:
+    block(document, text, size=APPENDIX_TITLE_SIZE, bold=True, align=_LEFT, space_before=6, space_after=6)
+
+
+def _data_table(
+    document: DocumentObject,
+    columns: Sequence[_Column],
+    rows: Sequence[Sequence[str]],
+    groups: Sequence[tuple[str | None, int]] = (),
+    total: Sequence[str] | None = None,
+) -> None:
+    """A ruled 12 pt table whose header rows repeat on every page. A one-item row is a bold group
+    row across the table; ``groups`` (title, span) adds a header row over the column titles
+    (title None: the column's own title spans both rows); ``total`` is a bold last row. Body rows
+    are stamped from formatted prototypes (a 500-task list would take seconds cell by cell)."""
+    widths = tuple(column.width_mm for column in columns)
+    table = add_table(document, 2 if groups else 1, widths, ruled=True)
+    _header_rows(table, columns, groups)
+    plain, group, bold = (_prototype_row(table, columns, kind) for kind in ("plain", "group", "bold"))
+    for values in rows:
+        stamp_row(table, group if len(values) == 1 else plain, values)
+    if total is not None:
+        stamp_row(table, bold, total)
+
+
+def _header_rows(table, columns: Sequence[_Column], groups: Sequence[tuple[str | None, int]]) -> None:
+    for row in table.rows:
+        repeat_as_header(row)
+    top, bottom = table.rows[0].cells, table.rows[-1].cells
+    if not groups:
+        for cell, column in zip(top, columns, strict=True):
+            _cell(cell, column.title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        return
+    first = 0
+    for title, span in groups:
+        last = first + span - 1
+        if title is None:
+            _cell(top[first].merge(bottom[first]), columns[first].title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        else:
+            _cell(top[first].merge(top[last]), title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            for index in range(first, last + 1):
+                _cell(bottom[index], columns[index].title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+        first = last + 1
+
+
+def _prototype_row(table, columns: Sequence[_Column], kind: str):
+    """A formatted row to copy: "plain", "bold" (totals) or "group" (one bold cell across the
+    table, kept on the page of its first task)."""
+    cells = table.add_row().cells
+    if kind == "group":
+        _cell(cells[0].merge(cells[-1]), "#", _LEFT, bold=True).paragraph_format.keep_with_next = True
+    else:
+        for cell, column in zip(cells, columns, strict=True):
+            _cell(cell, "#", column.align, bold=True if kind == "bold" else None)
+    return detach_row(table.rows[-1])
+
+
+def _cell(cell, text: str, align: WD_ALIGN_PARAGRAPH, bold: bool | None) -> Paragraph:
+    cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    return block(cell, text, size=TABLE_SIZE, bold=bold, align=align)
+
+
+def _count_row(label: str, completed: int, total: int, overdue: int | None = None) -> list[str]:
+    cells = [label, format_int(total), format_int(completed), format_int(total - completed)]
+    if overdue is not None:
+        cells.append(format_int(overdue))
+    return [*cells, _rate_cell(wording.share(completed, total))]
+
+
+def _appendix_progress(document: DocumentObject, data: ReportData) -> None:
+    plan = data.plan
+    if plan is None:
+        body(document, wording.no_plan(data))
+        return
+    counts = [_Column(title, 28) for title in ("Số nhiệm vụ", "Đã hoàn thành", "Chưa hoàn thành")]
+    rate = _Column("Tỷ lệ hoàn thành", 28)
+    _table_heading(document, "1. Theo lĩnh vực")
+    columns = [
+        _Column("STT", 12),
+        _Column("Lĩnh vực", 100, _LEFT),
+        *counts,
+        _Column("Trong đó quá hạn", 28),
+        rate,
+    ]
+    rows = [
+        [str(i), *_count_row(a.label, a.completed, a.total, sum(t.overdue for t in a.open_tasks))]
+        for i, a in enumerate(plan.areas, 1)
+    ]
+    _data_table(
+        document,
+        columns,
+        rows,
+        total=["", *_count_row("Tổng cộng", plan.completed, plan.total, plan.overdue)],
+    )
+    _table_heading(document, "2. Theo đơn vị chủ trì")
+    columns = [_Column("STT", 12), _Column("Đơn vị chủ trì", 128, _LEFT), *counts, rate]
+    rows = [[str(i), *_count_row(name, done, total)] for i, (name, done, total) in enumerate(plan.by_unit, 1)]
+    _data_table(document, columns, rows, total=["", *_count_row("Tổng cộng", plan.completed, plan.total)])
+
+
+_TASK_COLUMNS = (
+    _Column("STT", 12),
+    _Column("Mã", 22),
+    _Column("Nhiệm vụ", 96, _LEFT),
+    _Column("Đơn vị chủ trì", 45, _LEFT),
+    _Column("Thời hạn", 25),
+    _Column("Trạng thái", 32),
+    _Column("Tiến độ", 20),
+)
+
+
+def _appendix_tasks(document: DocumentObject, data: ReportData) -> None:
+    plan = data.plan
+    if plan is None:
+        body(document, wording.no_plan(data))
+        return
+    order = [area.label for area in plan.areas]
+    rows: list[Sequence[str]] = []
+    number = 0
+    for area in [*order, *sorted({task.area_label for task in plan.tasks} - set(order))]:
+        tasks = [task for task in plan.tasks if task.area_label == area]
+        rows.extend([[area]] if tasks else [])
+        for task in tasks:  # numbered on across the areas
+            number += 1
+            rows.append(_task_row(number, task))
+    _data_table(document, _TASK_COLUMNS, rows)
+
+
+def _task_row(number: int, task) -> list[str]:
+    status = task.status_label + (" (quá hạn)" if task.overdue else "")
+    return [
+        str(number),
+        task.code,
+        task.title,
+        task.lead_unit,
+        wording.deadline_text(task),
+        status,
+        f"{task.progress}%",
+    ]
+
+
+_DOSSIER_COLUMNS = (
+    _Column("STT", 12),
+    _Column("Cấp, đơn vị", 34, _LEFT),
+    _Column("Tổng số", 20, _RIGHT),
+    _Column("Kỳ trước chuyển sang", 19, _RIGHT),
+    _Column("Trực tuyến", 19, _RIGHT),
+    _Column("Tổng số", 20, _RIGHT),
+    _Column("Trước hạn", 19, _RIGHT),
+    _Column("Đúng hạn", 19, _RIGHT),
+    _Column("Quá hạn", 16, _RIGHT),
+    _Column("Trong hạn", 19, _RIGHT),
+    _Column("Quá hạn", 16, _RIGHT),
+    _Column("Tỷ lệ đúng hạn", 19, _RIGHT),
+    _Column("Tỷ lệ trực tuyến", 19, _RIGHT),
+)
+_DOSSIER_GROUPS = (
+    (None, 1),
+    (None, 1),
+    ("Tiếp nhận giải quyết", 3),
+    ("Đã giải quyết", 4),
+    ("Đang giải quyết", 2),
+    (None, 1),
+    (None, 1),
+)
+
+
+def _appendix_dossiers(document: DocumentObject, data: ReportData) -> None:
+    section = data.dossiers
+    if section is None:
+        body(document, wording.no_dossiers(data))
+        return
+    for heading, rows in (("1. Theo cấp giải quyết", section.by_level), ("2. Theo đơn vị", section.by_unit)):
+        _table_heading(document, heading)
+        lines = [_dossier_row(str(i), row) for i, row in enumerate(rows, 1)]
+        total = _dossier_row("", DossierRow("Tổng cộng", section.current))
+        _data_table(document, _DOSSIER_COLUMNS, lines, _DOSSIER_GROUPS, total)
+
+
+def _dossier_row(number: str, row: DossierRow) -> list[str]:
+    f = row.figures
+    counts = (
+        f.carried_over + f.received, f.carried_over, f.received_online,
+        f.resolved, f.resolved_early, f.resolved_on_time, f.resolved_late,
+        f.open_within_deadline, f.open_overdue,
+    )  # fmt: skip
+    return [
+        number,
+        row.label,
+        *map(format_int, counts),
+        _rate_cell(f.on_time_rate),
+        _rate_cell(f.online_share),
+    ]
+
+
+def _rate_cell(rate: float | None) -> str:
+    return "—" if rate is None else format_percent(rate)
+
+
+_APPENDICES: tuple[tuple[str, str, _Writer], ...] = (
+    ("I", "Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực và đơn vị", _appendix_progress),
+    ("II", "Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", _appendix_tasks),
+    ("III", "Kết quả tiếp nhận, giải quyết hồ sơ thủ tục hành chính", _appendix_dossiers),
+)
