@@ -1,0 +1,71 @@
+"""Optional PDF beside the .docx, where LibreOffice is installed.
+
+``soffice --headless --convert-to pdf`` with a throw-away user profile (so concurrent conversions
+and a user's own LibreOffice never share one), in its own process group, killed on timeout.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT_SECONDS = 120
+
+
+class PdfConversionError(RuntimeError):
+    """LibreOffice ran but gave no PDF (or ran out of time); the message carries its output."""
+
+
+def libreoffice() -> str | None:
+    """The LibreOffice command on this machine, or None."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(
+    docx_path: Path, outdir: Path | None = None, timeout: float = TIMEOUT_SECONDS
+) -> Path | None:
+    """Convert ``docx_path`` to PDF in ``outdir`` (default: beside it) and return the PDF's path;
+    None when LibreOffice is not installed. Raises PdfConversionError when the conversion fails."""
+    binary = libreoffice()
+    if binary is None:
+        return None
+    docx_path = Path(docx_path).resolve()
+    outdir = Path(outdir or docx_path.parent).resolve()
+    target = outdir / f"{docx_path.stem}.pdf"
+    target.unlink(missing_ok=True)
+    with tempfile.TemporaryDirectory(prefix="cchc-soffice-") as profile:
+        command = [
+            binary,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(outdir),
+            str(docx_path),
+        ]
+        output = _run(command, timeout)
+    if not target.is_file() or target.stat().st_size == 0:
+        raise PdfConversionError(f"LibreOffice gave no PDF for {docx_path.name}: {output.strip()}")
+    return target
+
+
+def _run(command: list[str], timeout: float) -> str:
+    """Run ``command`` in a new process group; on timeout kill the whole group (soffice forks)."""
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+    ) as process:
+        try:
+            output, _ = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise PdfConversionError(f"LibreOffice took longer than {timeout:g} s") from None
+    if process.returncode != 0:
+        raise PdfConversionError(f"LibreOffice exited with {process.returncode}: {output.strip()}")
+    return output
