@@ -296,6 +296,34 @@ def dossiers_import(
         raise typer.Exit(1)
 
 
+@app.command("backup")
+def backup_command(file: Path) -> None:
+    """Back up the database to FILE (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from core.backup import BackupError, backup
+    from core.settings import get_settings
+
+    try:
+        backup(get_settings().database_url, file)
+    except BackupError as exc:
+        _fail(str(exc))
+    console.print(f"Backup written to {file} ({file.stat().st_size:,} bytes)")
+
+
+@app.command("restore")
+def restore_command(
+    file: Path, database_url: str = typer.Option(None, help="an empty database (default: DATABASE_URL)")
+) -> None:
+    """Restore a backup made by `cchc backup` into an empty database."""
+    from core.backup import BackupError, restore
+    from core.settings import get_settings
+
+    try:
+        restore(file, database_url or get_settings().database_url)
+    except BackupError as exc:
+        _fail(str(exc))
+    console.print(f"Restored {file}")
+
+
 @app.command()
 def scheduler(
     catch_up_only: bool = typer.Option(
