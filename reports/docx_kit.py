@@ -51,7 +51,8 @@ SPACE_AFTER_PT = 6
 LINE_SPACING = 1.2
 
 CELL_PADDING_MM = 1.0  # left and right cell margin, set on every table (w:tblCellMar)
-RULE_WIDTH_EIGHTHS = 6  # a 0.75 pt line
+RULE_WIDTH_EIGHTHS = 6  # the rules under text: 0.75 pt
+TABLE_RULE_EIGHTHS = 4  # table borders: 0.5 pt
 RULE_GAP_PT = 3  # the rule sits this far under the line of text above it
 SHORT_RULE_SHARE = 0.4  # the short rule under the issuing body and the summary line: 1/3–1/2
 
@@ -100,8 +101,12 @@ def new_document(title: str, author: str, issued_on: date) -> DocumentObject:
 
 
 def set_fonts(rpr) -> None:
-    """Times New Roman in all four w:rFonts slots, without theme fonts, and black text."""
-    fonts = rpr.get_or_add_rFonts()
+    """Times New Roman in all four w:rFonts slots of these run properties."""
+    _times(rpr.get_or_add_rFonts())
+
+
+def _times(fonts) -> None:
+    """One w:rFonts element: Times New Roman in every slot, theme font attributes removed."""
     for attribute in _THEME_FONT_ATTRIBUTES:
         fonts.attrib.pop(qn(attribute), None)
     for slot in _FONT_SLOTS:
@@ -117,12 +122,10 @@ def _drop_styles_with_effects(document: DocumentObject) -> None:
 
 
 def _fix_style_fonts(document: DocumentObject) -> None:
+    """Every style, and the document defaults, in Times New Roman and black; defaults in vi-VN."""
     styles = document.styles.element
     for fonts in styles.iter(qn("w:rFonts")):
-        for attribute in _THEME_FONT_ATTRIBUTES:
-            fonts.attrib.pop(qn(attribute), None)
-        for slot in _FONT_SLOTS:
-            fonts.set(qn(slot), FONT)
+        _times(fonts)
     for color in styles.iter(qn("w:color")):
         for attribute in _THEME_COLOR_ATTRIBUTES:
             color.attrib.pop(qn(attribute), None)
@@ -135,10 +138,20 @@ def _fix_style_fonts(document: DocumentObject) -> None:
 def _set_language(rpr) -> None:
     lang = rpr.find(qn("w:lang"))
     if lang is None:
-        lang = OxmlElement("w:lang")
+        lang = _element("w:lang")
         rpr.insert_element_before(lang, *_AFTER_LANG)
     for attribute in ("w:val", "w:eastAsia", "w:bidi"):
         lang.set(qn(attribute), LANGUAGE)
+
+
+def _element(tag: str, attributes: dict[str, str] | None = None, text: str | None = None):
+    """A new XML element: ``_element("w:bottom", {"w:val": "single"})``."""
+    element = OxmlElement(tag)
+    for name, value in (attributes or {}).items():
+        element.set(qn(name), value)
+    if text is not None:
+        element.text = text
+    return element
 
 
 def _body_style(document: DocumentObject) -> None:
@@ -158,7 +171,7 @@ def _body_format(paragraph_format) -> None:
 
 
 def _heading_style(document: DocumentObject, level: int, bold: bool) -> None:
-    """ "I. ..." (upper, bold), "1. ..." (bold), "a) ..." (regular), indented like the body."""
+    """Headings "I. ..." (upper, bold), "1. ..." (bold), "a) ..." (regular), indented like the body."""
     style = document.styles[f"Heading {level}"]
     style.font.size, style.font.bold, style.font.italic = Pt(BODY_SIZE), bold, False
     style.font.color.rgb = BLACK
@@ -216,9 +229,9 @@ def _twips_at_least(millimetres: float) -> Twips:
 
 def _restart_numbering(sect_pr) -> None:
     """Arabic page numbers from 1 in this section (w:pgNumType w:start="1")."""
-    number_type = sect_pr.find(qn("w:pgNumType"))
+    number_type = sect_pr.find(qn("w:pgNumType"))  # a section added later copies this one's
     if number_type is None:
-        number_type = OxmlElement("w:pgNumType")
+        number_type = _element("w:pgNumType")
         sect_pr.insert_element_before(number_type, *_AFTER_PGNUMTYPE)
     number_type.set(qn("w:fmt"), "decimal")
     number_type.set(qn("w:start"), "1")
@@ -228,23 +241,17 @@ def page_number_header(section, size: int) -> None:
     """The page number, centred in the top margin, from page 2 on (page 1 gets an empty header)."""
     section.first_page_header.is_linked_to_previous = False
     paragraph = block(section.header, size=size)
-    for kind, text in (
-        ("begin", None),
-        ("instr", " PAGE "),
-        ("separate", None),
-        ("text", "2"),
-        ("end", None),
-    ):
-        run = add_run(paragraph, text if kind == "text" else "", size)
-        if kind == "instr":
-            instruction = OxmlElement("w:instrText")
-            instruction.set(qn("xml:space"), "preserve")
-            instruction.text = text
-            run._r.append(instruction)
-        elif kind != "text":
-            field_char = OxmlElement("w:fldChar")
-            field_char.set(qn("w:fldCharType"), kind)
-            run._r.append(field_char)
+    parts = (
+        _element("w:fldChar", {"w:fldCharType": "begin"}),
+        _element("w:instrText", {"xml:space": "preserve"}, " PAGE "),
+        _element("w:fldChar", {"w:fldCharType": "separate"}),
+        None,  # the field's last result, until Word or LibreOffice computes it
+        _element("w:fldChar", {"w:fldCharType": "end"}),
+    )
+    for part in parts:
+        run = add_run(paragraph, "2" if part is None else "", size)
+        if part is not None:
+            run._r.append(part)
 
 
 # --- paragraphs and runs -------------------------------------------------------------------------
@@ -266,11 +273,10 @@ def add_run(
     return run
 
 
-def body(container, text: str = "", *, bold: bool | None = None, italic: bool | None = None) -> Paragraph:
+def body(container, text: str) -> Paragraph:
     """A body paragraph: the Normal style carries the Decree 30 body format."""
     paragraph = container.add_paragraph()
-    if text:
-        add_run(paragraph, text, bold=bold, italic=italic)
+    add_run(paragraph, text)
     return paragraph
 
 
@@ -315,18 +321,11 @@ def rule_under(paragraph: Paragraph, length_mm: float, available_mm: float) -> P
     """A solid line of ``length_mm``, centred under ``paragraph``: the bottom border of an empty
     paragraph RULE_GAP_PT high inserted after it, indented to the length (renders alike in Word
     and LibreOffice)."""
-    element = OxmlElement("w:p")
+    element = _element("w:p")
     paragraph._p.addnext(element)
     rule = Paragraph(element, paragraph._parent)
-    borders, bottom = OxmlElement("w:pBdr"), OxmlElement("w:bottom")
-    for name, value in (
-        ("w:val", "single"),
-        ("w:sz", str(RULE_WIDTH_EIGHTHS)),
-        ("w:space", "0"),
-        ("w:color", "000000"),
-    ):
-        bottom.set(qn(name), value)
-    borders.append(bottom)
+    borders = _element("w:pBdr")
+    borders.append(_element("w:bottom", _line("single", RULE_WIDTH_EIGHTHS)))
     rule._p.get_or_add_pPr().insert_element_before(borders, *_AFTER_PBDR)
     fmt = rule.paragraph_format
     side = Mm(max(available_mm - length_mm, 0) / 2)
@@ -389,34 +388,31 @@ def add_table(container, rows: int, widths_mm: tuple[float, ...], *, ruled: bool
     return table
 
 
+def _line(value: str, eighths: int) -> dict[str, str]:
+    """A border's attributes: "single" in black ``eighths``/8 pt wide, or "nil" (none)."""
+    if value == "nil":
+        return {"w:val": "nil"}
+    return {"w:val": value, "w:sz": str(eighths), "w:space": "0", "w:color": "000000"}
+
+
 def _set_borders(table: Table, value: str) -> None:
-    borders = OxmlElement("w:tblBorders")
+    borders = _element("w:tblBorders")
     for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        line = OxmlElement(f"w:{edge}")
-        line.set(qn("w:val"), value)
-        if value != "nil":
-            line.set(qn("w:sz"), "4")
-            line.set(qn("w:space"), "0")
-            line.set(qn("w:color"), "000000")
-        borders.append(line)
+        borders.append(_element(f"w:{edge}", _line(value, TABLE_RULE_EIGHTHS)))
     table._tbl.tblPr.insert_element_before(borders, *_AFTER_TBLBORDERS)
 
 
 def _set_cell_padding(table: Table) -> None:
-    margins = OxmlElement("w:tblCellMar")
+    margins = _element("w:tblCellMar")
+    twips = str(round(CELL_PADDING_MM / 25.4 * 1440))
     for edge in ("left", "right"):
-        margin = OxmlElement(f"w:{edge}")
-        margin.set(qn("w:w"), str(round(CELL_PADDING_MM / 25.4 * 1440)))
-        margin.set(qn("w:type"), "dxa")
-        margins.append(margin)
+        margins.append(_element(f"w:{edge}", {"w:w": twips, "w:type": "dxa"}))
     table._tbl.tblPr.insert_element_before(margins, *_AFTER_TBLCELLMAR)
 
 
 def repeat_as_header(row) -> None:
     """The row is repeated at the top of every page the table runs onto (w:tblHeader)."""
-    properties = row._tr.get_or_add_trPr()
-    header = OxmlElement("w:tblHeader")
-    properties.insert_element_before(header, *_AFTER_TBLHEADER)
+    row._tr.get_or_add_trPr().insert_element_before(_element("w:tblHeader"), *_AFTER_TBLHEADER)
 
 
 def cell_width_mm(cell_mm: float) -> float:

@@ -152,8 +152,7 @@ def _heading(document: DocumentObject, text: str, level: int) -> None:
 def _narrative(document: DocumentObject, text: str | None, what: str) -> None:
     """Staff's paragraphs (one per line), or a marked placeholder when none is written."""
     lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    for line in lines:
-        body(document, line)
+    _lines(document, lines)
     if not lines:
         placeholder(document, wording.placeholder(what))
 
