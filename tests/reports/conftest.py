@@ -1,0 +1,24 @@
+"""The sample report rendered once for the session; tests read it back with python-docx."""
+
+from __future__ import annotations
+
+import pytest
+
+from reports.render import render_report
+from tests.reports import docx_read, sample
+
+
+@pytest.fixture(scope="session")
+def sample_data():
+    return sample.report()
+
+
+@pytest.fixture(scope="session")
+def sample_docx(sample_data) -> bytes:
+    return render_report(sample_data)
+
+
+@pytest.fixture
+def document(sample_docx):
+    """A fresh parse for each test, so no test sees another's edits."""
+    return docx_read.load(sample_docx)

@@ -1,0 +1,86 @@
+"""The optional PDF: LibreOffice converts the rendered report (required in CI, skipped with the
+reason elsewhere when it is missing); without LibreOffice the conversion says None."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+
+import pytest
+
+from reports import pdf
+from reports.pdf import PdfConversionError, convert_to_pdf
+from reports.preview import first_page_png
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def require(tool: str, package: str) -> None:
+    if shutil.which(tool):
+        return
+    if IN_CI:
+        pytest.fail(f"CI=true but {tool} is missing: .ci/run installs {package}")
+    pytest.skip(f"{tool} is not installed (apt-get install {package}); the PDF check needs it")
+
+
+def pdf_pages(path) -> list[tuple[float, float]]:
+    """(width, height) in points of each page, from pdfinfo."""
+    output = subprocess.run(
+        ["pdfinfo", "-f", "1", "-l", "999", str(path)], check=True, capture_output=True, text=True
+    ).stdout
+    return [
+        tuple(float(n) for n in line.split(":", 1)[1].split("pts")[0].split(" x "))
+        for line in output.splitlines()
+        if line.startswith("Page") and "size:" in line
+    ]
+
+
+def test_libreoffice_converts_the_report_to_pdf(sample_docx, tmp_path):
+    require("soffice", "libreoffice-writer")
+    source = tmp_path / "báo cáo.docx"
+    source.write_bytes(sample_docx)
+    result = convert_to_pdf(source)
+    assert result == tmp_path / "báo cáo.pdf"
+    assert result.read_bytes().startswith(b"%PDF")
+    if shutil.which("pdfinfo"):
+        pages = pdf_pages(result)
+        assert len(pages) >= 5
+        assert pages[0] == pytest.approx((595.3, 841.9), abs=1)  # A4 portrait
+        assert pages[-1] == pytest.approx((841.9, 595.3), abs=1)  # the appendices: A4 landscape
+
+
+def test_first_page_preview_png(sample_docx, tmp_path):
+    require("soffice", "libreoffice-writer")
+    require("pdftoppm", "poppler-utils")
+    out = first_page_png(sample_docx, tmp_path / "page1.png")
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def test_no_libreoffice_means_no_pdf(monkeypatch, tmp_path):
+    monkeypatch.setattr(pdf.shutil, "which", lambda name: None)
+    assert convert_to_pdf(tmp_path / "report.docx") is None
+
+
+def fake_soffice(tmp_path, script: str) -> str:
+    path = tmp_path / "soffice"
+    path.write_text(f"#!/bin/sh\n{script}\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_a_failing_conversion_raises_with_libreoffice_output(monkeypatch, tmp_path):
+    binary = fake_soffice(tmp_path, "echo 'Error: source file could not be loaded'; exit 1")
+    monkeypatch.setattr(pdf, "libreoffice", lambda: binary)
+    with pytest.raises(PdfConversionError, match="could not be loaded"):
+        convert_to_pdf(tmp_path / "report.docx")
+
+
+def test_a_conversion_that_hangs_is_killed(monkeypatch, tmp_path):
+    binary = fake_soffice(tmp_path, "sleep 30 & wait")  # a child of its own, as soffice has
+    monkeypatch.setattr(pdf, "libreoffice", lambda: binary)
+    started = time.monotonic()
+    with pytest.raises(PdfConversionError, match="longer than"):
+        convert_to_pdf(tmp_path / "report.docx", timeout=0.5)
+    assert time.monotonic() - started < 10

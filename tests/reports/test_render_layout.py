@@ -1,0 +1,388 @@
+"""Every Decree 30/2020/NĐ-CP layout rule of FORMATS.md, read back from the rendered .docx."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+from zipfile import ZipFile
+
+import pytest
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from reports.docx_kit import text_width_mm
+from reports.render import MOTTO, NATIONAL_TITLE, render_report
+from tests.reports import sample
+from tests.reports.docx_read import (
+    bottom_border,
+    cell_padding_mm,
+    field_codes,
+    following,
+    font_value,
+    load,
+    mm,
+    paragraph,
+    repeats_as_header,
+    runs_with_text,
+    section_blocks,
+    size_pt,
+    style_value,
+    table_borders,
+    tables,
+    twips_mm,
+    uniform,
+)
+
+FONT = "Times New Roman"
+SLOTS = ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs")
+THEME = ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme")
+CENTER = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def assert_times(fonts) -> None:
+    assert fonts is not None
+    assert [fonts.get(qn(slot)) for slot in SLOTS] == [FONT] * 4
+    assert all(fonts.get(qn(attribute)) is None for attribute in THEME)
+
+
+def rule_length_mm(rule, available_mm: float) -> float:
+    fmt = rule.paragraph_format
+    return available_mm - mm(fmt.left_indent) - mm(fmt.right_indent)
+
+
+def assert_rule(rule) -> None:
+    border = bottom_border(rule)
+    assert border is not None and border.get(qn("w:val")) == "single"
+    assert border.get(qn("w:color")) == "000000"
+    assert not rule.text
+    assert rule.paragraph_format.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert rule.paragraph_format.line_spacing <= Pt(4)
+
+
+# --- page ------------------------------------------------------------------------------------------
+
+
+def test_body_is_a4_portrait_and_each_appendix_a4_landscape_with_the_decree_margins(document):
+    sections = document.sections
+    assert len(sections) == 4  # the report, then appendices I, II and III
+    assert sections[0].orientation == WD_ORIENT.PORTRAIT
+    assert (round(mm(sections[0].page_width)), round(mm(sections[0].page_height))) == (210, 297)
+    for section in sections[1:]:
+        assert section.orientation == WD_ORIENT.LANDSCAPE
+        assert section.start_type == WD_SECTION.NEW_PAGE
+        assert (round(mm(section.page_width)), round(mm(section.page_height))) == (297, 210)
+    for section in sections:
+        assert round(mm(section.top_margin)) == 20 and 20 <= mm(section.top_margin) <= 25
+        assert round(mm(section.bottom_margin)) == 20 and 20 <= mm(section.bottom_margin) <= 25
+        assert round(mm(section.left_margin)) == 30 and 30 <= mm(section.left_margin) <= 35
+        assert round(mm(section.right_margin)) == 15 and 15 <= mm(section.right_margin) <= 20
+        assert mm(section.header_distance) < mm(section.top_margin)  # the number sits in the top margin
+
+
+def test_every_style_and_every_run_is_times_new_roman_black_and_vietnamese(document, sample_docx):
+    styles = document.styles.element
+    all_fonts = list(styles.iter(qn("w:rFonts")))
+    assert all_fonts
+    for fonts in all_fonts:
+        assert_times(fonts)
+    default = styles.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    assert_times(default.find(qn("w:rFonts")))
+    assert default.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    normal = document.styles["Normal"]
+    assert normal.font.name == FONT
+    assert normal.element.rPr.find(qn("w:lang")).get(qn("w:val")) == "vi-VN"
+    for color in styles.iter(qn("w:color")):
+        assert color.get(qn("w:val")) == "000000" and color.get(qn("w:themeColor")) is None
+    with ZipFile(BytesIO(sample_docx)) as package:
+        assert "word/stylesWithEffects.xml" not in package.namelist()  # Word 2010's copy, theme fonts
+        for name in package.namelist():
+            if re.fullmatch(r"word/(styles|document|header\d+)\.xml", name):
+                xml = package.read(name).decode()
+                assert not any(attribute in xml for attribute in THEME), name
+    for part in (document, *(s.header for s in document.sections), document.sections[0].first_page_header):
+        for run in part._element.iter(qn("w:r")):
+            if run.find(qn("w:t")) is not None:
+                assert_times(run.rPr.find(qn("w:rFonts")))
+
+
+# --- page 1: header block --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def letterhead_table(document):
+    return tables(section_blocks(document)[0])[0]
+
+
+def test_the_header_block_is_a_borderless_two_column_table_first_on_page_one(document, letterhead_table):
+    first = document.element.body[0]
+    assert first.tag == qn("w:tbl") and first is letterhead_table._tbl
+    assert set(table_borders(letterhead_table).values()) == {"nil"}
+    assert len(letterhead_table.columns) == 2 and len(letterhead_table.rows) == 2
+    assert sum(mm(column.width) for column in letterhead_table.columns) <= 165.5
+
+
+def test_issuing_bodies_and_number_on_the_left(letterhead_table):
+    bodies, number = letterhead_table.rows[0].cells[0], letterhead_table.rows[1].cells[0]
+    supervising, issuing, rule = bodies.paragraphs
+    assert supervising.text == "UBND TỈNH QUẢNG NINH" == supervising.text.upper()
+    assert 12 <= size_pt(supervising) <= 13 and not uniform(supervising, "bold")
+    assert issuing.text == "SỞ NỘI VỤ" == issuing.text.upper()
+    assert 12 <= size_pt(issuing) <= 13 and uniform(issuing, "bold") is True
+    assert_rule(rule)
+    room = mm(letterhead_table.columns[0].width) - 2 * cell_padding_mm(letterhead_table)
+    text = text_width_mm(issuing.text, size_pt(issuing), bold=True)
+    assert text / 3 - 0.5 <= rule_length_mm(rule, room) <= text / 2 + 0.5  # a short rule: 1/3–1/2
+    (line,) = number.paragraphs
+    assert line.text == "Số: .../BC-SNV" and size_pt(line) == 13 and not uniform(line, "bold")
+    for part in (supervising, issuing, rule, line):
+        assert part.paragraph_format.alignment == CENTER
+
+
+def test_national_title_motto_and_place_date_on_the_right(letterhead_table):
+    heading, dated = letterhead_table.rows[0].cells[1], letterhead_table.rows[1].cells[1]
+    title, motto, rule = heading.paragraphs
+    assert title.text == NATIONAL_TITLE == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    assert 12 <= size_pt(title) <= 13 and uniform(title, "bold") is True
+    assert motto.text == MOTTO == "Độc lập - Tự do - Hạnh phúc"
+    assert 13 <= size_pt(motto) <= 14 and uniform(motto, "bold") is True
+    assert_rule(rule)
+    room = mm(letterhead_table.columns[1].width) - 2 * cell_padding_mm(letterhead_table)
+    assert rule_length_mm(rule, room) == pytest.approx(
+        text_width_mm(MOTTO, size_pt(motto), bold=True), rel=0.02
+    )
+    (line,) = dated.paragraphs
+    assert line.text == "Quảng Ninh, ngày 19 tháng 6 năm 2023"
+    assert 13 <= size_pt(line) <= 14 and uniform(line, "italic") is True and not uniform(line, "bold")
+    for part in (title, motto, rule, line):
+        assert part.paragraph_format.alignment == CENTER
+
+
+def test_place_and_date_pad_days_below_ten_and_january_february():
+    data = sample.report(letterhead=sample.letterhead(date(2025, 1, 5)), plan=None, dossiers=None)
+    document = load(render_report(data))
+    assert paragraph(document, "Quảng Ninh, ").text == "Quảng Ninh, ngày 05 tháng 01 năm 2025"
+    reference = paragraph(document, "(Kèm theo")
+    assert reference.text == "(Kèm theo Báo cáo số .../BC-SNV ngày 05 tháng 01 năm 2025)"
+
+
+def test_document_type_summary_line_with_its_rule_and_the_addressee(document, sample_data):
+    kind = paragraph(document, "BÁO CÁO")
+    assert kind.text == "BÁO CÁO" and size_pt(kind) == 14 and uniform(kind, "bold") is True
+    summary = following(kind)
+    assert summary.text == sample_data.title
+    assert 13 <= size_pt(summary) <= 14 and uniform(summary, "bold") is True
+    rule = following(summary)
+    assert_rule(rule)
+    length = rule_length_mm(rule, 165)
+    assert 10 <= length <= text_width_mm(summary.text, 14, bold=True) / 2
+    for part in (kind, summary, rule):
+        assert part.paragraph_format.alignment == CENTER
+    addressee = paragraph(document, "Kính gửi:")
+    assert addressee.text == "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh."
+    assert 13 <= size_pt(addressee) <= 14 and not uniform(addressee, "bold")
+
+
+def test_no_addressee_means_no_kinh_gui_line():
+    head = sample.letterhead()
+    data = sample.report(
+        letterhead=type(head)(**{**head.__dict__, "addressee": ""}), plan=None, dossiers=None
+    )
+    document = load(render_report(data))
+    assert not any(p.text.startswith("Kính gửi") for p in document.paragraphs)
+
+
+# --- body ------------------------------------------------------------------------------------------
+
+
+def body_paragraphs(document):
+    """Paragraphs of the report's own section in the Normal style without direct alignment."""
+    blocks = section_blocks(document)[0]
+    return [
+        block
+        for block in blocks
+        if hasattr(block, "runs")
+        and block.text
+        and block.style.name == "Normal"
+        and block.paragraph_format.alignment is None
+    ]
+
+
+def test_body_paragraphs_are_14pt_justified_indented_spaced(document):
+    found = body_paragraphs(document)
+    assert len(found) > 30
+    for block in found:
+        assert style_value(block, "alignment") == WD_ALIGN_PARAGRAPH.JUSTIFY
+        assert style_value(block, "first_line_indent") in (Cm(1), Cm(1.27))
+        assert style_value(block, "space_after") >= Pt(6)
+        assert 1.15 <= style_value(block, "line_spacing") <= 1.3
+        for run in runs_with_text(block):
+            assert font_value(run, block, "size") == Pt(14)
+            assert font_value(run, block, "name") == FONT
+
+
+def test_headings_by_level(document):
+    level1 = [p for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert [p.text.split(".")[0] for p in level1] == ["I", "II", "III", "IV", "V"]
+    for heading in level1:
+        assert heading.text == heading.text.upper()
+    checks = {"Heading 1": True, "Heading 2": True, "Heading 3": False}
+    for name, bold in checks.items():
+        found = [p for p in document.paragraphs if p.style.name == name]
+        assert found, name
+        for heading in found:
+            assert bool(uniform(heading, "bold")) is bold, heading.text
+            assert not uniform(heading, "italic")
+            assert size_pt(heading) == 14
+            assert style_value(heading, "alignment") == WD_ALIGN_PARAGRAPH.JUSTIFY
+        style = document.styles[name]
+        assert style.font.color.rgb == (0, 0, 0) and style.font.name == FONT
+    assert re.fullmatch(r"\d+\. .+", paragraph(document, "1. Cải cách thể chế").text)
+    assert paragraph(document, "a) Thủ tục hành chính").style.name == "Heading 3"
+
+
+# --- page numbers ----------------------------------------------------------------------------------
+
+
+def test_page_numbers_centred_in_the_top_margin_from_page_two(document):
+    first = document.sections[0]
+    assert first.different_first_page_header_footer
+    assert not first.first_page_header.is_linked_to_previous
+    assert (
+        field_codes(first.first_page_header) == []
+        and not first.first_page_header._element.xpath("string(.)").strip()
+    )
+    assert not first.header.is_linked_to_previous
+    assert [code.strip() for code in field_codes(first.header)] == ["PAGE"]
+    kinds = [node.get(qn("w:fldCharType")) for node in first.header._element.iter(qn("w:fldChar"))]
+    assert kinds == ["begin", "separate", "end"]
+    (number,) = first.header.paragraphs  # no empty line above the number
+    assert number.paragraph_format.alignment == CENTER
+    assert {run.font.size for run in number.runs} == {Pt(14)}
+    assert {run.font.italic for run in number.runs} == {None}  # upright
+    assert first._sectPr.find(qn("w:pgNumType")) is None
+
+
+def test_each_appendix_is_numbered_on_its_own(document):
+    for section in document.sections[1:]:
+        number_type = section._sectPr.find(qn("w:pgNumType"))
+        assert number_type is not None
+        assert number_type.get(qn("w:start")) == "1" and number_type.get(qn("w:fmt")) == "decimal"
+        assert section.different_first_page_header_footer
+        assert section.header.is_linked_to_previous  # the same centred PAGE field
+
+
+# --- appendices ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("index, numeral", [(1, "I"), (2, "II"), (3, "III")])
+def test_appendix_titles(document, index, numeral):
+    label, name, reference = [b for b in section_blocks(document)[index] if hasattr(b, "runs")][:3]
+    assert label.text == f"Phụ lục {numeral}"
+    assert size_pt(label) == 14 and uniform(label, "bold") is True
+    assert name.text == name.text.upper() and uniform(name, "bold") is True and 13 <= size_pt(name) <= 14
+    assert reference.text == "(Kèm theo Báo cáo số .../BC-SNV ngày 19 tháng 6 năm 2023)"
+    assert uniform(reference, "italic") is True
+    for part in (label, name, reference):
+        assert part.paragraph_format.alignment == CENTER
+
+
+def appendix_tables(document):
+    return [table for blocks in section_blocks(document)[1:] for table in tables(blocks)]
+
+
+def test_appendix_tables_are_ruled_12pt_with_repeating_header_rows(document):
+    found = appendix_tables(document)
+    assert len(found) == 5  # I: by area, by unit; II: tasks; III: by level, by unit
+    for table in found:
+        assert set(table_borders(table).values()) == {"single"}
+        assert repeats_as_header(table.rows[0])
+        assert sum(mm(column.width) for column in table.columns) <= 252.5
+        for row in table.rows:
+            for cell in row.cells:
+                for block in cell.paragraphs:
+                    if block.text:
+                        assert size_pt(block) == 12
+    dossiers = found[3]
+    assert repeats_as_header(dossiers.rows[1]) and not repeats_as_header(dossiers.rows[2])
+
+
+def test_task_list_appendix_columns_and_deadlines(document):
+    table = appendix_tables(document)[2]
+    headers = [cell.text for cell in table.rows[0].cells]
+    assert headers == ["STT", "Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Trạng thái", "Tiến độ"]
+    task_rows = [row for row in table.rows[1:] if len({c._tc for c in row.cells}) == 7]
+    assert len(task_rows) == 32
+    assert [row.cells[0].text for row in task_rows] == [str(n) for n in range(1, 33)]
+    for row in task_rows:
+        assert re.fullmatch(r"\d{2}/\d{2}/\d{4}|Thường xuyên", row.cells[4].text)
+        assert re.fullmatch(r"\d{1,3}%", row.cells[6].text)
+    ongoing = next(row for row in task_rows if row.cells[1].text == "CT-03")
+    assert ongoing.cells[4].text == "Thường xuyên"
+    overdue = next(row for row in task_rows if row.cells[1].text == "TC-02")
+    assert overdue.cells[4].text == "30/04/2023" and "quá hạn" in overdue.cells[5].text
+
+
+def test_dossier_appendix_by_level_and_unit(document):
+    by_level, by_unit = appendix_tables(document)[3:]
+    top = [cell.text for cell in by_level.rows[0].cells]
+    assert "Tiếp nhận giải quyết" in top and "Đã giải quyết" in top and "Đang giải quyết" in top
+    assert [row.cells[1].text for row in by_level.rows[2:]] == [
+        "Cấp tỉnh",
+        "Cấp huyện",
+        "Cấp xã",
+        "Tổng cộng",
+    ]
+    total = [cell.text for cell in by_level.rows[-1].cells]
+    assert total[2:9] == ["1.212.576", "21.540", "412.118", "1.126.219", "506.606", "616.726", "2.887"]
+    assert total[11:] == ["99,74%", "34,6%"]
+    assert len(by_unit.rows) == 2 + 6 + 1
+
+
+# --- signature -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def signature_table(document):
+    return tables(section_blocks(document)[0])[-1]
+
+
+def test_recipients_block(signature_table):
+    assert set(table_borders(signature_table).values()) == {"nil"}
+    title, *lines = signature_table.rows[0].cells[0].paragraphs
+    assert title.text == "Nơi nhận:" and size_pt(title) == 12
+    assert uniform(title, "bold") is True and uniform(title, "italic") is True
+    assert title.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.LEFT
+    assert [line.text for line in lines] == [
+        "- UBND tỉnh (b/c);",
+        "- Bộ Nội vụ (b/c);",
+        "- Các sở, ban, ngành;",
+        "- Lưu: VT, CCHC.",
+    ]
+    for line in lines:
+        assert size_pt(line) == 11 and not uniform(line, "bold") and not uniform(line, "italic")
+
+
+def test_signer_block(signature_table):
+    *authority, name = signature_table.rows[0].cells[1].paragraphs
+    assert [line.text for line in authority] == ["KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"]
+    for line in authority:
+        assert line.text == line.text.upper() and 13 <= size_pt(line) <= 14 and uniform(line, "bold") is True
+    assert name.text == "Nguyễn Văn A" and uniform(name, "bold") is True and 13 <= size_pt(name) <= 14
+    assert name.paragraph_format.space_before >= Pt(48)  # room for the signature and the seal
+    assert {p.paragraph_format.alignment for p in (*authority, name)} == {CENTER}
+
+
+def test_the_signature_follows_the_last_section_of_the_body(document):
+    blocks = section_blocks(document)[0]
+    headings = [b for b in blocks if hasattr(b, "style") and b.style.name == "Heading 1"]
+    assert blocks.index(headings[-1]) < blocks.index(tables(blocks)[-1])
+
+
+def test_cell_padding_is_what_the_widths_assume(letterhead_table):
+    margins = letterhead_table._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert twips_mm(margins.find(qn("w:right")).get(qn("w:w"))) == pytest.approx(
+        cell_padding_mm(letterhead_table)
+    )
