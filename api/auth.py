@@ -7,12 +7,11 @@ from typing import Annotated
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import Cookie
 from litestar.params import JSONBody
 
 from api.accounts import AccountOut
 from api.common import convert
-from api.security import SECURITY, SESSION_COOKIE, Caller
+from api.security import SECURITY, Caller, cleared_session_cookie, client_address, session_cookie
 from models import accounts
 
 
@@ -36,18 +35,16 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", status_code=200, summary="Sign in and get a bearer token (also set as a cookie)")
+    @post(
+        "/login",
+        status_code=200,
+        summary="Sign in and get a bearer token (also set as a cookie); 429 after repeated failures",
+    )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[TokenOut]:
-        token, expires_at = await accounts.sign_in(data.username, data.password)
-        cookie = Cookie(
-            key=SESSION_COOKIE,
-            value=token,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-            expires=int(expires_at.timestamp()),
-            path="/",
+        token, expires_at = await accounts.sign_in(
+            data.username, data.password, client=client_address(request)
         )
+        cookie = session_cookie(request, token, expires_at)
         return Response(TokenOut(token, "bearer", expires_at), cookies=[cookie])
 
     @post(
@@ -59,9 +56,7 @@ class AuthController(Controller):
     async def logout(self, principal: Caller) -> Response[None]:
         if principal.credential_id is not None:
             await accounts.revoke(principal.credential_id)
-        return Response(
-            None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")]
-        )
+        return Response(None, status_code=204, cookies=[cleared_session_cookie()])
 
     @get("/me", security=SECURITY)
     async def me(self, principal: Caller) -> AccountOut:

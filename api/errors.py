@@ -10,7 +10,7 @@ import asyncpg
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
-from core.errors import DomainError, FieldError, NotAuthenticated
+from core.errors import DomainError, FieldError, NotAuthenticated, TooManyAttempts
 
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("cchc.api")
@@ -27,6 +27,7 @@ VI_TITLES = {
     413: "Tệp hoặc dữ liệu quá lớn.",
     415: "Loại tệp không được hỗ trợ.",
     422: "Dữ liệu không hợp lệ.",
+    429: "Thử quá nhiều lần; vui lòng đợi rồi thử lại.",
     500: "Lỗi hệ thống.",
     503: "Hệ thống tạm thời không sẵn sàng.",
 }
@@ -54,6 +55,8 @@ def domain_error(request: Request, exc: DomainError) -> Response:
     response = problem(request, exc.status_code, exc.title, exc.detail, exc.errors)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="cchc"'
+    if isinstance(exc, TooManyAttempts):
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from litestar import Request
+from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.openapi.spec import Components, SecurityScheme
 
@@ -27,6 +30,28 @@ def credential_from(request: Request) -> str | None:
     if header.lower().startswith("bearer "):
         return header[7:].strip() or None
     return request.headers.get(API_KEY_HEADER) or request.cookies.get(SESSION_COOKIE)
+
+
+def session_cookie(request: Request, token: str, expires_at: datetime) -> Cookie:
+    """The browser's session: HttpOnly, SameSite=Lax, Secure when the request came over HTTPS."""
+    return Cookie(
+        key=SESSION_COOKIE,
+        value=token,
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        expires=int(expires_at.timestamp()),
+        path="/",
+    )
+
+
+def cleared_session_cookie() -> Cookie:
+    return Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/", httponly=True, samesite="lax")
+
+
+def client_address(request: Request) -> str:
+    """The caller's address, for the sign-in throttle."""
+    return request.client.host if request.client else "unknown"
 
 
 async def provide_principal(request: Request) -> Principal:

@@ -83,3 +83,14 @@ class PayloadTooLarge(DomainError):
 class UnsupportedMediaType(DomainError):
     status_code = 415
     title = "Unsupported media type"
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins: refused until ``retry_after`` seconds have passed."""
+
+    status_code = 429
+    title = "Too many requests"
+
+    def __init__(self, detail: str, message: str, retry_after: int) -> None:
+        super().__init__(detail, [FieldError("username", detail, message)])
+        self.retry_after = retry_after

@@ -19,6 +19,7 @@ from core.clock import utcnow
 from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
 from core.settings import get_settings
 from core.text import nfc
+from models.login_throttle import THROTTLE
 from models.paging import PageRequest, apply_sort, contains
 from models.permissions import Action, Principal
 from models.tables import Account, Credential, Unit
@@ -204,9 +205,17 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
-async def sign_in(username: str, password: str, now: datetime | None = None) -> tuple[str, datetime]:
-    """Check a password and issue a session token; returns (token, expires_at)."""
+async def sign_in(
+    username: str, password: str, now: datetime | None = None, *, client: str | None = None
+) -> tuple[str, datetime]:
+    """Check a password and issue a session token; returns (token, expires_at).
+
+    ``client`` (the caller's address, given by the HTTP layer) turns on the failed-sign-in
+    throttle: TooManyAttempts while that username from that client, or that client, is locked.
+    """
     now = now or utcnow()
+    if client is not None:
+        THROTTLE.check(username, client, now)
     row = (
         await Account.select(Account.id, Account.password_hash, Account.active)
         .where(Account.username == nfc(username).lower())
@@ -214,7 +223,11 @@ async def sign_in(username: str, password: str, now: datetime | None = None) -> 
     )
     valid = _verify(row["password_hash"] if row else _DUMMY_HASH, password)
     if row is None or not valid or not row["active"]:
+        if client is not None:
+            THROTTLE.failed(username, client, now)
         raise NotAuthenticated("wrong username or password, or the account is inactive")
+    if client is not None:
+        THROTTLE.succeeded(username, client)
     expires_at = now + timedelta(hours=get_settings().token_ttl_hours)
     token = await _issue(row["id"], SESSION, "", now, expires_at)
     return token, expires_at
