@@ -22,6 +22,7 @@ from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
 from api.units import UnitController
+from api.web import csrf_config, routes, template_config
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
 from models.import_jobs import fail_interrupted_jobs
@@ -96,9 +97,12 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             ReportController,
             ScheduleController,
             NotificationController,
+            *routes(),
         ],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers=EXCEPTION_HANDLERS,
+        template_config=template_config(),
+        csrf_config=csrf_config(settings.secret_key),
         # One API process per database: at start-up, an import job still marked running was
         # cut off by the previous process's end.
         on_startup=[open_pool, recover, *scheduler_hooks[:1]] if connection_pool else [recover],

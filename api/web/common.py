@@ -1,0 +1,347 @@
+"""What every page shares: the signed-in person, rendering, form parsing, error pages.
+
+Pages are thin: they parse a form or a query, call the same domain functions (and the same
+``Principal.require`` checks) as the JSON API, and render a template. Domain errors become
+pages: 401 a redirect to sign-in, 403/404 an explanation, 422 the form again with each
+Vietnamese message beside its field.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from litestar import Request, Response
+from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
+from litestar.response import Redirect, Template
+from litestar_htmx import HTMXRequest
+
+from api.errors import VI_TITLES
+from core.clock import local_zone
+from core.errors import DomainError, FieldError, NotAuthenticated
+from core.text import format_date_long, format_date_short, format_int, format_percent
+from models import accounts, plans, units
+from models.paging import PageRequest
+from models.permissions import Action, Principal
+from models.vocabulary import (
+    Area,
+    Channel,
+    DossierOutcome,
+    IndexKind,
+    LabelledEnum,
+    PlanStatus,
+    ProgressMethod,
+    Role,
+    TaskEventKind,
+    TaskStatus,
+    UnitKind,
+    UnitLevel,
+)
+
+log = logging.getLogger("cchc.web")
+HERE = Path(__file__).resolve().parent.parent
+TEMPLATES = HERE / "templates"
+STATIC = HERE / "static"
+SIGN_IN = "/login"
+
+
+# --- the person signed in -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The principal with the names a page shows (who is signed in, their unit)."""
+
+    principal: Principal
+    full_name: str
+    unit_name: str | None
+
+    @property
+    def role(self) -> Role:
+        return self.principal.role
+
+    @property
+    def unit_id(self) -> int | None:
+        return self.principal.unit_id
+
+    def can(self, action: str) -> bool:
+        return self.principal.can(Action(action))
+
+
+async def viewer_for(principal: Principal) -> Viewer:
+    account = await accounts.get_account(principal.account_id)
+    unit_name = None
+    if principal.unit_id is not None:
+        unit_name = (await units.get_unit(principal.unit_id))["name"]
+    return Viewer(principal, account["full_name"] or account["username"], unit_name)
+
+
+async def choose_plan(plan_id: int | None) -> tuple[dict | None, list[dict]]:
+    """The plan a page shows (the one asked for, else the newest active, else the newest) and
+    every plan, for the picker."""
+    rows, _ = await plans.list_plans(None, None, PageRequest(200, 0, "-year"))
+    if plan_id is not None:
+        return await plans.get_plan(plan_id), rows
+    active = [row for row in rows if row["status"] == PlanStatus.ACTIVE]
+    chosen = (active or rows or [None])[0]
+    return chosen, rows
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def _label(enum: type[LabelledEnum]):
+    def label(value: Any) -> str:
+        if value is None or value == "":
+            return "—"
+        try:
+            return enum(value).label
+        except ValueError:
+            return str(value)
+
+    return label
+
+
+def _number(value: Any) -> str:
+    return "—" if value is None else format_int(int(value))
+
+
+def _percent(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else format_percent(float(value), digits)
+
+
+def _decimal(value: Any, digits: int = 2) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _date_long(value: date | None) -> str:
+    return "—" if value is None else format_date_long(value)
+
+
+def _date_short(value: date | None) -> str:
+    return "—" if value is None else format_date_short(value)
+
+
+def _moment(value: datetime | None) -> str:
+    """A stored instant in the province's time: "14/06/2024 09:30"."""
+    if value is None:
+        return "—"
+    return value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
+
+
+def _filesize(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{_decimal(size / 1024, 1)} KB"
+    return f"{_decimal(size / 1024 / 1024, 1)} MB"
+
+
+def query_url(base: str, **params: Any) -> str:
+    """``base`` with the non-empty params as a query string."""
+    pairs = [f"{quote(k)}={quote(str(v))}" for k, v in params.items() if v not in (None, "", False)]
+    return base + ("?" + "&".join(pairs) if pairs else "")
+
+
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        number=_number,
+        percent=_percent,
+        decimal=_decimal,
+        date_long=_date_long,
+        date_short=_date_short,
+        moment=_moment,
+        filesize=_filesize,
+        status_label=_label(TaskStatus),
+        area_label=_label(Area),
+        role_label=_label(Role),
+        level_label=_label(UnitLevel),
+        unit_kind_label=_label(UnitKind),
+        plan_status_label=_label(PlanStatus),
+        method_label=_label(ProgressMethod),
+        event_label=_label(TaskEventKind),
+        index_label=_label(IndexKind),
+        channel_label=_label(Channel),
+        outcome_label=_label(DossierOutcome),
+    )
+    env.globals.update(
+        Area=Area,
+        TaskStatus=TaskStatus,
+        Role=Role,
+        UnitLevel=UnitLevel,
+        UnitKind=UnitKind,
+        PlanStatus=PlanStatus,
+        ProgressMethod=ProgressMethod,
+        query=query_url,
+        today=lambda: datetime.now(local_zone()).date(),
+    )
+    return env
+
+
+def page(template: str, me: Viewer | None, *, status_code: int = 200, **context: Any) -> Template:
+    return Template(template_name=template, context={"me": me, **context}, status_code=status_code)
+
+
+def wants_fragment(request: HTMXRequest, target: str) -> bool:
+    """An HTMX request that swaps only ``target`` (a back-button history restore needs the page)."""
+    return bool(request.htmx) and request.htmx.target == target and not request.htmx.history_restore_request
+
+
+def safe_next(value: str | None, default: str = "/") -> str:
+    """A local path to go back to after a form (never another site: no "//host" or "\\")."""
+    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
+        return value
+    return default
+
+
+def see_other(path: str) -> Redirect:
+    return Redirect(path=path, status_code=303)
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+class FormErrors(dict):
+    """Field name -> the Vietnamese message shown beside the field."""
+
+    def add(self, field: str, message: str) -> None:
+        self.setdefault(field, message)
+
+    def add_domain(self, errors: list[FieldError], fields: dict[str, str] | None = None) -> None:
+        """Domain field errors, renamed to the form's fields (``fields``: domain -> form)."""
+        for error in errors:
+            name = (fields or {}).get(error.field, error.field)
+            self.add(name, error.message or VI_TITLES[422])
+
+
+def text(form: Any, name: str, max_length: int = 4000) -> str:
+    value = form.get(name)
+    return value.strip()[:max_length] if isinstance(value, str) else ""
+
+
+def parse_int(
+    form: Any, name: str, errors: FormErrors, message: str, *, low: int | None = None, high: int | None = None
+) -> int | None:
+    raw = text(form, name, 32).replace(".", "")
+    if not raw:
+        return None
+    if raw.lstrip("-").isdigit():
+        number = int(raw)
+        if (low is None or number >= low) and (high is None or number <= high):
+            return number
+    errors.add(name, message)
+    return None
+
+
+def parse_day(raw: str) -> date:
+    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy (by hand); ValueError else."""
+    raw = raw.strip()
+    if "/" in raw:
+        return datetime.strptime(raw, "%d/%m/%Y").date()
+    return date.fromisoformat(raw)
+
+
+def parse_date_field(form: Any, name: str, errors: FormErrors) -> date | None:
+    raw = text(form, name, 32)
+    if not raw:
+        return None
+    try:
+        return parse_day(raw)
+    except ValueError:
+        errors.add(name, "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.")
+        return None
+
+
+# --- error pages ----------------------------------------------------------------------------
+
+TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không có quyền truy cập",
+    404: "Không tìm thấy trang",
+    409: "Dữ liệu đã thay đổi",
+    412: "Dữ liệu đã được người khác cập nhật",
+    413: "Tệp quá lớn",
+    415: "Loại tệp không được hỗ trợ",
+    422: "Dữ liệu không hợp lệ",
+    429: "Tạm khóa đăng nhập",
+    500: "Lỗi hệ thống",
+}
+HINTS = {
+    403: "Tài khoản của bạn không được phép xem trang này hoặc thực hiện thao tác này. "
+    "Nếu cần quyền, hãy liên hệ quản trị hệ thống.",
+    404: "Trang hoặc bản ghi bạn tìm không tồn tại, hoặc đã được chuyển đi.",
+}
+
+
+def _error_page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
+    return page(
+        "error.html",
+        None,
+        status_code=status,
+        title=TITLES.get(status, "Có lỗi xảy ra"),
+        message=message,
+        details=details or [],
+        hint=HINTS.get(status, ""),
+    )
+
+
+def sign_in_redirect(request: Request) -> Response:
+    target = request.url.path
+    if request.url.query:
+        target += "?" + request.url.query
+    if request.method != "GET":
+        # After signing in, go back to the page the form was on, not to its POST address.
+        referer = urlsplit(request.headers.get("Referer", ""))
+        same_site = referer.netloc in ("", request.url.netloc)
+        target = safe_next(referer.path if same_site else None, "/")
+    location = query_url(SIGN_IN, next=target if target != "/" else None)
+    if request.headers.get("HX-Request"):
+        return Response(None, status_code=204, headers={"HX-Redirect": location})
+    return Redirect(path=location, status_code=303)
+
+
+def domain_error_page(request: Request, exc: DomainError) -> Response:
+    if isinstance(exc, NotAuthenticated):
+        return sign_in_redirect(request)
+    messages = [error.message for error in exc.errors if error.message]
+    return _error_page(request, exc.status_code, VI_TITLES.get(exc.status_code, VI_TITLES[400]), messages)
+
+
+def validation_error_page(request: Request, exc: ValidationException) -> Response:
+    return _error_page(request, 400, "Địa chỉ hoặc tham số của trang không hợp lệ.")
+
+
+def http_error_page(request: Request, exc: HTTPException) -> Response:
+    if isinstance(exc, PermissionDeniedException) and "CSRF" in (exc.detail or ""):
+        return _error_page(
+            request,
+            403,
+            "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF).",
+            ["Vui lòng tải lại trang rồi gửi lại biểu mẫu."],
+        )
+    return _error_page(request, exc.status_code, VI_TITLES.get(exc.status_code, VI_TITLES[400]))
+
+
+def server_error_page(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    return _error_page(request, 500, VI_TITLES[500], ["Vui lòng thử lại sau ít phút."])
+
+
+EXCEPTION_HANDLERS = {
+    DomainError: domain_error_page,
+    ValidationException: validation_error_page,
+    HTTPException: http_error_page,
+    500: server_error_page,
+}

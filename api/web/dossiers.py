@@ -1,0 +1,147 @@
+"""Dossier statistics for a chosen period and scope, with a chart, and the late dossiers for
+which no apology was issued (the same functions as GET /api/dossiers/stats and
+/api/dossiers/late-without-apology)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Response, get
+from litestar.params import FromQuery
+from litestar_htmx import HTMXRequest
+
+from api.security import Caller
+from api.web.charts import stacked_bars
+from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
+from core.clock import local_date, utcnow
+from core.errors import InvalidInput
+from core.text import format_int
+from models import dossier_stats, units
+from models.paging import PageRequest
+from models.permissions import Action
+from models.vocabulary import Channel, UnitLevel
+
+RESULTS = "ket-qua-ho-so"
+LATE_PAGE = 50
+GROUPINGS = {
+    "unit": "Đơn vị",
+    "level": "Cấp thực hiện",
+    "field": "Lĩnh vực",
+    "month": "Tháng",
+    "channel": "Hình thức nộp",
+}
+SEGMENTS = [
+    ("resolved_early", "Giải quyết trước hạn"),
+    ("resolved_on_time", "Giải quyết đúng hạn"),
+    ("resolved_late", "Giải quyết quá hạn"),
+    ("open_within_deadline", "Đang giải quyết, còn hạn"),
+    ("open_overdue", "Đang giải quyết, đã quá hạn"),
+]
+FIELD_NAMES = {"from": "start", "to": "end"}
+
+
+def group_label(key: dict, group_by: str) -> str:
+    value = key.get(group_by)
+    if group_by == "unit":
+        return f"{key.get('unit_name')} ({key.get('unit_code')})"
+    if group_by == "level" and value in set(UnitLevel):
+        return UnitLevel(value).label
+    if group_by == "channel" and value in set(Channel):
+        return Channel(value).label
+    if group_by == "month" and value:
+        year, month = str(value).split("-")
+        return f"Tháng {int(month)}/{year}"
+    return str(value) if value not in (None, "") else "(không rõ)"
+
+
+def _row(label: str, figures: dossier_stats.Figures) -> dict:
+    return {
+        "label": label,
+        **{name: getattr(figures, name) for name in dict(SEGMENTS)},
+        "figures": figures,
+    }
+
+
+class DossierPagesController(Controller):
+    path = "/dossiers"
+
+    @get("/", name="web:dossiers")
+    async def statistics(
+        self,
+        principal: Caller,
+        request: HTMXRequest,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        unit_id: FromQuery[str] = "",
+        level: FromQuery[str] = "",
+        group_by: FromQuery[str] = "unit",
+        page_number: FromQuery[int] = 1,
+    ) -> Response:
+        principal.require(Action.READ)
+        today = local_date(utcnow())
+        errors = FormErrors()
+        first, last = date(today.year, 1, 1), today
+        for name, raw in (("start", start), ("end", end)):
+            if raw:
+                try:
+                    value = parse_day(raw)
+                except ValueError:
+                    errors.add(name, "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")
+                    continue
+                first, last = (value, last) if name == "start" else (first, value)
+        if unit_id and not unit_id.isdigit():
+            errors.add("unit_id", "Đơn vị không hợp lệ.")
+        if level and level not in set(UnitLevel):
+            errors.add("level", "Cấp thực hiện không hợp lệ.")
+        if group_by not in GROUPINGS:
+            errors.add("group_by", "Tiêu chí nhóm không hợp lệ.")
+        page_number = max(1, page_number)
+        filters = {
+            "start": start or first.isoformat(),
+            "end": end or last.isoformat(),
+            "unit_id": unit_id,
+            "level": level,
+            "group_by": group_by,
+        }
+        context: dict = {"filters": filters, "errors": errors, "groupings": GROUPINGS, "segments": SEGMENTS}
+        if not errors:
+            scope = dossier_stats.Scope(unit_id=int(unit_id) if unit_id else None, level=level or None)
+            try:
+                stats = await dossier_stats.dossier_stats(first, last, scope, (group_by,))
+                late, late_total = await dossier_stats.late_without_apology(
+                    first, last, scope, PageRequest(LATE_PAGE, (page_number - 1) * LATE_PAGE)
+                )
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors, FIELD_NAMES)
+            else:
+                rows = [_row(group_label(group.key, group_by), group.figures) for group in stats.groups]
+                context.update(
+                    start=first,
+                    end=last,
+                    total=stats.total,
+                    rows=rows,
+                    chart_bars=stacked_bars(
+                        rows,
+                        SEGMENTS,
+                        label="label",
+                        caption=lambda row: f"{format_int(row['figures'].received)} hồ sơ tiếp nhận",
+                    ),
+                    late=late,
+                    late_total=late_total,
+                    page_number=page_number,
+                    pages=max(1, -(-late_total // LATE_PAGE)),
+                    page_url=lambda n: query_url("/dossiers", **filters, page_number=n if n > 1 else None),
+                )
+        if wants_fragment(request, RESULTS):
+            response = page("_dossier_results.html", None, **context)
+        else:
+            unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
+            response = page(
+                "dossiers.html",
+                await viewer_for(principal),
+                status_code=422 if errors else 200,
+                units=unit_rows,
+                **context,
+            )
+        response.headers["Vary"] = "HX-Request, HX-Target"
+        return response

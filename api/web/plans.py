@@ -1,0 +1,99 @@
+"""The plan's task list with filters (area, lead unit, status, overdue) and a search that
+ignores diacritics ("thu tuc" finds "thủ tục"); the XLSX export is the API's own."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.params import FromPath, FromQuery
+from litestar_htmx import HTMXRequest
+
+from api.security import Caller
+from api.web.common import FormErrors, choose_plan, page, query_url, see_other, viewer_for, wants_fragment
+from models import plans, summary, tasks
+from models.paging import PageRequest
+from models.permissions import Action
+from models.vocabulary import Area, TaskStatus
+
+PAGE_SIZE = 50
+RESULTS = "ket-qua"
+
+
+class PlanPagesController(Controller):
+    path = "/plans"
+
+    @get("/", name="web:plans")
+    async def plans_index(self, principal: Caller) -> Response:
+        principal.require(Action.READ)
+        plan, all_plans = await choose_plan(None)
+        if plan is not None:
+            return see_other(f"/plans/{plan['id']}")
+        return page("plan.html", await viewer_for(principal), plan=None, plans=all_plans)
+
+    @get("/{plan_id:int}", name="web:plan")
+    async def plan_view(
+        self,
+        principal: Caller,
+        request: HTMXRequest,
+        plan_id: FromPath[int],
+        area: FromQuery[str] = "",
+        unit: FromQuery[str] = "",
+        status: FromQuery[str] = "",
+        overdue: FromQuery[str] = "",
+        q: FromQuery[str] = "",
+        page_number: FromQuery[int] = 1,
+    ) -> Response:
+        principal.require(Action.READ)
+        plan = await plans.get_plan(plan_id)
+        errors = FormErrors()
+        if area and area not in set(Area):
+            errors.add("area", "Lĩnh vực không hợp lệ.")
+        if status and status not in set(TaskStatus):
+            errors.add("status", "Trạng thái không hợp lệ.")
+        if unit and not unit.isdigit():
+            errors.add("unit", "Đơn vị không hợp lệ.")
+        if overdue not in ("", "yes", "no"):
+            errors.add("overdue", "Lựa chọn không hợp lệ.")
+        q = q.strip()[:200]
+        page_number = max(1, page_number)
+        flt = tasks.TaskFilter(
+            area=area if area and "area" not in errors else None,
+            lead_unit_id=int(unit) if unit.isdigit() else None,
+            status=status if status and "status" not in errors else None,
+            overdue={"yes": True, "no": False}.get(overdue),
+            q=q or None,
+        )
+        rows, total = await tasks.list_tasks(
+            plan_id, flt, PageRequest(PAGE_SIZE, (page_number - 1) * PAGE_SIZE, "code")
+        )
+        filters = {"area": area, "unit": unit, "status": status, "overdue": overdue, "q": q}
+        base = f"/plans/{plan_id}"
+        context = {
+            "plan": plan,
+            "tasks": rows,
+            "total": total,
+            "filters": filters,
+            "errors": errors,
+            "page_number": page_number,
+            "pages": max(1, -(-total // PAGE_SIZE)),
+            "page_url": lambda n: query_url(base, **filters, page_number=n if n > 1 else None),
+            "export_xlsx": f"/api/plans/{plan_id}/export?format=xlsx",
+            "export_csv": f"/api/plans/{plan_id}/export?format=csv",
+        }
+        status_code = 422 if errors else 200
+        if wants_fragment(request, RESULTS):
+            # htmx swaps only 2xx answers; the fragment shows its own errors.
+            response = page("_task_results.html", None, **context)
+        else:
+            figures = await summary.plan_summary(plan_id)
+            _, all_plans = await choose_plan(plan_id)
+            response = page(
+                "plan.html",
+                await viewer_for(principal),
+                status_code=status_code,
+                plans=all_plans,
+                lead_units=figures["by_lead_unit"],
+                summary=figures,
+                **context,
+            )
+        response.headers["Vary"] = "HX-Request, HX-Target"
+        return response

@@ -1,0 +1,87 @@
+"""Sign in and out through the page: the session cookie's attributes, a safe return address,
+Vietnamese errors, and the lock after repeated failures (the JSON login shares it)."""
+
+from __future__ import annotations
+
+import pytest
+from litestar.testing import AsyncTestClient
+
+from api.app import create_app
+from tests.world import PASSWORD
+
+pytestmark = pytest.mark.anyio
+
+
+def session_cookie(response) -> str:
+    return next(h for h in response.headers.get_list("set-cookie") if h.startswith("cchc_session="))
+
+
+async def test_sign_in_sets_a_protected_cookie_and_returns(browser, world):
+    await browser.get("/login?next=/plans")
+    response = await browser.post("/login", {"username": "Head_A", "password": PASSWORD, "next": "/my-tasks"})
+    assert response.status_code == 303 and response.headers["location"] == "/my-tasks"
+    cookie = session_cookie(response).lower()
+    assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
+    assert "secure" not in cookie  # plain HTTP here; see the HTTPS test
+    page = await browser.get("/my-tasks")
+    assert page.status_code == 200 and "Nhiệm vụ của đơn vị tôi" in page.text
+
+
+async def test_cookie_is_secure_over_https(db, world):
+    app = create_app(db, connection_pool=False)
+    async with AsyncTestClient(app=app, base_url="https://testserver.local") as client:
+        page = await client.get("/login")
+        token = page.text.split('name="_csrf_token" value="')[1].split('"')[0]
+        response = await client.post(
+            "/login",
+            data={"username": "viewer", "password": PASSWORD, "_csrf_token": token},
+            follow_redirects=False,
+        )
+        assert response.status_code == 303
+        assert "secure" in session_cookie(response).lower()
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+async def test_the_return_address_stays_on_this_site(browser, world, target):
+    await browser.get("/login")
+    response = await browser.post("/login", {"username": "viewer", "password": PASSWORD, "next": target})
+    assert response.headers["location"] == "/"
+
+
+async def test_wrong_password_and_empty_fields_in_vietnamese(browser, world):
+    await browser.get("/login")
+    wrong = await browser.post("/login", {"username": "viewer", "password": "sai-mat-khau"})
+    assert wrong.status_code == 401
+    assert "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa." in wrong.text
+    assert 'value="viewer"' in wrong.text and "sai-mat-khau" not in wrong.text
+    empty = await browser.post("/login", {"username": "", "password": ""})
+    assert empty.status_code == 422
+    assert "Vui lòng nhập tên đăng nhập." in empty.text and "Vui lòng nhập mật khẩu." in empty.text
+
+
+async def test_repeated_failures_lock_sign_in_for_a_while(browser, client, world):
+    await browser.get("/login")
+    for _ in range(5):
+        assert (await browser.post("/login", {"username": "viewer", "password": "nope"})).status_code == 401
+    locked = await browser.post("/login", {"username": "viewer", "password": PASSWORD})
+    assert locked.status_code == 429
+    assert "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau 15 phút." in locked.text
+    assert 800 < int(locked.headers["Retry-After"]) <= 900
+    api = await client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    assert api.status_code == 429 and api.headers["Retry-After"]
+    assert api.json()["errors"][0]["message"].startswith("Đăng nhập sai quá nhiều lần")
+    other = await browser.post("/login", {"username": "head_a", "password": PASSWORD})
+    assert other.status_code == 303  # another account from the same address is not locked
+
+
+async def test_sign_out_revokes_the_session(browser, world):
+    await browser.get("/login")
+    await browser.post("/login", {"username": "staff", "password": PASSWORD})
+    await browser.get("/")
+    token = browser.client.cookies.get("cchc_session")
+    response = await browser.post("/logout")
+    assert response.status_code == 303 and response.headers["location"] == "/login"
+    assert "max-age=0" in session_cookie(response).lower()
+    browser.client.cookies.set("cchc_session", token)  # a copied cookie no longer works
+    assert (await browser.get("/")).status_code == 303
+    assert (await browser.client.get("/api/auth/me")).status_code == 401

@@ -1,0 +1,114 @@
+"""What the pages show: the dashboard's figures, the plan view's filters and accent-free search
+(full page and HTMX fragment), dossier statistics, Vietnamese numbers and dates."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from models.dossier_import import ingest_records
+from models.indices import IndexResultData, put_index_result
+from models.procedures import ProcedureData, create_procedure
+from models.tasks import ProgressReport, report_progress
+
+pytestmark = pytest.mark.anyio
+
+
+async def test_dashboard_progress_areas_units_and_indices(browser, world):
+    await report_progress(world.head_b, world.task_b, ProgressReport("completed", note="Đã số hóa"))
+    await put_index_result(
+        world.staff, "sipas", 2024, IndexResultData(score=90.12, rank=4, out_of=63, target=85.0)
+    )
+    await browser.sign_in_as("viewer")
+    page = (await browser.get("/")).text
+    assert "1/2 nhiệm vụ đã hoàn thành" in page
+    assert "Tỷ lệ hoàn thành: <strong>50%</strong>" in page
+    assert "Cải cách thể chế" in page and "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số" in page
+    assert '<svg role="img" aria-label="Hoàn thành' in page  # the chart, described in words
+    assert "Chỉ số hài lòng (SIPAS) năm 2024" in page and "90,12%" in page and "Mục tiêu: 85%" in page
+    assert "Đạt" in page
+    assert "Chưa có số liệu hồ sơ của năm" in page
+    as_of = (await browser.get("/?as_of=2024-01-31")).text
+    assert "0/2 nhiệm vụ đã hoàn thành" in as_of and "ngày 31 tháng 1 năm 2024" in as_of
+    bad = await browser.get("/?as_of=31-01-2024")
+    assert "Ngày không hợp lệ" in bad.text
+
+
+async def test_dashboard_lists_overdue_units_first(browser, world):
+    await report_progress(world.head_a, world.task_a, ProgressReport("completed", note="Xong"))
+    await browser.sign_in_as("staff")
+    page = (await browser.get("/")).text
+    table = page[page.index('id="theo-don-vi"') :]
+    # Sở Y tế (SYT) has an overdue task, Sở Tư pháp (STP) none: SYT comes first despite its code.
+    assert table.index("Sở Y tế") < table.index("Sở Tư pháp")
+    assert "Nhiệm vụ quá hạn hiện nay (1)" in page and "VII.1" in page
+
+
+async def test_plan_filters_and_search_without_diacritics(browser, world):
+    await browser.sign_in_as("head_b")
+    url = f"/plans/{world.plan_id}"
+    everything = (await browser.get(url)).text
+    assert "Tìm thấy <strong>2</strong> nhiệm vụ" in everything
+    assert f'href="/api/plans/{world.plan_id}/export?format=xlsx"' in everything
+    found = (await browser.get(url + "?q=so+hoa+ho+so")).text
+    assert "Tìm thấy <strong>1</strong> nhiệm vụ" in found and "Số hóa hồ sơ bệnh án" in found
+    by_unit = (await browser.get(url + f"?unit={world.unit_a}")).text
+    assert "Rà soát văn bản" in by_unit and "Số hóa hồ sơ" not in by_unit
+    by_area = (await browser.get(url + "?area=digital_government&status=not_started&overdue=yes")).text
+    assert "Tìm thấy <strong>1</strong> nhiệm vụ" in by_area
+    assert "Tìm thấy <strong>0</strong>" in (await browser.get(url + "?overdue=no")).text
+    bad = await browser.get(url + "?area=poetry")
+    assert bad.status_code == 422 and "Lĩnh vực không hợp lệ." in bad.text
+
+
+async def test_plan_filter_answers_htmx_with_the_results_only(browser, world):
+    await browser.sign_in_as("viewer")
+    response = await browser.get(
+        f"/plans/{world.plan_id}?q=ra+soat", headers={"HX-Request": "true", "HX-Target": "ket-qua"}
+    )
+    assert response.status_code == 200
+    assert "<html" not in response.text and "Rà soát văn bản quy phạm pháp luật" in response.text
+    assert "HX-Request" in response.headers["Vary"]
+    assert "/plans" in (await browser.get("/plans")).headers["location"]
+
+
+async def test_dossier_statistics_and_late_without_apology(browser, world):
+    await create_procedure(
+        world.staff,
+        ProcedureData(
+            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
+        ),
+    )
+    moment = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
+    await ingest_records(
+        world.admin,
+        [
+            {
+                "code": f"HS-{n}",
+                "procedure": "1.001",
+                "unit": "STP",
+                "channel": "online",
+                "received_at": moment.isoformat(),
+                "due_at": datetime(2024, 3, 10, 10, 0, tzinfo=UTC).isoformat(),
+                "resolved_at": datetime(2024, 3, 5 if n else 20, 10, 0, tzinfo=UTC).isoformat(),
+                "outcome": "resolved",
+            }
+            for n in range(3)
+        ],
+    )
+    await browser.sign_in_as("viewer")
+    page = (await browser.get("/dossiers?start=2024-01-01&end=2024-06-30&group_by=unit")).text
+    assert "Từ 01/01/2024 đến 30/06/2024" in page
+    assert "<strong>3</strong> hồ sơ tiếp nhận mới" in page and "66,67%" in page
+    assert "Sở Tư pháp (STP)" in page
+    assert "Hồ sơ trễ hạn chưa có văn bản xin lỗi (1)" in page and "HS-0" in page
+    fragment = await browser.get(
+        "/dossiers?start=2024-01-01&end=2024-06-30&group_by=month",
+        headers={"HX-Request": "true", "HX-Target": "ket-qua-ho-so"},
+    )
+    assert "<html" not in fragment.text and "Tháng 3/2024" in fragment.text
+    reversed_period = await browser.get("/dossiers?start=2024-06-30&end=2024-01-01")
+    assert reversed_period.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu." in reversed_period.text
+    bad = await browser.get("/dossiers?start=hôm-qua")
+    assert bad.status_code == 422 and "Ngày không hợp lệ" in bad.text

@@ -1,0 +1,157 @@
+"""Each page and form, for each role, as for the API: allowed roles get the page (or the
+redirect after a form), the others a Vietnamese 403 page; nobody signed in goes to sign-in."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from tests.api.web.conftest import ROLES
+
+pytestmark = pytest.mark.anyio
+FORBIDDEN = "Không có quyền truy cập"
+
+
+def pages(world):
+    """(page, path, roles allowed)."""
+    return [
+        ("dashboard", "/", set(ROLES)),
+        ("my tasks", "/my-tasks", set(ROLES)),
+        ("task detail", f"/tasks/{world.task_a}", set(ROLES)),
+        ("plan view", f"/plans/{world.plan_id}", set(ROLES)),
+        ("dossier statistics", "/dossiers", set(ROLES)),
+        ("reports", "/reports", set(ROLES)),
+        ("report draft", "/reports/drafts?period=2024-H1", set(ROLES)),
+        ("accounts", "/admin/users", {"admin"}),
+        ("units", "/admin/units", {"admin"}),
+        ("one unit", f"/admin/units/{world.unit_a}", {"admin"}),
+        ("plans and import", "/admin/plans", {"admin", "staff"}),
+    ]
+
+
+def forms(world):
+    """(form, path, fields, roles allowed): each allowed post answers 303 (saved) or 422."""
+    return [
+        (
+            "report own-unit task",
+            f"/tasks/{world.task_a}/updates",
+            {"status": "in_progress", "progress": "10", "note": "Đang thực hiện"},
+            {"admin", "staff", "head_a"},
+        ),
+        (
+            "create account",
+            "/admin/users",
+            {"username": "", "full_name": "", "role": "viewer", "password": "x"},
+            {"admin"},
+        ),
+        (
+            "change account",
+            f"/admin/users/{world.viewer.account_id}",
+            {"full_name": "Người xem", "role": "viewer", "active": "on"},
+            {"admin"},
+        ),
+        (
+            "close unit",
+            f"/admin/units/{world.unit_b}",
+            {"name": "Sở Y tế", "valid_to": "2025-06-30", "successor_id": str(world.unit_a)},
+            {"admin"},
+        ),
+        (
+            "create plan",
+            "/admin/plans",
+            {"year": "", "title": "", "progress_method": "task_count"},
+            {"admin", "staff"},
+        ),
+        (
+            "write report narrative",
+            "/reports/drafts",
+            {"period": "2024-H1", "version": "x"},
+            {"admin", "staff"},
+        ),
+        (
+            "request report",
+            "/reports",
+            {"kind": "H1", "year": "1999"},
+            {"admin", "staff", "head_a", "head_b"},
+        ),
+    ]
+
+
+async def test_pages_by_role(browser, world):
+    for role in ROLES:
+        await browser.sign_in_as(role)
+        for name, path, allowed in pages(world):
+            response = await browser.get(path)
+            if role in allowed:
+                assert response.status_code == 200, (name, role, response.status_code)
+                assert response.headers["content-type"].startswith("text/html")
+                assert '<html lang="vi">' in response.text
+            else:
+                assert response.status_code == 403, (name, role, response.status_code)
+                assert FORBIDDEN in response.text
+
+
+async def test_forms_by_role(browser, world):
+    for role in ROLES:
+        for name, path, fields, allowed in forms(world):
+            await browser.sign_in_as(role)
+            response = await browser.post(path, fields)
+            if role in allowed:
+                assert response.status_code in (303, 422), (name, role, response.status_code, response.text)
+            else:
+                assert response.status_code == 403, (name, role, response.status_code)
+                assert FORBIDDEN in response.text
+
+
+async def test_a_unit_head_is_refused_another_units_task(browser, world):
+    await browser.sign_in_as("head_b")
+    page = await browser.get(f"/tasks/{world.task_a}")
+    assert page.status_code == 200
+    assert 'action="/tasks/' not in page.text  # no update form for another unit's task
+    assert "Chỉ đơn vị chủ trì (Sở Tư pháp) và Sở Nội vụ mới được cập nhật" in page.text
+    refused = await browser.post(f"/tasks/{world.task_a}/updates", {"status": "completed", "note": "Xong"})
+    assert refused.status_code == 403 and FORBIDDEN in refused.text
+    task = await browser.client.get(f"/api/tasks/{world.task_a}")
+    assert task.json()["status"] == "not_started" and task.json()["version"] == 1
+
+
+async def test_a_viewer_sees_no_update_form_and_cannot_post(browser, world):
+    await browser.sign_in_as("viewer")
+    page = await browser.get(f"/tasks/{world.task_a}")
+    assert "Tài khoản của bạn chỉ có quyền xem." in page.text and "Gửi cập nhật" not in page.text
+    assert (await browser.post(f"/tasks/{world.task_a}/updates", {"progress": "5"})).status_code == 403
+
+
+async def test_signed_out_pages_redirect_to_sign_in(browser, world):
+    for name, path, _ in pages(world):
+        response = await browser.get(path)
+        assert response.status_code == 303, (name, response.status_code)
+        location = urlsplit(response.headers["location"])
+        assert location.path == "/login"
+        if path != "/":
+            assert parse_qs(location.query)["next"] == [path], name
+    posted = await browser.post(f"/tasks/{world.task_a}/updates", {"progress": "5"})
+    assert posted.status_code == 303 and posted.headers["location"].startswith("/login")
+
+
+async def test_htmx_requests_signed_out_are_sent_to_sign_in(browser, world):
+    response = await browser.get(f"/plans/{world.plan_id}?q=x", headers={"HX-Request": "true"})
+    assert response.headers["HX-Redirect"].startswith("/login?next=")
+
+
+async def test_navigation_shows_what_each_role_may_open(browser, world):
+    expected = {
+        "admin": ("/admin/users", None),
+        "staff": ("/admin/plans", "/my-tasks"),
+        "head_a": ("/my-tasks", "/admin/"),
+        "viewer": (None, "/admin/"),
+    }
+    for role, (present, absent) in expected.items():
+        await browser.sign_in_as(role)
+        text = (await browser.get("/")).text
+        nav = text[text.index("<nav") : text.index("</nav>")]
+        if present:
+            assert f'href="{present}"' in nav, role
+        if absent:
+            assert f'href="{absent}' not in nav, role

@@ -1,0 +1,177 @@
+"""The progress form: a report with evidence, Vietnamese errors beside their fields, and a
+stale edit explained with the typed text and the uploaded file kept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from models.tasks import ProgressReport, report_progress
+
+pytestmark = pytest.mark.anyio
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def field_error(html: str, field: str) -> str:
+    """The message shown under ``field`` (the input points at it with aria-describedby)."""
+    match = re.search(rf'<p class="field-error" id="{re.escape(field)}-error">([^<]*)</p>', html)
+    assert match, f"no error shown for {field}"
+    assert re.search(rf'id="{re.escape(field)}"[^>]*aria-invalid="true"', html, re.S), field
+    return match.group(1)
+
+
+async def test_unit_head_reports_completion_with_evidence(browser, world):
+    await browser.sign_in_as("head_a")
+    page = await browser.get("/my-tasks")
+    assert "Rà soát văn bản quy phạm pháp luật" in page.text and "Số hóa hồ sơ bệnh án" not in page.text
+    response = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {
+            "status": "completed",
+            "progress": "100",
+            "note": "Đã ban hành báo cáo",
+            "version": "1",
+            "return_to": "my-tasks",
+        },
+        files={"file": ("bao-cao.pdf", PDF, "application/pdf")},
+    )
+    assert response.status_code == 303, response.text
+    assert response.headers["location"] == f"/my-tasks?updated={world.task_a}#task-{world.task_a}"
+    done = await browser.get(f"/my-tasks?updated={world.task_a}")
+    assert "Đã cập nhật nhiệm vụ <strong>II.1</strong>: hoàn thành, tiến độ 100%." in done.text
+    detail = await browser.get(f"/tasks/{world.task_a}")
+    assert "bao-cao.pdf" in detail.text and "Đã ban hành báo cáo" in detail.text
+    evidence_link = re.search(r'href="(/api/evidence/\d+)"', detail.text).group(1)
+    assert (await browser.client.get(evidence_link)).content == PDF
+    dashboard = await browser.get("/")
+    assert "1/2 nhiệm vụ đã hoàn thành" in dashboard.text
+
+
+async def test_bad_input_shows_vietnamese_errors_beside_fields(browser, world):
+    await browser.sign_in_as("head_a")
+    base = {"version": "1"}
+    bad_progress = await browser.post(f"/tasks/{world.task_a}/updates", {**base, "progress": "150%"})
+    assert bad_progress.status_code == 422
+    assert field_error(bad_progress.text, "progress") == "Tiến độ phải là số nguyên từ 0 đến 100."
+    assert 'value="150%"' in bad_progress.text  # what was typed stays in the field
+
+    no_note = await browser.post(f"/tasks/{world.task_a}/updates", {**base, "status": "completed"})
+    assert no_note.status_code == 422
+    assert field_error(no_note.text, "note") == (
+        "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."
+    )
+
+    bad_date = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {**base, "status": "completed", "note": "x", "completed_on": "31/02/2024"},
+    )
+    assert field_error(bad_date.text, "completed_on").startswith("Ngày không hợp lệ")
+    future = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {**base, "status": "completed", "note": "x", "completed_on": "2999-01-01"},
+    )
+    assert field_error(future.text, "completed_on") == "Ngày hoàn thành không được ở tương lai."
+
+    not_started = await browser.post(
+        f"/tasks/{world.task_a}/updates", {**base, "status": "not_started", "progress": "20"}
+    )
+    assert field_error(not_started.text, "progress") == "Nhiệm vụ chưa triển khai thì tiến độ là 0%."
+
+    wrong_file = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {**base, "progress": "20"},
+        files={"file": ("ghi-chu.txt", b"plain text", "text/plain")},
+    )
+    assert field_error(wrong_file.text, "file") == "Tệp minh chứng phải là PDF, DOCX, XLSX, PNG hoặc JPEG."
+    task = (await browser.client.get(f"/api/tasks/{world.task_a}")).json()
+    assert task["version"] == 1 and task["progress"] == 0  # nothing was written
+
+
+async def test_a_stale_edit_is_explained_and_not_lost(browser, world):
+    await browser.sign_in_as("head_a")
+    form = await browser.get(f"/tasks/{world.task_a}")
+    assert 'name="version" value="1"' in form.text
+    # Meanwhile home-affairs staff report on the same task.
+    await report_progress(world.staff, world.task_a, ProgressReport("in_progress", 40, "Sở Nội vụ đôn đốc"))
+    response = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {"status": "in_progress", "progress": "30", "note": "Ghi chú tôi đã gõ", "version": "1"},
+        files={"file": ("anh.png", PNG, "image/png")},
+    )
+    assert response.status_code == 409
+    text = response.text
+    assert "Nhiệm vụ vừa được người khác cập nhật trước khi bạn gửi" in text
+    assert "Staff" in text and "tiến độ 0% → 40%" in text and "Sở Nội vụ đôn đốc" in text
+    assert "Ghi chú tôi đã gõ</textarea>" in text and 'value="30"' in text
+    assert "anh.png" in text and "kể cả tệp đã tải lên" in text
+    assert 'name="version" value="2"' in text  # sending again applies to the new state
+    staged = re.search(r'name="evidence_ids" value="(\d+)"', text).group(1)
+
+    again = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {
+            "status": "in_progress",
+            "progress": "50",
+            "note": "Ghi chú tôi đã gõ",
+            "version": "2",
+            "evidence_ids": staged,
+        },
+    )
+    assert again.status_code == 303
+    history = (await browser.client.get(f"/api/tasks/{world.task_a}/updates")).json()
+    assert [event["new_progress"] for event in history] == [0, 40, 50]
+    assert [item["filename"] for item in history[-1]["evidence"]] == ["anh.png"]
+
+
+async def test_unit_head_cannot_reopen_a_completed_task(browser, world):
+    await report_progress(world.head_a, world.task_a, ProgressReport("completed", note="Xong"))
+    await browser.sign_in_as("head_a")
+    page = await browser.get(f"/tasks/{world.task_a}")
+    options = re.findall(r'<option value="(\w+)"', page.text)
+    assert options == ["completed"]  # the form offers no re-opening
+    refused = await browser.post(
+        f"/tasks/{world.task_a}/updates", {"status": "in_progress", "progress": "50", "version": "2"}
+    )
+    assert refused.status_code == 403
+    assert field_error(refused.text, "status").startswith("Chỉ Sở Nội vụ mới được mở lại")
+    await browser.sign_in_as("staff")
+    staff_page = await browser.get(f"/tasks/{world.task_a}")
+    assert re.findall(r'<option value="(\w+)"', staff_page.text) == [
+        "not_started",
+        "in_progress",
+        "completed",
+        "cancelled",
+    ]
+
+
+async def test_csrf_token_is_required_on_forms(browser, world):
+    await browser.sign_in_as("head_a")
+    fields = {"status": "in_progress", "progress": "10", "note": "x"}
+    missing = await browser.post(f"/tasks/{world.task_a}/updates", fields, csrf=False)
+    assert missing.status_code == 403
+    assert "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF)." in missing.text
+    forged = await browser.post(
+        f"/tasks/{world.task_a}/updates", {**fields, "_csrf_token": "0" * 128}, csrf=False
+    )
+    assert forged.status_code == 403
+    browser.client.cookies.delete("cchc_csrf")
+    no_cookie = await browser.post(f"/tasks/{world.task_a}/updates", fields)
+    assert no_cookie.status_code == 403
+    for path in ("/logout", "/admin/plans", "/reports"):
+        assert (await browser.post(path, {}, csrf=False)).status_code == 403, path
+    assert (await browser.client.get(f"/api/tasks/{world.task_a}")).json()["version"] == 1
+
+
+async def test_the_json_api_needs_no_csrf_token(client, world, headers):
+    response = await client.post(
+        f"/api/tasks/{world.task_a}/updates",
+        json={"status": "in_progress", "progress": 10, "note": "qua API"},
+        headers=headers["head_a"],
+    )
+    assert response.status_code == 201
+    login = await client.post(
+        "/api/auth/login", json={"username": "viewer", "password": "correct-horse-battery"}
+    )
+    assert login.status_code == 200
