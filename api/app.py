@@ -21,6 +21,7 @@ from api.reports import ReportController
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal
 from api.tasks import EvidenceController, TaskController
+from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
 from api.web import csrf_config, routes, template_config
 from core.db import close_engine, engine_from_url
@@ -100,7 +101,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             *routes(),
         ],
         dependencies={"principal": Provide(provide_principal)},
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         template_config=template_config(),
         csrf_config=csrf_config(settings.secret_key),
         # One API process per database: at start-up, an import job still marked running was
