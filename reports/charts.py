@@ -7,6 +7,7 @@ Labels are Vietnamese in DejaVu Sans, which matplotlib ships and which has the V
 from __future__ import annotations
 
 import textwrap
+import threading
 from collections.abc import Sequence
 from io import BytesIO
 
@@ -25,11 +26,13 @@ LABEL_WRAP = 28
 DONE, TOTAL = "#1f4e79", "#c9d3de"
 EARLY, ON_TIME, LATE = "#1f4e79", "#6d9bc3", "#c0392b"
 _STYLE = {"font.family": FONT, "font.size": 8}
+# rc_context changes process-wide settings: reports rendered in worker threads take turns.
+_RC_LOCK = threading.Lock()
 
 
 def task_completion_chart(areas: Sequence[AreaResult]) -> bytes:
     """Horizontal bars per reform area: all tasks behind, completed ones in front, "x/y" beside."""
-    with matplotlib.rc_context(_STYLE):
+    with _RC_LOCK, matplotlib.rc_context(_STYLE):
         figure = _figure(height_cm=2 + 0.9 * len(areas))
         axes = figure.add_subplot()
         rows = range(len(areas))
@@ -47,7 +50,7 @@ def task_completion_chart(areas: Sequence[AreaResult]) -> bytes:
 
 def dossier_outcome_chart(months: Sequence[DossierRow]) -> bytes:
     """Stacked bars per month: dossiers resolved early, on time and late."""
-    with matplotlib.rc_context(_STYLE):
+    with _RC_LOCK, matplotlib.rc_context(_STYLE):
         figure = _figure(height_cm=8)
         axes = figure.add_subplot()
         labels = [row.label for row in months]
