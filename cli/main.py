@@ -332,11 +332,12 @@ def scheduler(
 ) -> None:
     """Run the scheduler (reports on their cut-off dates, daily sweeps) until interrupted."""
     from models.report_runs import execute_run, runs_to_resume
-    from scheduler.jobs import catch_up, ensure_default_schedules
+    from scheduler.jobs import catch_up, ensure_default_schedules, fail_dead_firings
     from scheduler.service import SchedulerService
 
     async def once():
         await ensure_default_schedules()
+        await fail_dead_firings()
         resumed = [await execute_run(run_id) for run_id in await runs_to_resume()]
         return resumed, await catch_up()
 

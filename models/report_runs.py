@@ -19,19 +19,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import anyio.to_thread
-from piccolo.columns.combination import Or
 from piccolo.query.functions.aggregate import Max
 
 from core.clock import local_date, utcnow
 from core.db import write_transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
+from core.process import is_dead, this_process
 from core.settings import get_settings
 from models.paging import PageRequest
 from models.permissions import Action, Principal
 from models.tables import ReportDraft, ReportRun, Unit
 from models.vocabulary import JobState
 from reports.collect import collect_report
+from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
+from reports.render import render_report
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
@@ -170,11 +172,15 @@ async def list_runs(actor: Principal, flt: RunFilter, page: PageRequest) -> tupl
 
 
 async def _claim(run_id: int) -> bool:
-    """Take the run: queued, or running under an expired lease (its process died)."""
+    """Take the run: queued, or running under an expired lease or for a dead process."""
     now = utcnow()
-    takeable = (ReportRun.state == JobState.QUEUED.value) | (
-        (ReportRun.state == JobState.RUNNING.value) & (ReportRun.lease_until < now)
+    current = (
+        await ReportRun.select(ReportRun.state, ReportRun.lease_until, ReportRun.lease_owner)
+        .where(ReportRun.id == run_id)
+        .first()
     )
+    if current is None or not _takeable(current, now):
+        return False
     async with write_transaction(ReportRun._meta.db):
         claimed = (
             await ReportRun.update(
@@ -182,14 +188,28 @@ async def _claim(run_id: int) -> bool:
                     ReportRun.state: JobState.RUNNING.value,
                     ReportRun.started_at: now,
                     ReportRun.lease_until: now + LEASE,
+                    ReportRun.lease_owner: this_process(),
                     ReportRun.attempts: ReportRun.attempts + 1,
                     ReportRun.error: "",
                 }
             )
-            .where((ReportRun.id == run_id) & takeable)
+            # Compare-and-set: the state and owner seen above must still be there.
+            .where(
+                (ReportRun.id == run_id)
+                & (ReportRun.state == current["state"])
+                & (ReportRun.lease_owner == current["lease_owner"])
+            )
             .returning(ReportRun.id)
         )
     return bool(claimed)
+
+
+def _takeable(run: dict, now) -> bool:
+    if run["state"] == JobState.QUEUED.value:
+        return True
+    if run["state"] != JobState.RUNNING.value:
+        return False
+    return (run["lease_until"] is not None and run["lease_until"] < now) or is_dead(run["lease_owner"])
 
 
 def report_path(run_id: int, suffix: str = ".docx") -> Path:
@@ -214,7 +234,6 @@ def download_name(run: dict, scope_name: str | None, suffix: str = ".docx") -> s
 
 
 async def _generate(run: dict) -> tuple[bytes, str]:
-    from reports.render import render_report
 
     settings = get_settings()
     draft = await get_draft(run["kind"], run["period_key"], run["scope_unit"])
@@ -262,25 +281,23 @@ async def execute_run(run_id: int) -> dict:
 
 
 async def _pdf(docx: Path) -> int | None:
-    """A PDF beside the .docx where LibreOffice is installed (None otherwise)."""
+    """A PDF beside the .docx where LibreOffice is installed (None otherwise, or when the
+    conversion fails: the .docx is the document of record)."""
     try:
-        from reports.pdf import convert_to_pdf
-    except ImportError:
+        pdf = await anyio.to_thread.run_sync(convert_to_pdf, docx)
+    except PdfConversionError:
+        log.exception("PDF conversion of %s failed; the .docx stands alone", docx.name)
         return None
-    pdf = await anyio.to_thread.run_sync(convert_to_pdf, docx)
     return pdf.stat().st_size if pdf else None
 
 
 async def runs_to_resume() -> list[int]:
-    """Runs left queued, or running under an expired lease, by a process that stopped."""
+    """Runs left queued, or running for a process that died or whose lease ran out."""
     now = utcnow()
-    rows = await ReportRun.select(ReportRun.id).where(
-        Or(
-            ReportRun.state == JobState.QUEUED.value,
-            (ReportRun.state == JobState.RUNNING.value) & (ReportRun.lease_until < now),
-        )
-    )
-    return [row["id"] for row in rows]
+    rows = await ReportRun.select(
+        ReportRun.id, ReportRun.state, ReportRun.lease_until, ReportRun.lease_owner
+    ).where(ReportRun.state.is_in([JobState.QUEUED.value, JobState.RUNNING.value]))
+    return [row["id"] for row in rows if _takeable(row, now)]
 
 
 async def run_file(actor: Principal, run_id: int, fmt: str = "docx") -> tuple[Path, str]:

@@ -253,6 +253,7 @@ class ReportRun(Table):
     issued_at = Timestamptz(null=True, default=None)
     attempts = Integer(default=0)
     lease_until = Timestamptz(null=True, default=None)
+    lease_owner = Varchar(length=128, default="")  # host:pid of the process generating it
     created_at = Timestamptz()
     started_at = Timestamptz(null=True, default=None)
     finished_at = Timestamptz(null=True, default=None)
@@ -288,6 +289,7 @@ class JobRun(Table):
     schedule_key = Varchar(length=64)
     fire_time = Timestamptz()
     state = Varchar(length=16)
+    owner = Varchar(length=128, default="")  # host:pid of the scheduler running it
     detail = Text(default="")
     started_at = Timestamptz()
     finished_at = Timestamptz(null=True, default=None)

@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from core.clock import local_date, local_zone, utcnow
 from core.db import write_transaction
 from core.errors import InvalidInput, NotFound
+from core.process import is_dead
 from core.settings import get_settings
 from models import notifications
 from models.report_runs import claim_scheduled_run, execute_run
@@ -210,6 +211,23 @@ async def catch_up(now: datetime | None = None) -> list[str]:
         if fire_time is not None and await fire(schedule["key"], fire_time) is not None:
             done.append(schedule["key"])
     return done
+
+
+async def fail_dead_firings() -> int:
+    """Firings whose scheduler process died mid-run are recorded as failed (the report they
+    were making is resumed through its own lease, see models.report_runs)."""
+    running = await JobRun.select(JobRun.id, JobRun.owner).where(JobRun.state == JobState.RUNNING.value)
+    dead = [row["id"] for row in running if is_dead(row["owner"])]
+    if dead:
+        async with write_transaction(JobRun._meta.db):
+            await JobRun.update(
+                {
+                    JobRun.state: JobState.FAILED.value,
+                    JobRun.detail: "interrupted: the scheduler process stopped during this run",
+                    JobRun.finished_at: utcnow(),
+                }
+            ).where(JobRun.id.is_in(dead))
+    return len(dead)
 
 
 async def schedule_history(key: str) -> list[dict]:

@@ -34,8 +34,7 @@ class SchedulerService:
 
     async def start(self) -> None:
         await jobs.ensure_default_schedules()
-        for run_id in await runs_to_resume():
-            run_in_background(execute_run(run_id))
+        await jobs.fail_dead_firings()
         await self.sync()
         self.scheduler.add_job(self.sync, "interval", minutes=1, id=SYNC_JOB)
         self.scheduler.start()
@@ -44,7 +43,10 @@ class SchedulerService:
             log.info("caught up missed firings: %s", ", ".join(caught_up))
 
     async def sync(self) -> None:
-        """Make the scheduled jobs match the enabled schedules in the database."""
+        """Make the scheduled jobs match the enabled schedules in the database, and resume
+        report runs whose process died or whose lease ran out."""
+        for run_id in await runs_to_resume():
+            run_in_background(execute_run(run_id))
         wanted = {s["key"]: s["cron"] for s in await jobs.load_schedules() if s["enabled"]}
         for key in set(self._loaded) - set(wanted):
             self.scheduler.remove_job(key)
