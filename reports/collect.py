@@ -240,6 +240,7 @@ async def collect_indices(year: int) -> tuple[IndexLine, ...]:
                 weak_components=tuple(
                     IndexComponentLine(c["name"], c["score"], c["max_score"]) for c in weak
                 ),
+                percent=kind is IndexKind.SIPAS,
             )
         )
     return tuple(lines)
