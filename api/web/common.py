@@ -22,6 +22,7 @@ from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
+from api.unavailable import UNAVAILABLE_HANDLERS
 from core.clock import local_zone
 from core.errors import DomainError, FieldError, NotAuthenticated
 from core.text import format_date_long, format_date_short, format_int, format_percent
@@ -277,6 +278,7 @@ TITLES = {
     422: "Dữ liệu không hợp lệ",
     429: "Tạm khóa đăng nhập",
     500: "Lỗi hệ thống",
+    503: "Hệ thống tạm thời không sẵn sàng",
 }
 HINTS = {
     403: "Tài khoản của bạn không được phép xem trang này hoặc thực hiện thao tác này. "
@@ -339,9 +341,22 @@ def server_error_page(request: Request, exc: Exception) -> Response:
     return _error_page(request, 500, VI_TITLES[500], ["Vui lòng thử lại sau ít phút."])
 
 
+def unavailable_page(request: Request, exc: Exception) -> Response:
+    """The database out of reach: the API's decision (api.unavailable), told as a page."""
+    decided = UNAVAILABLE_HANDLERS[next(c for c in type(exc).__mro__ if c in UNAVAILABLE_HANDLERS)](
+        request, exc
+    )
+    if decided.status_code != 503:
+        return server_error_page(request, exc)
+    response = _error_page(request, 503, VI_TITLES[503], ["Vui lòng thử lại sau ít phút."])
+    response.headers["Retry-After"] = decided.headers["Retry-After"]
+    return response
+
+
 EXCEPTION_HANDLERS = {
     DomainError: domain_error_page,
     ValidationException: validation_error_page,
     HTTPException: http_error_page,
+    **dict.fromkeys(UNAVAILABLE_HANDLERS, unavailable_page),
     500: server_error_page,
 }

@@ -112,3 +112,16 @@ async def test_dossier_statistics_and_late_without_apology(browser, world):
     assert reversed_period.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu." in reversed_period.text
     bad = await browser.get("/dossiers?start=hôm-qua")
     assert bad.status_code == 422 and "Ngày không hợp lệ" in bad.text
+
+
+async def test_the_database_out_of_reach_is_a_503_page(browser, world, monkeypatch):
+    await browser.sign_in_as("viewer")
+
+    async def refused(account_id):
+        raise ConnectionRefusedError("connection refused")
+
+    monkeypatch.setattr("api.web.common.accounts.get_account", refused)
+    response = await browser.get("/")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "5"
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Hệ thống tạm thời không sẵn sàng" in response.text

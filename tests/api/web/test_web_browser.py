@@ -1,0 +1,241 @@
+"""The pages in a real browser: Debian's headless Chromium driven by Playwright, against the real
+app served by uvicorn on a fresh SQLite database with the demo data.
+
+Outside CI these skip (saying why) when /usr/bin/chromium is missing; with CI=true they must run
+(.ci/run installs the package). Screenshots of the main pages go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SHOTS = ROOT / "docs" / "screenshots"
+PASSWORD = "cchc-demo-2023"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+if not CHROMIUM.exists():
+    if IN_CI:
+        pytest.fail(f"CI=true but {CHROMIUM} is missing: .ci/run installs Debian's chromium", pytrace=False)
+    pytest.skip(
+        f"browser tests skipped: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _cchc(env: dict, *args: str) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True, capture_output=True
+    )
+
+
+@pytest.fixture(scope="module")
+def server():
+    """The app under uvicorn on a free port, on a new SQLite database holding the demo."""
+    folder = Path(tempfile.mkdtemp(prefix="cchc-browser-"))
+    env = {
+        **os.environ,
+        "DATA_DIR": str(folder / "data"),
+        "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite'}",
+        "SECRET_KEY": "browser-test-secret",
+        "SCHEDULER_IN_API": "false",
+    }
+    _cchc(env, "migrate")
+    _cchc(env, "demo", "--dossiers-scale", "0.003")
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "api.app:app", "--host", "127.0.0.1", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=1):
+                    break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(process.stderr.read().decode()) from None
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shots():
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    return SHOTS
+
+
+def signed_in(chromium, server: str, username: str, width: int = 1280) -> Page:
+    context = chromium.new_context(
+        base_url=server, locale="vi-VN", viewport={"width": width, "height": 900}, accept_downloads=True
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
+    return page
+
+
+def test_unit_head_updates_a_task_with_evidence_and_sees_the_dashboard_change(
+    chromium, server, shots, tmp_path
+):
+    page = signed_in(chromium, server, "tttt")
+    expect(page.locator("#plan-progress")).to_have_text("26/32 nhiệm vụ đã hoàn thành")
+    page.screenshot(path=shots / "dashboard.png", full_page=True)
+
+    page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
+    expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị tôi")).to_be_visible()
+    page.screenshot(path=shots / "my-tasks.png", full_page=True)
+    card = page.locator("li", has=page.get_by_role("heading", name=re.compile(r"^VII\.5 ")))
+    card.get_by_text("Cập nhật tiến độ nhiệm vụ VII.5").click()
+    card.get_by_label("Trạng thái").select_option(label="Hoàn thành")
+    card.get_by_label("Ghi chú, kết quả thực hiện").fill("Đã phủ sóng băng rộng 100% thôn, bản vùng sâu.")
+    evidence = tmp_path / "bien-ban-nghiem-thu.pdf"
+    evidence.write_bytes(PDF)
+    card.get_by_label("Tệp minh chứng").set_input_files(evidence)
+    card.get_by_role("button", name="Gửi cập nhật").click()
+
+    expect(page.get_by_role("status")).to_contain_text(
+        "Đã cập nhật nhiệm vụ VII.5: hoàn thành, tiến độ 100%."
+    )
+    page.get_by_role("link", name="Tổng quan").click()
+    expect(page.locator("#plan-progress")).to_have_text("27/32 nhiệm vụ đã hoàn thành")
+    page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
+    page.get_by_role("link", name=re.compile(r"^VII\.5 ")).click()
+    expect(page.get_by_role("link", name="bien-ban-nghiem-thu.pdf")).to_be_visible()
+    page.context.close()
+
+
+def test_a_form_with_bad_input_shows_the_vietnamese_error(chromium, server, shots):
+    page = signed_in(chromium, server, "tttt")
+    page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
+    page.get_by_role("link", name=re.compile(r"^I\.4 ")).click()
+    progress = page.get_by_label("Tiến độ (%)")
+    progress.fill("tám mươi")
+    page.get_by_role("button", name="Gửi cập nhật").click()
+    expect(page.locator("#progress-error")).to_have_text("Tiến độ phải là số nguyên từ 0 đến 100.")
+    expect(progress).to_have_attribute("aria-invalid", "true")
+    expect(progress).to_have_value("tám mươi")
+    page.screenshot(path=shots / "task-form-error.png", full_page=True)
+    page.context.close()
+
+
+def test_a_second_unit_head_is_refused_another_units_task(chromium, server):
+    page = signed_in(chromium, server, "tuphap")
+    page.goto("/plans?q=VII.5")
+    page.locator("#ket-qua").get_by_role("link", name=re.compile("băng rộng")).click()
+    expect(page.get_by_text("Chỉ đơn vị chủ trì (Sở Thông tin và Truyền thông) và Sở Nội vụ")).to_be_visible()
+    expect(page.get_by_role("button", name="Gửi cập nhật")).to_have_count(0)
+    # Posting the form anyway (as a crafted page would, with a valid CSRF token) is refused.
+    token = page.locator('input[name="_csrf_token"]').first.get_attribute("value")
+    refused = page.request.post(
+        page.url + "/updates",
+        form={"_csrf_token": token, "status": "cancelled", "note": "Không phải việc của tôi", "version": "9"},
+    )
+    assert refused.status == 403 and "Không có quyền truy cập" in refused.text()
+    page.context.close()
+
+
+def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, shots):
+    page = signed_in(chromium, server, "lanhdao")
+    page.get_by_role("link", name="Kế hoạch").click()
+    expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 32 nhiệm vụ")
+    page.get_by_label("Tìm kiếm").fill("thu tuc")
+    expect(page.locator("#so-ket-qua")).to_contain_text("khớp “thu tuc”")  # swapped by HTMX
+    assert "q=thu%20tuc" in page.url  # and the address can be shared
+    expect(page.locator("#ket-qua")).to_contain_text("thủ tục hành chính")
+    page.get_by_label("Tìm kiếm").fill("")
+    page.get_by_label("Quá hạn").select_option("yes")
+    expect(page).to_have_url(re.compile(r"overdue=yes"))
+    expect(page.locator("#ket-qua tbody tr.is-overdue")).not_to_have_count(0)
+    expect(page.locator("#ket-qua tbody tr:not(.is-overdue)")).to_have_count(0)
+    page.screenshot(path=shots / "plan.png", full_page=True)
+    page.goto("/dossiers?start=2020-01-01&end=2020-12-31&group_by=month")
+    expect(page.get_by_role("heading", name="Từ 01/01/2020 đến 31/12/2020")).to_be_visible()
+    page.screenshot(path=shots / "dossiers.png", full_page=True)
+    page.context.close()
+
+
+def test_home_affairs_requests_a_report_and_downloads_it(chromium, server, shots):
+    page = signed_in(chromium, server, "noivu")
+    page.get_by_role("link", name="Báo cáo").click()
+    page.get_by_label("Loại báo cáo").select_option(label="Báo cáo 6 tháng đầu năm")
+    page.get_by_label("Năm").fill("2023")
+    page.get_by_role("button", name="Lập báo cáo").click()
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
+    expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=30_000)  # HTMX polled it
+    with page.expect_download() as download_info:
+        row.get_by_role("link", name="Tải .docx").click()
+    download = download_info.value
+    assert download.suggested_filename == "Báo cáo CCHC 6 tháng đầu năm 2023.docx"
+    assert Path(download.path()).read_bytes()[:2] == b"PK"
+    page.screenshot(path=shots / "reports.png", full_page=True)
+    row.get_by_role("button", name="Ban hành").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Đã ban hành")
+    page.context.close()
+
+
+def test_administration_and_a_phone_sized_screen(chromium, server, shots):
+    page = signed_in(chromium, server, "admin")
+    page.get_by_role("link", name="Quản trị").click()
+    page.get_by_role("link", name="Đơn vị và lịch sử sáp nhập").click()
+    page.get_by_label("Tìm theo mã, tên").fill("tien yen")
+    page.get_by_role("button", name="Lọc").click()
+    expect(page.get_by_text("Sáp nhập vào UBND xã Tiên Yên").first).to_be_visible()
+    page.screenshot(path=shots / "admin-units.png", full_page=True)
+    page.context.close()
+
+    phone = signed_in(chromium, server, "tttt", width=360)
+    phone.goto("/my-tasks")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide)"
+    phone.screenshot(path=shots / "my-tasks-phone.png", full_page=True)
+    phone.context.close()
