@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DOSSIER_SCALE ?= 1.0
 
-.PHONY: run install migrate demo serve scheduler test test-sqlite lint bench load lock clean
+.PHONY: run install migrate demo serve scheduler test check test-sqlite lint bench load lock clean
 
 # The Quảng Ninh demo reports on calendar halves (its 2023 figures run 1 January - 30 June).
 run: export REPORT_CALENDAR ?= calendar
@@ -31,7 +31,11 @@ serve: install
 	$(BIN)/cchc serve --host $(HOST) --port $(PORT)
 
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not slow"
+
+# The long reliability parts: kill -9 fault tests and the long fuzzing run.
+check: install
+	$(BIN)/python -m pytest -q -m slow
 
 lint: install
 	$(BIN)/ruff check .

@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from core.clock import local_date, local_zone, utcnow
 from core.db import write_transaction
 from core.errors import InvalidInput, NotFound
-from core.process import is_dead
+from core.process import is_dead, this_process
 from core.settings import get_settings
 from models import notifications
 from models.report_runs import claim_scheduled_run, execute_run
@@ -164,7 +164,11 @@ async def _claim_firing(key: str, fire_time: datetime) -> int | None:
     try:
         async with write_transaction(JobRun._meta.db):
             row = JobRun(
-                schedule_key=key, fire_time=fire_time, state=JobState.RUNNING.value, started_at=utcnow()
+                schedule_key=key,
+                fire_time=fire_time,
+                state=JobState.RUNNING.value,
+                owner=this_process(),
+                started_at=utcnow(),
             )
             return (await JobRun.insert(row).returning(JobRun.id))[0]["id"]
     except Exception as exc:  # the unique (schedule_key, fire_time): another process has it

@@ -1,0 +1,183 @@
+"""kill -9 of the API during an import, a task update and a report, and of the scheduler
+mid-run; after a restart: no half-written rows, no duplicate or missing report, the import
+cleanly failed, all of it visible in the job's state."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from models.demo import DEMO_PASSWORD, load_demo
+from models.tables import Dossier, ImportJob, JobRun, ReportRun, Schedule, Task, TaskEvent
+from scheduler.jobs import ensure_default_schedules
+from tests.bench.run import free_port, start_server, stop_server
+from tests.dossier_data import build_catalogue, dossier, write_csv
+from tests.world import PASSWORD, build_world
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+class Server:
+    """The real API (uvicorn) on the test database, killed and restarted at will."""
+
+    def __init__(self, database_url: str, tmp_path) -> None:
+        self.env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "data")}
+        self.port = free_port()
+        self.log = tmp_path / "server.log"
+        self.process = None
+
+    def start(self) -> None:
+        self.process = start_server(self.env, self.port, self.log)
+
+    def kill(self) -> None:
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def client(self, username: str, password: str):
+        return _Client(f"http://127.0.0.1:{self.port}", username, password)
+
+
+class _Client:
+    def __init__(self, base: str, username: str, password: str) -> None:
+        self.http = httpx.AsyncClient(base_url=base, timeout=60)
+        self.credentials = {"username": username, "password": password}
+
+    async def __aenter__(self) -> httpx.AsyncClient:
+        token = (await self.http.post("/api/auth/login", json=self.credentials)).json()["access_token"]
+        self.http.headers["Authorization"] = f"Bearer {token}"
+        return self.http
+
+    async def __aexit__(self, *exc) -> None:
+        await self.http.aclose()
+
+
+async def wait_until(check, seconds: float = 60, interval: float = 0.02):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if value := await check():
+            return value
+        await asyncio.sleep(interval)
+    raise AssertionError("timed out waiting")
+
+
+@pytest.fixture
+def server(database_url, tmp_path):
+    server = Server(database_url, tmp_path)
+    yield server
+    if server.process is not None:
+        stop_server(server.process)
+
+
+async def test_killed_during_a_report_it_is_generated_after_restart(db, server):
+    await load_demo()
+    server.start()
+    async with server.client("noivu", DEMO_PASSWORD) as client:
+        run_url = (await client.post("/api/reports", json={"period": "2023-H1"})).headers["location"]
+        await wait_until(lambda: _state_is(client, run_url, "running"))
+    server.kill()
+    server.start()  # start-up resumes the run the dead process held
+    async with server.client("noivu", DEMO_PASSWORD) as client:
+        run = await wait_until(lambda: _state_is(client, run_url, "done"), seconds=120, interval=0.2)
+    assert run["attempts"] == 2 and run["size"] > 0
+    assert await ReportRun.count() == 1
+
+
+async def _state_is(client, url: str, state: str):
+    run = (await client.get(url)).json()
+    return run if run["state"] == state else None
+
+
+async def test_killed_during_an_import_nothing_is_written_and_the_job_says_so(db, server, tmp_path):
+    world = await build_world()
+    await build_catalogue(world)
+    path = write_csv(tmp_path / "big.csv", [dossier(f"K-{n:06d}") for n in range(120_000)])
+    server.start()
+    async with server.client("staff", PASSWORD) as client:
+        with path.open("rb") as handle:
+            job_url = (
+                await client.post("/api/dossiers/imports", files={"file": ("big.csv", handle)})
+            ).headers["location"]
+
+        async def reading():
+            job = (await client.get(job_url)).json()
+            return job if job["state"] == "running" and job["rows_done"] > 0 else None
+
+        await wait_until(reading)
+    server.kill()
+    server.start()
+    async with server.client("staff", PASSWORD) as client:
+        job = (await client.get(job_url)).json()
+    assert job["state"] == "failed" and "nothing was written" in job["message"]
+    assert await Dossier.count() == 0
+    assert await ImportJob.count() == 1
+
+
+async def test_killed_during_task_updates_no_row_is_half_written(db, server):
+    world = await build_world()
+    server.start()
+    async with server.client("staff", PASSWORD) as client:
+
+        async def keep_updating(seed: int):
+            for n in range(1000):
+                task = (world.task_a, world.task_b)[(seed + n) % 2]
+                body = {"status": "in_progress", "progress": (seed * 7 + n) % 99 + 1, "note": "tải"}
+                try:
+                    await client.post(f"/api/tasks/{task}/updates", json=body)
+                except httpx.HTTPError:
+                    return
+
+        workers = [asyncio.create_task(keep_updating(seed)) for seed in range(8)]
+        await asyncio.sleep(2)
+        server.kill()
+        await asyncio.gather(*workers)
+    for task_id in (world.task_a, world.task_b):
+        task = await Task.select(Task.version, Task.status, Task.progress).where(Task.id == task_id).first()
+        events = (
+            await TaskEvent.select(TaskEvent.version, TaskEvent.status, TaskEvent.progress)
+            .where(TaskEvent.task == task_id)
+            .order_by(TaskEvent.version)
+        )
+        assert [e["version"] for e in events] == list(range(1, task["version"] + 1)), "one event per version"
+        assert (events[-1]["status"], events[-1]["progress"]) == (task["status"], task["progress"])
+        assert task["version"] > 1
+
+
+async def test_killed_scheduler_mid_run_makes_one_report(db, database_url, tmp_path):
+    await load_demo()
+    await ensure_default_schedules()
+    await Schedule.update({Schedule.enabled: False}).where(Schedule.key != "report-half-year")
+    await Schedule.update({Schedule.cron: "0 0 * * *"}).where(Schedule.key == "report-half-year")
+    env = {**os.environ, "DATABASE_URL": database_url, "DATA_DIR": str(tmp_path / "data")}
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "cli.main", "scheduler"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+
+        async def generating():
+            return await ReportRun.exists().where(ReportRun.state == "running")
+
+        await wait_until(generating, seconds=90)
+    finally:
+        scheduler.send_signal(signal.SIGKILL)
+        scheduler.wait(timeout=10)
+    again = subprocess.run(
+        [sys.executable, "-m", "cli.main", "scheduler", "--catch-up-only"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert again.returncode == 0, again.stdout + again.stderr
+    runs = await ReportRun.select(ReportRun.state, ReportRun.attempts, ReportRun.trigger)
+    assert runs == [{"state": "done", "attempts": 2, "trigger": "schedule"}]
+    firings = await JobRun.select(JobRun.state, JobRun.detail)
+    assert [f["state"] for f in firings] == ["failed"] and "interrupted" in firings[0]["detail"]
