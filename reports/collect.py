@@ -9,6 +9,7 @@ small one.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from datetime import date
 
@@ -171,7 +172,15 @@ def _has_dossiers(figures: Figures) -> bool:
 
 
 async def collect_dossiers(period: Period, scope: Scope, calendar: Calendar) -> DossierSection | None:
-    stats = await dossier_stats(period.start, period.end, scope, ("unit", "level"))
+    last = period.same_period_last_year(calendar)
+    # Independent reads, run at once: each scan has its own connection (SQLite readers do not
+    # block each other in WAL mode, and sqlite3 releases the GIL while it works).
+    stats, last_stats, counts, days = await asyncio.gather(
+        dossier_stats(period.start, period.end, scope, ("unit", "level")),
+        dossier_stats(last.start, last.end, scope),
+        procedure_counts(ProcedureFilter(active_on=period.end)),
+        resolutions_by_day(period.start, period.end, scope),
+    )
     if not _has_dossiers(stats.total):
         return None
     by_level: dict[str, Figures] = defaultdict(Figures)
@@ -179,11 +188,8 @@ async def collect_dossiers(period: Period, scope: Scope, calendar: Calendar) -> 
     for group in stats.groups:
         by_level[group.key["level"]] += group.figures
         by_unit[group.key["unit_name"]] += group.figures
-    last = period.same_period_last_year(calendar)
-    last_stats = await dossier_stats(last.start, last.end, scope)
-    counts = await procedure_counts(ProcedureFilter(active_on=period.end))
     months: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for day, early, on_time, late in await resolutions_by_day(period.start, period.end, scope):
+    for day, early, on_time, late in days:
         bucket = months[(day.year, day.month)]
         bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
     return DossierSection(
@@ -246,6 +252,10 @@ async def collect_indices(year: int) -> tuple[IndexLine, ...]:
     return tuple(lines)
 
 
+async def _nothing() -> tuple:
+    return ()
+
+
 # --- the whole report ---------------------------------------------------------------------------
 
 
@@ -263,6 +273,11 @@ async def collect_report(
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
+    plan, dossiers, indices = await asyncio.gather(
+        collect_plan(period, units, narratives),
+        collect_dossiers(period, Scope(unit_id=scope_unit_id), calendar),
+        collect_indices(period.year) if scope_unit_id is None else _nothing(),
+    )
     return ReportData(
         kind=period.kind.value,
         title=report_title(period),
@@ -271,9 +286,9 @@ async def collect_report(
         period_end=period.end,
         scope_label=scope_label,
         letterhead=letterhead(settings, issued_on),
-        plan=await collect_plan(period, units, narratives),
-        dossiers=await collect_dossiers(period, Scope(unit_id=scope_unit_id), calendar),
-        indices=await collect_indices(period.year) if scope_unit_id is None else (),
+        plan=plan,
+        dossiers=dossiers,
+        indices=indices,
         narratives=Narratives(
             **{k: v for k, v in narratives.items() if k in Narratives.__dataclass_fields__}
         ),
