@@ -10,6 +10,7 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
 from api.accounts import AccountController, ApiKeyController
+from api.audit import AuditController, audit_middleware
 from api.auth import AuthController
 from api.background import run_in_background
 from api.dossiers import DossierController, DossierImportController
@@ -98,8 +99,10 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             ReportController,
             ScheduleController,
             NotificationController,
+            AuditController,
             *routes(),
         ],
+        middleware=[audit_middleware],
         dependencies={"principal": Provide(provide_principal)},
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         template_config=template_config(),

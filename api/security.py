@@ -59,7 +59,9 @@ async def provide_principal(request: Request) -> Principal:
     token = credential_from(request)
     if not token:
         raise NotAuthenticated("send a bearer token, an X-API-Key header or sign in")
-    return await authenticate(token)
+    principal = await authenticate(token)
+    request.state.principal = principal  # for the audit log (api.audit)
+    return principal
 
 
 Caller = NamedDependency[Principal]

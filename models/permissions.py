@@ -27,6 +27,7 @@ class Action(StrEnum):
     GENERATE_REPORTS = "generate_reports"  # request report runs, write drafts (unit heads: own unit)
     ISSUE_REPORTS = "issue_reports"  # mark a run issued (then never overwritten or deleted)
     MANAGE_SCHEDULES = "manage_schedules"
+    READ_AUDIT = "read_audit"
 
 
 ALL_ROLES = frozenset(Role)
@@ -46,6 +47,7 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.GENERATE_REPORTS: STAFF | {Role.UNIT_HEAD},
     Action.ISSUE_REPORTS: STAFF,
     Action.MANAGE_SCHEDULES: frozenset({Role.ADMIN}),
+    Action.READ_AUDIT: frozenset({Role.ADMIN}),
 }
 
 

@@ -310,6 +310,21 @@ class Notification(Table):
     mailed_at = Timestamptz(null=True, default=None)
 
 
+class AuditEntry(Table):
+    """One change requested through the API or the web pages: who, when, what, from where.
+    Append-only: nothing in the application updates or deletes these rows."""
+
+    at = Timestamptz(index=True)
+    account = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    username = Varchar(length=64, default="")
+    role = Varchar(length=16, default="")
+    method = Varchar(length=8)
+    path = Varchar(length=500)
+    operation = Varchar(length=128, default="")
+    status = Integer()
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=200, default="")
+
 TABLES = (
     Unit,
     Account,
@@ -329,6 +344,7 @@ TABLES = (
     Schedule,
     JobRun,
     Notification,
+    AuditEntry,
 )
 
 
