@@ -16,6 +16,7 @@ from api.background import run_in_background
 from api.dossiers import DossierController, DossierImportController
 from api.errors import EXCEPTION_HANDLERS
 from api.indices import IndexController
+from api.openapi_problems import ProblemResponses
 from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
@@ -112,6 +113,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         on_startup=[open_pool, recover, *scheduler_hooks[:1]] if connection_pool else [recover],
         on_shutdown=[*scheduler_hooks[1:], close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
+        plugins=[ProblemResponses()],
         openapi_config=OpenAPIConfig(
             title="CCHC Tracker API",
             version="0.1.0",

@@ -15,6 +15,8 @@ from core.errors import DomainError, FieldError, NotAuthenticated, TooManyAttemp
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("cchc.api")
 NAMED_FIELD = re.compile(r"field `([^`]+)`")
+TOO_LONG = re.compile(r"Expected `(str|array|object)` of length <= (\d+)")
+DB_INT_RANGE = range(-(2**31), 2**31)  # the narrowest integer column (PostgreSQL integer)
 
 VI_TITLES = {
     400: "Dữ liệu gửi lên không hợp lệ.",
@@ -69,17 +71,24 @@ def _field_of(item: dict) -> str:
     return key.removeprefix("data.")
 
 
+def _vietnamese(reason: str) -> str:
+    if too_long := TOO_LONG.search(reason):
+        unit = "ký tự" if too_long.group(1) == "str" else "mục"
+        return f"Tối đa {too_long.group(2)} {unit}."
+    return "Giá trị không hợp lệ."
+
+
 def validation_error(request: Request, exc: ValidationException) -> Response:
+    """400 for a malformed request; 422 when every complaint is a value longer than allowed
+    (the request was well formed, the text too long), each naming its field and the limit."""
     extra = exc.extra if isinstance(exc.extra, list) else []
     errors = [
-        FieldError(
-            field=_field_of(item),
-            reason=str(item.get("message", "invalid value")),
-            message="Giá trị không hợp lệ.",
-        )
+        FieldError(_field_of(item), reason := str(item.get("message", "invalid value")), _vietnamese(reason))
         for item in extra
         if isinstance(item, dict)
     ] or [FieldError("body", exc.detail, "Dữ liệu gửi lên không hợp lệ.")]
+    if all(TOO_LONG.search(error.reason) for error in errors):
+        return problem(request, 422, "Invalid input", exc.detail, errors)
     return problem(request, 400, "Invalid request", exc.detail, errors)
 
 
@@ -96,6 +105,32 @@ def integrity_error(request: Request, exc: Exception) -> Response:
     return problem(request, 409, "Conflict", "the change conflicts with a record saved at the same time")
 
 
+def out_of_range(request: Request, exc: Exception) -> Response:
+    """A value the database cannot hold (an integer beyond its columns, text it refuses): an id
+    in the path that large names nothing (404); otherwise 422, naming the query parameter when
+    one is the culprit."""
+    log.info("value out of range on %s: %s", request.url.path, type(exc).__name__)
+    for name, value in request.path_params.items():
+        if isinstance(value, int) and value not in DB_INT_RANGE:
+            return problem(request, 404, "Not found", f"nothing has the {name} {value}")
+    culprits = [
+        name
+        for name, value in request.query_params.items()
+        if (number := _integer(value)) is not None and number not in DB_INT_RANGE
+    ]
+    field = culprits[0] if culprits else "body"
+    reason = "a number is outside the range that can be stored, or a text cannot be stored"
+    error = FieldError(field, reason, "Giá trị vượt quá giới hạn cho phép.")
+    return problem(request, 422, "Invalid input", f"{field}: {reason}", [error])
+
+
+def _integer(text: str) -> int | None:
+    try:
+        return int(text)
+    except ValueError:
+        return None
+
+
 def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(request, 500, "Internal server error", "an unexpected error occurred")
@@ -107,6 +142,9 @@ EXCEPTION_HANDLERS = {
     HTTPException: http_error,
     sqlite3.IntegrityError: integrity_error,
     asyncpg.exceptions.IntegrityConstraintViolationError: integrity_error,
+    OverflowError: out_of_range,  # SQLite: an integer beyond 64 bits; a date beyond year 9999
+    asyncpg.exceptions.DataError: out_of_range,  # PostgreSQL class 22: out of range, NUL in text
+    asyncpg.exceptions._base.DataError: out_of_range,  # asyncpg: an argument beyond its column
     500: server_error,
 }
 

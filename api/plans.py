@@ -221,7 +221,11 @@ class PlanController(Controller):
         result = await plan_files.import_plan_file(principal, plan_id, data.file.filename or "", content)
         return ImportOut(result.created, result.updated, result.unchanged)
 
-    @get("/{plan_id:int}/export", summary="The task list in the import format")
+    @get(
+        "/{plan_id:int}/export",
+        summary="The task list in the import format",
+        opt={"media_types": list(EXPORT_TYPES.values())},
+    )
     async def export_tasks(
         self, principal: Caller, plan_id: FromPath[int], format: FromQuery[Literal["xlsx", "csv"]] = "xlsx"
     ) -> Response[bytes]:

@@ -110,7 +110,11 @@ class ReportController(Controller):
     async def get_run(self, principal: Caller, run_id: FromPath[int]) -> RunOut:
         return convert(await report_runs.get_run(principal, run_id), RunOut)
 
-    @get("/{run_id:int}/file", summary="The .docx (or, where LibreOffice is installed, the PDF)")
+    @get(
+        "/{run_id:int}/file",
+        summary="The .docx (or, where LibreOffice is installed, the PDF)",
+        opt={"media_types": list(MEDIA_TYPES.values())},
+    )
     async def download(
         self,
         principal: Caller,

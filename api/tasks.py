@@ -173,7 +173,11 @@ class EvidenceController(Controller):
     tags = ["tasks"]
     security = SECURITY
 
-    @get("/{evidence_id:int}", summary="Download an evidence file")
+    @get(
+        "/{evidence_id:int}",
+        summary="Download an evidence file",
+        opt={"media_types": list(evidence.ALLOWED_TYPES)},
+    )
     async def download(self, principal: Caller, evidence_id: FromPath[int]) -> File:
         stored = await evidence.open_evidence(principal, evidence_id)
         return File(
