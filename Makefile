@@ -35,7 +35,7 @@ test: install
 
 # The long reliability parts: kill -9 fault tests and the long fuzzing run.
 check: install
-	$(BIN)/python -m pytest -q -m slow
+	$(BIN)/python -m pytest -q -m slow; status=$$?; $(BIN)/python -m tests.check_summary; exit $$status
 
 lint: install
 	$(BIN)/ruff check .
