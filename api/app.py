@@ -22,6 +22,7 @@ from api.procedures import ProcedureController
 from api.reports import ReportController
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal
+from api.security_headers import security_headers
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
@@ -114,6 +115,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         on_shutdown=[*scheduler_hooks[1:], close_pool] if connection_pool else [],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         plugins=[ProblemResponses()],
+        before_send=[security_headers],
         openapi_config=OpenAPIConfig(
             title="CCHC Tracker API",
             version="0.1.0",
