@@ -21,7 +21,7 @@ from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
 from api.schedules import NotificationController, ScheduleController
-from api.security import SECURITY_COMPONENTS, provide_principal
+from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
@@ -106,6 +106,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         ],
         middleware=[audit_middleware],
         dependencies={"principal": Provide(provide_principal)},
+        guards=[require_credential],
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         template_config=template_config(),
         csrf_config=csrf_config(settings.secret_key),

@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from litestar import Request
+from litestar.connection import ASGIConnection
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
+from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.openapi.spec import Components, SecurityScheme
 
 from core.errors import NotAuthenticated
@@ -15,6 +17,7 @@ from models.permissions import Principal
 
 SESSION_COOKIE = "cchc_session"
 API_KEY_HEADER = "X-API-Key"
+SCOPE_PRINCIPAL = "cchc.principal"  # this request's authenticated caller, once known
 
 SECURITY_COMPONENTS = Components(
     security_schemes={
@@ -56,12 +59,26 @@ def client_address(request: Request) -> str:
 
 async def provide_principal(request: Request) -> Principal:
     """The dependency every protected handler takes; 401 when no valid credential is sent."""
+    if (known := request.scope.get(SCOPE_PRINCIPAL)) is not None:  # the guard already checked
+        return known
     token = credential_from(request)
     if not token:
         raise NotAuthenticated("send a bearer token, an X-API-Key header or sign in")
     principal = await authenticate(token)
     request.state.principal = principal  # for the audit log (api.audit)
+    request.scope[SCOPE_PRINCIPAL] = principal  # type: ignore[literal-required]
     return principal
+
+
+async def require_credential(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    """App-wide guard: a handler that takes the caller (or declares security) refuses a request
+    without a valid credential (401, or the sign-in page) before its parameters are read, so
+    the refusal is the same whatever the request carries (no 400 naming a missing parameter to
+    a stranger)."""
+    if not isinstance(handler, HTTPRouteHandler):
+        return
+    if "principal" in handler.parsed_fn_signature.parameters or handler.resolve_security():
+        await provide_principal(connection)  # type: ignore[arg-type]
 
 
 Caller = NamedDependency[Principal]

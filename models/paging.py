@@ -10,6 +10,7 @@ from piccolo.engine.sqlite import SQLiteEngine
 from core.errors import InvalidInput
 
 MAX_LIMIT = 500
+MAX_OFFSET = 2**31 - 1  # beyond it SQL engines read the number as a float (or refuse it)
 
 
 @dataclass(frozen=True)
@@ -23,8 +24,10 @@ class PageRequest:
             raise InvalidInput.field(
                 "limit", f"must be between 1 and {MAX_LIMIT}", f"Số dòng mỗi trang từ 1 đến {MAX_LIMIT}."
             )
-        if self.offset < 0:
-            raise InvalidInput.field("offset", "must not be negative", "Vị trí bắt đầu không hợp lệ.")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise InvalidInput.field(
+                "offset", f"must be between 0 and {MAX_OFFSET}", "Vị trí bắt đầu không hợp lệ."
+            )
 
 
 def valid_on(valid_from: Column, valid_to: Column, day):
