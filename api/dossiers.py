@@ -9,6 +9,7 @@ from typing import Annotated
 import msgspec
 from litestar import Controller, Response, get, post
 from litestar.datastructures import UploadFile
+from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody, Parameter, QueryParameter
 
 from api.background import run_in_background
@@ -164,7 +165,15 @@ StartParam = Annotated[date, QueryParameter(name="from", description="first day 
 EndParam = Annotated[date, QueryParameter(name="to", description="last day of the period (included)")]
 
 
-def _scope(unit_id, level, field, procedure_id) -> dossier_stats.Scope:
+def provide_scope(
+    unit_id: Annotated[
+        int | None, QueryParameter(name="unit_id", description="the unit and the units under it")
+    ] = None,
+    level: Annotated[str | None, QueryParameter(name="level", max_length=16)] = None,
+    field: Annotated[str | None, QueryParameter(name="field", max_length=255)] = None,
+    procedure_id: Annotated[int | None, QueryParameter(name="procedure_id")] = None,
+) -> dossier_stats.Scope:
+    """The scope query parameters the statistics endpoints share."""
     return dossier_stats.Scope(unit_id=unit_id, level=level, field=field, procedure_id=procedure_id)
 
 
@@ -172,6 +181,7 @@ class DossierController(Controller):
     path = "/api/dossiers"
     tags = ["dossiers"]
     security = SECURITY
+    dependencies = {"dossier_scope": Provide(provide_scope, sync_to_thread=False)}
 
     @post("/", status_code=200, summary="Create or update dossiers by code (the one-stop system's push)")
     async def ingest(self, principal: Caller, data: JSONBody[IngestIn]) -> IngestOut:
@@ -190,10 +200,7 @@ class DossierController(Controller):
         principal: Caller,
         start: StartParam,
         end: EndParam,
-        unit_id: Annotated[int | None, QueryParameter(name="unit_id")] = None,
-        level: Annotated[str | None, QueryParameter(name="level", max_length=16)] = None,
-        field: Annotated[str | None, QueryParameter(name="field", max_length=255)] = None,
-        procedure_id: Annotated[int | None, QueryParameter(name="procedure_id")] = None,
+        dossier_scope: NamedDependency[dossier_stats.Scope],
         group_by: Annotated[
             str,
             QueryParameter(
@@ -205,9 +212,7 @@ class DossierController(Controller):
     ) -> StatsOut:
         principal.require(Action.READ)
         keys = tuple(key.strip() for key in group_by.split(",") if key.strip())
-        stats = await dossier_stats.dossier_stats(
-            start, end, _scope(unit_id, level, field, procedure_id), keys
-        )
+        stats = await dossier_stats.dossier_stats(start, end, dossier_scope, keys)
         return stats_out(stats)
 
     @get("/late-without-apology", summary="Dossiers late in the period with no apology issued by its end")
@@ -216,16 +221,13 @@ class DossierController(Controller):
         principal: Caller,
         start: StartParam,
         end: EndParam,
-        unit_id: Annotated[int | None, QueryParameter(name="unit_id")] = None,
-        level: Annotated[str | None, QueryParameter(name="level", max_length=16)] = None,
-        field: Annotated[str | None, QueryParameter(name="field", max_length=255)] = None,
-        procedure_id: Annotated[int | None, QueryParameter(name="procedure_id")] = None,
+        dossier_scope: NamedDependency[dossier_stats.Scope],
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page[LateDossierOut]:
         principal.require(Action.READ)
         rows, total = await dossier_stats.late_without_apology(
-            start, end, _scope(unit_id, level, field, procedure_id), PageRequest(limit, offset)
+            start, end, dossier_scope, PageRequest(limit, offset)
         )
         return Page(convert_all(rows, LateDossierOut), total, limit, offset)
 

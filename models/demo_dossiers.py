@@ -32,22 +32,12 @@ from itertools import accumulate
 from pathlib import Path
 
 from core.errors import InvalidInput, NotFound
+from models.demo_procedures import apportion
+from models.dossiers import FILE_COLUMNS
 from models.tables import Procedure, Unit
 from models.vocabulary import Channel, DossierOutcome, OnlineLevel, UnitLevel
 
-HEADER = (
-    "code",
-    "procedure",
-    "unit",
-    "channel",
-    "received_at",
-    "due_at",
-    "resolved_at",
-    "outcome",
-    "cashless",
-    "apology_issued_on",
-    "apology_new_due",
-)
+HEADER = tuple(key for key, _ in FILE_COLUMNS)  # the import format
 # Quảng Ninh 2020 (seed article): received, resolved early / on time / late; the rest (64.817)
 # were returned, withdrawn or still open at the end of the year.
 SEED_RECEIVED = 1_191_036
@@ -291,17 +281,6 @@ def _holidays(year: int) -> set[date]:
     return days
 
 
-def _apportion(total: int, weights: list[float]) -> list[int]:
-    """Split ``total`` in proportion to ``weights`` (largest remainders), summing exactly."""
-    whole = sum(weights)
-    exact = [total * weight / whole for weight in weights]
-    counts = [int(share) for share in exact]
-    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - exact[i], i))
-    for i in by_remainder[: total - sum(counts)]:
-        counts[i] += 1
-    return counts
-
-
 class _Year:
     """Everything fixed for a year and a catalogue: dossiers per day, procedure weights,
     processing days, channel odds, and the receiving units valid on each day."""
@@ -318,7 +297,7 @@ class _Year:
             MONTH_WEIGHTS[day.month - 1] * rng.uniform(0.85, 1.15) if works else 0.0
             for day, works in zip(days, working, strict=True)
         ]
-        self.day_counts = _apportion(received, weights)
+        self.day_counts = apportion(received, weights)
         # The working day on or before each day (a result is not handed over on a Sunday).
         self.previous_working = []
         latest = 0
@@ -414,7 +393,7 @@ def _quotas(target: dict[str, int], due_after: int, received: int) -> tuple[list
     open_within = min(round(target["open"] * (1 - OPEN_OVERDUE_SHARE)), due_after)
     open_overdue = target["open"] - open_within
     flexible = [target["early"], target["returned"], target["withdrawn"]]
-    in_a = _apportion(due_after - open_within, flexible) if due_after > open_within else [0, 0, 0]
+    in_a = apportion(due_after - open_within, flexible) if due_after > open_within else [0, 0, 0]
     pool_a = [in_a[0], 0, 0, in_a[1], in_a[2], open_within, 0]
     total = [
         target["early"],

@@ -579,7 +579,7 @@ FIELDS = (
 FIELD_BY_NAME = {field.name: field for field in FIELDS}
 
 
-def _apportion(total: int, weights: list[int]) -> list[int]:
+def apportion(total: int, weights: list[float]) -> list[int]:
     """Split ``total`` in proportion to ``weights`` (largest remainders), summing exactly."""
     whole = sum(weights)
     exact = [total * weight / whole for weight in weights]
@@ -597,7 +597,7 @@ def demo_catalogue() -> list[tuple[ProcedureData, str | None]]:
     drafts: list[tuple[str, FieldTemplate, str, int]] = []
     numbers = {field.abbr: 0 for field in FIELDS}
     for index, (level, total) in enumerate(LEVEL_TOTALS.items()):
-        counts = _apportion(total, [field.weights[index] for field in FIELDS])
+        counts = apportion(total, [field.weights[index] for field in FIELDS])
         for field, count in zip(FIELDS, counts, strict=True):
             for name in islice(field.candidate_names(), count):
                 numbers[field.abbr] += 1

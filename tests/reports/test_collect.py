@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from core.settings import get_settings
+from core.text import format_int
 from models.demo import load_demo
 from models.demo_dossiers import generate_demo_dossiers
 from models.dossier_import import import_file
@@ -16,6 +17,8 @@ from models.paging import PageRequest
 from models.units import unit_ids_by_code
 from reports.collect import collect_report
 from reports.periods import Calendar, PeriodKind, period_for
+from reports.render import render_report
+from tests.reports.docx_read import full_text, load
 
 pytestmark = pytest.mark.anyio
 CALENDAR = dataclasses.replace(get_settings().report, calendar=Calendar.CALENDAR.value)
@@ -31,6 +34,8 @@ async def test_the_2023_half_year_report_states_24_of_32(demo):
         period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR), CALENDAR, date(2023, 7, 5)
     )
     assert (data.plan.completed, data.plan.total) == (24, 32)
+    document = full_text(load(render_report(data)))
+    assert "24/32 nhiệm vụ" in document and "6 tháng đầu năm 2023" in document
     assert data.period_label == "6 tháng đầu năm 2023"
     assert data.title.startswith("Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023")
     assert sum(area.total for area in data.plan.areas) == 32
@@ -91,3 +96,5 @@ async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
     assert sum(row.figures.resolved for row in data.dossiers.by_month) == figures.resolved
     assert data.dossiers.last_year is None
     assert data.dossiers.procedures_total == 1882
+    document = full_text(load(render_report(data)))
+    assert format_int(totals.received) in document and format_int(totals.resolved_early) in document
