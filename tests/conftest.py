@@ -27,6 +27,7 @@ from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
 from core.db import close_engine, engine_from_url  # noqa: E402
+from models.login_throttle import THROTTLE  # noqa: E402
 from models.tables import TABLES, use_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -88,6 +89,13 @@ async def empty_tables(engine) -> None:
         with sqlite3.connect(engine.path) as connection:
             for name in names:
                 connection.execute(f"DELETE FROM {name}")
+
+
+@pytest.fixture(autouse=True)
+def fresh_login_throttle():
+    """Failed sign-ins are counted in the process (models.login_throttle): every test starts
+    with none, so one test's failures never lock another test's sign-in."""
+    THROTTLE.reset()
 
 
 @pytest.fixture

@@ -201,10 +201,18 @@ def wants_fragment(request: HTMXRequest, target: str) -> bool:
 
 
 def safe_next(value: str | None, default: str = "/") -> str:
-    """A local path to go back to after a form (never another site: no "//host" or "\\")."""
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return default
+    """A local path to go back to after a form, never another site: not "//host", not a
+    backslash (read as a slash), no control character (browsers drop a tab or newline, so
+    "/<tab>/host" would become "//host"); percent-encoded, as the Location header needs ASCII."""
+    if (
+        not value
+        or not value.startswith("/")
+        or value.startswith("//")
+        or "\\" in value
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in value)
+    ):
+        return default
+    return quote(value, safe="/?&=#%:+,;@!$'()*~.-_")
 
 
 def see_other(path: str) -> Redirect:

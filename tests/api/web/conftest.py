@@ -9,19 +9,10 @@ import pytest
 
 from api.security import SESSION_COOKIE
 from models.accounts import sign_in
-from models.login_throttle import THROTTLE
 from tests.world import PASSWORD
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')
 ROLES = ("admin", "staff", "head_a", "head_b", "viewer")
-
-
-@pytest.fixture(autouse=True)
-def fresh_throttle():
-    """The sign-in throttle lives in the process: each test starts with no failures counted."""
-    THROTTLE.reset()
-    yield
-    THROTTLE.reset()
 
 
 class Browser:

@@ -41,11 +41,21 @@ async def test_cookie_is_secure_over_https(db, world):
         assert "secure" in session_cookie(response).lower()
 
 
-@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil.example"])
+@pytest.mark.parametrize(
+    "target", ["//evil.example/x", "https://evil.example/", "/\\evil.example", "/\t/evil.example", "/\n/evil"]
+)
 async def test_the_return_address_stays_on_this_site(browser, world, target):
     await browser.get("/login")
     response = await browser.post("/login", {"username": "viewer", "password": PASSWORD, "next": target})
     assert response.headers["location"] == "/"
+
+
+async def test_the_return_address_may_carry_vietnamese(browser, world):
+    await browser.get("/login")
+    response = await browser.post(
+        "/login", {"username": "viewer", "password": PASSWORD, "next": "/plans/1?q=thủ tục"}
+    )
+    assert response.headers["location"] == "/plans/1?q=th%E1%BB%A7%20t%E1%BB%A5c"
 
 
 async def test_wrong_password_and_empty_fields_in_vietnamese(browser, world):
