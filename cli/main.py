@@ -71,7 +71,13 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
     from core.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run("api.app:app", host=host or settings.host, port=port or settings.port, log_level="info")
+    uvicorn.run(
+        "api.app:app",
+        host=host or settings.host,
+        port=port or settings.port,
+        log_level="info",
+        timeout_keep_alive=75,  # longer than clients and proxies keep idle connections
+    )
 
 
 demo_app = typer.Typer()

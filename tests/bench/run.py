@@ -58,6 +58,9 @@ WARMUP = 50
 # one request on its own.
 UNLOADED = int(os.environ.get("BENCH_UNLOADED", "100"))
 SERVER_START_TIMEOUT_S = 30.0
+# Longer than any client's idle gap: with uvicorn's 5 s default a client can send on a
+# connection the server is closing at that moment (a read error that is not the app's).
+KEEP_ALIVE_S = 75
 
 # p99 targets in ms (reported, not asserted).
 TARGETS_P99_MS = {"task_update": 25.0, "summary": 50.0}
@@ -94,6 +97,8 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
                 str(port),
                 "--log-level",
                 "warning",
+                "--timeout-keep-alive",
+                str(KEEP_ALIVE_S),
             ],
             env=env,
             cwd=PROJECT_ROOT,
