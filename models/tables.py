@@ -325,6 +325,7 @@ class AuditEntry(Table):
     ip = Varchar(length=64, default="")
     user_agent = Varchar(length=200, default="")
 
+
 TABLES = (
     Unit,
     Account,
