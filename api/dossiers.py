@@ -247,11 +247,19 @@ class DossierImportController(Controller):
         self, principal: Caller, data: MultipartBody[DossierUpload]
     ) -> Response[ImportJobOut]:
         principal.require(Action.IMPORT_DOSSIERS)
-        job = await import_jobs.create_job(principal, data.file.filename or "", data.keep_valid)
-        path = import_jobs.upload_path(job["id"], data.file.filename or "")
-        with path.open("wb") as target:
-            while chunk := await data.file.read(COPY_CHUNK):
-                target.write(chunk)
+        filename = data.file.filename or ""
+        staged = import_jobs.staging_path()
+        try:  # streamed to disk, then checked (type, zip bomb, encoding) before a job exists
+            with staged.open("wb") as target:
+                while chunk := await data.file.read(COPY_CHUNK):
+                    target.write(chunk)
+            import_jobs.check_upload(staged, filename)
+        except BaseException:
+            staged.unlink(missing_ok=True)
+            raise
+        job = await import_jobs.create_job(principal, filename, data.keep_valid)
+        path = import_jobs.upload_path(job["id"], filename)
+        staged.replace(path)
         run_in_background(import_jobs.run_dossier_job(job["id"], path))
         url = f"{self.path}/{job['id']}"
         return Response(convert(job, ImportJobOut), status_code=202, headers={"Location": url})

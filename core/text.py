@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import date
 
@@ -54,3 +55,40 @@ def format_date_formal(day: date) -> str:
 def format_date_short(day: date) -> str:
     """Table date: "14/06/2024"."""
     return day.strftime("%d/%m/%Y")
+
+
+# --- Vietnamese typed in a legacy font encoding ------------------------------------------------
+# Before Unicode, Vietnamese was typed with VNI (VNI-Times) or TCVN3 (.VnTime, "ABC") fonts:
+# the letters are stored as Latin-1 characters that only those fonts draw as Vietnamese, so an
+# old spreadsheet saved as XLSX or UTF-8 CSV reads "Sôû Noäi vuï" (VNI) or "Së Néi vô" (TCVN3)
+# for "Sở Nội vụ". Such text is refused, never stored.
+
+_VIETNAMESE_BEYOND_LATIN1 = frozenset("ăĂđĐơƠưƯĩĨũŨ")
+_NEVER_VIETNAMESE = frozenset("äåæçëïîñöøûüÿÄÅÆÇËÏÎÑÖØÛÜßðÐþÞ")
+_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_\xab\xbb]|[\xa1-\xaa\xac-\xbf])[\xa1-\xb1\xb4-\xbf×÷](?=[^\W\d_])")
+_SYMBOL_ENDING_WORD = re.compile(r"(?<=[^\W\d_])[\xa1-\xaa\xac-\xaf\xb1\xb4-\xb6\xb8-\xba\xbc-\xbf](?!\w)")
+LEGACY_ENCODING_MESSAGE = (
+    "Văn bản có vẻ được gõ bằng bảng mã cũ (TCVN3/ABC hoặc VNI), ví dụ “Sôû Noäi vuï” hay "
+    "“Së Néi vô” thay cho “Sở Nội vụ”. Hãy chuyển tệp sang Unicode (Unikey: Công cụ chuyển mã, "
+    "từ TCVN3 hoặc VNI sang Unicode) rồi nhập lại."
+)
+
+
+def legacy_vietnamese(text: str) -> bool:
+    """True when ``text`` reads like Vietnamese in a legacy font encoding (VNI or TCVN3) shown
+    as Latin-1 letters: letters no Vietnamese word has (ä ë ï ö ü û ø ñ ...) among other accented
+    letters, or symbols inside words ("Qu¶ng", "hµnh"), and no letter only Unicode Vietnamese
+    has (ư ơ đ ă, ạ ả ấ ... ỹ). A single foreign name ("Müller") passes."""
+    if text.isascii():
+        return False
+    if any(
+        ch in _VIETNAMESE_BEYOND_LATIN1 or "\u1ea0" <= ch <= "\u1ef9" or "\u0300" <= ch <= "\u036f"
+        for ch in text
+    ):
+        return False
+    if any("\x80" <= ch <= "\x9f" for ch in text):  # C1 controls: bytes read as the wrong code page
+        return True
+    if _SYMBOL_IN_WORD.search(text) or _SYMBOL_ENDING_WORD.search(text):
+        return True
+    accented = [ch for ch in text if "\u00c0" <= ch <= "\u00ff"]
+    return len(accented) >= 2 and any(ch in _NEVER_VIETNAMESE for ch in accented)

@@ -27,10 +27,12 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
+from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_zip
 from core.db import PooledSQLiteEngine, write_lock_for
 from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
 from core.settings import get_settings
 from core.text import nfc
+from core.uploads import check_name, check_not_binary, extension, first_non_utf8
 from models.dossiers import (
     FILE_COLUMNS,
     FILE_REQUIRED,
@@ -47,6 +49,8 @@ from models.tabular import header_positions
 BATCH_ROWS = 5_000
 PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
 MAX_REPORTED_ERRORS = 1_000
+DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
+DOSSIER_MAX_EXPANDED = 8 * 1024**3  # an XLSX of a year's dossiers (1.2 million rows) is ~1.5 GB unzipped
 Cells = dict[str, str]
 Rows = Iterator[tuple[int, Cells]]
 
@@ -77,22 +81,35 @@ class RowFile:
     """A dossier file opened for streaming: CSV (UTF-8), XLSX or JSON Lines, by its content
     and name. ``fraction`` tells how far reading has got, for progress bars."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, name: str | None = None) -> None:
+        """``name``: the file's name as the user gave it (``path`` may be a staging file); its
+        extension and the first bytes decide the type, checked at once (core.uploads,
+        core.archives: a zip bomb is refused before anything is expanded)."""
         self.path = path
         self.size = max(path.stat().st_size, 1)
         self._binary = path.open("rb")
         self._xlsx_rows = 0
         self._xlsx_position = 0
-        head = self._binary.read(4)
+        try:
+            self.kind = self._kind(name or path.name)
+        except BaseException:
+            self._binary.close()
+            raise
+
+    def _kind(self, name: str) -> str:
+        check_name(name, DOSSIER_EXTENSIONS)
+        suffix = extension(name)
+        head = self._binary.read(262)
         self._binary.seek(0)
-        if head == b"PK\x03\x04":
-            self.kind = "xlsx"
-        elif path.suffix.lower() in {".jsonl", ".ndjson"}:
-            self.kind = "jsonl"
-        elif path.suffix.lower() == ".xlsx":
+        if head[:4] == ZIP_MAGIC:
+            check_zip(self._binary, DOSSIER_MAX_EXPANDED, require=WORKBOOK_MEMBER)
+            return "xlsx"
+        check_not_binary(head)
+        if suffix in {".jsonl", ".ndjson"}:
+            return "jsonl"
+        if suffix == ".xlsx":
             raise UnsupportedMediaType("the .xlsx file is not a workbook")
-        else:
-            self.kind = "csv"
+        return "csv"
 
     def close(self) -> None:
         self._binary.close()
@@ -118,7 +135,7 @@ class RowFile:
         try:
             yield from _keyed((reader.line_num, values) for values in reader)
         except UnicodeDecodeError:
-            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
+            raise first_non_utf8(self.path) from None
         finally:
             text.detach()
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from core.clock import local_zone
 from core.errors import FieldError, NotFound
-from core.text import nfc
+from core.text import LEGACY_ENCODING_MESSAGE, legacy_vietnamese, nfc
 from models.tables import Dossier, Procedure, Unit
 from models.tabular import lookup
 from models.vocabulary import Channel, DossierOutcome, Timeliness
@@ -97,13 +97,16 @@ class RowParser:
         def fail(key: str, reason: str, message: str) -> None:
             errors.append(FieldError(key, reason, message, row=number))
 
+        for key, text in cells.items():
+            if not text.isascii() and legacy_vietnamese(text):
+                fail(key, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE)
         code = nfc(cells.get("code", ""))
         if not code or len(code) > MAX_CODE_LENGTH:
             fail("code", f"1 to {MAX_CODE_LENGTH} characters", "Mã hồ sơ dài 1–64 ký tự.")
-        procedure = self.references.procedures.get(cells.get("procedure", "").strip())
+        procedure = self.references.procedures.get(_code(cells.get("procedure", "")))
         if procedure is None:
             fail("procedure", "unknown procedure code", "Mã thủ tục không có trong danh mục.")
-        unit = self.references.units.get(cells.get("unit", "").strip())
+        unit = self.references.units.get(_code(cells.get("unit", "")))
         if unit is None:
             fail("unit", "unknown unit code", "Mã đơn vị tiếp nhận không tồn tại.")
         channel = self._enum(cells.get("channel", ""), self._channels, Channel)
@@ -277,6 +280,11 @@ def _utc_text(moment: datetime | None) -> str | None:
 
 def _day_text(day: date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _code(text: str) -> str:
+    """A code as stored: NFC (an ASCII code, the usual case, is only stripped)."""
+    return text.strip() if text.isascii() else nfc(text)
 
 
 def cells_from_record(record: dict) -> dict[str, str]:

@@ -7,14 +7,15 @@ import hashlib
 import os
 import tempfile
 from dataclasses import dataclass
-from pathlib import Path, PurePath
+from pathlib import Path
 
 import filetype
 
+from core.archives import check_zip
 from core.clock import utcnow
 from core.errors import InvalidInput, NotFound, PayloadTooLarge, UnsupportedMediaType
 from core.settings import get_settings
-from core.text import nfc
+from core.uploads import safe_filename
 from models.permissions import Action, Principal
 from models.tables import Evidence
 from models.tasks import check_can_report, load_task
@@ -26,6 +27,9 @@ ALLOWED_TYPES = {
     "image/png": "png",
     "image/jpeg": "jpg",
 }
+
+
+EXPANDED_LIMIT = 256 * 1024 * 1024  # what a DOCX or XLSX may unzip to
 
 
 @dataclass(frozen=True)
@@ -41,10 +45,11 @@ def blob_path(sha256: str) -> Path:
 
 
 def _safe_name(filename: str, extension: str) -> str:
-    """Keep only the base name (no directories) and make its extension match the content."""
-    base = nfc(PurePath(filename.replace("\\", "/")).name)[:200] or "minh-chung"
+    """Keep only the base name (no directories, controls or direction marks: core.uploads)
+    and make its extension match the content."""
+    base = safe_filename(filename, 200) or "minh-chung"
     stem = base.rsplit(".", 1)[0] if "." in base else base
-    return f"{stem}.{extension}"
+    return f"{stem or 'minh-chung'}.{extension}"
 
 
 def _write_blob(sha256: str, data: bytes) -> None:
@@ -71,6 +76,8 @@ async def upload_evidence(actor: Principal, task_id: int, filename: str, data: b
         raise UnsupportedMediaType(
             "evidence must be a PDF, DOCX, XLSX, PNG or JPEG file (checked from its content)",
         )
+    if ALLOWED_TYPES[kind.mime] in ("docx", "xlsx"):
+        check_zip(data, EXPANDED_LIMIT)  # a zip bomb dressed as a document is not kept
     sha256 = hashlib.sha256(data).hexdigest()
     _write_blob(sha256, data)
     row = Evidence(

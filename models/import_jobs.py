@@ -8,8 +8,10 @@ that dies mid-import leaves a job "running": at the next start-up such jobs are 
 
 from __future__ import annotations
 
+import codecs
 import logging
 import re
+import secrets
 from pathlib import Path
 
 import msgspec
@@ -18,7 +20,8 @@ from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import DomainError, FieldError, NotFound
 from core.settings import get_settings
-from models.dossier_import import ImportResult, Progress, import_file
+from core.uploads import not_utf8, safe_filename
+from models.dossier_import import ImportResult, Progress, RowFile, import_file
 from models.paging import PageRequest
 from models.permissions import Action, Principal
 from models.tables import ImportJob
@@ -55,11 +58,35 @@ def upload_path(job_id: int, filename: str) -> Path:
     return folder / f"job-{job_id}{suffix}"
 
 
+def staging_path() -> Path:
+    """Where an upload is written while it is checked, before it has a job."""
+    folder = get_settings().data_dir / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"upload-{secrets.token_hex(8)}.part"
+
+
+UTF8_CHECKED_BYTES = 1024 * 1024
+
+
+def check_upload(path: Path, filename: str) -> None:
+    """Refuse an uploaded file at once, before a job is made for it: a name of another type, a
+    binary file, a workbook that would expand too far (413), text whose first MiB is not UTF-8
+    (415). The job itself reports anything found further in."""
+    with RowFile(path, name=filename) as source:
+        if source.kind != "xlsx":
+            with path.open("rb") as handle:
+                head = handle.read(UTF8_CHECKED_BYTES)
+            try:
+                codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
+            except UnicodeDecodeError as exc:
+                raise not_utf8(exc) from None
+
+
 async def create_job(actor: Principal, filename: str, keep_valid: bool) -> dict:
     actor.require(Action.IMPORT_DOSSIERS)
     row = ImportJob(
         kind=DOSSIER_IMPORT,
-        filename=Path(filename).name[:255] or "upload",
+        filename=safe_filename(filename, 255) or "upload",
         state=JobState.QUEUED.value,
         keep_valid=keep_valid,
         requested_by=actor.account_id,

@@ -14,8 +14,10 @@ from datetime import date, datetime
 
 from openpyxl import load_workbook
 
+from core.archives import TABLE_MAX_EXPANDED, WORKBOOK_MEMBER, ZIP_MAGIC, check_zip
 from core.errors import FieldError, InvalidInput, UnsupportedMediaType
-from core.text import fold, format_date_short, nfc
+from core.text import LEGACY_ENCODING_MESSAGE, fold, format_date_short, legacy_vietnamese, nfc
+from core.uploads import TABLE_EXTENSIONS, check_name, check_not_binary, decode_utf8, extension
 
 Columns = tuple[tuple[str, str], ...]  # (key, Vietnamese header label)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
@@ -62,8 +64,14 @@ def _cell_text(value) -> str:
 
 
 def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
-    """Non-empty rows as (sheet/line number, cell texts), header first."""
-    if data[:4] == b"PK\x03\x04":
+    """Non-empty rows as (sheet/line number, cell texts), header first.
+
+    The file is checked before it is read: a name saying another type (415), a workbook that
+    would expand too far (core.archives, 413), another binary format or text that is not UTF-8
+    (415), cells typed in a legacy Vietnamese encoding (422 naming each row and column)."""
+    check_name(filename, TABLE_EXTENSIONS)
+    if data[:4] == ZIP_MAGIC:
+        check_zip(data, TABLE_MAX_EXPANDED, require=WORKBOOK_MEMBER)
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
         except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
@@ -72,18 +80,40 @@ def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
             (number, [_cell_text(v) for v in values])
             for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
         ]
-    elif filename.lower().endswith(".xlsx"):
+    elif extension(filename) == ".xlsx":
+        check_not_binary(data[:262])
         raise UnsupportedMediaType("the .xlsx file is not a workbook")
     else:
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise UnsupportedMediaType("CSV files must be UTF-8 encoded") from None
+        check_not_binary(data[:262])
         rows = [
             (number, [unneutralise(nfc(cell)) for cell in values])
-            for number, values in enumerate(csv.reader(io.StringIO(text)), start=1)
+            for number, values in enumerate(csv.reader(io.StringIO(decode_utf8(data))), start=1)
         ]
-    return [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
+    rows = [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
+    check_legacy_encoding(rows)
+    return rows
+
+
+def check_legacy_encoding(rows: list[tuple[int, list[str]]], limit: int = 100) -> None:
+    """422 listing the cells (row, column) that read like VNI or TCVN3 text, never stored."""
+    header = rows[0][1] if rows else []
+    errors = []
+    for number, cells in rows:
+        for index, cell in enumerate(cells):
+            if legacy_vietnamese(cell):
+                column = header[index] if number != rows[0][0] and index < len(header) else ""
+                if not column or legacy_vietnamese(column):
+                    column = f"cột {index + 1}"
+                errors.append(
+                    FieldError(
+                        column, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE, number
+                    )
+                )
+    if errors:
+        raise InvalidInput(
+            f"{len(errors)} cells are in a legacy Vietnamese encoding (VNI or TCVN3); nothing was imported",
+            errors[:limit],
+        )
 
 
 def header_positions(header: list[str], columns: Columns, required: set[str]) -> dict[str, int]:

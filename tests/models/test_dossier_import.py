@@ -147,7 +147,9 @@ async def test_a_non_utf8_csv_fails_cleanly(world, tmp_path, reader):
     path = tmp_path / "legacy.csv"
     path.write_bytes(",".join(k for k in ROWS[0]).encode() + b"\n" + b"S\xf5 T\xdd ph\xe1p\n")  # Windows-1258
     job = await run_file(world, path)
-    assert (job["state"], job["message"]) == ("failed", "CSV files must be UTF-8 encoded")
+    assert job["state"] == "failed"
+    assert job["message"] == "CSV files must be UTF-8 encoded (line 2: byte 0xf5 is not UTF-8)"
+    assert job["errors"][0]["row"] == 2 and "UTF-8" in job["errors"][0]["message"]
 
 
 async def test_interrupted_jobs_are_marked_failed_at_start_up(world):
