@@ -15,6 +15,7 @@ from dataclasses import dataclass, fields
 from datetime import date, timedelta
 
 from core.errors import InvalidInput
+from core.text import nfc
 from models.paging import PageRequest
 from models.tables import Dossier, Procedure, Unit
 from models.vocabulary import DossierOutcome, Timeliness
@@ -80,6 +81,10 @@ class Scope:
     level: str | None = None  # the procedure's level
     field: str | None = None
     procedure_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.field:  # "Đất đai" typed in NFD is the same field as the stored (NFC) one
+            object.__setattr__(self, "field", nfc(self.field))
 
 
 @dataclass(frozen=True)

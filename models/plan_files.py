@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from openpyxl import Workbook
 
 from core.clock import utcnow
 from core.db import write_transaction
-from core.errors import FieldError
+from core.errors import FieldError, InvalidInput
 from core.text import fold, format_date_short
 from models.permissions import Action, Principal
 from models.plans import get_plan
@@ -161,35 +161,51 @@ async def import_plan_file(actor: Principal, plan_id: int, filename: str, data: 
     created = updated = unchanged = 0
     async with write_transaction(Task._meta.db):
         for row in rows:
-            current = existing.get(row.definition.code)
-            updated_now = False
-            if current is None:
-                task = await create_task(actor, plan_id, row.definition, now=now)
-                created += 1
-            else:
-                before = await _version(current["id"])
-                task = await edit_task(
-                    actor, current["id"], vars(row.definition), now=now, kind=TaskEventKind.IMPORTED
-                )
-                updated_now = task["version"] != before
-            wants = {"status": row.status or task["status"], "progress": row.progress}
-            if wants["progress"] is None:
-                wants["progress"] = task["progress"] if wants["status"] != TaskStatus.NOT_STARTED else 0
-            if (wants["status"], wants["progress"]) != (task["status"], task["progress"]) or (
-                row.note.strip() and row.note != task["note"]
-            ):
-                await report_progress(
-                    actor,
-                    task["id"],
-                    ProgressReport(status=wants["status"], progress=wants["progress"], note=row.note),
-                    now=now,
-                    kind=TaskEventKind.IMPORTED,
-                )
-                updated_now = True
-            if current is not None:
-                updated += int(updated_now)
-                unchanged += int(not updated_now)
+            try:
+                current = existing.get(row.definition.code)
+                updated_now = False
+                if current is None:
+                    task = await create_task(actor, plan_id, row.definition, now=now)
+                    created += 1
+                else:
+                    before = await _version(current["id"])
+                    task = await edit_task(
+                        actor, current["id"], vars(row.definition), now=now, kind=TaskEventKind.IMPORTED
+                    )
+                    updated_now = task["version"] != before
+                wants = {"status": row.status or task["status"], "progress": row.progress}
+                if wants["progress"] is None:
+                    wants["progress"] = task["progress"] if wants["status"] != TaskStatus.NOT_STARTED else 0
+                if (wants["status"], wants["progress"]) != (task["status"], task["progress"]) or (
+                    row.note.strip() and row.note != task["note"]
+                ):
+                    await report_progress(
+                        actor,
+                        task["id"],
+                        ProgressReport(status=wants["status"], progress=wants["progress"], note=row.note),
+                        now=now,
+                        kind=TaskEventKind.IMPORTED,
+                    )
+                    updated_now = True
+                if current is not None:
+                    updated += int(updated_now)
+                    unchanged += int(not updated_now)
+            except InvalidInput as exc:  # a rule of the domain: name the row and column
+                raise _at_row(exc, row.row) from None
     return ImportResult(created, updated, unchanged)
+
+
+# The domain's field names for a task, as the file's columns.
+FIELD_COLUMNS = {"lead_unit_id": "lead_unit", "coordinating_unit_ids": "coordinating_units"}
+
+
+def _at_row(exc: InvalidInput, number: int) -> InvalidInput:
+    labels = dict(COLUMNS)
+    errors = [
+        replace(error, field=labels.get(FIELD_COLUMNS.get(error.field, error.field), error.field), row=number)
+        for error in exc.errors
+    ]
+    return InvalidInput(f"row {number}: {exc.detail}; nothing was imported", errors)
 
 
 async def _version(task_id: int) -> int:

@@ -149,7 +149,7 @@ def _filtered(query: Query, flt: ProcedureFilter) -> Query:
     if flt.level:
         query = query.where(Procedure.level == flt.level)
     if flt.field:
-        query = query.where(Procedure.field == flt.field)
+        query = query.where(Procedure.field == nfc(flt.field))
     if flt.online_level:
         query = query.where(Procedure.online_level == flt.online_level)
     if flt.handling_unit_id is not None:

@@ -23,6 +23,7 @@ from models.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent, Unit
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
 
 CAS_ATTEMPTS = 20
+MAX_NOTE = 4000  # a progress report's note (the API's limit too)
 CLOSED = (TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value)
 
 TASK_COLUMNS = (
@@ -184,6 +185,10 @@ def _apply_report(current: dict, report: ProgressReport, actor: Principal, today
     progress = report.progress if report.progress is not None else current["progress"]
     if not 0 <= progress <= 100:
         raise InvalidInput.field("progress", "between 0 and 100", "Tiến độ phải từ 0 đến 100%.")
+    if len(report.note) > MAX_NOTE:
+        raise InvalidInput.field(
+            "note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự."
+        )
     changing_closed = status != current["status"] and (
         current["status"] in CLOSED or status == TaskStatus.CANCELLED
     )
