@@ -116,10 +116,10 @@ def out_of_range(request: Request, exc: Exception) -> Response:
     culprits = [
         name
         for name, value in request.query_params.items()
-        if (number := _integer(value)) is not None and number not in DB_INT_RANGE
+        if "\x00" in value or ((number := _integer(value)) is not None and number not in DB_INT_RANGE)
     ]
     field = culprits[0] if culprits else "body"
-    reason = "a number is outside the range that can be stored, or a text cannot be stored"
+    reason = "a number beyond the range that can be stored, or a text that cannot be (a NUL character)"
     error = FieldError(field, reason, "Giá trị vượt quá giới hạn cho phép.")
     return problem(request, 422, "Invalid input", f"{field}: {reason}", [error])
 

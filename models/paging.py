@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from piccolo.columns import Column
+from piccolo.columns.combination import WhereRaw
 from piccolo.engine.sqlite import SQLiteEngine
 
 from core.errors import InvalidInput
@@ -37,11 +38,11 @@ def valid_on(valid_from: Column, valid_to: Column, day):
 
 def contains(column: Column, text: str):
     """A case-insensitive substring match (SQLite's LIKE already ignores ASCII case and has no
-    ILIKE)."""
-    pattern = f"%{text}%"
-    if isinstance(column._meta.table._meta.db, SQLiteEngine):
-        return column.like(pattern)
-    return column.ilike(pattern)
+    ILIKE). ``%``, ``_`` and ``\\`` in ``text`` are matched as themselves, not as wildcards."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    operator = "LIKE" if isinstance(column._meta.table._meta.db, SQLiteEngine) else "ILIKE"
+    name = f'"{column._meta.table._meta.tablename}"."{column._meta.db_column_name}"'
+    return WhereRaw(f"{name} {operator} {{}} ESCAPE '\\'", f"%{escaped}%")
 
 
 def apply_sort(query, sort: str, allowed: dict[str, Column], default: list[str]):

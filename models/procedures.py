@@ -12,7 +12,7 @@ from piccolo.query.functions.aggregate import Count
 from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.text import fold, nfc
-from models.paging import PageRequest, apply_sort, valid_on
+from models.paging import PageRequest, apply_sort, contains, valid_on
 from models.permissions import Action, Principal
 from models.tables import Procedure, Unit
 from models.tabular import lookup, parse_all, parse_date, read_records
@@ -157,7 +157,7 @@ def _filtered(query: Query, flt: ProcedureFilter) -> Query:
     if flt.active_on is not None:
         query = query.where(valid_on(Procedure.valid_from, Procedure.valid_to, flt.active_on))
     if flt.q:
-        query = query.where(Procedure.search_text.like(f"%{fold(flt.q)}%"))
+        query = query.where(contains(Procedure.search_text, fold(flt.q)))
     return query
 
 

@@ -17,7 +17,7 @@ from core.clock import local_date, utcnow
 from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.text import fold, nfc
-from models.paging import PageRequest, apply_sort
+from models.paging import PageRequest, apply_sort, contains
 from models.permissions import Action, Principal
 from models.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent, Unit
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
@@ -270,7 +270,7 @@ def _filtered(query: Query, plan_id: int, flt: TaskFilter) -> Query:
     elif flt.overdue is False:
         query = query.where((Task.deadline >= flt.today) | Task.status.is_in(list(CLOSED)))
     if flt.q:
-        query = query.where(Task.search_text.like(f"%{fold(flt.q)}%"))
+        query = query.where(contains(Task.search_text, fold(flt.q)))
     return query
 
 

@@ -10,7 +10,7 @@ from piccolo.query.base import Query
 
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.text import fold, nfc
-from models.paging import PageRequest, apply_sort, valid_on
+from models.paging import PageRequest, apply_sort, contains, valid_on
 from models.permissions import Action, Principal
 from models.tables import Unit
 from models.vocabulary import UnitKind, UnitLevel
@@ -155,7 +155,7 @@ def _filtered(query: Query, flt: UnitFilter) -> Query:
     if flt.active_on is not None:
         query = query.where(valid_on(Unit.valid_from, Unit.valid_to, flt.active_on))
     if flt.q:
-        query = query.where(Unit.search_text.like(f"%{fold(flt.q)}%"))
+        query = query.where(contains(Unit.search_text, fold(flt.q)))
     return query
 
 
