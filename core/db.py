@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
 import weakref
 from collections import OrderedDict
@@ -16,6 +17,9 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
 SQLITE_BUSY_TIMEOUT_S = 30
+# aiosqlite logs every statement with its parameters (password hashes, token digests) at
+# DEBUG: it never does here, whatever level the root logger is at.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
 IDLE_CONNECTIONS = 8
 
 
