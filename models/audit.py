@@ -77,6 +77,8 @@ async def list_entries(actor: Principal, flt: AuditFilter, page: PageRequest) ->
     if flt.until is not None:
         condition &= AuditEntry.at < flt.until
     if flt.path_prefix:
-        condition &= AuditEntry.path.like(flt.path_prefix.replace("%", "").replace("_", "\\_") + "%")
+        # No ESCAPE clause through the ORM: "%" is dropped and "_" left to match any one
+        # character (the underscore included), so the filter is the prefix or a little wider.
+        condition &= AuditEntry.path.like(flt.path_prefix.replace("%", "") + "%")
     query = AuditEntry.select(*COLUMNS).where(condition).order_by(AuditEntry.id, ascending=False)
     return await query.limit(page.limit).offset(page.offset), await AuditEntry.count().where(condition)
