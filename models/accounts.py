@@ -174,6 +174,18 @@ async def update_account(
     """Change an account; deactivating it or setting its password signs it out everywhere."""
     actor.require(Action.MANAGE_ACCOUNTS)
     current = await get_account(account_id)
+    if account_id == actor.account_id and (active is False or (role is not None and role != Role.ADMIN)):
+        # An admin locking themselves out could leave the system with no admin at all.
+        raise Conflict(
+            "an admin cannot deactivate or demote their own account",
+            [
+                FieldError(
+                    "role" if active is not False else "active",
+                    "own account",
+                    "Không thể tự hạ quyền hoặc khóa tài khoản của chính mình.",
+                )
+            ],
+        )
     changes: dict = {}
     if full_name is not None:
         changes[Account.full_name] = nfc(full_name)

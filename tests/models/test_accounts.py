@@ -103,3 +103,16 @@ async def test_account_list_filters_and_sorts(db):
     assert [a["username"] for a in found] == ["viewer"]
     with pytest.raises(PermissionDenied):
         await list_accounts(w.staff, AccountFilter(), PageRequest())
+
+
+async def test_an_admin_cannot_lock_themselves_out(db):
+    from core.errors import Conflict
+    from models.accounts import update_account
+    from tests.world import build_world
+
+    world = await build_world()
+    for changes in ({"active": False}, {"role": "viewer"}):
+        with pytest.raises(Conflict):
+            await update_account(world.admin, world.admin.account_id, **changes)
+    changed = await update_account(world.admin, world.admin.account_id, full_name="Quản trị")
+    assert changed["full_name"] == "Quản trị"
