@@ -46,7 +46,8 @@ def migrate(url: str) -> None:
     )
 
 
-async def _pg_admin(statement: str) -> None:
+async def pg_admin(statement: str) -> None:
+    """Run one statement on the server's admin database (create/drop test databases)."""
     connection = await asyncpg.connect(PG_ADMIN_DSN, timeout=5)
     try:
         await connection.execute(statement)
@@ -68,8 +69,8 @@ def database_url(request):
         return
     name = f"cchc_test_{os.getpid()}"
     try:
-        asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name}"))
-        asyncio.run(_pg_admin(f"CREATE DATABASE {name}"))
+        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name}"))
+        asyncio.run(pg_admin(f"CREATE DATABASE {name}"))
     except (OSError, asyncpg.PostgresError) as exc:
         if IN_CI:
             pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_DSN} is unusable: {exc}")
@@ -77,7 +78,7 @@ def database_url(request):
     url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
     migrate(url)
     yield url
-    asyncio.run(_pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
 
 
 async def empty_tables(engine) -> None:

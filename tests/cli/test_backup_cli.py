@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import os
 
-import asyncpg
 import pytest
 
 from models.dossier_import import ingest_records
 from models.tables import TABLES
 from tests.cli.test_main import cchc
-from tests.conftest import PG_ADMIN_DSN, migrate
+from tests.conftest import PG_ADMIN_DSN, migrate, pg_admin
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
 
@@ -36,8 +35,8 @@ async def test_a_restored_database_has_every_row(db, database_url, engine_name, 
         restored_url = f"sqlite:///{tmp_path / 'restored.sqlite'}"
     else:
         name = f"cchc_restore_{os.getpid()}"
-        await _admin(f"DROP DATABASE IF EXISTS {name}")
-        await _admin(f"CREATE DATABASE {name}")
+        await pg_admin(f"DROP DATABASE IF EXISTS {name}")
+        await pg_admin(f"CREATE DATABASE {name}")
         restored_url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
     try:
         done = cchc(database_url, "restore", str(backup_file), "--database-url", restored_url)
@@ -59,12 +58,4 @@ async def test_a_restored_database_has_every_row(db, database_url, engine_name, 
         assert len(restored["dossier"]) == 20
     finally:
         if engine_name == "postgres":
-            await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
+            await pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")

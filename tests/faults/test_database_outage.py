@@ -6,22 +6,13 @@ import asyncio
 import os
 import time
 
-import asyncpg
 import httpx
 import pytest
 
 from tests.bench.run import free_port, start_server, stop_server
-from tests.conftest import PG_ADMIN_DSN, migrate
+from tests.conftest import PG_ADMIN_DSN, migrate, pg_admin
 
 pytestmark = pytest.mark.anyio
-
-
-async def _admin(statement: str) -> None:
-    connection = await asyncpg.connect(PG_ADMIN_DSN)
-    try:
-        await connection.execute(statement)
-    finally:
-        await connection.close()
 
 
 @pytest.fixture
@@ -29,13 +20,13 @@ async def outage_database(database_url, engine_name):
     if engine_name != "postgres":
         pytest.skip("an outage is simulated on PostgreSQL (a SQLite file is opened in-process)")
     name = f"cchc_outage_{os.getpid()}"
-    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-    await _admin(f"CREATE DATABASE {name}")
+    await pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await pg_admin(f"CREATE DATABASE {name}")
     url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
     migrate(url)
     yield name, url
-    await _admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
-    await _admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    await pg_admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+    await pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 async def test_requests_fail_with_503_and_recover(outage_database, tmp_path):
@@ -47,8 +38,8 @@ async def test_requests_fail_with_503_and_recover(outage_database, tmp_path):
             login = {"username": "nobody", "password": "wrong-password"}
             assert (await client.post("/api/auth/login", json=login)).status_code == 401
 
-            await _admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
-            await _admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+            await pg_admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS false")
+            await pg_admin(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
             down = await client.post("/api/auth/login", json=login)
             assert down.status_code == 503, (tmp_path / "server.log").read_text()[-2000:]
             assert down.headers["content-type"].startswith("application/problem+json")
@@ -56,7 +47,7 @@ async def test_requests_fail_with_503_and_recover(outage_database, tmp_path):
             assert "database is unavailable" in down.json()["detail"]
             assert (await client.get("/healthz")).status_code == 200  # the process itself lives
 
-            await _admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
+            await pg_admin(f"ALTER DATABASE {name} ALLOW_CONNECTIONS true")
             deadline = time.monotonic() + 30
             while (status := (await client.post("/api/auth/login", json=login)).status_code) == 503:
                 assert time.monotonic() < deadline, "did not recover"
