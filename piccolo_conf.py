@@ -8,4 +8,4 @@ from core.settings import get_settings
 # Piccolo's own commands (migrations) use the unpooled engine so that they exit when done.
 DB = engine_from_url(get_settings().database_url, pooled=False)
 
-APP_REGISTRY = AppRegistry(apps=["models.piccolo_app"])
+APP_REGISTRY = AppRegistry(apps=["piccolo_app"])

@@ -12,8 +12,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from api.common import convert, convert_all, given_fields
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import accounts
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.accounts import service as accounts
 from models.permissions import Action
 
 Password = Annotated[str, msgspec.Meta(min_length=1, max_length=256)]

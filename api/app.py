@@ -12,7 +12,6 @@ from piccolo.engine.postgres import PostgresEngine
 from api.accounts import AccountController, ApiKeyController
 from api.audit import AuditController, audit_middleware
 from api.auth import AuthController
-from api.background import run_in_background
 from api.dossiers import DossierController, DossierImportController
 from api.errors import EXCEPTION_HANDLERS
 from api.indices import IndexController
@@ -28,11 +27,13 @@ from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
 from api.web import csrf_config, routes, template_config
+from core.background import run_in_background
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
-from models.import_jobs import fail_interrupted_jobs
-from models.report_runs import execute_run, runs_to_resume
-from models.tables import Task, use_engine
+from models.dossiers.import_jobs import fail_interrupted_jobs
+from models.plans.tables import Task
+from piccolo_app import use_engine
+from reports.runs import execute_run, runs_to_resume
 
 PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
 

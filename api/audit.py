@@ -14,8 +14,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from api.common import convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import audit
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.audit import service as audit
 
 log = logging.getLogger("cchc.audit")
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})

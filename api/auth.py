@@ -12,7 +12,7 @@ from litestar.params import JSONBody
 from api.accounts import AccountOut
 from api.common import convert
 from api.security import SECURITY, Caller, cleared_session_cookie, client_address, session_cookie
-from models import accounts
+from models.accounts import service as accounts
 
 
 class LoginIn(msgspec.Struct, forbid_unknown_fields=True):

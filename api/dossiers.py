@@ -12,14 +12,16 @@ from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency, Provide
 from litestar.params import FromPath, JSONBody, MultipartBody, Parameter, QueryParameter
 
-from api.background import run_in_background
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
+from core.background import run_in_background
+from core.paging import PageRequest
 from core.settings import get_settings
-from models import dossier_stats, dossiers, import_jobs
-from models.dossier_import import MAX_INGEST_RECORDS, ingest_records
-from models.paging import PageRequest
+from models.dossiers import import_jobs
+from models.dossiers import records as dossiers
+from models.dossiers import stats as dossier_stats
+from models.dossiers.ingest import MAX_INGEST_RECORDS, ingest_records
 from models.permissions import Action
 
 COPY_CHUNK = 1024 * 1024

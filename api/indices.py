@@ -15,8 +15,8 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parame
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import indices
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.indices import service as indices
 from models.permissions import Action
 
 

@@ -15,9 +15,11 @@ from api.common import convert, convert_all, etag, given_fields, parse_if_match
 from api.paging import Page
 from api.security import SECURITY, Caller
 from api.tasks import IfMatch, TaskOut, task_response
-from models import plan_files, plans, summary, tasks
-from models.paging import PageRequest
+from core.paging import PageRequest
 from models.permissions import Action
+from models.plans import files as plan_files
+from models.plans import plans, tasks
+from models.plans import progress as summary
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 DocNumber = Annotated[str, msgspec.Meta(max_length=64)]

@@ -14,9 +14,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parame
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import procedures
-from models.paging import PageRequest
+from core.paging import PageRequest
 from models.permissions import Action
+from models.procedures import service as procedures
 
 
 class ProcedureOut(msgspec.Struct):

@@ -11,13 +11,13 @@ import msgspec
 from litestar import Controller, Response, delete, get, post, put
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.background import run_in_background
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import report_runs
-from models.paging import PageRequest
+from core.background import run_in_background
+from core.paging import PageRequest
 from models.permissions import Action
+from reports import runs as report_runs
 
 MEDIA_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",

@@ -14,11 +14,11 @@ from api.paging import Page
 from api.security import SECURITY, Caller
 from core.clock import utcnow
 from core.db import write_transaction
-from models import notifications
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.notifications import service as notifications
 from models.permissions import Action
-from models.tables import Schedule
 from scheduler import jobs
+from scheduler.tables import Schedule
 
 
 class FiringOut(msgspec.Struct):

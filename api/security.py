@@ -12,7 +12,7 @@ from litestar.handlers import BaseRouteHandler, HTTPRouteHandler
 from litestar.openapi.spec import Components, SecurityScheme
 
 from core.errors import NotAuthenticated
-from models.accounts import authenticate
+from models.accounts.service import authenticate
 from models.permissions import Principal
 
 SESSION_COOKIE = "cchc_session"

@@ -16,8 +16,8 @@ from api.common import convert, etag, given_fields, parse_if_match
 from api.security import SECURITY, Caller
 from core.errors import PayloadTooLarge
 from core.settings import get_settings
-from models import evidence, tasks
 from models.permissions import Action
+from models.plans import evidence, tasks
 
 IfMatch = Annotated[
     str | None,

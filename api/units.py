@@ -12,9 +12,9 @@ from litestar.params import FromPath, FromQuery, JSONBody, Parameter
 from api.common import convert, convert_all, given_fields
 from api.paging import Page
 from api.security import SECURITY, Caller
-from models import units
-from models.paging import PageRequest
+from core.paging import PageRequest
 from models.permissions import Action
+from models.units import service as units
 
 Code = Annotated[str, msgspec.Meta(min_length=1, max_length=32)]
 Name = Annotated[str, msgspec.Meta(min_length=1, max_length=255)]

@@ -34,7 +34,7 @@ def _run(coro):
     from core.db import close_engine, engine_from_url
     from core.errors import DomainError
     from core.settings import get_settings
-    from models.tables import use_engine
+    from piccolo_app import use_engine
 
     async def run_and_close():
         engine = engine_from_url(get_settings().database_url)
@@ -95,7 +95,7 @@ def demo(
     writes a year of demo dossiers."""
     if ctx.invoked_subcommand is not None:
         return
-    from models.demo import load_demo
+    from demo.loader import load_demo
 
     created = _run(load_demo())
     console.print(f"Demo data: {created}")
@@ -108,9 +108,9 @@ def _load_demo_dossiers(scale: float) -> None:
     import tempfile
     from datetime import date
 
-    from models.demo_dossiers import generate_demo_dossiers
-    from models.dossier_import import import_file
-    from models.tables import Dossier
+    from demo.dossiers import generate_demo_dossiers
+    from models.dossiers.ingest import import_file
+    from models.dossiers.tables import Dossier
 
     async def load():
         if await Dossier.exists().where(Dossier.received_on <= date(2020, 12, 31)):
@@ -140,7 +140,7 @@ def demo_dossiers(
 
     from core.errors import DomainError
     from core.text import format_int
-    from models.demo_dossiers import load_catalogue, target_totals, write_dossier_file
+    from demo.dossiers import load_catalogue, target_totals, write_dossier_file
 
     async def catalogue():
         target_totals(scale)  # a bad scale fails before anything is read
@@ -178,8 +178,8 @@ def users_create(
     full_name: str = typer.Option(None, help="defaults to the username"),
 ) -> None:
     """Create an account; the password is read from standard input."""
-    from models.accounts import AccountData, create_account_unchecked
-    from models.units import unit_ids_by_code
+    from models.accounts.service import AccountData, create_account_unchecked
+    from models.units.service import unit_ids_by_code
 
     password = (
         sys.stdin.readline().rstrip("\n")
@@ -204,9 +204,9 @@ def users_create(
 @plans_app.command("import")
 def plans_import(file: Path, year: int = typer.Option(..., help="the plan's year")) -> None:
     """Import (or update) a plan's tasks from an XLSX or CSV file."""
-    from models.accounts import operator
-    from models.plan_files import import_plan_file
-    from models.plans import plan_for_year
+    from models.accounts.service import operator
+    from models.plans.files import import_plan_file
+    from models.plans.plans import plan_for_year
 
     if not file.is_file():
         _fail(f"no such file: {file}")
@@ -225,8 +225,8 @@ def plans_import(file: Path, year: int = typer.Option(..., help="the plan's year
 @procedures_app.command("import")
 def procedures_import(file: Path) -> None:
     """Create or update the procedure catalogue from an XLSX or CSV file."""
-    from models.accounts import operator
-    from models.procedures import import_procedures
+    from models.accounts.service import operator
+    from models.procedures.service import import_procedures
 
     if not file.is_file():
         _fail(f"no such file: {file}")
@@ -244,8 +244,8 @@ def procedures_import(file: Path) -> None:
 @indices_app.command("import")
 def indices_import(file: Path) -> None:
     """Create or replace yearly index scores (and their components) from an XLSX or CSV file."""
-    from models.accounts import operator
-    from models.indices import import_index_results
+    from models.accounts.service import operator
+    from models.indices.service import import_index_results
 
     if not file.is_file():
         _fail(f"no such file: {file}")
@@ -268,8 +268,8 @@ def dossiers_import(
     """Import (create or update by code) dossiers from a CSV, XLSX or JSON Lines file."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-    from models.accounts import operator
-    from models.import_jobs import create_job, run_dossier_job
+    from models.accounts.service import operator
+    from models.dossiers.import_jobs import create_job, run_dossier_job
 
     if not file.is_file():
         _fail(f"no such file: {file}")
@@ -337,7 +337,7 @@ def scheduler(
     ),
 ) -> None:
     """Run the scheduler (reports on their cut-off dates, daily sweeps) until interrupted."""
-    from models.report_runs import execute_run, runs_to_resume
+    from reports.runs import execute_run, runs_to_resume
     from scheduler.jobs import catch_up, ensure_default_schedules, fail_dead_firings
     from scheduler.service import SchedulerService
 

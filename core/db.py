@@ -155,7 +155,7 @@ def engine_from_url(url: str, *, pooled: bool = True) -> Engine:
 
     ``pooled=False`` gives Piccolo's own SQLite engine, which holds nothing open: piccolo_conf
     uses it so that Piccolo's commands (migrations) exit when done. The app and the CLI bind
-    the pooled engine to the tables (models.tables.use_engine) and close it when they stop.
+    the pooled engine to the tables (piccolo_app.use_engine) and close it when they stop.
     """
     if (path := sqlite_path(url)) is not None:
         prepare_sqlite_file(path)

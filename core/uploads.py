@@ -1,8 +1,8 @@
 """What every uploaded data file is checked for before it is read: its name's extension, its
 real type (from its bytes), and for text, UTF-8 (legacy Vietnamese code pages are named).
 
-Used by the spreadsheet imports (models.tabular), the dossier import (models.dossier_import,
-models.import_jobs); zip containers go through core.archives.check_zip.
+Used by the spreadsheet imports (core.tabular), the dossier import (models.dossiers.ingest,
+models.dossiers.import_jobs); zip containers go through core.archives.check_zip.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Who may do what: the one place that maps roles to actions.
 
 Unit-scoped rules (a unit head acts only on tasks their unit leads) live beside the actions
-they refine in models.tasks; this table says which roles may attempt an action at all.
+they refine in models.plans.tasks; this table says which roles may attempt an action at all.
 """
 
 from __future__ import annotations

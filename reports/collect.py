@@ -2,7 +2,7 @@
 
 Tasks come from their history (the last snapshot written before the end of the cut-off day),
 so a task completed after the cut-off counts as not completed. Dossier figures come from
-models.dossier_stats in two scans of the covering index (the period grouped by unit and
+models.dossiers.stats in two scans of the covering index (the period grouped by unit and
 level, and resolutions by day for the chart); the same period a year earlier is a third,
 small one.
 """
@@ -14,13 +14,13 @@ from collections import defaultdict
 from datetime import date
 
 from core.clock import end_of_day
+from core.paging import PageRequest
 from core.settings import ReportSettings
-from models.dossier_stats import Figures, Scope, UnitTree, dossier_stats, resolutions_by_day
-from models.indices import IndexFilter, list_index_results, weak_components
-from models.paging import PageRequest
-from models.procedures import ProcedureFilter, procedure_counts
-from models.summary import AS_OF_SOURCE
-from models.tables import Plan, Task
+from models.dossiers.stats import Figures, Scope, UnitTree, dossier_stats, resolutions_by_day
+from models.indices.service import IndexFilter, list_index_results, weak_components
+from models.plans.progress import AS_OF_SOURCE
+from models.plans.tables import Plan, Task
+from models.procedures.service import ProcedureFilter, procedure_counts
 from models.vocabulary import Area, IndexKind, PlanStatus, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,

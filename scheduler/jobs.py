@@ -19,11 +19,11 @@ from core.db import write_transaction
 from core.errors import InvalidInput, NotFound
 from core.process import is_dead, this_process
 from core.settings import get_settings
-from models import notifications
-from models.report_runs import claim_scheduled_run, execute_run
-from models.tables import JobRun, Schedule
+from models.notifications import service as notifications
 from models.vocabulary import JobState
 from reports.periods import Calendar, Period, PeriodKind, period_for
+from reports.runs import claim_scheduled_run, execute_run
+from scheduler.tables import JobRun, Schedule
 
 log = logging.getLogger(__name__)
 CATCH_UP_DAYS = 40  # a missed firing older than this is not run on start-up
@@ -219,7 +219,7 @@ async def catch_up(now: datetime | None = None) -> list[str]:
 
 async def fail_dead_firings() -> int:
     """Firings whose scheduler process died mid-run are recorded as failed (the report they
-    were making is resumed through its own lease, see models.report_runs)."""
+    were making is resumed through its own lease, see reports.runs)."""
     running = await JobRun.select(JobRun.id, JobRun.owner).where(JobRun.state == JobState.RUNNING.value)
     dead = [row["id"] for row in running if is_dead(row["owner"])]
     if dead:

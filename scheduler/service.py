@@ -13,9 +13,9 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from api.background import run_in_background
+from core.background import run_in_background
 from core.clock import local_zone
-from models.report_runs import execute_run, runs_to_resume
+from reports.runs import execute_run, runs_to_resume
 from scheduler import jobs
 
 log = logging.getLogger(__name__)

@@ -27,8 +27,8 @@ from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
 from core.db import close_engine, engine_from_url  # noqa: E402
-from models.login_throttle import THROTTLE  # noqa: E402
-from models.tables import TABLES, use_engine  # noqa: E402
+from models.accounts.throttle import THROTTLE  # noqa: E402
+from piccolo_app import TABLES, use_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
@@ -94,7 +94,7 @@ async def empty_tables(engine) -> None:
 
 @pytest.fixture(autouse=True)
 def fresh_login_throttle():
-    """Failed sign-ins are counted in the process (models.login_throttle): every test starts
+    """Failed sign-ins are counted in the process (models.accounts.throttle): every test starts
     with none, so one test's failures never lock another test's sign-in."""
     THROTTLE.reset()
 

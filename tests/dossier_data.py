@@ -10,8 +10,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from models.dossiers import FILE_COLUMNS
-from models.procedures import ProcedureData, create_procedure
+from models.dossiers.records import FILE_COLUMNS
+from models.procedures.service import ProcedureData, create_procedure
 
 KEYS = [key for key, _ in FILE_COLUMNS]
 

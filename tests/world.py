@@ -5,11 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from models.accounts import AccountData, create_account_unchecked
+from models.accounts.service import AccountData, create_account_unchecked
 from models.permissions import Principal
-from models.plans import PlanData, create_plan_unchecked
-from models.tasks import TaskDefinition, create_task_unchecked
-from models.units import UnitData, create_unit_unchecked
+from models.plans.plans import PlanData, create_plan_unchecked
+from models.plans.tasks import TaskDefinition, create_task_unchecked
+from models.units.service import UnitData, create_unit_unchecked
 from models.vocabulary import Role
 
 PASSWORD = "correct-horse-battery"

@@ -23,9 +23,12 @@ from api.web.common import (
     viewer_for,
 )
 from core.errors import Conflict, InvalidInput, StaleVersion, UnsupportedMediaType
-from models import accounts, plan_files, plans, units
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.accounts import service as accounts
 from models.permissions import Action, Principal
+from models.plans import files as plan_files
+from models.plans import plans
+from models.units import service as units
 from models.vocabulary import Role, UnitLevel
 
 ALL = PageRequest(500, 0, "code")

@@ -8,7 +8,7 @@ from litestar.params import FromQuery
 from api.security import Caller, cleared_session_cookie, client_address, session_cookie
 from api.web.common import FormErrors, page, safe_next, see_other, text
 from core.errors import NotAuthenticated, TooManyAttempts
-from models import accounts
+from models.accounts import service as accounts
 
 
 class SignInController(Controller):

@@ -25,10 +25,12 @@ from api.errors import VI_TITLES
 from api.unavailable import UNAVAILABLE_HANDLERS
 from core.clock import local_zone
 from core.errors import DomainError, FieldError, NotAuthenticated
+from core.paging import PageRequest
 from core.text import format_date_long, format_date_short, format_int, format_percent
-from models import accounts, plans, units
-from models.paging import PageRequest
+from models.accounts import service as accounts
 from models.permissions import Action, Principal
+from models.plans import plans
+from models.units import service as units
 from models.vocabulary import (
     Area,
     Channel,

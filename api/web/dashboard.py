@@ -13,9 +13,12 @@ from api.security import Caller
 from api.web.charts import gauge, stacked_bars
 from api.web.common import FormErrors, choose_plan, page, parse_day, query_url, viewer_for
 from core.clock import local_date, utcnow
-from models import dossier_stats, indices, summary, tasks
-from models.paging import PageRequest
+from core.paging import PageRequest
+from models.dossiers import stats as dossier_stats
+from models.indices import service as indices
 from models.permissions import Action
+from models.plans import progress as summary
+from models.plans import tasks
 
 TASK_SEGMENTS = [
     ("completed_on_time", "Hoàn thành đúng hạn"),

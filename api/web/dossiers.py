@@ -15,10 +15,11 @@ from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
+from core.paging import PageRequest
 from core.text import format_int
-from models import dossier_stats, units
-from models.paging import PageRequest
+from models.dossiers import stats as dossier_stats
 from models.permissions import Action
+from models.units import service as units
 from models.vocabulary import Channel, UnitLevel
 
 RESULTS = "ket-qua-ho-so"

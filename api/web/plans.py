@@ -9,9 +9,10 @@ from litestar_htmx import HTMXRequest
 
 from api.security import Caller
 from api.web.common import FormErrors, choose_plan, page, query_url, see_other, viewer_for, wants_fragment
-from models import plans, summary, tasks
-from models.paging import PageRequest
+from core.paging import PageRequest
 from models.permissions import Action
+from models.plans import plans, tasks
+from models.plans import progress as summary
 from models.vocabulary import Area, TaskStatus
 
 PAGE_SIZE = 50

@@ -11,15 +11,16 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
-from api.background import run_in_background
 from api.security import Caller
 from api.web.common import FormErrors, choose_plan, page, parse_int, query_url, see_other, text, viewer_for
+from core.background import run_in_background
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
-from models import report_runs, units
-from models.paging import PageRequest
+from core.paging import PageRequest
 from models.permissions import Action, Principal
+from models.units import service as units
 from models.vocabulary import Area, JobState, Role
+from reports import runs as report_runs
 from scheduler import jobs
 
 PERIOD_KINDS = {

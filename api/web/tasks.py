@@ -33,10 +33,11 @@ from core.errors import (
     StaleVersion,
     UnsupportedMediaType,
 )
+from core.paging import PageRequest
 from core.settings import get_settings
-from models import evidence, plans, tasks, units
-from models.paging import PageRequest
 from models.permissions import Action, Principal
+from models.plans import evidence, plans, tasks
+from models.units import service as units
 from models.vocabulary import TaskStatus
 
 NOTE_MAX = 4000

@@ -4,7 +4,7 @@ import pytest
 from litestar.testing import AsyncTestClient
 
 from api.app import create_app
-from models.accounts import sign_in
+from models.accounts.service import sign_in
 from tests.world import PASSWORD, build_world
 
 

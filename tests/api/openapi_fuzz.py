@@ -34,8 +34,8 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from api import background
-from models.accounts import create_api_key, sign_in, update_account
+from core import background
+from models.accounts.service import create_api_key, sign_in, update_account
 from models.vocabulary import Role
 from tests.world import PASSWORD, World, make_account
 

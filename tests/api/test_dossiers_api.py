@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from models.accounts import create_api_key
+from models.accounts.service import create_api_key
 from models.vocabulary import Role
 from tests.dossier_data import build_catalogue, dossier, write_csv
 from tests.world import make_account

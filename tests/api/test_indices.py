@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.indices import IndexResultData, put_index_result
+from models.indices.service import IndexResultData, put_index_result
 from tests.models.test_indices import ROWS, csv_file
 
 pytestmark = pytest.mark.anyio

@@ -13,10 +13,10 @@ from schemathesis.python import asgi
 
 from api.app import create_app
 from core.db import engine_from_url
-from models.dossier_import import ingest_records
-from models.indices import IndexResultData, put_index_result
-from models.login_throttle import THROTTLE
-from models.tables import use_engine
+from models.accounts.throttle import THROTTLE
+from models.dossiers.ingest import ingest_records
+from models.indices.service import IndexResultData, put_index_result
+from piccolo_app import use_engine
 from tests.api.openapi_fuzz import Callers, Fuzzer, record
 from tests.dossier_data import build_catalogue, dossier
 

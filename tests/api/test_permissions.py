@@ -13,16 +13,16 @@ from types import SimpleNamespace
 import pytest
 from litestar.routes import HTTPRoute
 
-from api import background
 from api.app import create_app
-from models.accounts import AccountData, create_account_unchecked, create_api_key
-from models.dossier_import import ingest_records
-from models.evidence import upload_evidence
-from models.import_jobs import create_job
+from core import background
+from models.accounts.service import AccountData, create_account_unchecked, create_api_key
+from models.dossiers.import_jobs import create_job
+from models.dossiers.ingest import ingest_records
 from models.permissions import PERMISSIONS, Action
-from models.report_runs import RunRequest, request_run
-from models.tasks import TaskDefinition, create_task
+from models.plans.evidence import upload_evidence
+from models.plans.tasks import TaskDefinition, create_task
 from models.vocabulary import Role
+from reports.runs import RunRequest, request_run
 from tests.dossier_data import build_catalogue, dossier
 from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.world import PASSWORD, make_account

@@ -104,7 +104,7 @@ async def test_schedules_are_listed_and_edited_by_admins_only(client, world, hea
 async def test_notifications_are_each_users_own(client, world, headers):
     from datetime import date
 
-    from models.notifications import sweep_tasks
+    from models.notifications.service import sweep_tasks
 
     await sweep_tasks(date(2024, 4, 2))
     mine = (await client.get("/api/notifications", headers=headers["head_b"])).json()

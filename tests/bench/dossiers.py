@@ -6,7 +6,7 @@
   nothing validated. Each side runs as its own process on a fresh copy of the same migrated
   demo database; wall time and the peak memory of the process tree (sampled every 50 ms,
   the child that parses included) are recorded.
-* statistics: the year's figures grouped by unit through ``models.dossier_stats`` beside one
+* statistics: the year's figures grouped by unit through ``models.dossiers.stats`` beside one
   hand-written SQL query computing the same figures over the same table.
 
 Figures are medians over the repeats; targets are reported, never asserted. Results go to
@@ -302,8 +302,8 @@ def ours_stats(url: str, env: dict) -> float:
         "import asyncio, time\n"
         "from datetime import date\n"
         "from core.db import engine_from_url, close_engine\n"
-        "from models.tables import use_engine\n"
-        "from models.dossier_stats import dossier_stats\n"
+        "from piccolo_app import use_engine\n"
+        "from models.dossiers.stats import dossier_stats\n"
         "async def main():\n"
         f"    engine = engine_from_url({url!r}); use_engine(engine)\n"
         "    await dossier_stats(date(2020, 1, 1), date(2020, 1, 31))  # connect, load units\n"

@@ -18,11 +18,13 @@ from datetime import UTC, date, datetime
 
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
-from models.accounts import operator
-from models.plans import PlanData, create_plan_unchecked
-from models.tables import Plan, Task, Unit, use_engine
-from models.tasks import TaskDefinition, create_task_unchecked
+from models.accounts.service import operator
+from models.plans.plans import PlanData, create_plan_unchecked
+from models.plans.tables import Plan, Task
+from models.plans.tasks import TaskDefinition, create_task_unchecked
+from models.units.tables import Unit
 from models.vocabulary import Area
+from piccolo_app import use_engine
 from reports.collect import collect_report
 from reports.periods import Calendar, PeriodKind, period_for
 from reports.render import render_report

@@ -15,18 +15,19 @@ from core.clock import local_date, utcnow
 from core.db import close_engine, engine_from_url, write_transaction
 from core.settings import get_settings
 from core.text import fold, nfc
-from models.accounts import AccountData, create_account_unchecked
-from models.plans import PlanData, create_plan_unchecked
-from models.tables import Task, TaskEvent, use_engine
-from models.tasks import SNAPSHOT_FIELDS, TaskDefinition, create_task_unchecked
-from models.units import UnitData, create_unit_unchecked
+from models.accounts.service import AccountData, create_account_unchecked
+from models.plans.plans import PlanData, create_plan_unchecked
+from models.plans.tables import Task, TaskEvent
+from models.plans.tasks import SNAPSHOT_FIELDS, TaskDefinition, create_task_unchecked
+from models.units.service import UnitData, create_unit_unchecked
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus, UnitKind, UnitLevel
+from piccolo_app import use_engine
 
 PLAN_YEAR = 2024
 USERNAME = "bench"
 PASSWORD = "bench-password-2024"
 UNIT_COUNT = 40
-# Tasks first created one by one through models.tasks.create_task_unchecked, to time the
+# Tasks first created one by one through models.plans.tasks.create_task_unchecked, to time the
 # domain path; the projected time for all tasks decides how the rest are created.
 DOMAIN_SAMPLE = 200
 DOMAIN_BUDGET_S = 20.0
@@ -143,7 +144,7 @@ async def _bulk_tasks(first: int, last: int, plan_id: int, rng: random.Random, u
     so 10,000 tasks take several minutes — over the benchmark's time budget. The rows written
     here are the ones it would write: same columns, search_text folded the same way, and a
     "created" event (version 1, actor None, changed_fields = all snapshot fields) whose
-    snapshot is the task's state, as models.tasks._append_event writes it.
+    snapshot is the task's state, as models.plans.tasks._append_event writes it.
     """
     rows = _bulk_rows(first, last, plan_id, rng, unit_ids)
     async with write_transaction(Task._meta.db):

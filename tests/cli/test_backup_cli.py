@@ -6,8 +6,8 @@ import os
 
 import pytest
 
-from models.dossier_import import ingest_records
-from models.tables import TABLES
+from models.dossiers.ingest import ingest_records
+from piccolo_app import TABLES
 from tests.cli.test_main import cchc
 from tests.conftest import PG_ADMIN_DSN, migrate, pg_admin
 from tests.dossier_data import build_catalogue, dossier
@@ -45,7 +45,7 @@ async def test_a_restored_database_has_every_row(db, database_url, engine_name, 
         assert again.returncode == 1, "restoring over a database that has data is refused"
         migrate(restored_url)  # nothing to apply: the migrations table came with the backup
         from core.db import close_engine, engine_from_url
-        from models.tables import use_engine
+        from piccolo_app import use_engine
 
         engine = engine_from_url(restored_url)
         use_engine(engine)

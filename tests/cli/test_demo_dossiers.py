@@ -6,7 +6,7 @@ import csv
 
 import pytest
 
-from models.demo_dossiers import HEADER, target_totals
+from demo.dossiers import HEADER, target_totals
 from tests.cli.test_main import cchc
 
 pytestmark = pytest.mark.anyio

@@ -11,8 +11,8 @@ import time
 
 import pytest
 
-from models.import_jobs import fail_interrupted_jobs
-from models.tables import Dossier, ImportJob
+from models.dossiers.import_jobs import fail_interrupted_jobs
+from models.dossiers.tables import Dossier, ImportJob
 from tests.cli.test_main import cchc
 from tests.dossier_data import build_catalogue, dossier, write_csv
 from tests.world import build_world

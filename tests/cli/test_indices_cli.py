@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from models.indices import get_index_result
+from models.indices.service import get_index_result
 from tests.cli.test_main import cchc
 from tests.models.test_indices import ROWS, csv_file, xlsx_file
 

@@ -8,9 +8,9 @@ import sys
 
 import pytest
 
-from models.accounts import sign_in
-from models.plans import plan_for_year
-from models.summary import plan_summary
+from models.accounts.service import sign_in
+from models.plans.plans import plan_for_year
+from models.plans.progress import plan_summary
 from tests.models.test_plan_files import GOOD, xlsx
 
 pytestmark = pytest.mark.anyio
@@ -69,7 +69,7 @@ async def test_demo_users_and_plan_import(db, database_url, tmp_path):
 
 
 async def test_procedures_import(db, database_url, tmp_path):
-    from models.procedures import ProcedureFilter, procedure_counts
+    from models.procedures.service import ProcedureFilter, procedure_counts
     from tests.models.test_procedures import ROWS, csv_file
 
     assert cchc(database_url, "demo").returncode == 0

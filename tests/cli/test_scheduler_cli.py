@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
-from models.demo import load_demo
-from models.tables import JobRun, ReportRun, Schedule
+from demo.loader import load_demo
+from reports.tables import ReportRun
 from scheduler.jobs import ensure_default_schedules
+from scheduler.tables import JobRun, Schedule
 
 pytestmark = pytest.mark.anyio
 

@@ -14,9 +14,12 @@ import time
 import httpx
 import pytest
 
-from models.demo import DEMO_PASSWORD, load_demo
-from models.tables import Dossier, ImportJob, JobRun, ReportRun, Schedule, Task, TaskEvent
+from demo.loader import DEMO_PASSWORD, load_demo
+from models.dossiers.tables import Dossier, ImportJob
+from models.plans.tables import Task, TaskEvent
+from reports.tables import ReportRun
 from scheduler.jobs import ensure_default_schedules
+from scheduler.tables import JobRun, Schedule
 from tests.bench.run import free_port, start_server, stop_server
 from tests.dossier_data import build_catalogue, dossier, write_csv
 from tests.world import PASSWORD, build_world

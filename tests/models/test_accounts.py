@@ -6,7 +6,7 @@ import pytest
 
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
-from models.accounts import (
+from models.accounts.service import (
     AccountData,
     authenticate,
     change_own_password,
@@ -16,7 +16,7 @@ from models.accounts import (
     sign_in,
     update_account,
 )
-from models.tables import Account
+from models.accounts.tables import Account
 from tests.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.anyio
@@ -89,8 +89,8 @@ async def test_account_validation(db):
 
 
 async def test_account_list_filters_and_sorts(db):
-    from models.accounts import AccountFilter, list_accounts
-    from models.paging import PageRequest
+    from core.paging import PageRequest
+    from models.accounts.service import AccountFilter, list_accounts
 
     w = await build_world()
     heads, total = await list_accounts(
@@ -107,7 +107,7 @@ async def test_account_list_filters_and_sorts(db):
 
 async def test_an_admin_cannot_lock_themselves_out(db):
     from core.errors import Conflict
-    from models.accounts import update_account
+    from models.accounts.service import update_account
     from tests.world import build_world
 
     world = await build_world()

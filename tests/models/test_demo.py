@@ -4,9 +4,10 @@ from datetime import date
 
 import pytest
 
-from models.demo import load_demo
-from models.summary import plan_summary
-from models.tables import Plan, TaskEvent, Unit
+from demo.loader import load_demo
+from models.plans.progress import plan_summary
+from models.plans.tables import Plan, TaskEvent
+from models.units.tables import Unit
 
 pytestmark = pytest.mark.anyio
 

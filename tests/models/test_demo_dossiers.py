@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from core.errors import InvalidInput, NotFound
-from models.demo import load_demo
-from models.demo_dossiers import HEADER, generate_demo_dossiers, target_totals
-from models.tables import Procedure, Unit
+from demo.dossiers import HEADER, generate_demo_dossiers, target_totals
+from demo.loader import load_demo
+from models.procedures.tables import Procedure
+from models.units.tables import Unit
 
 pytestmark = pytest.mark.anyio
 LOCAL = timezone(timedelta(hours=7))

@@ -7,10 +7,10 @@ from datetime import date
 
 import pytest
 
-from models.demo import load_demo
-from models.demo_procedures import CATALOGUE_TOTAL, demo_catalogue
-from models.procedures import ProcedureFilter, procedure_counts
-from models.tables import Procedure
+from demo.loader import load_demo
+from demo.procedures import CATALOGUE_TOTAL, demo_catalogue
+from models.procedures.service import ProcedureFilter, procedure_counts
+from models.procedures.tables import Procedure
 
 pytestmark = pytest.mark.anyio
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from models import dossier_import, import_jobs
-from models.dossier_import import ImportResult, import_file
-from models.dossiers import get_dossier
-from models.tables import Dossier, ImportJob
+from models.dossiers import import_jobs
+from models.dossiers import ingest as dossier_import
+from models.dossiers.ingest import ImportResult, import_file
+from models.dossiers.records import get_dossier
+from models.dossiers.tables import Dossier, ImportJob
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
 

@@ -8,10 +8,10 @@ from datetime import date, timedelta
 import pytest
 
 from core.errors import InvalidInput
-from models.dossier_import import ingest_records
-from models.dossier_stats import Figures, Scope, dossier_stats, late_without_apology
-from models.paging import PageRequest
-from models.units import UnitData, create_unit_unchecked
+from core.paging import PageRequest
+from models.dossiers.ingest import ingest_records
+from models.dossiers.stats import Figures, Scope, dossier_stats, late_without_apology
+from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
 
@@ -153,7 +153,7 @@ async def test_units_follow_their_history(world):
     new_commune = await create_unit_unchecked(
         UnitData("XA-MOI", "UBND xã Mới", "commune_committee", "commune", world.province_id, date(2025, 7, 1))
     )
-    from models.units import update_unit
+    from models.units.service import update_unit
 
     for unit in (district, old_commune):
         await update_unit(world.admin, unit["id"], {"successor_id": new_commune["id"]})
@@ -216,7 +216,7 @@ async def test_one_bad_record_rejects_the_batch(world):
 
 
 def test_months_cut_to_the_period():
-    from models.dossier_stats import months
+    from models.dossiers.stats import months
 
     assert months(date(2024, 1, 15), date(2024, 3, 2)) == [
         (date(2024, 1, 15), date(2024, 1, 31)),

@@ -11,9 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.db import close_engine, engine_from_url
-from models.dossier_import import ingest_records
-from models.dossier_stats import Figures, dossier_stats
-from models.tables import Dossier, use_engine
+from models.dossiers.ingest import ingest_records
+from models.dossiers.stats import Figures, dossier_stats
+from models.dossiers.tables import Dossier
+from piccolo_app import use_engine
 from tests.conftest import empty_tables
 from tests.dossier_data import build_catalogue
 from tests.world import build_world

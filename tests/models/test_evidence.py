@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook
 
 from core.errors import InvalidInput, PayloadTooLarge, PermissionDenied, UnsupportedMediaType
-from models.evidence import blob_path, open_evidence, upload_evidence
-from models.tasks import ProgressReport, report_progress, task_history
+from models.plans.evidence import blob_path, open_evidence, upload_evidence
+from models.plans.tasks import ProgressReport, report_progress, task_history
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio
@@ -59,7 +59,7 @@ async def test_wrong_content_or_size_is_refused(db, monkeypatch):
 async def test_evidence_size_limit(db, monkeypatch):
     from dataclasses import replace
 
-    import models.evidence as evidence_module
+    import models.plans.evidence as evidence_module
     from core.settings import get_settings
 
     w = await build_world()

@@ -10,8 +10,9 @@ import pytest
 from openpyxl import Workbook
 
 from core.errors import InvalidInput, NotFound, PermissionDenied
-from models.demo import load_demo
-from models.indices import (
+from core.paging import PageRequest
+from demo.loader import load_demo
+from models.indices.service import (
     FILE_COLUMNS,
     ComponentData,
     IndexFilter,
@@ -22,8 +23,7 @@ from models.indices import (
     put_index_result,
     weak_components,
 )
-from models.paging import PageRequest
-from models.tables import IndexComponent, IndexResult
+from models.indices.tables import IndexComponent, IndexResult
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from core.errors import TooManyAttempts
-from models.login_throttle import LoginThrottle
+from models.accounts.throttle import LoginThrottle
 
 T0 = datetime(2024, 6, 14, 2, 0, tzinfo=UTC)
 

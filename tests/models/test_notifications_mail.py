@@ -12,8 +12,8 @@ from email.policy import default
 import pytest
 
 from core.settings import get_settings
-from models import notifications
-from models.tables import Notification
+from models.notifications import service as notifications
+from models.notifications.tables import Notification
 from models.vocabulary import Role
 from tests.world import build_world, make_account
 

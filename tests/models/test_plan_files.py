@@ -8,11 +8,11 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from core.errors import InvalidInput, PermissionDenied
-from models.paging import PageRequest
-from models.plan_files import COLUMNS, export_plan_file, import_plan_file
-from models.summary import plan_summary
-from models.tables import Task
-from models.tasks import TaskFilter, get_task, list_tasks
+from core.paging import PageRequest
+from models.plans.files import COLUMNS, export_plan_file, import_plan_file
+from models.plans.progress import plan_summary
+from models.plans.tables import Task
+from models.plans.tasks import TaskFilter, get_task, list_tasks
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

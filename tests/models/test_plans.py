@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
-from models.plans import PlanData, create_plan, update_plan
+from models.plans.plans import PlanData, create_plan, update_plan
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

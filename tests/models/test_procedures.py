@@ -9,8 +9,8 @@ from datetime import date
 import pytest
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from models.paging import PageRequest
-from models.procedures import (
+from core.paging import PageRequest
+from models.procedures.service import (
     FILE_COLUMNS,
     ProcedureData,
     ProcedureFilter,

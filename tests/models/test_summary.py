@@ -6,9 +6,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from models.plans import update_plan
-from models.summary import plan_changes, plan_summary
-from models.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
+from models.plans.plans import update_plan
+from models.plans.progress import plan_changes, plan_summary
+from models.plans.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 import pytest
 
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
-from models.paging import PageRequest
-from models.tables import TaskEvent
-from models.tasks import (
+from core.paging import PageRequest
+from models.plans.tables import TaskEvent
+from models.plans.tasks import (
     ProgressReport,
     TaskDefinition,
     TaskFilter,

@@ -5,8 +5,8 @@ from datetime import date
 import pytest
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
-from models.paging import PageRequest
-from models.units import UnitData, UnitFilter, create_unit, get_unit, list_units, update_unit
+from core.paging import PageRequest
+from models.units.service import UnitData, UnitFilter, create_unit, get_unit, list_units, update_unit
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

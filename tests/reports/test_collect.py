@@ -7,14 +7,14 @@ from datetime import date
 
 import pytest
 
+from core.paging import PageRequest
 from core.settings import get_settings
 from core.text import format_int
-from models.demo import load_demo
-from models.demo_dossiers import generate_demo_dossiers
-from models.dossier_import import import_file
-from models.dossier_stats import Scope, late_without_apology
-from models.paging import PageRequest
-from models.units import unit_ids_by_code
+from demo.dossiers import generate_demo_dossiers
+from demo.loader import load_demo
+from models.dossiers.ingest import import_file
+from models.dossiers.stats import Scope, late_without_apology
+from models.units.service import unit_ids_by_code
 from reports.collect import collect_report
 from reports.periods import Calendar, PeriodKind, period_for
 from reports.render import render_report

@@ -8,13 +8,15 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from models.accounts import operator
-from models.demo import load_demo
-from models.notifications import sweep_tasks
-from models.report_runs import RunRequest, _claim, execute_run, request_run, runs_to_resume
-from models.tables import JobRun, Notification, ReportRun
+from demo.loader import load_demo
+from models.accounts.service import operator
+from models.notifications.service import sweep_tasks
+from models.notifications.tables import Notification
 from reports.periods import Calendar, PeriodKind
+from reports.runs import RunRequest, _claim, execute_run, request_run, runs_to_resume
+from reports.tables import ReportRun
 from scheduler import jobs
+from scheduler.tables import JobRun
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio

@@ -9,8 +9,8 @@ import io
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from models.tasks import ProgressReport, TaskDefinition, create_task, report_progress
-from models.units import UnitData, create_unit
+from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
+from models.units.service import UnitData, create_unit
 
 pytestmark = pytest.mark.anyio
 FORMULA_STARTS = ("=", "+", "-", "@")

@@ -10,8 +10,10 @@ import tracemalloc
 
 import pytest
 
-from api import background
-from models.tables import IndexResult, Procedure, Task
+from core import background
+from models.indices.tables import IndexResult
+from models.plans.tables import Task
+from models.procedures.tables import Procedure
 from tests.dossier_data import build_catalogue
 from tests.sample_files import (
     CP1258_BYTES,

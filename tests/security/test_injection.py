@@ -11,12 +11,12 @@ from urllib.parse import quote
 
 import pytest
 
-from api import background
 from api.reports import content_disposition
+from core import background
 from core.settings import get_settings
-from models.dossier_import import ingest_records
-from models.report_runs import RunRequest, request_run
-from models.tables import TABLES
+from models.dossiers.ingest import ingest_records
+from piccolo_app import TABLES
+from reports.runs import RunRequest, request_run
 from tests.dossier_data import build_catalogue, dossier
 from tests.sample_files import PNG, csv_bytes, dossier_rows
 

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from core.settings import get_settings
-from models.tables import Account, Credential
+from models.accounts.tables import Account, Credential
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.anyio

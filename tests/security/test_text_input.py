@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from models.dossier_import import ingest_records
+from models.dossiers.ingest import ingest_records
 from tests.dossier_data import build_catalogue, dossier
 from tests.sample_files import csv_bytes, index_rows, plan_rows, procedure_rows
 

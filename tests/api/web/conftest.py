@@ -8,7 +8,7 @@ import re
 import pytest
 
 from api.security import SESSION_COOKIE
-from models.accounts import sign_in
+from models.accounts.service import sign_in
 from tests.world import PASSWORD
 
 CSRF_INPUT = re.compile(r'name="_csrf_token" value="([^"]+)"')

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from models.dossier_import import ingest_records
-from models.indices import IndexResultData, put_index_result
-from models.procedures import ProcedureData, create_procedure
-from models.tasks import ProgressReport, report_progress
+from models.dossiers.ingest import ingest_records
+from models.indices.service import IndexResultData, put_index_result
+from models.plans.tasks import ProgressReport, report_progress
+from models.procedures.service import ProcedureData, create_procedure
 
 pytestmark = pytest.mark.anyio
 

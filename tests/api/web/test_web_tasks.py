@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from models.tasks import ProgressReport, report_progress
+from models.plans.tasks import ProgressReport, report_progress
 
 pytestmark = pytest.mark.anyio
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"

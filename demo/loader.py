@@ -1,0 +1,647 @@
+"""Demo data from the seed articles: Quảng Ninh's units (departments, the districts that
+existed until 30 June 2025, a sample of the merged communes after), the 2023 reform plan with
+32 tasks of which 24 were completed by 30 June 2023 (with dated histories), and one account
+per role, and the province's index scores (PAR INDEX, SIPAS, PAPI) from the seed articles.
+Loading is idempotent: what exists is left alone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+
+from demo.procedures import load_demo_procedures
+from models.accounts.service import AccountData, create_account_unchecked
+from models.accounts.tables import Account
+from models.indices.service import ComponentData, IndexResultData, put_index_result
+from models.indices.tables import IndexResult
+from models.permissions import Principal
+from models.plans.plans import PlanData, create_plan_unchecked
+from models.plans.tables import Plan
+from models.plans.tasks import ProgressReport, TaskDefinition, create_task_unchecked, report_progress
+from models.units.service import UnitData, create_unit_unchecked, unit_ids_by_code
+from models.units.tables import Unit
+from models.vocabulary import Role, TaskStatus
+
+DEMO_PASSWORD = "cchc-demo-2023"
+DEMO_PLAN_NUMBER = "12/KH-UBND"
+MERGE_DAY = date(2025, 7, 1)
+LAST_DISTRICT_DAY = date(2025, 6, 30)
+
+PROVINCE = ("UBND-QN", "Ủy ban nhân dân tỉnh Quảng Ninh", "provincial_committee")
+DEPARTMENTS = (
+    ("SNV", "Sở Nội vụ"),
+    ("STP", "Sở Tư pháp"),
+    ("SKHDT", "Sở Kế hoạch và Đầu tư"),
+    ("STC", "Sở Tài chính"),
+    ("SCT", "Sở Công Thương"),
+    ("SNNPTNT", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("SGTVT", "Sở Giao thông vận tải"),
+    ("SXD", "Sở Xây dựng"),
+    ("STNMT", "Sở Tài nguyên và Môi trường"),
+    ("STTTT", "Sở Thông tin và Truyền thông"),
+    ("SLDTBXH", "Sở Lao động - Thương binh và Xã hội"),
+    ("SVHTT", "Sở Văn hóa và Thể thao"),
+    ("SYT", "Sở Y tế"),
+    ("SGDDT", "Sở Giáo dục và Đào tạo"),
+    ("VPUBND", "Văn phòng UBND tỉnh"),
+    ("TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh"),
+)
+DISTRICTS = (
+    ("HALONG", "UBND thành phố Hạ Long"),
+    ("MONGCAI", "UBND thành phố Móng Cái"),
+    ("CAMPHA", "UBND thành phố Cẩm Phả"),
+    ("UONGBI", "UBND thành phố Uông Bí"),
+    ("DONGTRIEU", "UBND thành phố Đông Triều"),
+    ("QUANGYEN", "UBND thị xã Quảng Yên"),
+    ("VANDON", "UBND huyện Vân Đồn"),
+    ("COTO", "UBND huyện Cô Tô"),
+    ("TIENYEN", "UBND huyện Tiên Yên"),
+    ("BINHLIEU", "UBND huyện Bình Liêu"),
+    ("DAMHA", "UBND huyện Đầm Hà"),
+    ("HAIHA", "UBND huyện Hải Hà"),
+    ("BACHE", "UBND huyện Ba Chẽ"),
+)
+# (code, name, district before 2025 or None): a sample of the 54 commune-level units since
+# 1 July 2025, and old communes merged into them (closed on 30 June 2025, successor set).
+COMMUNES_AFTER = (
+    ("P-HONGGAI", "UBND phường Hồng Gai", "HALONG"),
+    ("P-BAICHAY", "UBND phường Bãi Cháy", "HALONG"),
+    ("P-MONGCAI1", "UBND phường Móng Cái 1", "MONGCAI"),
+    ("P-CAMPHA", "UBND phường Cẩm Phả", "CAMPHA"),
+    ("P-UONGBI", "UBND phường Uông Bí", "UONGBI"),
+    ("P-DONGTRIEU", "UBND phường Đông Triều", "DONGTRIEU"),
+    ("P-QUANGYEN", "UBND phường Quảng Yên", "QUANGYEN"),
+    ("DK-VANDON", "UBND đặc khu Vân Đồn", "VANDON"),
+    ("DK-COTO", "UBND đặc khu Cô Tô", "COTO"),
+    ("X-TIENYEN", "UBND xã Tiên Yên", "TIENYEN"),
+    ("X-BINHLIEU", "UBND xã Bình Liêu", "BINHLIEU"),
+    ("X-DAMHA", "UBND xã Đầm Hà", "DAMHA"),
+    ("X-QUANGHA", "UBND xã Quảng Hà", "HAIHA"),
+    ("X-BACHE", "UBND xã Ba Chẽ", "BACHE"),
+)
+COMMUNES_BEFORE = (
+    ("OLD-P-HONGHAI", "UBND phường Hồng Hải", "HALONG", "P-HONGGAI"),
+    ("OLD-P-HONGHA", "UBND phường Hồng Hà", "HALONG", "P-HONGGAI"),
+    ("OLD-TT-TIENYEN", "UBND thị trấn Tiên Yên", "TIENYEN", "X-TIENYEN"),
+    ("OLD-X-PHONGDU", "UBND xã Phong Dụ", "TIENYEN", "X-TIENYEN"),
+    ("OLD-TT-COTO", "UBND thị trấn Cô Tô", "COTO", "DK-COTO"),
+)
+
+# (code, area, title, expected output, lead, coordinators, deadline or None for ongoing,
+#  outcome): outcome is a completion date, or (status, progress) as of the end of 2023.
+TASKS = (
+    (
+        "I.1",
+        "leadership",
+        "Ban hành Kế hoạch cải cách hành chính năm 2023 của tỉnh",
+        "Kế hoạch của UBND tỉnh",
+        "SNV",
+        (),
+        date(2023, 1, 15),
+        date(2023, 1, 10),
+    ),
+    (
+        "I.2",
+        "leadership",
+        "Kiện toàn Ban Chỉ đạo cải cách hành chính tỉnh",
+        "Quyết định của UBND tỉnh",
+        "SNV",
+        ("VPUBND",),
+        date(2023, 2, 28),
+        date(2023, 2, 20),
+    ),
+    (
+        "I.3",
+        "leadership",
+        "Kiểm tra công tác cải cách hành chính tại các sở, ngành, địa phương",
+        "Báo cáo kết quả kiểm tra",
+        "SNV",
+        ("VPUBND", "STP"),
+        date(2023, 11, 30),
+        date(2023, 10, 25),
+    ),
+    (
+        "I.4",
+        "leadership",
+        "Tuyên truyền cải cách hành chính gắn với chuyển đổi số",
+        "Chuyên mục, tin bài",
+        "STTTT",
+        ("SNV",),
+        None,
+        ("in_progress", 80),
+    ),
+    (
+        "I.5",
+        "leadership",
+        "Sơ kết công tác cải cách hành chính 6 tháng đầu năm 2023",
+        "Báo cáo sơ kết",
+        "SNV",
+        (),
+        date(2023, 6, 30),
+        date(2023, 6, 28),
+    ),
+    (
+        "II.1",
+        "institutions",
+        "Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh",
+        "Báo cáo rà soát",
+        "STP",
+        ("VPUBND",),
+        date(2023, 3, 31),
+        date(2023, 3, 30),
+    ),
+    (
+        "II.2",
+        "institutions",
+        "Kiểm tra, xử lý văn bản quy phạm pháp luật trái pháp luật",
+        "Báo cáo kiểm tra",
+        "STP",
+        (),
+        date(2023, 6, 30),
+        date(2023, 6, 15),
+    ),
+    (
+        "II.3",
+        "institutions",
+        "Theo dõi tình hình thi hành pháp luật trên địa bàn tỉnh",
+        "Báo cáo theo dõi",
+        "STP",
+        (),
+        date(2023, 5, 31),
+        date(2023, 5, 30),
+    ),
+    (
+        "II.4",
+        "institutions",
+        "Xây dựng quy chế phối hợp trong quản lý nhà nước về cải cách hành chính",
+        "Quyết định của UBND tỉnh",
+        "SNV",
+        ("STP",),
+        date(2023, 9, 30),
+        ("in_progress", 60),
+    ),
+    (
+        "III.1",
+        "procedures",
+        "Công bố danh mục thủ tục hành chính thuộc thẩm quyền giải quyết của tỉnh",
+        "Quyết định công bố",
+        "VPUBND",
+        ("TTPVHCC",),
+        date(2023, 3, 31),
+        date(2023, 3, 20),
+    ),
+    (
+        "III.2",
+        "procedures",
+        "Rà soát, cắt giảm thời gian giải quyết thủ tục hành chính từ 30% đến trên 60%",
+        "Quyết định phê duyệt phương án",
+        "VPUBND",
+        ("SVHTT", "SNNPTNT"),
+        date(2023, 6, 30),
+        date(2023, 6, 20),
+    ),
+    (
+        "III.3",
+        "procedures",
+        "Đánh giá mức độ hài lòng của người dân, tổ chức (SIPAS)",
+        "Báo cáo kết quả",
+        "SNV",
+        ("TTPVHCC",),
+        date(2023, 11, 30),
+        ("in_progress", 50),
+    ),
+    (
+        "III.4",
+        "procedures",
+        "Số hóa hồ sơ, kết quả giải quyết thủ tục hành chính",
+        "Hồ sơ được số hóa",
+        "TTPVHCC",
+        ("STTTT",),
+        date(2023, 6, 30),
+        date(2023, 6, 29),
+    ),
+    (
+        "III.5",
+        "procedures",
+        "Thực hiện phiếu xin lỗi và hẹn lại ngày trả kết quả đối với hồ sơ quá hạn",
+        "Báo cáo định kỳ",
+        "TTPVHCC",
+        (),
+        date(2023, 4, 30),
+        date(2023, 4, 28),
+    ),
+    (
+        "III.6",
+        "procedures",
+        "Thanh toán trực tuyến phí, lệ phí thủ tục hành chính",
+        "Báo cáo kết quả",
+        "STC",
+        ("TTPVHCC",),
+        date(2023, 5, 31),
+        date(2023, 7, 10),
+    ),
+    (
+        "IV.1",
+        "organisation",
+        "Sắp xếp tổ chức bộ máy các cơ quan chuyên môn thuộc UBND tỉnh",
+        "Đề án",
+        "SNV",
+        (),
+        date(2023, 3, 31),
+        date(2023, 3, 28),
+    ),
+    (
+        "IV.2",
+        "organisation",
+        "Rà soát vị trí việc làm trong các cơ quan hành chính",
+        "Quyết định phê duyệt",
+        "SNV",
+        (),
+        date(2023, 5, 31),
+        date(2023, 5, 25),
+    ),
+    (
+        "IV.3",
+        "organisation",
+        "Kiểm tra việc thực hiện phân cấp, ủy quyền quản lý nhà nước",
+        "Báo cáo kiểm tra",
+        "SNV",
+        ("STP",),
+        date(2023, 6, 30),
+        date(2023, 6, 26),
+    ),
+    (
+        "IV.4",
+        "organisation",
+        "Sắp xếp đơn vị hành chính cấp xã giai đoạn 2023-2025",
+        "Đề án",
+        "SNV",
+        ("STNMT",),
+        date(2023, 10, 31),
+        ("in_progress", 70),
+    ),
+    (
+        "V.1",
+        "civil_service",
+        "Đánh giá, xếp loại cán bộ, công chức, viên chức năm 2022",
+        "Báo cáo",
+        "SNV",
+        (),
+        date(2023, 1, 31),
+        date(2023, 1, 30),
+    ),
+    (
+        "V.2",
+        "civil_service",
+        "Tuyển dụng công chức theo vị trí việc làm",
+        "Kết quả tuyển dụng",
+        "SNV",
+        (),
+        date(2023, 6, 30),
+        date(2023, 6, 30),
+    ),
+    (
+        "V.3",
+        "civil_service",
+        "Bồi dưỡng kỹ năng cho công chức bộ phận một cửa",
+        "Lớp bồi dưỡng",
+        "TTPVHCC",
+        ("SNV",),
+        date(2023, 5, 31),
+        date(2023, 5, 20),
+    ),
+    (
+        "V.4",
+        "civil_service",
+        "Kiểm tra công vụ, kỷ luật, kỷ cương hành chính",
+        "Báo cáo kiểm tra",
+        "SNV",
+        ("VPUBND",),
+        None,
+        ("in_progress", 75),
+    ),
+    (
+        "VI.1",
+        "public_finance",
+        "Giao quyền tự chủ tài chính cho đơn vị sự nghiệp công lập",
+        "Quyết định giao tự chủ",
+        "STC",
+        (),
+        date(2023, 3, 31),
+        date(2023, 3, 25),
+    ),
+    (
+        "VI.2",
+        "public_finance",
+        "Công khai ngân sách nhà nước theo quy định",
+        "Báo cáo công khai",
+        "STC",
+        (),
+        date(2023, 2, 28),
+        date(2023, 2, 25),
+    ),
+    (
+        "VI.3",
+        "public_finance",
+        "Rà soát định mức chi thường xuyên",
+        "Nghị quyết trình HĐND tỉnh",
+        "STC",
+        ("SKHDT",),
+        date(2023, 6, 30),
+        date(2023, 6, 10),
+    ),
+    (
+        "VII.1",
+        "digital_government",
+        "Nâng cấp hệ thống thông tin giải quyết thủ tục hành chính của tỉnh",
+        "Hệ thống được nâng cấp",
+        "STTTT",
+        ("TTPVHCC",),
+        date(2023, 6, 30),
+        date(2023, 6, 15),
+    ),
+    (
+        "VII.2",
+        "digital_government",
+        "Cung cấp dịch vụ công trực tuyến toàn trình",
+        "Danh mục dịch vụ",
+        "STTTT",
+        ("VPUBND",),
+        date(2023, 4, 30),
+        date(2023, 4, 25),
+    ),
+    (
+        "VII.3",
+        "digital_government",
+        "Tích hợp dịch vụ công lên Cổng dịch vụ công quốc gia",
+        "Dịch vụ được tích hợp",
+        "STTTT",
+        ("VPUBND",),
+        date(2023, 5, 31),
+        date(2023, 5, 30),
+    ),
+    (
+        "VII.4",
+        "digital_government",
+        "Triển khai chữ ký số cho cán bộ, công chức",
+        "Chứng thư số được cấp",
+        "STTTT",
+        (),
+        date(2023, 3, 31),
+        date(2023, 3, 15),
+    ),
+    (
+        "VII.5",
+        "digital_government",
+        "Phát triển hạ tầng mạng Internet băng rộng vùng sâu, vùng xa",
+        "Báo cáo",
+        "STTTT",
+        ("SCT",),
+        date(2023, 12, 14),
+        ("in_progress", 40),
+    ),
+    (
+        "VII.6",
+        "digital_government",
+        "Vận hành Trung tâm điều hành thông minh (IOC) của tỉnh",
+        "Báo cáo vận hành",
+        "STTTT",
+        (),
+        date(2023, 2, 28),
+        date(2023, 2, 27),
+    ),
+)
+
+# Quảng Ninh's index scores, every figure of the seed articles (all ranks out of 63 provinces).
+# Years the articles give only through a change are derived from it: PAR INDEX 2023 = 91.49 +
+# 0.69 = 92.18; SIPAS 2023 = 90.12 + 0.49 = 90.61; SIPAS 2019 = 95.76 - 0.5 = 95.26 (ranked
+# 1st: 2020 was the "second year in a row" at the top). The articles give no rank for 2023:
+# PAR INDEX 2023 is put 2nd here as a demo assumption (not a seed figure; verify before quoting
+# it), SIPAS 2023 is left unranked. SIPAS 2021 was 1st too ("4th year in a row" in 2022) but
+# without a score, so it is left out. The SIPAS target of 85% is Quảng Bình's 2024 target in
+# the seeds, used here as the demo province's. PCI has no seed figure: no PCI result.
+SIPAS_2020_CRITERIA = (
+    ("Thủ tục hành chính", 98.34),
+    ("Kết quả giải quyết thủ tục hành chính", 96.29),
+    ("Tiếp cận dịch vụ", 95.92),
+    ("Công chức tiếp nhận và giải quyết thủ tục hành chính", 95.27),
+    ("Việc tiếp nhận, xử lý góp ý, phản ánh, kiến nghị của người dân, tổ chức", 92.69),
+)
+INDEX_RESULTS = (
+    ("par_index", 2022, IndexResultData(90.1, rank=1, out_of=63)),
+    ("par_index", 2023, IndexResultData(92.18, rank=2, out_of=63)),
+    (
+        "par_index",
+        2024,
+        IndexResultData(
+            91.49,
+            rank=4,
+            out_of=63,
+            note=(
+                "Việc phát hiện và xử lý các bất cập, vướng mắc trong tổ chức thực hiện văn bản quy "
+                "phạm pháp luật đôi khi chưa kịp thời; các tiêu chí thành phần thông qua khảo sát, "
+                "điều tra xã hội học đối với 4 nhóm lãnh đạo, quản lý chưa đạt kết quả cao."
+            ),
+            components=(
+                ComponentData("Giải ngân kế hoạch vốn đầu tư ngân sách nhà nước", 0.83, 1),
+                ComponentData(
+                    "Thực hiện các kiến nghị sau thanh tra, kiểm tra, kiểm toán nhà nước về tài chính, "
+                    "ngân sách",
+                    0.77,
+                    1,
+                ),
+                ComponentData("Phát triển các nền tảng, cơ sở dữ liệu", 2.87, 3.5),
+                ComponentData("Phát triển ứng dụng, dịch vụ phục vụ người dân, tổ chức", 2.57, 7),
+            ),
+        ),
+    ),
+    ("sipas", 2019, IndexResultData(95.26, rank=1, out_of=63)),
+    (
+        "sipas",
+        2020,
+        IndexResultData(
+            95.76,
+            rank=1,
+            out_of=63,
+            components=tuple(ComponentData(name, score, 100) for name, score in SIPAS_2020_CRITERIA),
+        ),
+    ),
+    ("sipas", 2022, IndexResultData(87.59, rank=1, out_of=63)),
+    ("sipas", 2023, IndexResultData(90.61)),
+    (
+        "sipas",
+        2024,
+        IndexResultData(
+            90.12,
+            rank=4,
+            out_of=63,
+            target=85,
+            note=(
+                "Tỷ lệ đánh giá bình thường và không hài lòng còn 9,88%; 1,94% người dân đánh giá có "
+                "nhiều công chức gây phiền hà, sách nhiễu; 2,18% người dân trả lời phải đưa tiền "
+                "ngoài quy định."
+            ),
+        ),
+    ),
+    (
+        "papi",
+        2024,
+        IndexResultData(
+            47.82,
+            rank=1,
+            out_of=63,
+            components=(
+                ComponentData("Quản trị điện tử", 3.94, 10),
+                ComponentData("Quản trị môi trường", 4.03, 10),
+                ComponentData("Công khai, minh bạch", 5.83, 10),
+                ComponentData("Tham gia của người dân ở cấp cơ sở", 5.87, 10),
+            ),
+        ),
+    ),
+)
+
+ACCOUNTS = (
+    ("admin", "Quản trị hệ thống", Role.ADMIN, None),
+    ("noivu", "Nguyễn Thị Lan (Sở Nội vụ)", Role.HOME_AFFAIRS, None),
+    ("tuphap", "Trần Văn Hùng (Giám đốc Sở Tư pháp)", Role.UNIT_HEAD, "STP"),
+    ("tttt", "Lê Minh Đức (Giám đốc Sở Thông tin và Truyền thông)", Role.UNIT_HEAD, "STTTT"),
+    ("lanhdao", "Phạm Quốc Bảo (Lãnh đạo UBND tỉnh)", Role.VIEWER, None),
+)
+
+
+def at(day: date, hour: int = 9) -> datetime:
+    """A demo event time: 9:00 in the province (02:00 UTC) on ``day``."""
+    return datetime.combine(day, time(hour - 7), tzinfo=UTC)
+
+
+async def _units() -> int:
+    existing = {row["code"] for row in await Unit.select(Unit.code)}
+    created = 0
+
+    async def add(code, name, kind, level, parent=None, valid_to=None, successor=None, valid_from=None):
+        nonlocal created
+        if code in existing:
+            return
+        ids = await unit_ids_by_code({c for c in (parent, successor) if c})
+        await create_unit_unchecked(
+            UnitData(code, name, kind, level, ids.get(parent), valid_from, valid_to, ids.get(successor))
+        )
+        existing.add(code)
+        created += 1
+
+    await add(*PROVINCE, "province")
+    for code, name in DEPARTMENTS:
+        await add(code, name, "department", "province", PROVINCE[0])
+    for code, name in DISTRICTS:
+        await add(code, name, "district_committee", "district", PROVINCE[0], LAST_DISTRICT_DAY)
+    for code, name, _district in COMMUNES_AFTER:
+        await add(code, name, "commune_committee", "commune", PROVINCE[0], valid_from=MERGE_DAY)
+    for code, name, district, successor in COMMUNES_BEFORE:
+        await add(code, name, "commune_committee", "commune", district, LAST_DISTRICT_DAY, successor)
+    return created
+
+
+async def _accounts() -> int:
+    existing = {row["username"] for row in await Account.select(Account.username)}
+    units = await unit_ids_by_code({unit for *_, unit in ACCOUNTS if unit})
+    created = 0
+    for username, full_name, role, unit in ACCOUNTS:
+        if username not in existing:
+            await create_account_unchecked(
+                AccountData(username, full_name, role.value, units.get(unit), DEMO_PASSWORD)
+            )
+            created += 1
+    return created
+
+
+async def _principal(username: str) -> Principal:
+    row = (
+        await Account.select(Account.id, Account.role, Account.unit)
+        .where(Account.username == username)
+        .first()
+    )
+    return Principal(account_id=row["id"], username=username, role=Role(row["role"]), unit_id=row["unit"])
+
+
+async def _plan_2023() -> int:
+    if await Plan.exists().where((Plan.year == 2023) & (Plan.doc_number == DEMO_PLAN_NUMBER)):
+        return 0
+    plan = await create_plan_unchecked(
+        PlanData(
+            year=2023,
+            title="Kế hoạch cải cách hành chính năm 2023 của tỉnh Quảng Ninh",
+            doc_number=DEMO_PLAN_NUMBER,
+            doc_date=date(2023, 1, 10),
+            status="active",
+        )
+    )
+    staff = await _principal("noivu")
+    units = await unit_ids_by_code({row[4] for row in TASKS} | {c for row in TASKS for c in row[5]})
+    for code, area, title, output, lead, coordinators, deadline, outcome in TASKS:
+        task = await create_task_unchecked(
+            plan["id"],
+            TaskDefinition(
+                code,
+                area,
+                title,
+                units[lead],
+                output,
+                tuple(units[c] for c in coordinators),
+                deadline,
+                deadline is None,
+            ),
+            actor=staff,
+            now=at(date(2023, 1, 10)),
+        )
+        await _history(staff, task["id"], outcome)
+    return len(TASKS)
+
+
+async def _history(actor: Principal, task_id: int, outcome) -> None:
+    """Start each task in February, then complete it or leave it part-way."""
+    start = await report_progress(
+        actor,
+        task_id,
+        ProgressReport(TaskStatus.IN_PROGRESS, 30, "Đã triển khai thực hiện."),
+        now=at(date(2023, 2, 1)),
+    )
+    if isinstance(outcome, date):
+        await report_progress(
+            actor,
+            task_id,
+            ProgressReport(
+                TaskStatus.COMPLETED, 100, "Đã hoàn thành, có văn bản kết quả.", completed_on=outcome
+            ),
+            now=at(max(outcome, date(2023, 2, 1)), 16),
+        )
+    elif outcome[1] != start["progress"]:
+        await report_progress(
+            actor,
+            task_id,
+            ProgressReport(outcome[0], outcome[1], "Đang tiếp tục thực hiện."),
+            now=at(date(2023, 9, 15)),
+        )
+
+
+async def _indices() -> int:
+    existing = {
+        (row["kind"], row["year"]) for row in await IndexResult.select(IndexResult.kind, IndexResult.year)
+    }
+    staff = await _principal("noivu")
+    created = 0
+    for kind, year, data in INDEX_RESULTS:
+        if (kind, year) not in existing:
+            await put_index_result(staff, kind, year, data)
+            created += 1
+    return created
+
+
+async def load_demo() -> dict[str, int]:
+    """Load what is missing; returns how many units, accounts, tasks and index results were
+    created."""
+    return {
+        "units": await _units(),
+        "accounts": await _accounts(),
+        "tasks": await _plan_2023(),
+        "indices": await _indices(),
+        "procedures": await load_demo_procedures(),  # the 2020 catalogue (demo.procedures)
+    }

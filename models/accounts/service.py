@@ -1,0 +1,371 @@
+"""Accounts, passwords, session tokens and API keys.
+
+Tokens are random strings handed to the client once; the database keeps only an HMAC of
+each (keyed with SECRET_KEY), so a leaked table gives no usable credential.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.clock import utcnow
+from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
+from core.paging import PageRequest, apply_sort, contains
+from core.settings import get_settings
+from core.text import nfc
+from models.accounts.tables import Account, Credential
+from models.accounts.throttle import THROTTLE
+from models.permissions import Action, Principal
+from models.units.tables import Unit
+from models.vocabulary import Role
+
+SESSION = "session"
+API_KEY = "api_key"
+MIN_PASSWORD_LENGTH = 8
+
+# ARGON2_PROFILE=test (set by the test suite only) trades strength for speed; production keeps
+# argon2-cffi's defaults (RFC 9106 low-memory profile).
+_hasher = (
+    PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    if os.environ.get("ARGON2_PROFILE") == "test"
+    else PasswordHasher()
+)
+# Verifying against this when the username is unknown keeps sign-in time the same either way.
+_DUMMY_HASH = _hasher.hash("not-a-real-password")
+
+
+@dataclass(frozen=True)
+class AccountData:
+    username: str
+    full_name: str
+    role: str
+    unit_id: int | None = None
+    password: str | None = None
+
+
+def _digest(token: str) -> str:
+    return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput.field(
+            "password",
+            f"must be at least {MIN_PASSWORD_LENGTH} characters",
+            f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.",
+        )
+
+
+async def _check_role_and_unit(role: str, unit_id: int | None) -> Role:
+    try:
+        parsed = Role(role)
+    except ValueError:
+        raise InvalidInput.field(
+            "role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ."
+        ) from None
+    if parsed is Role.UNIT_HEAD and unit_id is None:
+        raise InvalidInput.field(
+            "unit_id", "a unit head needs a unit", "Thủ trưởng đơn vị phải gắn với một đơn vị."
+        )
+    if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
+        raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    return parsed
+
+
+async def create_account(actor: Principal, data: AccountData) -> dict:
+    actor.require(Action.MANAGE_ACCOUNTS)
+    return await create_account_unchecked(data)
+
+
+async def create_account_unchecked(data: AccountData) -> dict:
+    """Create an account without a caller (the CLI and the demo loader run as the operator)."""
+    username = nfc(data.username).lower()
+    if not username or len(username) > 64:
+        raise InvalidInput.field("username", "1 to 64 characters", "Tên đăng nhập không hợp lệ.")
+    role = await _check_role_and_unit(data.role, data.unit_id)
+    _check_password(data.password or "")
+    if await Account.exists().where(Account.username == username):
+        raise Conflict(
+            "username already taken",
+            [FieldError("username", "already taken", "Tên đăng nhập đã tồn tại.")],
+        )
+    rows = await Account.insert(
+        Account(
+            username=username,
+            full_name=nfc(data.full_name),
+            role=role.value,
+            unit=data.unit_id,
+            active=True,
+            password_hash=_hasher.hash(data.password or ""),
+            created_at=utcnow(),
+        )
+    ).returning(Account.id)
+    return await get_account(rows[0]["id"])
+
+
+ACCOUNT_COLUMNS = (
+    Account.id,
+    Account.username,
+    Account.full_name,
+    Account.role,
+    Account.unit,
+    Account.active,
+    Account.created_at,
+)
+
+
+async def get_account(account_id: int) -> dict:
+    row = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
+    if row is None:
+        raise NotFound(f"account {account_id} not found")
+    return row
+
+
+ACCOUNT_SORT_KEYS = {"username": Account.username, "full_name": Account.full_name, "role": Account.role}
+
+
+@dataclass(frozen=True)
+class AccountFilter:
+    role: str | None = None
+    unit_id: int | None = None
+    active: bool | None = None
+    q: str | None = None
+
+
+def _filtered_accounts(query, flt: AccountFilter):
+    if flt.role:
+        query = query.where(Account.role == flt.role)
+    if flt.unit_id is not None:
+        query = query.where(Account.unit == flt.unit_id)
+    if flt.active is not None:
+        query = query.where(Account.active == flt.active)
+    if flt.q:
+        text = nfc(flt.q)
+        query = query.where(contains(Account.username, text) | contains(Account.full_name, text))
+    return query
+
+
+async def list_accounts(actor: Principal, flt: AccountFilter, page: PageRequest) -> tuple[list[dict], int]:
+    actor.require(Action.MANAGE_ACCOUNTS)
+    query = apply_sort(
+        _filtered_accounts(Account.select(*ACCOUNT_COLUMNS), flt), page.sort, ACCOUNT_SORT_KEYS, ["username"]
+    )
+    rows = await query.limit(page.limit).offset(page.offset)
+    return rows, await _filtered_accounts(Account.count(), flt)
+
+
+async def update_account(
+    actor: Principal,
+    account_id: int,
+    *,
+    full_name: str | None = None,
+    role: str | None = None,
+    unit_id: int | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> dict:
+    """Change an account; deactivating it or setting its password signs it out everywhere."""
+    actor.require(Action.MANAGE_ACCOUNTS)
+    current = await get_account(account_id)
+    if account_id == actor.account_id and (active is False or (role is not None and role != Role.ADMIN)):
+        # An admin locking themselves out could leave the system with no admin at all.
+        raise Conflict(
+            "an admin cannot deactivate or demote their own account",
+            [
+                FieldError(
+                    "role" if active is not False else "active",
+                    "own account",
+                    "Không thể tự hạ quyền hoặc khóa tài khoản của chính mình.",
+                )
+            ],
+        )
+    changes: dict = {}
+    if full_name is not None:
+        changes[Account.full_name] = nfc(full_name)
+    if role is not None or unit_id is not None:
+        new_unit = unit_id if unit_id is not None else current["unit"]
+        new_role = await _check_role_and_unit(role or current["role"], new_unit)
+        changes[Account.role] = new_role.value
+        changes[Account.unit] = new_unit
+    if active is not None:
+        changes[Account.active] = active
+    if password is not None:
+        _check_password(password)
+        changes[Account.password_hash] = _hasher.hash(password)
+    if changes:
+        await Account.update(changes).where(Account.id == account_id)
+    if active is False or password is not None:
+        await revoke_all(account_id)
+    return await get_account(account_id)
+
+
+async def change_own_password(principal: Principal, old_password: str, new_password: str) -> None:
+    row = await Account.select(Account.password_hash).where(Account.id == principal.account_id).first()
+    if row is None or not _verify(row["password_hash"], old_password):
+        raise InvalidInput.field("old_password", "incorrect", "Mật khẩu hiện tại không đúng.")
+    _check_password(new_password)
+    await Account.update({Account.password_hash: _hasher.hash(new_password)}).where(
+        Account.id == principal.account_id
+    )
+    await revoke_all(principal.account_id)
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+async def sign_in(
+    username: str, password: str, now: datetime | None = None, *, client: str | None = None
+) -> tuple[str, datetime]:
+    """Check a password and issue a session token; returns (token, expires_at).
+
+    ``client`` (the caller's address, given by the HTTP layer) turns on the failed-sign-in
+    throttle: TooManyAttempts while that username from that client, or that client, is locked.
+    """
+    now = now or utcnow()
+    if client is not None:
+        THROTTLE.check(username, client, now)
+    row = (
+        await Account.select(Account.id, Account.password_hash, Account.active)
+        .where(Account.username == nfc(username).lower())
+        .first()
+    )
+    valid = _verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    if row is None or not valid or not row["active"]:
+        if client is not None:
+            THROTTLE.failed(username, client, now)
+        raise NotAuthenticated("wrong username or password, or the account is inactive")
+    if client is not None:
+        THROTTLE.succeeded(username, client)
+    expires_at = now + timedelta(hours=get_settings().token_ttl_hours)
+    token = await _issue(row["id"], SESSION, "", now, expires_at)
+    return token, expires_at
+
+
+async def _issue(account_id: int, kind: str, name: str, now: datetime, expires_at) -> str:
+    token = secrets.token_urlsafe(32)
+    await Credential.insert(
+        Credential(
+            digest=_digest(token),
+            account=account_id,
+            kind=kind,
+            name=name,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return token
+
+
+async def create_api_key(actor: Principal, account_id: int, name: str) -> tuple[str, dict]:
+    """An API key acting as ``account_id`` (a machine account with the role it needs)."""
+    actor.require(Action.MANAGE_ACCOUNTS)
+    await get_account(account_id)
+    if not name.strip():
+        raise InvalidInput.field("name", "must not be empty", "Tên khóa API không được để trống.")
+    token = await _issue(account_id, API_KEY, nfc(name), utcnow(), None)
+    row = (
+        await Credential.select(Credential.id, Credential.account, Credential.name, Credential.created_at)
+        .where(Credential.digest == _digest(token))
+        .first()
+    )
+    return token, row
+
+
+async def list_api_keys(actor: Principal) -> list[dict]:
+    actor.require(Action.MANAGE_ACCOUNTS)
+    return (
+        await Credential.select(
+            Credential.id, Credential.account, Credential.name, Credential.created_at, Credential.revoked_at
+        )
+        .where(Credential.kind == API_KEY)
+        .order_by(Credential.id)
+    )
+
+
+async def revoke_api_key(actor: Principal, key_id: int) -> None:
+    actor.require(Action.MANAGE_ACCOUNTS)
+    updated = (
+        await Credential.update({Credential.revoked_at: utcnow()})
+        .where((Credential.id == key_id) & (Credential.kind == API_KEY))
+        .returning(Credential.id)
+    )
+    if not updated:
+        raise NotFound(f"API key {key_id} not found")
+
+
+async def revoke(credential_id: int) -> None:
+    await Credential.update({Credential.revoked_at: utcnow()}).where(Credential.id == credential_id)
+
+
+async def revoke_all(account_id: int) -> None:
+    await Credential.update({Credential.revoked_at: utcnow()}).where(
+        (Credential.account == account_id) & Credential.revoked_at.is_null()
+    )
+
+
+async def authenticate(token: str, now: datetime | None = None) -> Principal:
+    """The caller behind a bearer token or API key, or NotAuthenticated."""
+    now = now or utcnow()
+    row = (
+        await Credential.select(
+            Credential.id,
+            Credential.expires_at,
+            Credential.revoked_at,
+            Credential.account.id.as_alias("account_id"),
+            Credential.account.username.as_alias("username"),
+            Credential.account.role.as_alias("role"),
+            Credential.account.unit.as_alias("unit_id"),
+            Credential.account.active.as_alias("active"),
+        )
+        .where(Credential.digest == _digest(token))
+        .first()
+    )
+    if (
+        row is None
+        or row["revoked_at"] is not None
+        or (row["expires_at"] is not None and row["expires_at"] <= now)
+        or not row["active"]
+    ):
+        raise NotAuthenticated("missing, expired or revoked credentials")
+    return Principal(
+        account_id=row["account_id"],
+        username=row["username"],
+        role=Role(row["role"]),
+        unit_id=row["unit_id"],
+        credential_id=row["id"],
+    )
+
+
+OPERATOR_USERNAME = "system"
+
+
+async def operator() -> Principal:
+    """The principal for operator commands (CLI, scheduled jobs): an admin account that cannot
+    sign in, so history still says who made each change."""
+    row = await Account.select(Account.id).where(Account.username == OPERATOR_USERNAME).first()
+    if row is None:
+        rows = await Account.insert(
+            Account(
+                username=OPERATOR_USERNAME,
+                full_name="Hệ thống (dòng lệnh)",
+                role=Role.ADMIN.value,
+                unit=None,
+                active=False,
+                password_hash=_hasher.hash(secrets.token_urlsafe(32)),
+                created_at=utcnow(),
+            )
+        ).returning(Account.id)
+        row = rows[0]
+    return Principal(account_id=row["id"], username=OPERATOR_USERNAME, role=Role.ADMIN)

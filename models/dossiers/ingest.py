@@ -1,0 +1,568 @@
+"""Bulk dossier import: a year's export from the one-stop system (a million rows and more).
+
+The file is streamed: rows are parsed in batches (in a worker thread, so the API's event loop
+stays responsive) into a temporary staging table on one connection. Duplicate codes are found
+there with SQL, so memory stays flat whatever the file's size. Only then, in one short
+transaction, are the staged rows upserted into ``dossier`` by code (a row is rewritten only if
+a value changed), and the job's final state is written in that same transaction: a crash at
+any point leaves the database as it was before the import, and the job either says "done"
+with the data in place or did not finish.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import multiprocessing
+import os
+from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from queue import Empty, Full
+from zoneinfo import ZoneInfo
+
+import anyio.to_thread
+import msgspec
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine
+
+from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_zip
+from core.db import PooledSQLiteEngine, write_lock_for
+from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
+from core.settings import get_settings
+from core.tabular import header_positions
+from core.text import nfc
+from core.uploads import check_name, check_not_binary, extension, first_non_utf8
+from models.dossiers.records import (
+    FILE_COLUMNS,
+    FILE_REQUIRED,
+    STORED_COLUMNS,
+    References,
+    RowParser,
+    cells_from_record,
+    load_references,
+)
+from models.dossiers.tables import Dossier
+from models.permissions import Action, Principal
+
+BATCH_ROWS = 5_000
+PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
+MAX_REPORTED_ERRORS = 1_000
+DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
+DOSSIER_MAX_EXPANDED = 8 * 1024**3  # an XLSX of a year's dossiers (1.2 million rows) is ~1.5 GB unzipped
+Cells = dict[str, str]
+Rows = Iterator[tuple[int, Cells]]
+
+
+@dataclass
+class ImportResult:
+    rows_done: int = 0
+    rows_rejected: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[FieldError] = field(default_factory=list)
+    written: bool = False
+
+    def reject(self, errors: list[FieldError]) -> None:
+        room = MAX_REPORTED_ERRORS - len(self.errors)
+        if room > 0:
+            self.errors.extend(errors[:room])
+
+
+Progress = Callable[[ImportResult, float], Awaitable[None]]  # result so far, fraction of the file
+
+
+# --- reading files as rows ----------------------------------------------------------------------
+
+
+class RowFile:
+    """A dossier file opened for streaming: CSV (UTF-8), XLSX or JSON Lines, by its content
+    and name. ``fraction`` tells how far reading has got, for progress bars."""
+
+    def __init__(self, path: Path, name: str | None = None) -> None:
+        """``name``: the file's name as the user gave it (``path`` may be a staging file); its
+        extension and the first bytes decide the type, checked at once (core.uploads,
+        core.archives: a zip bomb is refused before anything is expanded)."""
+        self.path = path
+        self.size = max(path.stat().st_size, 1)
+        self._binary = path.open("rb")
+        self._xlsx_rows = 0
+        self._xlsx_position = 0
+        try:
+            self.kind = self._kind(name or path.name)
+        except BaseException:
+            self._binary.close()
+            raise
+
+    def _kind(self, name: str) -> str:
+        check_name(name, DOSSIER_EXTENSIONS)
+        suffix = extension(name)
+        head = self._binary.read(262)
+        self._binary.seek(0)
+        if head[:4] == ZIP_MAGIC:
+            check_zip(self._binary, DOSSIER_MAX_EXPANDED, require=WORKBOOK_MEMBER)
+            return "xlsx"
+        check_not_binary(head)
+        if suffix in {".jsonl", ".ndjson"}:
+            return "jsonl"
+        if suffix == ".xlsx":
+            raise UnsupportedMediaType("the .xlsx file is not a workbook")
+        return "csv"
+
+    def close(self) -> None:
+        self._binary.close()
+
+    def __enter__(self) -> RowFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def fraction(self) -> float:
+        if self.kind == "xlsx":
+            return self._xlsx_position / max(self._xlsx_rows, 1)
+        return min(self._binary.tell() / self.size, 1.0)
+
+    def rows(self) -> Rows:
+        return {"csv": self._csv_rows, "jsonl": self._jsonl_rows, "xlsx": self._xlsx_rows_iter}[self.kind]()
+
+    def _csv_rows(self) -> Rows:
+        text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
+        reader = csv.reader(text)
+        try:
+            yield from _keyed((reader.line_num, values) for values in reader)
+        except UnicodeDecodeError:
+            raise first_non_utf8(self.path) from None
+        finally:
+            text.detach()
+
+    def _jsonl_rows(self) -> Rows:
+        decoder = msgspec.json.Decoder(dict)
+        for number, line in enumerate(self._binary, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield number, cells_from_record(decoder.decode(line))
+            except msgspec.DecodeError:
+                yield number, {"": "not a JSON object"}
+
+    def _xlsx_rows_iter(self) -> Rows:
+        from openpyxl import load_workbook
+
+        try:
+            sheet = load_workbook(self._binary, read_only=True, data_only=True).worksheets[0]
+        except (KeyError, ValueError, OSError) as exc:
+            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
+        self._xlsx_rows = sheet.max_row or 0
+
+        def numbered():
+            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                self._xlsx_position = number
+                yield number, [_xlsx_text(value) for value in values]
+
+        yield from _keyed(numbered())
+
+
+def _xlsx_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _keyed(numbered_rows) -> Rows:
+    """Rows of cells by column key, after the header (the first non-empty row)."""
+    positions = None
+    for number, values in numbered_rows:
+        if not any(cell.strip() for cell in values):
+            continue
+        if positions is None:
+            header = [nfc(cell) for cell in values]
+            positions = list(header_positions(header, FILE_COLUMNS, set(FILE_REQUIRED)).items())
+            continue
+        width = len(values)
+        yield number, {key: values[index] if index < width else "" for key, index in positions}
+    if positions is None:
+        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
+
+
+# --- staging and writing ------------------------------------------------------------------------
+
+STAGE_COLUMNS = ("row", *STORED_COLUMNS)
+_SQL_TYPES = {
+    "row": "INTEGER",
+    "code": "VARCHAR(64)",
+    "procedure": "INTEGER",
+    "unit": "INTEGER",
+    "channel": "VARCHAR(8)",
+    "received_at": "TIMESTAMPTZ",
+    "due_at": "TIMESTAMPTZ",
+    "resolved_at": "TIMESTAMPTZ",
+    "outcome": "VARCHAR(12)",
+    "cashless": "BOOLEAN",
+    "apology_issued_on": "DATE",
+    "apology_new_due": "DATE",
+    "received_on": "DATE",
+    "due_on": "DATE",
+    "closed_on": "DATE",
+    "timeliness": "VARCHAR(8)",
+}
+_STAGE_DDL = ", ".join(f'"{name}" {_SQL_TYPES[name]}' for name in STAGE_COLUMNS)
+_QUOTED = ", ".join(f'"{name}"' for name in STORED_COLUMNS)
+_DUPLICATES = (
+    "SELECT code, row FROM dossier_stage WHERE code IN "
+    "(SELECT code FROM dossier_stage GROUP BY code HAVING COUNT(*) > 1) ORDER BY code, row"
+)
+_NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.code)"
+
+
+def _upsert_sql(distinct: str) -> str:
+    """Insert new codes; rewrite an existing one only when a value changed (so a re-import of
+    the same file writes nothing and the changed-row count is the count of updates)."""
+    updated = [name for name in STORED_COLUMNS if name != "code"]
+    assignments = ", ".join(f'"{name}" = excluded."{name}"' for name in updated)
+    changed = " OR ".join(f'dossier."{name}" {distinct} excluded."{name}"' for name in updated)
+    return (
+        f"INSERT INTO dossier ({_QUOTED}) SELECT {_QUOTED} FROM dossier_stage WHERE true "
+        f"ON CONFLICT (code) DO UPDATE SET {assignments} WHERE {changed}"
+    )
+
+
+class SQLiteStage:
+    """Staging in a TEMP table on one pooled connection (temp tables take no lock on the main
+    database, so other writers go on while the file is read); the final upsert takes the
+    write lock (BEGIN IMMEDIATE) for as long as it runs."""
+
+    upsert = _upsert_sql("IS NOT")
+
+    def __init__(self, engine: SQLiteEngine) -> None:
+        self.engine = engine
+
+    async def __aenter__(self) -> SQLiteStage:
+        self.connection = await self.engine.get_connection()
+        await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL})")
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        try:
+            await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+        finally:
+            if isinstance(self.engine, PooledSQLiteEngine):
+                await self.engine.release(self.connection)
+            else:
+                await self.connection.close()
+
+    async def add(self, rows: list[tuple]) -> None:
+        marks = ", ".join("?" for _ in STAGE_COLUMNS)
+        await self.connection.executemany(f"INSERT INTO temp.dossier_stage VALUES ({marks})", rows)
+
+    async def fetch(self, sql: str, *args) -> list[dict]:
+        async with self.connection.execute(sql, args) as cursor:
+            return list(await cursor.fetchall())
+
+    async def delete_rows(self, numbers: list[int]) -> None:
+        await self.connection.executemany(
+            "DELETE FROM temp.dossier_stage WHERE row = ?", [(n,) for n in numbers]
+        )
+
+    async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
+        async with write_lock_for(self.engine):
+            await self.connection.execute("BEGIN IMMEDIATE")
+            try:
+                created = (await self.fetch(_NEW_CODES))[0]["n"]
+                async with self.connection.execute(self.upsert) as cursor:
+                    changed = cursor.rowcount
+                if statement := finish(created, changed):
+                    sql, args = statement
+                    await self.connection.execute(sql.replace("{}", "?"), args)
+                await self.connection.execute("COMMIT")
+            except BaseException:
+                await self.connection.execute("ROLLBACK")
+                raise
+        return created, changed
+
+
+class PostgresStage:
+    """Staging by COPY into a TEMP table, all in one transaction: nothing is visible to others
+    until the upsert commits, and a dropped connection rolls everything back."""
+
+    upsert = _upsert_sql("IS DISTINCT FROM")
+
+    def __init__(self, engine: PostgresEngine) -> None:
+        self.engine = engine
+
+    async def __aenter__(self) -> PostgresStage:
+        # A connection of its own, outside Piccolo's transaction context: the job's progress
+        # updates, made meanwhile through the ORM, must commit (and be seen) on their own.
+        pool = self.engine.pool
+        self.connection = await (pool.acquire() if pool else self.engine.get_new_connection())
+        self._transaction = self.connection.transaction()
+        await self._transaction.start()
+        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL}) ON COMMIT DROP")
+        return self
+
+    async def __aexit__(self, exc_type, exc, traceback) -> None:
+        try:
+            if exc_type is None:
+                await self._transaction.commit()
+            else:
+                await self._transaction.rollback()
+        finally:
+            if self.engine.pool:
+                await self.engine.pool.release(self.connection)
+            else:
+                await self.connection.close()
+
+    async def add(self, rows: list[tuple]) -> None:
+        await self.connection.copy_records_to_table("dossier_stage", records=rows, columns=STAGE_COLUMNS)
+
+    async def fetch(self, sql: str, *args) -> list[dict]:
+        return [dict(row) for row in await self.connection.fetch(sql, *args)]
+
+    async def delete_rows(self, numbers: list[int]) -> None:
+        await self.connection.execute("DELETE FROM dossier_stage WHERE row = ANY($1::int[])", numbers)
+
+    async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
+        created = (await self.fetch(_NEW_CODES))[0]["n"]
+        status = await self.connection.execute(self.upsert)
+        changed = int(status.rsplit(" ", 1)[1])
+        if statement := finish(created, changed):
+            sql, args = statement
+            await self.connection.execute(_numbered(sql, iter(range(1, len(args) + 1))), *args)
+        return created, changed
+
+
+def _numbered(sql: str, numbers) -> str:
+    while "{}" in sql:
+        sql = sql.replace("{}", f"${next(numbers)}", 1)
+    return sql
+
+
+def open_stage():
+    engine = Dossier._meta.db
+    if isinstance(engine, PostgresEngine):
+        return PostgresStage(engine)
+    return SQLiteStage(engine)
+
+
+@dataclass
+class Batch:
+    staged: list[tuple]  # (row number, *stored values) of the valid rows
+    errors: list[FieldError]
+    read: int
+    rejected: int
+    fraction: float = 0.0  # how far through the file
+
+
+def _parse_batch(rows: Rows, parser: RowParser, size: int) -> Batch:
+    """The next ``size`` rows, validated."""
+    batch = Batch([], [], 0, 0)
+    for number, cells in rows:
+        batch.read += 1
+        row, row_errors = parser.parse(number, cells)
+        if row_errors:
+            batch.rejected += 1
+            if len(batch.errors) < MAX_REPORTED_ERRORS:
+                batch.errors.extend(row_errors)
+        else:
+            batch.staged.append((number, *row))
+        if batch.read == size:
+            break
+    return batch
+
+
+class ThreadBatches:
+    """Rows parsed batch by batch in a worker thread, so the event loop stays free."""
+
+    def __init__(self, rows: Rows, parser: RowParser, source: RowFile | None = None) -> None:
+        self.rows, self.parser, self.source = rows, parser, source
+
+    async def next(self) -> Batch | None:
+        batch = await anyio.to_thread.run_sync(_parse_batch, self.rows, self.parser, BATCH_ROWS)
+        if self.source:
+            batch.fraction = self.source.fraction
+        return batch if batch.read else None
+
+    def close(self) -> None:
+        if self.source:
+            self.source.close()
+
+
+def _produce(path: str, references: References, as_text: bool, zone: str, queue) -> None:
+    """In the child process: read and parse the file, a few batches ahead of the writer."""
+    parent = os.getppid()
+
+    def put(item) -> None:
+        while True:
+            try:
+                return queue.put(item, timeout=1)
+            except Full:
+                if os.getppid() != parent:  # the importing process died: stop
+                    raise SystemExit(1) from None
+
+    try:
+        parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
+        with RowFile(Path(path)) as source:
+            rows = source.rows()
+            while (batch := _parse_batch(rows, parser, BATCH_ROWS)).read:
+                batch.fraction = source.fraction
+                put(batch)
+        put(None)
+    except DomainError as exc:
+        put((type(exc), exc.detail, exc.errors))
+    except Exception as exc:  # reported to the job as an internal error
+        put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
+
+
+class ProcessBatches:
+    """A big file read and parsed by a child process, so that parsing (on one core) runs
+    beside the database writes (on the other). The queue holds a few batches: memory stays
+    flat. A dead child is an error, never a hang."""
+
+    AHEAD = 4
+
+    def __init__(self, path: Path, references: References, as_text: bool) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.queue = context.Queue(maxsize=self.AHEAD)
+        self.process = context.Process(
+            target=_produce,
+            args=(str(path), references, as_text, get_settings().time_zone, self.queue),
+            daemon=True,
+        )
+        self.process.start()
+
+    def _get(self):
+        while True:
+            try:
+                return self.queue.get(timeout=1)
+            except Empty:
+                if not self.process.is_alive():
+                    raise RuntimeError("the file reader stopped unexpectedly") from None
+
+    async def next(self) -> Batch | None:
+        item = await anyio.to_thread.run_sync(self._get)
+        if isinstance(item, tuple):
+            error_type, detail, errors = item
+            raise error_type(detail, errors) if issubclass(error_type, DomainError) else error_type(detail)
+        return item
+
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        self.queue.close()
+
+
+async def import_rows(rows: Rows, **options) -> ImportResult:
+    """Import rows given in memory (the API's push): see ``_import``."""
+    references = await load_references()
+    return await _import(ThreadBatches(rows, RowParser(references, as_text=_as_text())), **options)
+
+
+async def import_file(path: Path, **options) -> ImportResult:
+    """Import a CSV, XLSX or JSON Lines file; big ones are parsed in a child process."""
+    references = await load_references()
+    source = RowFile(path)  # fails at once on an unreadable or mislabelled file
+    if path.stat().st_size < PROCESS_THRESHOLD_BYTES:
+        batches = ThreadBatches(source.rows(), RowParser(references, as_text=_as_text()), source)
+    else:
+        source.close()
+        batches = ProcessBatches(path, references, _as_text())
+    return await _import(batches, **options)
+
+
+def _as_text() -> bool:
+    return not isinstance(Dossier._meta.db, PostgresEngine)
+
+
+async def _import(
+    batches,
+    *,
+    keep_valid: bool = False,
+    progress: Progress | None = None,
+    finish: Callable[[ImportResult], tuple[str, list]] | None = None,
+) -> ImportResult:
+    """Validate every row, then write all of them, or (with ``keep_valid``) the valid ones,
+    or nothing. ``finish`` gives an SQL statement (``{}`` placeholders) to run in the writing
+    transaction, so that a job's final state commits with its data."""
+    result = ImportResult()
+    try:
+        async with open_stage() as stage:
+            while batch := await batches.next():
+                result.rows_done += batch.read
+                result.rows_rejected += batch.rejected
+                result.reject(batch.errors)
+                if batch.staged:
+                    await stage.add(batch.staged)
+                if progress:
+                    await progress(result, batch.fraction)
+            await _reject_duplicates(stage, result, keep_valid)
+            if result.rows_rejected and not keep_valid:
+                return result
+            if result.rows_done == result.rows_rejected:
+                return result
+
+            def finishing(created: int, changed: int) -> tuple[str, list] | None:
+                result.created, result.updated = created, changed - created
+                result.unchanged = result.rows_done - result.rows_rejected - changed
+                result.written = True
+                return finish(result) if finish else None
+
+            await stage.write(finishing)
+    finally:
+        batches.close()
+    return result
+
+
+async def _reject_duplicates(stage, result: ImportResult, keep_valid: bool) -> None:
+    """A code used on more than one row: every row after the first is rejected."""
+    first_row: dict[str, int] = {}
+    later: list[int] = []
+    errors: list[FieldError] = []
+    for row in await stage.fetch(_DUPLICATES):
+        if row["code"] not in first_row:
+            first_row[row["code"]] = row["row"]
+            continue
+        later.append(row["row"])
+        errors.append(
+            FieldError(
+                "code",
+                f"duplicate of row {first_row[row['code']]}",
+                f"Mã hồ sơ trùng với dòng {first_row[row['code']]}.",
+                row=row["row"],
+            )
+        )
+    result.rows_rejected += len(later)
+    result.reject(errors)
+    if later and keep_valid:
+        await stage.delete_rows(later)
+
+
+MAX_INGEST_RECORDS = 1_000
+
+
+async def ingest_records(actor: Principal, records: list[dict]) -> ImportResult:
+    """The one-stop system's push: a batch of records (numbered from 1 in errors), all
+    written or none."""
+    actor.require(Action.INGEST_DOSSIERS)
+    if not 1 <= len(records) <= MAX_INGEST_RECORDS:
+        raise InvalidInput.field(
+            "records",
+            f"1 to {MAX_INGEST_RECORDS} records per call",
+            f"Mỗi lần gửi 1–{MAX_INGEST_RECORDS} hồ sơ.",
+        )
+    numbered = ((number, cells_from_record(record)) for number, record in enumerate(records, start=1))
+    result = await import_rows(numbered)
+    if result.rows_rejected:
+        raise InvalidInput(
+            f"{result.rows_rejected} of {result.rows_done} records rejected; nothing was written",
+            result.errors,
+        )
+    return result

@@ -1,0 +1,330 @@
+"""Dossiers (hồ sơ TTHC): one record per dossier the one-stop system handled.
+
+Files, JSON Lines and the integration API all arrive as rows of text cells keyed by the
+field names below; ``RowParser`` validates one row and derives the columns the statistics
+read (local dates and timeliness). The bulk path that writes rows is models.dossiers.ingest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from core.clock import local_zone
+from core.errors import FieldError, NotFound
+from core.tabular import lookup
+from core.text import LEGACY_ENCODING_MESSAGE, legacy_vietnamese, nfc
+from models.dossiers.tables import Dossier
+from models.procedures.tables import Procedure
+from models.units.tables import Unit
+from models.vocabulary import Channel, DossierOutcome, Timeliness
+
+# (key, Vietnamese header label); a file's header may use either.
+FILE_COLUMNS = (
+    ("code", "Mã hồ sơ"),
+    ("procedure", "Mã thủ tục"),
+    ("unit", "Mã đơn vị tiếp nhận"),
+    ("channel", "Hình thức nộp"),
+    ("received_at", "Thời điểm tiếp nhận"),
+    ("due_at", "Hạn trả kết quả"),
+    ("resolved_at", "Thời điểm trả kết quả"),
+    ("outcome", "Tình trạng"),
+    ("cashless", "Thanh toán không dùng tiền mặt"),
+    ("apology_issued_on", "Ngày gửi phiếu xin lỗi"),
+    ("apology_new_due", "Ngày hẹn trả lại"),
+)
+FILE_REQUIRED = frozenset({"code", "procedure", "unit", "channel", "received_at", "due_at", "outcome"})
+LABELS = dict(FILE_COLUMNS)
+
+# The stored columns, in the order RowParser builds them (also the staging table's).
+STORED_COLUMNS = (
+    "code",
+    "procedure",
+    "unit",
+    "channel",
+    "received_at",
+    "due_at",
+    "resolved_at",
+    "outcome",
+    "cashless",
+    "apology_issued_on",
+    "apology_new_due",
+    "received_on",
+    "due_on",
+    "closed_on",
+    "timeliness",
+)
+MAX_CODE_LENGTH = 64
+TRUE_TEXTS = frozenset({"1", "true", "yes", "co", "có", "x"})
+FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
+# Accepted besides ISO 8601: how people type a moment in Excel.
+LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
+DossierRow = tuple  # the values of STORED_COLUMNS
+
+
+@dataclass(frozen=True)
+class References:
+    """Codes the rows name, resolved to ids."""
+
+    procedures: dict[str, int]
+    units: dict[str, int]
+
+
+async def load_references() -> References:
+    procedures = {row["code"]: row["id"] for row in await Procedure.select(Procedure.id, Procedure.code)}
+    units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
+    return References(procedures, units)
+
+
+class RowParser:
+    """Validates rows into stored values; every problem of a row is reported, not the first."""
+
+    def __init__(
+        self, references: References, zone: ZoneInfo | None = None, *, as_text: bool = False
+    ) -> None:
+        """``as_text``: give instants and dates as the text Piccolo stores in SQLite (UTC
+        ``YYYY-MM-DD HH:MM:SS+00:00`` and ISO dates), sparing sqlite3's adapters a million
+        calls; otherwise as datetime and date objects (PostgreSQL's COPY wants those)."""
+        self.references = references
+        self.zone = zone or local_zone()
+        self.as_text = as_text
+        self._fixed_offset = _fixed_offset(self.zone)
+        self._channels = {member.value: member.value for member in Channel}
+        self._outcomes = {member.value: member.value for member in DossierOutcome}
+
+    def parse(self, number: int, cells: dict[str, str]) -> tuple[DossierRow | None, list[FieldError]]:
+        errors: list[FieldError] = []
+
+        def fail(key: str, reason: str, message: str) -> None:
+            errors.append(FieldError(key, reason, message, row=number))
+
+        for key, text in cells.items():
+            if not text.isascii() and legacy_vietnamese(text):
+                fail(key, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE)
+        code = nfc(cells.get("code", ""))
+        if not code or len(code) > MAX_CODE_LENGTH:
+            fail("code", f"1 to {MAX_CODE_LENGTH} characters", "Mã hồ sơ dài 1–64 ký tự.")
+        procedure = self.references.procedures.get(_code(cells.get("procedure", "")))
+        if procedure is None:
+            fail("procedure", "unknown procedure code", "Mã thủ tục không có trong danh mục.")
+        unit = self.references.units.get(_code(cells.get("unit", "")))
+        if unit is None:
+            fail("unit", "unknown unit code", "Mã đơn vị tiếp nhận không tồn tại.")
+        channel = self._enum(cells.get("channel", ""), self._channels, Channel)
+        if channel is None:
+            fail("channel", "one of direct, online, postal", "Hình thức nộp không hợp lệ.")
+        outcome = self._enum(cells.get("outcome", ""), self._outcomes, DossierOutcome)
+        if outcome is None:
+            fail("outcome", "one of open, resolved, returned, withdrawn", "Tình trạng hồ sơ không hợp lệ.")
+        received_at = self._moment(cells, "received_at", fail, required=True)
+        due_at = self._moment(cells, "due_at", fail, required=True, end_of_day=True)
+        resolved_at = self._moment(cells, "resolved_at", fail, required=False)
+        cashless = self._flag(cells.get("cashless", ""), fail)
+        apology_issued_on = self._day(cells, "apology_issued_on", fail)
+        apology_new_due = self._day(cells, "apology_new_due", fail)
+
+        if received_at and due_at and due_at < received_at:
+            fail("due_at", "before received_at", "Hạn trả kết quả trước thời điểm tiếp nhận.")
+        if received_at and resolved_at and resolved_at < received_at:
+            fail("resolved_at", "before received_at", "Thời điểm trả kết quả trước thời điểm tiếp nhận.")
+        if outcome == DossierOutcome.OPEN and resolved_at:
+            fail(
+                "resolved_at",
+                "must be empty while the dossier is open",
+                "Hồ sơ đang giải quyết chưa có ngày trả.",
+            )
+        if outcome not in (None, DossierOutcome.OPEN) and _blank(cells, "resolved_at"):
+            fail("resolved_at", "required once the dossier is closed", "Thiếu thời điểm trả kết quả.")
+        if apology_new_due and not apology_issued_on:
+            fail("apology_issued_on", "required with apology_new_due", "Thiếu ngày gửi phiếu xin lỗi.")
+        if apology_new_due and apology_issued_on and apology_new_due < apology_issued_on:
+            fail("apology_new_due", "before apology_issued_on", "Ngày hẹn trả lại trước ngày xin lỗi.")
+        if errors:
+            return None, errors
+
+        received_on = self._local_date(received_at)
+        due_on = self._local_date(due_at)
+        closed_on = self._local_date(resolved_at) if resolved_at else None
+        timeliness = None
+        if outcome == DossierOutcome.RESOLVED:
+            if resolved_at > due_at:
+                timeliness = Timeliness.LATE.value
+            else:
+                timeliness = (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+        if self.as_text:
+            moment, day = _utc_text, _day_text
+            return (
+                code,
+                procedure,
+                unit,
+                channel,
+                moment(received_at),
+                moment(due_at),
+                moment(resolved_at),
+                outcome,
+                cashless,
+                day(apology_issued_on),
+                day(apology_new_due),
+                day(received_on),
+                day(due_on),
+                day(closed_on),
+                timeliness,
+            ), []
+        return (
+            code,
+            procedure,
+            unit,
+            channel,
+            received_at,
+            due_at,
+            resolved_at,
+            outcome,
+            cashless,
+            apology_issued_on,
+            apology_new_due,
+            received_on,
+            due_on,
+            closed_on,
+            timeliness,
+        ), []
+
+    def _local_date(self, moment: datetime) -> date:
+        """The province's calendar date of ``moment``; a moment written with the province's
+        own (fixed) offset needs no conversion, which is most of a one-stop export."""
+        if moment.tzinfo is self.zone or moment.utcoffset() == self._fixed_offset:
+            return moment.date()
+        return moment.astimezone(self.zone).date()
+
+    @staticmethod
+    def _enum(text: str, by_value: dict[str, str], enum) -> str | None:
+        value = by_value.get(text.strip())
+        if value is None and text.strip():
+            member = lookup(enum, text)
+            value = member.value if member else None
+        return value
+
+    def _moment(self, cells, key: str, fail, *, required: bool, end_of_day: bool = False) -> datetime | None:
+        text = cells.get(key, "").strip()
+        if not text:
+            if required:
+                fail(key, "required", f"Thiếu {LABELS[key].lower()}.")
+            return None
+        moment = _parse_moment(text, self.zone, end_of_day)
+        if moment is None:
+            fail(key, "expected ISO 8601 or dd/mm/yyyy hh:mm", "Thời điểm phải có dạng dd/mm/yyyy hh:mm.")
+        return moment
+
+    @staticmethod
+    def _day(cells, key: str, fail) -> date | None:
+        text = cells.get(key, "").strip()
+        if not text:
+            return None
+        for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
+            try:
+                return parse(text)
+            except ValueError:
+                continue
+        fail(key, "expected yyyy-mm-dd or dd/mm/yyyy", "Ngày phải có dạng dd/mm/yyyy.")
+        return None
+
+    @staticmethod
+    def _flag(text: str, fail) -> bool:
+        key = text.strip().casefold()
+        if key in TRUE_TEXTS:
+            return True
+        if key not in FALSE_TEXTS:
+            fail("cashless", "expected 1 or 0", "Thanh toán không dùng tiền mặt: ghi 1 hoặc 0.")
+        return False
+
+
+def _blank(cells, key: str) -> bool:
+    return not cells.get(key, "").strip()
+
+
+def _parse_moment(text: str, zone: ZoneInfo, end_of_day: bool) -> datetime | None:
+    """An instant from ISO 8601 (with or without offset) or dd/mm/yyyy[ hh:mm[:ss]] in local
+    time; a bare date means the start of that day, or its end for a deadline. The result
+    keeps the offset it was written with (naive text gets the province's zone)."""
+    try:
+        moment = datetime.fromisoformat(text)
+        date_only = len(text) <= 10
+    except ValueError:
+        moment = None
+        for pattern in LOCAL_PATTERNS:
+            try:
+                moment = datetime.strptime(text, pattern)
+                date_only = pattern == "%d/%m/%Y"
+                break
+            except ValueError:
+                continue
+        if moment is None:
+            return None
+    if date_only and end_of_day:
+        moment = datetime.combine(moment.date(), time(23, 59, 59), tzinfo=moment.tzinfo)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment
+
+
+def _fixed_offset(zone: ZoneInfo) -> timedelta | None:
+    """The zone's UTC offset if it has not changed since 1976 (Asia/Ho_Chi_Minh: +07:00)."""
+    offsets = {zone.utcoffset(datetime(year, month, 15)) for year in range(1976, 2040) for month in (1, 7)}
+    return offsets.pop() if len(offsets) == 1 else None
+
+
+def _utc_text(moment: datetime | None) -> str | None:
+    if moment is None:
+        return None
+    utc = moment.replace(tzinfo=None) - moment.utcoffset()
+    return f"{utc.isoformat(' ')}+00:00"
+
+
+def _day_text(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
+
+
+def _code(text: str) -> str:
+    """A code as stored: NFC (an ASCII code, the usual case, is only stripped)."""
+    return text.strip() if text.isascii() else nfc(text)
+
+
+def cells_from_record(record: dict) -> dict[str, str]:
+    """A JSON record (API or JSON Lines) as text cells: null is empty, booleans are 1/0."""
+    cells: dict[str, str] = {}
+    for key, value in record.items():
+        if value is None:
+            cells[key] = ""
+        elif isinstance(value, bool):
+            cells[key] = "1" if value else "0"
+        elif isinstance(value, datetime | date):
+            cells[key] = value.isoformat()
+        else:
+            cells[key] = str(value)
+    return cells
+
+
+DOSSIER_COLUMNS = (
+    Dossier.id,
+    Dossier.code,
+    Dossier.procedure,
+    Dossier.procedure.code.as_alias("procedure_code"),
+    Dossier.unit,
+    Dossier.unit.code.as_alias("unit_code"),
+    Dossier.channel,
+    Dossier.received_at,
+    Dossier.due_at,
+    Dossier.resolved_at,
+    Dossier.outcome,
+    Dossier.timeliness,
+    Dossier.cashless,
+    Dossier.apology_issued_on,
+    Dossier.apology_new_due,
+)
+
+
+async def get_dossier(code: str) -> dict:
+    row = await Dossier.select(*DOSSIER_COLUMNS).where(Dossier.code == nfc(code)).first()
+    if row is None:
+        raise NotFound(f"dossier {code!r} not found")
+    return row

@@ -1,0 +1,386 @@
+"""Dossier statistics for a period and a scope, grouped as the reports need them.
+
+Every dossier that was open at some point of the period falls in exactly one bucket, so the
+figures reconcile: carried over + received = resolved (early, on time, late) + returned or
+withdrawn + still open (within deadline or overdue). Dates are the province's calendar days
+(derived on import), so a period is a plain comparison of dates.
+
+Units follow their history: a dossier of a unit closed before the period (a district
+abolished in 2025, a merged commune) counts under the unit that succeeded it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, timedelta
+
+from core.errors import InvalidInput
+from core.paging import PageRequest
+from core.text import nfc
+from models.dossiers.tables import Dossier
+from models.procedures.tables import Procedure
+from models.units.tables import Unit
+from models.vocabulary import DossierOutcome, Timeliness
+
+GROUP_KEYS = ("unit", "level", "field", "month", "channel", "procedure")
+MAX_PERIOD_DAYS = 366 * 5
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The counts of one group (or of the whole scope) for a period."""
+
+    carried_over: int = 0
+    received_direct: int = 0
+    received_online: int = 0
+    received_postal: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    returned: int = 0
+    withdrawn: int = 0
+    open_within_deadline: int = 0
+    open_overdue: int = 0
+    apologies_issued: int = 0
+    received_cashless: int = 0
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(*(getattr(self, f.name) + getattr(other, f.name) for f in fields(self)))
+
+    @property
+    def received(self) -> int:
+        return self.received_direct + self.received_online + self.received_postal
+
+    @property
+    def resolved(self) -> int:
+        return self.resolved_early + self.resolved_on_time + self.resolved_late
+
+    @property
+    def open(self) -> int:
+        return self.open_within_deadline + self.open_overdue
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of resolved dossiers resolved early or on time, in percent."""
+        return 100 * (self.resolved_early + self.resolved_on_time) / self.resolved if self.resolved else None
+
+    @property
+    def online_share(self) -> float | None:
+        return 100 * self.received_online / self.received if self.received else None
+
+    @property
+    def apologies_owed(self) -> int:
+        """Every dossier late in the period (resolved late, or still open past its deadline)."""
+        return self.resolved_late + self.open_overdue
+
+    def reconciles(self) -> bool:
+        return self.carried_over + self.received == self.resolved + self.returned + self.withdrawn + self.open
+
+
+@dataclass(frozen=True)
+class Scope:
+    unit_id: int | None = None  # the unit and every unit under it (and their predecessors)
+    level: str | None = None  # the procedure's level
+    field: str | None = None
+    procedure_id: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.field:  # "Đất đai" typed in NFD is the same field as the stored (NFC) one
+            object.__setattr__(self, "field", nfc(self.field))
+
+
+@dataclass(frozen=True)
+class StatsGroup:
+    key: dict
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class DossierStats:
+    start: date
+    end: date
+    scope: Scope
+    group_by: tuple[str, ...]
+    total: Figures
+    groups: tuple[StatsGroup, ...]
+
+
+def _check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
+    if end < start:
+        raise InvalidInput.field("to", "before from", "Ngày kết thúc trước ngày bắt đầu.")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise InvalidInput.field("to", "the period is at most 5 years", "Kỳ thống kê tối đa 5 năm.")
+    for key in group_by:
+        if key not in GROUP_KEYS:
+            raise InvalidInput.field(
+                "group_by",
+                f"unknown key {key!r}; allowed: {', '.join(GROUP_KEYS)}",
+                "Tiêu chí nhóm không hợp lệ.",
+            )
+
+
+# --- units and their history ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitTree:
+    units: dict[int, dict]
+
+    @classmethod
+    async def load(cls) -> UnitTree:
+        rows = await Unit.select(
+            Unit.id,
+            Unit.code,
+            Unit.name,
+            Unit.level,
+            Unit.parent,
+            Unit.successor,
+            Unit.valid_from,
+            Unit.valid_to,
+        )
+        return cls({row["id"]: row for row in rows})
+
+    def representative(self, unit_id: int, start: date) -> int:
+        """The unit that stands for ``unit_id`` in a period starting on ``start``: its
+        successor (and theirs) when it was closed before the period began."""
+        seen = set()
+        unit = self.units[unit_id]
+        while unit["valid_to"] and unit["valid_to"] < start and unit["successor"] and unit["id"] not in seen:
+            seen.add(unit["id"])
+            unit = self.units[unit["successor"]]
+        return unit["id"]
+
+    def under(self, unit_id: int) -> set[int]:
+        """The unit, every unit under it, and every unit that was merged into one of those."""
+        members = {unit_id}
+        changed = True
+        while changed:
+            before = len(members)
+            members |= {
+                row["id"]
+                for row in self.units.values()
+                if row["parent"] in members or row["successor"] in members
+            }
+            changed = len(members) != before
+        return members
+
+
+# --- the query --------------------------------------------------------------------------------
+
+_DIMENSIONS = {
+    "unit": 'd."unit"',
+    "level": "p.level",
+    "field": "p.field",
+    "channel": "d.channel",
+    "procedure": 'd."procedure"',
+}
+_OPEN_AT_END = "(d.closed_on IS NULL OR d.closed_on > {end})"
+_CLOSED_IN = "d.closed_on <= {end}"
+_MEASURES = {
+    "carried_over": "d.received_on < {start}",
+    "received_direct": "d.received_on >= {start} AND d.channel = 'direct'",
+    "received_online": "d.received_on >= {start} AND d.channel = 'online'",
+    "received_postal": "d.received_on >= {start} AND d.channel = 'postal'",
+    "resolved_early": f"{_CLOSED_IN} AND d.timeliness = '{Timeliness.EARLY}'",
+    "resolved_on_time": f"{_CLOSED_IN} AND d.timeliness = '{Timeliness.ON_TIME}'",
+    "resolved_late": f"{_CLOSED_IN} AND d.timeliness = '{Timeliness.LATE}'",
+    "returned": f"{_CLOSED_IN} AND d.outcome = '{DossierOutcome.RETURNED}'",
+    "withdrawn": f"{_CLOSED_IN} AND d.outcome = '{DossierOutcome.WITHDRAWN}'",
+    "open_within_deadline": f"{_OPEN_AT_END} AND d.due_on > {{end}}",
+    "open_overdue": f"{_OPEN_AT_END} AND d.due_on <= {{end}}",
+    "apologies_issued": (
+        f"((({_CLOSED_IN} AND d.timeliness = '{Timeliness.LATE}') OR ({_OPEN_AT_END} AND d.due_on <= {{end}}))"
+        " AND d.apology_issued_on <= {end})"
+    ),
+    "received_cashless": "d.received_on >= {start} AND d.cashless = {true}",
+}
+# A dossier belongs to a period if it was received by its end and not closed before its start.
+_IN_PERIOD = "d.received_on <= {end} AND (d.closed_on IS NULL OR d.closed_on >= {start})"
+
+
+class _Params:
+    """Piccolo's raw queries take ``{}`` placeholders and positional values."""
+
+    def __init__(self) -> None:
+        self.values: list = []
+
+    def add(self, value) -> str:
+        self.values.append(value)
+        return "{}"
+
+
+def _condition(template: str, params: _Params, start: date, end: date) -> str:
+    parts = template.split("{")
+    text = parts[0]
+    for part in parts[1:]:
+        name, rest = part.split("}", 1)
+        text += {"start": lambda: params.add(start), "end": lambda: params.add(end), "true": lambda: "true"}[
+            name
+        ]()
+        text += rest
+    return text
+
+
+def _scope_sql(scope_units: set[int] | None, scope: Scope, params: _Params, needs_procedure=False):
+    """The join and conditions that restrict dossiers to a scope."""
+    where = []
+    if scope_units is not None:
+        where.append(f'd."unit" IN ({", ".join(params.add(u) for u in sorted(scope_units))})')
+    if scope.level:
+        where.append(f"p.level = {params.add(scope.level)}")
+    if scope.field:
+        where.append(f"p.field = {params.add(scope.field)}")
+    if scope.procedure_id is not None:
+        where.append(f'd."procedure" = {params.add(scope.procedure_id)}')
+    join = ""
+    if scope.level or scope.field or needs_procedure:
+        join = f' JOIN {Procedure._meta.tablename} p ON p.id = d."procedure"'
+    return join, where
+
+
+def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Scope, dims: list[str]):
+    """The one aggregate query: conditional counts per group over the period's dossiers."""
+    params = _Params()
+    select = [f"{_DIMENSIONS[d]} AS {d}" for d in dims]
+    select += [
+        f"COUNT(*) FILTER (WHERE {_condition(sql, params, start, end)}) AS {name}"
+        for name, sql in _MEASURES.items()
+    ]
+    # Placeholders are positional: conditions are built in the order they appear in the SQL.
+    in_period = _condition(_IN_PERIOD, params, start, end)
+    join, where = _scope_sql(scope_units, scope, params, needs_procedure={"level", "field"} & set(dims))
+    where.insert(0, in_period)
+    sql = f"SELECT {', '.join(select)} FROM dossier d{join} WHERE {' AND '.join(where)}"
+    if dims:
+        sql += f" GROUP BY {', '.join(_DIMENSIONS[d] for d in dims)}"
+    return Dossier.raw(sql, *params.values)
+
+
+async def _grouped(start, end, scope_units, scope, dims) -> list[tuple[dict, Figures]]:
+    names = [f.name for f in fields(Figures)]
+    rows = await stats_query(start, end, scope_units, scope, dims)
+    return [({d: row[d] for d in dims}, Figures(*(int(row[n] or 0) for n in names))) for row in rows]
+
+
+async def _scope_units(scope: Scope) -> set[int] | None:
+    if scope.unit_id is None:
+        return None
+    tree = await UnitTree.load()
+    if scope.unit_id not in tree.units:
+        raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    return tree.under(scope.unit_id)
+
+
+async def resolutions_by_day(
+    start: date, end: date, scope: Scope = Scope()
+) -> list[tuple[date, int, int, int]]:
+    """(day, early, on time, late): the dossiers resolved on each day of the period, for the
+    chart of outcomes by month."""
+    _check_period(start, end, ())
+    params = _Params()
+    in_period = [f"d.closed_on >= {params.add(start)}", f"d.closed_on <= {params.add(end)}"]
+    join, where = _scope_sql(await _scope_units(scope), scope, params)
+    where = [*in_period, *where]
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE d.timeliness = '{t}') AS {t}" for t in Timeliness)
+    sql = (
+        f"SELECT d.closed_on AS day, {counts} FROM dossier d{join} "
+        f"WHERE {' AND '.join(where)} AND d.timeliness IS NOT NULL GROUP BY d.closed_on"
+    )
+    rows = await Dossier.raw(sql, *params.values)
+    return sorted(
+        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"]) for row in rows
+    )
+
+
+def months(start: date, end: date) -> list[tuple[date, date]]:
+    """The calendar months of a period, cut to it."""
+    spans = []
+    first = start
+    while first <= end:
+        following = (first.replace(day=1) + timedelta(days=32)).replace(day=1)
+        spans.append((first, min(end, following - timedelta(days=1))))
+        first = following
+    return spans
+
+
+async def dossier_stats(
+    start: date, end: date, scope: Scope = Scope(), group_by: tuple[str, ...] = ()
+) -> DossierStats:
+    _check_period(start, end, group_by)
+    tree = await UnitTree.load()
+    scope_units = await _scope_units(scope)
+    dims = [d for d in group_by if d != "month"]
+    spans = months(start, end) if "month" in group_by else [(start, end)]
+    merged: dict[tuple, Figures] = {}
+    for span_start, span_end in spans:
+        for key, figures in await _grouped(span_start, span_end, scope_units, scope, dims):
+            if "unit" in key:
+                key["unit"] = tree.representative(key["unit"], span_start)
+            if "month" in group_by:
+                key["month"] = span_start.strftime("%Y-%m")
+            identity = tuple(sorted(key.items()))
+            merged[identity] = merged.get(identity, Figures()) + figures
+    groups = tuple(
+        StatsGroup(_labelled(dict(identity), tree), figures)
+        for identity, figures in sorted(merged.items(), key=_order)
+    )
+    if "month" in group_by or not group_by:
+        total = sum((f for _, f in await _grouped(start, end, scope_units, scope, [])), Figures())
+    else:
+        total = sum((g.figures for g in groups), Figures())
+    return DossierStats(start, end, scope, tuple(group_by), total, groups if group_by else ())
+
+
+def _order(item) -> tuple:
+    return tuple((k, "" if v is None else str(v)) for k, v in item[0])
+
+
+def _labelled(key: dict, tree: UnitTree) -> dict:
+    if "unit" in key:
+        unit = tree.units[key["unit"]]
+        key |= {"unit_code": unit["code"], "unit_name": unit["name"]}
+    return key
+
+
+# --- the dossiers a report must name ------------------------------------------------------------
+
+
+async def late_without_apology(
+    start: date, end: date, scope: Scope, page: PageRequest
+) -> tuple[list[dict], int]:
+    """Dossiers late in the period (resolved late, or open past the deadline at its end) with
+    no apology issued by its end: the units owe these citizens a letter."""
+    _check_period(start, end, ())
+    resolved_late = (
+        (Dossier.timeliness == Timeliness.LATE.value)
+        & (Dossier.closed_on >= start)
+        & (Dossier.closed_on <= end)
+    )
+    open_overdue = (
+        (Dossier.received_on <= end)
+        & (Dossier.closed_on.is_null() | (Dossier.closed_on > end))
+        & (Dossier.due_on <= end)
+    )
+    no_apology = Dossier.apology_issued_on.is_null() | (Dossier.apology_issued_on > end)
+    condition = (resolved_late | open_overdue) & no_apology
+    if scope.unit_id is not None:
+        condition &= Dossier.unit.is_in(list((await UnitTree.load()).under(scope.unit_id)))
+    if scope.level:
+        condition &= Dossier.procedure._.level == scope.level
+    if scope.field:
+        condition &= Dossier.procedure._.field == scope.field
+    if scope.procedure_id is not None:
+        condition &= Dossier.procedure == scope.procedure_id
+    query = Dossier.select(
+        Dossier.code,
+        Dossier.procedure._.code.as_alias("procedure_code"),
+        Dossier.procedure._.name.as_alias("procedure_name"),
+        Dossier.unit._.code.as_alias("unit_code"),
+        Dossier.unit._.name.as_alias("unit_name"),
+        Dossier.received_at,
+        Dossier.due_at,
+        Dossier.resolved_at,
+        Dossier.outcome,
+    ).where(condition)
+    rows = await query.order_by(Dossier.due_at).limit(page.limit).offset(page.offset)
+    return rows, await Dossier.count().where(condition)

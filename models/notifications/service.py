@@ -1,0 +1,199 @@
+"""Notifications: overdue tasks, tasks due within a week, late dossiers without an apology.
+
+Sweeps are idempotent: each notification has a dedupe key (the task and its deadline, or the
+unit and the day), so running a sweep twice, or from two schedulers, records nothing twice.
+Where SMTP is configured, new notifications are also mailed (to the account's username when
+it is an e-mail address; accounts without one are only notified in the API).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+import anyio.to_thread
+
+from core.clock import utcnow
+from core.db import write_transaction
+from core.errors import NotFound
+from core.paging import PageRequest
+from core.settings import get_settings
+from core.text import format_date_short, format_int
+from models.accounts.tables import Account
+from models.dossiers.stats import Scope, UnitTree, dossier_stats
+from models.notifications.tables import Notification
+from models.permissions import Principal
+from models.plans.tables import Task
+from models.vocabulary import PlanStatus, Role, TaskStatus
+
+log = logging.getLogger(__name__)
+DUE_SOON_DAYS = 7
+COLUMNS = (
+    Notification.id,
+    Notification.kind,
+    Notification.subject,
+    Notification.body,
+    Notification.task,
+    Notification.created_at,
+    Notification.read_at,
+)
+
+
+async def _unit_heads() -> dict[int, list[dict]]:
+    rows = await Account.select(Account.id, Account.username, Account.unit).where(
+        (Account.role == Role.UNIT_HEAD.value) & (Account.active == True)  # noqa: E712
+    )
+    heads: dict[int, list[dict]] = {}
+    for row in rows:
+        heads.setdefault(row["unit"], []).append(row)
+    return heads
+
+
+async def _record(items: list[dict]) -> list[dict]:
+    """Insert the notifications whose dedupe key is new; return those inserted."""
+    if not items:
+        return []
+    keys = [item["dedupe_key"] for item in items]
+    async with write_transaction(Notification._meta.db):
+        known = {
+            row["dedupe_key"]
+            for row in await Notification.select(Notification.dedupe_key).where(
+                Notification.dedupe_key.is_in(keys)
+            )
+        }
+        new = [item for item in items if item["dedupe_key"] not in known]
+        if new:
+            await Notification.insert(*(Notification(**item, created_at=utcnow()) for item in new))
+    return new
+
+
+async def sweep_tasks(today: date) -> int:
+    """Overdue tasks of active plans (once per task and deadline) and tasks due within a week
+    (once per task and deadline), to the heads of each task's lead unit."""
+    tasks = await Task.select(Task.id, Task.code, Task.title, Task.lead_unit, Task.deadline).where(
+        (Task.plan.status == PlanStatus.ACTIVE.value)
+        & Task.status.not_in([TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value])
+        & (Task.deadline <= today + timedelta(days=DUE_SOON_DAYS))
+    )
+    heads = await _unit_heads()
+    items = []
+    for task in tasks:
+        overdue = task["deadline"] < today
+        kind = "task_overdue" if overdue else "task_due_soon"
+        subject = (
+            f"Nhiệm vụ {task['code']} đã quá hạn ({format_date_short(task['deadline'])})"
+            if overdue
+            else f"Nhiệm vụ {task['code']} đến hạn ngày {format_date_short(task['deadline'])}"
+        )
+        for head in heads.get(task["lead_unit"], []):
+            items.append(
+                {
+                    "account": head["id"],
+                    "kind": kind,
+                    "subject": subject,
+                    "body": task["title"],
+                    "task": task["id"],
+                    "dedupe_key": f"{kind}:{task['id']}:{task['deadline']}:{head['id']}",
+                }
+            )
+    new = await _record(items)
+    await mail(new)
+    return len(new)
+
+
+async def sweep_late_dossiers(today: date) -> int:
+    """Each unit with late dossiers still owing an apology this year, once a day, to its heads
+    and to home-affairs staff."""
+    stats = await dossier_stats(date(today.year, 1, 1), today, Scope(), ("unit",))
+    staff = await Account.select(Account.id).where(
+        (Account.role == Role.HOME_AFFAIRS.value) & (Account.active == True)  # noqa: E712
+    )
+    heads = await _unit_heads()
+    tree = await UnitTree.load()
+    items = []
+    for group in stats.groups:
+        missing = group.figures.apologies_owed - group.figures.apologies_issued
+        if missing <= 0:
+            continue
+        unit_id = group.key["unit"]
+        subject = f"{group.key['unit_name']}: {format_int(missing)} hồ sơ quá hạn chưa có phiếu xin lỗi"
+        members = tree.under(unit_id)
+        recipients = [row["id"] for row in staff] + [h["id"] for u in members for h in heads.get(u, [])]
+        for account_id in recipients:
+            items.append(
+                {
+                    "account": account_id,
+                    "kind": "dossier_apology_missing",
+                    "subject": subject,
+                    "body": f"Tính đến ngày {format_date_short(today)}.",
+                    "task": None,
+                    "dedupe_key": f"apology:{unit_id}:{today}:{account_id}",
+                }
+            )
+    new = await _record(items)
+    await mail(new)
+    return len(new)
+
+
+async def mail(items: list[dict]) -> int:
+    """Send new notifications by SMTP when SMTP_HOST is set; returns how many were sent."""
+    settings = get_settings()
+    if not settings.smtp_host or not items:
+        return 0
+    addresses = {
+        row["id"]: row["username"]
+        for row in await Account.select(Account.id, Account.username).where(
+            Account.id.is_in(list({item["account"] for item in items}))
+        )
+        if "@" in row["username"]
+    }
+    messages = []
+    for item in items:
+        if item["account"] in addresses:
+            message = EmailMessage()
+            message["From"], message["To"] = settings.smtp_sender, addresses[item["account"]]
+            message["Subject"] = item["subject"]
+            message.set_content(item["body"])
+            messages.append(message)
+
+    def send() -> None:
+        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=30) as smtp:
+            for message in messages:
+                smtp.send_message(message)
+
+    if messages:
+        try:
+            await anyio.to_thread.run_sync(send)
+        except OSError:
+            log.exception("mailing %s notifications failed; they remain in the API", len(messages))
+            return 0
+        keys = [item["dedupe_key"] for item in items if item["account"] in addresses]
+        async with write_transaction(Notification._meta.db):
+            await Notification.update({Notification.mailed_at: utcnow()}).where(
+                Notification.dedupe_key.is_in(keys)
+            )
+    return len(messages)
+
+
+async def list_notifications(
+    actor: Principal, unread_only: bool, page: PageRequest
+) -> tuple[list[dict], int]:
+    """The caller's own notifications, newest first."""
+    condition = Notification.account == actor.account_id
+    if unread_only:
+        condition &= Notification.read_at.is_null()
+    query = Notification.select(*COLUMNS).where(condition).order_by(Notification.id, ascending=False)
+    return await query.limit(page.limit).offset(page.offset), await Notification.count().where(condition)
+
+
+async def mark_read(actor: Principal, notification_id: int) -> None:
+    async with write_transaction(Notification._meta.db):
+        updated = (
+            await Notification.update({Notification.read_at: utcnow()})
+            .where((Notification.id == notification_id) & (Notification.account == actor.account_id))
+            .returning(Notification.id)
+        )
+    if not updated:
+        raise NotFound(f"notification {notification_id} not found")

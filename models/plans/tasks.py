@@ -1,0 +1,540 @@
+"""Plan tasks: definition, progress reports and their append-only history.
+
+Every write bumps ``version`` with a compare-and-set (``WHERE version = read version``) inside
+a transaction that also appends a TaskEvent, so concurrent writers never lose an update: a
+caller that named the version it edited gets StaleVersion, one that did not is retried on
+the fresh state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from piccolo.query.base import Query
+
+from core.clock import local_date, utcnow
+from core.db import write_transaction
+from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, StaleVersion
+from core.paging import PageRequest, apply_sort, contains
+from core.text import fold, nfc
+from models.permissions import Action, Principal
+from models.plans.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent
+from models.units.tables import Unit
+from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
+
+CAS_ATTEMPTS = 20
+MAX_NOTE = 4000  # a progress report's note (the API's limit too)
+CLOSED = (TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value)
+
+TASK_COLUMNS = (
+    Task.id,
+    Task.plan,
+    Task.code,
+    Task.area,
+    Task.title,
+    Task.expected_output,
+    Task.lead_unit,
+    Task.lead_unit.code.as_alias("lead_unit_code"),
+    Task.lead_unit.name.as_alias("lead_unit_name"),
+    Task.deadline,
+    Task.ongoing,
+    Task.status,
+    Task.progress,
+    Task.weight,
+    Task.completed_on,
+    Task.note,
+    Task.version,
+    Task.created_at,
+    Task.updated_at,
+)
+SORT_KEYS = {
+    "code": Task.code,
+    "area": Task.area,
+    "deadline": Task.deadline,
+    "status": Task.status,
+    "progress": Task.progress,
+    "updated_at": Task.updated_at,
+}
+SNAPSHOT_FIELDS = (
+    "code",
+    "area",
+    "title",
+    "lead_unit",
+    "deadline",
+    "status",
+    "progress",
+    "weight",
+    "completed_on",
+)
+DEFINITION_FIELDS = (
+    "code",
+    "area",
+    "title",
+    "expected_output",
+    "lead_unit_id",
+    "coordinating_unit_ids",
+    "deadline",
+    "ongoing",
+    "weight",
+)
+
+
+@dataclass(frozen=True)
+class TaskDefinition:
+    """What a plan says about a task (as opposed to how it is going)."""
+
+    code: str
+    area: str
+    title: str
+    lead_unit_id: int
+    expected_output: str = ""
+    coordinating_unit_ids: tuple[int, ...] = ()
+    deadline: date | None = None
+    ongoing: bool = False
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class ProgressReport:
+    """A status/progress update from the unit (or from home-affairs staff)."""
+
+    status: str | None = None
+    progress: int | None = None
+    note: str = ""
+    completed_on: date | None = None
+    evidence_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    area: str | None = None
+    lead_unit_id: int | None = None
+    status: str | None = None
+    overdue: bool | None = None
+    due_before: date | None = None
+    due_after: date | None = None
+    q: str | None = None
+    today: date = field(default_factory=lambda: local_date(utcnow()))
+
+
+def derived(task: dict, today: date) -> dict:
+    """Overdue and timeliness are computed, never stored."""
+    completed = task["status"] == TaskStatus.COMPLETED
+    timeliness = None
+    if completed and task["completed_on"] is not None:
+        timeliness = "on_time" if task["completed_on"] <= task["deadline"] else "late"
+    overdue = task["status"] not in CLOSED and task["deadline"] < today
+    return {**task, "overdue": overdue, "timeliness": timeliness}
+
+
+# --- validation ---------------------------------------------------------------------------
+
+
+async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, list[int]]:
+    errors: list[FieldError] = []
+    code, title = nfc(data.code), nfc(data.title)
+    if not code or len(code) > 32:
+        errors.append(FieldError("code", "1 to 32 characters", "Mã nhiệm vụ dài 1–32 ký tự."))
+    if data.area not in set(Area):
+        errors.append(FieldError("area", f"one of {', '.join(Area)}", "Lĩnh vực cải cách không hợp lệ."))
+    if not title or len(title) > 2000:
+        errors.append(FieldError("title", "1 to 2000 characters", "Tên nhiệm vụ dài 1–2000 ký tự."))
+    if len(data.expected_output) > 2000:
+        errors.append(FieldError("expected_output", "at most 2000 characters", "Sản phẩm quá dài."))
+    if not 0 < data.weight <= 1000:
+        errors.append(FieldError("weight", "greater than 0, at most 1000", "Trọng số phải lớn hơn 0."))
+    deadline = date(plan["year"], 12, 31) if data.ongoing else data.deadline
+    if deadline is None:
+        errors.append(
+            FieldError("deadline", "a date, or ongoing", "Cần nhập thời hạn hoặc chọn 'thường xuyên'.")
+        )
+    unit_ids = {data.lead_unit_id, *data.coordinating_unit_ids}
+    known = {row["id"] for row in await Unit.select(Unit.id).where(Unit.id.is_in(list(unit_ids)))}
+    if data.lead_unit_id not in known:
+        errors.append(FieldError("lead_unit_id", "no such unit", "Đơn vị chủ trì không tồn tại."))
+    if unknown := set(data.coordinating_unit_ids) - known:
+        errors.append(
+            FieldError(
+                "coordinating_unit_ids",
+                f"no such units: {sorted(unknown)}",
+                "Đơn vị phối hợp không tồn tại.",
+            )
+        )
+    if errors:
+        raise InvalidInput("invalid task", errors)
+    coordinators = sorted(set(data.coordinating_unit_ids) - {data.lead_unit_id})
+    values = {
+        "code": code,
+        "area": data.area,
+        "title": title,
+        "expected_output": nfc(data.expected_output),
+        "lead_unit": data.lead_unit_id,
+        "deadline": deadline,
+        "ongoing": data.ongoing,
+        "weight": data.weight,
+        "search_text": fold(f"{code} {title} {data.expected_output}"),
+    }
+    return values, coordinators
+
+
+def _apply_report(current: dict, report: ProgressReport, actor: Principal, today: date) -> dict:
+    """The new status fields for a progress report, or InvalidInput/PermissionDenied."""
+    status = report.status or current["status"]
+    if status not in set(TaskStatus):
+        raise InvalidInput.field("status", f"one of {', '.join(TaskStatus)}", "Trạng thái không hợp lệ.")
+    progress = report.progress if report.progress is not None else current["progress"]
+    if not 0 <= progress <= 100:
+        raise InvalidInput.field("progress", "between 0 and 100", "Tiến độ phải từ 0 đến 100%.")
+    if len(report.note) > MAX_NOTE:
+        raise InvalidInput.field(
+            "note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự."
+        )
+    changing_closed = status != current["status"] and (
+        current["status"] in CLOSED or status == TaskStatus.CANCELLED
+    )
+    if changing_closed and not actor.can(Action.REOPEN_TASK):
+        raise PermissionDenied("only home-affairs staff may re-open or cancel a task")
+    completed_on = None
+    if status == TaskStatus.COMPLETED:
+        if not report.note.strip() and not report.evidence_ids:
+            raise InvalidInput.field(
+                "note",
+                "completing a task needs a note or evidence",
+                "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
+            )
+        progress = 100
+        completed_on = report.completed_on or current["completed_on"] or today
+        if completed_on > today:
+            raise InvalidInput.field(
+                "completed_on", "must not be in the future", "Ngày hoàn thành không được ở tương lai."
+            )
+    elif status == TaskStatus.NOT_STARTED and progress > 0:
+        raise InvalidInput.field(
+            "progress",
+            "a task not started has 0% progress",
+            "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
+        )
+    return {"status": status, "progress": progress, "completed_on": completed_on}
+
+
+def check_can_report(actor: Principal, task: dict) -> None:
+    """A unit head reports only on tasks their own unit leads."""
+    actor.require(Action.REPORT_PROGRESS)
+    if actor.role is Role.UNIT_HEAD and task["lead_unit"] != actor.unit_id:
+        raise PermissionDenied("a unit head may change only tasks their unit leads")
+
+
+# --- reads ----------------------------------------------------------------------------------
+
+
+async def load_task(task_id: int) -> dict:
+    row = await Task.select(*TASK_COLUMNS).where(Task.id == task_id).first()
+    if row is None:
+        raise NotFound(f"task {task_id} not found")
+    return row
+
+
+async def _coordinators(task_ids: list[int]) -> dict[int, list[int]]:
+    result: dict[int, list[int]] = {task_id: [] for task_id in task_ids}
+    if task_ids:
+        rows = (
+            await TaskCoordinator.select(TaskCoordinator.task, TaskCoordinator.unit)
+            .where(TaskCoordinator.task.is_in(task_ids))
+            .order_by(TaskCoordinator.unit)
+        )
+        for row in rows:
+            result[row["task"]].append(row["unit"])
+    return result
+
+
+async def get_task(task_id: int, today: date | None = None) -> dict:
+    task = await load_task(task_id)
+    coordinators = await _coordinators([task_id])
+    return derived({**task, "coordinating_unit_ids": coordinators[task_id]}, today or local_date(utcnow()))
+
+
+def _filtered(query: Query, plan_id: int, flt: TaskFilter) -> Query:
+    query = query.where(Task.plan == plan_id)
+    if flt.area:
+        query = query.where(Task.area == flt.area)
+    if flt.lead_unit_id is not None:
+        query = query.where(Task.lead_unit == flt.lead_unit_id)
+    if flt.status:
+        query = query.where(Task.status == flt.status)
+    if flt.due_before:
+        query = query.where(Task.deadline <= flt.due_before)
+    if flt.due_after:
+        query = query.where(Task.deadline >= flt.due_after)
+    if flt.overdue is True:
+        query = query.where((Task.deadline < flt.today) & Task.status.not_in(list(CLOSED)))
+    elif flt.overdue is False:
+        query = query.where((Task.deadline >= flt.today) | Task.status.is_in(list(CLOSED)))
+    if flt.q:
+        query = query.where(contains(Task.search_text, fold(flt.q)))
+    return query
+
+
+async def list_tasks(plan_id: int, flt: TaskFilter, page: PageRequest) -> tuple[list[dict], int]:
+    query = apply_sort(_filtered(Task.select(*TASK_COLUMNS), plan_id, flt), page.sort, SORT_KEYS, ["code"])
+    rows = await query.limit(page.limit).offset(page.offset)
+    coordinators = await _coordinators([row["id"] for row in rows])
+    items = [derived({**row, "coordinating_unit_ids": coordinators[row["id"]]}, flt.today) for row in rows]
+    return items, await _filtered(Task.count(), plan_id, flt)
+
+
+async def task_history(task_id: int) -> list[dict]:
+    await load_task(task_id)
+    events = (
+        await TaskEvent.select(
+            TaskEvent.id,
+            TaskEvent.kind,
+            TaskEvent.actor,
+            TaskEvent.actor.username.as_alias("actor_username"),
+            TaskEvent.actor.full_name.as_alias("actor_name"),
+            TaskEvent.changed_at,
+            TaskEvent.version,
+            TaskEvent.old_status,
+            TaskEvent.status.as_alias("new_status"),
+            TaskEvent.old_progress,
+            TaskEvent.progress.as_alias("new_progress"),
+            TaskEvent.changed_fields,
+            TaskEvent.note,
+        )
+        .where(TaskEvent.task == task_id)
+        .order_by(TaskEvent.version)
+        .output(load_json=True)
+    )
+    evidence = await Evidence.select(
+        Evidence.id, Evidence.event, Evidence.filename, Evidence.content_type, Evidence.size
+    ).where((Evidence.task == task_id) & Evidence.event.is_not_null())
+    by_event: dict[int, list[dict]] = {}
+    for item in evidence:
+        by_event.setdefault(item.pop("event"), []).append(item)
+    return [{**event, "evidence": by_event.get(event["id"], [])} for event in events]
+
+
+# --- writes ---------------------------------------------------------------------------------
+
+
+async def _append_event(
+    task_id: int,
+    plan_id: int,
+    state: dict,
+    *,
+    kind: TaskEventKind,
+    actor: Principal | None,
+    now: datetime,
+    old: dict | None,
+    changed_fields: list[str],
+    note: str = "",
+) -> int:
+    snapshot = {name: state[name] for name in SNAPSHOT_FIELDS}
+    event = TaskEvent(
+        task=task_id,
+        plan=plan_id,
+        kind=kind.value,
+        actor=actor.account_id if actor else None,
+        changed_at=now,
+        version=state["version"],
+        old_status=old["status"] if old else None,
+        old_progress=old["progress"] if old else None,
+        changed_fields=changed_fields,
+        note=note,
+        **snapshot,
+    )
+    rows = await TaskEvent.insert(event).returning(TaskEvent.id)
+    return rows[0]["id"]
+
+
+async def create_task(
+    actor: Principal, plan_id: int, data: TaskDefinition, now: datetime | None = None
+) -> dict:
+    actor.require(Action.MANAGE_PLANS)
+    return await create_task_unchecked(plan_id, data, actor=actor, now=now)
+
+
+async def create_task_unchecked(
+    plan_id: int, data: TaskDefinition, *, actor: Principal | None, now: datetime | None = None
+) -> dict:
+    now = now or utcnow()
+    plan = await Plan.select(Plan.id, Plan.year).where(Plan.id == plan_id).first()
+    if plan is None:
+        raise NotFound(f"plan {plan_id} not found")
+    values, coordinators = await _validate_definition(plan, data)
+    async with write_transaction(Task._meta.db):
+        await _ensure_code_free(plan_id, values["code"])
+        state = {
+            **values,
+            "status": TaskStatus.NOT_STARTED.value,
+            "progress": 0,
+            "completed_on": None,
+            "version": 1,
+        }
+        task = Task(plan=plan_id, note="", created_at=now, updated_at=now, **state)
+        task_id = (await Task.insert(task).returning(Task.id))[0]["id"]
+        await _set_coordinators(task_id, coordinators)
+        await _append_event(
+            task_id,
+            plan_id,
+            state,
+            kind=TaskEventKind.CREATED,
+            actor=actor,
+            now=now,
+            old=None,
+            changed_fields=sorted(SNAPSHOT_FIELDS),
+        )
+    return await get_task(task_id, local_date(now))
+
+
+async def _ensure_code_free(plan_id: int, code: str) -> None:
+    if await Task.exists().where((Task.plan == plan_id) & (Task.code == code)):
+        raise Conflict(
+            f"task code {code!r} exists in this plan",
+            [FieldError("code", "already used in this plan", "Mã nhiệm vụ đã có trong kế hoạch.")],
+        )
+
+
+async def _set_coordinators(task_id: int, unit_ids: list[int]) -> None:
+    await TaskCoordinator.delete().where(TaskCoordinator.task == task_id)
+    if unit_ids:
+        await TaskCoordinator.insert(*[TaskCoordinator(task=task_id, unit=u) for u in unit_ids])
+
+
+async def _compare_and_set(task_id: int, current: dict, changes: dict) -> bool:
+    new_version = current["version"] + 1
+    updated = (
+        await Task.update({**changes, "version": new_version})
+        .where((Task.id == task_id) & (Task.version == current["version"]))
+        .returning(Task.id)
+    )
+    return bool(updated)
+
+
+async def report_progress(
+    actor: Principal,
+    task_id: int,
+    report: ProgressReport,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    kind: TaskEventKind = TaskEventKind.PROGRESS,
+) -> dict:
+    """Record a status/progress update (with note and staged evidence) as one history entry."""
+    now = now or utcnow()
+    today = local_date(now)
+    for _ in range(CAS_ATTEMPTS):
+        async with write_transaction(Task._meta.db):
+            current = await load_task(task_id)
+            check_can_report(actor, current)
+            if expected_version is not None and expected_version != current["version"]:
+                raise StaleVersion(current["version"])
+            new = _apply_report(current, report, actor, today)
+            changed = [name for name, value in new.items() if value != current[name]]
+            if not changed and not report.note.strip() and not report.evidence_ids:
+                raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")
+            await _check_staged_evidence(actor, task_id, report.evidence_ids)
+            changes = {**new, "updated_at": now}
+            if report.note.strip():
+                changes["note"] = nfc(report.note)
+            if not await _compare_and_set(task_id, current, changes):
+                if expected_version is not None:
+                    raise StaleVersion(current["version"] + 1)
+                continue
+            state = {**current, **new, "version": current["version"] + 1}
+            event_id = await _append_event(
+                task_id,
+                current["plan"],
+                state,
+                kind=kind,
+                actor=actor,
+                now=now,
+                old=current,
+                changed_fields=changed,
+                note=nfc(report.note),
+            )
+            if report.evidence_ids:
+                await Evidence.update({Evidence.event: event_id}).where(
+                    Evidence.id.is_in(list(report.evidence_ids))
+                )
+        return await get_task(task_id, today)
+    raise Conflict("the task is being changed by many people at once; try again")
+
+
+async def _check_staged_evidence(actor: Principal, task_id: int, evidence_ids: tuple[int, ...]) -> None:
+    if not evidence_ids:
+        return
+    rows = await Evidence.select(Evidence.id).where(
+        Evidence.id.is_in(list(evidence_ids))
+        & (Evidence.task == task_id)
+        & (Evidence.uploaded_by == actor.account_id)
+        & Evidence.event.is_null()
+    )
+    if len(rows) != len(set(evidence_ids)):
+        raise InvalidInput.field(
+            "evidence_ids",
+            "each must be a file you uploaded to this task and not yet attached",
+            "Tệp minh chứng không hợp lệ hoặc đã được sử dụng.",
+        )
+
+
+async def edit_task(
+    actor: Principal,
+    task_id: int,
+    changes: dict,
+    *,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+    kind: TaskEventKind = TaskEventKind.EDITED,
+) -> dict:
+    """Change a task's definition (code, area, title, deadline, lead unit ...)."""
+    actor.require(Action.MANAGE_PLANS)
+    now = now or utcnow()
+    for _ in range(CAS_ATTEMPTS):
+        async with write_transaction(Task._meta.db):
+            current = await load_task(task_id)
+            if expected_version is not None and expected_version != current["version"]:
+                raise StaleVersion(current["version"])
+            coordinators = (await _coordinators([task_id]))[task_id]
+            plan = await Plan.select(Plan.id, Plan.year).where(Plan.id == current["plan"]).first()
+            merged = {
+                "code": current["code"],
+                "area": current["area"],
+                "title": current["title"],
+                "expected_output": current["expected_output"],
+                "lead_unit_id": current["lead_unit"],
+                "coordinating_unit_ids": tuple(coordinators),
+                "deadline": current["deadline"],
+                "ongoing": current["ongoing"],
+                "weight": current["weight"],
+            }
+            merged.update({k: v for k, v in changes.items() if k in DEFINITION_FIELDS})
+            if "deadline" in changes and "ongoing" not in changes:
+                merged["ongoing"] = False
+            merged["coordinating_unit_ids"] = tuple(merged["coordinating_unit_ids"])
+            values, new_coordinators = await _validate_definition(plan, TaskDefinition(**merged))
+            if values["code"] != current["code"]:
+                await _ensure_code_free(current["plan"], values["code"])
+            changed = [k for k, v in values.items() if k != "search_text" and v != current[k]]
+            if new_coordinators != coordinators:
+                changed.append("coordinating_unit_ids")
+            if not changed:
+                return await get_task(task_id, local_date(now))
+            if not await _compare_and_set(task_id, current, {**values, "updated_at": now}):
+                if expected_version is not None:
+                    raise StaleVersion(current["version"] + 1)
+                continue
+            await _set_coordinators(task_id, new_coordinators)
+            state = {**current, **values, "version": current["version"] + 1}
+            await _append_event(
+                task_id,
+                current["plan"],
+                state,
+                kind=kind,
+                actor=actor,
+                now=now,
+                old=current,
+                changed_fields=changed,
+            )
+        return await get_task(task_id, local_date(now))
+    raise Conflict("the task is being changed by many people at once; try again")

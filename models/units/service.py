@@ -1,0 +1,165 @@
+"""Units (đơn vị) and their history: a unit is closed with valid_to and a successor,
+never deleted, so figures for past periods still name the units that existed then."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date
+
+from piccolo.query.base import Query
+
+from core.errors import Conflict, FieldError, InvalidInput, NotFound
+from core.paging import PageRequest, apply_sort, contains, valid_on
+from core.text import fold, nfc
+from models.permissions import Action, Principal
+from models.units.tables import Unit
+from models.vocabulary import UnitKind, UnitLevel
+
+UNIT_COLUMNS = (
+    Unit.id,
+    Unit.code,
+    Unit.name,
+    Unit.kind,
+    Unit.level,
+    Unit.parent,
+    Unit.valid_from,
+    Unit.valid_to,
+    Unit.successor,
+)
+SORT_KEYS = {"code": Unit.code, "name": Unit.name, "level": Unit.level, "valid_from": Unit.valid_from}
+
+
+@dataclass(frozen=True)
+class UnitData:
+    code: str
+    name: str
+    kind: str
+    level: str
+    parent_id: int | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    successor_id: int | None = None
+
+
+@dataclass(frozen=True)
+class UnitFilter:
+    level: str | None = None
+    kind: str | None = None
+    parent_id: int | None = None
+    active_on: date | None = None
+    q: str | None = None
+
+
+def _invalid(field: str, reason: str, message: str) -> InvalidInput:
+    return InvalidInput.field(field, reason, message)
+
+
+async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
+    errors: list[FieldError] = []
+    code, name = nfc(data.code), nfc(data.name)
+    if not code or len(code) > 32:
+        errors.append(FieldError("code", "1 to 32 characters", "Mã đơn vị dài 1–32 ký tự."))
+    if not name or len(name) > 255:
+        errors.append(FieldError("name", "1 to 255 characters", "Tên đơn vị dài 1–255 ký tự."))
+    if data.kind not in set(UnitKind):
+        errors.append(FieldError("kind", f"one of {', '.join(UnitKind)}", "Loại đơn vị không hợp lệ."))
+    if data.level not in set(UnitLevel):
+        errors.append(FieldError("level", f"one of {', '.join(UnitLevel)}", "Cấp đơn vị không hợp lệ."))
+    if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
+        errors.append(
+            FieldError("valid_to", "before valid_from", "Ngày hết hiệu lực trước ngày có hiệu lực.")
+        )
+    for field, ref in (("parent_id", data.parent_id), ("successor_id", data.successor_id)):
+        if ref is None:
+            continue
+        if ref == unit_id:
+            errors.append(FieldError(field, "a unit cannot refer to itself", "Không thể tự tham chiếu."))
+        elif not await Unit.exists().where(Unit.id == ref):
+            errors.append(FieldError(field, "no such unit", "Đơn vị không tồn tại."))
+    if errors:
+        raise InvalidInput("invalid unit", errors)
+    duplicate = Unit.exists().where(Unit.code == code)
+    if unit_id is not None:
+        duplicate = duplicate.where(Unit.id != unit_id)
+    if await duplicate:
+        raise Conflict(
+            f"unit code {code!r} exists",
+            [FieldError("code", "already used", "Mã đơn vị đã tồn tại.")],
+        )
+    return {
+        Unit.code: code,
+        Unit.name: name,
+        Unit.kind: data.kind,
+        Unit.level: data.level,
+        Unit.parent: data.parent_id,
+        Unit.valid_from: data.valid_from,
+        Unit.valid_to: data.valid_to,
+        Unit.successor: data.successor_id,
+        Unit.search_text: fold(f"{code} {name}"),
+    }
+
+
+async def create_unit(actor: Principal, data: UnitData) -> dict:
+    actor.require(Action.MANAGE_UNITS)
+    return await create_unit_unchecked(data)
+
+
+async def create_unit_unchecked(data: UnitData) -> dict:
+    values = await _validate(data)
+    rows = await Unit.insert(Unit(**{col._meta.name: v for col, v in values.items()})).returning(Unit.id)
+    return await get_unit(rows[0]["id"])
+
+
+async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
+    """Apply a partial change; closing a unit is ``valid_to`` (and ``successor_id``) here."""
+    actor.require(Action.MANAGE_UNITS)
+    current = await get_unit(unit_id)
+    merged = {
+        "code": current["code"],
+        "name": current["name"],
+        "kind": current["kind"],
+        "level": current["level"],
+        "parent_id": current["parent"],
+        "valid_from": current["valid_from"],
+        "valid_to": current["valid_to"],
+        "successor_id": current["successor"],
+    }
+    allowed = {f.name for f in fields(UnitData)}
+    merged.update({k: v for k, v in changes.items() if k in allowed})
+    values = await _validate(UnitData(**merged), unit_id)
+    await Unit.update(values).where(Unit.id == unit_id)
+    return await get_unit(unit_id)
+
+
+async def get_unit(unit_id: int) -> dict:
+    row = await Unit.select(*UNIT_COLUMNS).where(Unit.id == unit_id).first()
+    if row is None:
+        raise NotFound(f"unit {unit_id} not found")
+    return row
+
+
+async def unit_ids_by_code(codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    rows = await Unit.select(Unit.id, Unit.code).where(Unit.code.is_in(list(codes)))
+    return {row["code"]: row["id"] for row in rows}
+
+
+def _filtered(query: Query, flt: UnitFilter) -> Query:
+    if flt.level:
+        query = query.where(Unit.level == flt.level)
+    if flt.kind:
+        query = query.where(Unit.kind == flt.kind)
+    if flt.parent_id is not None:
+        query = query.where(Unit.parent == flt.parent_id)
+    if flt.active_on is not None:
+        query = query.where(valid_on(Unit.valid_from, Unit.valid_to, flt.active_on))
+    if flt.q:
+        query = query.where(contains(Unit.search_text, fold(flt.q)))
+    return query
+
+
+async def list_units(flt: UnitFilter, page: PageRequest) -> tuple[list[dict], int]:
+    query = apply_sort(_filtered(Unit.select(*UNIT_COLUMNS), flt), page.sort, SORT_KEYS, ["code"])
+    rows = await query.limit(page.limit).offset(page.offset)
+    return rows, await _filtered(Unit.count(), flt)

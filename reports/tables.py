@@ -1,0 +1,56 @@
+"""Report runs (generated files, versions, issuing) and drafts. Schema changes go through migrations in models/piccolo_migrations."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+from models.accounts.tables import Account
+from models.units.tables import Unit
+
+
+class ReportRun(Table):
+    """One generation of an official report. Versions of a (kind, period, scope) are kept;
+    an issued run is never overwritten or deleted. Scheduled runs are claimed by a partial
+    unique index on (kind, period_key, scope_key) where trigger = 'schedule'."""
+
+    kind = Varchar(length=16)
+    period_key = Varchar(length=16)
+    scope_key = Integer(default=0)  # 0: the province; else the unit's id
+    scope_unit = ForeignKey(Unit, null=True, on_delete=OnDelete.restrict)
+    version = Integer()
+    state = Varchar(length=16)
+    trigger = Varchar(length=16)  # manual | schedule
+    requested_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    schedule = Varchar(length=64, default="")
+    error = Text(default="")
+    file_name = Varchar(length=255, default="")
+    size = Integer(null=True, default=None)
+    sha256 = Varchar(length=64, default="")
+    pdf_size = Integer(null=True, default=None)
+    issued = Boolean(default=False)
+    issued_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    lease_until = Timestamptz(null=True, default=None)
+    lease_owner = Varchar(length=128, default="")  # host:pid of the process generating it
+    created_at = Timestamptz()
+    started_at = Timestamptz(null=True, default=None)
+    finished_at = Timestamptz(null=True, default=None)
+
+
+class ReportDraft(Table):
+    """The narrative paragraphs staff write for a report (kind, period, scope)."""
+
+    kind = Varchar(length=16)
+    period_key = Varchar(length=16)
+    scope_key = Integer(default=0)
+    sections = JSON(default={})
+    version = Integer(default=1)
+    updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    updated_at = Timestamptz()
+
+
+TABLES = (
+    ReportRun,
+    ReportDraft,
+)

@@ -1,0 +1,36 @@
+"""Schedules and the firings claimed from them. Schema changes go through migrations in models/piccolo_migrations."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, Boolean, Text, Timestamptz, Varchar
+from piccolo.table import Table
+
+
+class Schedule(Table):
+    """A scheduled job and its cron expression (province time), editable by admins."""
+
+    key = Varchar(length=64, unique=True)
+    job = Varchar(length=32)  # report | overdue_sweep | late_dossier_check
+    cron = Varchar(length=100)
+    enabled = Boolean(default=True)
+    params = JSON(default={})
+    updated_at = Timestamptz()
+
+
+class JobRun(Table):
+    """One firing of a scheduled job, claimed by its unique (schedule_key, fire_time): two
+    scheduler processes, or a restart, never run the same firing twice."""
+
+    schedule_key = Varchar(length=64)
+    fire_time = Timestamptz()
+    state = Varchar(length=16)
+    owner = Varchar(length=128, default="")  # host:pid of the scheduler running it
+    detail = Text(default="")
+    started_at = Timestamptz()
+    finished_at = Timestamptz(null=True, default=None)
+
+
+TABLES = (
+    Schedule,
+    JobRun,
+)
