@@ -18,12 +18,13 @@ from core.errors import PayloadTooLarge
 from core.settings import get_settings
 from models.permissions import Action
 from models.plans import evidence, tasks
+from models.plans.rules import MAX_NOTE
 
 IfMatch = Annotated[
     str | None,
     HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
 ]
-Text = Annotated[str, msgspec.Meta(max_length=4000)]
+Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 
 
 class TaskOut(msgspec.Struct):
@@ -66,7 +67,7 @@ class TaskPatch(msgspec.Struct, forbid_unknown_fields=True):
 class ProgressIn(msgspec.Struct, forbid_unknown_fields=True):
     status: str | None = None
     progress: Annotated[int, msgspec.Meta(ge=0, le=100)] | None = None
-    note: Text = ""
+    note: Note = ""
     completed_on: date | None = None
     evidence_ids: list[int] = []
     version: int | None = None

@@ -6,7 +6,6 @@ import asyncio
 import logging
 import sqlite3
 import weakref
-from collections import OrderedDict
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
 from urllib.parse import urlparse
@@ -23,35 +22,8 @@ logging.getLogger("aiosqlite").setLevel(logging.INFO)
 IDLE_CONNECTIONS = 8
 
 
-class BoundedCache:
-    """A small per-engine memo (oldest entries dropped first), for figures keyed by a revision
-    of the data they were computed from."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._entries: OrderedDict = OrderedDict()
-
-    def get(self, key):
-        return self._entries.get(key)
-
-    def put(self, key, value) -> None:
-        self._entries[key] = value
-        while len(self._entries) > self.size:
-            self._entries.popitem(last=False)
-
-
 class AppPostgresEngine(PostgresEngine):
     """Piccolo's PostgreSQL engine, able to carry the app's per-engine caches."""
-
-
-def summary_cache(engine: Engine) -> BoundedCache:
-    """The engine's summary cache; one per engine, so no figure crosses databases."""
-    if not hasattr(engine, "summary_cache"):
-        try:
-            engine.summary_cache = BoundedCache()
-        except AttributeError:  # an engine class with __slots__ (Piccolo's own): no caching
-            return BoundedCache(0)
-    return engine.summary_cache
 
 
 class PooledSQLiteTransaction(SQLiteTransaction):

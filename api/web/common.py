@@ -90,9 +90,7 @@ async def choose_plan(plan_id: int | None) -> tuple[dict | None, list[dict]]:
     rows, _ = await plans.list_plans(None, None, PageRequest(200, 0, "-year"))
     if plan_id is not None:
         return await plans.get_plan(plan_id), rows
-    active = [row for row in rows if row["status"] == PlanStatus.ACTIVE]
-    chosen = (active or rows or [None])[0]
-    return chosen, rows
+    return plans.active_or_first(rows), rows
 
 
 # --- rendering ------------------------------------------------------------------------------

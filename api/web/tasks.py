@@ -36,11 +36,10 @@ from core.errors import (
 from core.paging import PageRequest
 from core.settings import get_settings
 from models.permissions import Action, Principal
-from models.plans import evidence, plans, tasks
+from models.plans import evidence, plans, rules, tasks
 from models.units import service as units
 from models.vocabulary import TaskStatus
 
-NOTE_MAX = 4000
 # Domain field names -> the form's fields (a staged file is the form's file input).
 FORM_FIELDS = {"evidence_ids": "file", "If-Match": "version"}
 
@@ -57,7 +56,7 @@ def status_choices(principal: Principal, task: dict) -> list[TaskStatus]:
     """The statuses the form offers: staff may set any; others cannot re-open or cancel."""
     if principal.can(Action.REOPEN_TASK):
         return list(TaskStatus)
-    if task["status"] in tasks.CLOSED:
+    if task["status"] in rules.CLOSED:
         return [TaskStatus(task["status"])]
     return [TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS, TaskStatus.COMPLETED]
 
@@ -161,7 +160,7 @@ class TaskPagesController(Controller):
             rows, _ = await tasks.list_tasks(
                 plan["id"], tasks.TaskFilter(lead_unit_id=me.unit_id), PageRequest(500, 0, "deadline,code")
             )
-            rows.sort(key=lambda t: (not t["overdue"], t["status"] in tasks.CLOSED, t["deadline"], t["code"]))
+            rows.sort(key=lambda t: (not t["overdue"], t["status"] in rules.CLOSED, t["deadline"], t["code"]))
         return page(
             "my_tasks.html",
             me,
@@ -193,9 +192,9 @@ class TaskPagesController(Controller):
             form, "progress", errors, "Tiến độ phải là số nguyên từ 0 đến 100.", low=0, high=100
         )
         raw_note = form.get("note") if isinstance(form.get("note"), str) else ""
-        if len(raw_note.strip()) > NOTE_MAX:
+        if len(raw_note.strip()) > rules.MAX_NOTE:
             errors.add("note", "Ghi chú tối đa 4.000 ký tự.")
-        note = raw_note.strip()[:NOTE_MAX]
+        note = raw_note.strip()[: rules.MAX_NOTE]
         completed_on = parse_date_field(form, "completed_on", errors)
         version = parse_int(form, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=1)
         return_to = "my-tasks" if text(form, "return_to", 16) == "my-tasks" else "task"

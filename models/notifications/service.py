@@ -25,8 +25,9 @@ from models.accounts.tables import Account
 from models.dossiers.stats import Scope, UnitTree, dossier_stats
 from models.notifications.tables import Notification
 from models.permissions import Principal
+from models.plans.rules import CLOSED, is_overdue
 from models.plans.tables import Task
-from models.vocabulary import PlanStatus, Role, TaskStatus
+from models.vocabulary import PlanStatus, Role
 
 log = logging.getLogger(__name__)
 DUE_SOON_DAYS = 7
@@ -72,15 +73,17 @@ async def _record(items: list[dict]) -> list[dict]:
 async def sweep_tasks(today: date) -> int:
     """Overdue tasks of active plans (once per task and deadline) and tasks due within a week
     (once per task and deadline), to the heads of each task's lead unit."""
-    tasks = await Task.select(Task.id, Task.code, Task.title, Task.lead_unit, Task.deadline).where(
+    tasks = await Task.select(
+        Task.id, Task.code, Task.title, Task.lead_unit, Task.deadline, Task.status
+    ).where(
         (Task.plan.status == PlanStatus.ACTIVE.value)
-        & Task.status.not_in([TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value])
+        & Task.status.not_in(list(CLOSED))
         & (Task.deadline <= today + timedelta(days=DUE_SOON_DAYS))
     )
     heads = await _unit_heads()
     items = []
     for task in tasks:
-        overdue = task["deadline"] < today
+        overdue = is_overdue(task["deadline"], task["status"], today)
         kind = "task_overdue" if overdue else "task_due_soon"
         subject = (
             f"Nhiệm vụ {task['code']} đã quá hạn ({format_date_short(task['deadline'])})"

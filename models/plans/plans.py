@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -141,13 +142,22 @@ async def list_plans(year: int | None, status: str | None, page: PageRequest) ->
     return await query.limit(page.limit).offset(page.offset), await filtered(Plan.count())
 
 
-async def plan_for_year(year: int) -> dict:
-    """The plan an import for ``year`` goes into: the active one, else the newest, else a new
-    draft (so an operator can load a freshly issued plan in one step)."""
+def active_or_first(plans: Sequence[dict]) -> dict | None:
+    """The first active plan of ``plans`` (newest first), else the first; None when empty."""
+    active = [plan for plan in plans if plan["status"] == PlanStatus.ACTIVE]
+    return (active or plans or [None])[0]
+
+
+async def active_or_newest_plan(year: int) -> dict | None:
+    """The plan of ``year`` that reports and imports mean: its active plan, else its newest
+    (the highest id); None when the year has no plan. Rows have the PLAN_COLUMNS."""
     rows = await Plan.select(*PLAN_COLUMNS).where(Plan.year == year).order_by(Plan.id, ascending=False)
-    for row in rows:
-        if row["status"] == PlanStatus.ACTIVE:
-            return row
-    if rows:
-        return rows[0]
+    return active_or_first(rows)
+
+
+async def plan_for_year(year: int) -> dict:
+    """The plan an import for ``year`` goes into: ``active_or_newest_plan``, else a new draft
+    (so an operator can load a freshly issued plan in one step)."""
+    if (plan := await active_or_newest_plan(year)) is not None:
+        return plan
     return await create_plan_unchecked(PlanData(year=year, title=f"Kế hoạch cải cách hành chính năm {year}"))

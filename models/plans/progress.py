@@ -6,17 +6,19 @@ the end of the asked day), so they are what was true then, not today's state re-
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from piccolo.engine.base import Engine
+
 from core.clock import end_of_day, local_date, start_of_day, utcnow
-from core.db import summary_cache
 from core.text import format_percent
 from models.plans.plans import get_plan
+from models.plans.rules import late_sql, overdue_sql, plan_progress
 from models.plans.tables import Task, TaskEvent
 from models.units.tables import Unit
-from models.vocabulary import Area, ProgressMethod, TaskStatus
+from models.vocabulary import Area, TaskStatus
 
 CURRENT_SOURCE = (
     "SELECT area, lead_unit, status, progress, weight, deadline, completed_on FROM task WHERE plan = {}"
@@ -30,16 +32,43 @@ AS_OF_SOURCE = """
 # One row per (area, lead unit, status): the database counts and sums, Python adds a few
 # dozen rows up into the overall, by-area and by-unit figures. With the covering index
 # task_summary_cover this reads no table rows (about 15 ms for 10,000 tasks on SQLite).
-AGGREGATE = """
+AGGREGATE = f"""
     SELECT area, lead_unit, status, COUNT(*) AS tasks,
-        SUM(CASE WHEN completed_on > deadline THEN 1 ELSE 0 END) AS late,
-        SUM(CASE WHEN deadline < {} THEN 1 ELSE 0 END) AS past_deadline,
+        SUM(CASE WHEN {late_sql("s")} THEN 1 ELSE 0 END) AS late,
+        SUM(CASE WHEN {{}} THEN 1 ELSE 0 END) AS overdue,
         SUM(progress) AS progress_sum, SUM(weight) AS weight_sum,
         SUM(weight * progress) AS weighted_sum
     FROM (%s) AS s
     GROUP BY area, lead_unit, status
 """
 CHANGE_FIELDS = ("status", "progress", "deadline", "lead_unit", "code", "title", "area")
+
+
+class BoundedCache:
+    """A small per-engine memo (oldest entries dropped first), for figures keyed by a revision
+    of the data they were computed from."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._entries: OrderedDict = OrderedDict()
+
+    def get(self, key):
+        return self._entries.get(key)
+
+    def put(self, key, value) -> None:
+        self._entries[key] = value
+        while len(self._entries) > self.size:
+            self._entries.popitem(last=False)
+
+
+def summary_cache(engine: Engine) -> BoundedCache:
+    """The engine's summary cache; one per engine, so no figure crosses databases."""
+    if not hasattr(engine, "summary_cache"):
+        try:
+            engine.summary_cache = BoundedCache()
+        except AttributeError:  # an engine class with __slots__ (Piccolo's own): no caching
+            return BoundedCache(0)
+    return engine.summary_cache
 
 
 @dataclass
@@ -77,25 +106,14 @@ class Tally:
             self.completed_late += row["late"]
             self.completed_on_time += n - row["late"]
             return
-        self.overdue += row["past_deadline"]
+        self.overdue += row["overdue"]
         if status == TaskStatus.IN_PROGRESS:
             self.in_progress += n
         else:
             self.not_started += n
 
-    def percent(self, method: str, manual: float | None) -> float:
-        if method == ProgressMethod.MANUAL:
-            return float(manual or 0.0)
-        if self.total == 0:
-            return 0.0
-        if method == ProgressMethod.AVERAGE:
-            return self.progress_sum / self.total
-        if method == ProgressMethod.WEIGHTED:
-            return self.weighted_sum / self.weight_sum if self.weight_sum else 0.0
-        return 100.0 * self.completed / self.total
-
     def as_dict(self, method: str, manual: float | None) -> dict:
-        percent = round(self.percent(method, manual), 2)
+        percent = round(plan_progress(method, self, manual), 2)
         return {
             "total": self.total,
             "completed": self.completed,
@@ -120,8 +138,8 @@ class _Groups:
 async def _aggregate(plan_id: int, as_of: date | None, today: date) -> list[dict]:
     """Grouped counts from the current tasks (as_of None) or from history at the end of as_of."""
     if as_of is None:
-        return await Task.raw(AGGREGATE % CURRENT_SOURCE, today, plan_id)
-    return await Task.raw(AGGREGATE % AS_OF_SOURCE, as_of, plan_id, end_of_day(as_of))
+        return await Task.raw(AGGREGATE % CURRENT_SOURCE, overdue_sql(today, "s"), plan_id)
+    return await Task.raw(AGGREGATE % AS_OF_SOURCE, overdue_sql(as_of, "s"), plan_id, end_of_day(as_of))
 
 
 async def _groups(plan_id: int, as_of: date | None, today: date) -> _Groups:

@@ -8,6 +8,7 @@ the fresh state.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -19,13 +20,12 @@ from core.errors import Conflict, FieldError, InvalidInput, NotFound, Permission
 from core.paging import PageRequest, apply_sort, contains
 from core.text import fold, nfc
 from models.permissions import Action, Principal
+from models.plans.rules import CLOSED, MAX_NOTE, is_overdue, overdue_where, timeliness
 from models.plans.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent
 from models.units.tables import Unit
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
 
 CAS_ATTEMPTS = 20
-MAX_NOTE = 4000  # a progress report's note (the API's limit too)
-CLOSED = (TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value)
 
 TASK_COLUMNS = (
     Task.id,
@@ -119,13 +119,13 @@ class TaskFilter:
 
 
 def derived(task: dict, today: date) -> dict:
-    """Overdue and timeliness are computed, never stored."""
+    """Overdue and timeliness are computed (models.plans.rules), never stored."""
     completed = task["status"] == TaskStatus.COMPLETED
-    timeliness = None
-    if completed and task["completed_on"] is not None:
-        timeliness = "on_time" if task["completed_on"] <= task["deadline"] else "late"
-    overdue = task["status"] not in CLOSED and task["deadline"] < today
-    return {**task, "overdue": overdue, "timeliness": timeliness}
+    return {
+        **task,
+        "overdue": is_overdue(task["deadline"], task["status"], today),
+        "timeliness": timeliness(task["deadline"], task["completed_on"]) if completed else None,
+    }
 
 
 # --- validation ---------------------------------------------------------------------------
@@ -266,10 +266,8 @@ def _filtered(query: Query, plan_id: int, flt: TaskFilter) -> Query:
         query = query.where(Task.deadline <= flt.due_before)
     if flt.due_after:
         query = query.where(Task.deadline >= flt.due_after)
-    if flt.overdue is True:
-        query = query.where((Task.deadline < flt.today) & Task.status.not_in(list(CLOSED)))
-    elif flt.overdue is False:
-        query = query.where((Task.deadline >= flt.today) | Task.status.is_in(list(CLOSED)))
+    if flt.overdue is not None:
+        query = query.where(overdue_where(flt.today, flt.overdue))
     if flt.q:
         query = query.where(contains(Task.search_text, fold(flt.q)))
     return query
@@ -411,6 +409,32 @@ async def _compare_and_set(task_id: int, current: dict, changes: dict) -> bool:
     return bool(updated)
 
 
+async def _write_until_applied(
+    task_id: int,
+    expected_version: int | None,
+    write: Callable[[dict], Awaitable[bool]],
+    check: Callable[[dict], None] = lambda current: None,
+) -> None:
+    """Run ``write(current task)`` in a write transaction until it is applied.
+
+    ``write`` validates, then changes the task with ``_compare_and_set`` and returns False when
+    a concurrent writer got in first. A caller who named the version they edited then gets
+    StaleVersion; one who did not is retried on the fresh state, up to CAS_ATTEMPTS times.
+    ``check`` (a permission check on the current task) runs before the version check.
+    """
+    for _ in range(CAS_ATTEMPTS):
+        async with write_transaction(Task._meta.db):
+            current = await load_task(task_id)
+            check(current)
+            if expected_version is not None and expected_version != current["version"]:
+                raise StaleVersion(current["version"])
+            if await write(current):
+                return
+            if expected_version is not None:
+                raise StaleVersion(current["version"] + 1)
+    raise Conflict("the task is being changed by many people at once; try again")
+
+
 async def report_progress(
     actor: Principal,
     task_id: int,
@@ -423,42 +447,40 @@ async def report_progress(
     """Record a status/progress update (with note and staged evidence) as one history entry."""
     now = now or utcnow()
     today = local_date(now)
-    for _ in range(CAS_ATTEMPTS):
-        async with write_transaction(Task._meta.db):
-            current = await load_task(task_id)
-            check_can_report(actor, current)
-            if expected_version is not None and expected_version != current["version"]:
-                raise StaleVersion(current["version"])
-            new = _apply_report(current, report, actor, today)
-            changed = [name for name, value in new.items() if value != current[name]]
-            if not changed and not report.note.strip() and not report.evidence_ids:
-                raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")
-            await _check_staged_evidence(actor, task_id, report.evidence_ids)
-            changes = {**new, "updated_at": now}
-            if report.note.strip():
-                changes["note"] = nfc(report.note)
-            if not await _compare_and_set(task_id, current, changes):
-                if expected_version is not None:
-                    raise StaleVersion(current["version"] + 1)
-                continue
-            state = {**current, **new, "version": current["version"] + 1}
-            event_id = await _append_event(
-                task_id,
-                current["plan"],
-                state,
-                kind=kind,
-                actor=actor,
-                now=now,
-                old=current,
-                changed_fields=changed,
-                note=nfc(report.note),
+
+    async def write(current: dict) -> bool:
+        new = _apply_report(current, report, actor, today)
+        changed = [name for name, value in new.items() if value != current[name]]
+        if not changed and not report.note.strip() and not report.evidence_ids:
+            raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")
+        await _check_staged_evidence(actor, task_id, report.evidence_ids)
+        changes = {**new, "updated_at": now}
+        if report.note.strip():
+            changes["note"] = nfc(report.note)
+        if not await _compare_and_set(task_id, current, changes):
+            return False
+        state = {**current, **new, "version": current["version"] + 1}
+        event_id = await _append_event(
+            task_id,
+            current["plan"],
+            state,
+            kind=kind,
+            actor=actor,
+            now=now,
+            old=current,
+            changed_fields=changed,
+            note=nfc(report.note),
+        )
+        if report.evidence_ids:
+            await Evidence.update({Evidence.event: event_id}).where(
+                Evidence.id.is_in(list(report.evidence_ids))
             )
-            if report.evidence_ids:
-                await Evidence.update({Evidence.event: event_id}).where(
-                    Evidence.id.is_in(list(report.evidence_ids))
-                )
-        return await get_task(task_id, today)
-    raise Conflict("the task is being changed by many people at once; try again")
+        return True
+
+    await _write_until_applied(
+        task_id, expected_version, write, lambda current: check_can_report(actor, current)
+    )
+    return await get_task(task_id, today)
 
 
 async def _check_staged_evidence(actor: Principal, task_id: int, evidence_ids: tuple[int, ...]) -> None:
@@ -490,51 +512,48 @@ async def edit_task(
     """Change a task's definition (code, area, title, deadline, lead unit ...)."""
     actor.require(Action.MANAGE_PLANS)
     now = now or utcnow()
-    for _ in range(CAS_ATTEMPTS):
-        async with write_transaction(Task._meta.db):
-            current = await load_task(task_id)
-            if expected_version is not None and expected_version != current["version"]:
-                raise StaleVersion(current["version"])
-            coordinators = (await _coordinators([task_id]))[task_id]
-            plan = await Plan.select(Plan.id, Plan.year).where(Plan.id == current["plan"]).first()
-            merged = {
-                "code": current["code"],
-                "area": current["area"],
-                "title": current["title"],
-                "expected_output": current["expected_output"],
-                "lead_unit_id": current["lead_unit"],
-                "coordinating_unit_ids": tuple(coordinators),
-                "deadline": current["deadline"],
-                "ongoing": current["ongoing"],
-                "weight": current["weight"],
-            }
-            merged.update({k: v for k, v in changes.items() if k in DEFINITION_FIELDS})
-            if "deadline" in changes and "ongoing" not in changes:
-                merged["ongoing"] = False
-            merged["coordinating_unit_ids"] = tuple(merged["coordinating_unit_ids"])
-            values, new_coordinators = await _validate_definition(plan, TaskDefinition(**merged))
-            if values["code"] != current["code"]:
-                await _ensure_code_free(current["plan"], values["code"])
-            changed = [k for k, v in values.items() if k != "search_text" and v != current[k]]
-            if new_coordinators != coordinators:
-                changed.append("coordinating_unit_ids")
-            if not changed:
-                return await get_task(task_id, local_date(now))
-            if not await _compare_and_set(task_id, current, {**values, "updated_at": now}):
-                if expected_version is not None:
-                    raise StaleVersion(current["version"] + 1)
-                continue
-            await _set_coordinators(task_id, new_coordinators)
-            state = {**current, **values, "version": current["version"] + 1}
-            await _append_event(
-                task_id,
-                current["plan"],
-                state,
-                kind=kind,
-                actor=actor,
-                now=now,
-                old=current,
-                changed_fields=changed,
-            )
-        return await get_task(task_id, local_date(now))
-    raise Conflict("the task is being changed by many people at once; try again")
+
+    async def write(current: dict) -> bool:
+        coordinators = (await _coordinators([task_id]))[task_id]
+        plan = await Plan.select(Plan.id, Plan.year).where(Plan.id == current["plan"]).first()
+        merged = {
+            "code": current["code"],
+            "area": current["area"],
+            "title": current["title"],
+            "expected_output": current["expected_output"],
+            "lead_unit_id": current["lead_unit"],
+            "coordinating_unit_ids": tuple(coordinators),
+            "deadline": current["deadline"],
+            "ongoing": current["ongoing"],
+            "weight": current["weight"],
+        }
+        merged.update({k: v for k, v in changes.items() if k in DEFINITION_FIELDS})
+        if "deadline" in changes and "ongoing" not in changes:
+            merged["ongoing"] = False
+        merged["coordinating_unit_ids"] = tuple(merged["coordinating_unit_ids"])
+        values, new_coordinators = await _validate_definition(plan, TaskDefinition(**merged))
+        if values["code"] != current["code"]:
+            await _ensure_code_free(current["plan"], values["code"])
+        changed = [k for k, v in values.items() if k != "search_text" and v != current[k]]
+        if new_coordinators != coordinators:
+            changed.append("coordinating_unit_ids")
+        if not changed:
+            return True
+        if not await _compare_and_set(task_id, current, {**values, "updated_at": now}):
+            return False
+        await _set_coordinators(task_id, new_coordinators)
+        state = {**current, **values, "version": current["version"] + 1}
+        await _append_event(
+            task_id,
+            current["plan"],
+            state,
+            kind=kind,
+            actor=actor,
+            now=now,
+            old=current,
+            changed_fields=changed,
+        )
+        return True
+
+    await _write_until_applied(task_id, expected_version, write)
+    return await get_task(task_id, local_date(now))

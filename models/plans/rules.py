@@ -1,0 +1,118 @@
+"""The plan and task rules, each written once: overdue, on-time or late completion, the plan's
+progress by its method, the Vietnamese status titles and the note length limit.
+
+Pure functions over plain values, so the dashboard, the API, the pages, the notifications and
+the reports (which read tasks as of a past day, from their history) all apply the same rule.
+Where a query must apply a rule in the database, the SQL for it is here too, beside its
+Python twin.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal, Protocol
+
+from piccolo.columns.combination import WhereRaw
+from piccolo.querystring import QueryString
+
+from models.vocabulary import ProgressMethod, TaskStatus
+
+MAX_NOTE = 4000
+"""A progress report's note, in characters (the API, the form and the domain check it)."""
+
+CLOSED = (TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value)
+"""Statuses a task no longer moves from without staff re-opening it; never overdue."""
+
+Timeliness = Literal["on_time", "late"]
+
+
+def is_overdue(deadline: date, status: str, as_of: date) -> bool:
+    """A task is overdue on ``as_of`` when its deadline has passed and it is neither completed
+    nor cancelled (a task due on ``as_of`` is not yet overdue)."""
+    return status not in CLOSED and deadline < as_of
+
+
+def overdue_sql(as_of: date, table: str = "task") -> QueryString:
+    """``is_overdue`` as an SQL condition on the ``deadline`` and ``status`` columns of
+    ``table`` (a table name or a subquery's alias), for raw queries; see ``overdue_where``."""
+    closed = ", ".join(f"'{status}'" for status in CLOSED)
+    return QueryString(f'("{table}"."deadline" < {{}} AND "{table}"."status" NOT IN ({closed}))', as_of)
+
+
+def overdue_where(as_of: date, overdue: bool = True) -> WhereRaw:
+    """A Piccolo ``where`` for tasks that are (or, with ``overdue=False``, are not) overdue."""
+    return WhereRaw("{}" if overdue else "NOT {}", overdue_sql(as_of))
+
+
+def timeliness(deadline: date, completed_on: date | None) -> Timeliness | None:
+    """When a completed task was completed against its deadline: "on_time" on or before it,
+    "late" after it; None when there is no completion date."""
+    if completed_on is None:
+        return None
+    return "on_time" if completed_on <= deadline else "late"
+
+
+def late_sql(table: str = "task") -> str:
+    """``timeliness(...) == "late"`` as an SQL condition on ``table``'s columns."""
+    return f'"{table}"."completed_on" > "{table}"."deadline"'
+
+
+def status_title(status: str, overdue: bool = False) -> str:
+    """The Vietnamese title of a task status, "Đang thực hiện (quá hạn)" when overdue."""
+    return TaskStatus(status).label + (" (quá hạn)" if overdue else "")
+
+
+class ProgressFigures(Protocol):
+    """What ``plan_progress`` reads; cancelled tasks are in none of these figures."""
+
+    total: int
+    completed: int
+    progress_sum: float
+    weight_sum: float
+    weighted_sum: float
+
+
+@dataclass(frozen=True)
+class ProgressTotals:
+    """``ProgressFigures`` summed over task rows (mappings with status, progress, weight)."""
+
+    total: int = 0
+    completed: int = 0
+    progress_sum: float = 0.0
+    weight_sum: float = 0.0
+    weighted_sum: float = 0.0
+
+    @classmethod
+    def of(cls, tasks: Iterable[Mapping]) -> ProgressTotals:
+        counted = [task for task in tasks if task["status"] != TaskStatus.CANCELLED]
+        return cls(
+            total=len(counted),
+            completed=sum(task["status"] == TaskStatus.COMPLETED for task in counted),
+            progress_sum=sum(task["progress"] for task in counted),
+            weight_sum=sum(task["weight"] for task in counted),
+            weighted_sum=sum(task["weight"] * task["progress"] for task in counted),
+        )
+
+
+def plan_progress(method: str, figures: ProgressFigures, manual: float | None = None) -> float:
+    """The plan's percentage (0-100, unrounded) by its progress method:
+
+    - ``task_count``: completed tasks / tasks;
+    - ``average``: the mean of the tasks' progress;
+    - ``weighted``: the tasks' progress weighted by their weight;
+    - ``manual``: the figure staff entered (``manual``, 0 when none).
+
+    ``figures`` is a ``ProgressTotals`` (``ProgressTotals.of(task_rows)``) or the plan summary's
+    tallies; a plan without tasks is at 0%.
+    """
+    if method == ProgressMethod.MANUAL:
+        return float(manual or 0.0)
+    if figures.total == 0:
+        return 0.0
+    if method == ProgressMethod.AVERAGE:
+        return figures.progress_sum / figures.total
+    if method == ProgressMethod.WEIGHTED:
+        return figures.weighted_sum / figures.weight_sum if figures.weight_sum else 0.0
+    return 100.0 * figures.completed / figures.total
