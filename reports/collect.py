@@ -29,12 +29,11 @@ from reports.data import (
     DossierSection,
     IndexComponentLine,
     IndexLine,
-    Letterhead,
-    Narratives,
     PlanSection,
     ReportData,
     TaskLine,
 )
+from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.periods import Calendar, Period, PeriodKind
 
 TASK_LINES = f"""
@@ -53,21 +52,6 @@ TITLES = {
 
 def report_title(period: Period) -> str:
     return TITLES[period.kind].format(label=period.label, year=period.year, next_year=period.year + 1)
-
-
-def letterhead(settings: ReportSettings, issued_on: date) -> Letterhead:
-    addressee = f"Kính gửi: {settings.addressee}." if settings.addressee else ""
-    return Letterhead(
-        supervising_body=settings.supervising_body,
-        issuing_body=settings.issuing_body,
-        number_symbol=f"Số:      /{settings.symbol}",
-        place=settings.place,
-        issued_on=issued_on,
-        addressee=addressee,
-        signer_authority=settings.signer_authority,
-        signer_name=settings.signer_name,
-        recipients=settings.recipients,
-    )
 
 
 # --- tasks --------------------------------------------------------------------------------------
@@ -99,7 +83,7 @@ def _line(row: dict, cutoff: date) -> TaskLine:
     )
 
 
-async def collect_plan(period: Period, units: set[int] | None, narratives: dict) -> PlanSection | None:
+async def collect_plan(period: Period, units: set[int] | None) -> PlanSection | None:
     plan = await _report_plan(period.year)
     if plan is None:
         return None
@@ -118,9 +102,7 @@ async def collect_plan(period: Period, units: set[int] | None, narratives: dict)
             key=lambda line: (not line.overdue, line.code),
         )
         completed = sum(row["status"] == TaskStatus.COMPLETED for row, _ in in_area)
-        areas.append(
-            AreaResult(area.label, completed, len(in_area), tuple(open_lines), narratives.get(area.value))
-        )
+        areas.append(AreaResult(area.value, area.label, completed, len(in_area), tuple(open_lines)))
     by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row, _ in lines:
         by_unit[row["lead_unit_name"]][0] += row["status"] == TaskStatus.COMPLETED
@@ -262,19 +244,18 @@ async def _nothing() -> tuple:
 async def collect_report(
     period: Period,
     settings: ReportSettings,
-    issued_on: date,
     scope_unit_id: int | None = None,
-    narratives: dict | None = None,
+    issuer_key: str = DEPARTMENT,
 ) -> ReportData:
     """Everything the report for ``period`` prints: for the province, or for one unit (its own
-    tasks and dossiers, and those of the units under it)."""
-    narratives = narratives or {}
+    tasks and dossiers, and those of the units under it), written for the issuer profile
+    ``issuer_key`` (reports.issuers)."""
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
     plan, dossiers, indices = await asyncio.gather(
-        collect_plan(period, units, narratives),
+        collect_plan(period, units),
         collect_dossiers(period, Scope(unit_id=scope_unit_id), calendar),
         collect_indices(period.year) if scope_unit_id is None else _nothing(),
     )
@@ -285,11 +266,8 @@ async def collect_report(
         period_start=period.start,
         period_end=period.end,
         scope_label=scope_label,
-        letterhead=letterhead(settings, issued_on),
+        issuer=issuer_profiles(settings)[issuer_key],
         plan=plan,
         dossiers=dossiers,
         indices=indices,
-        narratives=Narratives(
-            **{k: v for k, v in narratives.items() if k in Narratives.__dataclass_fields__}
-        ),
     )

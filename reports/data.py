@@ -7,23 +7,10 @@ numbers (the renderer formats them the Vietnamese way); every text is final Viet
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-
-@dataclass(frozen=True)
-class Letterhead:
-    """The Decree 30 header, signature and recipients: all from settings, none from code."""
-
-    supervising_body: str  # "UBND TỈNH QUẢNG NINH" (may be empty)
-    issuing_body: str  # "SỞ NỘI VỤ"
-    number_symbol: str  # "Số: .../BC-SNV" (the number is filled in by the clerk when issued)
-    place: str  # "Quảng Ninh"
-    issued_on: date
-    addressee: str  # "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh." (empty: no Kính gửi line)
-    signer_authority: tuple[str, ...]  # ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
-    signer_name: str
-    recipients: tuple[str, ...]  # ("UBND tỉnh (b/c);", ..., "Lưu: VT, CCHC.") without the "- "
+from reports.issuers import Issuer
 
 
 @dataclass(frozen=True)
@@ -43,11 +30,11 @@ class TaskLine:
 class AreaResult:
     """One reform area: "x/y nhiệm vụ" and the tasks still open at the cut-off."""
 
+    key: str  # the Area value: "institutions"
     label: str  # "Cải cách thể chế"
     completed: int
     total: int
     open_tasks: tuple[TaskLine, ...]  # not completed at the cut-off, overdue ones first
-    narrative: str | None  # staff's text for this area, None: a placeholder is printed
 
 
 @dataclass(frozen=True)
@@ -122,18 +109,6 @@ class IndexLine:
 
 
 @dataclass(frozen=True)
-class Narratives:
-    """Paragraphs staff write per report draft; None prints a clearly marked placeholder."""
-
-    leadership: str | None = None
-    achievements: str | None = None
-    limitations: str | None = None
-    causes: str | None = None
-    next_tasks: str | None = None
-    recommendations: str | None = None
-
-
-@dataclass(frozen=True)
 class ReportData:
     kind: str  # "half_year", "annual", "quarter", "nine_months"
     title: str  # the summary line: "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023 ..."
@@ -141,8 +116,7 @@ class ReportData:
     period_start: date
     period_end: date  # the cut-off
     scope_label: str  # "tỉnh Quảng Ninh" or a unit's name
-    letterhead: Letterhead
+    issuer: Issuer  # the profile the report is written for (reports.issuers)
     plan: PlanSection | None  # None: no plan for the year
     dossiers: DossierSection | None  # None: no dossier data
     indices: tuple[IndexLine, ...]
-    narratives: Narratives = field(default_factory=Narratives)

@@ -57,10 +57,12 @@ def main(argv: list[str] | None = None) -> None:
     if args.docx is not None:
         docx = args.docx.read_bytes()
     else:
+        from reports.document import compose
         from reports.render import render_report
-        from tests.reports.sample import report
+        from tests.reports.sample import ISSUE, report
 
-        docx = render_report(report())
+        data = report()
+        docx = render_report(data, compose(data), ISSUE)
     print(first_page_png(docx, args.out, args.resolution))
 
 

@@ -25,6 +25,7 @@ from core.text import format_int, format_percent
 from reports import wording
 from reports.charts import dossier_outcome_chart, task_completion_chart
 from reports.data import DossierRow, ReportData
+from reports.document import IssueInfo, Section
 from reports.docx_kit import (
     TEXT_WIDTH_MM,
     add_run,
@@ -44,6 +45,7 @@ from reports.docx_kit import (
     stamp_row,
     text_width_mm,
 )
+from reports.outline import APPENDICES, AppendixItem
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -70,32 +72,35 @@ LETTERHEAD_COLUMNS_MM = (65, 100)  # left: bodies and number; right: title, mott
 SIGNATURE_COLUMNS_MM = (80, 85)  # left: Nơi nhận; right: the signer
 SIGNATURE_SPACE_PT = 72  # room for the signature and the seal
 CHART_WIDTH_CM = 15
+DRAFT_MARK_SIZE = 14
 
 
-def render_report(data: ReportData) -> bytes:
-    """The report as .docx bytes."""
-    head = data.letterhead
-    document = new_document(data.title, head.issuing_body, head.issued_on)
+def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInfo | None) -> bytes:
+    """The report as .docx bytes: ``sections`` as composed or edited by staff; ``issue`` None
+    prints a draft ("DỰ THẢO", number and date left blank)."""
+    if issue is not None and issue.profile_key != data.issuer.key:
+        raise ValueError(f"issued as {issue.profile_key!r} but written for {data.issuer.key!r}")
+    document = new_document(data.title, data.issuer.issuing_body, data.period_end)
     section = document.sections[0]
     setup_section(section, landscape=False, restart_numbering=False)
     page_number_header(section, PAGE_NUMBER_SIZE)
-    _letterhead(document, data)
+    if issue is None:
+        block(document, wording.DRAFT_MARK, size=DRAFT_MARK_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    _letterhead(document, data, issue)
     _title_block(document, data)
-    body(document, wording.intro(data))
-    for numeral, title, write in _OUTLINE:
-        _heading(document, f"{numeral}. {_title(title, data).upper()}", 1)
-        write(document, data)
-    _signature(document, data)
-    for numeral, title, write in _APPENDICES:
-        _appendix(document, data, numeral, title, write)
+    for part in sections:
+        _section(document, data, part)
+    _signature(document, data, issue)
+    for item in APPENDICES:
+        _appendix(document, data, issue, item)
     return document_bytes(document)
 
 
 # --- page 1 ----------------------------------------------------------------------------------------
 
 
-def _letterhead(document: DocumentObject, data: ReportData) -> None:
-    head = data.letterhead
+def _letterhead(document: DocumentObject, data: ReportData, issue: IssueInfo | None) -> None:
+    head = data.issuer
     left_mm, right_mm = LETTERHEAD_COLUMNS_MM
     table = add_table(document, 2, LETTERHEAD_COLUMNS_MM, ruled=False)
     (bodies, title), (number, dated) = table.rows[0].cells, table.rows[1].cells
@@ -108,8 +113,10 @@ def _letterhead(document: DocumentObject, data: ReportData) -> None:
     block(title, NATIONAL_TITLE, size=TITLE_SIZE, bold=True)
     motto = block(title, MOTTO, size=MOTTO_SIZE, bold=True)
     rule_under(motto, text_width_mm(MOTTO, MOTTO_SIZE, True), cell_width_mm(right_mm))
-    block(number, head.number_symbol, size=NUMBER_SIZE, space_before=6)
-    block(dated, wording.place_and_date(head), size=DATE_SIZE, italic=True, space_before=6)
+    number_line = wording.number_line(head, issue.number if issue else None)
+    block(number, number_line, size=NUMBER_SIZE, space_before=6)
+    place_and_date = wording.place_and_date(head, issue.issued_on if issue else None)
+    block(dated, place_and_date, size=DATE_SIZE, italic=True, space_before=6)
 
 
 def _title_block(document: DocumentObject, data: ReportData) -> None:
@@ -117,12 +124,12 @@ def _title_block(document: DocumentObject, data: ReportData) -> None:
     summary = block(document, data.title, size=SUMMARY_SIZE, bold=True)
     rule = rule_under(summary, short_rule_mm(data.title, SUMMARY_SIZE, True, TEXT_WIDTH_MM), TEXT_WIDTH_MM)
     rule.paragraph_format.space_after = Pt(12)
-    if data.letterhead.addressee:
-        block(document, data.letterhead.addressee, size=TEXT_SIZE, space_after=12)
+    if addressee := wording.addressee_line(data.issuer):
+        block(document, addressee, size=TEXT_SIZE, space_after=12)
 
 
-def _signature(document: DocumentObject, data: ReportData) -> None:
-    head = data.letterhead
+def _signature(document: DocumentObject, data: ReportData, issue: IssueInfo | None) -> None:
+    head = data.issuer
     table = add_table(document, 1, SIGNATURE_COLUMNS_MM, ruled=False)
     recipients, signer = table.rows[0].cells
     left = WD_ALIGN_PARAGRAPH.LEFT
@@ -135,11 +142,12 @@ def _signature(document: DocumentObject, data: ReportData) -> None:
         align=left,
         space_before=12,
     )
-    for line in wording.recipient_lines(head.recipients):
+    for line in wording.recipient_lines(head):
         block(recipients, line, size=RECIPIENTS_SIZE, align=left)
     for index, line in enumerate(head.signer_authority):
         block(signer, line.upper(), size=SIGNER_SIZE, bold=True, space_before=12 if index == 0 else 0)
-    block(signer, head.signer_name, size=SIGNER_SIZE, bold=True, space_before=SIGNATURE_SPACE_PT)
+    name = issue.signer_name if issue else head.signer_name
+    block(signer, name, size=SIGNER_SIZE, bold=True, space_before=SIGNATURE_SPACE_PT)
 
 
 # --- the body, in the official outline -------------------------------------------------------------
@@ -149,17 +157,18 @@ def _heading(document: DocumentObject, text: str, level: int) -> None:
     add_run(document.add_paragraph(style=f"Heading {level}"), text)
 
 
-def _narrative(document: DocumentObject, text: str | None, what: str) -> None:
-    """Staff's paragraphs (one per line), or a marked placeholder when none is written."""
-    lines = [line.strip() for line in (text or "").splitlines() if line.strip()]
-    _lines(document, lines)
-    if not lines:
-        placeholder(document, wording.placeholder(what))
-
-
-def _lines(document: DocumentObject, lines: Sequence[str]) -> None:
-    for line in lines:
-        body(document, line)
+def _section(document: DocumentObject, data: ReportData, part: Section) -> None:
+    """One outline section: its heading, then its paragraphs (placeholders marked), and the
+    chart that follows a paragraph it illustrates."""
+    if part.heading:
+        _heading(document, part.heading, part.level)
+    for paragraph in part.paragraphs:
+        if paragraph.placeholder:
+            placeholder(document, paragraph.text)
+        else:
+            body(document, paragraph.text)
+        if chart := _CHARTS.get(paragraph.key):
+            chart(document, data)
 
 
 def _chart(document: DocumentObject, png: bytes, caption: str) -> None:
@@ -169,109 +178,20 @@ def _chart(document: DocumentObject, png: bytes, caption: str) -> None:
     block(document, caption, size=CAPTION_SIZE, italic=True, space_after=6)
 
 
-def _leadership(document: DocumentObject, data: ReportData) -> None:
-    plan = data.plan
-    if plan is None:
-        body(document, wording.no_plan(data))
-    else:
-        body(document, wording.plan_opening(plan))
-        for area in filter(wording.is_leadership, plan.areas):
-            body(document, wording.leadership_result(area))
-            _lines(document, [wording.task_line(task) for task in area.open_tasks])
-    _narrative(document, data.narratives.leadership, "công tác chỉ đạo, điều hành, tuyên truyền, kiểm tra")
+def _tasks_chart(document: DocumentObject, data: ReportData) -> None:
+    if data.plan is not None and data.plan.areas:
+        _chart(document, task_completion_chart(data.plan.areas), wording.TASKS_CHART_CAPTION)
 
 
-def _results(document: DocumentObject, data: ReportData) -> None:
-    plan, number = data.plan, 0
-    if plan is None:
-        body(document, wording.no_plan(data))
-    else:
-        body(document, wording.plan_overview(plan, data.period_end))
-        _narrative(document, data.narratives.achievements, "đánh giá chung về kết quả nổi bật trong kỳ")
-        if plan.areas:
-            _chart(
-                document,
-                task_completion_chart(plan.areas),
-                "Biểu đồ 1. Kết quả thực hiện nhiệm vụ theo lĩnh vực",
-            )
-        for area in (area for area in plan.areas if not wording.is_leadership(area)):
-            number += 1
-            _heading(document, f"{number}. {area.label}", 2)
-            body(document, wording.area_result(area))
-            _lines(document, [wording.task_line(task) for task in area.open_tasks])
-            _narrative(
-                document, area.narrative, f"kết quả nổi bật về {area.label[:1].lower()}{area.label[1:]}"
-            )
-    _heading(document, f"{number + 1}. Thủ tục hành chính và kết quả giải quyết hồ sơ", 2)
-    _dossiers(document, data)
-    _heading(document, f"{number + 2}. Kết quả các chỉ số đánh giá", 2)
-    _indices(document, data)
+def _dossiers_chart(document: DocumentObject, data: ReportData) -> None:
+    if data.dossiers is not None and data.dossiers.by_month:
+        _chart(document, dossier_outcome_chart(data.dossiers.by_month), wording.DOSSIERS_CHART_CAPTION)
 
 
-def _dossiers(document: DocumentObject, data: ReportData) -> None:
-    section = data.dossiers
-    if section is None:
-        body(document, wording.no_dossiers(data))
-        return
-    _heading(document, "a) Thủ tục hành chính", 3)
-    body(document, wording.procedures_sentence(section, data.period_end))
-    _heading(document, "b) Tiếp nhận và giải quyết hồ sơ", 3)
-    body(document, wording.received_sentence(section))
-    body(document, wording.resolved_sentence(section))
-    body(document, wording.open_sentence(section.current))
-    if section.by_level:
-        body(document, "Theo cấp giải quyết:")
-        _lines(document, [wording.level_line(row) for row in section.by_level])
-    if section.by_month:
-        _chart(
-            document,
-            dossier_outcome_chart(section.by_month),
-            "Biểu đồ 2. Kết quả giải quyết hồ sơ theo tháng",
-        )
-    _heading(document, "c) Xin lỗi người dân, tổ chức khi giải quyết hồ sơ quá hạn", 3)
-    body(document, wording.apology_sentence(section))
-
-
-def _indices(document: DocumentObject, data: ReportData) -> None:
-    if not data.indices:
-        body(document, wording.no_indices())
-        return
-    _lines(document, [wording.index_sentence(line) for line in data.indices])
-
-
-def _limitations(document: DocumentObject, data: ReportData) -> None:
-    _heading(document, "1. Tồn tại, hạn chế", 2)
-    _lines(document, wording.limitation_facts(data))
-    _narrative(document, data.narratives.limitations, "tồn tại, hạn chế trong kỳ")
-    _heading(document, "2. Nguyên nhân", 2)
-    _narrative(document, data.narratives.causes, "nguyên nhân khách quan và chủ quan của tồn tại, hạn chế")
-
-
-def _next_period(document: DocumentObject, data: ReportData) -> None:
-    if data.plan is None:
-        body(document, wording.no_plan(data))
-    else:
-        body(document, wording.next_tasks_intro(data.plan, data.period_end))
-        _lines(document, [wording.task_line(task) for task in data.plan.next_period_tasks])
-    _narrative(document, data.narratives.next_tasks, f"nhiệm vụ trọng tâm {wording.next_period_label(data)}")
-
-
-def _recommendations(document: DocumentObject, data: ReportData) -> None:
-    _narrative(document, data.narratives.recommendations, "đề xuất, kiến nghị với cấp trên")
-
-
-def _title(title: str, data: ReportData) -> str:
-    return title.format(next=wording.next_period_label(data))
-
-
-_Writer = Callable[[DocumentObject, ReportData], None]
-_OUTLINE: tuple[tuple[str, str, _Writer], ...] = (
-    ("I", "Công tác chỉ đạo, điều hành", _leadership),
-    ("II", "Kết quả thực hiện các nhiệm vụ cải cách hành chính", _results),
-    ("III", "Tồn tại, hạn chế và nguyên nhân", _limitations),
-    ("IV", "Phương hướng, nhiệm vụ trọng tâm {next}", _next_period),
-    ("V", "Đề xuất, kiến nghị", _recommendations),
-)
+_CHARTS: dict[str, Callable[[DocumentObject, ReportData], None]] = {
+    "II.overview": _tasks_chart,
+    "II.2.dossiers.resolved": _dossiers_chart,
+}
 
 
 # --- appendices ------------------------------------------------------------------------------------
@@ -288,15 +208,19 @@ _LEFT = WD_ALIGN_PARAGRAPH.LEFT
 _RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
-def _appendix(document: DocumentObject, data: ReportData, numeral: str, title: str, write: _Writer) -> None:
+def _appendix(
+    document: DocumentObject, data: ReportData, issue: IssueInfo | None, item: AppendixItem
+) -> None:
     """A new landscape section, numbered from 1, headed "Phụ lục I", its name and reference."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     setup_section(section, landscape=True, restart_numbering=True)
-    block(document, f"Phụ lục {numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
-    block(document, title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)
-    reference = wording.appendix_reference(data.letterhead)
+    block(document, f"Phụ lục {item.numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
+    block(document, item.title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)
+    reference = wording.appendix_reference(
+        data.issuer, issue.number if issue else None, issue.issued_on if issue else None
+    )
     block(document, reference, size=APPENDIX_TITLE_SIZE, italic=True, space_after=12)
-    write(document, data)
+    APPENDIX_WRITERS[item.writer](document, data)
 
 
 def _table_heading(document: DocumentObject, text: str) -> None:
@@ -498,8 +422,26 @@ def _rate_cell(rate: float | None) -> str:
     return "—" if rate is None else format_percent(rate)
 
 
-_APPENDICES: tuple[tuple[str, str, _Writer], ...] = (
-    ("I", "Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực và đơn vị", _appendix_progress),
-    ("II", "Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", _appendix_tasks),
-    ("III", "Kết quả tiếp nhận, giải quyết hồ sơ thủ tục hành chính", _appendix_dossiers),
-)
+def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
+    if not data.indices:
+        body(document, wording.no_indices())
+        return
+    columns = [
+        _Column("STT", 12),
+        _Column("Chỉ số", 90, _LEFT),
+        _Column("Năm đánh giá", 28),
+        _Column("Kết quả", 36),
+        _Column("Xếp hạng", 28),
+        _Column("So với năm trước", 40),
+    ]
+    rows = [[str(i), *wording.index_cells(line)] for i, line in enumerate(data.indices, 1)]
+    _data_table(document, columns, rows)
+
+
+_Writer = Callable[[DocumentObject, ReportData], None]
+APPENDIX_WRITERS: dict[str, _Writer] = {
+    "progress": _appendix_progress,
+    "tasks": _appendix_tasks,
+    "dossiers": _appendix_dossiers,
+    "indices": _appendix_indices,
+}

@@ -21,7 +21,7 @@ from pathlib import Path
 import anyio.to_thread
 from piccolo.query.functions.aggregate import Max
 
-from core.clock import local_date, utcnow
+from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest
@@ -31,6 +31,7 @@ from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import JobState
 from reports.collect import collect_report
+from reports.document import compose
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -237,15 +238,8 @@ def download_name(run: dict, scope_name: str | None, suffix: str = ".docx") -> s
 async def _generate(run: dict) -> tuple[bytes, str]:
 
     settings = get_settings()
-    draft = await get_draft(run["kind"], run["period_key"], run["scope_unit"])
-    data = await collect_report(
-        parse_period(run["period_key"]),
-        settings.report,
-        local_date(utcnow()),
-        run["scope_unit"],
-        draft["sections"],
-    )
-    content = await anyio.to_thread.run_sync(render_report, data)
+    data = await collect_report(parse_period(run["period_key"]), settings.report, run["scope_unit"])
+    content = await anyio.to_thread.run_sync(render_report, data, compose(data), None)
     scope_name = None
     if run["scope_unit"] is not None:
         scope_name = (await Unit.select(Unit.name).where(Unit.id == run["scope_unit"]).first())["name"]

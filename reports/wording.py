@@ -6,7 +6,6 @@ running text and dd/mm/yyyy in tables. ``reports.render`` places these sentences
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import date
 
 from core.text import (
@@ -24,13 +23,15 @@ from reports.data import (
     DossierRow,
     DossierSection,
     IndexLine,
-    Letterhead,
     PlanSection,
     ReportData,
     TaskLine,
 )
+from reports.issuers import Issuer
 
 ONGOING = "Thường xuyên"
+TASKS_CHART_CAPTION = "Biểu đồ 1. Kết quả thực hiện nhiệm vụ theo lĩnh vực"
+DOSSIERS_CHART_CAPTION = "Biểu đồ 2. Kết quả giải quyết hồ sơ theo tháng"
 NO_FIGURE = "chưa có số liệu"
 ARCHIVE_LINE = "Lưu: VT"
 
@@ -58,6 +59,19 @@ def no_dossiers(data: ReportData) -> str:
     return (
         f"Chưa có số liệu tiếp nhận, giải quyết hồ sơ thủ tục hành chính {data.period_label} trong hệ thống."
     )
+
+
+LEADERSHIP_TOPICS = (
+    ("plan", "ban hành và triển khai kế hoạch cải cách hành chính"),
+    ("direction", "tổ chức chỉ đạo, điều hành"),
+    ("inspection", "kiểm tra công tác cải cách hành chính"),
+    ("communication", "tuyên truyền cải cách hành chính"),
+    ("initiatives", "sáng kiến, giải pháp mới"),
+)
+
+
+def area_topic(label: str) -> str:
+    return f"kết quả đạt được về {label[:1].lower()}{label[1:]}"
 
 
 def no_indices() -> str:
@@ -234,6 +248,15 @@ def index_sentence(line: IndexLine) -> str:
     return "; ".join(parts) + "."
 
 
+def index_cells(line: IndexLine) -> list[str]:
+    """The index appendix row: name, year scored, result, rank, change."""
+    rank = "—" if line.rank is None else f"{line.rank}" + (f"/{line.out_of}" if line.out_of else "")
+    change_text = "—"
+    if line.score_change is not None:
+        change_text = change(round(line.score_change, 4), "điểm phần trăm" if line.percent else "điểm")
+    return [line.kind_label, str(line.year), score_text(line, line.score, line.scale), rank, change_text]
+
+
 # --- limitations, next period, signature -----------------------------------------------------------
 
 
@@ -270,21 +293,47 @@ def next_tasks_intro(plan: PlanSection, cut_off: date) -> str:
     )
 
 
-def recipient_lines(recipients: Sequence[str]) -> list[str]:
-    """ "- xxx;" each, the archive line "- Lưu: VT, ..." last and ending with "."."""
-    bare = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in recipients]
-    bare = [text for text in bare if text]
+DRAFT_MARK = "DỰ THẢO"
+BLANK_NUMBER = "     "
+BLANK_DATE = "ngày    tháng    năm 20.."
+AS_ABOVE = "Như trên"
+
+
+def number_text(issuer: Issuer, number: str | None) -> str:
+    """ "15/BC-SNV"; "05/BC-SNV" below 10; "     /BC-SNV" on a draft."""
+    if number is None:
+        return f"{BLANK_NUMBER}/{issuer.symbol}"
+    return f"{number.zfill(2) if number.isdigit() else number}/{issuer.symbol}"
+
+
+def number_line(issuer: Issuer, number: str | None) -> str:
+    return f"Số: {number_text(issuer, number)}"
+
+
+def date_text(issued_on: date | None) -> str:
+    return BLANK_DATE if issued_on is None else format_date_formal(issued_on)
+
+
+def place_and_date(issuer: Issuer, issued_on: date | None) -> str:
+    return f"{issuer.place}, {date_text(issued_on)}"
+
+
+def addressee_line(issuer: Issuer) -> str:
+    return f"Kính gửi: {issuer.addressee}." if issuer.addressee else ""
+
+
+def recipient_lines(issuer: Issuer) -> list[str]:
+    """ "- xxx;" each; "- Như trên;" first when there is a "Kính gửi"; the archive line
+    "- Lưu: VT, ..." last, ending with "."."""
+    bare = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in issuer.recipients]
+    bare = [text for text in bare if text and fold(text) != fold(AS_ABOVE)]
     archive = [text for text in bare if fold(text).startswith("luu:")] or [ARCHIVE_LINE]
     lines = [text for text in bare if text not in archive] + archive[-1:]
+    if issuer.addressee:
+        lines.insert(0, AS_ABOVE)
     return [f"- {text}{'.' if index == len(lines) - 1 else ';'}" for index, text in enumerate(lines)]
 
 
-def appendix_reference(letterhead: Letterhead) -> str:
-    number = letterhead.number_symbol.strip()
-    if fold(number).startswith("so:"):
-        number = number[3:].strip()
-    return f"(Kèm theo Báo cáo số {number} {format_date_formal(letterhead.issued_on)})"
-
-
-def place_and_date(letterhead: Letterhead) -> str:
-    return f"{letterhead.place}, {format_date_formal(letterhead.issued_on)}"
+def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | None) -> str:
+    """ "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 7 năm 2023 của Sở Nội vụ)"."""
+    return f"(Kèm theo Báo cáo số {number_text(issuer, number)} {date_text(issued_on)})"

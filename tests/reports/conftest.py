@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from reports.document import compose
 from reports.render import render_report
 from tests.reports import docx_read, sample
 
@@ -15,7 +16,7 @@ def sample_data():
 
 @pytest.fixture(scope="session")
 def sample_docx(sample_data) -> bytes:
-    return render_report(sample_data)
+    return render_report(sample_data, compose(sample_data), sample.ISSUE)
 
 
 @pytest.fixture

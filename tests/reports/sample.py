@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from datetime import date
 
+from models.vocabulary import Area
 from reports.data import (
     AreaResult,
     DossierFigures,
@@ -14,12 +15,12 @@ from reports.data import (
     DossierSection,
     IndexComponentLine,
     IndexLine,
-    Letterhead,
-    Narratives,
     PlanSection,
     ReportData,
     TaskLine,
 )
+from reports.document import IssueInfo
+from reports.issuers import DEPARTMENT, Issuer
 
 CUT_OFF = date(2023, 6, 14)
 STATUS = {"done": ("Hoàn thành", 100), "open": ("Đang thực hiện", 60), "overdue": ("Đang thực hiện", 40)}
@@ -86,7 +87,8 @@ def _task(area: str, code: str, title: str, unit: str, deadline: date | None, st
 
 def _area(label: str, tasks: list[TaskLine]) -> AreaResult:
     still_open = sorted((t for t in tasks if t.completed_on is None), key=lambda t: not t.overdue)
-    return AreaResult(label, len(tasks) - len(still_open), len(tasks), tuple(still_open), None)
+    key = next(area.value for area in Area if area.label == label)
+    return AreaResult(key, label, len(tasks) - len(still_open), len(tasks), tuple(still_open))
 
 
 def plan_section() -> PlanSection:
@@ -207,18 +209,27 @@ def indices() -> tuple[IndexLine, ...]:
     )
 
 
-def letterhead(issued_on: date = date(2023, 6, 19)) -> Letterhead:
-    return Letterhead(
-        supervising_body="UBND TỈNH QUẢNG NINH",
-        issuing_body="SỞ NỘI VỤ",
-        number_symbol="Số: .../BC-SNV",
-        place="Quảng Ninh",
-        issued_on=issued_on,
-        addressee="Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh.",
-        signer_authority=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
-        signer_name="Nguyễn Văn A",
-        recipients=("UBND tỉnh (b/c);", "Bộ Nội vụ (b/c);", "Các sở, ban, ngành;", "Lưu: VT, CCHC."),
+def issuer(**changes) -> Issuer:
+    return replace(
+        Issuer(
+            key=DEPARTMENT,
+            label="Báo cáo của Sở gửi Ủy ban nhân dân tỉnh Quảng Ninh",
+            supervising_body="UBND TỈNH QUẢNG NINH",
+            issuing_body="SỞ NỘI VỤ",
+            symbol="BC-SNV",
+            place="Quảng Ninh",
+            addressee="Ủy ban nhân dân tỉnh Quảng Ninh",
+            signer_authority=("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+            signer_name="",
+            recipients=("Bộ Nội vụ (b/c);", "Các sở, ban, ngành;", "Lưu: VT, CCHC."),
+        ),
+        **changes,
     )
+
+
+ISSUE = IssueInfo(
+    number="15", issued_on=date(2023, 6, 19), signer_name="Nguyễn Văn A", profile_key=DEPARTMENT
+)
 
 
 def report(**changes) -> ReportData:
@@ -230,31 +241,12 @@ def report(**changes) -> ReportData:
         period_start=date(2022, 12, 15),
         period_end=CUT_OFF,
         scope_label="tỉnh Quảng Ninh",
-        letterhead=letterhead(),
+        issuer=issuer(),
         plan=plan_section(),
         dossiers=dossier_section(),
         indices=indices(),
     )
     return replace(data, **changes)
-
-
-NARRATIVES = Narratives(
-    leadership="Ủy ban nhân dân tỉnh ban hành kế hoạch và chỉ đạo các cơ quan triển khai đồng bộ.",
-    achievements="Các chỉ số cải cách hành chính của tỉnh tiếp tục được duy trì ở nhóm dẫn đầu.",
-    limitations="Một số nhiệm vụ về tài chính công còn chậm so với kế hoạch.",
-    causes="Quy định của trung ương thay đổi trong kỳ.\nMột số đơn vị chưa bố trí đủ nhân lực.",
-    next_tasks="Tập trung hoàn thành các nhiệm vụ còn quá hạn trong quý III.",
-    recommendations="Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn xác định Chỉ số cải cách hành chính năm 2023.",
-)
-
-
-def with_area_narratives(data: ReportData) -> ReportData:
-    """Every area with its own text, and every section narrative written."""
-    assert data.plan is not None
-    areas = tuple(
-        replace(area, narrative=f"Kết quả nổi bật về {area.label.lower()}.") for area in data.plan.areas
-    )
-    return replace(data, plan=replace(data.plan, areas=areas), narratives=NARRATIVES)
 
 
 assert {f.name for f in fields(DossierFigures)} >= set(COUNTS)

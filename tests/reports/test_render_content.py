@@ -10,6 +10,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm
 
 from reports import wording
+from reports.document import Paragraph, compose
 from reports.render import render_report
 from tests.reports import sample
 from tests.reports.docx_read import full_text, load, paragraph, section_blocks, texts
@@ -20,24 +21,24 @@ PLACEHOLDER = "[Nội dung do chuyên viên bổ sung:"
 def test_sections_follow_the_official_outline(document):
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
-        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH",
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
         "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
-        "III. TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "III. ĐÁNH GIÁ CHUNG",
         "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM 6 THÁNG CUỐI NĂM 2023",
         "V. ĐỀ XUẤT, KIẾN NGHỊ",
     ]
     areas = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
-    assert areas[:8] == [
+    assert areas == [
         "1. Cải cách thể chế",
         "2. Cải cách thủ tục hành chính",
         "3. Cải cách tổ chức bộ máy hành chính nhà nước",
         "4. Cải cách chế độ công vụ",
         "5. Cải cách tài chính công",
         "6. Xây dựng, phát triển Chính phủ điện tử, Chính phủ số",
-        "7. Thủ tục hành chính và kết quả giải quyết hồ sơ",
-        "8. Kết quả các chỉ số đánh giá",
+        "1. Ưu điểm",
+        "2. Tồn tại, hạn chế",
+        "3. Nguyên nhân",
     ]
-    assert areas[8:] == ["1. Tồn tại, hạn chế", "2. Nguyên nhân"]
 
 
 def test_task_figures_and_the_open_tasks_named_with_their_units(document):
@@ -109,32 +110,32 @@ def placeholders(document):
 
 def test_placeholders_mark_every_missing_narrative(document):
     found = placeholders(document)
-    # leadership, achievements, six areas, limitations, causes, next tasks, recommendations
-    assert len(found) == 12
+    # I: five topics; II.1–II.6: achievements; III: strengths, limitations, two causes; IV; V
+    assert len(found) == 17
     for block in found:
         assert block.text.endswith("]")
         (run,) = block.runs
         assert run.font.italic is True and run.font.highlight_color == WD_COLOR_INDEX.YELLOW
 
 
-def test_written_narratives_replace_the_placeholders():
-    data = sample.with_area_narratives(sample.report())
-    document = load(render_report(data))
-    assert placeholders(document) == []
-    text = full_text(document)
-    assert "Kết quả nổi bật về cải cách thể chế." in text
-    assert paragraph(document, "Quy định của trung ương thay đổi trong kỳ.").text.endswith("trong kỳ.")
-    assert paragraph(document, "Một số đơn vị chưa bố trí đủ nhân lực.")  # one paragraph per line
-    assert data.narratives.recommendations in text
+def test_edited_sections_are_printed_as_given(sample_data):
+    """Staff text replaces a generated paragraph in place; a removed one is gone."""
+    sections = list(compose(sample_data))
+    (index, leadership) = next((i, s) for i, s in enumerate(sections) if s.key == "I")
+    written = Paragraph("staff:1", "Ủy ban nhân dân tỉnh ban hành kế hoạch và chỉ đạo triển khai đồng bộ.")
+    sections[index] = replace(leadership, paragraphs=(written,))
+    document = load(render_report(sample_data, tuple(sections), None))
+    assert paragraph(document, written.text)
+    assert len(placeholders(document)) == 12
 
 
 def test_sections_without_data_say_so_in_one_sentence():
     data = sample.report(plan=None, dossiers=None, indices=())
-    document = load(render_report(data))
+    document = load(render_report(data, compose(data), sample.ISSUE))
     body = texts(section_blocks(document)[0])
     no_plan = wording.no_plan(data)
     assert no_plan.startswith("Chưa có kế hoạch cải cách hành chính năm 2023")
-    assert body.count(no_plan) == 3  # I, II and IV
+    assert body.count(no_plan) == 1  # in II; sections I and IV have only their placeholders
     assert wording.no_dossiers(data) in body
     assert wording.no_indices() in body
     assert [p.text[:4] for p in document.paragraphs if p.style.name == "Heading 1"] == [
@@ -145,7 +146,7 @@ def test_sections_without_data_say_so_in_one_sentence():
         "V. Đ",
     ]
     appendices = [texts(blocks) for blocks in section_blocks(document)[1:]]
-    assert [a[0] for a in appendices] == ["Phụ lục I", "Phụ lục II", "Phụ lục III"]
+    assert [a[0] for a in appendices] == ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV"]
     assert (
         no_plan in appendices[0] and no_plan in appendices[1] and wording.no_dossiers(data) in appendices[2]
     )
@@ -162,11 +163,11 @@ def test_two_charts_are_embedded_fifteen_centimetres_wide(document):
 
 
 def test_rendering_is_a_pure_function_of_the_data(sample_data, sample_docx):
-    assert render_report(sample_data) == sample_docx
+    assert render_report(sample_data, compose(sample_data), sample.ISSUE) == sample_docx
     document = load(sample_docx)
     properties = document.core_properties
     assert properties.title == sample_data.title and properties.author == "SỞ NỘI VỤ"
-    assert properties.created.date() == sample_data.letterhead.issued_on and properties.language == "vi-VN"
+    assert properties.created.date() == sample_data.period_end and properties.language == "vi-VN"
 
 
 def test_annual_and_other_reports_name_the_next_period():
@@ -177,13 +178,21 @@ def test_annual_and_other_reports_name_the_next_period():
 
 
 def test_recipient_lines_end_with_semicolons_and_the_archive_line_with_a_full_stop():
-    assert wording.recipient_lines(["- Bộ Nội vụ", "UBND tỉnh (b/c).", "Lưu: VT, CCHC;", " "]) == [
+    def lines(*recipients, addressee=""):
+        return wording.recipient_lines(sample.issuer(recipients=recipients, addressee=addressee))
+
+    assert lines("- Bộ Nội vụ", "UBND tỉnh (b/c).", "Lưu: VT, CCHC;", " ") == [
         "- Bộ Nội vụ;",
         "- UBND tỉnh (b/c);",
         "- Lưu: VT, CCHC.",
     ]
-    assert wording.recipient_lines(["Lưu: VT", "Bộ Nội vụ;"]) == ["- Bộ Nội vụ;", "- Lưu: VT."]
-    assert wording.recipient_lines(["Bộ Nội vụ;"]) == ["- Bộ Nội vụ;", "- Lưu: VT."]
+    assert lines("Lưu: VT", "Bộ Nội vụ;") == ["- Bộ Nội vụ;", "- Lưu: VT."]
+    assert lines("Bộ Nội vụ;") == ["- Bộ Nội vụ;", "- Lưu: VT."]
+    assert lines("Như trên;", "Bộ Nội vụ;", addressee="Ủy ban nhân dân tỉnh") == [
+        "- Như trên;",
+        "- Bộ Nội vụ;",
+        "- Lưu: VT.",
+    ]
 
 
 def test_changes_are_said_in_words():
