@@ -3,6 +3,14 @@
 It sits beside piccolo_conf.py, above all packages, because the tables live with their
 concepts (models/<concept>/tables.py, reports/tables.py, scheduler/tables.py). The app keeps
 the name "models" so that deployed databases keep their migration history.
+
+COMPOSITE_UNIQUE: the tables' composite unique keys (task code per plan, one event per task
+version, one firing per schedule and time ...) are unique indexes created by raw-SQL
+migrations, and the tables name them in a comment. The installed Piccolo (1.38) can declare
+them (``piccolo.constraints.Unique``), but its migrations add such a constraint to an existing
+table with ALTER TABLE ... ADD CONSTRAINT, which SQLite does not have, so deployed SQLite
+databases could not migrate; two of the keys are partial indexes, which ``Unique`` cannot
+express at all. tests/test_migrations_history.py holds the tables and the history in step.
 """
 
 from __future__ import annotations

@@ -27,13 +27,13 @@ from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
 from api.web import csrf_config, routes, template_config
-from core.background import run_in_background
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
 from models.dossiers.import_jobs import fail_interrupted_jobs
 from models.plans.tables import Task
 from piccolo_app import use_engine
-from reports.runs import execute_run, runs_to_resume
+from reports.runs import resume_runs
+from scheduler.jobs import ensure_default_schedules
 
 PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
 
@@ -71,10 +71,11 @@ async def stop_scheduler() -> None:
 
 async def recover() -> None:
     """Work a previous process left unfinished: imports are failed (nothing of them was
-    written), report runs are generated again."""
+    written), report runs are generated again. The default schedules are made here too, so
+    that the pages and the API only read them."""
     await fail_interrupted_jobs()
-    for run_id in await runs_to_resume():
-        run_in_background(execute_run(run_id))
+    await resume_runs()
+    await ensure_default_schedules()
 
 
 def create_app(engine: Engine | None = None, *, connection_pool: bool = True) -> Litestar:

@@ -14,7 +14,6 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from core.background import run_in_background
 from core.paging import PageRequest
 from models.permissions import Action
 from reports import runs as report_runs
@@ -86,7 +85,7 @@ class ReportController(Controller):
         run = await report_runs.request_run(
             principal, report_runs.RunRequest(data.period, data.scope_unit_id)
         )
-        run_in_background(report_runs.execute_run(run["id"]))
+        report_runs.start_run(run["id"])
         return Response(
             convert(run, RunOut), status_code=202, headers={"Location": f"{self.path}/{run['id']}"}
         )

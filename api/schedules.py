@@ -13,12 +13,10 @@ from api.common import convert_all, given_fields
 from api.paging import Page
 from api.security import SECURITY, Caller
 from core.clock import utcnow
-from core.db import write_transaction
 from core.paging import PageRequest
 from models.notifications import service as notifications
 from models.permissions import Action
 from scheduler import jobs
-from scheduler.tables import Schedule
 
 
 class FiringOut(msgspec.Struct):
@@ -69,7 +67,6 @@ class ScheduleController(Controller):
     @get("/", summary="Scheduled jobs with their next run time and recent history")
     async def list_schedules(self, principal: Caller) -> list[ScheduleOut]:
         principal.require(Action.ISSUE_REPORTS)
-        await jobs.ensure_default_schedules()
         return [await _described(schedule) for schedule in await jobs.load_schedules()]
 
     @patch("/{key:str}", summary="Change a schedule's cron expression (province time) or switch it off")
@@ -77,14 +74,7 @@ class ScheduleController(Controller):
         self, principal: Caller, key: FromPath[str], data: JSONBody[ScheduleChange]
     ) -> ScheduleOut:
         principal.require(Action.MANAGE_SCHEDULES)
-        changes = given_fields(data)
-        if "cron" in changes:
-            jobs.trigger_for(changes["cron"])  # 422 on a bad expression
-        await jobs.get_schedule(key)
-        async with write_transaction(Schedule._meta.db):
-            values = {getattr(Schedule, k): v for k, v in changes.items()} | {Schedule.updated_at: utcnow()}
-            await Schedule.update(values).where(Schedule.key == key)
-        return await _described(await jobs.get_schedule(key))
+        return await _described(await jobs.change_schedule(key, given_fields(data)))
 
 
 class NotificationController(Controller):

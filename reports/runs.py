@@ -21,6 +21,7 @@ from pathlib import Path
 import anyio.to_thread
 from piccolo.query.functions.aggregate import Max
 
+from core.background import job_outcome, run_in_background
 from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
@@ -85,7 +86,10 @@ def _check_scope(actor: Principal, scope_unit_id: int | None) -> None:
         raise PermissionDenied("a unit head generates only their own unit's report")
 
 
-async def _insert_run(period: Period, scope_unit_id: int | None, trigger: str, **values) -> int:
+async def _insert_run(
+    period: Period, scope_unit_id: int | None, trigger: str, *, unless_taken: bool = False, **values
+) -> int | None:
+    """The new run's id; with ``unless_taken``, None when a unique index refuses it."""
     scope_key = scope_unit_id or 0
     async with write_transaction(ReportRun._meta.db):
         if scope_unit_id is not None and not await Unit.exists().where(Unit.id == scope_unit_id):
@@ -110,7 +114,11 @@ async def _insert_run(period: Period, scope_unit_id: int | None, trigger: str, *
             created_at=utcnow(),
             **values,
         )
-        return (await ReportRun.insert(row).returning(ReportRun.id))[0]["id"]
+        query = ReportRun.insert(row)
+        if unless_taken:
+            query = query.on_conflict(action="DO NOTHING")
+        rows = await query.returning(ReportRun.id)
+    return rows[0]["id"] if rows else None
 
 
 async def request_run(actor: Principal, request: RunRequest) -> dict:
@@ -127,12 +135,7 @@ async def claim_scheduled_run(
 ) -> int | None:
     """The schedule's run for this period, or None when one exists already (made by this or
     another scheduler process: the partial unique index decides)."""
-    try:
-        return await _insert_run(period, scope_unit_id, SCHEDULED, schedule=schedule_key)
-    except Exception as exc:  # the unique index: another scheduler claimed it first
-        if "unique" in str(exc).lower() or "duplicate" in str(exc).lower():
-            return None
-        raise
+    return await _insert_run(period, scope_unit_id, SCHEDULED, unless_taken=True, schedule=schedule_key)
 
 
 async def _run(run_id: int) -> dict:
@@ -246,29 +249,28 @@ async def _generate(run: dict) -> tuple[bytes, str]:
     return content, download_name(run, scope_name)
 
 
+async def _produce(run_id: int) -> dict:
+    """Generate a claimed run's files; the run's values for a successful end."""
+    content, name = await _generate(await _run(run_id))
+    path = report_path(run_id)
+    await anyio.to_thread.run_sync(_write_file, path, content)
+    pdf_size = await _pdf(path)
+    return {
+        ReportRun.state: JobState.DONE.value,
+        ReportRun.file_name: name,
+        ReportRun.size: len(content),
+        ReportRun.sha256: hashlib.sha256(content).hexdigest(),
+        ReportRun.pdf_size: pdf_size,
+    }
+
+
 async def execute_run(run_id: int) -> dict:
     """Generate a queued run (never raising: a failure is recorded with its reason)."""
     if not await _claim(run_id):
         return await _run(run_id)
-    run = await _run(run_id)
-    try:
-        content, name = await _generate(run)
-        path = report_path(run_id)
-        await anyio.to_thread.run_sync(_write_file, path, content)
-        pdf_size = await _pdf(path)
-        values = {
-            ReportRun.state: JobState.DONE.value,
-            ReportRun.file_name: name,
-            ReportRun.size: len(content),
-            ReportRun.sha256: hashlib.sha256(content).hexdigest(),
-            ReportRun.pdf_size: pdf_size,
-        }
-    except Exception as exc:
-        log.exception("report run %s failed", run_id)
-        values = {
-            ReportRun.state: JobState.FAILED.value,
-            ReportRun.error: f"{type(exc).__name__}: {exc}"[:2000],
-        }
+    values, error = await job_outcome(_produce(run_id), f"report run {run_id}")
+    if error is not None:
+        values = {ReportRun.state: JobState.FAILED.value, ReportRun.error: error}
     values |= {ReportRun.finished_at: utcnow(), ReportRun.lease_until: None}
     async with write_transaction(ReportRun._meta.db):
         await ReportRun.update(values).where(ReportRun.id == run_id)
@@ -284,6 +286,20 @@ async def _pdf(docx: Path) -> int | None:
         log.exception("PDF conversion of %s failed; the .docx stands alone", docx.name)
         return None
     return pdf.stat().st_size if pdf else None
+
+
+def start_run(run_id: int) -> None:
+    """Generate the run in the background of this process's event loop (the API's or the
+    scheduler's); its outcome is recorded on the run."""
+    run_in_background(execute_run(run_id))
+
+
+async def resume_runs() -> int:
+    """Start, in the background, every run ``runs_to_resume`` finds; how many."""
+    run_ids = await runs_to_resume()
+    for run_id in run_ids:
+        start_run(run_id)
+    return len(run_ids)
 
 
 async def runs_to_resume() -> list[int]:

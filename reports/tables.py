@@ -9,6 +9,9 @@ from models.accounts.tables import Account
 from models.units.tables import Unit
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# report_run_version: unique (kind, period_key, scope_key, version); report_run_scheduled:
+# the same key without version, where trigger = 'schedule' (a partial index).
 class ReportRun(Table):
     """One generation of an official report. Versions of a (kind, period, scope) are kept;
     an issued run is never overwritten or deleted. Scheduled runs are claimed by a partial
@@ -38,6 +41,8 @@ class ReportRun(Table):
     finished_at = Timestamptz(null=True, default=None)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# report_draft_key: unique (kind, period_key, scope_key).
 class ReportDraft(Table):
     """The narrative paragraphs staff write for a report (kind, period, scope)."""
 

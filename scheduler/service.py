@@ -13,9 +13,8 @@ import logging
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
-from core.background import run_in_background
 from core.clock import local_zone
-from reports.runs import execute_run, runs_to_resume
+from reports.runs import resume_runs
 from scheduler import jobs
 
 log = logging.getLogger(__name__)
@@ -45,8 +44,7 @@ class SchedulerService:
     async def sync(self) -> None:
         """Make the scheduled jobs match the enabled schedules in the database, and resume
         report runs whose process died or whose lease ran out."""
-        for run_id in await runs_to_resume():
-            run_in_background(execute_run(run_id))
+        await resume_runs()
         wanted = {s["key"]: s["cron"] for s in await jobs.load_schedules() if s["enabled"]}
         for key in set(self._loaded) - set(wanted):
             self.scheduler.remove_job(key)

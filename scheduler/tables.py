@@ -17,6 +17,8 @@ class Schedule(Table):
     updated_at = Timestamptz()
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# job_run_firing: unique (schedule_key, fire_time).
 class JobRun(Table):
     """One firing of a scheduled job, claimed by its unique (schedule_key, fire_time): two
     scheduler processes, or a restart, never run the same firing twice."""

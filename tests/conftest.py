@@ -13,6 +13,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="cchc-tests-"))
@@ -59,6 +60,23 @@ def _sqlite_url(name: str) -> str:
     return f"sqlite:///{_TMP / name}.sqlite"
 
 
+@contextmanager
+def scratch_postgres(name: str):
+    """A new, empty PostgreSQL database ``name``, dropped afterwards; the test skips (saying
+    why) when no server answers, or fails with CI=true."""
+    try:
+        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name}"))
+        asyncio.run(pg_admin(f"CREATE DATABASE {name}"))
+    except (OSError, asyncpg.PostgresError) as exc:
+        if IN_CI:
+            pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_DSN} is unusable: {exc}")
+        pytest.skip(f"PostgreSQL tests skipped: no server answers at {PG_ADMIN_DSN} ({exc})")
+    try:
+        yield PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgres"])
 def database_url(request):
     """A migrated, empty database on each engine, for the whole session."""
@@ -67,18 +85,9 @@ def database_url(request):
         migrate(url)
         yield url
         return
-    name = f"cchc_test_{os.getpid()}"
-    try:
-        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name}"))
-        asyncio.run(pg_admin(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_DSN} is unusable: {exc}")
-        pytest.skip(f"PostgreSQL tests skipped: no server answers at {PG_ADMIN_DSN} ({exc})")
-    url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-    migrate(url)
-    yield url
-    asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+    with scratch_postgres(f"cchc_test_{os.getpid()}") as url:
+        migrate(url)
+        yield url
 
 
 async def empty_tables(engine) -> None:

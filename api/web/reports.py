@@ -13,7 +13,6 @@ from litestar.response import Template
 
 from api.security import Caller
 from api.web.common import FormErrors, choose_plan, page, parse_int, query_url, see_other, text, viewer_for
-from core.background import run_in_background
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from core.paging import PageRequest
@@ -77,7 +76,6 @@ async def _unit_names() -> tuple[dict[int, str], list[dict]]:
 async def _schedules(principal: Principal) -> list[dict]:
     if not principal.can(Action.ISSUE_REPORTS):
         return []
-    await jobs.ensure_default_schedules()
     now = utcnow()
     return [
         {
@@ -169,7 +167,7 @@ class ReportPagesController(Controller):
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, {"period": "kind", "scope_unit_id": "scope_unit_id"})
             else:
-                run_in_background(report_runs.execute_run(run["id"]))
+                report_runs.start_run(run["id"])
                 return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
         return await reports_page(principal, form=form, errors=errors, status_code=422)
 

@@ -160,7 +160,12 @@ async def run_dossier_job(
     job_id: int, path: Path, on_progress: Progress | None = None, *, remove_file: bool = True
 ) -> dict:
     """Run a queued job to its end (done or failed, never raising); an uploaded file is
-    deleted afterwards (the CLI keeps the operator's own file)."""
+    deleted afterwards (the CLI keeps the operator's own file).
+
+    Not core.background.job_outcome, which report runs and firings share: an import records a
+    refused file's reasons field by field, never the internals of an unexpected error (the
+    person who uploaded reads the message), and its final state is committed inside the
+    import's own transaction."""
     job = await _job(job_id)
     keep_valid = job["keep_valid"]
     await _update(job_id, state=JobState.RUNNING.value, started_at=utcnow())

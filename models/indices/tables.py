@@ -8,6 +8,8 @@ from piccolo.table import Table
 from models.accounts.tables import Account
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# index_result_kind_year: unique (kind, year).
 class IndexResult(Table):
     """A province's score on a national index for one year (PAR INDEX, SIPAS, PAPI, PCI).
     One per (kind, year): a unique index in the migrations."""
@@ -24,6 +26,8 @@ class IndexResult(Table):
     updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# index_component_position: unique (result, position).
 class IndexComponent(Table):
     """A component criterion of a year's index result, e.g. "phát triển ứng dụng, dịch vụ
     phục vụ người dân, tổ chức: 2,57/7"; replaced with the result."""

@@ -1,4 +1,5 @@
-"""Notifications: overdue tasks, tasks due within a week, late dossiers without an apology.
+"""Notifications: overdue tasks and tasks due within a week (and, from models.dossiers.apologies,
+late dossiers without an apology).
 
 Sweeps are idempotent: each notification has a dedupe key (the task and its deadline, or the
 unit and the day), so running a sweep twice, or from two schedulers, records nothing twice.
@@ -10,19 +11,18 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 
 import anyio.to_thread
 
-from core.clock import utcnow
+from core.clock import local_date, utcnow
 from core.db import write_transaction
 from core.errors import NotFound
 from core.paging import PageRequest
 from core.settings import get_settings
-from core.text import format_date_short, format_int
+from core.text import format_date_short
 from models.accounts.tables import Account
-from models.dossiers.stats import Scope, UnitTree, dossier_stats
 from models.notifications.tables import Notification
 from models.permissions import Principal
 from models.plans.rules import CLOSED, is_overdue
@@ -42,7 +42,7 @@ COLUMNS = (
 )
 
 
-async def _unit_heads() -> dict[int, list[dict]]:
+async def unit_heads() -> dict[int, list[dict]]:
     rows = await Account.select(Account.id, Account.username, Account.unit).where(
         (Account.role == Role.UNIT_HEAD.value) & (Account.active == True)  # noqa: E712
     )
@@ -52,22 +52,27 @@ async def _unit_heads() -> dict[int, list[dict]]:
     return heads
 
 
+async def notify(items: list[dict]) -> int:
+    """Record the notifications whose dedupe key is new and mail those; how many were new."""
+    new = await _record(items)
+    await mail(new)
+    return len(new)
+
+
 async def _record(items: list[dict]) -> list[dict]:
-    """Insert the notifications whose dedupe key is new; return those inserted."""
+    """Insert the notifications whose dedupe key is new (the unique key skips the others);
+    return those inserted."""
     if not items:
         return []
-    keys = [item["dedupe_key"] for item in items]
+    now = utcnow()
     async with write_transaction(Notification._meta.db):
-        known = {
-            row["dedupe_key"]
-            for row in await Notification.select(Notification.dedupe_key).where(
-                Notification.dedupe_key.is_in(keys)
-            )
-        }
-        new = [item for item in items if item["dedupe_key"] not in known]
-        if new:
-            await Notification.insert(*(Notification(**item, created_at=utcnow()) for item in new))
-    return new
+        rows = (
+            await Notification.insert(*(Notification(**item, created_at=now) for item in items))
+            .on_conflict(action="DO NOTHING")
+            .returning(Notification.dedupe_key)
+        )
+    inserted = {row["dedupe_key"] for row in rows}
+    return [item for item in items if item["dedupe_key"] in inserted]
 
 
 async def sweep_tasks(today: date) -> int:
@@ -80,7 +85,7 @@ async def sweep_tasks(today: date) -> int:
         & Task.status.not_in(list(CLOSED))
         & (Task.deadline <= today + timedelta(days=DUE_SOON_DAYS))
     )
-    heads = await _unit_heads()
+    heads = await unit_heads()
     items = []
     for task in tasks:
         overdue = is_overdue(task["deadline"], task["status"], today)
@@ -101,43 +106,12 @@ async def sweep_tasks(today: date) -> int:
                     "dedupe_key": f"{kind}:{task['id']}:{task['deadline']}:{head['id']}",
                 }
             )
-    new = await _record(items)
-    await mail(new)
-    return len(new)
+    return await notify(items)
 
 
-async def sweep_late_dossiers(today: date) -> int:
-    """Each unit with late dossiers still owing an apology this year, once a day, to its heads
-    and to home-affairs staff."""
-    stats = await dossier_stats(date(today.year, 1, 1), today, Scope(), ("unit",))
-    staff = await Account.select(Account.id).where(
-        (Account.role == Role.HOME_AFFAIRS.value) & (Account.active == True)  # noqa: E712
-    )
-    heads = await _unit_heads()
-    tree = await UnitTree.load()
-    items = []
-    for group in stats.groups:
-        missing = group.figures.apologies_owed - group.figures.apologies_issued
-        if missing <= 0:
-            continue
-        unit_id = group.key["unit"]
-        subject = f"{group.key['unit_name']}: {format_int(missing)} hồ sơ quá hạn chưa có phiếu xin lỗi"
-        members = tree.under(unit_id)
-        recipients = [row["id"] for row in staff] + [h["id"] for u in members for h in heads.get(u, [])]
-        for account_id in recipients:
-            items.append(
-                {
-                    "account": account_id,
-                    "kind": "dossier_apology_missing",
-                    "subject": subject,
-                    "body": f"Tính đến ngày {format_date_short(today)}.",
-                    "task": None,
-                    "dedupe_key": f"apology:{unit_id}:{today}:{account_id}",
-                }
-            )
-    new = await _record(items)
-    await mail(new)
-    return len(new)
+async def overdue_sweep(schedule: dict, fire_time: datetime) -> str:
+    """The scheduled job "overdue_sweep": ``sweep_tasks`` on the firing's day."""
+    return f"{await sweep_tasks(local_date(fire_time))} notifications"
 
 
 async def mail(items: list[dict]) -> int:

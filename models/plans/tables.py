@@ -20,6 +20,8 @@ from models.accounts.tables import Account
 from models.units.tables import Unit
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# plan_one_active_per_year: unique (year) where status = 'active' (a partial index).
 class Plan(Table):
     """A yearly reform plan (Kế hoạch CCHC). One active plan per year (a partial unique index)."""
 
@@ -34,6 +36,8 @@ class Plan(Table):
     created_at = Timestamptz()
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# task_code_per_plan: unique (plan, code).
 class Task(Table):
     """A task of a plan: the current state. Its full history is in TaskEvent."""
 
@@ -56,6 +60,8 @@ class Task(Table):
     updated_at = Timestamptz()
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# task_coordinator_pair: unique (task, unit).
 class TaskCoordinator(Table):
     """A coordinating unit (đơn vị phối hợp) of a task."""
 
@@ -63,6 +69,8 @@ class TaskCoordinator(Table):
     unit = ForeignKey(Unit, on_delete=OnDelete.restrict)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# task_event_task_version: unique (task, version).
 class TaskEvent(Table):
     """One change to a task, append-only: who, when, old and new values, and a full snapshot
     of the state after it, so that any past date's figures can be rebuilt."""

@@ -409,6 +409,34 @@ async def _compare_and_set(task_id: int, current: dict, changes: dict) -> bool:
     return bool(updated)
 
 
+async def _change_with_event(
+    current: dict,
+    changes: dict,
+    new_state: dict,
+    *,
+    kind: TaskEventKind,
+    actor: Principal,
+    now: datetime,
+    changed_fields: list[str],
+    note: str = "",
+) -> int | None:
+    """Write ``changes`` with a compare-and-set and append the history entry of the new state;
+    the entry's id, or None when a concurrent writer got in first (nothing written)."""
+    if not await _compare_and_set(current["id"], current, changes):
+        return None
+    return await _append_event(
+        current["id"],
+        current["plan"],
+        {**current, **new_state, "version": current["version"] + 1},
+        kind=kind,
+        actor=actor,
+        now=now,
+        old=current,
+        changed_fields=changed_fields,
+        note=note,
+    )
+
+
 async def _write_until_applied(
     task_id: int,
     expected_version: int | None,
@@ -457,20 +485,18 @@ async def report_progress(
         changes = {**new, "updated_at": now}
         if report.note.strip():
             changes["note"] = nfc(report.note)
-        if not await _compare_and_set(task_id, current, changes):
-            return False
-        state = {**current, **new, "version": current["version"] + 1}
-        event_id = await _append_event(
-            task_id,
-            current["plan"],
-            state,
+        event_id = await _change_with_event(
+            current,
+            changes,
+            new,
             kind=kind,
             actor=actor,
             now=now,
-            old=current,
             changed_fields=changed,
             note=nfc(report.note),
         )
+        if event_id is None:
+            return False
         if report.evidence_ids:
             await Evidence.update({Evidence.event: event_id}).where(
                 Evidence.id.is_in(list(report.evidence_ids))
@@ -539,20 +565,13 @@ async def edit_task(
             changed.append("coordinating_unit_ids")
         if not changed:
             return True
-        if not await _compare_and_set(task_id, current, {**values, "updated_at": now}):
+        update = {**values, "updated_at": now}
+        event_id = await _change_with_event(
+            current, update, values, kind=kind, actor=actor, now=now, changed_fields=changed
+        )
+        if event_id is None:
             return False
         await _set_coordinators(task_id, new_coordinators)
-        state = {**current, **values, "version": current["version"] + 1}
-        await _append_event(
-            task_id,
-            current["plan"],
-            state,
-            kind=kind,
-            actor=actor,
-            now=now,
-            old=current,
-            changed_fields=changed,
-        )
         return True
 
     await _write_until_applied(task_id, expected_version, write)

@@ -14,6 +14,7 @@ from models.notifications.service import sweep_tasks
 from models.notifications.tables import Notification
 from reports.periods import Calendar, PeriodKind
 from reports.runs import RunRequest, _claim, execute_run, request_run, runs_to_resume
+from reports.scheduled import latest_period
 from reports.tables import ReportRun
 from scheduler import jobs
 from scheduler.tables import JobRun
@@ -33,11 +34,11 @@ def test_fire_times_are_in_province_time():
 
 
 def test_the_period_a_report_firing_covers():
-    half = jobs.latest_period(PeriodKind.HALF_YEAR, Calendar.DECREE_09, date(2024, 6, 15))
+    half = latest_period(PeriodKind.HALF_YEAR, Calendar.DECREE_09, date(2024, 6, 15))
     assert (half.key, half.end) == ("2024-H1", date(2024, 6, 14))
-    assert jobs.latest_period(PeriodKind.HALF_YEAR, Calendar.DECREE_09, date(2024, 6, 14)).key == "2023-H1"
-    assert jobs.latest_period(PeriodKind.ANNUAL, Calendar.CALENDAR, date(2025, 1, 1)).key == "2024-Y"
-    assert jobs.latest_period(PeriodKind.QUARTER, Calendar.CALENDAR, date(2024, 4, 1)).key == "2024-Q1"
+    assert latest_period(PeriodKind.HALF_YEAR, Calendar.DECREE_09, date(2024, 6, 14)).key == "2023-H1"
+    assert latest_period(PeriodKind.ANNUAL, Calendar.CALENDAR, date(2025, 1, 1)).key == "2024-Y"
+    assert latest_period(PeriodKind.QUARTER, Calendar.CALENDAR, date(2024, 4, 1)).key == "2024-Q1"
 
 
 def test_a_bad_cron_expression_is_a_422():

@@ -1,0 +1,79 @@
+"""A database made by the previous layout (commit 9afbbed, when the tables lived in
+models/tables.py and the app in models/piccolo_app.py) needs nothing from the current one:
+its migration history is this app's ("models"), `piccolo migrations forwards all` has nothing
+to run, `piccolo migrations check` lists every migration as run, and the tables as declared
+now match what the migrations built (no auto-migration would change anything)."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from piccolo.apps.migrations.commands.new import AutoMigrationManager
+
+from piccolo_app import APP_CONFIG
+from tests.conftest import scratch_postgres
+
+ROOT = Path(__file__).resolve().parent.parent
+PREVIOUS_LAYOUT = "9afbbed"
+
+
+def piccolo(cwd: Path, url: str, *args: str) -> str:
+    """Run a Piccolo command with the code in ``cwd`` on the database at ``url``."""
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(cwd)}
+    done = subprocess.run(
+        [sys.executable, "-m", "piccolo.main", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@pytest.fixture(scope="module")
+def previous_layout(tmp_path_factory) -> Path:
+    """The code of the previous layout, exported from git into a temporary folder."""
+    known = subprocess.run(["git", "cat-file", "-e", f"{PREVIOUS_LAYOUT}^{{commit}}"], cwd=ROOT)
+    if known.returncode:
+        pytest.skip(f"commit {PREVIOUS_LAYOUT} is not in this clone (a shallow clone?)")
+    archive = subprocess.run(["git", "archive", PREVIOUS_LAYOUT], cwd=ROOT, capture_output=True, check=True)
+    folder = tmp_path_factory.mktemp("previous-layout")
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    assert (folder / "models" / "piccolo_app.py").exists()  # the layout this test is about
+    return folder
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def old_database(request, previous_layout, tmp_path):
+    """A database created and migrated by the previous layout's code."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'previous.sqlite'}"
+        piccolo(previous_layout, url, "migrations", "forwards", "all")
+        yield url
+        return
+    with scratch_postgres(f"cchc_previous_{os.getpid()}") as url:
+        piccolo(previous_layout, url, "migrations", "forwards", "all")
+        yield url
+
+
+def test_a_database_of_the_previous_layout_needs_no_migration(old_database):
+    forwards = piccolo(ROOT, old_database, "migrations", "forwards", "all")
+    assert "No migrations need to be run" in forwards
+    statuses = [
+        line.rsplit("|", 1)[1].strip()
+        for line in piccolo(ROOT, old_database, "migrations", "check").splitlines()
+        if line.startswith("models ")
+    ]
+    migrations = [path for path in (ROOT / "models" / "piccolo_migrations").glob("models_*.py")]
+    assert statuses == ["True"] * len(migrations) and migrations
+
+
+@pytest.mark.anyio
+async def test_the_tables_match_the_migration_history():
+    """What `piccolo migrations new models --auto` would write: nothing."""
+    changes = await AutoMigrationManager().get_alter_statements(app_config=APP_CONFIG)
+    assert [statement for change in changes for statement in change.statements] == []
