@@ -305,8 +305,19 @@ async def revoke_api_key(actor: Principal, key_id: int) -> None:
         raise NotFound(f"API key {key_id} not found")
 
 
-async def revoke(credential_id: int) -> None:
-    await Credential.update({Credential.revoked_at: utcnow()}).where(Credential.id == credential_id)
+async def sign_out(principal: Principal) -> None:
+    """Revoke the session token the caller used. An API key is not signed out (a client that
+    calls this with one would lose its key): an admin revokes keys."""
+    if not principal.signed_in:
+        raise Conflict(
+            "an API key is not signed out; an admin revokes it (DELETE /api/api-keys/{id})",
+            [
+                FieldError(
+                    "X-API-Key", "not a session", "Khóa API không đăng xuất được; quản trị viên thu hồi khóa."
+                )
+            ],
+        )
+    await Credential.update({Credential.revoked_at: utcnow()}).where(Credential.id == principal.credential_id)
 
 
 async def revoke_all(account_id: int) -> None:
@@ -321,6 +332,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
     row = (
         await Credential.select(
             Credential.id,
+            Credential.kind,
             Credential.expires_at,
             Credential.revoked_at,
             Credential.account.id.as_alias("account_id"),
@@ -345,6 +357,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
         role=Role(row["role"]),
         unit_id=row["unit_id"],
         credential_id=row["id"],
+        signed_in=row["kind"] == SESSION,
     )
 
 
