@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 
 from api.accounts import AccountOut
 from api.common import convert
-from api.security import SECURITY, Caller, cleared_session_cookie, session_cookie, sign_in
+from api.security import SECURITY, Caller, cleared_session_cookie, client_address, session_cookie, sign_in
 from models.accounts import service as accounts
 
 
@@ -63,7 +63,9 @@ class AuthController(Controller):
         "/password",
         status_code=204,
         security=SECURITY,
-        summary="Change your password; signs you out everywhere",
+        summary="Change your password; signs you out everywhere; 429 after repeated wrong old passwords",
     )
-    async def change_password(self, principal: Caller, data: JSONBody[PasswordIn]) -> None:
-        await accounts.change_own_password(principal, data.old_password, data.new_password)
+    async def change_password(self, request: Request, principal: Caller, data: JSONBody[PasswordIn]) -> None:
+        await accounts.change_own_password(
+            principal, data.old_password, data.new_password, client=client_address(request)
+        )
