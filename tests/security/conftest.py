@@ -14,5 +14,5 @@ async def concurrent_client(db):
     client hands each request to a portal, one at a time): for bursts."""
     app = create_app(db, connection_pool=False)
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as client:
-        yield client
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as bursts:
+        yield bursts
