@@ -26,7 +26,10 @@ BURST = 40
 async def test_a_burst_of_guesses_gets_no_more_checks_than_the_limit(concurrent_client, world):
     guesses = [f"wrong-guess-{n}" for n in range(BURST - 1)] + [PASSWORD]  # the right one last
     responses = await asyncio.gather(
-        *(concurrent_client.post("/api/auth/login", json={"username": "head_a", "password": p}) for p in guesses)
+        *(
+            concurrent_client.post("/api/auth/login", json={"username": "head_a", "password": p})
+            for p in guesses
+        )
     )
     statuses = [r.status_code for r in responses]
     assert statuses.count(401) == MAX_PER_ACCOUNT
@@ -46,7 +49,10 @@ async def test_a_burst_on_the_web_sign_in_is_held_too(concurrent_client, world):
 
 async def test_a_burst_across_usernames_is_held_by_the_client_limit(concurrent_client, world):
     responses = await asyncio.gather(
-        *(concurrent_client.post("/api/auth/login", json={"username": f"nobody{n}", "password": "x"}) for n in range(BURST)),
+        *(
+            concurrent_client.post("/api/auth/login", json={"username": f"nobody{n}", "password": "x"})
+            for n in range(BURST)
+        ),
         concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD}),
     )
     statuses = [r.status_code for r in responses]
@@ -73,7 +79,9 @@ async def test_old_password_guesses_are_throttled(concurrent_client, world, head
 
 async def test_a_successful_sign_in_hands_its_reservation_back(concurrent_client, world):
     for _ in range(MAX_PER_CLIENT + 5):  # more successes than the client limit: never locked
-        response = await concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+        response = await concurrent_client.post(
+            "/api/auth/login", json={"username": "viewer", "password": PASSWORD}
+        )
         assert response.status_code == 200
 
 
@@ -89,11 +97,17 @@ async def test_healthz_answers_during_a_burst_of_real_cost_sign_ins(concurrent_c
     about one sign-in's time, not after the whole burst (a ratio to a sign-in measured here)."""
     production_hash = PasswordHasher().hash(PASSWORD)
     await Account.update({Account.password_hash: production_hash}).where(Account.id.is_not_null())
-    one_sign_in = await _timed(concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD}))
+    one_sign_in = await _timed(
+        concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    )
     names = ["admin", "staff", "head_a", "head_b", "viewer"]
     burst = [
         asyncio.ensure_future(
-            _timed(concurrent_client.post("/api/auth/login", json={"username": names[n % 5], "password": PASSWORD}))
+            _timed(
+                concurrent_client.post(
+                    "/api/auth/login", json={"username": names[n % 5], "password": PASSWORD}
+                )
+            )
         )
         for n in range(MAX_PER_CLIENT - 5)
     ]
