@@ -21,7 +21,7 @@ from core.clock import utcnow
 from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
 from core.paging import PageRequest, apply_sort, contains
 from core.settings import get_settings
-from core.text import nfc
+from core.text import identifier, nfc
 from models.accounts.tables import Account, Credential
 from models.accounts.throttle import THROTTLE
 from models.permissions import Action, Principal
@@ -92,7 +92,7 @@ async def create_account(actor: Principal, data: AccountData) -> dict:
 
 async def create_account_unchecked(data: AccountData) -> dict:
     """Create an account without a caller (the CLI and the demo loader run as the operator)."""
-    username = nfc(data.username).lower()
+    username = identifier(data.username).lower()
     if not username or len(username) > 64:
         raise InvalidInput.field("username", "1 to 64 characters", "Tên đăng nhập không hợp lệ.")
     role = await _check_role_and_unit(data.role, data.unit_id)
@@ -258,7 +258,7 @@ async def sign_in(
         THROTTLE.reserve(username, client, now)  # before any await: see models.accounts.throttle
     row = (
         await Account.select(Account.id, Account.password_hash, Account.active)
-        .where(Account.username == nfc(username).lower())
+        .where(Account.username == identifier(username).lower())
         .first()
     )
     valid = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
