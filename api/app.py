@@ -19,7 +19,7 @@ from api.openapi_problems import ProblemResponses
 from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
-from api.request_checks import refuse_control_characters
+from api.request_checks import refuse_control_characters, require_declared_body_type
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
@@ -109,7 +109,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         ],
         middleware=[refuse_control_characters, audit_middleware],
         dependencies={"principal": Provide(provide_principal)},
-        guards=[require_credential],
+        guards=[require_credential, require_declared_body_type],
         exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
         template_config=template_config(),
         csrf_config=csrf_config(settings.secret_key),

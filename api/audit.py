@@ -7,19 +7,23 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get
+from litestar import Controller, Request, get
 from litestar.params import QueryParameter
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.common import convert_all
 from api.paging import Page
-from api.security import SECURITY, Caller
+from api.security import SECURITY, Caller, credential_from
+from core.errors import NotAuthenticated
 from core.paging import PageRequest
+from models.accounts.service import authenticate
 from models.audit import service as audit
+from models.permissions import Principal
 
 log = logging.getLogger("cchc.audit")
 CHANGES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-PRINCIPAL_STATE_KEY = "principal"  # set by api.security.provide_principal
+PRINCIPAL_STATE_KEY = "principal"  # set by api.security.provide_principal and at sign-in
+USERNAME_TRIED_STATE_KEY = "username_tried"  # set at sign-in, whatever its outcome
 
 
 def audit_middleware(app: ASGIApp) -> ASGIApp:
@@ -39,17 +43,35 @@ def audit_middleware(app: ASGIApp) -> ASGIApp:
 
         try:
             await app(scope, receive, capture)
+        except Exception as exc:  # refused before a handler (CSRF): the app's handler answers
+            status["code"] = getattr(exc, "status_code", 500)
+            raise
         finally:
             await _record(scope, status["code"])
 
     return middleware
 
 
+async def _caller(scope: Scope) -> Principal | None:
+    """Who sent the request: as authenticated, or (refused before authentication, as a page
+    without its CSRF token is) the owner of the credential it carries, if valid."""
+    if (known := (scope.get("state") or {}).get(PRINCIPAL_STATE_KEY)) is not None:
+        return known
+    token, _ = credential_from(Request(scope))
+    if not token:
+        return None
+    try:
+        return await authenticate(token)
+    except NotAuthenticated:
+        return None
+
+
 async def _record(scope: Scope, status: int) -> None:
     handler = scope.get("route_handler")
     headers = dict(scope.get("headers") or [])
     entry = audit.AuditRecord(
-        principal=(scope.get("state") or {}).get(PRINCIPAL_STATE_KEY),
+        principal=await _caller(scope),
+        username_tried=(scope.get("state") or {}).get(USERNAME_TRIED_STATE_KEY, ""),
         method=scope["method"],
         path=scope["path"],
         operation=getattr(handler, "handler_name", "") or "",

@@ -11,7 +11,7 @@ from litestar.params import JSONBody
 
 from api.accounts import AccountOut
 from api.common import convert
-from api.security import SECURITY, Caller, cleared_session_cookie, client_address, session_cookie
+from api.security import SECURITY, Caller, cleared_session_cookie, client_address, session_cookie, sign_in
 from models.accounts import service as accounts
 
 
@@ -41,9 +41,7 @@ class AuthController(Controller):
         summary="Sign in and get a bearer token (also set as a cookie); 429 after repeated failures",
     )
     async def login(self, request: Request, data: JSONBody[LoginIn]) -> Response[TokenOut]:
-        token, expires_at = await accounts.sign_in(
-            data.username, data.password, client=client_address(request)
-        )
+        token, expires_at = await sign_in(request, data.username, data.password)
         cookie = session_cookie(request, token, expires_at)
         return Response(TokenOut(token, "bearer", expires_at), cookies=[cookie])
 
@@ -51,11 +49,10 @@ class AuthController(Controller):
         "/logout",
         status_code=204,
         security=SECURITY,
-        summary="Revoke the token used for this request",
+        summary="Revoke the session token used for this request (409 for an API key: an admin revokes keys)",
     )
     async def logout(self, principal: Caller) -> Response[None]:
-        if principal.credential_id is not None:
-            await accounts.revoke(principal.credential_id)
+        await accounts.sign_out(principal)
         return Response(None, status_code=204, cookies=[cleared_session_cookie()])
 
     @get("/me", security=SECURITY)
@@ -66,7 +63,9 @@ class AuthController(Controller):
         "/password",
         status_code=204,
         security=SECURITY,
-        summary="Change your password; signs you out everywhere",
+        summary="Change your password; signs you out everywhere; 429 after repeated wrong old passwords",
     )
-    async def change_password(self, principal: Caller, data: JSONBody[PasswordIn]) -> None:
-        await accounts.change_own_password(principal, data.old_password, data.new_password)
+    async def change_password(self, request: Request, principal: Caller, data: JSONBody[PasswordIn]) -> None:
+        await accounts.change_own_password(
+            principal, data.old_password, data.new_password, client=client_address(request)
+        )

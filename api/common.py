@@ -6,7 +6,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from core.errors import InvalidInput
+from core.text import strict_int
 
 T = TypeVar("T")
 
@@ -30,13 +30,15 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
+NO_VERSION = -1  # what an If-Match that names no version expects: no stored version is -1
+
+
 def parse_if_match(value: str | None) -> int | None:
-    """The version named by an If-Match header (``"3"`` or ``W/"3"``); None when absent."""
+    """The version named by an If-Match header (``"3"`` or ``W/"3"``); None when absent.
+
+    A value that names no version (``"²"``, ``"abc"``) matches no version: the write is refused
+    with 412 like any other stale ETag (RFC 9110 13.1.1), after the permission checks."""
     if value is None or value.strip() == "*":
         return None
-    text = value.strip().removeprefix("W/").strip('"')
-    if not text.isdigit():
-        raise InvalidInput.field(
-            "If-Match", 'expected an ETag such as "3"', "Phiên bản dữ liệu không hợp lệ."
-        )
-    return int(text)
+    version = strict_int(value.strip().removeprefix("W/").strip('"'))
+    return version if version is not None and version >= 0 else NO_VERSION

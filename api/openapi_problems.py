@@ -14,11 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 import msgspec
-from litestar.enums import RequestEncodingType
 from litestar.handlers import HTTPRouteHandler
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import OpenAPIMediaType, Operation, Schema
-from litestar.params import BodyKwarg
 from litestar.plugins import ReceiveRoutePlugin
 from litestar.routes import BaseRoute, HTTPRoute
 
@@ -55,7 +53,7 @@ DESCRIPTIONS = {
     409: "Conflicts with a stored record (a code already used, an issued report ...)",
     412: "Stale version: the record changed since it was read (If-Match / version)",
     413: "The upload or body is larger than allowed",
-    415: "The file's type (checked from its content) is not accepted",
+    415: "The body's Content-Type is not the one declared, or the file's type (checked from its content) is not accepted",
     422: "Invalid input; `errors` names each field (and row, for files)",
     429: "Too many failed sign-ins; wait for Retry-After seconds",
     503: "The database is unavailable for a moment; retry after Retry-After seconds",
@@ -76,12 +74,6 @@ def _body(handler: HTTPRouteHandler):
     return parameter
 
 
-def _is_multipart(handler: HTTPRouteHandler) -> bool:
-    body = _body(handler)
-    kwarg = body.kwarg_definition if body is not None else None
-    return isinstance(kwarg, BodyKwarg) and kwarg.media_type == RequestEncodingType.MULTI_PART
-
-
 def _has_version(handler: HTTPRouteHandler) -> bool:
     """Writes that compare versions: an If-Match header or a ``version`` body field."""
     if "if_match" in handler.parsed_fn_signature.parameters:
@@ -100,10 +92,10 @@ def error_statuses(handler: HTTPRouteHandler, path: str) -> set[int]:
         statuses |= {401, 403}
     if path == "/api/auth/login":
         statuses |= {401, 429}
+    if path == "/api/auth/password":
+        statuses.add(429)
     if _body(handler) is not None:
-        statuses.add(413)
-    if _is_multipart(handler):
-        statuses.add(415)
+        statuses |= {413, 415}
     if handler.http_methods - {"GET", "HEAD"}:
         statuses.add(409)
         if _has_version(handler):

@@ -172,3 +172,13 @@ async def close_engine(engine: Engine) -> None:
         await engine.close_connections()
     elif isinstance(engine, PostgresEngine) and engine.pool is not None:
         await engine.close_connection_pool()
+
+
+async def one_writer_at_a_time(table: type, key: str) -> None:
+    """Inside a ``write_transaction``: wait until no other transaction holds ``key``, and hold
+    it to the end of this one. SQLite's write transactions already run one at a time; on
+    PostgreSQL concurrent read-then-writes of one record (the next report version, a draft's
+    first save, a task update) otherwise collide on a unique index or a version check and
+    were answered 409 where SQLite gave 202, 412 or applied them all."""
+    if isinstance(table._meta.db, PostgresEngine):
+        await table.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)

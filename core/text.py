@@ -6,10 +6,34 @@ import re
 import unicodedata
 from datetime import date
 
+# Control characters other than tab and newline: Word's Shift+Enter pastes a vertical tab (a
+# line break: kept as one), the others are dropped. None of them may reach a .docx ("All
+# strings must be XML compatible" failed every report of the year).
+_LINE_BREAKS = str.maketrans(
+    {"\r": None, "\v": "\n", "\f": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n"}
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff]")
+_ASCII_INTEGER = re.compile(r"-?[0-9]{1,18}")
+
 
 def nfc(text: str) -> str:
-    """Store text in NFC so that NFD input of the same name is the same name."""
-    return unicodedata.normalize("NFC", text).strip()
+    """Text as stored: NFC (so that NFD input of the same name is the same name), without
+    control characters other than tab and newline (a vertical tab is a newline), trimmed."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").translate(_LINE_BREAKS)
+    return _CONTROL.sub("", text).strip()
+
+
+def identifier(text: str) -> str:
+    """A code or a username as stored: ``nfc`` without invisible (format) characters — zero-width
+    space and joiners, soft hyphen, BOM, direction marks: "tuphap" + U+200B looked like "tuphap"."""
+    return "".join(ch for ch in nfc(text) if unicodedata.category(ch) != "Cf").strip()
+
+
+def strict_int(text: str) -> int | None:
+    """The integer ``text`` spells in ASCII digits, else None ("²".isdigit() is true and
+    int("²") raises; "١٢" is int 12 but no one types it here)."""
+    text = text.strip()
+    return int(text) if _ASCII_INTEGER.fullmatch(text) else None
 
 
 def fold(text: str) -> str:

@@ -60,6 +60,7 @@ class Principal:
     role: Role
     unit_id: int | None = None
     credential_id: int | None = None
+    signed_in: bool = False  # the credential is a session token (not an API key)
 
     def can(self, action: Action) -> bool:
         return self.role in PERMISSIONS[action]

@@ -257,6 +257,15 @@ def page_number_header(section, size: int) -> None:
 # --- paragraphs and runs -------------------------------------------------------------------------
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot hold: one stored before input was
+    cleaned (a task title with Word's vertical tab) made every report fail."""
+    return _NOT_XML.sub("", text)
+
+
 def add_run(
     paragraph: Paragraph,
     text: str,
@@ -265,7 +274,7 @@ def add_run(
     italic: bool | None = None,
 ) -> Run:
     """One run, Times New Roman in every slot; size, bold and italic only when given."""
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(xml_text(text))
     set_fonts(run._r.get_or_add_rPr())
     if size is not None:
         run.font.size = Pt(size)
@@ -430,5 +439,5 @@ def stamp_row(table: Table, prototype, values) -> None:
     """Append a copy of ``prototype`` (one text run per cell) with ``values`` as the cells' texts."""
     row = deepcopy(prototype)
     for text, value in zip(row.iter(qn("w:t")), values, strict=True):
-        text.text = value
+        text.text = xml_text(value)
     table._tbl.append(row)

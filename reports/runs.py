@@ -23,7 +23,7 @@ from piccolo.query.functions.aggregate import Max
 
 from core.background import job_outcome, run_in_background
 from core.clock import utcnow
-from core.db import write_transaction
+from core.db import one_writer_at_a_time, write_transaction
 from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest
 from core.process import is_dead, this_process
@@ -92,6 +92,7 @@ async def _insert_run(
     """The new run's id; with ``unless_taken``, None when a unique index refuses it."""
     scope_key = scope_unit_id or 0
     async with write_transaction(ReportRun._meta.db):
+        await one_writer_at_a_time(ReportRun, f"report-run:{period.kind.value}:{period.key}:{scope_key}")
         if scope_unit_id is not None and not await Unit.exists().where(Unit.id == scope_unit_id):
             raise InvalidInput.field("scope_unit_id", "no such unit", "Đơn vị không tồn tại.")
         latest = (
@@ -399,6 +400,9 @@ async def put_draft(
     key = (ReportDraft.kind == period.kind.value) & (ReportDraft.period_key == period.key)
     key &= ReportDraft.scope_key == (scope_unit_id or 0)
     async with write_transaction(ReportDraft._meta.db):
+        await one_writer_at_a_time(
+            ReportDraft, f"report-draft:{period.kind.value}:{period.key}:{scope_unit_id or 0}"
+        )
         current = await ReportDraft.select(ReportDraft.id, ReportDraft.version).where(key).first()
         stored = current["version"] if current else 0
         if version is not None and version != stored:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
-from api.security import Caller, cleared_session_cookie, client_address, session_cookie
+from api.security import Caller, cleared_session_cookie, session_cookie, sign_in
 from api.web.common import FormErrors, page, safe_next, see_other, text
 from core.errors import NotAuthenticated, TooManyAttempts
 from models.accounts import service as accounts
@@ -32,9 +32,7 @@ class SignInController(Controller):
         status, headers = 422, {}
         if not errors:
             try:
-                token, expires_at = await accounts.sign_in(
-                    username, password[:256], client=client_address(request)
-                )
+                token, expires_at = await sign_in(request, username, password[:256])
             except TooManyAttempts as exc:
                 errors.add("form", exc.errors[0].message)
                 status, headers = 429, {"Retry-After": str(exc.retry_after)}
@@ -53,8 +51,8 @@ class SignInController(Controller):
 
     @post("/logout", status_code=303)
     async def sign_out(self, principal: Caller) -> Response:
-        if principal.credential_id is not None:
-            await accounts.revoke(principal.credential_id)
+        if principal.signed_in:  # a cookie holding an API key: forget it, the key stays
+            await accounts.sign_out(principal)
         response = see_other("/login")
         response.cookies.append(cleared_session_cookie())
         return response

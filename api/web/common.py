@@ -26,7 +26,7 @@ from api.unavailable import UNAVAILABLE_HANDLERS
 from core.clock import local_zone
 from core.errors import DomainError, FieldError, NotAuthenticated
 from core.paging import PageRequest
-from core.text import format_date_long, format_date_short, format_int, format_percent
+from core.text import format_date_long, format_date_short, format_int, format_percent, strict_int
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.plans import plans
@@ -246,10 +246,9 @@ def parse_int(
     raw = text(form, name, 32).replace(".", "")
     if not raw:
         return None
-    if raw.lstrip("-").isdigit():
-        number = int(raw)
-        if (low is None or number >= low) and (high is None or number <= high):
-            return number
+    number = strict_int(raw)
+    if number is not None and (low is None or number >= low) and (high is None or number <= high):
+        return number
     errors.add(name, message)
     return None
 

@@ -16,7 +16,7 @@ from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, w
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from core.text import format_int
+from core.text import format_int, strict_int
 from models.dossiers import stats as dossier_stats
 from models.permissions import Action
 from models.units import service as units
@@ -90,7 +90,7 @@ class DossierPagesController(Controller):
                     errors.add(name, "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")
                     continue
                 first, last = (value, last) if name == "start" else (first, value)
-        if unit_id and not unit_id.isdigit():
+        if unit_id and (strict_int(unit_id) or 0) < 1:
             errors.add("unit_id", "Đơn vị không hợp lệ.")
         if level and level not in set(UnitLevel):
             errors.add("level", "Cấp thực hiện không hợp lệ.")
@@ -106,7 +106,7 @@ class DossierPagesController(Controller):
         }
         context: dict = {"filters": filters, "errors": errors, "groupings": GROUPINGS, "segments": SEGMENTS}
         if not errors:
-            scope = dossier_stats.Scope(unit_id=int(unit_id) if unit_id else None, level=level or None)
+            scope = dossier_stats.Scope(unit_id=strict_int(unit_id) if unit_id else None, level=level or None)
             try:
                 stats = await dossier_stats.dossier_stats(first, last, scope, (group_by,))
                 late, late_total = await dossier_stats.late_without_apology(

@@ -10,6 +10,7 @@ from litestar_htmx import HTMXRequest
 from api.security import Caller
 from api.web.common import FormErrors, choose_plan, page, query_url, see_other, viewer_for, wants_fragment
 from core.paging import PageRequest
+from core.text import strict_int
 from models.permissions import Action
 from models.plans import plans, tasks
 from models.plans import progress as summary
@@ -50,7 +51,8 @@ class PlanPagesController(Controller):
             errors.add("area", "Lĩnh vực không hợp lệ.")
         if status and status not in set(TaskStatus):
             errors.add("status", "Trạng thái không hợp lệ.")
-        if unit and not unit.isdigit():
+        unit_id = strict_int(unit)
+        if unit and (unit_id is None or unit_id < 1):
             errors.add("unit", "Đơn vị không hợp lệ.")
         if overdue not in ("", "yes", "no"):
             errors.add("overdue", "Lựa chọn không hợp lệ.")
@@ -58,7 +60,7 @@ class PlanPagesController(Controller):
         page_number = max(1, page_number)
         flt = tasks.TaskFilter(
             area=area if area and "area" not in errors else None,
-            lead_unit_id=int(unit) if unit.isdigit() else None,
+            lead_unit_id=unit_id if "unit" not in errors else None,
             status=status if status and "status" not in errors else None,
             overdue={"yes": True, "no": False}.get(overdue),
             q=q or None,

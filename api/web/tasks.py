@@ -35,6 +35,7 @@ from core.errors import (
 )
 from core.paging import PageRequest
 from core.settings import get_settings
+from core.text import strict_int
 from models.permissions import Action, Principal
 from models.plans import evidence, plans, rules, tasks
 from models.units import service as units
@@ -198,7 +199,9 @@ class TaskPagesController(Controller):
         completed_on = parse_date_field(form, "completed_on", errors)
         version = parse_int(form, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=1)
         return_to = "my-tasks" if text(form, "return_to", 16) == "my-tasks" else "task"
-        evidence_ids = [int(v) for v in form.getall("evidence_ids", []) if isinstance(v, str) and v.isdigit()]
+        evidence_ids = [
+            n for v in form.getall("evidence_ids", []) if isinstance(v, str) and (n := strict_int(v))
+        ]
         upload = form.get("file")
         if isinstance(upload, UploadFile):
             staged = await _stage_file(principal, task_id, upload, errors)

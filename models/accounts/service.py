@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
@@ -20,7 +21,7 @@ from core.clock import utcnow
 from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
 from core.paging import PageRequest, apply_sort, contains
 from core.settings import get_settings
-from core.text import nfc
+from core.text import identifier, nfc
 from models.accounts.tables import Account, Credential
 from models.accounts.throttle import THROTTLE
 from models.permissions import Action, Principal
@@ -40,6 +41,10 @@ _hasher = (
 )
 # Verifying against this when the username is unknown keeps sign-in time the same either way.
 _DUMMY_HASH = _hasher.hash("not-a-real-password")
+# Password checks and hashes at once in worker threads (argon2-cffi releases the GIL): the
+# cores, at least two.
+ARGON2_SLOTS = max(2, os.cpu_count() or 2)
+_argon2_slots = CapacityLimiter(ARGON2_SLOTS)
 
 
 @dataclass(frozen=True)
@@ -87,7 +92,7 @@ async def create_account(actor: Principal, data: AccountData) -> dict:
 
 async def create_account_unchecked(data: AccountData) -> dict:
     """Create an account without a caller (the CLI and the demo loader run as the operator)."""
-    username = nfc(data.username).lower()
+    username = identifier(data.username).lower()
     if not username or len(username) > 64:
         raise InvalidInput.field("username", "1 to 64 characters", "Tên đăng nhập không hợp lệ.")
     role = await _check_role_and_unit(data.role, data.unit_id)
@@ -207,22 +212,36 @@ async def update_account(
     return await get_account(account_id)
 
 
-async def change_own_password(principal: Principal, old_password: str, new_password: str) -> None:
+async def change_own_password(
+    principal: Principal, old_password: str, new_password: str, *, client: str | None = None
+) -> None:
+    """Check the old password (throttled like sign-in: else it is an unlimited oracle for a
+    stolen session) and set the new one, signing the account out everywhere."""
+    now = utcnow()
+    if client is not None:
+        THROTTLE.reserve(principal.username, client, now)
     row = await Account.select(Account.password_hash).where(Account.id == principal.account_id).first()
-    if row is None or not _verify(row["password_hash"], old_password):
+    if row is None or not await _verify(row["password_hash"], old_password):
         raise InvalidInput.field("old_password", "incorrect", "Mật khẩu hiện tại không đúng.")
+    if client is not None:
+        THROTTLE.succeeded(principal.username, client, now)
     _check_password(new_password)
-    await Account.update({Account.password_hash: _hasher.hash(new_password)}).where(
-        Account.id == principal.account_id
-    )
+    new_hash = await to_thread.run_sync(_hasher.hash, new_password, limiter=_argon2_slots)
+    await Account.update({Account.password_hash: new_hash}).where(Account.id == principal.account_id)
     await revoke_all(principal.account_id)
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def _verify_here(password_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+async def _verify(password_hash: str, password: str) -> bool:
+    """Argon2 in a worker thread, at most ARGON2_SLOTS at once: the event loop keeps serving
+    (100 concurrent sign-ins on it stalled /healthz for 9 s) and a burst cannot take every CPU."""
+    return await to_thread.run_sync(_verify_here, password_hash, password, limiter=_argon2_slots)
 
 
 async def sign_in(
@@ -231,23 +250,22 @@ async def sign_in(
     """Check a password and issue a session token; returns (token, expires_at).
 
     ``client`` (the caller's address, given by the HTTP layer) turns on the failed-sign-in
-    throttle: TooManyAttempts while that username from that client, or that client, is locked.
+    throttle: TooManyAttempts while that username from that client, or that client, is locked;
+    the attempt is counted before the password is checked.
     """
     now = now or utcnow()
     if client is not None:
-        THROTTLE.check(username, client, now)
+        THROTTLE.reserve(username, client, now)  # before any await: see models.accounts.throttle
     row = (
         await Account.select(Account.id, Account.password_hash, Account.active)
-        .where(Account.username == nfc(username).lower())
+        .where(Account.username == identifier(username).lower())
         .first()
     )
-    valid = _verify(row["password_hash"] if row else _DUMMY_HASH, password)
+    valid = await _verify(row["password_hash"] if row else _DUMMY_HASH, password)
     if row is None or not valid or not row["active"]:
-        if client is not None:
-            THROTTLE.failed(username, client, now)
         raise NotAuthenticated("wrong username or password, or the account is inactive")
     if client is not None:
-        THROTTLE.succeeded(username, client)
+        THROTTLE.succeeded(username, client, now)
     expires_at = now + timedelta(hours=get_settings().token_ttl_hours)
     token = await _issue(row["id"], SESSION, "", now, expires_at)
     return token, expires_at
@@ -305,8 +323,19 @@ async def revoke_api_key(actor: Principal, key_id: int) -> None:
         raise NotFound(f"API key {key_id} not found")
 
 
-async def revoke(credential_id: int) -> None:
-    await Credential.update({Credential.revoked_at: utcnow()}).where(Credential.id == credential_id)
+async def sign_out(principal: Principal) -> None:
+    """Revoke the session token the caller used. An API key is not signed out (a client that
+    calls this with one would lose its key): an admin revokes keys."""
+    if not principal.signed_in:
+        raise Conflict(
+            "an API key is not signed out; an admin revokes it (DELETE /api/api-keys/{id})",
+            [
+                FieldError(
+                    "X-API-Key", "not a session", "Khóa API không đăng xuất được; quản trị viên thu hồi khóa."
+                )
+            ],
+        )
+    await Credential.update({Credential.revoked_at: utcnow()}).where(Credential.id == principal.credential_id)
 
 
 async def revoke_all(account_id: int) -> None:
@@ -321,6 +350,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
     row = (
         await Credential.select(
             Credential.id,
+            Credential.kind,
             Credential.expires_at,
             Credential.revoked_at,
             Credential.account.id.as_alias("account_id"),
@@ -345,6 +375,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
         role=Role(row["role"]),
         unit_id=row["unit_id"],
         credential_id=row["id"],
+        signed_in=row["kind"] == SESSION,
     )
 
 

@@ -7,6 +7,10 @@ many accounts). The lock lifts when the oldest counted failure leaves the window
 sign-in clears the pair's count. Another address is not locked out, so a stranger cannot lock
 a colleague out of the office PC.
 
+An attempt is reserved (counted as a failure) before its password is checked, in one step with
+the check of the limits, and handed back only if it succeeds: a burst of concurrent guesses
+gets no more checks than the limit (counting failures after the check let 40 at once through).
+
 The counts live in the process's memory: one API process per database (see api.app), and a
 restart forgets them, which only ever shortens a lock.
 """
@@ -68,8 +72,19 @@ class LoginThrottle:
         while len(self._failures) > MAX_KEYS:
             self._failures.pop(next(iter(self._failures)))
 
-    def succeeded(self, username: str, client: str) -> None:
-        self._failures.pop(self._keys(username, client)[0], None)
+    def reserve(self, username: str, client: str, now: datetime) -> None:
+        """Check the limits and count this attempt as failed until ``succeeded`` says otherwise
+        (no await between the two: concurrent attempts each see the ones before)."""
+        self.check(username, client, now)
+        self.failed(username, client, now)
+
+    def succeeded(self, username: str, client: str, reserved_at: datetime) -> None:
+        """Clear the pair's count and hand back the client's reservation made at ``reserved_at``."""
+        account_key, client_key = self._keys(username, client)
+        self._failures.pop(account_key, None)
+        times = self._failures.get(client_key)
+        if times is not None and reserved_at in times:
+            times.remove(reserved_at)
 
     def reset(self) -> None:
         self._failures.clear()

@@ -33,6 +33,7 @@ COLUMNS = (
 @dataclass(frozen=True)
 class AuditRecord:
     principal: Principal | None
+    username_tried: str  # at sign-in: the username given, recorded with the outcome
     method: str
     path: str
     operation: str
@@ -46,7 +47,7 @@ async def record(entry: AuditRecord) -> None:
     row = AuditEntry(
         at=utcnow(),
         account=who.account_id if who else None,
-        username=who.username if who else "",
+        username=who.username if who else entry.username_tried[:64],
         role=who.role.value if who else "",
         method=entry.method,
         path=entry.path[:500],

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from core.clock import local_zone
 from core.errors import FieldError, NotFound
 from core.tabular import lookup
-from core.text import LEGACY_ENCODING_MESSAGE, legacy_vietnamese, nfc
+from core.text import LEGACY_ENCODING_MESSAGE, identifier, legacy_vietnamese, nfc
 from models.dossiers.tables import Dossier
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
@@ -102,7 +102,7 @@ class RowParser:
         for key, text in cells.items():
             if not text.isascii() and legacy_vietnamese(text):
                 fail(key, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE)
-        code = nfc(cells.get("code", ""))
+        code = _code(cells.get("code", ""))
         if not code or len(code) > MAX_CODE_LENGTH:
             fail("code", f"1 to {MAX_CODE_LENGTH} characters", "Mã hồ sơ dài 1–64 ký tự.")
         procedure = self.references.procedures.get(_code(cells.get("procedure", "")))
@@ -285,8 +285,8 @@ def _day_text(day: date | None) -> str | None:
 
 
 def _code(text: str) -> str:
-    """A code as stored: NFC (an ASCII code, the usual case, is only stripped)."""
-    return text.strip() if text.isascii() else nfc(text)
+    """A code as stored (``identifier``; an ASCII code, the usual case, is only stripped)."""
+    return text.strip() if text.isascii() else identifier(text)
 
 
 def cells_from_record(record: dict) -> dict[str, str]:

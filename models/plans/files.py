@@ -18,7 +18,7 @@ from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import FieldError, InvalidInput
 from core.tabular import lookup, neutralise, parse_all, parse_date, read_records
-from core.text import fold, format_date_short
+from core.text import fold, format_date_short, strict_int
 from models.permissions import Action, Principal
 from models.plans.plans import get_plan
 from models.plans.tables import Task, TaskCoordinator
@@ -110,11 +110,9 @@ def _parse_row(
         status = member.value if member else None
     progress = None
     if cells["progress"].strip():
-        text = cells["progress"].strip().rstrip("%")
-        if not text.isdigit() or not 0 <= int(text) <= 100:
+        progress = strict_int(cells["progress"].strip().rstrip("%"))
+        if progress is None or not 0 <= progress <= 100:
             fail("progress", "a whole number from 0 to 100", "Tiến độ là số nguyên từ 0 đến 100.")
-        else:
-            progress = int(text)
     if status == TaskStatus.COMPLETED and not cells["note"].strip():
         fail("note", "completing a task needs a note", "Nhiệm vụ hoàn thành cần ghi chú kết quả.")
     if not cells["code"].strip():

@@ -15,10 +15,10 @@ from datetime import date, datetime
 from piccolo.query.base import Query
 
 from core.clock import local_date, utcnow
-from core.db import write_transaction
+from core.db import one_writer_at_a_time, write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest, apply_sort, contains
-from core.text import fold, nfc
+from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
 from models.plans.rules import CLOSED, MAX_NOTE, is_overdue, overdue_where, timeliness
 from models.plans.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent
@@ -133,7 +133,7 @@ def derived(task: dict, today: date) -> dict:
 
 async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, list[int]]:
     errors: list[FieldError] = []
-    code, title = nfc(data.code), nfc(data.title)
+    code, title = identifier(data.code), nfc(data.title)
     if not code or len(code) > 32:
         errors.append(FieldError("code", "1 to 32 characters", "Mã nhiệm vụ dài 1–32 ký tự."))
     if data.area not in set(Area):
@@ -452,6 +452,7 @@ async def _write_until_applied(
     """
     for _ in range(CAS_ATTEMPTS):
         async with write_transaction(Task._meta.db):
+            await one_writer_at_a_time(Task, f"task:{task_id}")
             current = await load_task(task_id)
             check(current)
             if expected_version is not None and expected_version != current["version"]:

@@ -13,7 +13,7 @@ from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
 from core.tabular import lookup, parse_all, parse_date, read_records
-from core.text import fold, nfc
+from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
@@ -78,7 +78,7 @@ class ProcedureFilter:
 def _check(data: ProcedureData, known_units: set[int]) -> list[FieldError]:
     """What is wrong with ``data``, as field errors (empty when valid)."""
     errors: list[FieldError] = []
-    if not nfc(data.code) or len(nfc(data.code)) > 64:
+    if not identifier(data.code) or len(identifier(data.code)) > 64:
         errors.append(FieldError("code", "1 to 64 characters", "Mã thủ tục dài 1–64 ký tự."))
     if not nfc(data.name) or len(data.name) > 2000:
         errors.append(FieldError("name", "1 to 2000 characters", "Tên thủ tục dài 1–2000 ký tự."))
@@ -104,7 +104,7 @@ def _check(data: ProcedureData, known_units: set[int]) -> list[FieldError]:
 
 
 def _values(data: ProcedureData) -> dict:
-    code, name = nfc(data.code), nfc(data.name)
+    code, name = identifier(data.code), nfc(data.name)
     return {
         Procedure.code: code,
         Procedure.name: name,
@@ -129,7 +129,7 @@ async def create_procedure(actor: Principal, data: ProcedureData) -> dict:
     actor.require(Action.MANAGE_PROCEDURES)
     if errors := _check(data, await _known_units(data)):
         raise InvalidInput("invalid procedure", errors)
-    if await Procedure.exists().where(Procedure.code == nfc(data.code)):
+    if await Procedure.exists().where(Procedure.code == identifier(data.code)):
         raise Conflict(
             "procedure code exists", [FieldError("code", "already used", "Mã thủ tục đã tồn tại.")]
         )

@@ -10,7 +10,7 @@ from piccolo.query.base import Query
 
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
-from core.text import fold, nfc
+from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import UnitKind, UnitLevel
@@ -56,7 +56,7 @@ def _invalid(field: str, reason: str, message: str) -> InvalidInput:
 
 async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
     errors: list[FieldError] = []
-    code, name = nfc(data.code), nfc(data.name)
+    code, name = identifier(data.code), nfc(data.name)
     if not code or len(code) > 32:
         errors.append(FieldError("code", "1 to 32 characters", "Mã đơn vị dài 1–32 ký tự."))
     if not name or len(name) > 255:

@@ -1,7 +1,12 @@
 from __future__ import annotations
 
+import re
+from datetime import datetime
+
 import pytest
 
+from core.clock import utcnow
+from core.settings import get_settings
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -55,3 +60,30 @@ async def test_openapi_schema_is_served(client):
     schema = (await client.get("/schema/openapi.json")).json()
     assert "/api/plans/{plan_id}/summary" in schema["paths"]
     assert "BearerToken" in schema["components"]["securitySchemes"]
+
+
+async def test_the_session_cookie_expires_with_its_token(client, world):
+    """It said ``expires=… 2083`` (an epoch timestamp read as seconds from now) while the token
+    lives TOKEN_TTL_HOURS (12 h)."""
+    response = await client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    cookie = next(h for h in response.headers.get_list("set-cookie") if h.startswith("cchc_session="))
+    expires_at = datetime.fromisoformat(response.json()["expires_at"])
+    max_age = int(re.search(r"Max-Age=(\d+)", cookie).group(1))
+    assert abs(max_age - (expires_at - utcnow()).total_seconds()) < 60
+    assert max_age <= get_settings().token_ttl_hours * 3600
+    assert "2083" not in cookie
+
+
+async def test_logout_with_an_api_key_keeps_the_key(client, world, headers):
+    """Logout revokes session tokens; a client calling it with its API key lost the key."""
+    key = (
+        await client.post(
+            "/api/api-keys",
+            json={"account_id": world.viewer.account_id, "name": "một cửa"},
+            headers=headers["admin"],
+        )
+    ).json()["key"]
+    response = await client.post("/api/auth/logout", headers={"X-API-Key": key})
+    assert response.status_code == 409
+    assert response.json()["errors"][0]["field"] == "X-API-Key"
+    assert (await client.get("/api/plans", headers={"X-API-Key": key})).status_code == 200

@@ -29,7 +29,7 @@ def test_success_clears_the_pair_and_a_client_trying_many_names_is_locked():
     throttle = LoginThrottle(per_account=3, per_client=5, window=timedelta(minutes=15))
     for _ in range(2):
         throttle.failed("lan", "10.0.0.9", T0)
-    throttle.succeeded("lan", "10.0.0.9")
+    throttle.succeeded("lan", "10.0.0.9", T0)
     throttle.failed("lan", "10.0.0.9", T0)
     throttle.check("lan", "10.0.0.9", T0)
     for name in ("a", "b", "c", "d"):
