@@ -1,4 +1,14 @@
-"""The Litestar application: controllers, authentication dependency, errors, OpenAPI."""
+"""The Litestar application: controllers, authentication dependency, errors, OpenAPI.
+
+Built by ``create_app()``, never at import time: ``cchc serve`` and the tests' servers run
+``uvicorn --factory api.app:create_app``, the test clients call it with their engine.
+
+Permissions have one style: the domain functions (and, where a handler only reads,
+the handler) call ``Principal.require`` from models.permissions, which the web pages use
+too. Authentication is the app-wide guard ``require_credential`` rather than Litestar's
+AbstractAuthenticationMiddleware: the guard protects exactly the handlers that take the
+caller, so there is no list of excluded paths to keep in step with the routes.
+"""
 
 from __future__ import annotations
 
@@ -34,8 +44,6 @@ from models.plans.tables import Task
 from piccolo_app import use_engine
 from reports.runs import resume_runs
 from scheduler.jobs import ensure_default_schedules
-
-PUBLIC_PATHS = ("/healthz", "/api/auth/login", "/schema")
 
 
 @get("/healthz", tags=["health"], summary="Liveness: answers without touching the database")
@@ -129,6 +137,3 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             render_plugins=[SwaggerRenderPlugin()],
         ),
     )
-
-
-app = create_app()

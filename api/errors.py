@@ -1,4 +1,9 @@
-"""Every error leaves as RFC 9457 problem details naming the field and the reason."""
+"""Every error leaves as RFC 9457 problem details naming the field and the reason.
+
+Litestar's ProblemDetailsPlugin is not used: its converters receive the exception alone, and
+these responses need the request (``instance``, the path parameter an out-of-range value came
+in) and headers (WWW-Authenticate, Retry-After); the body adds the Vietnamese ``message``.
+"""
 
 from __future__ import annotations
 

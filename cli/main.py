@@ -72,7 +72,8 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
 
     settings = get_settings()
     uvicorn.run(
-        "api.app:app",
+        "api.app:create_app",
+        factory=True,
         host=host or settings.host,
         port=port or settings.port,
         log_level="info",
