@@ -21,6 +21,7 @@ from core.tabular import lookup, neutralise, parse_all, parse_date, read_records
 from core.text import fold, format_date_short, strict_int
 from models.permissions import Action, Principal
 from models.plans.plans import get_plan
+from models.plans.rules import status_title
 from models.plans.tables import Task, TaskCoordinator
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
 from models.units.tables import Unit
@@ -249,7 +250,7 @@ async def _export_rows(plan_id: int) -> list[list]:
             neutralise("; ".join(sorted(coordinating.get(t["id"], [])))),
             ONGOING if t["ongoing"] else format_date_short(t["deadline"]),
             f"{t['weight']:g}",
-            TaskStatus(t["status"]).label,
+            status_title(t["status"]),
             t["progress"],
             neutralise(t["note"]),
         ]
