@@ -358,6 +358,7 @@ async def _background_done() -> None:
         if not background._running:
             return
         await asyncio.sleep(0.05)
+    raise AssertionError(f"background work still running after 30 s: {background._running}")
 
 
 def test_every_api_route_is_in_the_matrix_and_every_action_is_tried():
