@@ -71,6 +71,7 @@ def test_format_percent_keeps_the_digits_asked_for():
 @pytest.mark.parametrize(
     ("text", "legacy", "why"),
     [
+        ("STP 2024", False, "plain ASCII"),
         ("Müller", False, "one never-Vietnamese letter alone is a foreign name"),
         ("Müllër", True, "two accented letters, one never Vietnamese: the threshold is 2"),
         ("Café José", False, "two accented letters that Vietnamese also has"),

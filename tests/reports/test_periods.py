@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidInput
 from reports.periods import Calendar, PeriodKind, period_for, period_from_key
 
 D09, CAL = Calendar.DECREE_09, Calendar.CALENDAR
@@ -46,10 +46,27 @@ def test_leap_years_and_year_ends():
     assert period_for(PeriodKind.ANNUAL, 2024, CAL).same_period_last_year(CAL).end == date(2023, 12, 31)
 
 
-@pytest.mark.parametrize("key", ["2023", "2023-H2", "abcd-Y", "2023-Q5", "1999-Y"])
-def test_bad_keys_are_refused(key):
-    with pytest.raises(InvalidInput):
+BAD_KEY = FieldError("period", "expected YYYY-H1, YYYY-Y, YYYY-M9 or YYYY-Qn", "Kỳ báo cáo không hợp lệ.")
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [
+        ("2023", BAD_KEY),
+        ("2023-H2", BAD_KEY),
+        ("abcd-Y", BAD_KEY),
+        ("-2023-Y", BAD_KEY),  # not year -2023
+        ("2023-Q", BAD_KEY),
+        ("2023-Qx", BAD_KEY),
+        ("2023-Q5", FieldError("quarter", "1 to 4", "Quý phải từ 1 đến 4.")),
+        ("1999-Y", FieldError("year", "between 2000 and 2100", "Năm báo cáo không hợp lệ.")),
+    ],
+)
+def test_bad_keys_are_refused_naming_the_field(key, error):
+    """Rule: a period key the API or a page sends is YYYY-H1, YYYY-M9, YYYY-Y or YYYY-Qn."""
+    with pytest.raises(InvalidInput) as refused:
         period_from_key(key, D09)
+    assert refused.value.errors == [error]
 
 
 # Rule: every period kind's window under both calendars (reports.periods.period_for), with its
@@ -107,22 +124,33 @@ def test_the_first_and_last_years_accepted(year):
     assert period_for(PeriodKind.ANNUAL, year, CAL).year == year
 
 
+UNKNOWN_KIND = FieldError("period", "unknown period kind", "Kỳ báo cáo không hợp lệ.")
+BAD_YEAR = FieldError("year", "between 2000 and 2100", "Năm báo cáo không hợp lệ.")
+BAD_QUARTER = FieldError("quarter", "1 to 4", "Quý phải từ 1 đến 4.")
+
+
 @pytest.mark.parametrize(
-    ("kind", "year", "number", "field"),
+    ("kind", "year", "number", "error"),
     [
-        ("monthly", 2025, 0, "period"),
-        (PeriodKind.ANNUAL, 1999, 0, "year"),
-        (PeriodKind.ANNUAL, 2101, 0, "year"),
-        (PeriodKind.QUARTER, 2025, 0, "quarter"),
-        (PeriodKind.QUARTER, 2025, 5, "quarter"),
+        ("monthly", 2025, 0, UNKNOWN_KIND),
+        (PeriodKind.ANNUAL, 1999, 0, BAD_YEAR),
+        (PeriodKind.ANNUAL, 2101, 0, BAD_YEAR),
+        (PeriodKind.QUARTER, 2025, 0, BAD_QUARTER),
+        (PeriodKind.QUARTER, 2025, 5, BAD_QUARTER),
     ],
 )
-def test_an_unknown_kind_year_or_quarter_names_its_field(kind, year, number, field):
+def test_an_unknown_kind_year_or_quarter_names_its_field(kind, year, number, error):
     with pytest.raises(InvalidInput) as refused:
         period_for(kind, year, CAL, number)
-    assert [error.field for error in refused.value.errors] == [field]
+    assert refused.value.errors == [error]
+
+
+def test_a_period_that_is_not_a_quarter_has_no_number():
+    assert period_for(PeriodKind.ANNUAL, 2025, CAL) == period_from_key("2025-Y", CAL)
+    assert period_for(PeriodKind.NINE_MONTHS, 2025, D09).number == 0
 
 
 def test_an_unknown_calendar_is_refused():
-    with pytest.raises(InvalidInput):
+    with pytest.raises(InvalidInput) as refused:
         period_for(PeriodKind.ANNUAL, 2025, "lunar")
+    assert refused.value.errors == [UNKNOWN_KIND]
