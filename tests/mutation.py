@@ -28,10 +28,15 @@ MUTMUT = Path(sys.executable).parent / "mutmut"
 TARGET_SCORE = 90.0
 # Each rule module and the fast tests that pin it.
 MODULES: dict[str, tuple[str, ...]] = {
+    "models/plans/rules.py": (
+        "tests/models/test_rules.py",
+        "tests/models/test_task_rules.py",
+        "tests/models/test_summary_rules.py",
+    ),
     "reports/periods.py": ("tests/reports/test_periods.py",),
     "core/text.py": ("tests/core/test_text.py",),
-    "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
     "models/plans/progress.py": ("tests/models/test_summary.py", "tests/models/test_summary_rules.py"),
+    "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
 }
 # The exit codes (mutmut's stats module) of a mutant the tests caught: they failed, errored or
 # timed out. Any other (the tests passed, or no test reached the mutant) is a survivor.

@@ -10,8 +10,8 @@ import pytest
 
 from core.errors import InvalidInput
 from core.paging import PageRequest
+from models.plans.rules import MAX_NOTE
 from models.plans.tasks import (
-    MAX_NOTE,
     ProgressReport,
     TaskDefinition,
     TaskFilter,
