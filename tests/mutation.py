@@ -129,8 +129,10 @@ def save(figures: dict[str, dict]) -> None:
 def main(argv: list[str]) -> int:
     modules = argv or list(MODULES)
     equivalents = load_equivalents()
-    figures = {module: mutate_module(module, MODULES[module], equivalents) for module in modules}
-    save(figures)
+    figures = {}
+    for module in modules:
+        figures[module] = mutate_module(module, MODULES[module], equivalents)
+        save({module: figures[module]})  # each module's figures as soon as they are known
     print(f"\nmutation scores (target {TARGET_SCORE:g}%), in {RESULTS_FILE.relative_to(ROOT)}:")
     for module, result in figures.items():
         print(
