@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 DEMO_DOSSIER_SCALE ?= 1.0
 
-.PHONY: run install migrate demo serve scheduler test check test-sqlite lint bench load lock clean
+.PHONY: run install migrate demo serve scheduler test check test-sqlite lint bench load lock clean screenshots mutate
 
 # The Quảng Ninh demo reports on calendar halves (its 2023 figures run 1 January - 30 June).
 run: export REPORT_CALENDAR ?= calendar
@@ -33,9 +33,18 @@ serve: install
 test: install
 	$(BIN)/python -m pytest -q -m "not slow"
 
-# The long reliability parts: kill -9 fault tests and the long fuzzing run.
+# The long reliability parts: kill -9 fault tests and the long fuzzing run, whose figures (and only
+# these runs') go to tests/bench/results.json.
 check: install
-	$(BIN)/python -m pytest -q -m slow; status=$$?; $(BIN)/python -m tests.check_summary; exit $$status
+	CCHC_RECORD_RESULTS=1 $(BIN)/python -m pytest -q -m slow; status=$$?; $(BIN)/python -m tests.check_summary; exit $$status
+
+# Refresh docs/screenshots/ from the browser tests (a plain test run writes them to a temporary folder).
+screenshots: install
+	CCHC_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/api/web/test_web_browser.py
+
+# Mutation testing of the rule modules (slow, not in CI): scores and survivors to tests/bench/results.json.
+mutate: install
+	$(BIN)/python -m tests.mutation
 
 lint: install
 	$(BIN)/ruff check .

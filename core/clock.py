@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,8 +14,29 @@ def local_zone() -> ZoneInfo:
     return ZoneInfo(get_settings().time_zone)
 
 
+_stopped_at: datetime | None = None
+
+
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """Now, in UTC: the real time, or the moment the clock was stopped at (``stopped_at``)."""
+    return _stopped_at or datetime.now(UTC)
+
+
+def today() -> date:
+    """Today in the province."""
+    return local_date(utcnow())
+
+
+@contextmanager
+def stopped_at(moment: datetime) -> Iterator[datetime]:
+    """Stop the clock at ``moment`` for everything that reads it in this process: the tests use it
+    to see pages, summaries and jobs on a chosen day (tasks not yet due, due today, overdue)."""
+    global _stopped_at
+    previous, _stopped_at = _stopped_at, moment.astimezone(UTC)
+    try:
+        yield _stopped_at
+    finally:
+        _stopped_at = previous
 
 
 def local_date(moment: datetime) -> date:

@@ -98,20 +98,22 @@ def period_for(kind: PeriodKind | str, year: int, calendar: Calendar | str, numb
     return Period(kind, year, year_start, end)
 
 
+def _bad_key() -> InvalidInput:
+    return InvalidInput.field(
+        "period", "expected YYYY-H1, YYYY-Y, YYYY-M9 or YYYY-Qn", "Kỳ báo cáo không hợp lệ."
+    )
+
+
 def period_from_key(key: str, calendar: Calendar | str) -> Period:
     """The inverse of ``Period.key``."""
     try:
         year_text, suffix = key.split("-", 1)
         year = int(year_text)
     except ValueError:
-        raise InvalidInput.field(
-            "period", "expected YYYY-H1, YYYY-Y, YYYY-M9 or YYYY-Qn", "Kỳ báo cáo không hợp lệ."
-        ) from None
+        raise _bad_key() from None
     kinds = {"H1": PeriodKind.HALF_YEAR, "Y": PeriodKind.ANNUAL, "M9": PeriodKind.NINE_MONTHS}
     if suffix in kinds:
         return period_for(kinds[suffix], year, calendar)
     if suffix[:1] == "Q" and suffix[1:].isdigit():
         return period_for(PeriodKind.QUARTER, year, calendar, int(suffix[1:]))
-    raise InvalidInput.field(
-        "period", "expected YYYY-H1, YYYY-Y, YYYY-M9 or YYYY-Qn", "Kỳ báo cáo không hợp lệ."
-    )
+    raise _bad_key()

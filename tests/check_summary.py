@@ -54,11 +54,22 @@ def _scalars(value, prefix: str = "", depth: int = 0):
 
 
 def generic(section) -> list[str]:
-    pairs = [(k, v) for k, v in _scalars(section) if k != "generated_at"]
+    pairs = [(k, v) for k, v in _scalars(section) if not k.endswith("generated_at")]
     lines = [f"{key} = {_n(value)}" for key, value in pairs[:MAX_LINES]]
     if len(pairs) > MAX_LINES:
         lines.append(f"... and {len(pairs) - MAX_LINES} more figures")
     return lines
+
+
+def _stamps(section: dict) -> str:
+    """When the figures were measured: the section's date, or each engine's own."""
+    if "generated_at" in section:
+        return section["generated_at"]
+    return ", ".join(
+        f"{engine} {figures['generated_at']}"
+        for engine, figures in section.items()
+        if isinstance(figures, dict) and "generated_at" in figures
+    )
 
 
 def summary(results: dict) -> list[str]:
@@ -67,7 +78,7 @@ def summary(results: dict) -> list[str]:
     for key in ordered:
         title, formatter = SECTIONS.get(key, (key, generic))
         section = results[key]
-        stamp = section.get("generated_at", "") if isinstance(section, dict) else ""
+        stamp = _stamps(section) if isinstance(section, dict) else ""
         out.append(f"{title}  {stamp}".rstrip())
         out.extend("  " + line[: WIDTH - 2] for line in formatter(section))
     return out

@@ -13,7 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="cchc-tests-"))
@@ -27,6 +29,7 @@ import pytest  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
+from core.clock import stopped_at  # noqa: E402
 from core.db import close_engine, engine_from_url  # noqa: E402
 from models.accounts.throttle import THROTTLE  # noqa: E402
 from piccolo_app import TABLES, use_engine  # noqa: E402
@@ -106,6 +109,17 @@ def fresh_login_throttle():
     """Failed sign-ins are counted in the process (models.accounts.throttle): every test starts
     with none, so one test's failures never lock another test's sign-in."""
     THROTTLE.reset()
+
+
+TODAY = date(2024, 6, 30)  # in the world (tests/world.py): II.1 is due today, VII.1 overdue
+
+
+@pytest.fixture
+def today() -> Iterator[date]:
+    """The clock stopped at 10:00 on 30 June 2024 in the province (core.clock), so a test sees
+    tasks not yet due, due today and overdue whatever the real date is."""
+    with stopped_at(datetime(2024, 6, 30, 3, 0, tzinfo=UTC)):
+        yield TODAY
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
 from api.unavailable import UNAVAILABLE_HANDLERS
-from core.clock import local_zone
+from core.clock import local_zone, today
 from core.errors import DomainError, FieldError, NotAuthenticated
 from core.paging import PageRequest
 from core.text import format_date_long, format_date_short, format_int, format_percent, strict_int
@@ -186,7 +186,7 @@ def environment() -> Environment:
         PlanStatus=PlanStatus,
         ProgressMethod=ProgressMethod,
         query=query_url,
-        today=lambda: datetime.now(local_zone()).date(),
+        today=today,
     )
     return env
 

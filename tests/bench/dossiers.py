@@ -31,13 +31,14 @@ import sys
 import tempfile
 import threading
 import time
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import asyncpg
 
+from tests.bench.results import record_section
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 SCALE = float(os.environ.get("BENCH_DOSSIER_SCALE", "1.0"))
 REPEATS = int(os.environ.get("BENCH_DOSSIER_REPEATS", "3"))
 STATS_REPEATS = int(os.environ.get("BENCH_STATS_REPEATS", "5"))
@@ -411,7 +412,6 @@ def main() -> None:
     env = {**os.environ, "DATA_DIR": str(work / "data"), "SECRET_KEY": "bench"}
     csv_path = work / "dossiers-2020.csv"
     report: dict = {
-        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "scale": SCALE,
         "repeats": REPEATS,
         "stats_repeats": STATS_REPEATS,
@@ -426,9 +426,7 @@ def main() -> None:
             report["postgres"] = {"skipped": f"no PostgreSQL server answers at {PG_DSN}: {reason}"}
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    results = json.loads(RESULTS_FILE.read_text()) if RESULTS_FILE.exists() else {}
-    results["dossiers"] = report
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    record_section("dossiers", report)
     for engine in ("sqlite", "postgres"):
         side = report[engine]
         if "import" in side:

@@ -19,16 +19,15 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import httpx
 
 from tests.bench.load import median, percentile
+from tests.bench.results import record_section
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 CLIENTS = int(os.environ.get("LOAD_CLIENTS", "50"))
 SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
 TASKS = int(os.environ.get("LOAD_TASKS", "200"))
@@ -153,7 +152,7 @@ async def _pg(statement: str) -> None:
 
 
 def main() -> int:
-    report: dict = {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"), "mix": dict(MIX)}
+    report: dict = {"mix": dict(MIX)}
     for engine in ("sqlite", "postgres"):
         if engine == "postgres":
             try:
@@ -178,9 +177,7 @@ def main() -> int:
             f"{side['versions_gained']}: {'held' if side['held'] else 'NOT held'}; "
             + ", ".join(f"{k} p50 {v['p50_ms']} / p99 {v['p99_ms']} ms" for k, v in side["by_kind"].items())
         )
-    results = json.loads(RESULTS_FILE.read_text()) if RESULTS_FILE.exists() else {}
-    results["load"] = report
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    record_section("load", report)
     held = all(report[e].get("held", "skipped" in report[e]) for e in ("sqlite", "postgres"))
     return 0 if held else 1
 

@@ -1,5 +1,7 @@
 from datetime import date
 
+import pytest
+
 from core.text import (
     fold,
     format_date_formal,
@@ -8,6 +10,7 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    legacy_vietnamese,
     nfc,
 )
 
@@ -52,3 +55,43 @@ def test_decree30_place_and_date_line_pads_small_days_and_the_first_two_months()
     assert format_date_formal(date(2024, 6, 14)) == "ngày 14 tháng 6 năm 2024"
     assert format_date_formal(date(2024, 3, 1)) == "ngày 01 tháng 3 năm 2024"
     assert format_date_formal(date(2024, 12, 9)) == "ngày 09 tháng 12 năm 2024"
+
+
+def test_format_percent_keeps_the_digits_asked_for():
+    """Rule: a percentage is printed with the number of decimals the caller asks for."""
+    assert format_percent(95.114, 1) == "95,1%"
+    assert format_percent(95.114, 0) == "95%"
+    assert format_percent(95.116, 2) == "95,12%"
+    assert format_number(1234.5, 0) == "1.234"
+    assert format_number(10.0) == "10"
+    assert format_number(100.5, 1) == "100,5"
+
+
+# Rule: legacy-encoding detection (core.text.legacy_vietnamese), at each of its thresholds.
+@pytest.mark.parametrize(
+    ("text", "legacy", "why"),
+    [
+        ("STP 2024", False, "plain ASCII"),
+        ("Müller", False, "one never-Vietnamese letter alone is a foreign name"),
+        ("Müllër", True, "two accented letters, one never Vietnamese: the threshold is 2"),
+        ("Café José", False, "two accented letters that Vietnamese also has"),
+        ("Àbÿ", True, "À (U+00C0) and ÿ (U+00FF) are the first and last accented letters counted"),
+        ("a\x80b", True, "U+0080, the first C1 control: bytes read in the wrong code page"),
+        ("a\x9fb", True, "U+009F, the last C1 control"),
+        ("Café\x7f", False, "DEL is not a C1 control"),
+        ("Café\xa0bar", False, "a no-break space is neither a C1 control nor a symbol in a word"),
+        ("Qu¶ng", True, "a symbol inside a word (TCVN3 ả)"),
+        ("lµ", True, "a symbol ending a word (TCVN3 là)"),
+        ("Ạ Müllër", False, "Ạ (U+1EA0), the first precomposed Vietnamese letter, is Unicode Vietnamese"),
+        ("ỹ Müllër", False, "ỹ (U+1EF9), the last precomposed Vietnamese letter"),
+        ("Ả Müllër", False, "a precomposed letter inside that range"),
+        ("Müllër\u0300", False, "U+0300, the first combining mark: NFD Vietnamese"),
+        ("Müllër\u036f", False, "U+036F, the last combining mark"),
+        ("ơ Müllër", False, "ơ is a letter only Unicode Vietnamese has"),
+        ("Qu¶ng ư", False, "ư among symbols: the text is Unicode Vietnamese"),
+        ("Ḟ Müllër", True, "U+1E1E lies before the Vietnamese range"),
+        ("Ỻ Müllër", True, "U+1EFA lies after the Vietnamese range"),
+    ],
+)
+def test_legacy_encoding_detector_thresholds(text, legacy, why):
+    assert legacy_vietnamese(text) is legacy, why

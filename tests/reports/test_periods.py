@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidInput
 from reports.periods import Calendar, PeriodKind, period_for, period_from_key
 
 D09, CAL = Calendar.DECREE_09, Calendar.CALENDAR
@@ -46,7 +46,111 @@ def test_leap_years_and_year_ends():
     assert period_for(PeriodKind.ANNUAL, 2024, CAL).same_period_last_year(CAL).end == date(2023, 12, 31)
 
 
-@pytest.mark.parametrize("key", ["2023", "2023-H2", "abcd-Y", "2023-Q5", "1999-Y"])
-def test_bad_keys_are_refused(key):
-    with pytest.raises(InvalidInput):
+BAD_KEY = FieldError("period", "expected YYYY-H1, YYYY-Y, YYYY-M9 or YYYY-Qn", "Kỳ báo cáo không hợp lệ.")
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [
+        ("2023", BAD_KEY),
+        ("2023-H2", BAD_KEY),
+        ("abcd-Y", BAD_KEY),
+        ("-2023-Y", BAD_KEY),  # not year -2023
+        ("2023-Q", BAD_KEY),
+        ("2023-Qx", BAD_KEY),
+        ("2023-Q5", FieldError("quarter", "1 to 4", "Quý phải từ 1 đến 4.")),
+        ("1999-Y", FieldError("year", "between 2000 and 2100", "Năm báo cáo không hợp lệ.")),
+    ],
+)
+def test_bad_keys_are_refused_naming_the_field(key, error):
+    """Rule: a period key the API or a page sends is YYYY-H1, YYYY-M9, YYYY-Y or YYYY-Qn."""
+    with pytest.raises(InvalidInput) as refused:
         period_from_key(key, D09)
+    assert refused.value.errors == [error]
+
+
+# Rule: every period kind's window under both calendars (reports.periods.period_for), with its
+# key and label, and the same period of the year before (the comparison column of a report).
+EVERY_PERIOD = [
+    (PeriodKind.QUARTER, 1, D09, "2025-Q1", date(2024, 12, 15), date(2025, 3, 14), "quý I năm 2025"),
+    (PeriodKind.QUARTER, 2, D09, "2025-Q2", date(2025, 3, 15), date(2025, 6, 14), "quý II năm 2025"),
+    (PeriodKind.QUARTER, 3, D09, "2025-Q3", date(2025, 6, 15), date(2025, 9, 14), "quý III năm 2025"),
+    (PeriodKind.QUARTER, 4, D09, "2025-Q4", date(2025, 9, 15), date(2025, 12, 14), "quý IV năm 2025"),
+    (PeriodKind.QUARTER, 1, CAL, "2025-Q1", date(2025, 1, 1), date(2025, 3, 31), "quý I năm 2025"),
+    (PeriodKind.QUARTER, 2, CAL, "2025-Q2", date(2025, 4, 1), date(2025, 6, 30), "quý II năm 2025"),
+    (PeriodKind.QUARTER, 3, CAL, "2025-Q3", date(2025, 7, 1), date(2025, 9, 30), "quý III năm 2025"),
+    (PeriodKind.QUARTER, 4, CAL, "2025-Q4", date(2025, 10, 1), date(2025, 12, 31), "quý IV năm 2025"),
+    (PeriodKind.HALF_YEAR, 0, D09, "2025-H1", date(2024, 12, 15), date(2025, 6, 14), "6 tháng đầu năm 2025"),
+    (PeriodKind.HALF_YEAR, 0, CAL, "2025-H1", date(2025, 1, 1), date(2025, 6, 30), "6 tháng đầu năm 2025"),
+    (
+        PeriodKind.NINE_MONTHS,
+        0,
+        D09,
+        "2025-M9",
+        date(2024, 12, 15),
+        date(2025, 9, 14),
+        "9 tháng đầu năm 2025",
+    ),
+    (PeriodKind.NINE_MONTHS, 0, CAL, "2025-M9", date(2025, 1, 1), date(2025, 9, 30), "9 tháng đầu năm 2025"),
+    (PeriodKind.ANNUAL, 0, D09, "2025-Y", date(2024, 12, 15), date(2025, 12, 14), "năm 2025"),
+    (PeriodKind.ANNUAL, 0, CAL, "2025-Y", date(2025, 1, 1), date(2025, 12, 31), "năm 2025"),
+]
+
+
+@pytest.mark.parametrize(("kind", "number", "calendar", "key", "start", "end", "label"), EVERY_PERIOD)
+def test_every_period_kind_under_both_calendars(kind, number, calendar, key, start, end, label):
+    period = period_for(kind, 2025, calendar, number)
+    assert (period.kind, period.year, period.number) == (kind, 2025, number)
+    assert (period.key, period.start, period.end, period.label) == (key, start, end, label)
+    assert period_from_key(key, calendar) == period
+    assert period_for(kind.value, 2025, calendar.value, number) == period  # as the API sends them
+
+
+@pytest.mark.parametrize(("kind", "number", "calendar", "key", "start", "end", "label"), EVERY_PERIOD)
+def test_the_same_period_last_year_is_the_same_window_a_year_earlier(
+    kind, number, calendar, key, start, end, label
+):
+    last_year = period_for(kind, 2025, calendar, number).same_period_last_year(calendar)
+    assert (last_year.kind, last_year.year, last_year.number) == (kind, 2024, number)
+    assert (last_year.start, last_year.end) == (
+        start.replace(year=start.year - 1),
+        end.replace(year=end.year - 1),
+    )
+    assert last_year.label == label.replace("2025", "2024")
+
+
+@pytest.mark.parametrize("year", [2000, 2100])
+def test_the_first_and_last_years_accepted(year):
+    assert period_for(PeriodKind.ANNUAL, year, CAL).year == year
+
+
+UNKNOWN_KIND = FieldError("period", "unknown period kind", "Kỳ báo cáo không hợp lệ.")
+BAD_YEAR = FieldError("year", "between 2000 and 2100", "Năm báo cáo không hợp lệ.")
+BAD_QUARTER = FieldError("quarter", "1 to 4", "Quý phải từ 1 đến 4.")
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "error"),
+    [
+        ("monthly", 2025, 0, UNKNOWN_KIND),
+        (PeriodKind.ANNUAL, 1999, 0, BAD_YEAR),
+        (PeriodKind.ANNUAL, 2101, 0, BAD_YEAR),
+        (PeriodKind.QUARTER, 2025, 0, BAD_QUARTER),
+        (PeriodKind.QUARTER, 2025, 5, BAD_QUARTER),
+    ],
+)
+def test_an_unknown_kind_year_or_quarter_names_its_field(kind, year, number, error):
+    with pytest.raises(InvalidInput) as refused:
+        period_for(kind, year, CAL, number)
+    assert refused.value.errors == [error]
+
+
+def test_a_period_that_is_not_a_quarter_has_no_number():
+    assert period_for(PeriodKind.ANNUAL, 2025, CAL) == period_from_key("2025-Y", CAL)
+    assert period_for(PeriodKind.NINE_MONTHS, 2025, D09).number == 0
+
+
+def test_an_unknown_calendar_is_refused():
+    with pytest.raises(InvalidInput) as refused:
+        period_for(PeriodKind.ANNUAL, 2025, "lunar")
+    assert refused.value.errors == [UNKNOWN_KIND]

@@ -2,7 +2,9 @@
 app served by uvicorn on a fresh SQLite database with the demo data.
 
 Outside CI these skip (saying why) when /usr/bin/chromium is missing; with CI=true they must run
-(.ci/run installs the package). Screenshots of the main pages go to docs/screenshots/.
+(.ci/run installs the package). Screenshots of the main pages go to docs/screenshots/ only when
+CCHC_SCREENSHOTS=1 (``make screenshots``); otherwise to a temporary folder, so a test run leaves
+the tree as it was.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -58,8 +61,8 @@ def _cchc(env: dict, *args: str) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def server():
+@contextmanager
+def demo_server():
     """The app under uvicorn on a free port, on a new SQLite database holding the demo."""
     folder = Path(tempfile.mkdtemp(prefix="cchc-browser-"))
     env = {
@@ -99,10 +102,26 @@ def server():
                 if process.poll() is not None:
                     raise RuntimeError(process.stderr.read().decode()) from None
                 time.sleep(0.05)
+        else:
+            raise AssertionError("the server did not answer /healthz in 200 tries")
         yield base
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server():
+    """One demo server for the tests that change nothing another test reads."""
+    with demo_server() as base:
+        yield base
+
+
+@pytest.fixture
+def own_server():
+    """A demo server of its own, for a test that changes the figures others would read."""
+    with demo_server() as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +133,10 @@ def chromium():
 
 
 @pytest.fixture(scope="module")
-def shots():
+def shots(tmp_path_factory):
+    """Where the screenshots go: the tracked docs/screenshots/ only for ``make screenshots``."""
+    if os.environ.get("CCHC_SCREENSHOTS") != "1":
+        return tmp_path_factory.mktemp("screenshots")
     SHOTS.mkdir(parents=True, exist_ok=True)
     return SHOTS
 
@@ -134,9 +156,9 @@ def signed_in(chromium, server: str, username: str, width: int = 1280) -> Page:
 
 
 def test_unit_head_updates_a_task_with_evidence_and_sees_the_dashboard_change(
-    chromium, server, shots, tmp_path
+    chromium, own_server, shots, tmp_path
 ):
-    page = signed_in(chromium, server, "tttt")
+    page = signed_in(chromium, own_server, "tttt")
     expect(page.locator("#plan-progress")).to_have_text("26/32 nhiệm vụ đã hoàn thành")
     page.screenshot(path=shots / "dashboard.png", full_page=True)
 

@@ -1,0 +1,172 @@
+"""The task rules the pages and reports print, table-driven at their boundaries, on both engines:
+timeliness, overdue as of a date, the list filters, and what a progress report may say."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from core.errors import InvalidInput
+from core.paging import PageRequest
+from models.plans.rules import MAX_NOTE
+from models.plans.tasks import (
+    ProgressReport,
+    TaskDefinition,
+    TaskFilter,
+    create_task,
+    get_task,
+    list_tasks,
+    report_progress,
+)
+from tests.world import World, build_world
+
+pytestmark = pytest.mark.anyio
+
+DUE = date(2024, 6, 30)  # the due day of the world's task II.1
+DAY = timedelta(days=1)
+
+
+def morning(day: date) -> datetime:
+    """10:00 in the province (UTC+7) on ``day``."""
+    return datetime(day.year, day.month, day.day, 3, 0, tzinfo=UTC)
+
+
+async def add_task(w: World, code: str, area: str, unit: int, deadline: date | None, **extra) -> int:
+    definition = TaskDefinition(code, area, f"Nhiệm vụ {code}", unit, deadline=deadline, **extra)
+    return (await create_task(w.staff, w.plan_id, definition, now=morning(date(2024, 1, 5))))["id"]
+
+
+async def complete(w: World, task_id: int, on: date) -> dict:
+    report = ProgressReport("completed", note="Đã hoàn thành", completed_on=on)
+    return await report_progress(w.staff, task_id, report, now=morning(on + 5 * DAY))
+
+
+# Rule: timeliness — a task completed on or before its deadline is on time, after it late; an
+# ongoing ("thường xuyên") task is due on the last day of the plan's year.
+@pytest.mark.parametrize(
+    ("ongoing", "completed_on", "timeliness"),
+    [
+        (False, DUE - DAY, "on_time"),
+        (False, DUE, "on_time"),
+        (False, DUE + DAY, "late"),
+        (True, date(2024, 12, 31), "on_time"),
+        (True, date(2025, 1, 1), "late"),
+    ],
+)
+async def test_timeliness_at_the_due_day(db, ongoing, completed_on, timeliness):
+    w = await build_world()
+    task_id = await add_task(w, "T.1", "institutions", w.unit_a, None if ongoing else DUE, ongoing=ongoing)
+    task = await complete(w, task_id, completed_on)
+    assert (task["completed_on"], task["timeliness"]) == (completed_on, timeliness)
+    assert task["overdue"] is False  # a completed task is never overdue
+
+
+async def test_a_task_not_completed_has_no_timeliness(db):
+    w = await build_world()
+    task = await report_progress(w.staff, w.task_a, ProgressReport("in_progress", 50), now=morning(DUE))
+    assert task["timeliness"] is None
+
+
+# Rule: overdue as of a date — an open task is overdue from the day after its deadline; a
+# completed or cancelled one never is.
+@pytest.mark.parametrize(
+    ("status", "as_of", "overdue"),
+    [
+        ("not_started", DUE - DAY, False),
+        ("not_started", DUE, False),
+        ("not_started", DUE + DAY, True),
+        ("in_progress", DUE, False),
+        ("in_progress", DUE + DAY, True),
+        ("completed", DUE + DAY, False),
+        ("cancelled", DUE + DAY, False),
+    ],
+)
+async def test_overdue_as_of_a_date(db, status, as_of, overdue):
+    w = await build_world()
+    if status != "not_started":
+        report = ProgressReport(status, 40 if status == "in_progress" else None, note="Cập nhật")
+        await report_progress(w.staff, w.task_a, report, now=morning(DUE - 10 * DAY))
+    task = await get_task(w.task_a, as_of)
+    assert (task["status"], task["overdue"]) == (status, overdue)
+
+
+@dataclass(frozen=True)
+class FilterCase:
+    name: str
+    flt: TaskFilter
+    codes: list[str]
+
+
+AS_OF = DUE  # II.1 is due today, A.1 was due yesterday, B.1 is due tomorrow
+FILTERS = [
+    FilterCase("no filter", TaskFilter(today=AS_OF), ["A.1", "A.2", "B.1", "B.2", "C.1", "II.1", "VII.1"]),
+    FilterCase("area", TaskFilter(area="institutions", today=AS_OF), ["A.1", "A.2", "II.1"]),
+    FilterCase("status", TaskFilter(status="not_started", today=AS_OF), ["A.2", "B.1", "II.1", "VII.1"]),
+    FilterCase("due on or after", TaskFilter(due_after=DUE, today=AS_OF), ["A.2", "B.1", "II.1"]),
+    FilterCase(
+        "due on or before", TaskFilter(due_before=DUE - DAY, today=AS_OF), ["A.1", "B.2", "C.1", "VII.1"]
+    ),
+    FilterCase("overdue", TaskFilter(overdue=True, today=AS_OF), ["A.1", "VII.1"]),
+    FilterCase("not overdue", TaskFilter(overdue=False, today=AS_OF), ["A.2", "B.1", "B.2", "C.1", "II.1"]),
+    FilterCase(
+        "area and status", TaskFilter(area="digital_government", status="not_started"), ["B.1", "VII.1"]
+    ),
+]
+
+
+@pytest.fixture
+async def filter_world(db) -> World:
+    """The world's II.1 (institutions, due 30/06) and VII.1 (digital government, due 31/03), both
+    not started, and five more around the same days in every state."""
+    w = await build_world()
+    await add_task(w, "A.2", "institutions", w.unit_b, DUE)
+    await add_task(w, "B.1", "digital_government", w.unit_a, DUE + DAY)
+    a1 = await add_task(w, "A.1", "institutions", w.unit_a, DUE - DAY)
+    await report_progress(w.staff, a1, ProgressReport("in_progress", 30), now=morning(date(2024, 6, 1)))
+    b2 = await add_task(w, "B.2", "digital_government", w.unit_b, date(2024, 6, 1))
+    await complete(w, b2, date(2024, 6, 5))
+    c1 = await add_task(w, "C.1", "leadership", w.unit_a, date(2024, 5, 1))
+    await report_progress(
+        w.staff, c1, ProgressReport("cancelled", note="Điều chỉnh"), now=morning(date(2024, 6, 1))
+    )
+    return w
+
+
+@pytest.mark.parametrize("case", FILTERS, ids=[case.name for case in FILTERS])
+async def test_each_task_filter(filter_world, case):
+    """Rule: the plan page's filters (area, status, due before/after, overdue yes/no)."""
+    found, total = await list_tasks(filter_world.plan_id, case.flt, PageRequest(limit=50))
+    assert sorted(task["code"] for task in found) == case.codes
+    assert total == len(case.codes)
+    if case.flt.overdue is not None:
+        assert {task["overdue"] for task in found} == {case.flt.overdue}
+
+
+# Rule: what a progress report may say — progress 0..100, a note of at most MAX_NOTE
+# characters, a completion date not after today.
+@pytest.mark.parametrize(
+    ("report", "field"),
+    [
+        (ProgressReport("in_progress", 100), None),
+        (ProgressReport("in_progress", 0), None),
+        (ProgressReport("in_progress", 101), "progress"),
+        (ProgressReport("in_progress", -1), "progress"),
+        (ProgressReport("in_progress", 10, note="x" * MAX_NOTE), None),
+        (ProgressReport("in_progress", 10, note="x" * (MAX_NOTE + 1)), "note"),
+        (ProgressReport("completed", note="Xong", completed_on=DUE), None),
+        (ProgressReport("completed", note="Xong", completed_on=DUE + DAY), "completed_on"),
+        (ProgressReport("not_started", 1), "progress"),
+    ],
+)
+async def test_what_a_progress_report_may_say(db, report, field):
+    w = await build_world()
+    if field is None:
+        task = await report_progress(w.head_a, w.task_a, report, now=morning(DUE))
+        assert task["version"] == 2 and task["status"] == report.status
+        return
+    with pytest.raises(InvalidInput) as refused:
+        await report_progress(w.head_a, w.task_a, report, now=morning(DUE))
+    assert [error.field for error in refused.value.errors] == [field]
+    assert (await get_task(w.task_a))["version"] == 1

@@ -1,0 +1,148 @@
+"""Mutation testing of the rule modules (``make mutate``; too slow for CI).
+
+Each rule module is mutated by mutmut in a scratch copy of the working tree (the tree itself is
+never touched) and every mutant runs against the fast tests that cover that module, on SQLite.
+The scores and the surviving mutants, with their diffs, go to tests/bench/results.json under
+"mutation". A survivor listed in tests/mutation_equivalents.txt (``mutant name  # reason``,
+reviewed like code) is counted as equivalent, not as a survivor.
+
+    python -m tests.mutation                  # every module
+    python -m tests.mutation core/text.py     # one module
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS_FILE = ROOT / "tests" / "bench" / "results.json"
+EQUIVALENTS_FILE = ROOT / "tests" / "mutation_equivalents.txt"
+MUTMUT = Path(sys.executable).parent / "mutmut"
+TARGET_SCORE = 90.0
+# Each rule module and the fast tests that pin it.
+MODULES: dict[str, tuple[str, ...]] = {
+    "models/plans/rules.py": (
+        "tests/models/test_rules.py",
+        "tests/models/test_task_rules.py",
+        "tests/models/test_summary_rules.py",
+    ),
+    "reports/periods.py": ("tests/reports/test_periods.py",),
+    "core/text.py": ("tests/core/test_text.py",),
+    "models/plans/progress.py": ("tests/models/test_summary.py", "tests/models/test_summary_rules.py"),
+    "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
+}
+# The exit codes (mutmut's stats module) of a mutant the tests caught: they failed, errored or
+# timed out. Any other (the tests passed, or no test reached the mutant) is a survivor.
+KILLED = {1, 3, 36, 37, -24, 24, 152, 255}
+
+
+def load_equivalents() -> dict[str, str]:
+    """Mutant name -> the reviewed reason it cannot change what the module does or prints."""
+    equivalents = {}
+    for line in EQUIVALENTS_FILE.read_text(encoding="utf-8").splitlines():
+        name, _, reason = line.partition("#")
+        if name.strip():
+            equivalents[name.strip()] = reason.strip()
+    return equivalents
+
+
+def scratch_copy() -> Path:
+    """The working tree's files (tracked and new, not ignored) copied to a temporary folder."""
+    scratch = Path(tempfile.mkdtemp(prefix="cchc-mutate-"))
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        source = ROOT / name
+        if source.is_file():
+            (scratch / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, scratch / name)
+    return scratch
+
+
+def write_config(scratch: Path, module: str, tests: tuple[str, ...]) -> None:
+    """mutmut reads setup.cfg when pyproject.toml has no [tool.mutmut]."""
+    package = module.split("/", 1)[0]
+    lines = [
+        "[mutmut]",
+        f"source_paths = {package}",
+        f"only_mutate = {module}",
+        "also_copy =\n    piccolo_conf.py\n    piccolo_app.py\n    core\n    models\n    reports",
+        "pytest_add_cli_args =\n    -q\n    -p\n    no:cacheprovider\n    -k\n    not postgres",
+        "pytest_add_cli_args_test_selection =\n" + "\n".join(f"    {test}" for test in tests),
+    ]
+    (scratch / "setup.cfg").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def mutant_diff(scratch: Path, name: str) -> str:
+    shown = subprocess.run([MUTMUT, "show", name], cwd=scratch, capture_output=True, text=True)
+    return "\n".join(
+        line
+        for line in shown.stdout.splitlines()
+        if line.startswith(("+", "-")) and line[:3] not in ("+++", "---")
+    )
+
+
+def mutate_module(module: str, tests: tuple[str, ...], equivalents: dict[str, str]) -> dict:
+    scratch = scratch_copy()
+    try:
+        write_config(scratch, module, tests)
+        env = {**os.environ, "CI": "", "PYTHONDONTWRITEBYTECODE": "1"}
+        subprocess.run([MUTMUT, "run", "--max-children", "2"], cwd=scratch, env=env, check=True)
+        meta = json.loads((scratch / "mutants" / f"{module}.meta").read_text(encoding="utf-8"))
+        codes = meta["exit_code_by_key"]
+        survivors = sorted(name for name, code in codes.items() if code not in KILLED)
+        unexplained = [name for name in survivors if name not in equivalents]
+        killed = len(codes) - len(survivors)
+        judged = killed + len(unexplained)
+        return {
+            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "engine": "sqlite",
+            "tests": list(tests),
+            "mutants": len(codes),
+            "killed": killed,
+            "equivalent": len(survivors) - len(unexplained),
+            "survived": len(unexplained),
+            "score": round(100.0 * killed / judged, 1) if judged else None,
+            "survivors": [{"mutant": name, "diff": mutant_diff(scratch, name)} for name in unexplained],
+        }
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def save(figures: dict[str, dict]) -> None:
+    results = json.loads(RESULTS_FILE.read_text(encoding="utf-8")) if RESULTS_FILE.exists() else {}
+    results.setdefault("mutation", {}).update(figures)
+    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> int:
+    modules = argv or list(MODULES)
+    equivalents = load_equivalents()
+    figures = {}
+    for module in modules:
+        figures[module] = mutate_module(module, MODULES[module], equivalents)
+        save({module: figures[module]})  # each module's figures as soon as they are known
+    print(f"\nmutation scores (target {TARGET_SCORE:g}%), in {RESULTS_FILE.relative_to(ROOT)}:")
+    for module, result in figures.items():
+        print(
+            f"  {module}: {result['score']}% — {result['killed']} killed, {result['survived']} survived, "
+            f"{result['equivalent']} equivalent, of {result['mutants']}"
+        )
+        for survivor in result["survivors"]:
+            print(f"    {survivor['mutant']}\n      " + survivor["diff"].replace("\n", "\n      "))
+    return 0 if all((r["score"] or 0) >= TARGET_SCORE for r in figures.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
