@@ -11,6 +11,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.dossiers.records import FILE_COLUMNS
+from models.dossiers.tables import Dossier, DossierLateApology, DossierTally, DossierUnitDay, DossierUnitMonth
 from models.procedures.service import ProcedureData, create_procedure
 
 KEYS = [key for key, _ in FILE_COLUMNS]
@@ -31,6 +32,12 @@ async def build_catalogue(world) -> Catalogue:
         world.admin, ProcedureData("2.001", "Đăng ký khai sinh", "Hộ tịch", "commune", "partial", None, 1)
     )
     return Catalogue("1.001", "2.001")
+
+
+async def delete_dossiers() -> None:
+    """No dossier and no tally: between the examples of a property test."""
+    for table in (Dossier, DossierTally, DossierUnitDay, DossierUnitMonth, DossierLateApology):
+        await table.delete(force=True)
 
 
 def dossier(code: str, **overrides) -> dict[str, str]:

@@ -6,7 +6,8 @@ there with SQL, so memory stays flat whatever the file's size. Only then, in one
 transaction, are the staged rows upserted into ``dossier`` by code (a row is rewritten only if
 a value changed), and the job's final state is written in that same transaction: a crash at
 any point leaves the database as it was before the import, and the job either says "done"
-with the data in place or did not finish.
+with the data in place or did not finish. The dossier tallies (models.dossiers.tallies) change
+in that same transaction.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ from models.dossiers.records import (
     load_references,
 )
 from models.dossiers.tables import Dossier
+from models.dossiers.tallies import Dialect, change_statements
 from models.permissions import Action, Principal
 
 BATCH_ROWS = 5_000
@@ -222,6 +224,12 @@ _DUPLICATES = (
 _NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.code)"
 
 
+# The tallies follow every upsert, in its transaction (keyed by "is PostgreSQL").
+TALLY_CHANGES = {
+    postgres: change_statements(Dialect(postgres), "dossier_stage") for postgres in (False, True)
+}
+
+
 def _upsert_sql(distinct: str) -> str:
     """Insert new codes; rewrite an existing one only when a value changed (so a re-import of
     the same file writes nothing and the changed-row count is the count of updates)."""
@@ -277,6 +285,8 @@ class SQLiteStage:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 created = (await self.fetch(_NEW_CODES))[0]["n"]
+                for statement in TALLY_CHANGES[False]:
+                    await self.connection.execute(statement)
                 async with self.connection.execute(self.upsert) as cursor:
                     changed = cursor.rowcount
                 if statement := finish(created, changed):
@@ -331,6 +341,8 @@ class PostgresStage:
 
     async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
         created = (await self.fetch(_NEW_CODES))[0]["n"]
+        for statement in TALLY_CHANGES[True]:
+            await self.connection.execute(statement)
         status = await self.connection.execute(self.upsert)
         changed = int(status.rsplit(" ", 1)[1])
         if statement := finish(created, changed):

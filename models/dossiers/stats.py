@@ -11,7 +11,8 @@ abolished in 2025, a merged commune) counts under the unit that succeeded it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
 from core.errors import InvalidInput
@@ -20,7 +21,7 @@ from core.text import nfc
 from models.dossiers.tables import Dossier
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
-from models.vocabulary import DossierOutcome, Timeliness
+from models.vocabulary import Channel, DossierOutcome, Timeliness
 
 GROUP_KEYS = ("unit", "level", "field", "month", "channel", "procedure")
 MAX_PERIOD_DAYS = 366 * 5
@@ -168,6 +169,7 @@ class UnitTree:
 # --- the query --------------------------------------------------------------------------------
 
 _DIMENSIONS = {
+    "day": "d.day",
     "unit": 'd."unit"',
     "level": "p.level",
     "field": "p.field",
@@ -209,14 +211,18 @@ class _Params:
         return "{}"
 
 
-def _condition(template: str, params: _Params, start: date, end: date) -> str:
+def _condition(template: str, params: _Params, start: date, end: date, values=iter(())) -> str:
+    """``template`` with {start}, {end} and {true} filled in, and each {} taken from ``values``."""
     parts = template.split("{")
     text = parts[0]
     for part in parts[1:]:
         name, rest = part.split("}", 1)
-        text += {"start": lambda: params.add(start), "end": lambda: params.add(end), "true": lambda: "true"}[
-            name
-        ]()
+        text += {
+            "start": lambda: params.add(start),
+            "end": lambda: params.add(end),
+            "true": lambda: "true",
+            "": lambda: params.add(next(values)),
+        }[name]()
         text += rest
     return text
 
@@ -256,16 +262,151 @@ def stats_query(start: date, end: date, scope_units: set[int] | None, scope: Sco
     return Dossier.raw(sql, *params.values)
 
 
-async def _grouped(start, end, scope_units, scope, dims) -> list[tuple[dict, Figures]]:
+async def grouped_by_scan(start, end, scope_units, scope, dims) -> list[tuple[dict, Figures]]:
+    """The reference: every figure counted over the dossier rows themselves."""
     names = [f.name for f in fields(Figures)]
     rows = await stats_query(start, end, scope_units, scope, dims)
     return [({d: row[d] for d in dims}, Figures(*(int(row[n] or 0) for n in names))) for row in rows]
 
 
+# --- the same figures from the tallies ----------------------------------------------------------
+
+# Sums over tally rows; a row is "within" the period when its day is on or after the start
+# (the rows read are the period's and the history before it, see _tally_rows).
+_WITHIN = "d.day >= {start}"
+_CLOSED_FIGURES = {
+    "resolved_early": "closed_early",
+    "resolved_on_time": "closed_on_time",
+    "resolved_late": "closed_late",
+    "returned": "closed_returned",
+    "withdrawn": "closed_withdrawn",
+}
+_CLOSED_ALL = " + ".join(f"d.{measure}" for measure in _CLOSED_FIGURES.values())
+_TALLY_SUMS = {
+    "carried_over": f"SUM(CASE WHEN {_WITHIN} THEN 0 ELSE d.received - ({_CLOSED_ALL}) END)",
+    **{
+        f"received_{channel}": f"SUM(CASE WHEN {_WITHIN} AND d.channel = '{channel}' THEN d.received ELSE 0 END)"
+        for channel in Channel
+    },
+    **{
+        figure: f"SUM(CASE WHEN {_WITHIN} THEN d.{measure} ELSE 0 END)"
+        for figure, measure in _CLOSED_FIGURES.items()
+    },
+    "open_at_end": f"SUM(d.received - ({_CLOSED_ALL}))",
+    "overdue_at_end": "SUM(d.overdue_started - d.overdue_ended)",
+    "apologies_issued": (
+        f"SUM(CASE WHEN {_WITHIN} THEN d.late_apologised ELSE 0 END)"
+        " + SUM(d.apology_due_started - d.apology_due_ended)"
+    ),
+    "received_cashless": f"SUM(CASE WHEN {_WITHIN} THEN d.received_cashless ELSE 0 END)",
+}
+
+
+def _fine_path(scope: Scope, dims: list[str]) -> bool:
+    """Whether the figures need the procedure (its field, or itself): the fine tally."""
+    return bool(scope.field or scope.procedure_id is not None or {"field", "procedure"} & set(dims))
+
+
+def _tally_rows(start: date, end: date, month_table: bool, fine: bool) -> tuple[str, list]:
+    """Which rows of a tally make up the history before ``start`` and the period itself: in
+    the month table, the whole months before the start's month and those inside the period;
+    in a day table, the other days (or, for the fine tally, which has no month table, every
+    day up to the end)."""
+    if fine:
+        return "d.day <= {end}", []
+    month_of_start = start.replace(day=1)
+    first_whole = start if start.day == 1 else _next_month(start)
+    last_whole = (
+        end if _next_month(end) - timedelta(days=1) == end else end.replace(day=1) - timedelta(days=1)
+    )
+    if month_table:
+        return "(d.day < {} OR (d.day >= {} AND d.day <= {}))", [month_of_start, first_whole, last_whole]
+    return "d.day >= {} AND d.day <= {end} AND NOT (d.day >= {} AND d.day <= {})", [
+        month_of_start,
+        first_whole,
+        last_whole,
+    ]
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _tally_query(table: str, start, end, scope_units, scope, dims, *, month_table=False, fine=False):
+    params = _Params()
+    sums = [f"{_condition(sql, params, start, end)} AS {name}" for name, sql in _TALLY_SUMS.items()]
+    rows_sql, values = _tally_rows(start, end, month_table, fine)
+    rows_condition = _condition(rows_sql, params, start, end, iter(values))
+    return _grouped_sql(table, rows_condition, sums, params, scope_units, scope, dims, level_column=not fine)
+
+
+def _late_apology_query(start, end, scope_units, scope, dims):
+    """Late results apologised for only after the result, by both dates."""
+    params = _Params()
+    period = _condition(
+        "d.closed_on >= {start} AND d.closed_on <= {end} AND d.apology_on <= {end}", params, start, end
+    )
+    sums = ["SUM(d.dossiers) AS apologies_issued"]
+    return _grouped_sql("dossier_late_apology", period, sums, params, scope_units, scope, dims)
+
+
+def _grouped_sql(table, condition, sums, params, scope_units, scope, dims, *, level_column=False):
+    """``SELECT dims, sums FROM table d WHERE condition AND scope GROUP BY dims``; the level is
+    the table's own column in the unit tallies, the procedure's elsewhere."""
+    dimensions = {**_DIMENSIONS, "level": "d.level"} if level_column else _DIMENSIONS
+    scope_level = scope.level if level_column else None
+    needs_procedure = ({"field"} if level_column else {"level", "field"}) & set(dims)
+    join, where = _scope_sql(
+        scope_units, replace(scope, level=None) if level_column else scope, params, bool(needs_procedure)
+    )
+    if scope_level:
+        where.append(f"d.level = {params.add(scope_level)}")
+    select = [f"{dimensions[d]} AS {d}" for d in dims] + sums
+    sql = f"SELECT {', '.join(select)} FROM {table} d{join} WHERE {' AND '.join([condition, *where])}"
+    if dims:
+        sql += f" GROUP BY {', '.join(dimensions[d] for d in dims)}"
+    return Dossier.raw(sql, *params.values)
+
+
+async def grouped_from_tallies(start, end, scope_units, scope, dims) -> list[tuple[dict, Figures]]:
+    """The same figures as ``grouped_by_scan``, summed from the tallies."""
+    if _fine_path(scope, dims):
+        queries = [_tally_query("dossier_tally", start, end, scope_units, scope, dims, fine=True)]
+    else:
+        queries = [
+            _tally_query("dossier_unit_month", start, end, scope_units, scope, dims, month_table=True),
+            _tally_query("dossier_unit_day", start, end, scope_units, scope, dims),
+        ]
+    queries.append(_late_apology_query(start, end, scope_units, scope, dims))
+    sums: dict[tuple, dict[str, int]] = {}
+    for rows in [await query for query in queries]:
+        for row in rows:
+            key = tuple(row[d] for d in dims)
+            into = sums.setdefault(key, dict.fromkeys(_TALLY_SUMS, 0))
+            for name in _TALLY_SUMS:
+                into[name] += int(row.get(name) or 0)
+    if not dims:  # one row, as a count without grouping gives, even of nothing
+        return [({}, _figures(sums.get((), dict.fromkeys(_TALLY_SUMS, 0))))]
+    # A key whose events cancelled out has no dossier in the period: no group, as in the scan.
+    return [
+        (dict(zip(dims, key, strict=True)), _figures(values))
+        for key, values in sums.items()
+        if any(values.values())
+    ]
+
+
+def _figures(sums: dict[str, int]) -> Figures:
+    open_at_end, overdue = sums.pop("open_at_end"), sums.pop("overdue_at_end")
+    return Figures(**sums, open_within_deadline=open_at_end - overdue, open_overdue=overdue)
+
+
 async def _scope_units(scope: Scope) -> set[int] | None:
+    return None if scope.unit_id is None else _units_in_scope(await UnitTree.load(), scope)
+
+
+def _units_in_scope(tree: UnitTree, scope: Scope) -> set[int] | None:
     if scope.unit_id is None:
         return None
-    tree = await UnitTree.load()
     if scope.unit_id not in tree.units:
         raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
     return tree.under(scope.unit_id)
@@ -275,20 +416,20 @@ async def resolutions_by_day(
     start: date, end: date, scope: Scope = Scope()
 ) -> list[tuple[date, int, int, int]]:
     """(day, early, on time, late): the dossiers resolved on each day of the period, for the
-    chart of outcomes by month."""
+    chart of outcomes by month (from the daily tallies)."""
     _check_period(start, end, ())
     params = _Params()
-    in_period = [f"d.closed_on >= {params.add(start)}", f"d.closed_on <= {params.add(end)}"]
-    join, where = _scope_sql(await _scope_units(scope), scope, params)
-    where = [*in_period, *where]
-    counts = ", ".join(f"COUNT(*) FILTER (WHERE d.timeliness = '{t}') AS {t}" for t in Timeliness)
-    sql = (
-        f"SELECT d.closed_on AS day, {counts} FROM dossier d{join} "
-        f"WHERE {' AND '.join(where)} AND d.timeliness IS NOT NULL GROUP BY d.closed_on"
+    period = _condition("d.day >= {start} AND d.day <= {end}", params, start, end)
+    sums = [f"SUM(d.{_CLOSED_FIGURES[f'resolved_{t}']}) AS {t}" for t in Timeliness]
+    fine = _fine_path(scope, [])
+    table = "dossier_tally" if fine else "dossier_unit_day"
+    rows = await _grouped_sql(
+        table, period, sums, params, await _scope_units(scope), scope, ["day"], level_column=not fine
     )
-    rows = await Dossier.raw(sql, *params.values)
     return sorted(
-        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"]) for row in rows
+        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"])
+        for row in rows
+        if row["early"] or row["on_time"] or row["late"]
     )
 
 
@@ -303,17 +444,27 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
     return spans
 
 
+Counter = Callable[..., Awaitable[list[tuple[dict, Figures]]]]
+
+
 async def dossier_stats(
-    start: date, end: date, scope: Scope = Scope(), group_by: tuple[str, ...] = ()
+    start: date,
+    end: date,
+    scope: Scope = Scope(),
+    group_by: tuple[str, ...] = (),
+    *,
+    counter: Counter = grouped_from_tallies,
 ) -> DossierStats:
+    """The figures of a period (from the tallies; ``counter=grouped_by_scan`` counts the rows,
+    the reference the tests compare with)."""
     _check_period(start, end, group_by)
     tree = await UnitTree.load()
-    scope_units = await _scope_units(scope)
+    scope_units = _units_in_scope(tree, scope)
     dims = [d for d in group_by if d != "month"]
     spans = months(start, end) if "month" in group_by else [(start, end)]
     merged: dict[tuple, Figures] = {}
     for span_start, span_end in spans:
-        for key, figures in await _grouped(span_start, span_end, scope_units, scope, dims):
+        for key, figures in await counter(span_start, span_end, scope_units, scope, dims):
             if "unit" in key:
                 key["unit"] = tree.representative(key["unit"], span_start)
             if "month" in group_by:
@@ -325,7 +476,7 @@ async def dossier_stats(
         for identity, figures in sorted(merged.items(), key=_order)
     )
     if "month" in group_by or not group_by:
-        total = sum((f for _, f in await _grouped(start, end, scope_units, scope, [])), Figures())
+        total = sum((f for _, f in await counter(start, end, scope_units, scope, [])), Figures())
     else:
         total = sum((g.figures for g in groups), Figures())
     return DossierStats(start, end, scope, tuple(group_by), total, groups if group_by else ())

@@ -54,7 +54,71 @@ class ImportJob(Table):
     finished_at = Timestamptz(null=True, default=None)
 
 
+class TallyMeasures:
+    """Counts of dossier events on one day (or month) for one key: what happened that day, so
+    that any period's figures are sums (models.dossiers.tallies explains each count)."""
+
+    received = Integer(default=0)
+    received_cashless = Integer(default=0)
+    closed_early = Integer(default=0)
+    closed_on_time = Integer(default=0)
+    closed_late = Integer(default=0)
+    closed_returned = Integer(default=0)
+    closed_withdrawn = Integer(default=0)
+    overdue_started = Integer(default=0)
+    overdue_ended = Integer(default=0)
+    apology_due_started = Integer(default=0)
+    apology_due_ended = Integer(default=0)
+    late_apologised = Integer(default=0)
+
+
+class DossierTally(TallyMeasures, Table):
+    """Dossier events by day, unit, procedure and channel (unique together): answers every
+    scope and grouping."""
+
+    day = Date()
+    unit = Integer()
+    procedure = Integer()
+    channel = Varchar(length=8)
+
+
+class DossierUnitDay(TallyMeasures, Table):
+    """The same events by day, unit, procedure level and channel: the statistics that name no
+    field or procedure read this much smaller table."""
+
+    day = Date()
+    unit = Integer()
+    level = Varchar(length=16)
+    channel = Varchar(length=8)
+
+
+class DossierUnitMonth(TallyMeasures, Table):
+    """DossierUnitDay summed by calendar month (``day`` is the month's first day): a period's
+    whole months and the history before it are read here, only its edge days by day."""
+
+    day = Date()
+    unit = Integer()
+    level = Varchar(length=16)
+    channel = Varchar(length=8)
+
+
+class DossierLateApology(Table):
+    """Dossiers resolved late whose apology was issued after the result (rare; a period counts
+    them only when both dates are known): counts by both dates, unit, procedure and channel."""
+
+    closed_on = Date()
+    apology_on = Date()
+    unit = Integer()
+    procedure = Integer()
+    channel = Varchar(length=8)
+    dossiers = Integer(default=0)
+
+
 TABLES = (
     Dossier,
     ImportJob,
+    DossierTally,
+    DossierUnitDay,
+    DossierUnitMonth,
+    DossierLateApology,
 )

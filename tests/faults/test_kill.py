@@ -16,6 +16,7 @@ import pytest
 
 from demo.loader import DEMO_PASSWORD, load_demo
 from models.dossiers.tables import Dossier, ImportJob
+from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
 from models.plans.tables import Task, TaskEvent
 from reports.tables import ReportRun
 from scheduler.jobs import ensure_default_schedules
@@ -120,6 +121,7 @@ async def test_killed_during_an_import_nothing_is_written_and_the_job_says_so(db
     assert job["state"] == "failed" and "nothing was written" in job["message"]
     assert await Dossier.count() == 0
     assert await ImportJob.count() == 1
+    assert await rebuild_tallies() == dict.fromkeys(TALLY_TABLES, 0), "the tallies are as before"
 
 
 async def test_killed_during_task_updates_no_row_is_half_written(db, server):

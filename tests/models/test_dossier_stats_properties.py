@@ -13,10 +13,9 @@ from hypothesis import strategies as st
 from core.db import close_engine, engine_from_url
 from models.dossiers.ingest import ingest_records
 from models.dossiers.stats import Figures, dossier_stats
-from models.dossiers.tables import Dossier
 from piccolo_app import use_engine
 from tests.conftest import empty_tables
-from tests.dossier_data import build_catalogue
+from tests.dossier_data import build_catalogue, delete_dossiers
 from tests.world import build_world
 
 BASE = datetime(2024, 1, 1)
@@ -121,7 +120,7 @@ def test_statistics_equal_a_brute_force_count(database_url, prepared):
             engine = engine_from_url(database_url)
             use_engine(engine)
             try:
-                await Dossier.delete(force=True)
+                await delete_dossiers()
                 if rows:
                     wire = [
                         {

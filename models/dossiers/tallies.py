@@ -1,0 +1,284 @@
+"""Dossier tallies: counts of dossier events by day, kept in the same transaction as the rows.
+
+A dossier contributes events on up to four days, each a count in the tally of its unit,
+procedure and channel:
+
+- on ``received_on``: ``received`` (and ``received_cashless``);
+- on ``closed_on``: one ``closed_<class>`` (early, on time, late, returned, withdrawn);
+- the interval it is overdue at a day's end, ``[due_on, closed_on)`` when not empty:
+  ``overdue_started`` on due_on, ``overdue_ended`` on closed_on;
+- the interval it is overdue with an apology issued, ``[max(due_on, apology), closed_on)``:
+  ``apology_due_started`` / ``apology_due_ended``;
+- ``late_apologised`` on closed_on for a late result whose apology came no later than it.
+
+A period's figures are then sums: flows over its days, and balances at a day's end (open,
+overdue) as the sum of every event up to that day, since a dossier is open at the end of
+day E exactly when ``received_on <= E < closed_on``. The one figure that needs two dates at
+once, a late result apologised only after it, is counted by both dates in
+``dossier_late_apology``.
+
+Writers (the bulk import and the push, models.dossiers.ingest) call ``apply_changes`` in the
+transaction that writes the rows: the old rows' events are subtracted and the new ones added.
+``rebuild`` recomputes everything from the rows and reports what differed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from piccolo.engine.postgres import PostgresEngine
+
+from core.db import write_transaction
+from models.dossiers.tables import Dossier, TallyMeasures
+from models.vocabulary import DossierOutcome, Timeliness
+
+MEASURES = tuple(name for name in vars(TallyMeasures) if not name.startswith("_"))
+# The dossier columns the events read: a change elsewhere (apology_new_due) changes no tally.
+SOURCE_COLUMNS = (
+    "unit",
+    "procedure",
+    "channel",
+    "received_on",
+    "due_on",
+    "closed_on",
+    "apology_issued_on",
+    "timeliness",
+    "outcome",
+    "cashless",
+)
+_CLOSED_CLASS = {
+    "closed_early": f"timeliness = '{Timeliness.EARLY}'",
+    "closed_on_time": f"timeliness = '{Timeliness.ON_TIME}'",
+    "closed_late": f"timeliness = '{Timeliness.LATE}'",
+    "closed_returned": f"outcome = '{DossierOutcome.RETURNED}'",
+    "closed_withdrawn": f"outcome = '{DossierOutcome.WITHDRAWN}'",
+}
+
+
+@dataclass(frozen=True)
+class Grain:
+    """A tally table and the keys it is summed by; ``month`` tables key by the month's first day."""
+
+    table: str
+    keys: tuple[str, ...]
+    month: bool = False
+
+
+FINE = Grain("dossier_tally", ("day", "unit", "procedure", "channel"))
+UNIT_DAY = Grain("dossier_unit_day", ("day", "unit", "level", "channel"))
+UNIT_MONTH = Grain("dossier_unit_month", ("day", "unit", "level", "channel"), month=True)
+GRAINS = (FINE, UNIT_DAY, UNIT_MONTH)
+LATE_KEYS = ("closed_on", "apology_on", "unit", "procedure", "channel")
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few spellings SQLite and PostgreSQL disagree on."""
+
+    postgres: bool
+
+    def greatest(self, left: str, right: str) -> str:
+        return f"GREATEST({left}, {right})" if self.postgres else f"MAX({left}, {right})"
+
+    def month(self, day: str) -> str:
+        return (
+            f"CAST(date_trunc('month', {day}) AS date)" if self.postgres else f"substr({day}, 1, 8) || '01'"
+        )
+
+    def distinct(self) -> str:
+        return "IS DISTINCT FROM" if self.postgres else "IS NOT"
+
+    def temp_table(self, name: str, select: str) -> list[str]:
+        if self.postgres:
+            return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"]
+        return [f"DROP TABLE IF EXISTS temp.{name}", f"CREATE TEMP TABLE {name} AS {select}"]
+
+    def drop(self, name: str) -> str:
+        return f"DROP TABLE IF EXISTS {name}" if self.postgres else f"DROP TABLE IF EXISTS temp.{name}"
+
+
+def _flag(condition: str) -> str:
+    return f"CASE WHEN {condition} THEN sign ELSE 0 END"
+
+
+def _event(day: str, where: str, values: dict[str, str]) -> str:
+    columns = ", ".join(f"{values.get(name, '0')} AS {name}" for name in MEASURES)
+    return f'SELECT {day} AS day, unit, "procedure", channel, {columns} FROM tally_source WHERE {where}'
+
+
+def _events(dialect: Dialect) -> str:
+    """Every event of the rows in ``tally_source`` (their columns and a ``sign``), as rows."""
+    apology_from = dialect.greatest("due_on", "apology_issued_on")
+    return " UNION ALL ".join(
+        (
+            _event("received_on", "true", {"received": "sign", "received_cashless": _flag("cashless")}),
+            _event(
+                "closed_on",
+                "closed_on IS NOT NULL",
+                {
+                    **{name: _flag(condition) for name, condition in _CLOSED_CLASS.items()},
+                    "overdue_ended": _flag("closed_on > due_on"),
+                    "apology_due_ended": _flag(
+                        f"apology_issued_on IS NOT NULL AND closed_on > {apology_from}"
+                    ),
+                    "late_apologised": _flag(
+                        f"timeliness = '{Timeliness.LATE}' AND apology_issued_on <= closed_on"
+                    ),
+                },
+            ),
+            _event("due_on", "closed_on IS NULL OR closed_on > due_on", {"overdue_started": "sign"}),
+            _event(
+                apology_from,
+                f"apology_issued_on IS NOT NULL AND (closed_on IS NULL OR closed_on > {apology_from})",
+                {"apology_due_started": "sign"},
+            ),
+        )
+    )
+
+
+def _sums(prefix: str = "") -> str:
+    return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in MEASURES)
+
+
+def _delta_statements(dialect: Dialect) -> list[str]:
+    """From ``tally_source``, the signed changes by day, unit, procedure and channel
+    (``tally_delta``), the same by unit and level (``unit_delta``, which the month tally sums
+    in turn) and the late results apologised after them (``late_delta``), in temp tables."""
+    fine = (
+        f'SELECT day, unit, "procedure", channel, {_sums()} FROM ({_events(dialect)}) events '
+        'GROUP BY day, unit, "procedure", channel'
+    )
+    by_unit = (
+        f"SELECT t.day, t.unit, p.level, t.channel, {_sums('t.')} FROM tally_delta t "
+        'JOIN admin_procedure p ON p.id = t."procedure" GROUP BY t.day, t.unit, p.level, t.channel'
+    )
+    late = (
+        'SELECT closed_on, apology_issued_on AS apology_on, unit, "procedure", channel, SUM(sign) AS dossiers '
+        f"FROM tally_source WHERE timeliness = '{Timeliness.LATE}' AND apology_issued_on > closed_on "
+        'GROUP BY closed_on, apology_issued_on, unit, "procedure", channel'
+    )
+    return [
+        *dialect.temp_table("tally_delta", fine),
+        *dialect.temp_table("unit_delta", by_unit),
+        *dialect.temp_table("late_delta", late),
+    ]
+
+
+def rollup_select(grain: Grain, dialect: Dialect) -> str:
+    """The delta (or, when rebuilding, the expected tally) of ``grain``."""
+    if grain is FINE:
+        return f'SELECT day, unit, "procedure", channel, {", ".join(MEASURES)} FROM tally_delta WHERE true'
+    if not grain.month:
+        return f"SELECT day, unit, level, channel, {', '.join(MEASURES)} FROM unit_delta WHERE true"
+    month = dialect.month("day")
+    return (
+        f"SELECT {month} AS day, unit, level, channel, {_sums()} FROM unit_delta "
+        f"WHERE true GROUP BY {month}, unit, level, channel"
+    )
+
+
+def _quoted(names) -> str:
+    return ", ".join(f'"{name}"' for name in names)
+
+
+def _add_statements(dialect: Dialect) -> list[str]:
+    """Add the deltas to the stored tallies."""
+    statements = []
+    for grain in GRAINS:
+        additions = ", ".join(f"{name} = {grain.table}.{name} + excluded.{name}" for name in MEASURES)
+        statements.append(
+            f"INSERT INTO {grain.table} ({_quoted((*grain.keys, *MEASURES))}) {rollup_select(grain, dialect)} "
+            f"ON CONFLICT ({_quoted(grain.keys)}) DO UPDATE SET {additions}"
+        )
+    statements.append(
+        f"INSERT INTO dossier_late_apology ({_quoted((*LATE_KEYS, 'dossiers'))}) "
+        f"SELECT {_quoted((*LATE_KEYS, 'dossiers'))} FROM late_delta WHERE true "
+        f"ON CONFLICT ({_quoted(LATE_KEYS)}) DO UPDATE SET dossiers = dossier_late_apology.dossiers + excluded.dossiers"
+    )
+    return statements
+
+
+def _cleanup(dialect: Dialect) -> list[str]:
+    return [dialect.drop(name) for name in ("tally_source", "tally_delta", "unit_delta", "late_delta")]
+
+
+def change_statements(dialect: Dialect, stage: str) -> list[str]:
+    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
+    to run just before it in the same transaction: the events of the rows about to change
+    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
+    changed = " OR ".join(f'd."{name}" {dialect.distinct()} s."{name}"' for name in SOURCE_COLUMNS)
+    old = ", ".join(f'd."{name}"' for name in SOURCE_COLUMNS)
+    new = ", ".join(f's."{name}"' for name in SOURCE_COLUMNS)
+    source = (
+        f"SELECT {old}, -1 AS sign FROM dossier d JOIN {stage} s ON s.code = d.code WHERE {changed} "
+        f"UNION ALL SELECT {new}, 1 AS sign FROM {stage} s LEFT JOIN dossier d ON d.code = s.code "
+        f"WHERE d.code IS NULL OR {changed}"
+    )
+    return [
+        *dialect.temp_table("tally_source", source),
+        *_delta_statements(dialect),
+        *_add_statements(dialect),
+        *_cleanup(dialect),
+    ]
+
+
+# --- rebuilding ---------------------------------------------------------------------------------
+
+
+def _stored(grain: Grain) -> str:
+    nonzero = " OR ".join(f"{name} <> 0" for name in MEASURES)
+    return f"SELECT {_quoted((*grain.keys, *MEASURES))} FROM {grain.table} WHERE {nonzero}"
+
+
+def _difference(expected: str, stored: str, keys: tuple[str, ...]) -> str:
+    """How many keys have a stored row missing, extra or with other counts."""
+    columns = _quoted(keys)
+    return (
+        f"SELECT COUNT(*) AS n FROM (SELECT {columns} FROM ({expected} EXCEPT {stored}) AS missing "
+        f"UNION SELECT {columns} FROM ({stored} EXCEPT {expected}) AS extra) AS differing"
+    )
+
+
+def _expected_nonzero(grain: Grain, dialect: Dialect) -> str:
+    nonzero = " OR ".join(f"x.{name} <> 0" for name in MEASURES)
+    return f"SELECT {_quoted((*grain.keys, *MEASURES))} FROM ({rollup_select(grain, dialect)}) AS x WHERE {nonzero}"
+
+
+LATE_STORED = f"SELECT {_quoted((*LATE_KEYS, 'dossiers'))} FROM dossier_late_apology WHERE dossiers <> 0"
+LATE_EXPECTED = f"SELECT {_quoted((*LATE_KEYS, 'dossiers'))} FROM late_delta WHERE dossiers <> 0"
+TALLY_TABLES = (*(grain.table for grain in GRAINS), "dossier_late_apology")
+
+Fetch = Callable[[str], Awaitable[list[dict]]]
+Execute = Callable[[str], Awaitable[object]]
+
+
+async def rebuild(dialect: Dialect, execute: Execute, fetch: Fetch) -> dict[str, int]:
+    """Recompute every tally from the dossier rows (inside the caller's write transaction),
+    replace the stored ones, and return, per table, how many keys differed (a row missing,
+    extra or with other counts); all zeros when the tallies were in step."""
+    source = f"SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier"
+    for statement in (*dialect.temp_table("tally_source", source), *_delta_statements(dialect)):
+        await execute(statement)
+    differences = {}
+    for grain in GRAINS:
+        rows = await fetch(_difference(_expected_nonzero(grain, dialect), _stored(grain), grain.keys))
+        differences[grain.table] = int(rows[0]["n"])
+    rows = await fetch(_difference(LATE_EXPECTED, LATE_STORED, LATE_KEYS))
+    differences["dossier_late_apology"] = int(rows[0]["n"])
+    for table in TALLY_TABLES:
+        await execute(f"DELETE FROM {table}")
+    for statement in (*_add_statements(dialect), *_cleanup(dialect)):
+        await execute(statement)
+    return differences
+
+
+def dialect_of(engine) -> Dialect:
+    return Dialect(postgres=isinstance(engine, PostgresEngine))
+
+
+async def rebuild_tallies() -> dict[str, int]:
+    """``rebuild`` in a write transaction of the dossiers' database."""
+    engine = Dossier._meta.db
+    async with write_transaction(engine):
+        return await rebuild(dialect_of(engine), Dossier.raw, Dossier.raw)

@@ -1,0 +1,170 @@
+"""Property: the statistics summed from the tallies equal the row scan (the reference) for
+any dossiers — imported, then partly rewritten by code — any period, scope and grouping; the
+rebuild finds the tallies in step; the daily resolutions equal a brute-force count."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from core.db import close_engine, engine_from_url
+from models.dossiers.ingest import ingest_records
+from models.dossiers.stats import Scope, dossier_stats, grouped_by_scan, resolutions_by_day
+from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
+from models.procedures.tables import Procedure
+from models.units.service import UnitData, create_unit_unchecked
+from models.units.tables import Unit
+from piccolo_app import use_engine
+from tests.conftest import empty_tables
+from tests.dossier_data import build_catalogue, delete_dossiers
+from tests.models.test_dossier_stats_properties import BASE, local, records
+from tests.world import build_world
+
+GROUPINGS = [
+    (),
+    ("unit",),
+    ("unit", "level"),
+    ("month",),
+    ("channel", "level"),
+    ("field",),
+    ("procedure", "unit"),
+]
+
+
+@pytest.fixture
+def prepared(database_url):
+    """The world, its catalogue, and a unit merged into Sở Tư pháp on 1 February 2024."""
+
+    async def build():
+        engine = engine_from_url(database_url)
+        use_engine(engine)
+        await empty_tables(engine)
+        world = await build_world()
+        await build_catalogue(world)
+        await create_unit_unchecked(
+            UnitData(
+                "SKHDT",
+                "Sở Kế hoạch và Đầu tư",
+                "department",
+                "province",
+                valid_to=date(2024, 1, 31),
+                successor_id=world.unit_a,
+            )
+        )
+        units = {row["code"]: row["id"] for row in await Unit.select(Unit.code, Unit.id)}
+        procedures = {row["code"]: row["id"] for row in await Procedure.select(Procedure.code, Procedure.id)}
+        await close_engine(engine)
+        return world, units, procedures
+
+    return asyncio.run(build())
+
+
+def wire(row: dict) -> dict:
+    return {
+        **row,
+        "received_at": local(row["received_at"]),
+        "due_at": local(row["due_at"]),
+        "resolved_at": row["resolved_at"] and local(row["resolved_at"]),
+    }
+
+
+@st.composite
+def rewrites(draw, rows: list[dict]):
+    """Later versions of some of the rows, as the one-stop system sends them: closed, reopened,
+    moved to another unit, apologised for."""
+    changed = []
+    for row in rows:
+        if not draw(st.booleans()):
+            continue
+        outcome = draw(st.sampled_from(("open", "resolved", "returned", "withdrawn")))
+        resolved = None
+        if outcome != "open":
+            resolved = row["received_at"] + timedelta(
+                days=draw(st.integers(0, 40)), hours=draw(st.integers(0, 23))
+            )
+        apology = draw(st.one_of(st.none(), st.integers(-3, 30)))
+        changed.append(
+            {
+                **row,
+                "unit": draw(st.sampled_from(["STP", "SYT", "SKHDT"])),
+                "outcome": outcome,
+                "resolved_at": resolved,
+                "apology_issued_on": None
+                if apology is None
+                else (row["due_at"] + timedelta(days=apology)).date(),
+            }
+        )
+    return changed
+
+
+def test_tallies_equal_the_row_scan(database_url, prepared):
+    world, units, procedures = prepared
+    scopes = st.one_of(
+        st.just(Scope()),
+        st.builds(Scope, unit_id=st.sampled_from([units["UBND"], units["STP"], units["SKHDT"]])),
+        st.builds(Scope, level=st.sampled_from(["province", "commune"])),
+        st.builds(Scope, field=st.sampled_from(["Tư pháp", "Hộ tịch"])),
+        st.builds(Scope, procedure_id=st.sampled_from(list(procedures.values()))),
+    )
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(data=st.data(), start=st.integers(-50, 90), length=st.integers(0, 80), scope=scopes)
+    def check(data, start, length, scope):
+        rows = data.draw(records())
+        for row in rows:
+            row["unit"] = data.draw(st.sampled_from(["STP", "SYT", "SKHDT"]))
+        later = data.draw(rewrites(rows))
+        period_start = BASE.date() + timedelta(days=start)
+        period_end = period_start + timedelta(days=length)
+
+        async def run():
+            engine = engine_from_url(database_url)
+            use_engine(engine)
+            try:
+                await delete_dossiers()
+                for batch in (rows, later):
+                    if batch:
+                        await ingest_records(world.admin, [wire(row) for row in batch])
+                results = []
+                for group_by in GROUPINGS:
+                    ours = await dossier_stats(period_start, period_end, scope, group_by)
+                    scan = await dossier_stats(
+                        period_start, period_end, scope, group_by, counter=grouped_by_scan
+                    )
+                    results.append((group_by, ours, scan))
+                by_day = await resolutions_by_day(period_start, period_end)
+                return results, by_day, await rebuild_tallies()
+            finally:
+                await close_engine(engine)
+
+        results, by_day, differences = asyncio.run(run())
+        for group_by, ours, scan in results:
+            assert ours.total == scan.total, group_by
+            assert ours.groups == scan.groups, group_by
+        final = {row["code"]: row for row in rows} | {row["code"]: row for row in later}
+        assert by_day == brute_force_resolutions(final.values(), period_start, period_end)
+        assert differences == dict.fromkeys(TALLY_TABLES, 0)
+
+    check()
+
+
+def brute_force_resolutions(rows, start: date, end: date) -> list[tuple[date, int, int, int]]:
+    counts: Counter = Counter()
+    for row in rows:
+        resolved = row["resolved_at"]
+        if row["outcome"] != "resolved" or not start <= resolved.date() <= end:
+            continue
+        if resolved > row["due_at"]:
+            kind = "late"
+        elif resolved.date() < row["due_at"].date():
+            kind = "early"
+        else:
+            kind = "on_time"
+        counts[resolved.date(), kind] += 1
+    days = sorted({day for day, _ in counts})
+    return [(day, counts[day, "early"], counts[day, "on_time"], counts[day, "late"]) for day in days]
