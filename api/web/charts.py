@@ -32,14 +32,22 @@ class Legend:
 
 
 def stacked_bars(
-    rows: list[dict], segments: list[tuple[str, str]], *, label: str, caption, href=None
+    rows: list[dict],
+    segments: list[tuple[str, str]],
+    *,
+    label: str,
+    caption,
+    href=None,
+    own_scale: bool = False,
 ) -> list[Bar]:
-    """One bar per row, its segments (``(key, label)``, drawn in that order) on a common scale:
-    the largest row fills the width, so bars compare across rows."""
+    """One bar per row, its segments (``(key, label)``, drawn in that order). On a common
+    scale the largest row fills the width, so bars compare sizes across rows; with
+    ``own_scale`` every bar fills the width, so each shows its row's shares (5 of 5 is full)."""
     totals = [sum(int(row.get(key) or 0) for key, _ in segments) for row in rows]
-    scale = max(totals, default=0) or 1
+    common = max(totals, default=0) or 1
     bars = []
     for row, total in zip(rows, totals, strict=True):
+        scale = (total or 1) if own_scale else common
         x = 0.0
         parts = []
         for key, name in segments:

@@ -1,5 +1,6 @@
-"""The dashboard: the plan's progress by area and by unit (overdue first), the current year's
-dossier figures, and the latest index scores against their targets."""
+"""The dashboard: the plan's progress by area and by unit (overdue first), the year's dossier
+figures, and the latest index scores against their targets, every figure as of one day (today
+unless the viewer picks another)."""
 
 from __future__ import annotations
 
@@ -20,17 +21,15 @@ from models.permissions import Action
 from models.plans import progress as summary
 from models.plans import tasks
 
+# A partition of a plan's counted tasks: each task is in exactly one segment (and tile).
 TASK_SEGMENTS = [
     ("completed_on_time", "Hoàn thành đúng hạn"),
     ("completed_late", "Hoàn thành muộn"),
-    ("pending", "Đang thực hiện hoặc chưa triển khai, còn hạn"),
     ("overdue", "Quá hạn"),
+    ("in_progress_on_track", "Đang thực hiện, còn hạn"),
+    ("not_started_on_track", "Chưa triển khai, còn hạn"),
 ]
-
-
-def with_pending(tally: dict) -> dict:
-    """Tasks neither completed nor overdue (still within their deadline)."""
-    return {**tally, "pending": tally["total"] - tally["completed"] - tally["overdue"]}
+OVERDUE_LISTED = 20
 
 
 def progress_caption(row: dict) -> str:
@@ -38,17 +37,29 @@ def progress_caption(row: dict) -> str:
     return text + (f", {row['overdue']} quá hạn" if row["overdue"] else "")
 
 
-async def latest_indices() -> list[dict]:
-    """The newest result of each index, with a gauge of its score against the year's target."""
+async def latest_indices(day: date) -> list[dict]:
+    """The newest result of each index for a year up to ``day``'s, with a gauge of its score
+    against the year's target."""
     rows, _ = await indices.list_index_results(indices.IndexFilter(), PageRequest(500, 0, "kind,-year"))
     latest: dict[str, dict] = {}
     for row in rows:
-        latest.setdefault(row["kind"], row)
+        if row["year"] <= day.year:
+            latest.setdefault(row["kind"], row)
     return [{**row, "gauge": gauge(row["score"], row["scale"], row["target"])} for row in latest.values()]
 
 
-async def year_dossiers(today: date) -> dossier_stats.Figures | None:
-    stats = await dossier_stats.dossier_stats(date(today.year, 1, 1), today)
+async def overdue_tasks(plan_id: int, day: date, today: date) -> tuple[list[dict], int]:
+    """The tasks overdue at the end of ``day``: as they stood then for a past day."""
+    if day < today:
+        return await summary.overdue_as_of(plan_id, day, OVERDUE_LISTED)
+    return await tasks.list_tasks(
+        plan_id, tasks.TaskFilter(overdue=True, today=day), PageRequest(OVERDUE_LISTED, 0, "deadline,code")
+    )
+
+
+async def year_dossiers(day: date) -> dossier_stats.Figures | None:
+    """The dossier figures of ``day``'s year up to that day, or None when it has none."""
+    stats = await dossier_stats.dossier_stats(date(day.year, 1, 1), day)
     total = stats.total
     return total if total.received or total.carried_over else None
 
@@ -71,40 +82,34 @@ class DashboardController(Controller):
                 day = parse_day(as_of)
             except ValueError:
                 errors.add("as_of", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")
+        figures_day = day or today
         context: dict = {
             "plan": plan,
             "plans": all_plans,
             "as_of": as_of or "",
+            "figures_day": figures_day,
+            "is_today": figures_day == today,
             "errors": errors,
-            "dossiers": await year_dossiers(today),
-            "dossier_year": today.year,
-            "indices": await latest_indices(),
+            "dossiers": await year_dossiers(figures_day),
+            "dossier_year": figures_day.year,
+            "indices": await latest_indices(figures_day),
         }
         if plan is not None:
-            figures = await summary.plan_summary(plan["id"], day)
-            areas = [with_pending(row) for row in figures["by_area"]]
+            figures = await summary.plan_summary(plan["id"], figures_day)
             by_unit = sorted(
-                (with_pending(row) for row in figures["by_lead_unit"]),
-                key=lambda row: (-row["overdue"], row["percent"], row["unit_code"]),
+                figures["by_lead_unit"], key=lambda row: (-row["overdue"], row["percent"], row["unit_code"])
             )
-            overdue, overdue_total = await tasks.list_tasks(
-                plan["id"], tasks.TaskFilter(overdue=True), PageRequest(20, 0, "deadline,code")
-            )
+            overdue, overdue_total = await overdue_tasks(plan["id"], figures_day, today)
             context.update(
-                summary=with_pending(figures),
+                summary=figures,
                 area_bars=stacked_bars(
-                    areas,
+                    figures["by_area"],
                     TASK_SEGMENTS,
                     label="area_label",
                     caption=progress_caption,
                     href=lambda row: query_url(f"/plans/{plan['id']}", area=row["area"]),
+                    own_scale=True,
                 ),
-                overall_bar=stacked_bars(
-                    [{**with_pending(figures), "name": "Toàn kế hoạch"}],
-                    TASK_SEGMENTS,
-                    label="name",
-                    caption=progress_caption,
-                )[0],
                 by_unit=by_unit,
                 overdue=overdue,
                 overdue_total=overdue_total,

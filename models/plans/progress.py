@@ -41,6 +41,14 @@ AGGREGATE = f"""
     FROM (%s) AS s
     GROUP BY area, lead_unit, status
 """
+# The tasks overdue at the end of a past day, as they stood then (ongoing is a current field).
+OVERDUE_AS_OF = """
+    SELECT s.task AS id, s.code, s.title, s.deadline, s.progress, s.status,
+        t.ongoing, u.name AS lead_unit_name
+    FROM (%s) AS s JOIN task t ON t.id = s.task JOIN unit u ON u.id = s.lead_unit
+    WHERE s.status NOT IN ('completed', 'cancelled') AND s.deadline < {}
+    ORDER BY s.deadline, s.code
+"""
 CHANGE_FIELDS = ("status", "progress", "deadline", "lead_unit", "code", "title", "area")
 
 
@@ -81,6 +89,7 @@ class Tally:
     not_started: int = 0
     cancelled: int = 0
     overdue: int = 0
+    overdue_in_progress: int = 0  # of ``overdue``, those already started
     progress_sum: float = 0.0
     weight_sum: float = 0.0
     weighted_sum: float = 0.0
@@ -109,6 +118,7 @@ class Tally:
         self.overdue += row["overdue"]
         if status == TaskStatus.IN_PROGRESS:
             self.in_progress += n
+            self.overdue_in_progress += row["past_deadline"]
         else:
             self.not_started += n
 
@@ -123,6 +133,9 @@ class Tally:
             "not_started": self.not_started,
             "cancelled": self.cancelled,
             "overdue": self.overdue,
+            # With the completed and the overdue, these partition ``total``: every task once.
+            "in_progress_on_track": self.in_progress - self.overdue_in_progress,
+            "not_started_on_track": self.not_started - (self.overdue - self.overdue_in_progress),
             "percent": percent,
             "label": f"{self.completed}/{self.total} nhiệm vụ, {format_percent(percent, 0)}",
         }
@@ -195,6 +208,13 @@ async def plan_summary(plan_id: int, as_of: date | None = None) -> dict:
             key=lambda item: item["unit_code"],
         ),
     }
+
+
+async def overdue_as_of(plan_id: int, as_of: date, limit: int) -> tuple[list[dict], int]:
+    """The first ``limit`` tasks overdue at the end of the past day ``as_of`` (deadline
+    first), as they stood that day, and how many there were."""
+    rows = await Task.raw(OVERDUE_AS_OF % AS_OF_SOURCE, plan_id, end_of_day(as_of), as_of)
+    return [{**row, "ongoing": bool(row["ongoing"])} for row in rows[:limit]], len(rows)
 
 
 async def plan_changes(plan_id: int, since: date) -> list[dict]:

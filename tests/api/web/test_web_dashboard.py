@@ -1,0 +1,114 @@
+"""The dashboard tells one truth: tiles that partition the plan, area bars on each area's own
+total, and every figure (tiles, overdue list, dossiers, indices) as of the same day."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from api.web.charts import stacked_bars
+from api.web.dashboard import TASK_SEGMENTS
+from models.indices.service import IndexResultData, put_index_result
+from models.plans.progress import Tally
+from models.plans.tasks import ProgressReport, report_progress
+
+PARTITION = [key for key, _ in TASK_SEGMENTS]
+
+
+def _row(status: str, tasks: int, past_deadline: int = 0, late: int = 0) -> dict:
+    return {
+        "status": status,
+        "tasks": tasks,
+        "past_deadline": past_deadline,
+        "late": late,
+        "progress_sum": 0,
+        "weight_sum": tasks,
+        "weighted_sum": 0,
+    }
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The issue's plan: 26 done (2 late), 6 overdue of which 4 started, 32 counted.
+        (
+            [
+                _row("completed", 26, late=2),
+                _row("in_progress", 6, past_deadline=4),
+                _row("not_started", 2, past_deadline=2),
+                _row("cancelled", 3, past_deadline=3),
+            ],
+            {
+                "completed_on_time": 24,
+                "completed_late": 2,
+                "overdue": 6,
+                "in_progress_on_track": 2,
+                "not_started_on_track": 0,
+            },
+        ),
+        ([_row("in_progress", 1)], dict.fromkeys(PARTITION, 0) | {"in_progress_on_track": 1}),
+        ([_row("in_progress", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
+        ([_row("not_started", 1)], dict.fromkeys(PARTITION, 0) | {"not_started_on_track": 1}),
+        ([_row("not_started", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
+        ([_row("completed", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"completed_on_time": 1}),
+        ([_row("completed", 1, late=1)], dict.fromkeys(PARTITION, 0) | {"completed_late": 1}),
+        ([_row("cancelled", 4, past_deadline=4)], dict.fromkeys(PARTITION, 0)),
+    ],
+)
+def test_the_tiles_partition_the_counted_tasks(rows, expected):
+    tally = Tally()
+    for row in rows:
+        tally.add(row)
+    figures = tally.as_dict("count", None)
+    assert {key: figures[key] for key in PARTITION} == expected
+    assert sum(figures[key] for key in PARTITION) == figures["total"]
+
+
+@pytest.mark.parametrize(
+    ("own_scale", "widths"),
+    [
+        # A 5/5 area beside a 6-task one: on a common scale it looks 83% full, on its own scale full.
+        (True, [[100.0], [50.0, 50.0]]),
+        (False, [[83.333], [50.0, 50.0]]),
+    ],
+)
+def test_area_bars_on_their_own_total(own_scale, widths):
+    rows = [
+        {"name": "A", "completed_on_time": 5},
+        {"name": "B", "completed_on_time": 3, "overdue": 3},
+    ]
+    bars = stacked_bars(rows, TASK_SEGMENTS, label="name", caption=lambda row: "", own_scale=own_scale)
+    assert [[segment.width for segment in bar.segments] for bar in bars] == widths
+
+
+def _tiles(page: str) -> dict[str, int]:
+    tiles = page[page.index('<ul class="stats"') : page.index("</ul>", page.index('<ul class="stats"'))]
+    return {
+        key: int(value)
+        for value, key in re.findall(r"<strong>(\d+)</strong><svg[^>]*><rect[^>]*class=\"seg-(\w+)\"", tiles)
+    }
+
+
+@pytest.mark.anyio
+async def test_every_figure_is_as_of_the_chosen_day(browser, world):
+    # VII.1 is due 31/03/2024, II.1 30/06/2024; today (2026) both are past their deadline.
+    await report_progress(
+        world.head_a, world.task_a, ProgressReport("in_progress", progress=40, note="Bắt đầu")
+    )
+    await put_index_result(world.staff, "sipas", 2025, IndexResultData(score=88.0, rank=5, out_of=34))
+    await browser.sign_in_as("viewer")
+
+    today = (await browser.get("/")).text
+    assert _tiles(today) == dict.fromkeys(PARTITION, 0) | {"overdue": 2}
+    assert "Nhiệm vụ quá hạn hiện nay (2)" in today
+    assert "SIPAS) năm 2025" in today
+
+    may = (await browser.get("/?as_of=2024-05-01")).text
+    # On 1 May 2024 only VII.1 was overdue, and the list says the same as the tile.
+    assert _tiles(may) == dict.fromkeys(PARTITION, 0) | {"overdue": 1, "not_started_on_track": 1}
+    assert "Nhiệm vụ quá hạn tính đến ngày 01/05/2024 (1)" in may
+    overdue_list = may[may.index('id="qua-han"') : may.index('id="theo-don-vi"')]
+    assert "VII.1" in overdue_list and "II.1" not in overdue_list.replace("VII.1", "")
+    # Dossiers and indices are of 2024 too: the 2025 SIPAS result did not exist yet.
+    assert "Hồ sơ thủ tục hành chính năm 2024" in may and "SIPAS) năm 2025" not in may
