@@ -64,17 +64,17 @@ _in_process_scheduler: list = []
 
 
 async def start_scheduler() -> None:
-    """SCHEDULER_IN_API=true: run the scheduler in this process (a small deployment)."""
+    """SCHEDULER_IN_API (true unless set otherwise): run the scheduler in this process."""
     from scheduler.service import SchedulerService
 
-    service = SchedulerService()
+    service = SchedulerService(embedded=True)
     await service.start()
     _in_process_scheduler.append(service)
 
 
 async def stop_scheduler() -> None:
     while _in_process_scheduler:
-        _in_process_scheduler.pop().shutdown()
+        await _in_process_scheduler.pop().stop()
 
 
 async def recover() -> None:

@@ -65,7 +65,8 @@ def migrate() -> None:
 
 @app.command()
 def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> None:
-    """Serve the API (and later the web interface) with uvicorn."""
+    """Serve the API and the web pages with uvicorn; the scheduler runs in the same process
+    unless SCHEDULER_IN_API=false (then run `cchc scheduler` beside it)."""
     import uvicorn
 
     from core.settings import get_settings
@@ -370,7 +371,7 @@ def scheduler(
         try:
             await asyncio.Event().wait()
         finally:
-            service.shutdown()
+            await service.stop()
 
     if catch_up_only:
         resumed, fired = _run(once())

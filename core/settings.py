@@ -106,7 +106,7 @@ def get_settings() -> Settings:
         import_max_bytes=int(os.environ.get("IMPORT_MAX_BYTES", str(1024 * 1024 * 1024))),
         time_zone=os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh"),
         report=_report_settings(),
-        scheduler_in_api=os.environ.get("SCHEDULER_IN_API", "").lower() in {"1", "true", "yes"},
+        scheduler_in_api=os.environ.get("SCHEDULER_IN_API", "true").lower() in {"1", "true", "yes"},
         smtp_host=os.environ.get("SMTP_HOST", ""),
         smtp_port=int(os.environ.get("SMTP_PORT", "25")),
         smtp_sender=os.environ.get("SMTP_SENDER", "cchc@localhost"),

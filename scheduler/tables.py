@@ -32,7 +32,18 @@ class JobRun(Table):
     finished_at = Timestamptz(null=True, default=None)
 
 
+class SchedulerProcess(Table):
+    """A running scheduler (its own process, or embedded in the API), seen each minute: the
+    pages say plainly when none has been seen lately, because then nothing scheduled runs."""
+
+    owner = Varchar(length=128, unique=True)  # host:pid
+    embedded = Boolean(default=False)
+    started_at = Timestamptz()
+    seen_at = Timestamptz()
+
+
 TABLES = (
     Schedule,
     JobRun,
+    SchedulerProcess,
 )

@@ -22,6 +22,7 @@ _TMP = Path(tempfile.mkdtemp(prefix="cchc-tests-"))
 os.environ["DATA_DIR"] = str(_TMP / "data")
 os.environ["SECRET_KEY"] = "test-secret-key"
 os.environ["ARGON2_PROFILE"] = "test"  # cheap password hashes: the suite hashes hundreds
+os.environ["SCHEDULER_IN_API"] = "false"  # tests start the scheduler themselves when they need one
 os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'default.sqlite'}"
 
 import asyncpg  # noqa: E402

@@ -1,5 +1,5 @@
 """Reports: request a half-year or annual report, watch its state (HTMX polls the row until it
-is done), download the .docx, issue it; write the narrative sections; see the schedules.
+is done), download the .docx, issue it; write the narrative sections; link to the schedules page.
 
 The same calls as /api/reports and /api/schedules: report_runs.request_run (and its scope rule:
 a unit head reports on their own unit), execute_run in the background, issue_run, put_draft.
@@ -20,7 +20,6 @@ from models.permissions import Action, Principal
 from models.units import service as units
 from models.vocabulary import Area, JobState, Role
 from reports import runs as report_runs
-from scheduler import jobs
 
 PERIOD_KINDS = {
     "H1": "Báo cáo 6 tháng đầu năm",
@@ -42,13 +41,6 @@ SECTIONS = [
     ("recommendations", "Đề xuất, kiến nghị"),
 ]
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
-SCHEDULE_NAMES = {
-    "report-half-year": "Báo cáo 6 tháng (tự động)",
-    "report-annual": "Báo cáo năm (tự động)",
-    "report-quarter": "Báo cáo quý (tự động)",
-    "overdue-sweep": "Nhắc nhiệm vụ quá hạn",
-    "late-dossier-check": "Kiểm tra hồ sơ trễ hạn chưa xin lỗi",
-}
 
 
 def period_label(key: str) -> str:
@@ -71,20 +63,6 @@ def describe(run: dict, unit_names: dict[int, str]) -> dict:
 async def _unit_names() -> tuple[dict[int, str], list[dict]]:
     rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
     return {row["id"]: row["name"] for row in rows}, rows
-
-
-async def _schedules(principal: Principal) -> list[dict]:
-    if not principal.can(Action.ISSUE_REPORTS):
-        return []
-    now = utcnow()
-    return [
-        {
-            **row,
-            "name": SCHEDULE_NAMES.get(row["key"], row["key"]),
-            "next_run": jobs.next_fire_time(row["cron"], now) if row["enabled"] else None,
-        }
-        for row in await jobs.load_schedules()
-    ]
 
 
 async def reports_page(
@@ -113,7 +91,7 @@ async def reports_page(
         errors=errors or FormErrors(),
         requested=requested,
         notice=notice,
-        schedules=await _schedules(principal),
+        can_see_schedules=principal.can(Action.ISSUE_REPORTS),
         can_request=principal.can(Action.GENERATE_REPORTS),
         can_issue=principal.can(Action.ISSUE_REPORTS),
     )

@@ -47,4 +47,4 @@ async def sweep_late_dossiers(today: date) -> int:
 
 async def late_dossier_check(schedule: dict, fire_time: datetime) -> str:
     """The scheduled job "late_dossier_check": ``sweep_late_dossiers`` on the firing's day."""
-    return f"{await sweep_late_dossiers(local_date(fire_time))} notifications"
+    return f"{format_int(await sweep_late_dossiers(local_date(fire_time)))} thông báo mới"

@@ -21,7 +21,7 @@ from core.db import write_transaction
 from core.errors import NotFound
 from core.paging import PageRequest
 from core.settings import get_settings
-from core.text import format_date_short
+from core.text import format_date_short, format_int
 from models.accounts.tables import Account
 from models.notifications.tables import Notification
 from models.permissions import Principal
@@ -111,7 +111,7 @@ async def sweep_tasks(today: date) -> int:
 
 async def overdue_sweep(schedule: dict, fire_time: datetime) -> str:
     """The scheduled job "overdue_sweep": ``sweep_tasks`` on the firing's day."""
-    return f"{await sweep_tasks(local_date(fire_time))} notifications"
+    return f"{format_int(await sweep_tasks(local_date(fire_time)))} thông báo mới"
 
 
 async def mail(items: list[dict]) -> int:
