@@ -28,6 +28,7 @@ from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, Stal
 from core.paging import PageRequest
 from core.process import is_dead, this_process
 from core.settings import get_settings
+from models.notifications import service as notifications
 from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import JobState
@@ -275,7 +276,9 @@ async def execute_run(run_id: int) -> dict:
     values |= {ReportRun.finished_at: utcnow(), ReportRun.lease_until: None}
     async with write_transaction(ReportRun._meta.db):
         await ReportRun.update(values).where(ReportRun.id == run_id)
-    return await _run(run_id)
+    finished = await _run(run_id)
+    await notifications.report_finished(finished, parse_period(finished["period_key"]).label)
+    return finished
 
 
 async def _pdf(docx: Path) -> int | None:

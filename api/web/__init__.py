@@ -24,8 +24,10 @@ from api.web.auth import SignInController
 from api.web.common import EXCEPTION_HANDLERS, STATIC, environment
 from api.web.dashboard import DashboardController
 from api.web.dossiers import DossierPagesController
+from api.web.notifications import NotificationPagesController
 from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
+from api.web.schedules import SchedulePagesController
 from api.web.tasks import TaskPagesController
 
 CSRF_COOKIE = "cchc_csrf"
@@ -52,6 +54,8 @@ def routes() -> list:
             PlanPagesController,
             DossierPagesController,
             ReportPagesController,
+            NotificationPagesController,
+            SchedulePagesController,
             AdminUsersController,
             AdminUnitsController,
             AdminPlansController,

@@ -28,6 +28,7 @@ from core.errors import DomainError, FieldError, NotAuthenticated
 from core.paging import PageRequest
 from core.text import format_date_long, format_date_short, format_int, format_percent, strict_int
 from models.accounts import service as accounts
+from models.notifications import service as notifications
 from models.permissions import Action, Principal
 from models.plans import plans
 from models.units import service as units
@@ -63,6 +64,7 @@ class Viewer:
     principal: Principal
     full_name: str
     unit_name: str | None
+    unread_notifications: int = 0  # the header's bell
 
     @property
     def role(self) -> Role:
@@ -81,7 +83,8 @@ async def viewer_for(principal: Principal) -> Viewer:
     unit_name = None
     if principal.unit_id is not None:
         unit_name = (await units.get_unit(principal.unit_id))["name"]
-    return Viewer(principal, account["full_name"] or account["username"], unit_name)
+    unread = await notifications.unread_count(principal.account_id)
+    return Viewer(principal, account["full_name"] or account["username"], unit_name, unread)
 
 
 async def choose_plan(plan_id: int | None) -> tuple[dict | None, list[dict]]:

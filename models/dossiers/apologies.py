@@ -7,19 +7,15 @@ from datetime import date, datetime
 
 from core.clock import local_date
 from core.text import format_date_short, format_int
-from models.accounts.tables import Account
 from models.dossiers.stats import Scope, UnitTree, dossier_stats
 from models.notifications import service as notifications
-from models.vocabulary import Role
 
 
 async def sweep_late_dossiers(today: date) -> int:
     """Each unit with late dossiers still owing an apology this year, once a day, to its heads
     and to home-affairs staff."""
     stats = await dossier_stats(date(today.year, 1, 1), today, Scope(), ("unit",))
-    staff = await Account.select(Account.id).where(
-        (Account.role == Role.HOME_AFFAIRS.value) & (Account.active == True)  # noqa: E712
-    )
+    staff = await notifications.active_staff()
     heads = await notifications.unit_heads()
     tree = await UnitTree.load()
     items = []
@@ -30,7 +26,7 @@ async def sweep_late_dossiers(today: date) -> int:
         unit_id = group.key["unit"]
         subject = f"{group.key['unit_name']}: {format_int(missing)} hồ sơ quá hạn chưa có phiếu xin lỗi"
         members = tree.under(unit_id)
-        recipients = [row["id"] for row in staff] + [h["id"] for u in members for h in heads.get(u, [])]
+        recipients = staff + [h["id"] for u in members for h in heads.get(u, [])]
         for account_id in recipients:
             items.append(
                 {
