@@ -229,10 +229,21 @@ class PlanController(Controller):
         opt={"media_types": list(EXPORT_TYPES.values())},
     )
     async def export_tasks(
-        self, principal: Caller, plan_id: FromPath[int], format: FromQuery[Literal["xlsx", "csv"]] = "xlsx"
+        self,
+        principal: Caller,
+        plan_id: FromPath[int],
+        format: FromQuery[Literal["xlsx", "csv"]] = "xlsx",
+        area: FromQuery[str | None] = None,
+        lead_unit_id: FromQuery[int | None] = None,
+        status: FromQuery[str | None] = None,
+        overdue: FromQuery[bool | None] = None,
+        q: Annotated[str | None, Parameter(max_length=200)] = None,
+        sort: Annotated[str, Parameter(max_length=200)] = "code",
     ) -> Response[bytes]:
+        """The tasks the filters keep (the plan page's filters), all of them without any."""
         principal.require(Action.READ)
-        content = await plan_files.export_plan_file(plan_id, format)
+        flt = tasks.TaskFilter(area=area, lead_unit_id=lead_unit_id, status=status, overdue=overdue, q=q)
+        content = await plan_files.export_plan_file(plan_id, format, flt, sort)
         plan = await plans.get_plan(plan_id)
         filename = f"ke-hoach-{plan['year']}-nhiem-vu.{format}"
         return Response(

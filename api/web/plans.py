@@ -18,6 +18,22 @@ from models.vocabulary import Area, TaskStatus
 
 PAGE_SIZE = 50
 RESULTS = "ket-qua"
+SORTABLE = ("code", "deadline", "status", "progress")
+
+
+def export_url(plan_id: int, fmt: str, flt: tasks.TaskFilter, sort: str) -> str:
+    """The API's export of the tasks the page's filters keep, in the page's order."""
+    overdue = None if flt.overdue is None else str(flt.overdue).lower()
+    return query_url(
+        f"/api/plans/{plan_id}/export",
+        format=fmt,
+        area=flt.area,
+        lead_unit_id=flt.lead_unit_id,
+        status=flt.status,
+        overdue=overdue,
+        q=flt.q,
+        sort=sort if sort != "code" else None,
+    )
 
 
 class PlanPagesController(Controller):
@@ -42,6 +58,7 @@ class PlanPagesController(Controller):
         status: FromQuery[str] = "",
         overdue: FromQuery[str] = "",
         q: FromQuery[str] = "",
+        sort: FromQuery[str] = "code",
         page_number: FromQuery[int] = 1,
     ) -> Response:
         principal.require(Action.READ)
@@ -56,6 +73,9 @@ class PlanPagesController(Controller):
             errors.add("unit", "Đơn vị không hợp lệ.")
         if overdue not in ("", "yes", "no"):
             errors.add("overdue", "Lựa chọn không hợp lệ.")
+        if sort.removeprefix("-") not in SORTABLE:
+            errors.add("sort", "Cách sắp xếp không hợp lệ.")
+            sort = "code"
         q = q.strip()[:200]
         page_number = max(1, page_number)
         flt = tasks.TaskFilter(
@@ -66,10 +86,11 @@ class PlanPagesController(Controller):
             q=q or None,
         )
         rows, total = await tasks.list_tasks(
-            plan_id, flt, PageRequest(PAGE_SIZE, (page_number - 1) * PAGE_SIZE, "code")
+            plan_id, flt, PageRequest(PAGE_SIZE, (page_number - 1) * PAGE_SIZE, f"{sort},code")
         )
         filters = {"area": area, "unit": unit, "status": status, "overdue": overdue, "q": q}
         base = f"/plans/{plan_id}"
+        ordered = {**filters, "sort": sort if sort != "code" else None}
         context = {
             "plan": plan,
             "tasks": rows,
@@ -78,9 +99,12 @@ class PlanPagesController(Controller):
             "errors": errors,
             "page_number": page_number,
             "pages": max(1, -(-total // PAGE_SIZE)),
-            "page_url": lambda n: query_url(base, **filters, page_number=n if n > 1 else None),
-            "export_xlsx": f"/api/plans/{plan_id}/export?format=xlsx",
-            "export_csv": f"/api/plans/{plan_id}/export?format=csv",
+            "filtered": any(filters.values()),
+            "sort": sort,
+            "sort_url": lambda key: query_url(base, **filters, sort=key),
+            "page_url": lambda n: query_url(base, **ordered, page_number=n if n > 1 else None),
+            "export_xlsx": export_url(plan_id, "xlsx", flt, sort),
+            "export_csv": export_url(plan_id, "csv", flt, sort),
         }
         status_code = 422 if errors else 200
         if wants_fragment(request, RESULTS):

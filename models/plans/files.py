@@ -1,8 +1,10 @@
 """A plan's task list as a file (XLSX or CSV): the appendix table a plan is issued with.
 
-Import validates every row and writes nothing unless all rows are valid; export writes
-exactly the import format, so an exported file edited in Excel re-imports as an update
-(tasks matched by code).
+Import validates every row and writes nothing unless all rows are valid. Export writes the
+import's columns (units by name, dates as dates, numbers as numbers), then three columns for
+readers (overdue, completion date, last update) that the import accepts and ignores, so an
+exported file edited in Excel re-imports as an update (tasks matched by code). The XLSX has a
+bold frozen header with filters and columns as wide as their contents.
 """
 
 from __future__ import annotations
@@ -10,20 +12,31 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
-from core.clock import utcnow
+from core.clock import local_zone, utcnow
 from core.db import write_transaction
 from core.errors import FieldError, InvalidInput
+from core.paging import MAX_LIMIT, PageRequest
 from core.tabular import lookup, neutralise, parse_all, parse_date, read_records
 from core.text import fold, format_date_short, strict_int
 from models.permissions import Action, Principal
 from models.plans.plans import get_plan
 from models.plans.rules import status_title
-from models.plans.tables import Task, TaskCoordinator
-from models.plans.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
+from models.plans.tables import Task
+from models.plans.tasks import (
+    ProgressReport,
+    TaskDefinition,
+    TaskFilter,
+    create_task,
+    edit_task,
+    list_tasks,
+    report_progress,
+)
 from models.units.tables import Unit
 from models.vocabulary import Area, TaskEventKind, TaskStatus
 
@@ -40,7 +53,16 @@ COLUMNS = (
     ("progress", "Tiến độ (%)"),
     ("note", "Ghi chú"),
 )
+# What the export adds for people reading it; an import accepts these columns and ignores them.
+READER_COLUMNS = (
+    ("overdue", "Quá hạn"),
+    ("completed_on", "Ngày hoàn thành"),
+    ("updated_at", "Cập nhật lần cuối"),
+)
 REQUIRED = {"code", "area", "title", "lead_unit", "deadline"}
+DATE_FORMAT = "dd/mm/yyyy"
+MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
+MAX_WIDTH = 60
 ONGOING = "Thường xuyên"
 MAX_ROWS = 5000
 
@@ -83,11 +105,20 @@ def _parse_row(
     if area is None:
         fail("area", "unknown reform area", "Lĩnh vực cải cách không hợp lệ.")
     lead_code = cells["lead_unit"].strip()
-    if lead_code not in units:
-        fail("lead_unit", f"unknown unit code {lead_code!r}", "Mã đơn vị chủ trì không tồn tại.")
-    coordinating = [c.strip() for c in cells["coordinating_units"].replace(",", ";").split(";") if c.strip()]
-    if unknown := [c for c in coordinating if c not in units]:
-        fail("coordinating_units", f"unknown unit codes {unknown}", "Mã đơn vị phối hợp không tồn tại.")
+    lead_id = units.get(lead_code) or units.get(fold(lead_code))
+    if lead_id is None:
+        fail(
+            "lead_unit",
+            f"unknown unit {lead_code!r}",
+            f"Đơn vị chủ trì '{lead_code}' không có (ghi mã hoặc tên đơn vị).",
+        )
+    coordinating, unknown = _unit_list(cells["coordinating_units"], units)
+    if unknown:
+        fail(
+            "coordinating_units",
+            f"unknown units {unknown}",
+            f"Đơn vị phối hợp không có: {'; '.join(unknown)} (ghi mã hoặc tên, cách nhau bằng dấu ;).",
+        )
     deadline, ongoing = None, False
     try:
         deadline, ongoing = _parse_deadline(cells["deadline"])
@@ -126,9 +157,9 @@ def _parse_row(
         code=cells["code"].strip(),
         area=area.value,
         title=cells["title"],
-        lead_unit_id=units[lead_code],
+        lead_unit_id=lead_id,
         expected_output=cells["expected_output"],
-        coordinating_unit_ids=tuple(units[c] for c in coordinating),
+        coordinating_unit_ids=coordinating,
         deadline=deadline,
         ongoing=ongoing,
         weight=weight,
@@ -136,9 +167,40 @@ def _parse_row(
     return ImportRow(number, definition, lead_code, status, progress, cells["note"]), []
 
 
+def _unit_list(text: str, units: dict[str, int]) -> tuple[tuple[int, ...], list[str]]:
+    """Units named by code or name, separated by ";" (or "," between codes: a name such as
+    "Sở Văn hóa, Thể thao và Du lịch" keeps its comma); the ids and the names not found."""
+    ids: list[int] = []
+    unknown: list[str] = []
+    for part in (p.strip() for p in text.split(";")):
+        if not part:
+            continue
+        if (unit_id := units.get(part) or units.get(fold(part))) is not None:
+            ids.append(unit_id)
+            continue
+        for piece in (p.strip() for p in part.split(",")):
+            if piece and (unit_id := units.get(piece) or units.get(fold(piece))) is not None:
+                ids.append(unit_id)
+            elif piece:
+                unknown.append(piece)
+    return tuple(ids), unknown
+
+
+async def unit_keys() -> dict[str, int]:
+    """Unit ids by code and by name folded (no case, no diacritics); where a closed unit and
+    a current one share a name, the name is the current one's."""
+    rows = await Unit.select(Unit.id, Unit.code, Unit.name, Unit.valid_to)
+    keys = {row["code"]: row["id"] for row in rows}
+    for row in sorted(rows, key=lambda r: r["valid_to"] is None):
+        keys.setdefault(fold(row["name"]), row["id"])
+        if row["valid_to"] is None:
+            keys[fold(row["name"])] = row["id"]
+    return keys
+
+
 def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
     """Every row parsed, or InvalidInput listing every error with its row number."""
-    records = read_records(filename, data, COLUMNS, REQUIRED, MAX_ROWS)
+    records = read_records(filename, data, COLUMNS + READER_COLUMNS, REQUIRED, MAX_ROWS)
     return parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã nhiệm vụ")
 
 
@@ -149,8 +211,7 @@ async def import_plan_file(actor: Principal, plan_id: int, filename: str, data: 
     """Create new tasks and update existing ones (by code) in one transaction."""
     actor.require(Action.MANAGE_PLANS)
     await get_plan(plan_id)
-    units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
-    rows = parse_plan_file(filename, data, units)
+    rows = parse_plan_file(filename, data, await unit_keys())
     now = utcnow()
     existing = {
         row["code"]: row
@@ -215,69 +276,94 @@ async def _version(task_id: int) -> int:
 # --- writing --------------------------------------------------------------------------------
 
 
-async def _export_rows(plan_id: int) -> list[list]:
-    tasks = (
-        await Task.select(
-            Task.id,
-            Task.code,
-            Task.area,
-            Task.title,
-            Task.expected_output,
-            Task.lead_unit.code.as_alias("lead_unit_code"),
-            Task.deadline,
-            Task.ongoing,
-            Task.weight,
-            Task.status,
-            Task.progress,
-            Task.note,
-        )
-        .where(Task.plan == plan_id)
-        .order_by(Task.id)
-    )
-    links = await TaskCoordinator.select(
-        TaskCoordinator.task, TaskCoordinator.unit.code.as_alias("code")
-    ).where(TaskCoordinator.task.is_in([t["id"] for t in tasks] or [0]))
-    coordinating: dict[int, list[str]] = {}
-    for link in links:
-        coordinating.setdefault(link["task"], []).append(link["code"])
+async def _filtered_tasks(plan_id: int, flt: TaskFilter, sort: str) -> list[dict]:
+    """Every task the filter keeps, in the order ``sort`` names (then by code)."""
+    found: list[dict] = []
+    while True:
+        rows, total = await list_tasks(plan_id, flt, PageRequest(MAX_LIMIT, len(found), f"{sort},code"))
+        found.extend(rows)
+        if not rows or len(found) >= total:
+            return found
+
+
+async def _export_rows(plan_id: int, flt: TaskFilter, sort: str) -> list[list]:
+    """Rows of typed values: dates, numbers and texts (a text that starts like a formula is
+    neutralised); a local time for the last update."""
+    tasks = await _filtered_tasks(plan_id, flt, sort)
+    names = {row["id"]: row["name"] for row in await Unit.select(Unit.id, Unit.name)}
+    zone = local_zone()
     return [
         [
             neutralise(t["code"]),
             Area(t["area"]).label,
             neutralise(t["title"]),
             neutralise(t["expected_output"]),
-            neutralise(t["lead_unit_code"]),
-            neutralise("; ".join(sorted(coordinating.get(t["id"], [])))),
-            ONGOING if t["ongoing"] else format_date_short(t["deadline"]),
-            f"{t['weight']:g}",
+            neutralise(t["lead_unit_name"]),
+            neutralise("; ".join(names[unit_id] for unit_id in t["coordinating_unit_ids"])),
+            ONGOING if t["ongoing"] else t["deadline"],
+            t["weight"],
             status_title(t["status"]),
             t["progress"],
             neutralise(t["note"]),
+            "Quá hạn" if t["overdue"] else "",
+            t["completed_on"],
+            t["updated_at"].astimezone(zone).replace(tzinfo=None),
         ]
         for t in tasks
     ]
 
 
-async def export_plan_file(plan_id: int, fmt: str) -> bytes:
-    """The plan's tasks in the import format: ``xlsx`` or ``csv`` (UTF-8 with BOM for Excel)."""
-    await get_plan(plan_id)
-    header = [label for _, label in COLUMNS]
-    rows = await _export_rows(plan_id)
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+def _as_text(value) -> str | int | float:
+    """A CSV cell: dates as dd/mm/yyyy (the import reads them back), numbers as numbers."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return format_date_short(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else value
+
+
+def _workbook(header: list[str], rows: list[list]) -> bytes:
+    """A sheet with a bold frozen header and filters, dates and numbers typed, widths fitted."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Nhiệm vụ"
     sheet.append(header)
     for row in rows:
         sheet.append(row)
-    for column, width in zip("ABCDEFGHIJK", (12, 28, 60, 30, 16, 22, 14, 10, 18, 12, 40), strict=True):
-        sheet.column_dimensions[column].width = width
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, datetime):
+                cell.number_format = MOMENT_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+    for index, label in enumerate(header, start=1):
+        letter = get_column_letter(index)
+        longest = max([len(label)] + [len(str(_as_text(row[index - 1]))) for row in rows])
+        sheet.column_dimensions[letter].width = min(MAX_WIDTH, longest + 2)
     sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+async def export_plan_file(
+    plan_id: int, fmt: str, flt: TaskFilter | None = None, sort: str = "code"
+) -> bytes:
+    """The plan's tasks (those ``flt`` keeps, ordered by ``sort``) in the import format plus
+    the reader columns: ``xlsx`` or ``csv`` (UTF-8 with BOM for Excel)."""
+    await get_plan(plan_id)
+    header = [label for _, label in COLUMNS + READER_COLUMNS]
+    rows = await _export_rows(plan_id, flt or TaskFilter(), sort)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([_as_text(value) for value in row] for row in rows)
+        return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return _workbook(header, rows)

@@ -150,7 +150,7 @@ async def test_export_edit_reimport_updates_by_code(db, fmt):
         import csv
 
         rows = list(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
-    assert rows[0] == HEADER
+    assert rows[0][: len(HEADER)] == HEADER  # then the reader columns, which the import ignores
     for row in rows[1:]:
         if row[0] == "II.1":
             row[6] = "15/07/2024"  # new deadline

@@ -25,9 +25,10 @@ HOSTILE = {
 
 @pytest.fixture
 async def hostile_task(world):
-    """A task whose every text, and its lead and coordinating units' codes, starts like a formula."""
-    unit = await create_unit(world.admin, UnitData(HOSTILE["unit"], "Đơn vị = thử", "department", "province"))
-    other = await create_unit(world.admin, UnitData("@X", "Đơn vị @", "department", "province"))
+    """A task whose every text, and its lead and coordinating units (the export names them),
+    starts like a formula."""
+    unit = await create_unit(world.admin, UnitData("U1", HOSTILE["unit"], "department", "province"))
+    other = await create_unit(world.admin, UnitData("U2", "@X", "department", "province"))
     task = await create_task(
         world.staff,
         world.plan_id,

@@ -1,0 +1,49 @@
+"""Excel people can work with, from the pages: the plan export follows the filters and the
+order on screen; tables sort by their column headers."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.anyio
+
+
+def export_link(page: str, fmt: str = "xlsx") -> str:
+    return html.unescape(re.search(rf'href="(/api/plans/\d+/export\?format={fmt}[^"]*)"', page).group(1))
+
+
+async def test_the_export_follows_the_filters_on_screen(browser, world):
+    await browser.sign_in_as("staff")
+    url = f"/plans/{world.plan_id}?area=digital_government&overdue=yes"
+    page = (await browser.get(url)).text
+    link = export_link(page)
+    assert "area=digital_government" in link and "overdue=true" in link
+    assert "Tải 1 nhiệm vụ đang lọc (XLSX)" in page
+    # The HTMX answer (only the results) carries the same link: the filters changed in place.
+    fragment = (await browser.get(url, headers={"HX-Request": "true", "HX-Target": "ket-qua"})).text
+    assert export_link(fragment) == link
+    workbook = load_workbook(io.BytesIO((await browser.client.get(link)).content))
+    codes = [row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)]
+    assert codes == ["VII.1"]
+
+
+async def test_the_task_table_sorts_by_its_headers(browser, world):
+    await browser.sign_in_as("viewer")
+    base = f"/plans/{world.plan_id}"
+    page = (await browser.get(base)).text
+    assert page.index("II.1") < page.index("VII.1")  # by code
+    assert f'href="{base}?sort=deadline"' in page and 'aria-sort="ascending"' in page
+    by_deadline = (await browser.get(base + "?sort=deadline")).text
+    assert by_deadline.index("VII.1</td>") < by_deadline.index("II.1</td>")  # due 31/03 before 30/06
+    assert f'href="{base}?sort=-deadline"' in by_deadline
+    assert "sort=deadline" in export_link(by_deadline)
+    latest_first = (await browser.get(base + "?sort=-deadline")).text
+    assert latest_first.index(">II.1</td>") < latest_first.index(">VII.1</td>")
+    assert 'aria-sort="descending"' in latest_first
+    bad = await browser.get(base + "?sort=title")
+    assert bad.status_code == 422 and "Cách sắp xếp không hợp lệ." in bad.text
