@@ -1,13 +1,18 @@
-"""Demo data from the seed articles: Quảng Ninh's units (departments, the districts that
-existed until 30 June 2025, a sample of the merged communes after), the 2023 reform plan with
-32 tasks of which 24 were completed by 30 June 2023 (with dated histories), and one account
-per role, and the province's index scores (PAR INDEX, SIPAS, PAPI) from the seed articles.
-Loading is idempotent: what exists is left alone."""
+"""Demo data from the seed articles: Quảng Ninh's units (the departments before and after
+their merger on 1 March 2025, the districts that existed until 30 June 2025, a sample of the
+merged communes after), the 2023 reform plan with 32 tasks of which 24 were completed by 30
+June 2023 (with dated histories, closed since), the current year's plan (demo.current_year),
+one account per role, and the province's index scores (PAR INDEX, SIPAS, PAPI) from the seed
+articles. Loading is idempotent: what exists is left alone.
+
+Each change of the 2025 reorganisation names its public source (REORGANISATION_SOURCES)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
 
+from core.clock import local_date, utcnow
+from demo.current_year import load_current_plan
 from demo.procedures import load_demo_procedures
 from models.accounts.service import AccountData, create_account_unchecked
 from models.accounts.tables import Account
@@ -19,12 +24,45 @@ from models.plans.tables import Plan
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task_unchecked, report_progress
 from models.units.service import UnitData, create_unit_unchecked, unit_ids_by_code
 from models.units.tables import Unit
-from models.vocabulary import Role, TaskStatus
+from models.vocabulary import PlanStatus, Role, TaskStatus
 
 DEMO_PASSWORD = "cchc-demo-2023"
 DEMO_PLAN_NUMBER = "12/KH-UBND"
 MERGE_DAY = date(2025, 7, 1)
 LAST_DISTRICT_DAY = date(2025, 6, 30)
+DEPARTMENTS_MERGE_DAY = date(2025, 3, 1)
+LAST_DEPARTMENT_DAY = date(2025, 2, 28)
+
+# The public sources of each change in the 2025 reorganisation (read on 30/11/2026).
+REORGANISATION_SOURCES = {
+    "departments": (
+        'Báo Lao Động, "Quảng Ninh công bố nhân sự các cơ quan chuyên môn thuộc UBND tỉnh": '
+        "Sở Nội vụ hợp nhất với Sở Lao động - Thương binh và Xã hội; Sở Tài chính với Sở Kế hoạch "
+        "và Đầu tư; Sở Xây dựng với Sở Giao thông vận tải; Sở Khoa học và Công nghệ với Sở Thông "
+        "tin và Truyền thông; Sở Văn hóa, Thể thao và Du lịch từ Sở Văn hóa và Thể thao và Sở Du "
+        "lịch. https://news.laodong.vn/thoi-su/quang-ninh-cong-bo-nhan-su-cac-co-quan-chuyen-mon-"
+        "thuoc-ubnd-tinh-1469204.ldo"
+    ),
+    "agriculture_environment": (
+        "Nghị định 45/2025/NĐ-CP ngày 28/02/2025: Sở Nông nghiệp và Môi trường là một trong 12 sở "
+        'tổ chức thống nhất ở mọi tỉnh (HĐND tỉnh Đồng Nai, "Quy định mới về cơ quan chuyên môn '
+        'thuộc UBND tỉnh", http://hdnd.dongnai.gov.vn/Pages/glp-quydinhmoivecoquanchuyenmonthu-'
+        "glpnd-34299-glpnc-4-glpsite-1.html). Nghị quyết riêng của HĐND tỉnh Quảng Ninh về sở này "
+        "chưa được đối chiếu."
+    ),
+    "merge_day": (
+        'Tạp chí Thông tin và Truyền thông, "Sở KH&CN được thành lập và đi vào hoạt động trên cả '
+        'nước" (10/03/2025): các sở sau hợp nhất hoạt động từ ngày 1/3/2025. '
+        "https://ictvietnam.vn/print/69097.html"
+    ),
+    "communes": (
+        "Nghị quyết 1679/NQ-UBTVQH15 ngày 16/6/2025 sắp xếp các đơn vị hành chính cấp xã của tỉnh "
+        "Quảng Ninh: 54 đơn vị (22 xã, 30 phường, 2 đặc khu Vân Đồn và Cô Tô), hoạt động từ ngày "
+        "1/7/2025; cấp huyện chấm dứt theo Luật Tổ chức chính quyền địa phương số 72/2025/QH15. "
+        "https://news.laodong.vn/thoi-su/quang-ninh-co-54-don-vi-hanh-chinh-cap-xa-trong-do-co-2-"
+        "dac-khu-1524706.ldo"
+    ),
+}
 
 PROVINCE = ("UBND-QN", "Ủy ban nhân dân tỉnh Quảng Ninh", "provincial_committee")
 DEPARTMENTS = (
@@ -44,6 +82,24 @@ DEPARTMENTS = (
     ("SGDDT", "Sở Giáo dục và Đào tạo"),
     ("VPUBND", "Văn phòng UBND tỉnh"),
     ("TTPVHCC", "Trung tâm Phục vụ hành chính công tỉnh"),
+    ("SKHCN", "Sở Khoa học và Công nghệ"),
+    ("SDL", "Sở Du lịch"),
+)
+# The departments formed on 1 March 2025 under new names (the others kept theirs).
+DEPARTMENTS_FORMED = (
+    ("SNNMT", "Sở Nông nghiệp và Môi trường"),
+    ("SVHTTDL", "Sở Văn hóa, Thể thao và Du lịch"),
+)
+# (department closed on 28 February 2025, the department it merged into, source key)
+DEPARTMENT_MERGERS = (
+    ("SLDTBXH", "SNV", "departments"),
+    ("SKHDT", "STC", "departments"),
+    ("SGTVT", "SXD", "departments"),
+    ("STTTT", "SKHCN", "departments"),
+    ("SVHTT", "SVHTTDL", "departments"),
+    ("SDL", "SVHTTDL", "departments"),
+    ("SNNPTNT", "SNNMT", "agriculture_environment"),
+    ("STNMT", "SNNMT", "agriculture_environment"),
 )
 DISTRICTS = (
     ("HALONG", "UBND thành phố Hạ Long"),
@@ -505,6 +561,7 @@ ACCOUNTS = (
     ("tuphap", "Trần Văn Hùng (Giám đốc Sở Tư pháp)", Role.UNIT_HEAD, "STP"),
     ("tttt", "Lê Minh Đức (Giám đốc Sở Thông tin và Truyền thông)", Role.UNIT_HEAD, "STTTT"),
     ("lanhdao", "Phạm Quốc Bảo (Lãnh đạo UBND tỉnh)", Role.VIEWER, None),
+    ("khcn", "Đỗ Thu Hà (Giám đốc Sở Khoa học và Công nghệ)", Role.UNIT_HEAD, "SKHCN"),
 )
 
 
@@ -529,8 +586,17 @@ async def _units() -> int:
         created += 1
 
     await add(*PROVINCE, "province")
+    for code, name in DEPARTMENTS_FORMED:
+        await add(code, name, "department", "province", PROVINCE[0], valid_from=DEPARTMENTS_MERGE_DAY)
+    merged_into = {closed: successor for closed, successor, _source in DEPARTMENT_MERGERS}
+    for code, name in DEPARTMENTS:  # the continuing departments first: they are successors
+        if code not in merged_into:
+            await add(code, name, "department", "province", PROVINCE[0])
     for code, name in DEPARTMENTS:
-        await add(code, name, "department", "province", PROVINCE[0])
+        if code in merged_into:
+            await add(
+                code, name, "department", "province", PROVINCE[0], LAST_DEPARTMENT_DAY, merged_into[code]
+            )
     for code, name in DISTRICTS:
         await add(code, name, "district_committee", "district", PROVINCE[0], LAST_DISTRICT_DAY)
     for code, name, _district in COMMUNES_AFTER:
@@ -593,6 +659,8 @@ async def _plan_2023() -> int:
             now=at(date(2023, 1, 10)),
         )
         await _history(staff, task["id"], outcome)
+    # The year is over: the plan is closed (its figures stay), the current year's is active.
+    await Plan.update({Plan.status: PlanStatus.CLOSED.value}).where(Plan.id == plan["id"])
     return len(TASKS)
 
 
@@ -642,6 +710,7 @@ async def load_demo() -> dict[str, int]:
         "units": await _units(),
         "accounts": await _accounts(),
         "tasks": await _plan_2023(),
+        "current_tasks": await load_current_plan(await _principal("noivu"), local_date(utcnow())),
         "indices": await _indices(),
         "procedures": await load_demo_procedures(),  # the 2020 catalogue (demo.procedures)
     }

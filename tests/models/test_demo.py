@@ -14,7 +14,7 @@ pytestmark = pytest.mark.anyio
 
 async def test_demo_states_24_of_32_by_30_june_2023_and_loads_once(db):
     first = await load_demo()
-    assert first["tasks"] == 32 and first["accounts"] == 5
+    assert first["tasks"] == 32 and first["accounts"] == 6 and first["current_tasks"] == 18
     assert await load_demo() == dict.fromkeys(first, 0)  # a second load creates nothing
     plan = await Plan.select(Plan.id).first()
     mid_year = await plan_summary(plan["id"], as_of=date(2023, 6, 30))
