@@ -64,7 +64,15 @@ def migrate() -> None:
 
 
 @app.command()
-def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> None:
+def serve(
+    host: str = typer.Option(None),
+    port: int = typer.Option(None),
+    demo_dossiers_scale: float = typer.Option(
+        0.0,
+        help="once the server answers, import the demo dossier years that have none (2020 and "
+        "this year up to yesterday) at this scale, as import jobs the pages show",
+    ),
+) -> None:
     """Serve the API and the web pages with uvicorn; the scheduler runs in the same process
     unless SCHEDULER_IN_API=false (then run `cchc scheduler` beside it)."""
     import uvicorn
@@ -72,7 +80,7 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
     from core.settings import get_settings
 
     settings = get_settings()
-    uvicorn.run(
+    config = uvicorn.Config(
         "api.app:create_app",
         factory=True,
         host=host or settings.host,
@@ -80,6 +88,26 @@ def serve(host: str = typer.Option(None), port: int = typer.Option(None)) -> Non
         log_level="info",
         timeout_keep_alive=75,  # longer than clients and proxies keep idle connections
     )
+    server = uvicorn.Server(config)
+    if demo_dossiers_scale <= 0:
+        server.run()
+        return
+    asyncio.run(_serve_then_load_demo_dossiers(server, demo_dossiers_scale))
+
+
+async def _serve_then_load_demo_dossiers(server, scale: float) -> None:
+    """The server first; the demo dossier years load beside it (on the app's own database
+    engine) and stop with it: an unfinished import is failed at the next start and redone."""
+    from core.clock import local_date, utcnow
+    from demo.dossier_years import load_missing_years
+
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():
+        await asyncio.sleep(0.1)
+    loading = asyncio.create_task(load_missing_years(local_date(utcnow()), scale)) if server.started else None
+    await serving
+    if loading is not None and not loading.done():
+        loading.cancel()
 
 
 demo_app = typer.Typer()
@@ -90,7 +118,9 @@ app.add_typer(demo_app, name="demo")
 def demo(
     ctx: typer.Context,
     dossiers_scale: float = typer.Option(
-        0.0, help="also import the 2020 demo dossiers at this scale (1.0: 1,191,036) unless 2020 has dossiers"
+        0.0,
+        help="also import the demo dossiers at this scale (1.0: 1,191,036 in 2020) for 2020 and this "
+        "year up to yesterday, where a year has none",
     ),
 ) -> None:
     """Load the demo province (idempotent: a second run changes nothing); `demo dossiers`
@@ -106,28 +136,19 @@ def demo(
 
 
 def _load_demo_dossiers(scale: float) -> None:
-    """Generate and import the 2020 dossiers once (skipped when 2020 already has some)."""
-    import tempfile
-    from datetime import date
+    """Generate and import each demo year without dossiers (2020, and this year up to
+    yesterday), in the foreground."""
+    from core.clock import local_date, utcnow
+    from demo.dossier_years import load_missing_years
 
-    from demo.dossiers import generate_demo_dossiers
-    from models.dossiers.ingest import import_file
-    from models.dossiers.tables import Dossier
-
-    async def load():
-        if await Dossier.exists().where(Dossier.received_on <= date(2020, 12, 31)):
-            return None
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "ho-so-2020.csv"
-            await generate_demo_dossiers(path, 2020, scale)
-            return await import_file(path)
-
-    with console.status(f"Loading the 2020 demo dossiers (scale {scale:g}) ..."):
-        result = _run(load())
-    if result is None:
-        console.print("Demo dossiers: 2020 already has dossiers, nothing imported")
-    else:
-        console.print(f"Demo dossiers: {result.created:,} imported for 2020")
+    with console.status(f"Loading the demo dossiers (scale {scale:g}) ..."):
+        jobs = _run(load_missing_years(local_date(utcnow()), scale))
+    if not jobs:
+        console.print("Demo dossiers: every demo year already has dossiers, nothing imported")
+    for job in jobs:
+        console.print(f"Demo dossiers: {job['filename']}: {job['state']}: {job['message']}")
+    if any(job["state"] != "done" for job in jobs):
+        raise typer.Exit(1)
 
 
 @demo_app.command("dossiers")

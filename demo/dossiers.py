@@ -133,6 +133,7 @@ class CatalogueUnit:
     level: str
     valid_from: date | None
     valid_to: date | None
+    successor: str | None = None  # the unit it merged into, once closed
 
     def valid_on(self, day: date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -231,9 +232,9 @@ async def load_catalogue(year: int) -> DemoCatalogue:
             Procedure.valid_to,
             Procedure.handling_unit.code.as_alias("handling_unit_code"),
         ).order_by(Procedure.code)
-        unit_rows = await Unit.select(Unit.code, Unit.level, Unit.valid_from, Unit.valid_to).order_by(
-            Unit.code
-        )
+        unit_rows = await Unit.select(
+            Unit.code, Unit.level, Unit.valid_from, Unit.valid_to, Unit.successor.code.as_alias("successor")
+        ).order_by(Unit.code)
     except Exception as exc:  # no tables yet: the database was never migrated
         raise NotFound(f"cannot read the procedure catalogue ({exc}); {hint}") from exc
     procedures = tuple(
@@ -251,7 +252,10 @@ async def load_catalogue(year: int) -> DemoCatalogue:
     )
     if not procedures:
         raise NotFound(f"no procedure in force throughout {year}; {hint}")
-    units = tuple(CatalogueUnit(r["code"], r["level"], r["valid_from"], r["valid_to"]) for r in unit_rows)
+    units = tuple(
+        CatalogueUnit(r["code"], r["level"], r["valid_from"], r["valid_to"], r["successor"])
+        for r in unit_rows
+    )
     return DemoCatalogue(procedures, units)
 
 
@@ -422,12 +426,21 @@ def write_dossier_file(
     scale: float,
     *,
     seed: int = DEFAULT_SEED,
+    until: date | None = None,
+    settle_next_year: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> DossierTotals:
-    """Stream the year's dossiers to ``path`` (written whole or not at all)."""
+    """Stream the year's dossiers to ``path`` (written whole or not at all). With ``until``
+    (the current year: yesterday), the year as it stands at the end of that day: dossiers
+    received later are not there, and a result or apology dated later is not known yet (the
+    dossier is still open). With ``settle_next_year`` (a past year), the dossiers still open
+    at 31/12 get their result in the next weeks: the year's figures are the same (they were
+    open at its end), and later years do not carry them over forever."""
     target = target_totals(scale)
     received = target["received"]
     plan = _Year(catalogue, year, received, seed)
+    cutoff = plan.last if until is None else (until - plan.first).days
+    expected = sum(plan.day_counts[: cutoff + 1])
     pool_a, pool_b = _quotas(target, plan.due_after_year(seed), received)
     quota = [pool_a, pool_b]
     left = [sum(pool_a), sum(pool_b)]
@@ -458,10 +471,12 @@ def write_dossier_file(
 
     base = random.Random(seed * 7 + 2)  # the same draws as the first pass
     rng = random.Random(seed * 7 + 3)
+    settle_rng = random.Random(seed * 7 + 4)
     rand, randint, expo = rng.random, rng.randint, rng.expovariate
     last, processing, levels, codes = plan.last, plan.processing, plan.levels, plan.codes
     handling, online_below, postal_below = plan.handling, plan.online_below, plan.postal_below
     previous_working = plan.previous_working
+    successors = {unit.code: unit.successor for unit in catalogue.units}
 
     def close_minute(day: int, received_day: int, minute: int) -> int:
         if day != received_day:
@@ -477,7 +492,7 @@ def write_dossier_file(
         with partial_path.open("w", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
             writer.writerow(HEADER)
-            for day in range(plan.n_days):
+            for day in range(min(plan.n_days, cutoff + 1)):
                 if not plan.day_counts[day]:
                     continue
                 minutes, procedures = plan.day_draws(base, day)
@@ -488,7 +503,9 @@ def write_dossier_file(
                 for minute, p in zip(minutes, procedures, strict=True):
                     level = levels[p]
                     unit = handling[p]
-                    if unit is None or unit not in valid:
+                    while unit is not None and unit not in valid:  # merged: its successor receives
+                        unit = successors.get(unit)
+                    if unit is None:
                         unit_codes, unit_weights = pools[level]
                         unit = unit_codes[bisect_right(unit_weights, rand() * unit_weights[-1])]
                     sequence[unit] = number = sequence.get(unit, 0) + 1
@@ -502,14 +519,15 @@ def write_dossier_file(
                         category += 1
                     remaining[category] -= 1
                     left[pool] -= 1
-                    counts[category] += 1
 
                     resolved = apology_issued = apology_due = ""
+                    close = issued = last
                     if category == EARLY:
                         close = day + int(rand() * (min(due - 1, last) - day + 1))
                         close = max(day, previous_working[close])
                         resolved = day_text[close] + clock[close_minute(close, day, minute)]
                     elif category == ON_TIME:
+                        close = due
                         resolved = day_text[due] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
                     elif category == LATE:
                         delay = min(last - due, 1 + int(expo(0.25)))
@@ -537,6 +555,20 @@ def write_dossier_file(
                             apology_due = day_text[max(issued + randint(3, 10), close)]
                             apologies += 1
                         owed[category] -= 1
+                    if cutoff < plan.last:  # what is known at the end of the cut-off day
+                        if category >= OPEN_WITHIN or (resolved and close > cutoff):
+                            resolved = ""
+                            category = OPEN_WITHIN if due > cutoff else OPEN_OVERDUE
+                        if apology_issued and issued > cutoff:
+                            apology_issued = apology_due = ""
+                            apologies -= 1
+                    counts[category] += 1
+                    outcome = outcome_text[category]
+                    if settle_next_year and category >= OPEN_WITHIN:
+                        after = settle_rng.randint(3, 30)  # its own draws: the others stay the same
+                        settled = due if category == OPEN_WITHIN else last + after
+                        resolved = day_text[settled] + clock[settle_rng.randint(OPEN_MINUTE, CLOSE_MINUTE)]
+                        outcome = DossierOutcome.RESOLVED.value
 
                     roll = rand()
                     channel = channels[0 if roll < online_below[p] else 1 if roll < postal_below[p] else 2]
@@ -553,7 +585,7 @@ def write_dossier_file(
                             stamp + clock[minute],
                             day_text[due] + DUE_TIME,
                             resolved,
-                            outcome_text[category],
+                            outcome,
                             "1" if cashless else "0",
                             apology_issued,
                             apology_due,
@@ -561,7 +593,7 @@ def write_dossier_file(
                     )
                 written += plan.day_counts[day]
                 if on_progress:
-                    on_progress(written, received)
+                    on_progress(written, expected)
         os.replace(partial_path, path)
     finally:
         partial_path.unlink(missing_ok=True)

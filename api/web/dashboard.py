@@ -15,6 +15,7 @@ from api.web.charts import gauge, stacked_bars
 from api.web.common import FormErrors, choose_plan, page, parse_day, query_url, viewer_for
 from core.clock import local_date, utcnow
 from core.paging import PageRequest
+from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
 from models.indices import service as indices
 from models.permissions import Action
@@ -93,6 +94,7 @@ class DashboardController(Controller):
             "dossiers": await year_dossiers(figures_day),
             "dossier_year": figures_day.year,
             "indices": await latest_indices(figures_day),
+            "imports": await import_jobs.unfinished_jobs(),
         }
         if plan is not None:
             figures = await summary.plan_summary(plan["id"], figures_day)

@@ -17,6 +17,7 @@ from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from core.text import format_int, strict_int
+from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
 from models.permissions import Action
 from models.units import service as units
@@ -65,6 +66,17 @@ def _row(label: str, figures: dossier_stats.Figures) -> dict:
 
 class DossierPagesController(Controller):
     path = "/dossiers"
+
+    @get("/imports", name="web:dossier-imports")
+    async def imports(self, principal: Caller, request: HTMXRequest) -> Response:
+        """The imports still loading (polled by the notice on the pages); once none is left,
+        the page reloads to show the figures with them."""
+        principal.require(Action.READ)
+        unfinished = await import_jobs.unfinished_jobs()
+        response = page("_import_progress.html", None, imports=unfinished)
+        if not unfinished and request.htmx:
+            response.headers["HX-Refresh"] = "true"
+        return response
 
     @get("/", name="web:dossiers")
     async def statistics(
@@ -133,6 +145,7 @@ class DossierPagesController(Controller):
                     pages=max(1, -(-late_total // LATE_PAGE)),
                     page_url=lambda n: query_url("/dossiers", **filters, page_number=n if n > 1 else None),
                 )
+        context["imports"] = await import_jobs.unfinished_jobs()
         if wants_fragment(request, RESULTS):
             response = page("_dossier_results.html", None, **context)
         else:

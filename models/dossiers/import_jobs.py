@@ -115,6 +115,16 @@ async def list_jobs(actor: Principal, page: PageRequest) -> tuple[list[dict], in
     return await query.limit(page.limit).offset(page.offset), await ImportJob.count()
 
 
+async def unfinished_jobs() -> list[dict]:
+    """Imports queued or running now, oldest first: what every reader's pages say is still
+    loading (file names and counts only)."""
+    return (
+        await ImportJob.select(ImportJob.id, ImportJob.filename, ImportJob.state, ImportJob.rows_done)
+        .where(ImportJob.state.is_in([JobState.QUEUED.value, JobState.RUNNING.value]))
+        .order_by(ImportJob.id)
+    )
+
+
 async def _update(job_id: int, **values) -> None:
     async with write_transaction(ImportJob._meta.db):
         await ImportJob.update({getattr(ImportJob, key): value for key, value in values.items()}).where(

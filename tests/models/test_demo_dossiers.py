@@ -34,7 +34,10 @@ async def catalogue() -> tuple[dict, dict]:
         )
     }
     units = {
-        row["code"]: row for row in await Unit.select(Unit.code, Unit.level, Unit.valid_from, Unit.valid_to)
+        row["code"]: row
+        for row in await Unit.select(
+            Unit.code, Unit.level, Unit.valid_from, Unit.valid_to, Unit.successor.code.as_alias("successor")
+        )
     }
     return procedures, units
 
@@ -71,8 +74,11 @@ def recount(path: Path, year: int, procedures: dict, units: dict) -> Counter:
             assert first <= day <= last and day.weekday() < 5
             assert time(7, 30) <= received.time() <= time(17, 0)
             assert valid_on(unit, day) and valid_on(procedure, day)
-            if procedure["level"] == "province":
-                assert row["unit"] == procedure["handling_unit"]
+            if procedure["level"] == "province":  # its unit, or the one it merged into
+                handling = procedure["handling_unit"]
+                while not valid_on(units[handling], day):
+                    handling = units[handling]["successor"]
+                assert row["unit"] == handling
             elif procedure["level"] in levels_on(day):
                 assert unit["level"] == procedure["level"]
             else:  # no district after the 2025 merge: the new communes receive

@@ -108,3 +108,23 @@ async def test_everything_marked_read_at_once(browser, world):
     await browser.get("/notifications")
     assert (await browser.post("/notifications/read-all")).status_code == 303
     assert await Notification.count().where(Notification.read_at.is_null()) == 1  # head_a's stays unread
+
+
+async def test_the_pages_show_dossier_imports_still_loading(browser, world):
+    from models.dossiers.import_jobs import create_job
+    from models.dossiers.tables import ImportJob
+
+    job = await create_job(world.staff, "ho-so-mau-2026.csv", keep_valid=False)
+    await browser.sign_in_as("viewer")
+    for url in ("/", "/dossiers"):
+        page = (await browser.get(url)).text
+        assert "Đang nạp dữ liệu hồ sơ." in page and "ho-so-mau-2026.csv: đang chuẩn bị tệp" in page
+    await ImportJob.update({ImportJob.state: "running", ImportJob.rows_done: 120000}).where(
+        ImportJob.id == job["id"]
+    )
+    polled = await browser.get("/dossiers/imports", headers={"HX-Request": "true"})
+    assert "ho-so-mau-2026.csv: đã đọc 120.000 dòng" in polled.text and "HX-Refresh" not in polled.headers
+    await ImportJob.update({ImportJob.state: "done"}).where(ImportJob.id == job["id"])
+    finished = await browser.get("/dossiers/imports", headers={"HX-Request": "true"})
+    assert finished.headers["HX-Refresh"] == "true" and "Đang nạp" not in finished.text
+    assert "Đang nạp dữ liệu hồ sơ." not in (await browser.get("/")).text
