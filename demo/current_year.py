@@ -274,7 +274,9 @@ async def load_current_plan(staff: Principal, today: date) -> int:
     codes = {task.lead for task in TASKS} | {c for task in TASKS for c in task.coordinators}
     units = await unit_ids_by_code(codes)
     for item in TASKS:
-        deadline = None if item.deadline_in is None else today + timedelta(days=item.deadline_in)
+        deadline = None
+        if item.deadline_in is not None:  # within the plan's year
+            deadline = min(today + timedelta(days=item.deadline_in), date(year, 12, 31))
         task = await create_task_unchecked(
             plan["id"],
             TaskDefinition(

@@ -59,7 +59,7 @@ async def test_the_current_plan_has_every_state_relative_to_today(db):
         "ongoing": [c for c, t in tasks.items() if t["ongoing"]],
         "stopped": [c for c, t in tasks.items() if t["status"] == "cancelled"],
     }
-    if today >= date(today.year, 4, 15):  # far enough into the year for every past state
+    if date(today.year, 4, 15) <= today <= date(today.year, 12, 15):  # room for every state
         assert all(states.values()), states
     summary = await plan_summary(plan["id"])
     assert summary["total"] == 17 and summary["cancelled"] == 1

@@ -18,6 +18,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -61,6 +62,17 @@ def _cchc(env: dict, *args: str) -> None:
     )
 
 
+def _sweep_task_reminders(env: dict) -> None:
+    """Today's overdue and due-soon notifications, as the scheduler's morning sweep makes them."""
+    code = (
+        "from cli.main import _run\n"
+        "from core.clock import local_date, utcnow\n"
+        "from models.notifications.service import sweep_tasks\n"
+        "_run(sweep_tasks(local_date(utcnow())))\n"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
+
+
 @contextmanager
 def demo_server():
     """The app under uvicorn on a free port, on a new SQLite database holding the demo."""
@@ -74,6 +86,7 @@ def demo_server():
     }
     _cchc(env, "migrate")
     _cchc(env, "demo", "--dossiers-scale", "0.003")
+    _sweep_task_reminders(env)
     port = _free_port()
     process = subprocess.Popen(
         [
@@ -94,7 +107,7 @@ def demo_server():
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        for _ in range(1200):  # up to a minute on a loaded machine
             try:
                 with urllib.request.urlopen(f"{base}/healthz", timeout=1):
                     break
@@ -103,7 +116,7 @@ def demo_server():
                     raise RuntimeError(process.stderr.read().decode()) from None
                 time.sleep(0.05)
         else:
-            raise AssertionError("the server did not answer /healthz in 200 tries")
+            raise AssertionError("the server did not answer /healthz within a minute")
         yield base
     finally:
         process.terminate()
@@ -158,37 +171,37 @@ def signed_in(chromium, server: str, username: str, width: int = 1280) -> Page:
 def test_unit_head_updates_a_task_with_evidence_and_sees_the_dashboard_change(
     chromium, own_server, shots, tmp_path
 ):
-    page = signed_in(chromium, own_server, "tttt")
-    expect(page.locator("#plan-progress")).to_have_text("26/32 nhiệm vụ đã hoàn thành")
+    page = signed_in(chromium, own_server, "khcn")
+    expect(page.locator("#plan-progress")).to_have_text("6/17 nhiệm vụ đã hoàn thành")  # this year's plan
     page.screenshot(path=shots / "dashboard.png", full_page=True)
 
     page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
     expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị tôi")).to_be_visible()
     page.screenshot(path=shots / "my-tasks.png", full_page=True)
-    card = page.locator("li", has=page.get_by_role("heading", name=re.compile(r"^VII\.5 ")))
-    card.get_by_text("Cập nhật tiến độ nhiệm vụ VII.5").click()
+    card = page.locator("li", has=page.get_by_role("heading", name=re.compile(r"^VII\.3 ")))
+    card.get_by_text("Cập nhật tiến độ nhiệm vụ VII.3").click()
     card.get_by_label("Trạng thái").select_option(label="Hoàn thành")
-    card.get_by_label("Ghi chú, kết quả thực hiện").fill("Đã phủ sóng băng rộng 100% thôn, bản vùng sâu.")
+    card.get_by_label("Ghi chú, kết quả thực hiện").fill("Tỷ lệ hồ sơ trực tuyến toàn trình đạt 81%.")
     evidence = tmp_path / "bien-ban-nghiem-thu.pdf"
     evidence.write_bytes(PDF)
     card.get_by_label("Tệp minh chứng").set_input_files(evidence)
     card.get_by_role("button", name="Gửi cập nhật").click()
 
     expect(page.get_by_role("status")).to_contain_text(
-        "Đã cập nhật nhiệm vụ VII.5: hoàn thành, tiến độ 100%."
+        "Đã cập nhật nhiệm vụ VII.3: hoàn thành, tiến độ 100%."
     )
     page.get_by_role("link", name="Tổng quan").click()
-    expect(page.locator("#plan-progress")).to_have_text("27/32 nhiệm vụ đã hoàn thành")
+    expect(page.locator("#plan-progress")).to_have_text("7/17 nhiệm vụ đã hoàn thành")
     page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
-    page.get_by_role("link", name=re.compile(r"^VII\.5 ")).click()
+    page.get_by_role("link", name=re.compile(r"^VII\.3 ")).click()
     expect(page.get_by_role("link", name="bien-ban-nghiem-thu.pdf")).to_be_visible()
     page.context.close()
 
 
 def test_a_form_with_bad_input_shows_the_vietnamese_error(chromium, server, shots):
-    page = signed_in(chromium, server, "tttt")
+    page = signed_in(chromium, server, "khcn")
     page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
-    page.get_by_role("link", name=re.compile(r"^I\.4 ")).click()
+    page.get_by_role("link", name=re.compile(r"^VII\.4 ")).click()
     progress = page.get_by_label("Tiến độ (%)")
     progress.fill("tám mươi")
     page.get_by_role("button", name="Gửi cập nhật").click()
@@ -201,9 +214,9 @@ def test_a_form_with_bad_input_shows_the_vietnamese_error(chromium, server, shot
 
 def test_a_second_unit_head_is_refused_another_units_task(chromium, server):
     page = signed_in(chromium, server, "tuphap")
-    page.goto("/plans?q=VII.5")
-    page.locator("#ket-qua").get_by_role("link", name=re.compile("băng rộng")).click()
-    expect(page.get_by_text("Chỉ đơn vị chủ trì (Sở Thông tin và Truyền thông) và Sở Nội vụ")).to_be_visible()
+    page.goto("/plans?q=VII.4")
+    page.locator("#ket-qua").get_by_role("link", name=re.compile("an toàn thông tin")).click()
+    expect(page.get_by_text("Chỉ đơn vị chủ trì (Sở Khoa học và Công nghệ) và Sở Nội vụ")).to_be_visible()
     expect(page.get_by_role("button", name="Gửi cập nhật")).to_have_count(0)
     # Posting the form anyway (as a crafted page would, with a valid CSRF token) is refused.
     token = page.locator('input[name="_csrf_token"]').first.get_attribute("value")
@@ -218,7 +231,7 @@ def test_a_second_unit_head_is_refused_another_units_task(chromium, server):
 def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, shots):
     page = signed_in(chromium, server, "lanhdao")
     page.get_by_role("link", name="Kế hoạch").click()
-    expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 32 nhiệm vụ")
+    expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 18 nhiệm vụ")  # this year's plan
     page.get_by_label("Tìm kiếm").fill("thu tuc")
     expect(page.locator("#so-ket-qua")).to_contain_text("khớp “thu tuc”")  # swapped by HTMX
     assert "q=thu%20tuc" in page.url  # and the address can be shared
@@ -265,9 +278,64 @@ def test_administration_and_a_phone_sized_screen(chromium, server, shots):
     page.screenshot(path=shots / "admin-units.png", full_page=True)
     page.context.close()
 
-    phone = signed_in(chromium, server, "tttt", width=360)
+    phone = signed_in(chromium, server, "khcn", width=360)
     phone.goto("/my-tasks")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide)"
     phone.screenshot(path=shots / "my-tasks-phone.png", full_page=True)
     phone.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_a_unit_head_reads_a_notification(chromium, server, shots, width):
+    page = signed_in(chromium, server, "khcn", width=width)
+    bell = page.locator("#chuong-thong-bao")
+    unread = int(bell.locator(".bell-count").inner_text())
+    assert unread > 0  # the morning sweep: VII.2 overdue, VII.3 due in 3 days
+    expect(bell).to_have_attribute("aria-label", f"Thông báo: {unread} chưa đọc")
+    bell.click()
+    expect(page.get_by_role("heading", name="Thông báo", exact=True)).to_be_visible()
+    page.screenshot(path=shots / f"notifications-{width}.png", full_page=True)
+    first = page.locator("li.is-unread").first
+    subject = first.locator("button.notification-open").inner_text()
+    code = re.search(r"Nhiệm vụ (\S+)", subject).group(1)
+    first.locator("button.notification-open").click()
+    expect(page).to_have_url(re.compile(r"/tasks/\d+$"))
+    expect(page.get_by_role("heading", level=1)).to_contain_text(code)
+    left = unread - 1
+    expect(page.locator("#chuong-thong-bao")).to_have_attribute(
+        "aria-label", f"Thông báo: {left} chưa đọc" if left else "Thông báo: không có thông báo chưa đọc"
+    )
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width, tmp_path):
+    from openpyxl import load_workbook
+
+    page = signed_in(chromium, server, "noivu", width=width)
+    page.get_by_role("link", name="Kế hoạch").click()
+    page.get_by_label("Lĩnh vực").select_option(label="Xây dựng, phát triển Chính phủ điện tử, Chính phủ số")
+    expect(page).to_have_url(re.compile(r"area=digital_government"))
+    expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 6 nhiệm vụ")
+    link = page.get_by_role("link", name="Tải 6 nhiệm vụ đang lọc (XLSX)")
+    page.screenshot(path=shots / f"plan-export-{width}.png", full_page=True)
+    with page.expect_download() as download_info:
+        link.click()
+    path = tmp_path / "ke-hoach.xlsx"
+    download_info.value.save_as(path)
+    sheet = load_workbook(path).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[:3] == ["Mã nhiệm vụ", "Lĩnh vực", "Nhiệm vụ"] and all(cell.font.b for cell in sheet[1])
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert len(rows) == 6 and {row["Lĩnh vực"] for row in rows} == {
+        "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số"
+    }
+    assert {row["Đơn vị chủ trì"] for row in rows} == {"Sở Khoa học và Công nghệ"}  # names, not codes
+    assert all(isinstance(row["Thời hạn"], datetime) for row in rows)  # dates are dates
+    assert all(isinstance(row["Tiến độ (%)"], int) for row in rows)  # numbers are numbers
+    assert all(isinstance(row["Trọng số"], int | float) for row in rows)
+    assert any(row["Quá hạn"] == "Quá hạn" for row in rows)
+    assert all(isinstance(row["Cập nhật lần cuối"], datetime) for row in rows)
+    page.context.close()
