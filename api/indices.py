@@ -4,7 +4,7 @@ a year's result, import a scores file."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
@@ -45,6 +45,9 @@ class IndexResultOut(msgspec.Struct):
     out_of: int | None
     target: float | None
     target_met: bool | None
+    published_on: date | None
+    source: str
+    assumed: bool
     note: str
     previous: PreviousOut | None
     score_change: float | None
@@ -69,6 +72,9 @@ class IndexResultIn(msgspec.Struct, forbid_unknown_fields=True):
     rank: int | None = None
     out_of: int | None = None
     target: float | None = None
+    published_on: date | None = None
+    source: str = ""
+    assumed: bool = False
     note: str = ""
     components: list[ComponentIn] = []
 

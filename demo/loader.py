@@ -471,10 +471,15 @@ TASKS = (
 # Years the articles give only through a change are derived from it: PAR INDEX 2023 = 91.49 +
 # 0.69 = 92.18; SIPAS 2023 = 90.12 + 0.49 = 90.61; SIPAS 2019 = 95.76 - 0.5 = 95.26 (ranked
 # 1st: 2020 was the "second year in a row" at the top). The articles give no rank for 2023:
-# PAR INDEX 2023 is put 2nd here as a demo assumption (not a seed figure; verify before quoting
-# it), SIPAS 2023 is left unranked. SIPAS 2021 was 1st too ("4th year in a row" in 2022) but
+# PAR INDEX 2023 is put 2nd here as a demo assumption, marked ``assumed`` (never quoted by a
+# report), SIPAS 2023 is left unranked. The 2022 PAR INDEX and SIPAS were announced on 19 April
+# 2023 (seed 000); other announcement dates are not in the seeds and are left unknown. SIPAS 2021 was 1st too ("4th year in a row" in 2022) but
 # without a score, so it is left out. The SIPAS target of 85% is Quảng Bình's 2024 target in
 # the seeds, used here as the demo province's. PCI has no seed figure: no PCI result.
+ANNOUNCED_2022 = date(2023, 4, 19)
+SOURCE_2022 = (
+    "Phiên họp thứ tư của Ban Chỉ đạo cải cách hành chính của Chính phủ công bố PAR INDEX và SIPAS năm 2022"
+)
 SIPAS_2020_CRITERIA = (
     ("Thủ tục hành chính", 98.34),
     ("Kết quả giải quyết thủ tục hành chính", 96.29),
@@ -483,8 +488,12 @@ SIPAS_2020_CRITERIA = (
     ("Việc tiếp nhận, xử lý góp ý, phản ánh, kiến nghị của người dân, tổ chức", 92.69),
 )
 INDEX_RESULTS = (
-    ("par_index", 2022, IndexResultData(90.1, rank=1, out_of=63)),
-    ("par_index", 2023, IndexResultData(92.18, rank=2, out_of=63)),
+    (
+        "par_index",
+        2022,
+        IndexResultData(90.1, rank=1, out_of=63, published_on=ANNOUNCED_2022, source=SOURCE_2022),
+    ),
+    ("par_index", 2023, IndexResultData(92.18, rank=2, out_of=63, assumed=True)),
     (
         "par_index",
         2024,
@@ -521,7 +530,11 @@ INDEX_RESULTS = (
             components=tuple(ComponentData(name, score, 100) for name, score in SIPAS_2020_CRITERIA),
         ),
     ),
-    ("sipas", 2022, IndexResultData(87.59, rank=1, out_of=63)),
+    (
+        "sipas",
+        2022,
+        IndexResultData(87.59, rank=1, out_of=63, published_on=ANNOUNCED_2022, source=SOURCE_2022),
+    ),
     ("sipas", 2023, IndexResultData(90.61)),
     (
         "sipas",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 
 from core.clock import utcnow
 from core.db import write_transaction
@@ -28,6 +29,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_SCALE = 1000.0
 MAX_COMPONENTS = 100
 MAX_NOTE = 2000
+MAX_SOURCE = 500
 DIGITS = 4  # changes and ratios are rounded to this many decimals (float subtraction noise)
 # The usual maximum of each index: PAR INDEX 100 points, SIPAS a percentage, PAPI the sum of
 # 8 dimensions of 10 points, PCI 100 points. A result may name another scale.
@@ -53,6 +55,9 @@ RESULT_COLUMNS = (
     IndexResult.rank,
     IndexResult.out_of,
     IndexResult.target,
+    IndexResult.published_on,
+    IndexResult.source,
+    IndexResult.assumed,
     IndexResult.note,
     IndexResult.updated_at,
     IndexResult.updated_by,
@@ -88,6 +93,9 @@ class IndexResultData:
     target: float | None = None
     note: str = ""
     components: tuple[ComponentData, ...] = ()
+    published_on: date | None = None  # when the result was announced
+    source: str = ""  # where: "Phiên họp công bố SIPAS, PAR INDEX 2022 ngày 19/4/2023"
+    assumed: bool = False  # entered as an assumption (a demo figure, an estimate): never reported
 
 
 @dataclass(frozen=True)
@@ -95,6 +103,15 @@ class IndexFilter:
     kind: str | None = None
     year_from: int | None = None
     year_to: int | None = None
+    published_by: date | None = None  # announced on or before this day (see publication_day)
+    include_assumed: bool = True
+
+
+def publication_day(year: int, published_on: date | None) -> date:
+    """The day a result counts as public: its announcement, or, when that is not recorded, the
+    last day it can have come out (results of year N are announced during N+1, FORMATS.md), so
+    that a report never quotes a result before it can have been published."""
+    return published_on or date(year + 1, 12, 31)
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -127,7 +144,7 @@ def _scale(kind: str, data: IndexResultData) -> float:
     return DEFAULT_SCALES.get(IndexKind(kind), 100.0) if kind in set(IndexKind) else 100.0
 
 
-def _check(kind: str, data: IndexResultData) -> list[FieldError]:
+def _check(kind: str, year: int, data: IndexResultData) -> list[FieldError]:
     """What is wrong with a result for ``kind``, as field errors (empty when valid); component
     fields are named ``components[i].field`` (i from 0)."""
     errors: list[FieldError] = []
@@ -176,6 +193,20 @@ def _check(kind: str, data: IndexResultData) -> list[FieldError]:
         not _number(data.target) or data.target < 0 or (scale_ok and data.target > scale)
     ):
         errors.append(FieldError("target", "between 0 and the scale", "Mục tiêu phải từ 0 đến thang điểm."))
+    if data.published_on is not None and data.published_on.year < year:
+        errors.append(
+            FieldError(
+                "published_on",
+                "before the year the result scores",
+                "Ngày công bố không được trước năm đánh giá.",
+            )
+        )
+    if len(data.source) > MAX_SOURCE:
+        errors.append(
+            FieldError(
+                "source", f"at most {MAX_SOURCE} characters", f"Nguồn công bố tối đa {MAX_SOURCE} ký tự."
+            )
+        )
     if len(data.note) > MAX_NOTE:
         errors.append(
             FieldError("note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự.")
@@ -250,6 +281,7 @@ def _normalised(kind: str, data: IndexResultData) -> IndexResultData:
         scale=float(_scale(kind, data)),
         target=None if data.target is None else float(data.target),
         note=nfc(data.note),
+        source=nfc(data.source).strip(),
         components=components,
     )
 
@@ -263,6 +295,9 @@ async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | No
         IndexResult.rank: data.rank,
         IndexResult.out_of: data.out_of,
         IndexResult.target: data.target,
+        IndexResult.published_on: data.published_on,
+        IndexResult.source: data.source,
+        IndexResult.assumed: data.assumed,
         IndexResult.note: data.note,
     }
     current = (
@@ -308,7 +343,7 @@ async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | No
 async def put_index_result(actor: Principal, kind: str, year: int, data: IndexResultData) -> dict:
     """Create or replace a year's result for an index, with its components, atomically."""
     actor.require(Action.MANAGE_INDICES)
-    if errors := _check_key(kind, year) + _check(kind, data):
+    if errors := _check_key(kind, year) + _check(kind, year, data):
         raise InvalidInput("invalid index result", errors)
     async with write_transaction(IndexResult._meta.db):
         await _write(kind, year, _normalised(kind, data), actor.account_id)
@@ -380,6 +415,9 @@ async def _describe(rows: list[dict]) -> list[dict]:
             "out_of": row["out_of"],
             "target": row["target"],
             "target_met": None if row["target"] is None else row["score"] >= row["target"],
+            "published_on": row["published_on"],
+            "source": row["source"],
+            "assumed": row["assumed"],
             "note": row["note"],
             "previous": None
             if before is None
@@ -422,6 +460,16 @@ def _filtered(query, flt: IndexFilter):
         query = query.where(IndexResult.year >= flt.year_from)
     if flt.year_to is not None:
         query = query.where(IndexResult.year <= flt.year_to)
+    if flt.published_by is not None:
+        last_year = flt.published_by.year - 1  # the latest year whose undated result counts as public
+        if publication_day(last_year, None) > flt.published_by:
+            last_year -= 1
+        announced = IndexResult.published_on.is_not_null() & (IndexResult.published_on <= flt.published_by)
+        query = query.where(
+            announced | (IndexResult.published_on.is_null() & (IndexResult.year <= last_year))
+        )
+    if not flt.include_assumed:
+        query = query.where(IndexResult.assumed == False)  # noqa: E712
     return query
 
 
@@ -464,10 +512,14 @@ FILE_COLUMNS = (
     ("out_of", "Tổng số đơn vị xếp hạng"),
     ("target", "Mục tiêu"),
     ("note", "Ghi chú"),
+    ("published_on", "Ngày công bố"),
+    ("source", "Nguồn công bố"),
+    ("assumed", "Giả định"),
 )
 FILE_REQUIRED = {"kind", "year", "score"}
 MAX_FILE_ROWS = 5_000
-RESULT_ONLY = ("rank", "out_of", "target", "note")
+RESULT_ONLY = ("rank", "out_of", "target", "published_on", "source", "assumed", "note")
+YES, NO = {"x", "1", "có", "co", "yes", "true"}, {"", "0", "không", "khong", "no", "false"}
 # Where an error found by _check on an assembled result points in the file.
 FIELD_COLUMN = {
     "score": "score",
@@ -475,6 +527,8 @@ FIELD_COLUMN = {
     "rank": "rank",
     "out_of": "out_of",
     "target": "target",
+    "published_on": "published_on",
+    "source": "source",
     "note": "note",
     "components": "component",
     "name": "component",
@@ -520,6 +574,18 @@ def _file_year(text: str) -> int | None:
     return year if FIRST_YEAR <= year <= LAST_YEAR else None
 
 
+def _file_date(text: str) -> date | None:
+    """ "19/4/2023", "19/04/2023" or "2023-04-19" -> a date; None when empty or not a date."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(part) for part in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text[:10]) if text else None
+    except ValueError:
+        return None
+
+
 @dataclass
 class _Row:
     number: int
@@ -556,6 +622,10 @@ def _parse_row(number: int, cells: dict[str, str]) -> tuple[_Row | None, list[Fi
                 _file_int(cells[key])
             except ValueError:
                 fail(key, "not a whole number", "Phải là số nguyên.")
+    if cells["published_on"].strip() and _file_date(cells["published_on"]) is None:
+        fail("published_on", "a date dd/mm/yyyy", "Ngày công bố phải có dạng dd/mm/yyyy.")
+    if fold(cells["assumed"].strip()) not in YES | NO:
+        fail("assumed", "x or empty", "Đánh dấu x nếu là số liệu giả định, để trống nếu không.")
     if not cells["score"].strip():
         fail("score", "required", "Thiếu điểm.")
     if component:
@@ -585,6 +655,9 @@ def _assemble(result_row: _Row, component_rows: list[_Row]) -> IndexResultData:
         rank=optional("rank", _file_int),
         out_of=optional("out_of", _file_int),
         target=optional("target", _file_number),
+        published_on=_file_date(cells["published_on"]),
+        source=cells["source"],
+        assumed=fold(cells["assumed"].strip()) in YES,
         note=cells["note"],
         components=tuple(
             ComponentData(
@@ -653,7 +726,7 @@ def parse_index_file(filename: str, content: bytes) -> dict[tuple[str, int], Ind
     for key, result_row in results.items():
         component_rows = components.get(key, [])
         data = _assemble(result_row, component_rows)
-        errors.extend(_located(error, result_row, component_rows) for error in _check(key[0], data))
+        errors.extend(_located(error, result_row, component_rows) for error in _check(key[0], key[1], data))
         assembled[key] = data
     if errors:
         errors.sort(key=lambda e: e.row or 0)

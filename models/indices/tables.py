@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from piccolo.columns import DoublePrecision, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    Boolean,
+    Date,
+    DoublePrecision,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from models.accounts.tables import Account
@@ -21,6 +31,9 @@ class IndexResult(Table):
     rank = Integer(null=True, default=None)
     out_of = Integer(null=True, default=None)
     target = DoublePrecision(null=True, default=None)
+    published_on = Date(null=True, default=None)  # when the result was announced (None: not known)
+    source = Varchar(length=500, default="")  # where it was announced
+    assumed = Boolean(default=False)  # a value entered as an assumption: never printed in a report
     note = Text(default="")
     updated_at = Timestamptz()
     updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from openpyxl import Workbook
@@ -326,3 +327,79 @@ async def test_demo_holds_the_seed_figures_and_loads_once(db):
     }
     _, pci = await list_index_results(IndexFilter(kind="pci"), PageRequest())
     assert pci == 0
+
+
+async def test_the_demo_dates_the_2022_announcements_and_marks_its_assumption(db):
+    await load_demo()
+    for kind in ("par_index", "sipas"):
+        result = await get_index_result(kind, 2022)
+        assert result["published_on"] == date(2023, 4, 19) and result["source"]
+    assert (await get_index_result("par_index", 2023))["assumed"] is True
+
+
+@pytest.mark.parametrize(
+    "cut_off, expected",
+    [
+        (date(2023, 4, 18), {("par_index", 2021)}),  # the day before the 2022 announcement
+        (date(2023, 4, 19), {("par_index", 2021), ("par_index", 2022)}),  # the day of it
+        (date(2023, 12, 30), {("par_index", 2021), ("par_index", 2022)}),
+        # undated 2022 PAPI: public from 31/12/2023, the last day it can have come out
+        (date(2023, 12, 31), {("par_index", 2021), ("par_index", 2022), ("papi", 2022)}),
+    ],
+)
+async def test_published_by_keeps_results_not_yet_announced_and_assumptions_out(world, cut_off, expected):
+    await put_index_result(
+        world.staff, "par_index", 2021, IndexResultData(89.0, published_on=date(2022, 5, 1))
+    )
+    await put_index_result(
+        world.staff, "par_index", 2022, IndexResultData(90.1, published_on=date(2023, 4, 19))
+    )
+    await put_index_result(world.staff, "papi", 2022, IndexResultData(45.0))
+    await put_index_result(world.staff, "sipas", 2021, IndexResultData(88.0, assumed=True))
+    flt = IndexFilter(published_by=cut_off, include_assumed=False)
+    rows, total = await list_index_results(flt, PageRequest())
+    assert {(row["kind"], row["year"]) for row in rows} == expected and total == len(expected)
+
+
+async def test_publication_fields_are_checked_and_imported(world):
+    with pytest.raises(InvalidInput) as error:
+        await put_index_result(
+            world.staff, "par_index", 2022, IndexResultData(90.1, published_on=date(2021, 12, 31))
+        )
+    assert [e.field for e in error.value.errors] == ["published_on"]
+    header = [*HEADER]
+    row = [
+        "PAR INDEX",
+        "2022",
+        "",
+        "90,1",
+        "",
+        "1",
+        "63",
+        "",
+        "",
+        "19/4/2023",
+        "Phiên họp ngày 19/4/2023",
+        "",
+    ]
+    assumed = ["SIPAS", "2023", "", "90,61", "", "", "", "", "", "", "", "x"]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, row, assumed])
+    assert await import_index_results(world.staff, "scores.csv", out.getvalue().encode()) == {
+        "created": 2,
+        "updated": 0,
+        "unchanged": 0,
+    }
+    par = await get_index_result("par_index", 2022)
+    assert (par["published_on"], par["source"], par["assumed"]) == (
+        date(2023, 4, 19),
+        "Phiên họp ngày 19/4/2023",
+        False,
+    )
+    assert (await get_index_result("sipas", 2023))["assumed"] is True
+    bad = ["PAR INDEX", "2021", "", "89", "", "", "", "", "", "31/02/2022", "", "có lẽ"]
+    out = io.StringIO()
+    csv.writer(out).writerows([header, bad])
+    with pytest.raises(InvalidInput) as error:
+        await import_index_results(world.staff, "scores.csv", out.getvalue().encode())
+    assert [(e.field, e.row) for e in error.value.errors] == [("Ngày công bố", 2), ("Giả định", 2)]
