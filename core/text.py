@@ -116,3 +116,32 @@ def legacy_vietnamese(text: str) -> bool:
         return True
     accented = [ch for ch in text if "\u00c0" <= ch <= "\u00ff"]
     return len(accented) >= 2 and any(ch in _NEVER_VIETNAMESE for ch in accented)
+
+
+# --- Vietnamese alphabetical order ---------------------------------------------------------------
+# The alphabet's letter order (a ă â b c d đ e ê …, with f j w z for foreign names), then the tones
+# in dictionary order (ngang, huyền, hỏi, ngã, sắc, nặng), then lower case before upper case.
+_ALPHABET = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_LETTER_RANK = {letter: rank for rank, letter in enumerate(_ALPHABET)}
+_TONE_RANK = {"\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+
+
+def vietnamese_sort_key(text: str) -> tuple:
+    """A key that sorts Vietnamese names as a Vietnamese dictionary does: "Ân" after "Ăn" after
+    "Anh", "Đông Triều" after "Dương", "Hạ Long" after "Hà Nội" only by tone. Spaces and
+    punctuation come first, digits before letters."""
+    letters, tones, cases = [], [], []
+    for char in unicodedata.normalize("NFC", text):
+        decomposed = unicodedata.normalize("NFD", char)
+        tone = next((_TONE_RANK[mark] for mark in decomposed[1:] if mark in _TONE_RANK), 0)
+        shaped = unicodedata.normalize("NFC", "".join(m for m in decomposed if m not in _TONE_RANK))
+        lower = shaped.lower()
+        if lower in _LETTER_RANK:
+            letters.append((2, _LETTER_RANK[lower]))
+        elif lower.isdigit():
+            letters.append((1, ord(lower)))
+        else:
+            letters.append((0, ord(lower)))
+        tones.append(tone)
+        cases.append(shaped != lower)
+    return tuple(letters), tuple(tones), tuple(cases)
