@@ -69,7 +69,7 @@ def serve(
     port: int = typer.Option(None),
     demo_dossiers_scale: float = typer.Option(
         0.0,
-        help="once the server answers, import the demo dossier years that have none (2020 and "
+        help="once the server answers, import the demo dossier years that have none (2020, 2023 and "
         "this year up to yesterday) at this scale, as import jobs the pages show",
     ),
 ) -> None:
@@ -119,8 +119,8 @@ def demo(
     ctx: typer.Context,
     dossiers_scale: float = typer.Option(
         0.0,
-        help="also import the demo dossiers at this scale (1.0: 1,191,036 in 2020) for 2020 and this "
-        "year up to yesterday, where a year has none",
+        help="also import the demo dossiers at this scale (1.0: 1,191,036 in 2020; 532,950 in the first half "
+        "of 2023) for 2020, 2023 and this year up to yesterday, where a year has none",
     ),
 ) -> None:
     """Load the demo province (idempotent: a second run changes nothing); `demo dossiers`
@@ -136,7 +136,7 @@ def demo(
 
 
 def _load_demo_dossiers(scale: float) -> None:
-    """Generate and import each demo year without dossiers (2020, and this year up to
+    """Generate and import each demo year without dossiers (2020, 2023, and this year up to
     yesterday), in the foreground."""
     from core.clock import local_date, utcnow
     from demo.dossier_years import load_missing_years

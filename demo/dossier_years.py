@@ -1,5 +1,5 @@
-"""The demo's dossier years, imported as import jobs: 2020 (the seed figures) and the current
-year up to yesterday. ``cchc serve --demo-dossiers-scale`` runs them after the server answers,
+"""The demo's dossier years, imported as import jobs: 2020 and 2023 (the seed figures) and the
+current year up to yesterday. ``cchc serve --demo-dossiers-scale`` runs them after the server answers,
 so the pages are up within seconds of the install and show each job's progress; ``cchc demo
 --dossiers-scale`` runs them in the foreground."""
 
@@ -18,14 +18,14 @@ from models.dossiers.ingest import Progress
 from models.dossiers.tables import Dossier
 
 log = logging.getLogger(__name__)
-SEED_YEAR = 2020  # the year of Quảng Ninh's figures the demo reproduces
+SEED_YEARS = (2020, 2023)  # the years of Quảng Ninh's dossier figures the demo reproduces
 
 
 def demo_years(today: date) -> list[tuple[int, date | None]]:
-    """(year, last day received) of each demo year: the seed year whole, the current year up
-    to yesterday (none on 1 January)."""
-    years: list[tuple[int, date | None]] = [(SEED_YEAR, None)]
-    if today.year != SEED_YEAR and today > date(today.year, 1, 1):
+    """(year, last day received) of each demo year: the seed years whole (they are history),
+    the current year up to yesterday (none on 1 January)."""
+    years: list[tuple[int, date | None]] = [(year, None) for year in SEED_YEARS if year <= today.year]
+    if today.year not in SEED_YEARS and today > date(today.year, 1, 1):
         years.append((today.year, today - timedelta(days=1)))
     return years
 

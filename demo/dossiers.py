@@ -26,7 +26,7 @@ import os
 import random
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -196,12 +196,48 @@ class DossierTotals:
         ]
 
 
-def target_totals(scale: float) -> dict[str, int]:
-    """The seed figures times ``scale`` (rounded); the rest split returned / withdrawn / open."""
+@dataclass(frozen=True)
+class DemoWindow:
+    """Dossiers received from ``first`` to ``last`` with these totals (at scale 1). With
+    ``settle_open`` the ones still open at ``last`` get their result after it (the next period
+    resolves them), as ``settle_next_year`` does for a whole year."""
+
+    first: date
+    last: date
+    received: int
+    early: int
+    on_time: int
+    late: int
+    settle_open: bool = False
+
+
+# 2023, seed 000: "Tính đến hết ngày 30.6, toàn tỉnh tiếp nhận 532.950 hồ sơ, đã giải quyết 506.890
+# hồ sơ, đạt 95,11%" — the split into early / on time / late is the demo's (the article gives only
+# the resolved total), as is the whole second half (a plausible year-on-year growth).
+SEED_2023_H1 = (532_950, 228_100, 277_776, 1_014)
+DEMO_2023_H2 = (548_000, 240_000, 281_500, 1_100)
+
+
+def demo_windows(year: int) -> tuple[DemoWindow, ...]:
+    """2023 as its two seeded halves; any other year in one window with the 2020 figures."""
+    if year == 2023:
+        return (
+            DemoWindow(date(2023, 1, 1), date(2023, 6, 30), *SEED_2023_H1, settle_open=True),
+            DemoWindow(date(2023, 7, 1), date(2023, 12, 31), *DEMO_2023_H2),
+        )
+    return (
+        DemoWindow(date(year, 1, 1), date(year, 12, 31), SEED_RECEIVED, SEED_EARLY, SEED_ON_TIME, SEED_LATE),
+    )
+
+
+def target_totals(scale: float, window: DemoWindow | None = None) -> dict[str, int]:
+    """A window's figures (the 2020 seed by default) times ``scale`` (rounded); the rest split
+    returned / withdrawn / open."""
     if not 0 < scale <= MAX_SCALE:
         raise InvalidInput.field("scale", f"must be > 0 and <= {MAX_SCALE:g}", "Hệ số quy mô không hợp lệ.")
-    received = round(SEED_RECEIVED * scale)
-    early, on_time, late = (round(n * scale) for n in (SEED_EARLY, SEED_ON_TIME, SEED_LATE))
+    window = window or demo_windows(2020)[0]
+    received = round(window.received * scale)
+    early, on_time, late = (round(n * scale) for n in (window.early, window.on_time, window.late))
     rest = received - early - on_time - late
     if rest < 0:
         raise InvalidInput.field("scale", "too small to keep the figures' proportions", "Hệ số quá nhỏ.")
@@ -290,13 +326,13 @@ class _Year:
     """Everything fixed for a year and a catalogue: dossiers per day, procedure weights,
     processing days, channel odds, and the receiving units valid on each day."""
 
-    def __init__(self, catalogue: DemoCatalogue, year: int, received: int, seed: int) -> None:
+    def __init__(self, catalogue: DemoCatalogue, first: date, last: date, received: int, seed: int) -> None:
         rng = random.Random(seed * 7 + 1)
-        self.first = date(year, 1, 1)
-        self.n_days = (date(year + 1, 1, 1) - self.first).days
+        self.first = first
+        self.n_days = (last - first).days + 1
         self.last = self.n_days - 1
         days = [self.first + timedelta(days=i) for i in range(self.n_days)]
-        holidays = _holidays(year)
+        holidays = set().union(*(_holidays(y) for y in range(first.year, last.year + 1)))
         working = [day.weekday() < 5 and day not in holidays for day in days]
         weights = [
             MONTH_WEIGHTS[day.month - 1] * rng.uniform(0.85, 1.15) if works else 0.0
@@ -436,16 +472,74 @@ def write_dossier_file(
     dossier is still open). With ``settle_next_year`` (a past year), the dossiers still open
     at 31/12 get their result in the next weeks: the year's figures are the same (they were
     open at its end), and later years do not carry them over forever."""
-    target = target_totals(scale)
+    windows = demo_windows(year)
+    plans = [
+        _Year(catalogue, w.first, w.last, target_totals(scale, w)["received"], seed + i)
+        for i, w in enumerate(windows)
+    ]
+    cutoffs = [plan.last if until is None else (until - plan.first).days for plan in plans]
+    expected = sum(
+        sum(plan.day_counts[: max(cutoff + 1, 0)]) for plan, cutoff in zip(plans, cutoffs, strict=True)
+    )
+    path = Path(path)
+    partial_path = path.with_name(path.name + ".part")
+    parts: list[DossierTotals] = []
+    try:
+        with partial_path.open("w", encoding="utf-8", newline="") as out:
+            writer = csv.writer(out, lineterminator="\n")
+            writer.writerow(HEADER)
+            for index, (window, plan, cutoff) in enumerate(zip(windows, plans, cutoffs, strict=True)):
+                before = sum(part.received for part in parts)
+
+                def progress(done: int, before: int = before) -> None:
+                    if on_progress:
+                        on_progress(before + done, expected)
+
+                settle = settle_next_year or window.settle_open
+                parts.append(
+                    _write_window(
+                        writer, catalogue, window, plan, scale, seed + index, cutoff, settle, progress
+                    )
+                )
+        os.replace(partial_path, path)
+    finally:
+        partial_path.unlink(missing_ok=True)
+    return _summed(year, scale, parts)
+
+
+def _summed(year: int, scale: float, parts: list[DossierTotals]) -> DossierTotals:
+    """The totals of a file written in several windows."""
+    counts = {
+        f.name: sum(getattr(part, f.name) for part in parts)
+        for f in fields(DossierTotals)
+        if f.name not in ("year", "scale", "by_channel", "by_level")
+    }
+    merged = {
+        name: {key: sum(getattr(part, name)[key] for part in parts) for key in getattr(parts[0], name)}
+        for name in ("by_channel", "by_level")
+    }
+    return DossierTotals(year=year, scale=scale, **counts, **merged)
+
+
+def _write_window(
+    writer,
+    catalogue: DemoCatalogue,
+    window: DemoWindow,
+    plan: _Year,
+    scale: float,
+    seed: int,
+    cutoff: int,
+    settle: bool,
+    on_progress: Callable[[int], None],
+) -> DossierTotals:
+    """Write one window's dossiers (to its day ``cutoff``), each outcome drawn from exact quotas."""
+    target = target_totals(scale, window)
     received = target["received"]
-    plan = _Year(catalogue, year, received, seed)
-    cutoff = plan.last if until is None else (until - plan.first).days
-    expected = sum(plan.day_counts[: cutoff + 1])
     pool_a, pool_b = _quotas(target, plan.due_after_year(seed), received)
     quota = [pool_a, pool_b]
     left = [sum(pool_a), sum(pool_b)]
     counts = [0] * 7
-    # Late dossiers (resolved late, or open past the deadline at 31/12) owe an apology: about
+    # Late dossiers (resolved late, or open past the deadline at the end) owe an apology: about
     # 5% of each have none, drawn without replacement too.
     owed = {LATE: target["late"], OPEN_OVERDUE: pool_b[OPEN_OVERDUE]}
     not_apologised = {category: round(n * LATE_WITHOUT_APOLOGY_SHARE) for category, n in owed.items()}
@@ -485,120 +579,110 @@ def write_dossier_file(
             return randint(minute + 10, CLOSE_MINUTE)
         return randint(minute + 1, 24 * 60 - 1)
 
-    path = Path(path)
-    partial_path = path.with_name(path.name + ".part")
     written = 0
-    try:
-        with partial_path.open("w", encoding="utf-8", newline="") as out:
-            writer = csv.writer(out, lineterminator="\n")
-            writer.writerow(HEADER)
-            for day in range(min(plan.n_days, cutoff + 1)):
-                if not plan.day_counts[day]:
-                    continue
-                minutes, procedures = plan.day_draws(base, day)
-                pools, valid = plan.pools[day], plan.valid[day]
-                stamp = day_text[day]
-                prefix = "-" + stamp[2:4] + stamp[5:7] + stamp[8:10] + "-"
-                sequence: dict[str, int] = {}
-                for minute, p in zip(minutes, procedures, strict=True):
-                    level = levels[p]
-                    unit = handling[p]
-                    while unit is not None and unit not in valid:  # merged: its successor receives
-                        unit = successors.get(unit)
-                    if unit is None:
-                        unit_codes, unit_weights = pools[level]
-                        unit = unit_codes[bisect_right(unit_weights, rand() * unit_weights[-1])]
-                    sequence[unit] = number = sequence.get(unit, 0) + 1
-                    due = day + processing[p]
-                    pool = 0 if due > last else 1
-                    pick = int(rand() * left[pool])
-                    remaining = quota[pool]
-                    category = 0
-                    while pick >= remaining[category]:
-                        pick -= remaining[category]
-                        category += 1
-                    remaining[category] -= 1
-                    left[pool] -= 1
+    for day in range(min(plan.n_days, cutoff + 1)):
+        if not plan.day_counts[day]:
+            continue
+        minutes, procedures = plan.day_draws(base, day)
+        pools, valid = plan.pools[day], plan.valid[day]
+        stamp = day_text[day]
+        prefix = "-" + stamp[2:4] + stamp[5:7] + stamp[8:10] + "-"
+        sequence: dict[str, int] = {}
+        for minute, p in zip(minutes, procedures, strict=True):
+            level = levels[p]
+            unit = handling[p]
+            while unit is not None and unit not in valid:  # merged: its successor receives
+                unit = successors.get(unit)
+            if unit is None:
+                unit_codes, unit_weights = pools[level]
+                unit = unit_codes[bisect_right(unit_weights, rand() * unit_weights[-1])]
+            sequence[unit] = number = sequence.get(unit, 0) + 1
+            due = day + processing[p]
+            pool = 0 if due > last else 1
+            pick = int(rand() * left[pool])
+            remaining = quota[pool]
+            category = 0
+            while pick >= remaining[category]:
+                pick -= remaining[category]
+                category += 1
+            remaining[category] -= 1
+            left[pool] -= 1
 
-                    resolved = apology_issued = apology_due = ""
-                    close = issued = last
-                    if category == EARLY:
-                        close = day + int(rand() * (min(due - 1, last) - day + 1))
-                        close = max(day, previous_working[close])
-                        resolved = day_text[close] + clock[close_minute(close, day, minute)]
-                    elif category == ON_TIME:
-                        close = due
-                        resolved = day_text[due] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
-                    elif category == LATE:
-                        delay = min(last - due, 1 + int(expo(0.25)))
-                        if delay == 0:
-                            resolved = day_text[due] + clock[randint(CLOSE_MINUTE + 1, 24 * 60 - 1)]
-                            close = due
-                        else:
-                            close = max(due + 1, previous_working[due + delay])
-                            resolved = day_text[close] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
-                    elif category in (RETURNED, WITHDRAWN):
-                        mean_days = 2.0 if category == RETURNED else 4.0
-                        close = min(day + int(expo(1 / mean_days)), due, last)
-                        close = max(day, previous_working[close])
-                        resolved = day_text[close] + clock[close_minute(close, day, minute)]
-                    elif category == OPEN_OVERDUE:
-                        close = last
-                    if category in owed:  # late: an apology is owed
-                        if rand() * owed[category] < not_apologised[category]:
-                            not_apologised[category] -= 1
-                            without_apology[category] += 1
-                        else:
-                            # The day after the deadline (by the result or the year's end at the latest).
-                            issued = min(due + 1 + (rand() < 0.3), close)
-                            apology_issued = day_text[issued]
-                            apology_due = day_text[max(issued + randint(3, 10), close)]
-                            apologies += 1
-                        owed[category] -= 1
-                    if cutoff < plan.last:  # what is known at the end of the cut-off day
-                        if category >= OPEN_WITHIN or (resolved and close > cutoff):
-                            resolved = ""
-                            category = OPEN_WITHIN if due > cutoff else OPEN_OVERDUE
-                        if apology_issued and issued > cutoff:
-                            apology_issued = apology_due = ""
-                            apologies -= 1
-                    counts[category] += 1
-                    outcome = outcome_text[category]
-                    if settle_next_year and category >= OPEN_WITHIN:
-                        after = settle_rng.randint(3, 30)  # its own draws: the others stay the same
-                        settled = due if category == OPEN_WITHIN else last + after
-                        resolved = day_text[settled] + clock[settle_rng.randint(OPEN_MINUTE, CLOSE_MINUTE)]
-                        outcome = DossierOutcome.RESOLVED.value
+            resolved = apology_issued = apology_due = ""
+            close = issued = last
+            if category == EARLY:
+                close = day + int(rand() * (min(due - 1, last) - day + 1))
+                close = max(day, previous_working[close])
+                resolved = day_text[close] + clock[close_minute(close, day, minute)]
+            elif category == ON_TIME:
+                close = due
+                resolved = day_text[due] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
+            elif category == LATE:
+                delay = min(last - due, 1 + int(expo(0.25)))
+                if delay == 0:
+                    resolved = day_text[due] + clock[randint(CLOSE_MINUTE + 1, 24 * 60 - 1)]
+                    close = due
+                else:
+                    close = max(due + 1, previous_working[due + delay])
+                    resolved = day_text[close] + clock[randint(OPEN_MINUTE, CLOSE_MINUTE)]
+            elif category in (RETURNED, WITHDRAWN):
+                mean_days = 2.0 if category == RETURNED else 4.0
+                close = min(day + int(expo(1 / mean_days)), due, last)
+                close = max(day, previous_working[close])
+                resolved = day_text[close] + clock[close_minute(close, day, minute)]
+            elif category == OPEN_OVERDUE:
+                close = last
+            if category in owed:  # late: an apology is owed
+                if rand() * owed[category] < not_apologised[category]:
+                    not_apologised[category] -= 1
+                    without_apology[category] += 1
+                else:
+                    # The day after the deadline (by the result or the year's end at the latest).
+                    issued = min(due + 1 + (rand() < 0.3), close)
+                    apology_issued = day_text[issued]
+                    apology_due = day_text[max(issued + randint(3, 10), close)]
+                    apologies += 1
+                owed[category] -= 1
+            if cutoff < plan.last:  # what is known at the end of the cut-off day
+                if category >= OPEN_WITHIN or (resolved and close > cutoff):
+                    resolved = ""
+                    category = OPEN_WITHIN if due > cutoff else OPEN_OVERDUE
+                if apology_issued and issued > cutoff:
+                    apology_issued = apology_due = ""
+                    apologies -= 1
+            counts[category] += 1
+            outcome = outcome_text[category]
+            if settle and category >= OPEN_WITHIN:
+                after = settle_rng.randint(3, 30)  # its own draws: the others stay the same
+                settled = due if category == OPEN_WITHIN else last + after
+                resolved = day_text[settled] + clock[settle_rng.randint(OPEN_MINUTE, CLOSE_MINUTE)]
+                outcome = DossierOutcome.RESOLVED.value
 
-                    roll = rand()
-                    channel = channels[0 if roll < online_below[p] else 1 if roll < postal_below[p] else 2]
-                    cashless = rand() < cashless_odds[channel]
-                    cashless_total += cashless
-                    by_channel[channel] += 1
-                    by_level[level] += 1
-                    writer.writerow(
-                        (
-                            f"{unit}{prefix}{number:04d}",
-                            codes[p],
-                            unit,
-                            channel,
-                            stamp + clock[minute],
-                            day_text[due] + DUE_TIME,
-                            resolved,
-                            outcome,
-                            "1" if cashless else "0",
-                            apology_issued,
-                            apology_due,
-                        )
-                    )
-                written += plan.day_counts[day]
-                if on_progress:
-                    on_progress(written, expected)
-        os.replace(partial_path, path)
-    finally:
-        partial_path.unlink(missing_ok=True)
+            roll = rand()
+            channel = channels[0 if roll < online_below[p] else 1 if roll < postal_below[p] else 2]
+            cashless = rand() < cashless_odds[channel]
+            cashless_total += cashless
+            by_channel[channel] += 1
+            by_level[level] += 1
+            writer.writerow(
+                (
+                    f"{unit}{prefix}{number:04d}",
+                    codes[p],
+                    unit,
+                    channel,
+                    stamp + clock[minute],
+                    day_text[due] + DUE_TIME,
+                    resolved,
+                    outcome,
+                    "1" if cashless else "0",
+                    apology_issued,
+                    apology_due,
+                )
+            )
+        written += plan.day_counts[day]
+        on_progress(written)
     return DossierTotals(
-        year=year,
+        year=window.first.year,
         scale=scale,
         received=written,
         resolved_early=counts[EARLY],

@@ -28,9 +28,10 @@ def rows_of(path: Path) -> list[dict]:
 @pytest.mark.parametrize(
     ("today", "years"),
     [
-        (date(2026, 11, 30), [(2020, None), (2026, date(2026, 11, 29))]),
-        (date(2026, 1, 2), [(2020, None), (2026, date(2026, 1, 1))]),
-        (date(2026, 1, 1), [(2020, None)]),  # nothing received yet this year
+        (date(2026, 11, 30), [(2020, None), (2023, None), (2026, date(2026, 11, 29))]),
+        (date(2026, 1, 2), [(2020, None), (2023, None), (2026, date(2026, 1, 1))]),
+        (date(2026, 1, 1), [(2020, None), (2023, None)]),  # nothing received yet this year
+        (date(2023, 3, 1), [(2020, None), (2023, None)]),  # a seed year is history, loaded whole
         (date(2020, 6, 1), [(2020, None)]),
     ],
 )
@@ -80,12 +81,16 @@ async def test_missing_years_load_once_as_import_jobs(db):
     await load_demo()
     today = local_date(utcnow())
     jobs = await load_missing_years(today, SCALE)
-    assert [job["filename"] for job in jobs] == ["ho-so-mau-2020.csv", f"ho-so-mau-{today.year}.csv"]
+    assert [job["filename"] for job in jobs] == [
+        "ho-so-mau-2020.csv",
+        "ho-so-mau-2023.csv",
+        f"ho-so-mau-{today.year}.csv",
+    ]
     assert all(job["state"] == "done" and job["rows_done"] > 0 for job in jobs)
     assert await unfinished_jobs() == []
     assert await load_missing_years(today, SCALE) == []  # every year has dossiers now
     year = (await dossier_stats(date(today.year, 1, 1), today)).total
-    assert year.received == jobs[1]["rows_done"] and year.carried_over == 0
+    assert year.received == jobs[-1]["rows_done"] and year.carried_over == 0
     the_2020 = (await dossier_stats(date(2020, 1, 1), date(2020, 12, 31))).total
     assert the_2020.open_overdue > 0 and the_2020.reconciles
     assert (await dossier_stats(date(2021, 1, 1), date(2021, 12, 31))).total.carried_over == (

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.errors import InvalidInput, NotFound
-from demo.dossiers import HEADER, generate_demo_dossiers, target_totals
+from demo.dossiers import HEADER, demo_windows, generate_demo_dossiers, target_totals
 from demo.loader import load_demo
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
@@ -211,3 +211,34 @@ async def test_needs_the_demo_catalogue_and_a_sensible_scale(db, tmp_path):
     with pytest.raises(InvalidInput):
         await generate_demo_dossiers(path, 2020, 0.000001)
     assert not path.exists()
+
+
+def test_the_2023_first_half_is_the_seed_articles_and_2020_stays_as_it_was():
+    first_half, second_half = demo_windows(2023)
+    assert (first_half.first, first_half.last, second_half.first, second_half.last) == (
+        date(2023, 1, 1),
+        date(2023, 6, 30),
+        date(2023, 7, 1),
+        date(2023, 12, 31),
+    )
+    seed = target_totals(1.0, first_half)
+    resolved = seed["early"] + seed["on_time"] + seed["late"]
+    assert (seed["received"], resolved) == (532_950, 506_890)
+    assert f"{100 * resolved / seed['received']:.2f}" == "95.11"
+    assert target_totals(1.0) == target_totals(1.0, demo_windows(2020)[0])
+    assert target_totals(1.0)["received"] == 1_191_036 and not demo_windows(2020)[0].settle_open
+
+
+async def test_a_2023_file_settles_each_halfs_open_dossiers_after_it(db, tmp_path):
+    await load_demo()
+    path = tmp_path / "ho-so-2023.csv"
+    totals = await generate_demo_dossiers(path, 2023, 0.002)
+    first_half, second_half = (target_totals(0.002, window) for window in demo_windows(2023))
+    assert totals.received == first_half["received"] + second_half["received"]
+    with path.open(encoding="utf-8") as file:
+        rows = list(csv.DictReader(file))
+    assert len(rows) == totals.received and not [row for row in rows if row["outcome"] == "open"]
+    june = [row for row in rows if row["received_at"] < "2023-07-01"]
+    assert len(june) == first_half["received"]
+    settled_later = [row for row in june if row["resolved_at"] >= "2023-07-01"]
+    assert len(settled_later) == first_half["open"]  # open at 30/6, resolved in the second half
