@@ -1,7 +1,9 @@
 """The report's charts, drawn with matplotlib's Agg canvas (no pyplot, no global backend) at print
 resolution, as PNG bytes without a timestamp or software tag: the same figures give the same bytes.
 
-Labels are Vietnamese in DejaVu Sans, which matplotlib ships and which has the Vietnamese glyphs.
+Labels are Vietnamese in the body font, Times New Roman, or its metric twin Liberation Serif where
+Times New Roman is not installed (both have the Vietnamese glyphs); DejaVu Serif, which matplotlib
+ships, is the last resort.
 """
 
 from __future__ import annotations
@@ -21,11 +23,11 @@ from reports.data import AreaResult, DossierRow
 
 DPI = 300
 WIDTH_CM = 15  # as wide as it is embedded in the document
-FONT = "DejaVu Sans"
+FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 LABEL_WRAP = 28
 DONE, TOTAL = "#1f4e79", "#c9d3de"
 EARLY, ON_TIME, LATE = "#1f4e79", "#6d9bc3", "#c0392b"
-_STYLE = {"font.family": FONT, "font.size": 8}
+_STYLE = {"font.family": "serif", "font.serif": FONTS, "font.size": 9}
 # rc_context changes process-wide settings: reports rendered in worker threads take turns.
 _RC_LOCK = threading.Lock()
 
@@ -49,22 +51,31 @@ def task_completion_chart(areas: Sequence[AreaResult]) -> bytes:
 
 
 def dossier_outcome_chart(months: Sequence[DossierRow]) -> bytes:
-    """Stacked bars per month: dossiers resolved early, on time and late."""
+    """Stacked bars per month ("T1" … "T12"): dossiers resolved early and on time; the late ones
+    as a red line on their own right-hand axis, so that a few hundred stay visible beside a
+    hundred thousand."""
     with _RC_LOCK, matplotlib.rc_context(_STYLE):
         figure = _figure(height_cm=8)
         axes = figure.add_subplot()
         labels = [row.label for row in months]
-        bottom = [0] * len(months)
-        for name, color, values in (
-            ("Trước hạn", EARLY, [row.figures.resolved_early for row in months]),
-            ("Đúng hạn", ON_TIME, [row.figures.resolved_on_time for row in months]),
-            ("Quá hạn", LATE, [row.figures.resolved_late for row in months]),
-        ):
-            axes.bar(labels, values, bottom=bottom, color=color, label=name, width=0.6)
-            bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: format_int(round(value))))
-        axes.set_ylabel("Số hồ sơ đã giải quyết")
-        return _finish(figure, axes)
+        early = [row.figures.resolved_early for row in months]
+        on_time = [row.figures.resolved_on_time for row in months]
+        axes.bar(labels, early, color=EARLY, label="Trước hạn", width=0.6)
+        axes.bar(labels, on_time, bottom=early, color=ON_TIME, label="Đúng hạn", width=0.6)
+        late_axes = axes.twinx()
+        late = [row.figures.resolved_late for row in months]
+        late_axes.plot(labels, late, color=LATE, marker="o", linewidth=1.5, label="Quá hạn (trục phải)")
+        late_axes.set_ylim(0, max(max(late, default=0) * 1.25, 1))
+        late_axes.yaxis.set_major_locator(MaxNLocator(integer=True))
+        late_axes.set_ylabel("Số hồ sơ giải quyết quá hạn", color=LATE)
+        late_axes.tick_params(axis="y", colors=LATE)
+        for side in (axes.yaxis, late_axes.yaxis):
+            side.set_major_formatter(FuncFormatter(lambda value, _: format_int(round(value))))
+        axes.set_ylabel("Số hồ sơ giải quyết trước hạn, đúng hạn")
+        late_axes.spines[["top"]].set_visible(False)
+        handles = [*axes.get_legend_handles_labels()[0], *late_axes.get_legend_handles_labels()[0]]
+        axes.legend(handles=handles, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.04), ncols=3)
+        return _png(figure, axes)
 
 
 def _figure(height_cm: float) -> Figure:
@@ -77,6 +88,11 @@ def _finish(figure: Figure, axes) -> bytes:
     """The legend above the plot (the document's caption names the chart) and the PNG bytes."""
     axes.spines[["top", "right"]].set_visible(False)
     axes.legend(frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.04), ncols=3)
+    return _png(figure, axes)
+
+
+def _png(figure: Figure, axes) -> bytes:
+    axes.spines[["top"]].set_visible(False)
     buffer = BytesIO()
     figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None})
     return buffer.getvalue()

@@ -1,44 +1,73 @@
 """Collect: every figure a report prints, read from the database as of the period's cut-off.
 
-Tasks come from their history (the last snapshot written before the end of the cut-off day),
-so a task completed after the cut-off counts as not completed. Dossier figures come from
-models.dossiers.stats in two scans of the covering index (the period grouped by unit and
-level, and resolutions by day for the chart); the same period a year earlier is a third,
-small one.
+First what each source covers (``Coverage``): the plan and its task history, the dossiers
+received in the period (how many, first and last day), dossiers left open for years (a data
+warning, kept out of the figures), the index results published by the cut-off. Then the figures,
+only where the data supports them: no dossier section without dossiers received in the period,
+no index result published after the cut-off or marked as an assumption.
+
+Tasks come from their history (the last snapshot written before the end of the cut-off day), so
+a task completed after the cut-off counts as not completed; the plan's percentage is the
+dashboard's (``models.plans.progress``). Dossier figures come from ``models.dossiers.stats``.
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
-from datetime import date
+from dataclasses import replace
+from datetime import date, datetime, timedelta
+
+from piccolo.query.functions.aggregate import Count, Max, Min
 
 from core.clock import end_of_day
 from core.paging import PageRequest
 from core.settings import ReportSettings
-from models.dossiers.stats import Figures, Scope, UnitTree, dossier_stats, resolutions_by_day
+from core.text import vietnamese_sort_key
+from models.dossiers.stats import (
+    Figures,
+    Scope,
+    UnitTree,
+    dossier_stats,
+    late_without_apology,
+    resolutions_by_day,
+)
+from models.dossiers.tables import Dossier
 from models.indices.service import IndexFilter, list_index_results, weak_components
-from models.plans.progress import AS_OF_SOURCE
-from models.plans.tables import Plan, Task
+from models.plans.progress import AS_OF_SOURCE, Tally, plan_summary
+from models.plans.tables import Plan, Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
-from models.vocabulary import Area, IndexKind, PlanStatus, TaskStatus, UnitLevel
+from models.vocabulary import Area, IndexKind, OnlineLevel, PlanStatus, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
-    DossierFigures,
+    Coverage,
+    DossierCoverage,
     DossierRow,
     DossierSection,
     IndexComponentLine,
     IndexLine,
     PlanSection,
+    ProcedureCatalogue,
     ReportData,
+    TaskCounts,
+    TaskCoverage,
     TaskLine,
+    TaskState,
+    UnitTasks,
 )
 from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.periods import Calendar, Period, PeriodKind
 
+# A dossier received this long before the period and still open at its start is a data-quality
+# problem (an unrecorded result, a stale import), not a carried-over dossier: it is counted apart.
+STALE_AFTER = timedelta(days=365)
+# Dossier data starting this long after the period's start, or ending this long before its
+# cut-off, covers only part of the period: the report says so.
+COVERAGE_GAP = timedelta(days=31)
+
 TASK_LINES = f"""
-    SELECT s.code, s.title, s.area, s.status, s.progress, s.deadline, s.completed_on,
-           s.lead_unit, u.name AS lead_unit_name, t.ongoing
+    SELECT s.code, s.title, s.area, s.status, s.progress, s.weight, s.deadline, s.completed_on,
+           s.lead_unit, u.name AS lead_unit_name, t.ongoing, t.expected_output
     FROM ({AS_OF_SOURCE}) AS s JOIN task t ON t.id = s.task JOIN unit u ON u.id = s.lead_unit
     ORDER BY s.code
 """
@@ -60,7 +89,9 @@ def report_title(period: Period) -> str:
 async def _report_plan(year: int) -> dict | None:
     """The year's active plan, else its newest; None when the year has no plan."""
     rows = (
-        await Plan.select(Plan.id, Plan.title, Plan.doc_number, Plan.status)
+        await Plan.select(
+            Plan.id, Plan.title, Plan.doc_number, Plan.doc_date, Plan.status, Plan.progress_method
+        )
         .where(Plan.year == year)
         .order_by(Plan.id, ascending=False)
     )
@@ -68,157 +99,246 @@ async def _report_plan(year: int) -> dict | None:
     return (active or rows or [None])[0]
 
 
-def _line(row: dict, cutoff: date) -> TaskLine:
-    completed = row["status"] == TaskStatus.COMPLETED
+def task_state(status: str, deadline: date, completed_on: date | None, cut_off: date) -> TaskState:
+    """The plan summary's rules (models.plans.progress): completed late when completed after the
+    deadline; overdue when not completed and the deadline is before the cut-off."""
+    if status == TaskStatus.CANCELLED:
+        return TaskState.CANCELLED
+    if status == TaskStatus.COMPLETED:
+        late = completed_on is not None and completed_on > deadline
+        return TaskState.COMPLETED_LATE if late else TaskState.COMPLETED_ON_TIME
+    if deadline < cut_off:
+        return TaskState.OVERDUE
+    return TaskState.IN_PROGRESS if status == TaskStatus.IN_PROGRESS else TaskState.NOT_STARTED
+
+
+def _line(row: dict, cut_off: date) -> TaskLine:
     return TaskLine(
         code=row["code"],
         title=row["title"],
+        area=row["area"],
         area_label=Area(row["area"]).label,
         lead_unit=row["lead_unit_name"],
         deadline=None if row["ongoing"] else row["deadline"],
-        status_label=TaskStatus(row["status"]).label,
+        state=task_state(row["status"], row["deadline"], row["completed_on"], cut_off),
         progress=row["progress"],
         completed_on=row["completed_on"],
-        overdue=not completed and row["deadline"] < cutoff,
+        expected_output=row["expected_output"] or "",
     )
 
 
-async def collect_plan(period: Period, units: set[int] | None) -> PlanSection | None:
+def _unfinished_first(tasks: list[TaskLine]) -> tuple[TaskLine, ...]:
+    """Unfinished tasks, the overdue ones first, each group by code."""
+    return tuple(sorted((t for t in tasks if t.state.unfinished), key=lambda t: (not t.overdue, t.code)))
+
+
+def _scoped_percent(rows: list[dict], lines: list[TaskLine], method: str) -> float:
+    """A unit's percentage by the plan's method (the plan summary's Tally over its tasks)."""
+    tally = Tally()
+    for row, line in zip(rows, lines, strict=True):
+        tally.add(
+            {
+                "tasks": 1,
+                "status": row["status"],
+                "late": int(line.state is TaskState.COMPLETED_LATE),
+                "past_deadline": int(line.overdue),
+                "progress_sum": row["progress"],
+                "weight_sum": row["weight"],
+                "weighted_sum": row["weight"] * row["progress"],
+            }
+        )
+    return round(tally.percent(method, None), 2)
+
+
+async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCoverage:
+    if plan is None:
+        return TaskCoverage(plan_found=False, tasks=0, last_change=None)
+    row = (
+        await TaskEvent.select(Max(TaskEvent.changed_at, alias="last"))
+        .where((TaskEvent.plan == plan["id"]) & (TaskEvent.changed_at < end_of_day(cut_off)))
+        .first()
+    )
+    return TaskCoverage(plan_found=True, tasks=tasks, last_change=_day(row["last"] if row else None))
+
+
+async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSection | None, TaskCoverage]:
     plan = await _report_plan(period.year)
     if plan is None:
-        return None
+        return None, await _task_coverage(None, period.end, 0)
     rows = await Task.raw(TASK_LINES, plan["id"], end_of_day(period.end))
-    rows = [
-        row
-        for row in rows
-        if row["status"] != TaskStatus.CANCELLED and (units is None or row["lead_unit"] in units)
-    ]
-    lines = [(row, _line(row, period.end)) for row in rows]
+    rows = [row for row in rows if units is None or row["lead_unit"] in units]
+    coverage = await _task_coverage(plan, period.end, len(rows))
+    lines = [_line(row, period.end) for row in rows]
+    if units is None:
+        percent = (await plan_summary(plan["id"], as_of=period.end))["percent"]
+    else:
+        percent = _scoped_percent(rows, lines, plan["progress_method"])
     areas = []
     for area in Area:
-        in_area = [(row, line) for row, line in lines if row["area"] == area]
-        open_lines = sorted(
-            (line for row, line in in_area if row["status"] != TaskStatus.COMPLETED),
-            key=lambda line: (not line.overdue, line.code),
+        in_area = [line for line in lines if line.area == area]
+        completed = tuple(line for line in in_area if line.state.completed)
+        areas.append(
+            AreaResult(area.value, area.label, TaskCounts.of(in_area), completed, _unfinished_first(in_area))
         )
-        completed = sum(row["status"] == TaskStatus.COMPLETED for row, _ in in_area)
-        areas.append(AreaResult(area.value, area.label, completed, len(in_area), tuple(open_lines)))
-    by_unit: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row, _ in lines:
-        by_unit[row["lead_unit_name"]][0] += row["status"] == TaskStatus.COMPLETED
-        by_unit[row["lead_unit_name"]][1] += 1
-    completed = sum(area.completed for area in areas)
-    total = len(lines)
-    return PlanSection(
+    by_unit: dict[str, list[TaskLine]] = defaultdict(list)
+    for line in lines:
+        by_unit[line.lead_unit].append(line)
+    section = PlanSection(
         plan_title=plan["title"],
         plan_number=plan["doc_number"],
-        completed=completed,
-        total=total,
-        percent=100 * completed / total if total else 0.0,
-        overdue=sum(line.overdue for _, line in lines),
+        plan_date=plan["doc_date"],
+        progress_method=plan["progress_method"],
+        percent=percent,
+        counts=TaskCounts.of(lines),
         areas=tuple(areas),
-        by_unit=tuple((name, done, count) for name, (done, count) in sorted(by_unit.items())),
-        tasks=tuple(line for _, line in lines),
-        next_period_tasks=tuple(
-            line
-            for row, line in lines
-            if row["status"] != TaskStatus.COMPLETED and (line.deadline is None or line.deadline > period.end)
+        by_unit=tuple(
+            UnitTasks(name, TaskCounts.of(tasks))
+            for name, tasks in sorted(by_unit.items(), key=lambda item: vietnamese_sort_key(item[0]))
         ),
+        tasks=tuple(lines),
+        unfinished=_unfinished_first(lines),
+    )
+    return section, coverage
+
+
+# --- procedures and dossiers --------------------------------------------------------------------
+
+
+async def collect_procedures(cut_off: date) -> ProcedureCatalogue | None:
+    counts = await procedure_counts(ProcedureFilter(active_on=cut_off))
+    if not counts["total"]:
+        return None
+    return ProcedureCatalogue(
+        total=counts["total"],
+        by_level=tuple((level.label, counts["by_level"][level.value]) for level in UnitLevel),
+        fully_online=counts["by_online_level"][OnlineLevel.FULL.value],
+        partly_online=counts["by_online_level"][OnlineLevel.PARTIAL.value],
     )
 
 
-# --- dossiers -----------------------------------------------------------------------------------
+def _unit_condition(units: set[int] | None):
+    return Dossier.unit.is_in(sorted(units)) if units is not None else Dossier.id.is_not_null()
 
 
-def dossier_figures(figures: Figures) -> DossierFigures:
-    return DossierFigures(
-        carried_over=figures.carried_over,
-        received=figures.received,
-        received_online=figures.received_online,
-        resolved=figures.resolved,
-        resolved_early=figures.resolved_early,
-        resolved_on_time=figures.resolved_on_time,
-        resolved_late=figures.resolved_late,
-        returned_or_withdrawn=figures.returned + figures.withdrawn,
-        open_within_deadline=figures.open_within_deadline,
-        open_overdue=figures.open_overdue,
-        on_time_rate=figures.on_time_rate,
-        online_share=figures.online_share,
-        apologies_owed=figures.apologies_owed,
-        apologies_issued=figures.apologies_issued,
+async def dossier_coverage(period: Period, units: set[int] | None) -> DossierCoverage:
+    """What the dossier data holds for the period, and the stale open dossiers left out."""
+    scoped = _unit_condition(units)
+    received = (
+        await Dossier.select(
+            Count(alias="n"), Min(Dossier.received_on, alias="first"), Max(Dossier.received_on, alias="last")
+        )
+        .where(scoped & (Dossier.received_on >= period.start) & (Dossier.received_on <= period.end))
+        .first()
+    )
+    stale = (
+        await Dossier.select(Count(alias="n"), Min(Dossier.received_on, alias="first"))
+        .where(
+            scoped
+            & (Dossier.received_on < period.start - STALE_AFTER)
+            & (Dossier.closed_on.is_null() | (Dossier.closed_on >= period.start))
+        )
+        .first()
+    )
+    first, last = _day(received["first"]), _day(received["last"])
+    partial = bool(received["n"]) and (
+        first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP
+    )
+    return DossierCoverage(
+        received=received["n"],
+        first_received=first,
+        last_received=last,
+        stale_open=stale["n"],
+        stale_since=_day(stale["first"]),
+        partial=partial,
     )
 
 
-def _has_dossiers(figures: Figures) -> bool:
-    return bool(figures.received or figures.carried_over)
+def _day(value) -> date | None:
+    """The day of a MIN/MAX result (SQLite returns ISO text, PostgreSQL a date or datetime)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-async def collect_dossiers(period: Period, scope: Scope, calendar: Calendar) -> DossierSection | None:
+def _level_rows(
+    by_unit: dict[int, Figures], tree: UnitTree
+) -> tuple[tuple[DossierRow, ...], tuple[DossierRow, ...]]:
+    """Rows by level (in the level order) and by unit (grouped by level, Vietnamese order)."""
+    by_level: dict[str, Figures] = defaultdict(Figures)
+    units = []
+    for unit_id, figures in by_unit.items():
+        unit = tree.units[unit_id]
+        by_level[unit["level"]] += figures
+        units.append(DossierRow(unit["name"], unit["level"], figures))
+    order = {level.value: index for index, level in enumerate(UnitLevel)}
+    units.sort(key=lambda row: (order[row.level], vietnamese_sort_key(row.label)))
+    levels = tuple(
+        DossierRow(level.label, level.value, by_level[level.value])
+        for level in UnitLevel
+        if level.value in by_level
+    )
+    return levels, tuple(units)
+
+
+async def collect_dossiers(
+    period: Period, scope_unit_id: int | None, calendar: Calendar, tree: UnitTree
+) -> DossierSection | None:
+    """The period's dossier figures, stale open dossiers left out; None without data."""
+    fresh_since = period.start - STALE_AFTER
+    scope = Scope(unit_id=scope_unit_id, received_from=fresh_since)
     last = period.same_period_last_year(calendar)
-    # Independent reads, run at once: each scan has its own connection (SQLite readers do not
-    # block each other in WAL mode, and sqlite3 releases the GIL while it works).
-    stats, last_stats, counts, days = await asyncio.gather(
-        dossier_stats(period.start, period.end, scope, ("unit", "level")),
-        dossier_stats(last.start, last.end, scope),
-        procedure_counts(ProcedureFilter(active_on=period.end)),
+    last_scope = Scope(unit_id=scope_unit_id, received_from=last.start - STALE_AFTER)
+    stats, last_stats, days = await asyncio.gather(
+        dossier_stats(period.start, period.end, scope, ("unit",)),
+        dossier_stats(last.start, last.end, last_scope),
         resolutions_by_day(period.start, period.end, scope),
     )
-    if not _has_dossiers(stats.total):
+    if not stats.total.received:
         return None
-    by_level: dict[str, Figures] = defaultdict(Figures)
-    by_unit: dict[str, Figures] = defaultdict(Figures)
+    by_unit: dict[int, Figures] = defaultdict(Figures)
     for group in stats.groups:
-        by_level[group.key["level"]] += group.figures
-        by_unit[group.key["unit_name"]] += group.figures
-    months: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0])
+        by_unit[group.key["unit"]] += group.figures
+    by_level, units = _level_rows(by_unit, tree)
+    months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
     for day, early, on_time, late in days:
         bucket = months[(day.year, day.month)]
         bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
+    _, owed = await late_without_apology(period.start, period.end, scope, PageRequest(1, 0))
     return DossierSection(
-        procedures_total=counts["total"],
-        procedures_by_level=tuple((level.label, counts["by_level"][level.value]) for level in UnitLevel),
-        current=dossier_figures(stats.total),
-        last_year=dossier_figures(last_stats.total) if _has_dossiers(last_stats.total) else None,
-        by_level=tuple(
-            DossierRow(level.label, dossier_figures(by_level[level.value]))
-            for level in UnitLevel
-            if level.value in by_level
-        ),
-        by_unit=tuple(
-            DossierRow(name, dossier_figures(figures)) for name, figures in sorted(by_unit.items())
-        ),
+        current=stats.total,
+        last_year=last_stats.total if last_stats.total.received else None,
+        by_level=by_level,
+        by_unit=units,
         by_month=tuple(
-            DossierRow(f"Tháng {month}/{year}", _month_figures(*months[(year, month)]))
-            for year, month in sorted(months)
+            DossierRow(f"T{month}", "", Figures(resolved_early=e, resolved_on_time=o, resolved_late=la))
+            for (year, month), (e, o, la) in sorted(months.items())
         ),
-        late_without_apology=stats.total.apologies_owed - stats.total.apologies_issued,
+        late_without_apology=owed,
     )
-
-
-def _month_figures(early: int, on_time: int, late: int) -> DossierFigures:
-    """A month of the outcomes chart: resolutions by timeliness (the other counts are 0)."""
-    return dossier_figures(Figures(resolved_early=early, resolved_on_time=on_time, resolved_late=late))
 
 
 # --- indices ------------------------------------------------------------------------------------
 
 
-async def collect_indices(year: int) -> tuple[IndexLine, ...]:
-    """The latest published result of each index up to ``year`` (scores of a year come out the
-    next year, so an annual report usually cites the previous year's)."""
+async def collect_indices(cut_off: date) -> tuple[tuple[IndexLine, ...], int]:
+    """The latest result of each index published by the cut-off (never one marked as an
+    assumption), and how many results for years up to the cut-off were left out."""
     lines = []
+    public = IndexFilter(year_to=cut_off.year, published_by=cut_off, include_assumed=False)
     for kind in IndexKind:
-        rows, _ = await list_index_results(
-            IndexFilter(kind=kind.value, year_to=year), PageRequest(1, 0, "-year")
-        )
+        rows, _ = await list_index_results(replace(public, kind=kind.value), PageRequest(1, 0, "-year"))
         if not rows:
             continue
         row = rows[0]
         weak = await weak_components(kind.value, row["year"])
         lines.append(
             IndexLine(
+                kind=kind.value,
                 kind_label=row["kind_label"],
                 year=row["year"],
+                published_on=row["published_on"],
                 score=row["score"],
                 scale=row["scale"],
                 rank=row["rank"],
@@ -231,11 +351,9 @@ async def collect_indices(year: int) -> tuple[IndexLine, ...]:
                 percent=kind is IndexKind.SIPAS,
             )
         )
-    return tuple(lines)
-
-
-async def _nothing() -> tuple:
-    return ()
+    _, every = await list_index_results(IndexFilter(year_to=cut_off.year), PageRequest(1, 0))
+    _, published = await list_index_results(public, PageRequest(1, 0))
+    return tuple(lines), every - published
 
 
 # --- the whole report ---------------------------------------------------------------------------
@@ -254,11 +372,13 @@ async def collect_report(
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
-    plan, dossiers, indices = await asyncio.gather(
+    (plan, task_coverage), procedures, coverage, dossiers = await asyncio.gather(
         collect_plan(period, units),
-        collect_dossiers(period, Scope(unit_id=scope_unit_id), calendar),
-        collect_indices(period.year) if scope_unit_id is None else _nothing(),
+        collect_procedures(period.end),
+        dossier_coverage(period, units),
+        collect_dossiers(period, scope_unit_id, calendar, tree),
     )
+    indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
     return ReportData(
         kind=period.kind.value,
         title=report_title(period),
@@ -267,7 +387,9 @@ async def collect_report(
         period_end=period.end,
         scope_label=scope_label,
         issuer=issuer_profiles(settings)[issuer_key],
+        coverage=Coverage(task_coverage, coverage, len(indices), withheld),
         plan=plan,
+        procedures=procedures,
         dossiers=dossiers,
         indices=indices,
     )

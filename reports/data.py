@@ -1,89 +1,155 @@
-"""What a report prints, and nothing else: the contract between collect and render.
+"""What a report prints, and nothing else: the contract between collect and compose/render.
 
-``reports.collect`` fills these immutable objects from the database as of a period's cut-off;
-``reports.render`` turns one into a .docx without touching the database. Numbers are kept as
-numbers (the renderer formats them the Vietnamese way); every text is final Vietnamese.
+``reports.collect`` fills these immutable objects from the database as of a period's cut-off,
+starting with what each source covers (``Coverage``); ``reports.document.compose`` turns them
+into sentences and ``reports.render`` into a .docx, neither touching the database. Numbers are
+kept as numbers (wording formats them the Vietnamese way).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
+from models.dossiers.stats import Figures
 from reports.issuers import Issuer
+
+
+class TaskState(StrEnum):
+    """Where a task stands at the cut-off, as the report tells them apart."""
+
+    COMPLETED_ON_TIME = "completed_on_time"
+    COMPLETED_LATE = "completed_late"
+    IN_PROGRESS = "in_progress"  # started, within its deadline
+    NOT_STARTED = "not_started"  # within its deadline
+    OVERDUE = "overdue"  # not completed, past its deadline
+    CANCELLED = "cancelled"
+
+    @property
+    def completed(self) -> bool:
+        return self in (TaskState.COMPLETED_ON_TIME, TaskState.COMPLETED_LATE)
+
+    @property
+    def unfinished(self) -> bool:
+        return self in (TaskState.IN_PROGRESS, TaskState.NOT_STARTED, TaskState.OVERDUE)
 
 
 @dataclass(frozen=True)
 class TaskLine:
     code: str
     title: str
+    area: str  # the Area value
     area_label: str
     lead_unit: str
     deadline: date | None  # None: ongoing (thường xuyên)
-    status_label: str
+    state: TaskState
     progress: int
     completed_on: date | None
-    overdue: bool  # past its deadline at the cut-off and not completed
+    expected_output: str = ""
+
+    @property
+    def overdue(self) -> bool:
+        return self.state is TaskState.OVERDUE
+
+
+@dataclass(frozen=True)
+class TaskCounts:
+    """Tasks of a group by state; cancelled ones are counted apart, not in ``total``."""
+
+    completed_on_time: int = 0
+    completed_late: int = 0
+    in_progress: int = 0
+    not_started: int = 0
+    overdue: int = 0
+    cancelled: int = 0
+
+    @property
+    def completed(self) -> int:
+        return self.completed_on_time + self.completed_late
+
+    @property
+    def unfinished(self) -> int:
+        return self.in_progress + self.not_started + self.overdue
+
+    @property
+    def total(self) -> int:
+        return self.completed + self.unfinished
+
+    @classmethod
+    def of(cls, tasks: tuple[TaskLine, ...] | list[TaskLine]) -> TaskCounts:
+        return cls(**{state.value: sum(task.state is state for task in tasks) for state in TaskState})
 
 
 @dataclass(frozen=True)
 class AreaResult:
-    """One reform area: "x/y nhiệm vụ" and the tasks still open at the cut-off."""
+    """One reform area: its counts, its completed tasks and the ones still unfinished."""
 
     key: str  # the Area value: "institutions"
     label: str  # "Cải cách thể chế"
-    completed: int
-    total: int
-    open_tasks: tuple[TaskLine, ...]  # not completed at the cut-off, overdue ones first
+    counts: TaskCounts
+    completed_tasks: tuple[TaskLine, ...]
+    unfinished_tasks: tuple[TaskLine, ...]  # overdue ones first
+
+    @property
+    def completed(self) -> int:
+        return self.counts.completed
+
+    @property
+    def total(self) -> int:
+        return self.counts.total
+
+
+@dataclass(frozen=True)
+class UnitTasks:
+    unit: str
+    counts: TaskCounts
 
 
 @dataclass(frozen=True)
 class PlanSection:
     plan_title: str  # "Kế hoạch cải cách hành chính năm 2023"
     plan_number: str  # "12/KH-UBND"
-    completed: int
-    total: int
-    percent: float  # completed / total * 100
-    overdue: int
+    plan_date: date | None
+    progress_method: str  # the plan's ProgressMethod value
+    percent: float  # by the plan's method, as the dashboard computes it
+    counts: TaskCounts
     areas: tuple[AreaResult, ...]  # in the official order, leadership first
-    by_unit: tuple[tuple[str, int, int], ...]  # (unit name, completed, total), for the appendix
-    tasks: tuple[TaskLine, ...]  # the full list, for the appendix
-    next_period_tasks: tuple[TaskLine, ...]  # not completed, due after the cut-off
+    by_unit: tuple[UnitTasks, ...]  # in Vietnamese alphabetical order
+    tasks: tuple[TaskLine, ...]  # the full list, by code
+    unfinished: tuple[TaskLine, ...]  # every unfinished task, overdue first: carried into the next period
 
+    @property
+    def completed(self) -> int:
+        return self.counts.completed
 
-@dataclass(frozen=True)
-class DossierFigures:
-    carried_over: int
-    received: int
-    received_online: int
-    resolved: int
-    resolved_early: int
-    resolved_on_time: int
-    resolved_late: int
-    returned_or_withdrawn: int
-    open_within_deadline: int
-    open_overdue: int
-    on_time_rate: float | None  # percent
-    online_share: float | None  # percent
-    apologies_owed: int
-    apologies_issued: int
+    @property
+    def total(self) -> int:
+        return self.counts.total
 
 
 @dataclass(frozen=True)
 class DossierRow:
-    label: str  # a level ("Cấp tỉnh"), a unit name, or a month ("Tháng 3")
-    figures: DossierFigures
+    label: str  # a level ("Cấp tỉnh"), a unit's name, a subtotal, or a month ("T3")
+    level: str  # the UnitLevel value ("" for months)
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class ProcedureCatalogue:
+    total: int  # procedures in force at the cut-off
+    by_level: tuple[tuple[str, int], ...]  # ("Cấp tỉnh", 1488) …
+    fully_online: int
+    partly_online: int
 
 
 @dataclass(frozen=True)
 class DossierSection:
-    procedures_total: int  # the catalogue in force at the cut-off
-    procedures_by_level: tuple[tuple[str, int], ...]  # ("Cấp tỉnh", 1488) ...
-    current: DossierFigures
-    last_year: DossierFigures | None  # the same period a year earlier (None: no data)
+    current: Figures
+    last_year: Figures | None  # the same period a year earlier (None: no data then)
     by_level: tuple[DossierRow, ...]
-    by_unit: tuple[DossierRow, ...]
-    by_month: tuple[DossierRow, ...]  # for the chart of outcomes by month
+    by_unit: tuple[DossierRow, ...]  # grouped by level, units in Vietnamese order within a level
+    by_month: tuple[DossierRow, ...]  # resolutions by month, for the chart
     late_without_apology: int
 
 
@@ -96,8 +162,10 @@ class IndexComponentLine:
 
 @dataclass(frozen=True)
 class IndexLine:
+    kind: str  # the IndexKind value
     kind_label: str  # "Chỉ số hài lòng (SIPAS)"
-    year: int
+    year: int  # the year the result scores
+    published_on: date | None  # None: not recorded (then it counts as public from 31/12 of year + 1)
     score: float
     scale: float
     rank: int | None
@@ -109,6 +177,33 @@ class IndexLine:
 
 
 @dataclass(frozen=True)
+class TaskCoverage:
+    plan_found: bool
+    tasks: int  # tasks of the plan known at the cut-off (cancelled ones included)
+    last_change: date | None  # the last recorded change up to the cut-off
+
+
+@dataclass(frozen=True)
+class DossierCoverage:
+    received: int  # dossiers received in the period
+    first_received: date | None
+    last_received: date | None
+    stale_open: int  # open at the period's start though received long before: left out, a data warning
+    stale_since: date | None  # the earliest receipt among those
+    partial: bool  # the data starts well after the period's start or ends well before its cut-off
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What each source holds for the period, found before any sentence is written."""
+
+    tasks: TaskCoverage
+    dossiers: DossierCoverage
+    indices_quoted: int  # results published by the cut-off (the latest of each index)
+    indices_withheld: int  # results for years up to the period not yet published at the cut-off, or assumed
+
+
+@dataclass(frozen=True)
 class ReportData:
     kind: str  # "half_year", "annual", "quarter", "nine_months"
     title: str  # the summary line: "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023 ..."
@@ -117,6 +212,8 @@ class ReportData:
     period_end: date  # the cut-off
     scope_label: str  # "tỉnh Quảng Ninh" or a unit's name
     issuer: Issuer  # the profile the report is written for (reports.issuers)
+    coverage: Coverage
     plan: PlanSection | None  # None: no plan for the year
-    dossiers: DossierSection | None  # None: no dossier data
+    procedures: ProcedureCatalogue | None  # None: no procedure in force at the cut-off
+    dossiers: DossierSection | None  # None: no dossier received in the period
     indices: tuple[IndexLine, ...]

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from core.text import format_int
 from models.vocabulary import Area
 from reports import wording
-from reports.data import ReportData
+from reports.data import AreaResult, ReportData
 from reports.outline import OUTLINE, OutlineItem
 
 
@@ -75,6 +76,15 @@ def _to_write(key: str, what: str) -> Paragraph:
     return Paragraph(key, wording.placeholder(what), placeholder=True)
 
 
+def _items(key: str, texts: list[str], keys: list[str]) -> list[Paragraph]:
+    """List items under ``key``, punctuated as a list ("." after the last)."""
+    return [_text(f"{key}.{k}", text) for k, text in zip(keys, wording.listed(texts), strict=True)]
+
+
+def _task_items(key: str, tasks, describe) -> list[Paragraph]:
+    return _items(key, [describe(task) for task in tasks], [f"task.{task.code}" for task in tasks])
+
+
 def _intro(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     return [_text("intro", wording.intro(data))]
 
@@ -83,30 +93,44 @@ def _nothing(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     return []
 
 
+def _area_paragraphs(key: str, area: AreaResult) -> list[Paragraph]:
+    counts = area.counts
+    figures = (("tasks.completed", str(counts.completed)), ("tasks.total", str(counts.total)))
+    paragraphs = [_text(f"{key}.tasks", wording.area_result(area), *figures)]
+    tasks = [*area.completed_tasks, *area.unfinished_tasks]
+    return paragraphs + _task_items(key, tasks, wording.result_item)
+
+
 def _leadership(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
-    if data.plan is not None:
-        paragraphs.append(_text(f"{item.key}.plan", wording.plan_opening(data.plan)))
-        for area in filter(wording.is_leadership, data.plan.areas):
-            paragraphs.append(_text(f"{item.key}.tasks", wording.leadership_result(area)))
-            paragraphs += [_text(f"{item.key}.task.{t.code}", wording.task_line(t)) for t in area.open_tasks]
+    plan = data.plan
+    if plan is None:
+        paragraphs.append(_text(f"{item.key}.no_plan", wording.no_plan(data)))
+    else:
+        paragraphs.append(_text(f"{item.key}.plan", wording.plan_opening(plan)))
+        area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
+        if area.total:
+            paragraphs += _area_paragraphs(item.key, area)
     return paragraphs + [_to_write(f"{item.key}.{key}", what) for key, what in wording.LEADERSHIP_TOPICS]
 
 
 def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    paragraphs = []
     plan = data.plan
-    if plan is None:
-        paragraphs = [_text(f"{item.key}.no_plan", wording.no_plan(data))]
-    else:
-        overview = wording.plan_overview(plan, data.period_end)
-        figures = (("tasks.completed", str(plan.completed)), ("tasks.total", str(plan.total)))
-        paragraphs = [_text(f"{item.key}.overview", overview, *figures)]
+    if plan is not None:
+        figures = (
+            ("tasks.completed", str(plan.completed)),
+            ("tasks.total", str(plan.total)),
+            ("tasks.percent", wording.percent(plan.percent)),
+        )
+        paragraphs.append(
+            _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures)
+        )
     if not data.indices:
         return [*paragraphs, _text(f"{item.key}.indices.none", wording.no_indices())]
-    lines = [
-        _text(f"{item.key}.index.{i}", wording.index_sentence(line)) for i, line in enumerate(data.indices)
-    ]
-    return [*paragraphs, *lines]
+    paragraphs.append(_text(f"{item.key}.indices", wording.indices_intro()))
+    texts = [wording.index_item(line) for line in data.indices]
+    return paragraphs + _items(item.key, texts, [f"index.{line.kind}" for line in data.indices])
 
 
 def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -114,37 +138,70 @@ def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     area = next((a for a in data.plan.areas if a.key == item.argument), None) if data.plan else None
     if area is None:
         return [to_write]
-    paragraphs = [_text(f"{item.key}.tasks", wording.area_result(area))]
-    paragraphs += [_text(f"{item.key}.task.{task.code}", wording.task_line(task)) for task in area.open_tasks]
-    return [*paragraphs, to_write]
+    return [*_area_paragraphs(item.key, area), to_write]
 
 
 def _procedures(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    paragraphs = _area(data, item)
+    """Area 2: its tasks, then the catalogue, dossiers, apologies and cashless payments."""
+    *paragraphs, to_write = _area(data, item)
+    return [*paragraphs, *_dossier_paragraphs(data, item), to_write]
+
+
+def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    paragraphs = []
+    if data.procedures is not None:
+        sentence = wording.procedures_sentence(data.procedures, data.period_end)
+        paragraphs.append(
+            _text(f"{item.key}.procedures", sentence, ("procedures.total", str(data.procedures.total)))
+        )
+    coverage = data.coverage.dossiers
+    if coverage.stale_open:
+        paragraphs.append(
+            Paragraph(f"{item.key}.dossiers.stale", wording.stale_dossiers(coverage), placeholder=True)
+        )
     section = data.dossiers
     if section is None:
-        return [*paragraphs, _text(f"{item.key}.dossiers.none", wording.no_dossiers(data))]
-    return [
-        *paragraphs,
-        _text(f"{item.key}.procedures", wording.procedures_sentence(section, data.period_end)),
-        _text(f"{item.key}.dossiers.received", wording.received_sentence(section)),
-        _text(f"{item.key}.dossiers.resolved", wording.resolved_sentence(section)),
-        _text(f"{item.key}.dossiers.open", wording.open_sentence(section.current)),
-        *(
-            _text(f"{item.key}.dossiers.level.{row.label}", wording.level_line(row))
-            for row in section.by_level
+        return [*paragraphs, _text(f"{item.key}.dossiers.none", wording.no_dossiers())]
+    if coverage.partial:
+        paragraphs.append(_text(f"{item.key}.dossiers.partial", wording.partial_dossiers(coverage)))
+    now = section.current
+    paragraphs += [
+        _text(
+            f"{item.key}.dossiers.received",
+            wording.received_sentence(section),
+            ("dossiers.received", format_int(now.carried_over + now.received)),
         ),
-        _text(f"{item.key}.dossiers.apologies", wording.apology_sentence(section)),
+        _text(
+            f"{item.key}.dossiers.resolved",
+            wording.resolved_sentence(section),
+            ("dossiers.resolved", format_int(now.resolved)),
+            *((("dossiers.on_time_rate", wording.percent(now.on_time_rate)),) if now.resolved else ()),
+        ),
     ]
+    if text := wording.open_sentence(now):
+        paragraphs.append(_text(f"{item.key}.dossiers.open", text))
+    if len(section.by_level) > 1:
+        paragraphs.append(_text(f"{item.key}.dossiers.levels", "Kết quả theo cấp giải quyết:"))
+        texts = [wording.level_line(row) for row in section.by_level]
+        paragraphs += _items(item.key, texts, [f"dossiers.level.{row.level}" for row in section.by_level])
+    paragraphs.append(_text(f"{item.key}.dossiers.apologies", wording.apology_sentence(section)))
+    if text := wording.cashless_sentence(now):
+        paragraphs.append(_text(f"{item.key}.dossiers.cashless", text))
+    return paragraphs
+
+
+def _facts(key: str, facts: list[str]) -> list[Paragraph]:
+    return _items(key, facts, [f"fact.{index}" for index in range(len(facts))])
 
 
 def _strengths(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    return [_to_write(f"{item.key}.text", "ưu điểm, kết quả nổi bật trong kỳ")]
+    facts = _facts(item.key, wording.strength_facts(data))
+    return [*facts, _to_write(f"{item.key}.text", "ưu điểm, kết quả nổi bật trong kỳ")]
 
 
 def _limitations(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    facts = [_text(f"{item.key}.fact.{i}", fact) for i, fact in enumerate(wording.limitation_facts(data))]
-    return [*facts, _to_write(f"{item.key}.text", "tồn tại, hạn chế trong kỳ")]
+    facts = _facts(item.key, wording.limitation_facts(data))
+    return [*facts, _to_write(f"{item.key}.text", "tồn tại, hạn chế khác trong kỳ")]
 
 
 def _causes(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -155,13 +212,12 @@ def _causes(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 
 
 def _next_period(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    plan = data.plan
     paragraphs = []
+    plan = data.plan
     if plan is not None:
-        paragraphs.append(_text(f"{item.key}.carried", wording.next_tasks_intro(plan, data.period_end)))
-        paragraphs += [
-            _text(f"{item.key}.task.{task.code}", wording.task_line(task)) for task in plan.next_period_tasks
-        ]
+        figures = (("tasks.unfinished", str(len(plan.unfinished))),)
+        paragraphs.append(_text(f"{item.key}.carried", wording.carried_intro(plan), *figures))
+        paragraphs += _task_items(item.key, plan.unfinished, wording.carried_item)
     topic = f"nhiệm vụ trọng tâm {wording.next_period_label(data)}"
     return [*paragraphs, _to_write(f"{item.key}.text", topic)]
 

@@ -74,6 +74,16 @@ _AFTER_PGNUMTYPE = (
     "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi",
     "w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange",
 )  # fmt: skip
+_AFTER_CANTSPLIT = (
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+    "w:ins",
+    "w:del",
+    "w:trPrChange",
+)
 _AFTER_TBLHEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 _STABLE_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 _STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
@@ -422,6 +432,11 @@ def _set_cell_padding(table: Table) -> None:
 def repeat_as_header(row) -> None:
     """The row is repeated at the top of every page the table runs onto (w:tblHeader)."""
     row._tr.get_or_add_trPr().insert_element_before(_element("w:tblHeader"), *_AFTER_TBLHEADER)
+
+
+def keep_row_whole(tr) -> None:
+    """The row is never split across two pages (w:cantSplit)."""
+    tr.get_or_add_trPr().insert_element_before(_element("w:cantSplit"), *_AFTER_CANTSPLIT)
 
 
 def cell_width_mm(cell_mm: float) -> float:

@@ -21,10 +21,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
-from core.text import format_int, format_percent
+from core.text import format_int
+from models.dossiers.stats import Figures
 from reports import wording
 from reports.charts import dossier_outcome_chart, task_completion_chart
-from reports.data import DossierRow, ReportData
+from reports.data import ReportData, TaskCounts, TaskLine, TaskState
 from reports.document import IssueInfo, Section
 from reports.docx_kit import (
     TEXT_WIDTH_MM,
@@ -35,6 +36,7 @@ from reports.docx_kit import (
     cell_width_mm,
     detach_row,
     document_bytes,
+    keep_row_whole,
     new_document,
     page_number_header,
     placeholder,
@@ -73,6 +75,7 @@ SIGNATURE_COLUMNS_MM = (80, 85)  # left: Nơi nhận; right: the signer
 SIGNATURE_SPACE_PT = 72  # room for the signature and the seal
 CHART_WIDTH_CM = 15
 DRAFT_MARK_SIZE = 14
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
 
 
 def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInfo | None) -> bytes:
@@ -88,8 +91,8 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
         block(document, wording.DRAFT_MARK, size=DRAFT_MARK_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _letterhead(document, data, issue)
     _title_block(document, data)
-    for part in sections:
-        _section(document, data, part)
+    for index, part in enumerate(sections):
+        _section(document, data, part, closing=index == len(sections) - 1)
     _signature(document, data, issue)
     for item in APPENDICES:
         _appendix(document, data, issue, item)
@@ -131,6 +134,7 @@ def _title_block(document: DocumentObject, data: ReportData) -> None:
 def _signature(document: DocumentObject, data: ReportData, issue: IssueInfo | None) -> None:
     head = data.issuer
     table = add_table(document, 1, SIGNATURE_COLUMNS_MM, ruled=False)
+    keep_row_whole(table.rows[0]._tr)  # "Nơi nhận" and the signature on one page
     recipients, signer = table.rows[0].cells
     left = WD_ALIGN_PARAGRAPH.LEFT
     block(
@@ -157,16 +161,15 @@ def _heading(document: DocumentObject, text: str, level: int) -> None:
     add_run(document.add_paragraph(style=f"Heading {level}"), text)
 
 
-def _section(document: DocumentObject, data: ReportData, part: Section) -> None:
+def _section(document: DocumentObject, data: ReportData, part: Section, closing: bool) -> None:
     """One outline section: its heading, then its paragraphs (placeholders marked), and the
-    chart that follows a paragraph it illustrates."""
+    chart that follows a paragraph it illustrates. The closing section is kept on the page of
+    the signature block that follows it."""
     if part.heading:
         _heading(document, part.heading, part.level)
     for paragraph in part.paragraphs:
-        if paragraph.placeholder:
-            placeholder(document, paragraph.text)
-        else:
-            body(document, paragraph.text)
+        printed = (placeholder if paragraph.placeholder else body)(document, paragraph.text)
+        printed.paragraph_format.keep_with_next = closing or None
         if chart := _CHARTS.get(paragraph.key):
             chart(document, data)
 
@@ -227,69 +230,94 @@ def _table_heading(document: DocumentObject, text: str) -> None:
     block(document, text, size=APPENDIX_TITLE_SIZE, bold=True, align=_LEFT, space_before=6, space_after=6)
 
 
+PLAIN, GROUP, BOLD = "plain", "group", "bold"
+_Row = tuple[str, Sequence[str]]  # (PLAIN | GROUP | BOLD, the cells' texts; one text for a GROUP)
+
+
 def _data_table(
     document: DocumentObject,
     columns: Sequence[_Column],
-    rows: Sequence[Sequence[str]],
+    rows: Sequence[_Row],
     groups: Sequence[tuple[str | None, int]] = (),
-    total: Sequence[str] | None = None,
+    size: float = TABLE_SIZE,
 ) -> None:
-    """A ruled 12 pt table whose header rows repeat on every page. A one-item row is a bold group
-    row across the table; ``groups`` (title, span) adds a header row over the column titles
-    (title None: the column's own title spans both rows); ``total`` is a bold last row. Body rows
-    are stamped from formatted prototypes (a 500-task list would take seconds cell by cell)."""
+    """A ruled table whose header rows repeat on every page and whose rows never split across
+    pages. A GROUP row is one bold cell across the table, kept with the row after it; a BOLD row
+    is a subtotal or total. ``groups`` (title, span) adds a header row over the column titles
+    (title None: the column's own title spans both rows). Body rows are stamped from formatted
+    prototypes (a 500-task list would take seconds cell by cell)."""
     widths = tuple(column.width_mm for column in columns)
     table = add_table(document, 2 if groups else 1, widths, ruled=True)
-    _header_rows(table, columns, groups)
-    plain, group, bold = (_prototype_row(table, columns, kind) for kind in ("plain", "group", "bold"))
-    for values in rows:
-        stamp_row(table, group if len(values) == 1 else plain, values)
-    if total is not None:
-        stamp_row(table, bold, total)
+    _header_rows(table, columns, groups, size)
+    prototypes = {kind: _prototype_row(table, columns, kind, size) for kind in (PLAIN, GROUP, BOLD)}
+    for kind, values in rows:
+        stamp_row(table, prototypes[kind], values)
 
 
-def _header_rows(table, columns: Sequence[_Column], groups: Sequence[tuple[str | None, int]]) -> None:
+def _header_rows(
+    table, columns: Sequence[_Column], groups: Sequence[tuple[str | None, int]], size: float
+) -> None:
     for row in table.rows:
         repeat_as_header(row)
+        keep_row_whole(row._tr)
     top, bottom = table.rows[0].cells, table.rows[-1].cells
+    center = WD_ALIGN_PARAGRAPH.CENTER
     if not groups:
         for cell, column in zip(top, columns, strict=True):
-            _cell(cell, column.title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            _cell(cell, column.title, center, True, size)
         return
     first = 0
     for title, span in groups:
         last = first + span - 1
         if title is None:
-            _cell(top[first].merge(bottom[first]), columns[first].title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            _cell(top[first].merge(bottom[first]), columns[first].title, center, True, size)
         else:
-            _cell(top[first].merge(top[last]), title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+            _cell(top[first].merge(top[last]), title, center, True, size)
             for index in range(first, last + 1):
-                _cell(bottom[index], columns[index].title, WD_ALIGN_PARAGRAPH.CENTER, bold=True)
+                _cell(bottom[index], columns[index].title, center, True, size)
         first = last + 1
 
 
-def _prototype_row(table, columns: Sequence[_Column], kind: str):
-    """A formatted row to copy: "plain", "bold" (totals) or "group" (one bold cell across the
-    table, kept on the page of its first task)."""
+def _prototype_row(table, columns: Sequence[_Column], kind: str, size: float):
+    """A formatted row to copy: PLAIN, BOLD or GROUP (one bold cell across the table, kept on
+    the page of the row after it)."""
     cells = table.add_row().cells
-    if kind == "group":
-        _cell(cells[0].merge(cells[-1]), "#", _LEFT, bold=True).paragraph_format.keep_with_next = True
+    if kind == GROUP:
+        _cell(cells[0].merge(cells[-1]), "#", _LEFT, True, size).paragraph_format.keep_with_next = True
     else:
         for cell, column in zip(cells, columns, strict=True):
-            _cell(cell, "#", column.align, bold=True if kind == "bold" else None)
-    return detach_row(table.rows[-1])
+            _cell(cell, "#", column.align, True if kind == BOLD else None, size)
+    row = table.rows[-1]
+    keep_row_whole(row._tr)
+    return detach_row(row)
 
 
-def _cell(cell, text: str, align: WD_ALIGN_PARAGRAPH, bold: bool | None) -> Paragraph:
+def _cell(cell, text: str, align: WD_ALIGN_PARAGRAPH, bold: bool | None, size: float) -> Paragraph:
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-    return block(cell, text, size=TABLE_SIZE, bold=bold, align=align)
+    return block(cell, text, size=size, bold=bold, align=align)
 
 
-def _count_row(label: str, completed: int, total: int, overdue: int | None = None) -> list[str]:
-    cells = [label, format_int(total), format_int(completed), format_int(total - completed)]
-    if overdue is not None:
-        cells.append(format_int(overdue))
-    return [*cells, _rate_cell(wording.share(completed, total))]
+def _rate_cell(rate: float | None) -> str:
+    return wording.NONE_CELL if rate is None else wording.percent(rate)
+
+
+# Appendix I: tasks by area and by lead unit, by state.
+_STATE_COLUMNS = tuple(
+    _Column(wording.TASK_STATE_LABELS[state], 24)
+    for state in (
+        TaskState.COMPLETED_ON_TIME,
+        TaskState.COMPLETED_LATE,
+        TaskState.IN_PROGRESS,
+        TaskState.NOT_STARTED,
+        TaskState.OVERDUE,
+    )
+)
+
+
+def _counts_cells(label: str, counts: TaskCounts) -> list[str]:
+    states = (counts.completed_on_time, counts.completed_late, counts.in_progress, counts.not_started)
+    values = (counts.total, *states, counts.overdue)
+    return [label, *map(format_int, values), _rate_cell(wording.share(counts.completed, counts.total))]
 
 
 def _appendix_progress(document: DocumentObject, data: ReportData) -> None:
@@ -297,39 +325,33 @@ def _appendix_progress(document: DocumentObject, data: ReportData) -> None:
     if plan is None:
         body(document, wording.no_plan(data))
         return
-    counts = [_Column(title, 28) for title in ("Số nhiệm vụ", "Đã hoàn thành", "Chưa hoàn thành")]
-    rate = _Column("Tỷ lệ hoàn thành", 28)
-    _table_heading(document, "1. Theo lĩnh vực")
-    columns = [
-        _Column("STT", 12),
-        _Column("Lĩnh vực", 100, _LEFT),
-        *counts,
-        _Column("Trong đó quá hạn", 28),
-        rate,
-    ]
-    rows = [
-        [str(i), *_count_row(a.label, a.completed, a.total, sum(t.overdue for t in a.open_tasks))]
-        for i, a in enumerate(plan.areas, 1)
-    ]
-    _data_table(
-        document,
-        columns,
-        rows,
-        total=["", *_count_row("Tổng cộng", plan.completed, plan.total, plan.overdue)],
-    )
-    _table_heading(document, "2. Theo đơn vị chủ trì")
-    columns = [_Column("STT", 12), _Column("Đơn vị chủ trì", 128, _LEFT), *counts, rate]
-    rows = [[str(i), *_count_row(name, done, total)] for i, (name, done, total) in enumerate(plan.by_unit, 1)]
-    _data_table(document, columns, rows, total=["", *_count_row("Tổng cộng", plan.completed, plan.total)])
+    for heading, label, named_counts in (
+        ("1. Theo lĩnh vực", "Lĩnh vực", [(area.label, area.counts) for area in plan.areas]),
+        ("2. Theo đơn vị chủ trì", "Đơn vị chủ trì", [(unit.unit, unit.counts) for unit in plan.by_unit]),
+    ):
+        _table_heading(document, heading)
+        columns = [
+            _Column("STT", 12),
+            _Column(label, 76, _LEFT),
+            _Column("Tổng số nhiệm vụ", 20),
+            *_STATE_COLUMNS,
+            _Column("Tỷ lệ hoàn thành", 24),
+        ]
+        rows: list[_Row] = [
+            (PLAIN, [str(i), *_counts_cells(name, counts)])
+            for i, (name, counts) in enumerate(named_counts, 1)
+        ]
+        rows.append((BOLD, ["", *_counts_cells(wording.TOTAL, plan.counts)]))
+        _data_table(document, columns, rows)
 
 
 _TASK_COLUMNS = (
     _Column("STT", 12),
     _Column("Mã", 22),
-    _Column("Nhiệm vụ", 96, _LEFT),
+    _Column("Nhiệm vụ", 92, _LEFT),
     _Column("Đơn vị chủ trì", 45, _LEFT),
-    _Column("Thời hạn", 25),
-    _Column("Trạng thái", 32),
+    _Column("Thời hạn", 24),
+    _Column("Tình trạng", 37),
     _Column("Tiến độ", 20),
 )
 
@@ -339,53 +361,53 @@ def _appendix_tasks(document: DocumentObject, data: ReportData) -> None:
     if plan is None:
         body(document, wording.no_plan(data))
         return
-    order = [area.label for area in plan.areas]
-    rows: list[Sequence[str]] = []
+    rows: list[_Row] = []
     number = 0
-    for area in [*order, *sorted({task.area_label for task in plan.tasks} - set(order))]:
-        tasks = [task for task in plan.tasks if task.area_label == area]
-        rows.extend([[area]] if tasks else [])
+    for area in plan.areas:
+        tasks = [task for task in plan.tasks if task.area == area.key]
+        rows.extend([(GROUP, [area.label])] if tasks else [])
         for task in tasks:  # numbered on across the areas
             number += 1
-            rows.append(_task_row(number, task))
+            rows.append((PLAIN, _task_row(number, task)))
     _data_table(document, _TASK_COLUMNS, rows)
 
 
-def _task_row(number: int, task) -> list[str]:
-    status = task.status_label + (" (quá hạn)" if task.overdue else "")
+def _task_row(number: int, task: TaskLine) -> list[str]:
     return [
         str(number),
         task.code,
         task.title,
         task.lead_unit,
         wording.deadline_text(task),
-        status,
+        wording.TASK_STATE_LABELS[task.state],
         f"{task.progress}%",
     ]
 
 
+# Appendix III: form Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP), plus returned and withdrawn.
+BIEU_06_SIZE = 10
 _DOSSIER_COLUMNS = (
-    _Column("STT", 12),
-    _Column("Cấp, đơn vị", 34, _LEFT),
-    _Column("Tổng số", 20, _RIGHT),
-    _Column("Kỳ trước chuyển sang", 19, _RIGHT),
-    _Column("Trực tuyến", 19, _RIGHT),
-    _Column("Tổng số", 20, _RIGHT),
-    _Column("Trước hạn", 19, _RIGHT),
-    _Column("Đúng hạn", 19, _RIGHT),
+    _Column("STT", 9),
+    _Column("Cấp, đơn vị", 33, _LEFT),
+    _Column("Tổng số", 18, _RIGHT),
+    _Column("Trực tuyến", 17, _RIGHT),
+    _Column("Trực tiếp, bưu chính", 18, _RIGHT),
+    _Column("Từ kỳ trước", 17, _RIGHT),
+    _Column("Tổng số", 18, _RIGHT),
+    _Column("Trước hạn", 17, _RIGHT),
+    _Column("Đúng hạn", 17, _RIGHT),
     _Column("Quá hạn", 16, _RIGHT),
-    _Column("Trong hạn", 19, _RIGHT),
+    _Column("Tổng số", 17, _RIGHT),
+    _Column("Trong hạn", 17, _RIGHT),
     _Column("Quá hạn", 16, _RIGHT),
-    _Column("Tỷ lệ đúng hạn", 19, _RIGHT),
-    _Column("Tỷ lệ trực tuyến", 19, _RIGHT),
+    _Column("Trả lại, rút", 16, _RIGHT),
 )
 _DOSSIER_GROUPS = (
     (None, 1),
     (None, 1),
-    ("Tiếp nhận giải quyết", 3),
-    ("Đã giải quyết", 4),
-    ("Đang giải quyết", 2),
-    (None, 1),
+    ("Số hồ sơ nhận giải quyết", 4),
+    ("Số hồ sơ đã giải quyết", 4),
+    ("Số hồ sơ đang giải quyết", 3),
     (None, 1),
 )
 
@@ -393,33 +415,26 @@ _DOSSIER_GROUPS = (
 def _appendix_dossiers(document: DocumentObject, data: ReportData) -> None:
     section = data.dossiers
     if section is None:
-        body(document, wording.no_dossiers(data))
+        body(document, wording.no_dossiers())
         return
-    for heading, rows in (("1. Theo cấp giải quyết", section.by_level), ("2. Theo đơn vị", section.by_unit)):
-        _table_heading(document, heading)
-        lines = [_dossier_row(str(i), row) for i, row in enumerate(rows, 1)]
-        total = _dossier_row("", DossierRow("Tổng cộng", section.current))
-        _data_table(document, _DOSSIER_COLUMNS, lines, _DOSSIER_GROUPS, total)
+    rows: list[_Row] = []
+    for numeral, level in zip(ROMAN_NUMERALS, section.by_level, strict=False):
+        rows.append((BOLD, _dossier_row(numeral, level.label, level.figures)))
+        units = [row for row in section.by_unit if row.level == level.level]
+        rows += [(PLAIN, _dossier_row(str(i), row.label, row.figures)) for i, row in enumerate(units, 1)]
+    rows.append((BOLD, _dossier_row("", wording.PROVINCE_TOTAL, section.current)))
+    _data_table(document, _DOSSIER_COLUMNS, rows, _DOSSIER_GROUPS, size=BIEU_06_SIZE)
+    body(document, wording.balance_sentence(section.current))
 
 
-def _dossier_row(number: str, row: DossierRow) -> list[str]:
-    f = row.figures
+def _dossier_row(number: str, label: str, f: Figures) -> list[str]:
     counts = (
-        f.carried_over + f.received, f.carried_over, f.received_online,
+        f.carried_over + f.received, f.received_online, f.received_direct + f.received_postal, f.carried_over,
         f.resolved, f.resolved_early, f.resolved_on_time, f.resolved_late,
-        f.open_within_deadline, f.open_overdue,
+        f.open, f.open_within_deadline, f.open_overdue,
+        f.returned + f.withdrawn,
     )  # fmt: skip
-    return [
-        number,
-        row.label,
-        *map(format_int, counts),
-        _rate_cell(f.on_time_rate),
-        _rate_cell(f.online_share),
-    ]
-
-
-def _rate_cell(rate: float | None) -> str:
-    return "—" if rate is None else format_percent(rate)
+    return [number, label, *map(format_int, counts)]
 
 
 def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
@@ -429,12 +444,15 @@ def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
     columns = [
         _Column("STT", 12),
         _Column("Chỉ số", 90, _LEFT),
-        _Column("Năm đánh giá", 28),
-        _Column("Kết quả", 36),
-        _Column("Xếp hạng", 28),
-        _Column("So với năm trước", 40),
+        _Column("Năm đánh giá", 24),
+        _Column("Ngày công bố", 28),
+        _Column("Kết quả", 32),
+        _Column("Xếp hạng", 24),
+        _Column("So với năm trước", 42),
     ]
-    rows = [[str(i), *wording.index_cells(line)] for i, line in enumerate(data.indices, 1)]
+    rows: list[_Row] = [
+        (PLAIN, [str(i), *wording.index_cells(line)]) for i, line in enumerate(data.indices, 1)
+    ]
     _data_table(document, columns, rows)
 
 

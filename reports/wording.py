@@ -1,43 +1,99 @@
-"""The report's sentences: pure functions from ``ReportData`` parts to Vietnamese text.
+"""Every sentence a report prints: pure functions from ``ReportData`` parts to Vietnamese text.
 
-Numbers "1.191.036", shares "95,11%", scores "91,49", dates "ngày 14 tháng 6 năm 2024" in
-running text and dd/mm/yyyy in tables. ``reports.render`` places these sentences in the document.
+Rules (issue 12): numbers "1.191.036", every share with two decimals "95,11%", scores "90,1",
+dates "ngày 14 tháng 6 năm 2024" in running text and dd/mm/yyyy in lists and tables. A figure is
+printed only when the data supports it: a share only with a non-zero base, a comparison only
+with data for the same period a year earlier, nothing "không thay đổi" about zero against zero.
+List items end with ";" and the last one with ".". ``reports.document`` decides which sentence
+goes where; ``reports.render`` only prints.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
-from core.text import (
-    fold,
-    format_date_formal,
-    format_date_long,
-    format_date_short,
-    format_int,
-    format_number,
-    format_percent,
-)
+from core.text import fold, format_date_formal, format_date_long, format_date_short, format_int, format_number
+from models.dossiers.stats import Figures
+from models.vocabulary import ProgressMethod
 from reports.data import (
     AreaResult,
-    DossierFigures,
+    DossierCoverage,
     DossierRow,
     DossierSection,
     IndexLine,
     PlanSection,
+    ProcedureCatalogue,
     ReportData,
+    TaskCounts,
     TaskLine,
+    TaskState,
 )
 from reports.issuers import Issuer
 
 ONGOING = "Thường xuyên"
-TASKS_CHART_CAPTION = "Biểu đồ 1. Kết quả thực hiện nhiệm vụ theo lĩnh vực"
-DOSSIERS_CHART_CAPTION = "Biểu đồ 2. Kết quả giải quyết hồ sơ theo tháng"
-NO_FIGURE = "chưa có số liệu"
+NONE_CELL = "—"
+TASKS_CHART_CAPTION = "Biểu đồ 1. Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực"
+DOSSIERS_CHART_CAPTION = "Biểu đồ 2. Kết quả giải quyết hồ sơ thủ tục hành chính theo tháng"
 ARCHIVE_LINE = "Lưu: VT"
+DRAFT_MARK = "DỰ THẢO"
+BLANK_NUMBER = "     "
+BLANK_DATE = "ngày    tháng    năm 20.."
+AS_ABOVE = "Như trên"
+TOTAL = "Tổng cộng"
+PROVINCE_TOTAL = "Tổng cộng toàn tỉnh"
+
+TASK_STATE_LABELS = {
+    TaskState.COMPLETED_ON_TIME: "Hoàn thành đúng hạn",
+    TaskState.COMPLETED_LATE: "Hoàn thành quá hạn",
+    TaskState.IN_PROGRESS: "Đang thực hiện trong hạn",
+    TaskState.NOT_STARTED: "Chưa triển khai",
+    TaskState.OVERDUE: "Quá hạn chưa hoàn thành",
+    TaskState.CANCELLED: "Dừng, điều chỉnh",
+}
+PROGRESS_METHODS = {
+    ProgressMethod.TASK_COUNT: "tính theo số nhiệm vụ hoàn thành",
+    ProgressMethod.AVERAGE: "tính theo tiến độ bình quân của các nhiệm vụ",
+    ProgressMethod.WEIGHTED: "tính theo trọng số của các nhiệm vụ",
+    ProgressMethod.MANUAL: "theo đánh giá của cơ quan theo dõi kế hoạch",
+}
+LEADERSHIP_TOPICS = (
+    ("direction", "tổ chức chỉ đạo, điều hành cải cách hành chính"),
+    ("inspection", "kiểm tra công tác cải cách hành chính"),
+    ("communication", "tuyên truyền cải cách hành chính"),
+    ("initiatives", "sáng kiến, giải pháp mới trong cải cách hành chính"),
+)
+
+
+def area_topic(label: str) -> str:
+    return f"kết quả đạt được về {_lower_first(label)}"
 
 
 def placeholder(what: str) -> str:
     return f"[Nội dung do chuyên viên bổ sung: {what}]"
+
+
+def percent(value: float) -> str:
+    """Every share of a report with two decimals: 95.1149 -> "95,11%", 75 -> "75,00%"."""
+    return f"{value:,.2f}".translate(str.maketrans(",.", ".,")) + "%"
+
+
+def share(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+def listed(items: Sequence[str]) -> list[str]:
+    """List items: "- " first, ";" after each but the last, which ends with "."."""
+    return [f"- {item}{'.' if index == len(items) - 1 else ';'}" for index, item in enumerate(items)]
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def _parts(parts: Sequence[tuple[str, int]]) -> str:
+    """ "trực tuyến 12, trực tiếp 3" leaving out the zero counts."""
+    return ", ".join(f"{label} {format_int(count)}" for label, count in parts if count)
 
 
 def intro(data: ReportData) -> str:
@@ -46,234 +102,6 @@ def intro(data: ReportData) -> str:
         f"{data.scope_label} (số liệu tính từ {format_date_long(data.period_start)} đến "
         f"{format_date_long(data.period_end)}) như sau:"
     )
-
-
-def no_plan(data: ReportData) -> str:
-    return (
-        f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trong hệ thống, "
-        "nên báo cáo chưa có số liệu về thực hiện nhiệm vụ."
-    )
-
-
-def no_dossiers(data: ReportData) -> str:
-    return (
-        f"Chưa có số liệu tiếp nhận, giải quyết hồ sơ thủ tục hành chính {data.period_label} trong hệ thống."
-    )
-
-
-LEADERSHIP_TOPICS = (
-    ("plan", "ban hành và triển khai kế hoạch cải cách hành chính"),
-    ("direction", "tổ chức chỉ đạo, điều hành"),
-    ("inspection", "kiểm tra công tác cải cách hành chính"),
-    ("communication", "tuyên truyền cải cách hành chính"),
-    ("initiatives", "sáng kiến, giải pháp mới"),
-)
-
-
-def area_topic(label: str) -> str:
-    return f"kết quả đạt được về {label[:1].lower()}{label[1:]}"
-
-
-def no_indices() -> str:
-    return "Chưa có kết quả các chỉ số đánh giá (PAR INDEX, SIPAS, PAPI, PCI) trong hệ thống."
-
-
-# --- tasks -----------------------------------------------------------------------------------------
-
-
-def is_leadership(area: AreaResult) -> bool:
-    """The area "Công tác chỉ đạo, điều hành", which the outline reports in section I."""
-    return fold(area.label).startswith("cong tac chi dao")
-
-
-def plan_opening(plan: PlanSection) -> str:
-    return f"Triển khai {plan.plan_title} (Kế hoạch số {plan.plan_number}) với {format_int(plan.total)} nhiệm vụ."
-
-
-def plan_overview(plan: PlanSection, cut_off: date) -> str:
-    """ "Tính đến ..., đã hoàn thành 24/32 nhiệm vụ (75%); còn 8 ..., trong đó 3 ... quá hạn."."""
-    text = (
-        f"Tính đến {format_date_long(cut_off)}, đã hoàn thành {plan.completed}/{plan.total} nhiệm vụ "
-        f"({format_percent(plan.percent)})"
-    )
-    return text + _remaining(plan.total - plan.completed, plan.overdue) + "."
-
-
-def leadership_result(area: AreaResult) -> str:
-    text = area_result(area)
-    return f"Nhóm nhiệm vụ về công tác chỉ đạo, điều hành: {text[:1].lower()}{text[1:]}"
-
-
-def area_result(area: AreaResult) -> str:
-    if not area.total:
-        return "Kế hoạch không có nhiệm vụ thuộc lĩnh vực này trong kỳ."
-    overdue = sum(task.overdue for task in area.open_tasks)
-    ending = ":" if area.open_tasks else "."
-    return (
-        f"Hoàn thành {area.completed}/{area.total} nhiệm vụ"
-        + _remaining(len(area.open_tasks), overdue)
-        + ending
-    )
-
-
-def _remaining(open_count: int, overdue: int) -> str:
-    if not open_count:
-        return ""
-    text = f"; còn {format_int(open_count)} nhiệm vụ chưa hoàn thành"
-    return text + (f", trong đó {format_int(overdue)} nhiệm vụ quá hạn" if overdue else "")
-
-
-def deadline_text(task: TaskLine) -> str:
-    return format_date_short(task.deadline) if task.deadline else ONGOING
-
-
-def task_line(task: TaskLine) -> str:
-    """ "- <task> (đơn vị chủ trì: <unit>; thời hạn: dd/mm/yyyy, đã quá hạn);"."""
-    status = ", đã quá hạn" if task.overdue else ""
-    return (
-        f"- {task.title} (đơn vị chủ trì: {task.lead_unit}; thời hạn: {deadline_text(task).lower()}{status});"
-    )
-
-
-def percent_or_none(value: float | None) -> str:
-    return NO_FIGURE if value is None else format_percent(value)
-
-
-def share(part: int, whole: int) -> float | None:
-    return 100 * part / whole if whole else None
-
-
-# --- procedures and dossiers ---------------------------------------------------------------------
-
-
-def procedures_sentence(section: DossierSection, cut_off: date) -> str:
-    levels = ", ".join(
-        f"{label[:1].lower()}{label[1:]} {format_int(count)}" for label, count in section.procedures_by_level
-    )
-    text = f"Tại {format_date_long(cut_off)}, có {format_int(section.procedures_total)} thủ tục hành chính đang áp dụng"
-    return text + (f", gồm: {levels}." if levels else ".")
-
-
-def received_sentence(section: DossierSection) -> str:
-    now = section.current
-    text = (
-        f"Tổng số hồ sơ tiếp nhận giải quyết: {format_int(now.carried_over + now.received)} hồ sơ, gồm "
-        f"{format_int(now.carried_over)} hồ sơ kỳ trước chuyển sang và {format_int(now.received)} hồ sơ "
-        f"tiếp nhận mới trong kỳ (trực tuyến {format_int(now.received_online)} hồ sơ, chiếm "
-        f"{percent_or_none(now.online_share)})"
-    )
-    if section.last_year is not None:
-        delta = now.received - section.last_year.received
-        text += f"; số hồ sơ tiếp nhận mới {change(delta, 'hồ sơ')} so với cùng kỳ năm trước"
-    return text + "."
-
-
-def resolved_sentence(section: DossierSection) -> str:
-    now = section.current
-    text = (
-        f"Đã giải quyết {format_int(now.resolved)} hồ sơ, trong đó trước hạn {format_int(now.resolved_early)}, "
-        f"đúng hạn {format_int(now.resolved_on_time)}, quá hạn {format_int(now.resolved_late)}; tỷ lệ giải "
-        f"quyết đúng hạn (kể cả trước hạn) đạt {percent_or_none(now.on_time_rate)}"
-    )
-    last = section.last_year
-    if last is not None and now.on_time_rate is not None and last.on_time_rate is not None:
-        text += (
-            f" ({change(now.on_time_rate - last.on_time_rate, 'điểm phần trăm')} so với cùng kỳ năm trước)"
-        )
-    return text + "."
-
-
-def open_sentence(figures: DossierFigures) -> str:
-    open_total = figures.open_within_deadline + figures.open_overdue
-    text = (
-        f"Đang giải quyết {format_int(open_total)} hồ sơ (trong hạn {format_int(figures.open_within_deadline)}, "
-        f"quá hạn {format_int(figures.open_overdue)})"
-    )
-    if figures.returned_or_withdrawn:
-        text += f"; trả lại hoặc rút {format_int(figures.returned_or_withdrawn)} hồ sơ"
-    return text + "."
-
-
-def level_line(row: DossierRow) -> str:
-    figures = row.figures
-    return (
-        f"- {row.label}: tiếp nhận {format_int(figures.carried_over + figures.received)} hồ sơ, đã giải quyết "
-        f"{format_int(figures.resolved)}, tỷ lệ đúng hạn {percent_or_none(figures.on_time_rate)}, tỷ lệ tiếp "
-        f"nhận trực tuyến {percent_or_none(figures.online_share)};"
-    )
-
-
-def apology_sentence(section: DossierSection) -> str:
-    now = section.current
-    return (
-        f"Số hồ sơ quá hạn phải xin lỗi: {format_int(now.apologies_owed)}; đã gửi phiếu xin lỗi và hẹn lại ngày "
-        f"trả kết quả: {format_int(now.apologies_issued)}; còn {format_int(section.late_without_apology)} hồ sơ "
-        "quá hạn chưa có phiếu xin lỗi."
-    )
-
-
-def change(delta: float, unit: str) -> str:
-    """ "tăng 140.624 hồ sơ", "giảm 0,69 điểm", "không thay đổi"."""
-    if not delta:
-        return "không thay đổi"
-    amount = format_int(abs(delta)) if isinstance(delta, int) else format_number(abs(delta))
-    return f"{'tăng' if delta > 0 else 'giảm'} {amount} {unit}"
-
-
-# --- indices ---------------------------------------------------------------------------------------
-
-
-def score_text(line: IndexLine, value: float, scale: float) -> str:
-    return format_percent(value) if line.percent else f"{format_number(value)}/{format_number(scale)} điểm"
-
-
-def index_sentence(line: IndexLine) -> str:
-    """ "- Chỉ số ... năm 2024: đạt 91,49/100 điểm, xếp thứ 4/63; giảm 0,69 điểm so với năm trước; ..."."""
-    parts = [f"- {line.kind_label} năm {line.year}: đạt {score_text(line, line.score, line.scale)}"]
-    if line.rank is not None:
-        parts[0] += f", xếp thứ {line.rank}" + (f"/{line.out_of}" if line.out_of else "")
-    if line.score_change is not None:
-        unit = "điểm phần trăm" if line.percent else "điểm"
-        parts.append(f"{change(round(line.score_change, 4), unit)} so với năm trước")
-    if line.target is not None:
-        verdict = "đạt mục tiêu" if line.score >= line.target else "chưa đạt mục tiêu"
-        parts.append(f"{verdict} đề ra ({score_text(line, line.target, line.scale)})")
-    if line.weak_components:
-        weakest = "; ".join(
-            f"{c.name}: {format_percent(c.score) if line.percent else format_number(c.score)}"
-            + ("" if line.percent else f"/{format_number(c.max_score)}")
-            for c in line.weak_components
-        )
-        parts.append(f"các thành phần đạt thấp: {weakest}")
-    return "; ".join(parts) + "."
-
-
-def index_cells(line: IndexLine) -> list[str]:
-    """The index appendix row: name, year scored, result, rank, change."""
-    rank = "—" if line.rank is None else f"{line.rank}" + (f"/{line.out_of}" if line.out_of else "")
-    change_text = "—"
-    if line.score_change is not None:
-        change_text = change(round(line.score_change, 4), "điểm phần trăm" if line.percent else "điểm")
-    return [line.kind_label, str(line.year), score_text(line, line.score, line.scale), rank, change_text]
-
-
-# --- limitations, next period, signature -----------------------------------------------------------
-
-
-def limitation_facts(data: ReportData) -> list[str]:
-    """The shortfalls the figures show, one line each."""
-    facts = []
-    if data.plan is not None and data.plan.overdue:
-        facts.append(f"- Còn {format_int(data.plan.overdue)} nhiệm vụ quá hạn chưa hoàn thành.")
-    if data.dossiers is not None and data.dossiers.current.resolved_late:
-        text = f"- Còn {format_int(data.dossiers.current.resolved_late)} hồ sơ giải quyết quá hạn"
-        if data.dossiers.late_without_apology:
-            text += f", {format_int(data.dossiers.late_without_apology)} hồ sơ quá hạn chưa có phiếu xin lỗi"
-        facts.append(text + ".")
-    for line in data.indices:
-        if line.target is not None and line.score < line.target:
-            facts.append(f"- {line.kind_label} năm {line.year} chưa đạt mục tiêu đề ra.")
-    return facts
 
 
 def next_period_label(data: ReportData) -> str:
@@ -285,18 +113,357 @@ def next_period_label(data: ReportData) -> str:
     }.get(data.kind, "kỳ tới")
 
 
-def next_tasks_intro(plan: PlanSection, cut_off: date) -> str:
-    if not plan.next_period_tasks:
-        return f"Không còn nhiệm vụ chưa hoàn thành có thời hạn sau {format_date_long(cut_off)}."
+# --- tasks -----------------------------------------------------------------------------------------
+
+
+def no_plan(data: ReportData) -> str:
     return (
-        f"Tiếp tục thực hiện {format_int(len(plan.next_period_tasks))} nhiệm vụ chưa hoàn thành của kế hoạch:"
+        f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trên hệ thống, "
+        "nên báo cáo chưa có số liệu về thực hiện nhiệm vụ."
     )
 
 
-DRAFT_MARK = "DỰ THẢO"
-BLANK_NUMBER = "     "
-BLANK_DATE = "ngày    tháng    năm 20.."
-AS_ABOVE = "Như trên"
+def plan_opening(plan: PlanSection) -> str:
+    reference = ""
+    if plan.plan_number:
+        reference = f" (Kế hoạch số {plan.plan_number}"
+        reference += f" ngày {format_date_short(plan.plan_date)})" if plan.plan_date else ")"
+    return f"Triển khai {plan.plan_title}{reference} với {format_int(plan.total)} nhiệm vụ."
+
+
+def counts_text(counts: TaskCounts) -> str:
+    """ "đã hoàn thành 24/32 nhiệm vụ (đúng hạn 22, quá hạn 2); đang thực hiện trong hạn 5; …"."""
+    text = f"đã hoàn thành {counts.completed}/{counts.total} nhiệm vụ"
+    if counts.completed_late:
+        text += f" (đúng hạn {counts.completed_on_time}, quá hạn {counts.completed_late})"
+    for label, count in (
+        ("đang thực hiện trong hạn", counts.in_progress),
+        ("chưa triển khai", counts.not_started),
+        ("quá hạn chưa hoàn thành", counts.overdue),
+    ):
+        if count:
+            text += f"; {label} {count} nhiệm vụ"
+    return text
+
+
+def plan_overview(plan: PlanSection, cut_off: date) -> str:
+    """ "Tính đến …, đã hoàn thành 24/32 nhiệm vụ …. Tỷ lệ thực hiện kế hoạch (…) đạt 75,00%."."""
+    text = f"Tính đến {format_date_long(cut_off)}, {counts_text(plan.counts)}."
+    if plan.counts.cancelled:
+        text += f" Có {plan.counts.cancelled} nhiệm vụ dừng, điều chỉnh, không tính vào tổng số."
+    method = PROGRESS_METHODS.get(plan.progress_method, "")
+    return text + f" Tỷ lệ thực hiện kế hoạch ({method}) đạt {percent(plan.percent)}."
+
+
+def area_result(area: AreaResult) -> str:
+    if not area.total:
+        return f"Kế hoạch không có nhiệm vụ về {_lower_first(area.label)} đến kỳ báo cáo."
+    ending = ", cụ thể:" if area.completed_tasks or area.unfinished_tasks else "."
+    return f"Các nhiệm vụ về {_lower_first(area.label)}: {counts_text(area.counts)}{ending}"
+
+
+def deadline_text(task: TaskLine) -> str:
+    return format_date_short(task.deadline) if task.deadline else ONGOING
+
+
+def result_item(task: TaskLine) -> str:
+    """A task in its area: what was done, or where it stands (without the list punctuation)."""
+    if task.state.completed:
+        text = (
+            f"{task.title}: hoàn thành ngày {format_date_short(task.completed_on)}"
+            if task.completed_on
+            else (f"{task.title}: đã hoàn thành")
+        )
+        if task.state is TaskState.COMPLETED_LATE:
+            text += f", quá hạn so với thời hạn {deadline_text(task)}"
+        return text + (f" (kết quả: {_lower_first(task.expected_output)})" if task.expected_output else "")
+    return f"{task.title}: {_lower_first(TASK_STATE_LABELS[task.state])}, tiến độ {task.progress}%"
+
+
+def carried_item(task: TaskLine) -> str:
+    """A task carried into the next period: who leads it and by when."""
+    overdue = ", đã quá hạn" if task.overdue else ""
+    return f"{task.title} (đơn vị chủ trì: {task.lead_unit}; thời hạn: {_lower_first(deadline_text(task))}{overdue})"
+
+
+def carried_intro(plan: PlanSection) -> str:
+    unfinished = plan.unfinished
+    if not unfinished:
+        return "Các nhiệm vụ của kế hoạch đã hoàn thành; tiếp tục duy trì kết quả đạt được."
+    overdue = sum(task.overdue for task in unfinished)
+    text = f"Tiếp tục thực hiện {format_int(len(unfinished))} nhiệm vụ chưa hoàn thành của kế hoạch"
+    if overdue:
+        text += f", trước hết {format_int(overdue)} nhiệm vụ đã quá hạn"
+    return text + ":"
+
+
+# --- procedures and dossiers ---------------------------------------------------------------------
+
+
+def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date) -> str:
+    levels = _parts([(_lower_first(label), count) for label, count in catalogue.by_level])
+    text = (
+        f"Tại {format_date_long(cut_off)}, có {format_int(catalogue.total)} thủ tục hành chính đang áp dụng"
+        + (f" ({levels})" if levels else "")
+    )
+    online = _parts([("toàn trình", catalogue.fully_online), ("một phần", catalogue.partly_online)])
+    if online:
+        text += f"; cung cấp dịch vụ công trực tuyến: {online} thủ tục"
+    return text + "."
+
+
+def no_dossiers() -> str:
+    return "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."
+
+
+def partial_dossiers(coverage: DossierCoverage) -> str:
+    return (
+        f"Số liệu hồ sơ trên hệ thống chỉ có từ ngày {format_date_short(coverage.first_received)} đến ngày "
+        f"{format_date_short(coverage.last_received)}, chưa đủ cả kỳ báo cáo; các số liệu dưới đây tính "
+        "trong khoảng thời gian đó."
+    )
+
+
+def stale_dossiers(coverage: DossierCoverage) -> str:
+    """A data-quality note for staff, kept out of the figures."""
+    return placeholder(
+        f"rà soát {format_int(coverage.stale_open)} hồ sơ tiếp nhận từ ngày "
+        f"{format_date_short(coverage.stale_since)} vẫn ghi nhận đang giải quyết trên hệ thống; "
+        "các hồ sơ này không được tính vào số liệu của kỳ"
+    )
+
+
+def received_sentence(section: DossierSection) -> str:
+    now = section.current
+    handled = now.carried_over + now.received
+    channels = _parts(
+        [
+            ("trực tuyến", now.received_online),
+            ("trực tiếp và qua bưu chính", now.received_direct + now.received_postal),
+        ]
+    )
+    text = f"Tổng số hồ sơ tiếp nhận giải quyết trong kỳ: {format_int(handled)} hồ sơ"
+    if now.carried_over:
+        text += (
+            f", gồm {format_int(now.carried_over)} hồ sơ từ kỳ trước chuyển sang và "
+            f"{format_int(now.received)} hồ sơ tiếp nhận mới ({channels})"
+        )
+    else:
+        text += f", đều tiếp nhận mới trong kỳ ({channels})"
+    if now.received_online:
+        text += f"; tỷ lệ hồ sơ tiếp nhận trực tuyến đạt {percent(now.online_share)}"
+    last = section.last_year
+    if last is not None and now.received != last.received:
+        text += f"; số hồ sơ tiếp nhận mới {change(now.received - last.received, 'hồ sơ')} so với cùng kỳ năm trước"
+    return text + "."
+
+
+def resolved_sentence(section: DossierSection) -> str:
+    now = section.current
+    if not now.resolved:
+        return "Trong kỳ chưa có hồ sơ được giải quyết xong."
+    handled = now.carried_over + now.received
+    timeliness = _parts(
+        [
+            ("trước hạn", now.resolved_early),
+            ("đúng hạn", now.resolved_on_time),
+            ("quá hạn", now.resolved_late),
+        ]
+    )
+    text = (
+        f"Đã giải quyết {format_int(now.resolved)} hồ sơ, đạt {percent(share(now.resolved, handled))} số hồ sơ "
+        f"tiếp nhận giải quyết ({timeliness}); tỷ lệ giải quyết đúng hạn (kể cả trước hạn) đạt "
+        f"{percent(now.on_time_rate)}"
+    )
+    last = section.last_year
+    if last is not None and last.on_time_rate is not None and round(now.on_time_rate - last.on_time_rate, 2):
+        text += f" ({change(round(now.on_time_rate - last.on_time_rate, 2), 'điểm phần trăm')} so với cùng kỳ năm trước)"
+    return text + "."
+
+
+def open_sentence(figures: Figures) -> str:
+    parts = []
+    if figures.open:
+        overdue = (
+            f"trong hạn {format_int(figures.open_within_deadline)}, quá hạn {format_int(figures.open_overdue)}"
+            if figures.open_overdue
+            else "đều trong hạn"
+        )
+        parts.append(f"đang giải quyết {format_int(figures.open)} hồ sơ ({overdue})")
+    if figures.returned:
+        parts.append(f"trả lại {format_int(figures.returned)} hồ sơ không đủ điều kiện giải quyết")
+    if figures.withdrawn:
+        parts.append(f"{format_int(figures.withdrawn)} hồ sơ do người dân, tổ chức rút")
+    if not parts:
+        return ""
+    text = "; ".join(parts)
+    return f"Đến hết kỳ, {text}."
+
+
+def level_line(row: DossierRow) -> str:
+    """A level's figures, without list punctuation."""
+    figures = row.figures
+    handled = figures.carried_over + figures.received
+    text = f"{row.label}: tiếp nhận {format_int(handled)} hồ sơ, đã giải quyết {format_int(figures.resolved)}"
+    if figures.resolved:
+        text += f", tỷ lệ đúng hạn {percent(figures.on_time_rate)}"
+    if figures.received:
+        text += f", tỷ lệ tiếp nhận trực tuyến {percent(figures.online_share)}"
+    return text
+
+
+def apology_sentence(section: DossierSection) -> str:
+    now = section.current
+    if not now.apologies_owed:
+        return "Trong kỳ không có hồ sơ quá hạn phải gửi phiếu xin lỗi người dân, tổ chức."
+    text = (
+        f"Có {format_int(now.apologies_owed)} hồ sơ quá hạn phải xin lỗi người dân, tổ chức; đã gửi "
+        f"{format_int(now.apologies_issued)} phiếu xin lỗi và hẹn lại ngày trả kết quả"
+    )
+    if section.late_without_apology:
+        text += f"; còn {format_int(section.late_without_apology)} hồ sơ chưa có phiếu xin lỗi"
+    return text + "."
+
+
+def cashless_sentence(figures: Figures) -> str:
+    if not figures.received_cashless:
+        return ""
+    return (
+        f"Có {format_int(figures.received_cashless)} hồ sơ thanh toán phí, lệ phí không dùng tiền mặt, "
+        f"chiếm {percent(share(figures.received_cashless, figures.received))} số hồ sơ tiếp nhận mới."
+    )
+
+
+def balance_sentence(figures: Figures) -> str:
+    """The Biểu 06 balance: received = resolved + in progress + returned or withdrawn."""
+    handled = figures.carried_over + figures.received
+    parts = figures.resolved + figures.open + figures.returned + figures.withdrawn
+    text = (
+        f"Cân đối số liệu: số hồ sơ nhận giải quyết ({format_int(handled)}) = đã giải quyết "
+        f"({format_int(figures.resolved)}) + đang giải quyết ({format_int(figures.open)}) + trả lại, rút "
+        f"({format_int(figures.returned + figures.withdrawn)})"
+    )
+    if handled == parts:
+        return text + "."
+    return text + f": chưa cân đối, chênh lệch {format_int(abs(handled - parts))} hồ sơ."
+
+
+def change(delta: float, unit: str) -> str:
+    """ "tăng 140.624 hồ sơ", "giảm 0,69 điểm" (the caller prints nothing for no change)."""
+    amount = format_int(abs(delta)) if isinstance(delta, int) else format_number(abs(delta))
+    return f"{'tăng' if delta > 0 else 'giảm'} {amount} {unit}"
+
+
+# --- indices ---------------------------------------------------------------------------------------
+
+
+def no_indices() -> str:
+    return "Đến thời điểm báo cáo, chưa có kết quả chỉ số đánh giá cải cách hành chính nào được công bố trên hệ thống."
+
+
+def indices_intro() -> str:
+    return "Kết quả các chỉ số đánh giá đã được công bố đến thời điểm báo cáo:"
+
+
+def score_text(line: IndexLine, value: float, scale: float) -> str:
+    return percent(value) if line.percent else f"{format_number(value)}/{format_number(scale)} điểm"
+
+
+def index_item(line: IndexLine) -> str:
+    """ "Chỉ số … năm 2022 (công bố ngày 19/04/2023): đạt 90,1/100 điểm, xếp thứ 1/63, …"."""
+    published = f" (công bố ngày {format_date_short(line.published_on)})" if line.published_on else ""
+    text = f"{line.kind_label} năm {line.year}{published}: đạt {score_text(line, line.score, line.scale)}"
+    if line.rank is not None:
+        text += f", xếp thứ {line.rank}" + (f"/{line.out_of}" if line.out_of else "")
+    if line.score_change:
+        unit = "điểm phần trăm" if line.percent else "điểm"
+        text += f", {change(round(line.score_change, 4), unit)} so với năm trước"
+    if line.target is not None:
+        verdict = "đạt" if line.score >= line.target else "chưa đạt"
+        text += f", {verdict} mục tiêu đề ra ({score_text(line, line.target, line.scale)})"
+    return text
+
+
+def index_cells(line: IndexLine) -> list[str]:
+    """The index appendix row: name, year scored, published, result, rank, change."""
+    rank = NONE_CELL if line.rank is None else f"{line.rank}" + (f"/{line.out_of}" if line.out_of else "")
+    change_text = NONE_CELL
+    if line.score_change:
+        change_text = change(round(line.score_change, 4), "điểm phần trăm" if line.percent else "điểm")
+    published = format_date_short(line.published_on) if line.published_on else NONE_CELL
+    return [
+        line.kind_label,
+        str(line.year),
+        published,
+        score_text(line, line.score, line.scale),
+        rank,
+        change_text,
+    ]
+
+
+# --- general assessment ----------------------------------------------------------------------------
+
+
+def strength_facts(data: ReportData) -> list[str]:
+    """What the figures show went well (without list punctuation)."""
+    facts = []
+    plan = data.plan
+    if plan is not None and plan.total and plan.counts.completed_on_time == plan.total:
+        facts.append("Toàn bộ nhiệm vụ của kế hoạch đến kỳ báo cáo đã hoàn thành đúng hạn")
+    dossiers = data.dossiers
+    if (
+        dossiers is not None
+        and dossiers.current.on_time_rate is not None
+        and dossiers.current.on_time_rate >= 95
+    ):
+        facts.append(
+            f"Công tác giải quyết thủ tục hành chính được duy trì tốt, {percent(dossiers.current.on_time_rate)} "
+            "hồ sơ được giải quyết đúng hạn hoặc trước hạn"
+        )
+    for line in data.indices:
+        if line.rank == 1:
+            facts.append(f"{line.kind_label} năm {line.year} của tỉnh dẫn đầu cả nước")
+    return facts
+
+
+def limitation_facts(data: ReportData) -> list[str]:
+    """The shortfalls the figures show (without list punctuation)."""
+    facts = []
+    plan = data.plan
+    if plan is not None and plan.counts.overdue:
+        by_unit = _parts([(unit.unit, unit.counts.overdue) for unit in plan.by_unit])
+        facts.append(f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành ({by_unit})")
+    if plan is not None and plan.counts.completed_late:
+        facts.append(f"{plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
+    dossiers = data.dossiers
+    if dossiers is not None:
+        late = _parts(
+            [
+                ("giải quyết quá hạn", dossiers.current.resolved_late),
+                ("đang giải quyết quá hạn", dossiers.current.open_overdue),
+            ]
+        )
+        if late:
+            facts.append(f"Vẫn còn hồ sơ trễ hạn: {late} hồ sơ")
+        if dossiers.late_without_apology:
+            facts.append(
+                f"{format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi người dân, tổ chức"
+            )
+    for line in data.indices:
+        if line.target is not None and line.score < line.target:
+            facts.append(f"{line.kind_label} năm {line.year} chưa đạt mục tiêu đề ra")
+        if line.weak_components:
+            weakest = ", ".join(
+                f"{_lower_first(c.name)} ({percent(c.score) if line.percent else format_number(c.score)}"
+                + ("" if line.percent else f"/{format_number(c.max_score)}")
+                + ")"
+                for c in line.weak_components
+            )
+            facts.append(f"Một số tiêu chí của {line.kind_label} năm {line.year} còn đạt thấp: {weakest}")
+    return facts
+
+
+# --- letterhead, signature, appendix reference -----------------------------------------------------
 
 
 def number_text(issuer: Issuer, number: str | None) -> str:
@@ -331,9 +498,9 @@ def recipient_lines(issuer: Issuer) -> list[str]:
     lines = [text for text in bare if text not in archive] + archive[-1:]
     if issuer.addressee:
         lines.insert(0, AS_ABOVE)
-    return [f"- {text}{'.' if index == len(lines) - 1 else ';'}" for index, text in enumerate(lines)]
+    return listed(lines)
 
 
 def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | None) -> str:
-    """ "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 7 năm 2023 của Sở Nội vụ)"."""
+    """ "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 7 năm 2023)"."""
     return f"(Kèm theo Báo cáo số {number_text(issuer, number)} {date_text(issued_on)})"

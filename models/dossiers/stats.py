@@ -84,6 +84,7 @@ class Scope:
     level: str | None = None  # the procedure's level
     field: str | None = None
     procedure_id: int | None = None
+    received_from: date | None = None  # leave out dossiers received before this day
 
     def __post_init__(self) -> None:
         if self.field:  # "Đất đai" typed in NFD is the same field as the stored (NFC) one
@@ -232,6 +233,8 @@ def _scope_sql(scope_units: set[int] | None, scope: Scope, params: _Params, need
     where = []
     if scope_units is not None:
         where.append(f'd."unit" IN ({", ".join(params.add(u) for u in sorted(scope_units))})')
+    if scope.received_from is not None:
+        where.append(f"d.received_on >= {params.add(scope.received_from)}")
     if scope.level:
         where.append(f"p.level = {params.add(scope.level)}")
     if scope.field:
@@ -522,6 +525,8 @@ async def late_without_apology(
         condition &= Dossier.procedure._.field == scope.field
     if scope.procedure_id is not None:
         condition &= Dossier.procedure == scope.procedure_id
+    if scope.received_from is not None:
+        condition &= Dossier.received_on >= scope.received_from
     query = Dossier.select(
         Dossier.code,
         Dossier.procedure._.code.as_alias("procedure_code"),

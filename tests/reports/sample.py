@@ -7,23 +7,30 @@ from __future__ import annotations
 from dataclasses import fields, replace
 from datetime import date
 
+from core.text import vietnamese_sort_key
+from models.dossiers.stats import Figures
 from models.vocabulary import Area
 from reports.data import (
     AreaResult,
-    DossierFigures,
+    Coverage,
+    DossierCoverage,
     DossierRow,
     DossierSection,
     IndexComponentLine,
     IndexLine,
     PlanSection,
+    ProcedureCatalogue,
     ReportData,
+    TaskCounts,
+    TaskCoverage,
     TaskLine,
+    TaskState,
+    UnitTasks,
 )
 from reports.document import IssueInfo
 from reports.issuers import DEPARTMENT, Issuer
 
 CUT_OFF = date(2023, 6, 14)
-STATUS = {"done": ("Hoàn thành", 100), "open": ("Đang thực hiện", 60), "overdue": ("Đang thực hiện", 40)}
 NOI_VU, TU_PHAP, VP = "Sở Nội vụ", "Sở Tư pháp", "Văn phòng UBND tỉnh"
 TTTT, TAI_CHINH, KHDT = "Sở Thông tin và Truyền thông", "Sở Tài chính", "Sở Kế hoạch và Đầu tư"
 TT_HCC = "Trung tâm Phục vụ hành chính công tỉnh"
@@ -79,133 +86,137 @@ PLAN = (
 )  # fmt: skip
 
 
+AREA_KEYS = {area.label: area.value for area in Area}
+
+
 def _task(area: str, code: str, title: str, unit: str, deadline: date | None, state: str) -> TaskLine:
-    label, progress = STATUS[state]
+    progress = {"done": 100, "open": 60, "overdue": 40}[state]
     done_on = min(deadline or CUT_OFF, CUT_OFF) if state == "done" else None
-    return TaskLine(code, title, area, unit, deadline, label, progress, done_on, state == "overdue")
+    task_state = {
+        "done": TaskState.COMPLETED_ON_TIME,
+        "open": TaskState.IN_PROGRESS,
+        "overdue": TaskState.OVERDUE,
+    }
+    return TaskLine(code, title, AREA_KEYS[area], area, unit, deadline, task_state[state], progress, done_on)
 
 
 def _area(label: str, tasks: list[TaskLine]) -> AreaResult:
-    still_open = sorted((t for t in tasks if t.completed_on is None), key=lambda t: not t.overdue)
-    key = next(area.value for area in Area if area.label == label)
-    return AreaResult(key, label, len(tasks) - len(still_open), len(tasks), tuple(still_open))
+    unfinished = tuple(sorted((t for t in tasks if t.state.unfinished), key=lambda t: not t.overdue))
+    completed = tuple(t for t in tasks if t.state.completed)
+    return AreaResult(AREA_KEYS[label], label, TaskCounts.of(tasks), completed, unfinished)
 
 
 def plan_section() -> PlanSection:
     by_area = {area: [_task(area, *row) for row in rows] for area, rows in PLAN}
     tasks = tuple(task for area_tasks in by_area.values() for task in area_tasks)
-    units = sorted({task.lead_unit for task in tasks})
-    by_unit = tuple(
-        (
-            unit,
-            sum(t.completed_on is not None for t in tasks if t.lead_unit == unit),
-            sum(t.lead_unit == unit for t in tasks),
-        )
-        for unit in units
-    )
-    completed = sum(task.completed_on is not None for task in tasks)
+    units = sorted({task.lead_unit for task in tasks}, key=vietnamese_sort_key)
+    counts = TaskCounts.of(tasks)
     return PlanSection(
         plan_title="Kế hoạch cải cách hành chính năm 2023",
         plan_number="12/KH-UBND",
-        completed=completed,
-        total=len(tasks),
-        percent=100 * completed / len(tasks),
-        overdue=sum(task.overdue for task in tasks),
+        plan_date=date(2023, 1, 10),
+        progress_method="task_count",
+        percent=100 * counts.completed / counts.total,
+        counts=counts,
         areas=tuple(_area(area, area_tasks) for area, area_tasks in by_area.items()),
-        by_unit=by_unit,
+        by_unit=tuple(
+            UnitTasks(unit, TaskCounts.of([t for t in tasks if t.lead_unit == unit])) for unit in units
+        ),
         tasks=tasks,
-        next_period_tasks=tuple(t for t in tasks if t.completed_on is None and not t.overdue),
+        unfinished=tuple(
+            sorted((t for t in tasks if t.state.unfinished), key=lambda t: (not t.overdue, t.code))
+        ),
     )
 
 
 def figures(
     carried: int, received: int, online: int, early: int, on_time: int, late: int,
     returned: int, open_within: int, open_overdue: int, issued: int,
-) -> DossierFigures:  # fmt: skip
-    resolved = early + on_time + late
-    return DossierFigures(
+) -> Figures:  # fmt: skip
+    postal = received // 50
+    return Figures(
         carried_over=carried,
-        received=received,
+        received_direct=received - online - postal,
         received_online=online,
-        resolved=resolved,
+        received_postal=postal,
         resolved_early=early,
         resolved_on_time=on_time,
         resolved_late=late,
-        returned_or_withdrawn=returned,
+        returned=returned - returned // 5,
+        withdrawn=returned // 5,
         open_within_deadline=open_within,
         open_overdue=open_overdue,
-        on_time_rate=100 * (early + on_time) / resolved if resolved else None,
-        online_share=100 * online / received if received else None,
-        apologies_owed=late + open_overdue,
         apologies_issued=issued,
+        received_cashless=received * 3 // 10,
     )
 
 
-COUNTS = (
-    "carried_over",
-    "received",
-    "received_online",
-    "resolved_early",
-    "resolved_on_time",
-    "resolved_late",
-)
-COUNTS += ("returned_or_withdrawn", "open_within_deadline", "open_overdue", "apologies_issued")
-
-
-def split(total: DossierFigures, labels: tuple[str, ...], weights: tuple[int, ...]) -> tuple[DossierRow, ...]:
+def split(
+    total: Figures, labels: tuple[str, ...], weights: tuple[int, ...], level: str = ""
+) -> tuple[DossierRow, ...]:
     """Rows whose counts add up to ``total``'s, in the given proportions."""
-    shares = {name: [getattr(total, name) * w // sum(weights) for w in weights] for name in COUNTS}
+    names = [f.name for f in fields(Figures)]
+    shares = {name: [getattr(total, name) * w // sum(weights) for w in weights] for name in names}
     for name, parts in shares.items():
         parts[-1] += getattr(total, name) - sum(parts)
     return tuple(
-        DossierRow(label, figures(*(shares[name][i] for name in COUNTS))) for i, label in enumerate(labels)
+        DossierRow(label, level, Figures(**{name: shares[name][i] for name in names}))
+        for i, label in enumerate(labels)
     )
 
 
 def dossier_section() -> DossierSection:
+    # Balanced: 21.540 + 1.191.036 = 1.126.219 resolved + 85.153 open + 1.204 returned or withdrawn.
     current = figures(21_540, 1_191_036, 412_118, 506_606, 616_726, 2_887, 1_204, 84_990, 163, 3_035)
     last_year = figures(18_210, 1_050_412, 301_544, 431_002, 582_118, 4_120, 1_377, 49_316, 229, 4_301)
-    units = ("Sở Tài nguyên và Môi trường", "Sở Xây dựng", "Công an tỉnh", "UBND thành phố Hạ Long")
-    units += ("UBND thành phố Cẩm Phả", "UBND thành phố Uông Bí")
-    months = tuple(f"Tháng {month}" for month in range(1, 7))
+    province, district = split(current, ("Cấp tỉnh", "Cấp huyện"), (60, 40))
+    by_level = (replace(province, level="province"), replace(district, level="district"))
+    units = split(
+        province.figures,
+        ("Công an tỉnh", "Sở Tài nguyên và Môi trường", "Sở Xây dựng"),
+        (25, 22, 14),
+        "province",
+    )
+    units += split(
+        district.figures, ("UBND thành phố Cẩm Phả", "UBND thành phố Hạ Long"), (12, 19), "district"
+    )
+    months = tuple(f"T{month}" for month in range(1, 7))
     return DossierSection(
-        procedures_total=1_882,
-        procedures_by_level=(("Cấp tỉnh", 1_488), ("Cấp huyện", 283), ("Cấp xã", 112)),
         current=current,
         last_year=last_year,
-        by_level=split(current, ("Cấp tỉnh", "Cấp huyện", "Cấp xã"), (48, 33, 19)),
-        by_unit=split(current, units, (22, 14, 25, 19, 12, 8)),
+        by_level=by_level,
+        by_unit=units,
         by_month=split(current, months, (14, 15, 17, 18, 17, 19)),
         late_without_apology=15,
     )
 
 
+def procedures() -> ProcedureCatalogue:
+    return ProcedureCatalogue(1_882, (("Cấp tỉnh", 1_488), ("Cấp huyện", 283), ("Cấp xã", 111)), 512, 700)
+
+
 def indices() -> tuple[IndexLine, ...]:
     weak_par = (
-        IndexComponentLine("phát triển ứng dụng, dịch vụ phục vụ người dân", 2.57, 7),
-        IndexComponentLine("tác động của cải cách hành chính đến phát triển kinh tế - xã hội", 2.87, 3.5),
-        IndexComponentLine("tổ chức thực hiện công tác thanh tra, kiểm tra", 0.83, 1),
-    )
-    weak_papi = (
-        IndexComponentLine("quản trị điện tử", 3.94, 10),
-        IndexComponentLine("quản trị môi trường", 4.03, 10),
+        IndexComponentLine("Phát triển ứng dụng, dịch vụ phục vụ người dân", 2.57, 7),
+        IndexComponentLine("Tác động của cải cách hành chính đến phát triển kinh tế - xã hội", 2.87, 3.5),
     )
     return (
-        IndexLine("Chỉ số cải cách hành chính (PAR INDEX)", 2024, 91.49, 100, 4, 63, -0.69, 92, weak_par),
         IndexLine(
-            "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS)", 2024, 90.12, 100, 4, 63, -0.49, 85, (), True
+            "par_index", "Chỉ số cải cách hành chính (PAR INDEX)", 2022, date(2023, 4, 19),
+            90.1, 100, 1, 63, -0.8, 92, weak_par,
         ),
         IndexLine(
-            "Chỉ số hiệu quả quản trị và hành chính công (PAPI)",
-            2024,
-            47.82,
-            80,
-            1,
-            63,
-            None,
-            None,
-            weak_papi,
+            "sipas", "Chỉ số hài lòng (SIPAS)", 2022, date(2023, 4, 19), 87.59, 100, 1, 63, None, 85, (), True,
         ),
+    )  # fmt: skip
+
+
+def coverage() -> Coverage:
+    return Coverage(
+        tasks=TaskCoverage(plan_found=True, tasks=32, last_change=date(2023, 6, 10)),
+        dossiers=DossierCoverage(1_191_036, date(2022, 12, 15), CUT_OFF, 0, None, False),
+        indices_quoted=2,
+        indices_withheld=1,
     )
 
 
@@ -242,11 +253,10 @@ def report(**changes) -> ReportData:
         period_end=CUT_OFF,
         scope_label="tỉnh Quảng Ninh",
         issuer=issuer(),
+        coverage=coverage(),
         plan=plan_section(),
+        procedures=procedures(),
         dossiers=dossier_section(),
         indices=indices(),
     )
     return replace(data, **changes)
-
-
-assert {f.name for f in fields(DossierFigures)} >= set(COUNTS)

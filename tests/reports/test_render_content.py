@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 
+import pytest
 from docx.enum.text import WD_COLOR_INDEX
 from docx.shared import Cm
 
+from models.dossiers.stats import Figures
 from reports import wording
+from reports.data import TaskCounts, TaskState
 from reports.document import Paragraph, compose
 from reports.render import render_report
 from tests.reports import sample
@@ -41,67 +45,86 @@ def test_sections_follow_the_official_outline(document):
     ]
 
 
-def test_task_figures_and_the_open_tasks_named_with_their_units(document):
+def test_task_figures_tell_the_states_apart_and_use_the_plans_percentage(document):
     text = full_text(document)
-    assert "Tính đến ngày 14 tháng 6 năm 2023, đã hoàn thành 24/32 nhiệm vụ (75%)" in text
-    assert "còn 8 nhiệm vụ chưa hoàn thành, trong đó 3 nhiệm vụ quá hạn." in text
-    assert "Nhóm nhiệm vụ về công tác chỉ đạo, điều hành: hoàn thành 4/5 nhiệm vụ" in text
-    assert paragraph(
-        document, "Hoàn thành 3/4 nhiệm vụ; còn 1 nhiệm vụ chưa hoàn thành, trong đó 1 nhiệm vụ quá hạn:"
-    )
     assert (
-        "- Trình HĐND tỉnh Nghị quyết về phí, lệ phí thuộc thẩm quyền (đơn vị chủ trì: Sở Tài chính; "
-        "thời hạn: 30/04/2023, đã quá hạn);"
+        "Tính đến ngày 14 tháng 6 năm 2023, đã hoàn thành 24/32 nhiệm vụ; đang thực hiện trong hạn 5 nhiệm vụ; "
+        "quá hạn chưa hoàn thành 3 nhiệm vụ. Tỷ lệ thực hiện kế hoạch (tính theo số nhiệm vụ hoàn thành) "
+        "đạt 75,00%."
     ) in text
     assert (
-        "- Kiểm tra công tác cải cách hành chính tại các cơ quan, đơn vị (đơn vị chủ trì: Sở Nội vụ; thời hạn: thường xuyên);"
+        "- Trình HĐND tỉnh Nghị quyết về phí, lệ phí thuộc thẩm quyền: quá hạn chưa hoàn thành, tiến độ 40%."
         in text
+    )
+    assert "- Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 31/03/2023;" in text
+
+
+def test_a_task_completed_late_is_said_to_be_late():
+    data = sample.report()
+    late = replace(data.plan.tasks[5], state=TaskState.COMPLETED_LATE, completed_on=date(2023, 4, 20))
+    assert wording.result_item(late) == (
+        "Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 20/04/2023, "
+        "quá hạn so với thời hạn 31/03/2023"
+    )
+    counts = TaskCounts(completed_on_time=22, completed_late=2, in_progress=5, overdue=3)
+    assert wording.counts_text(counts) == (
+        "đã hoàn thành 24/32 nhiệm vụ (đúng hạn 22, quá hạn 2); đang thực hiện trong hạn 5 nhiệm vụ; "
+        "quá hạn chưa hoàn thành 3 nhiệm vụ"
     )
 
 
 def test_dossier_figures_in_vietnamese_formats(document):
     text = full_text(document)
-    assert "có 1.882 thủ tục hành chính đang áp dụng, gồm: cấp tỉnh 1.488, cấp huyện 283, cấp xã 112." in text
-    assert "1.191.036 hồ sơ tiếp nhận mới trong kỳ (trực tuyến 412.118 hồ sơ, chiếm 34,6%)" in text
-    assert "21.540 hồ sơ kỳ trước chuyển sang" in text
+    assert "có 1.882 thủ tục hành chính đang áp dụng (cấp tỉnh 1.488, cấp huyện 283, cấp xã 111)" in text
+    assert "cung cấp dịch vụ công trực tuyến: toàn trình 512, một phần 700 thủ tục." in text
+    assert "gồm 21.540 hồ sơ từ kỳ trước chuyển sang và 1.191.036 hồ sơ tiếp nhận mới" in text
     assert "tăng 140.624 hồ sơ so với cùng kỳ năm trước" in text
-    assert "trước hạn 506.606, đúng hạn 616.726, quá hạn 2.887" in text
+    assert "(trước hạn 506.606, đúng hạn 616.726, quá hạn 2.887)" in text
     assert "tỷ lệ giải quyết đúng hạn (kể cả trước hạn) đạt 99,74%" in text
     assert "(tăng 0,15 điểm phần trăm so với cùng kỳ năm trước)" in text
-    assert "- Cấp tỉnh: tiếp nhận 582.036 hồ sơ" in text
-    assert (
-        "Số hồ sơ quá hạn phải xin lỗi: 3.050; đã gửi phiếu xin lỗi và hẹn lại ngày trả kết quả: 3.035"
-        in text
-    )
-    assert "còn 15 hồ sơ quá hạn chưa có phiếu xin lỗi." in text
+    assert "- Cấp tỉnh: tiếp nhận 727.544 hồ sơ" in text
+    assert "Có 3.050 hồ sơ quá hạn phải xin lỗi người dân, tổ chức; đã gửi 3.035 phiếu xin lỗi" in text
+    assert "còn 15 hồ sơ chưa có phiếu xin lỗi." in text
     assert not re.search(r"\d,\d{3}\b", text)  # no English thousands separators
     assert not re.search(r"\d\.\d{1,2}%", text)  # no English decimal points
+    tasks = sample.report().plan.tasks
+    for task in tasks:  # titles and "tiến độ 60%" are the tasks' own texts
+        text = text.replace(task.title, "")
+    shares = set(re.findall(r"\d+(?:,\d+)?%", text)) - {f"{task.progress}%" for task in tasks}
+    assert shares and all(re.fullmatch(r"\d+,\d\d%", value) for value in shares), shares
 
 
-def test_index_lines(document):
+def test_index_lines_say_the_year_scored_and_when_it_was_published(document):
     text = full_text(document)
     assert (
-        "- Chỉ số cải cách hành chính (PAR INDEX) năm 2024: đạt 91,49/100 điểm, xếp thứ 4/63; "
-        "giảm 0,69 điểm so với năm trước; chưa đạt mục tiêu đề ra (92/100 điểm); các thành phần đạt thấp: "
-        "phát triển ứng dụng, dịch vụ phục vụ người dân: 2,57/7;"
+        "- Chỉ số cải cách hành chính (PAR INDEX) năm 2022 (công bố ngày 19/04/2023): đạt 90,1/100 điểm, "
+        "xếp thứ 1/63, giảm 0,8 điểm so với năm trước, chưa đạt mục tiêu đề ra (92/100 điểm);"
     ) in text
-    assert (
-        "(SIPAS) năm 2024: đạt 90,12%, xếp thứ 4/63; giảm 0,49 điểm phần trăm so với năm trước; đạt mục tiêu"
-        in text
-    )
-    assert "quản trị điện tử: 3,94/10; quản trị môi trường: 4,03/10." in text
-    assert (
-        "- Chỉ số cải cách hành chính (PAR INDEX) năm 2024 chưa đạt mục tiêu đề ra." in text
-    )  # in section III
+    assert "- Chỉ số hài lòng (SIPAS) năm 2022 (công bố ngày 19/04/2023): đạt 87,59%, xếp thứ 1/63" in text
+    assert "- Chỉ số cải cách hành chính (PAR INDEX) năm 2022 chưa đạt mục tiêu đề ra;" in text  # section III
 
 
-def test_next_period_lists_the_tasks_due_after_the_cut_off(document):
+def test_section_iv_carries_every_unfinished_task_overdue_first(sample_data, document):
     text = full_text(document)
-    assert "Tiếp tục thực hiện 5 nhiệm vụ chưa hoàn thành của kế hoạch:" in text
     assert (
-        "- Xây dựng Trung tâm dữ liệu tỉnh (đơn vị chủ trì: Sở Thông tin và Truyền thông; thời hạn: 31/12/2023);"
-        in text
+        "Tiếp tục thực hiện 8 nhiệm vụ chưa hoàn thành của kế hoạch, trước hết 3 nhiệm vụ đã quá hạn:" in text
     )
+    (section,) = [s for s in compose(sample_data) if s.key == "IV"]
+    carried = [p for p in section.paragraphs if p.key.startswith("IV.task.")]
+    assert len(carried) == sample_data.plan.counts.unfinished == 8
+    assert [p.text.endswith("đã quá hạn);") for p in carried[:3]] == [True] * 3
+    assert carried[-1].text.endswith(").")
+
+
+def test_no_generated_sentence_is_repeated_and_lists_end_with_a_full_stop(sample_data):
+    for data in (sample_data, sample.report(dossiers=None, indices=()), sample.report(plan=None)):
+        paragraphs = [p for section in compose(data) for p in section.paragraphs]
+        texts_ = [p.text for p in paragraphs]
+        assert len(texts_) == len(set(texts_))
+        for before, after in zip(paragraphs, [*paragraphs[1:], None], strict=True):
+            if before.text.startswith("- ") and (after is None or not after.text.startswith("- ")):
+                assert before.text.endswith("."), before.text
+        assert not any("chưa có số liệu" in text and ("chiếm" in text or "đạt" in text) for text in texts_)
 
 
 def placeholders(document):
@@ -110,8 +133,8 @@ def placeholders(document):
 
 def test_placeholders_mark_every_missing_narrative(document):
     found = placeholders(document)
-    # I: five topics; II.1–II.6: achievements; III: strengths, limitations, two causes; IV; V
-    assert len(found) == 17
+    # I: four topics; II.1–II.6: achievements; III: strengths, limitations, two causes; IV; V
+    assert len(found) == 16
     for block in found:
         assert block.text.endswith("]")
         (run,) = block.runs
@@ -126,7 +149,7 @@ def test_edited_sections_are_printed_as_given(sample_data):
     sections[index] = replace(leadership, paragraphs=(written,))
     document = load(render_report(sample_data, tuple(sections), None))
     assert paragraph(document, written.text)
-    assert len(placeholders(document)) == 12
+    assert len(placeholders(document)) == 12  # I's four are gone
 
 
 def test_sections_without_data_say_so_in_one_sentence():
@@ -135,8 +158,9 @@ def test_sections_without_data_say_so_in_one_sentence():
     body = texts(section_blocks(document)[0])
     no_plan = wording.no_plan(data)
     assert no_plan.startswith("Chưa có kế hoạch cải cách hành chính năm 2023")
-    assert body.count(no_plan) == 1  # in II; sections I and IV have only their placeholders
-    assert wording.no_dossiers(data) in body
+    assert body.count(no_plan) == 1  # in I; II and IV say nothing more about tasks
+    assert "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống." in body
+    assert not any("hồ sơ" in line and re.search(r"\d", line) for line in body if not line.startswith("["))
     assert wording.no_indices() in body
     assert [p.text[:4] for p in document.paragraphs if p.style.name == "Heading 1"] == [
         "I. C",
@@ -147,9 +171,7 @@ def test_sections_without_data_say_so_in_one_sentence():
     ]
     appendices = [texts(blocks) for blocks in section_blocks(document)[1:]]
     assert [a[0] for a in appendices] == ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV"]
-    assert (
-        no_plan in appendices[0] and no_plan in appendices[1] and wording.no_dossiers(data) in appendices[2]
-    )
+    assert no_plan in appendices[0] and no_plan in appendices[1] and wording.no_dossiers() in appendices[2]
     assert len(document.inline_shapes) == 0
 
 
@@ -158,8 +180,8 @@ def test_two_charts_are_embedded_fifteen_centimetres_wide(document):
     assert len(shapes) == 2
     for shape in shapes:
         assert abs(shape.width - Cm(15)) < Cm(0.01)
-    assert paragraph(document, "Biểu đồ 1. Kết quả thực hiện nhiệm vụ theo lĩnh vực")
-    assert paragraph(document, "Biểu đồ 2. Kết quả giải quyết hồ sơ theo tháng")
+    assert paragraph(document, wording.TASKS_CHART_CAPTION)
+    assert paragraph(document, wording.DOSSIERS_CHART_CAPTION)
 
 
 def test_rendering_is_a_pure_function_of_the_data(sample_data, sample_docx):
@@ -198,4 +220,74 @@ def test_recipient_lines_end_with_semicolons_and_the_archive_line_with_a_full_st
 def test_changes_are_said_in_words():
     assert wording.change(140_624, "hồ sơ") == "tăng 140.624 hồ sơ"
     assert wording.change(-0.69, "điểm") == "giảm 0,69 điểm"
-    assert wording.change(0, "điểm") == "không thay đổi"
+    assert wording.percent(75) == "75,00%" and wording.percent(95.1149) == "95,11%"
+    assert wording.percent(1234.5) == "1.234,50%"
+
+
+@pytest.mark.parametrize(
+    "figures, expected",
+    [
+        (Figures(), ""),  # nothing open, returned or withdrawn: no sentence at all
+        (Figures(open_within_deadline=5), "Đến hết kỳ, đang giải quyết 5 hồ sơ (đều trong hạn)."),
+        (
+            Figures(open_within_deadline=5, open_overdue=2, withdrawn=1),
+            "Đến hết kỳ, đang giải quyết 7 hồ sơ (trong hạn 5, quá hạn 2); 1 hồ sơ do người dân, tổ chức rút.",
+        ),
+    ],
+)
+def test_open_dossiers_by_situation(figures, expected):
+    assert wording.open_sentence(figures) == expected
+
+
+@pytest.mark.parametrize(
+    "current, last_year, expected",
+    [
+        (  # no comparison without last year's data, no share of nothing
+            Figures(received_direct=10),
+            None,
+            "Tổng số hồ sơ tiếp nhận giải quyết trong kỳ: 10 hồ sơ, đều tiếp nhận mới trong kỳ "
+            "(trực tiếp và qua bưu chính 10).",
+        ),
+        (  # equal to last year: no "không thay đổi"
+            Figures(received_online=4, received_direct=6),
+            Figures(received_online=4, received_direct=6),
+            "Tổng số hồ sơ tiếp nhận giải quyết trong kỳ: 10 hồ sơ, đều tiếp nhận mới trong kỳ "
+            "(trực tuyến 4, trực tiếp và qua bưu chính 6); tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 40,00%.",
+        ),
+        (
+            Figures(carried_over=2, received_online=4, received_direct=6),
+            Figures(received_direct=7),
+            "Tổng số hồ sơ tiếp nhận giải quyết trong kỳ: 12 hồ sơ, gồm 2 hồ sơ từ kỳ trước chuyển sang và 10 "
+            "hồ sơ tiếp nhận mới (trực tuyến 4, trực tiếp và qua bưu chính 6); tỷ lệ hồ sơ tiếp nhận trực tuyến "
+            "đạt 40,00%; số hồ sơ tiếp nhận mới tăng 3 hồ sơ so với cùng kỳ năm trước.",
+        ),
+    ],
+)
+def test_received_dossiers_by_situation(current, last_year, expected):
+    section = replace(sample.dossier_section(), current=current, last_year=last_year)
+    assert wording.received_sentence(section) == expected
+
+
+def test_resolved_and_apologies_with_nothing_to_report():
+    section = replace(sample.dossier_section(), current=Figures(received_direct=3), late_without_apology=0)
+    assert wording.resolved_sentence(section) == "Trong kỳ chưa có hồ sơ được giải quyết xong."
+    assert wording.apology_sentence(section) == (
+        "Trong kỳ không có hồ sơ quá hạn phải gửi phiếu xin lỗi người dân, tổ chức."
+    )
+    assert wording.cashless_sentence(section.current) == ""
+
+
+def test_the_2023_seed_figures_read_as_the_province_reported_them():
+    """By 30/6/2023: 532.950 received, 506.890 resolved, 95,11% (seed 000)."""
+    current = Figures(
+        received_online=200_000,
+        received_direct=332_950,
+        resolved_early=230_000,
+        resolved_on_time=275_876,
+        resolved_late=1_014,
+    )
+    section = replace(sample.dossier_section(), current=current, last_year=None)
+    assert "532.950 hồ sơ" in wording.received_sentence(section)
+    assert wording.resolved_sentence(section).startswith(
+        "Đã giải quyết 506.890 hồ sơ, đạt 95,11% số hồ sơ tiếp nhận giải quyết"
+    )

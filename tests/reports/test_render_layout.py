@@ -13,6 +13,7 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
+from docx.text.paragraph import Paragraph
 
 from reports.document import compose
 from reports.docx_kit import text_width_mm
@@ -303,26 +304,27 @@ def appendix_tables(document):
     return [table for blocks in section_blocks(document)[1:] for table in tables(blocks)]
 
 
-def test_appendix_tables_are_ruled_12pt_with_repeating_header_rows(document):
+def test_appendix_tables_are_ruled_with_repeating_header_rows_that_never_split(document):
     found = appendix_tables(document)
-    assert len(found) == 6  # I: by area, by unit; II: tasks; III: by level, by unit; IV: indices
-    for table in found:
+    assert len(found) == 5  # I: by area, by unit; II: tasks; III: Biểu 06; IV: indices
+    for index, table in enumerate(found):
         assert set(table_borders(table).values()) == {"single"}
         assert repeats_as_header(table.rows[0])
         assert sum(mm(column.width) for column in table.columns) <= 252.5
         for row in table.rows:
+            assert row._tr.trPr.find(qn("w:cantSplit")) is not None
             for cell in row.cells:
                 for block in cell.paragraphs:
                     if block.text:
-                        assert size_pt(block) == 12
+                        assert size_pt(block) == (10 if index == 3 else 12)
     dossiers = found[3]
     assert repeats_as_header(dossiers.rows[1]) and not repeats_as_header(dossiers.rows[2])
 
 
-def test_task_list_appendix_columns_and_deadlines(document):
+def test_task_list_appendix_columns_and_states(document):
     table = appendix_tables(document)[2]
     headers = [cell.text for cell in table.rows[0].cells]
-    assert headers == ["STT", "Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Trạng thái", "Tiến độ"]
+    assert headers == ["STT", "Mã", "Nhiệm vụ", "Đơn vị chủ trì", "Thời hạn", "Tình trạng", "Tiến độ"]
     task_rows = [row for row in table.rows[1:] if len({c._tc for c in row.cells}) == 7]
     assert len(task_rows) == 32
     assert [row.cells[0].text for row in task_rows] == [str(n) for n in range(1, 33)]
@@ -330,25 +332,47 @@ def test_task_list_appendix_columns_and_deadlines(document):
         assert re.fullmatch(r"\d{2}/\d{2}/\d{4}|Thường xuyên", row.cells[4].text)
         assert re.fullmatch(r"\d{1,3}%", row.cells[6].text)
     ongoing = next(row for row in task_rows if row.cells[1].text == "CT-03")
-    assert ongoing.cells[4].text == "Thường xuyên"
+    assert ongoing.cells[4].text == "Thường xuyên" and ongoing.cells[5].text == "Đang thực hiện trong hạn"
     overdue = next(row for row in task_rows if row.cells[1].text == "TC-02")
-    assert overdue.cells[4].text == "30/04/2023" and "quá hạn" in overdue.cells[5].text
+    assert overdue.cells[4].text == "30/04/2023" and overdue.cells[5].text == "Quá hạn chưa hoàn thành"
 
 
-def test_dossier_appendix_by_level_and_unit(document):
-    by_level, by_unit = appendix_tables(document)[3:5]
-    top = [cell.text for cell in by_level.rows[0].cells]
-    assert "Tiếp nhận giải quyết" in top and "Đã giải quyết" in top and "Đang giải quyết" in top
-    assert [row.cells[1].text for row in by_level.rows[2:]] == [
-        "Cấp tỉnh",
-        "Cấp huyện",
-        "Cấp xã",
-        "Tổng cộng",
+def test_the_dossier_appendix_is_form_bieu_06_grouped_by_level_and_balanced(document):
+    table = appendix_tables(document)[3]
+    top = [cell.text for cell in table.rows[0].cells]
+    assert top[2:6] == ["Số hồ sơ nhận giải quyết"] * 4
+    assert top[6:10] == ["Số hồ sơ đã giải quyết"] * 4 and top[10:13] == ["Số hồ sơ đang giải quyết"] * 3
+    assert [cell.text for cell in table.rows[1].cells][2:] == [
+        "Tổng số", "Trực tuyến", "Trực tiếp, bưu chính", "Từ kỳ trước",
+        "Tổng số", "Trước hạn", "Đúng hạn", "Quá hạn",
+        "Tổng số", "Trong hạn", "Quá hạn", "Trả lại, rút",
+    ]  # fmt: skip
+    labels = [(row.cells[0].text, row.cells[1].text) for row in table.rows[2:]]
+    assert labels == [
+        ("I", "Cấp tỉnh"),
+        ("1", "Công an tỉnh"),
+        ("2", "Sở Tài nguyên và Môi trường"),
+        ("3", "Sở Xây dựng"),
+        ("II", "Cấp huyện"),
+        ("1", "UBND thành phố Cẩm Phả"),
+        ("2", "UBND thành phố Hạ Long"),
+        ("", "Tổng cộng toàn tỉnh"),
     ]
-    total = [cell.text for cell in by_level.rows[-1].cells]
-    assert total[2:9] == ["1.212.576", "21.540", "412.118", "1.126.219", "506.606", "616.726", "2.887"]
-    assert total[11:] == ["99,74%", "34,6%"]
-    assert len(by_unit.rows) == 2 + 6 + 1
+    total = [cell.text for cell in table.rows[-1].cells]
+    assert total[2:] == [
+        "1.212.576", "412.118", "778.918", "21.540",
+        "1.126.219", "506.606", "616.726", "2.887",
+        "85.153", "84.990", "163", "1.204",
+    ]  # fmt: skip
+    balance = following_block(table)
+    assert balance.text == (
+        "Cân đối số liệu: số hồ sơ nhận giải quyết (1.212.576) = đã giải quyết (1.126.219) + đang giải quyết "
+        "(85.153) + trả lại, rút (1.204)."
+    )
+
+
+def following_block(table):
+    return Paragraph(table._tbl.getnext(), table._parent)
 
 
 # --- signature -------------------------------------------------------------------------------------
