@@ -34,10 +34,11 @@ from models.dossiers.stats import (
 )
 from models.dossiers.tables import Dossier
 from models.indices.service import IndexFilter, list_index_results, weak_components
-from models.plans.progress import AS_OF_SOURCE, Tally, plan_summary
+from models.plans.progress import AS_OF_SOURCE, plan_summary
+from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
 from models.plans.tables import Plan, Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
-from models.vocabulary import Area, IndexKind, OnlineLevel, PlanStatus, TaskStatus, UnitLevel
+from models.vocabulary import Area, IndexKind, OnlineLevel, PlanStatus, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
     Coverage,
@@ -100,14 +101,13 @@ async def _report_plan(year: int) -> dict | None:
 
 
 def task_state(status: str, deadline: date, completed_on: date | None, cut_off: date) -> TaskState:
-    """The plan summary's rules (models.plans.progress): completed late when completed after the
-    deadline; overdue when not completed and the deadline is before the cut-off."""
+    """Where a task stands at the cut-off, by the plan rules (models.plans.rules)."""
     if status == TaskStatus.CANCELLED:
         return TaskState.CANCELLED
     if status == TaskStatus.COMPLETED:
-        late = completed_on is not None and completed_on > deadline
+        late = timeliness(deadline, completed_on) == "late"
         return TaskState.COMPLETED_LATE if late else TaskState.COMPLETED_ON_TIME
-    if deadline < cut_off:
+    if is_overdue(deadline, status, cut_off):
         return TaskState.OVERDUE
     return TaskState.IN_PROGRESS if status == TaskStatus.IN_PROGRESS else TaskState.NOT_STARTED
 
@@ -132,24 +132,6 @@ def _unfinished_first(tasks: list[TaskLine]) -> tuple[TaskLine, ...]:
     return tuple(sorted((t for t in tasks if t.state.unfinished), key=lambda t: (not t.overdue, t.code)))
 
 
-def _scoped_percent(rows: list[dict], lines: list[TaskLine], method: str) -> float:
-    """A unit's percentage by the plan's method (the plan summary's Tally over its tasks)."""
-    tally = Tally()
-    for row, line in zip(rows, lines, strict=True):
-        tally.add(
-            {
-                "tasks": 1,
-                "status": row["status"],
-                "late": int(line.state is TaskState.COMPLETED_LATE),
-                "past_deadline": int(line.overdue),
-                "progress_sum": row["progress"],
-                "weight_sum": row["weight"],
-                "weighted_sum": row["weight"] * row["progress"],
-            }
-        )
-    return round(tally.percent(method, None), 2)
-
-
 async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCoverage:
     if plan is None:
         return TaskCoverage(plan_found=False, tasks=0, last_change=None)
@@ -169,10 +151,12 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
     rows = [row for row in rows if units is None or row["lead_unit"] in units]
     coverage = await _task_coverage(plan, period.end, len(rows))
     lines = [_line(row, period.end) for row in rows]
+    method = plan["progress_method"]
     if units is None:
         percent = (await plan_summary(plan["id"], as_of=period.end))["percent"]
-    else:
-        percent = _scoped_percent(rows, lines, plan["progress_method"])
+    else:  # a unit's share of the plan; a manual figure is the whole plan's, so count its tasks
+        method = ProgressMethod.TASK_COUNT.value if method == ProgressMethod.MANUAL else method
+        percent = round(plan_progress(method, ProgressTotals.of(rows)), 2)
     areas = []
     for area in Area:
         in_area = [line for line in lines if line.area == area]
@@ -187,7 +171,7 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
         plan_title=plan["title"],
         plan_number=plan["doc_number"],
         plan_date=plan["doc_date"],
-        progress_method=plan["progress_method"],
+        progress_method=method,
         percent=percent,
         counts=TaskCounts.of(lines),
         areas=tuple(areas),
@@ -283,20 +267,20 @@ def _level_rows(
 
 
 async def collect_dossiers(
-    period: Period, scope_unit_id: int | None, calendar: Calendar, tree: UnitTree
+    period: Period, scope_unit_id: int | None, calendar: Calendar, tree: UnitTree, coverage: DossierCoverage
 ) -> DossierSection | None:
     """The period's dossier figures, stale open dossiers left out; None without data."""
-    fresh_since = period.start - STALE_AFTER
-    scope = Scope(unit_id=scope_unit_id, received_from=fresh_since)
+    if not coverage.received:
+        return None
+    scope = Scope(unit_id=scope_unit_id)
+    # Only with stale dossiers to leave out are the rows scanned; otherwise the tallies answer.
+    counted = replace(scope, received_from=period.start - STALE_AFTER) if coverage.stale_open else scope
     last = period.same_period_last_year(calendar)
-    last_scope = Scope(unit_id=scope_unit_id, received_from=last.start - STALE_AFTER)
     stats, last_stats, days = await asyncio.gather(
-        dossier_stats(period.start, period.end, scope, ("unit",)),
-        dossier_stats(last.start, last.end, last_scope),
+        dossier_stats(period.start, period.end, counted, ("unit",)),
+        dossier_stats(last.start, last.end, scope),
         resolutions_by_day(period.start, period.end, scope),
     )
-    if not stats.total.received:
-        return None
     by_unit: dict[int, Figures] = defaultdict(Figures)
     for group in stats.groups:
         by_unit[group.key["unit"]] += group.figures
@@ -305,7 +289,7 @@ async def collect_dossiers(
     for day, early, on_time, late in days:
         bucket = months[(day.year, day.month)]
         bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
-    _, owed = await late_without_apology(period.start, period.end, scope, PageRequest(1, 0))
+    _, owed = await late_without_apology(period.start, period.end, counted, PageRequest(1, 0))
     return DossierSection(
         current=stats.total,
         last_year=last_stats.total if last_stats.total.received else None,
@@ -372,11 +356,11 @@ async def collect_report(
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
-    (plan, task_coverage), procedures, coverage, dossiers = await asyncio.gather(
+    coverage = await dossier_coverage(period, units)
+    (plan, task_coverage), procedures, dossiers = await asyncio.gather(
         collect_plan(period, units),
         collect_procedures(period.end),
-        dossier_coverage(period, units),
-        collect_dossiers(period, scope_unit_id, calendar, tree),
+        collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
     )
     indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
     return ReportData(

@@ -84,7 +84,8 @@ class Scope:
     level: str | None = None  # the procedure's level
     field: str | None = None
     procedure_id: int | None = None
-    received_from: date | None = None  # leave out dossiers received before this day
+    received_from: date | None = None  # leave out dossiers received before this day (counted by scan:
+    # the tallies hold days of events, not each dossier's receipt)
 
     def __post_init__(self) -> None:
         if self.field:  # "Đất đai" typed in NFD is the same field as the stored (NFC) one
@@ -419,8 +420,10 @@ async def resolutions_by_day(
     start: date, end: date, scope: Scope = Scope()
 ) -> list[tuple[date, int, int, int]]:
     """(day, early, on time, late): the dossiers resolved on each day of the period, for the
-    chart of outcomes by month (from the daily tallies)."""
+    chart of outcomes by month (from the daily tallies, which cannot leave out old receipts)."""
     _check_period(start, end, ())
+    if scope.received_from is not None:
+        raise ValueError("resolutions by day come from the tallies: no received_from")
     params = _Params()
     period = _condition("d.day >= {start} AND d.day <= {end}", params, start, end)
     sums = [f"SUM(d.{_CLOSED_FIGURES[f'resolved_{t}']}) AS {t}" for t in Timeliness]
@@ -459,8 +462,10 @@ async def dossier_stats(
     counter: Counter = grouped_from_tallies,
 ) -> DossierStats:
     """The figures of a period (from the tallies; ``counter=grouped_by_scan`` counts the rows,
-    the reference the tests compare with)."""
+    the reference the tests compare with, and the only way to leave out old receipts)."""
     _check_period(start, end, group_by)
+    if scope.received_from is not None:
+        counter = grouped_by_scan
     tree = await UnitTree.load()
     scope_units = _units_in_scope(tree, scope)
     dims = [d for d in group_by if d != "month"]

@@ -14,7 +14,10 @@ from demo.dossiers import generate_demo_dossiers
 from demo.loader import load_demo
 from models.dossiers.ingest import import_file
 from models.dossiers.stats import Scope, late_without_apology
+from models.plans.progress import plan_summary
+from models.plans.tables import Plan, TaskEvent
 from models.units.service import unit_ids_by_code
+from models.vocabulary import ProgressMethod
 from reports import wording
 from reports.collect import collect_report
 from reports.document import compose
@@ -95,3 +98,23 @@ async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
     assert data.procedures.total == 1882
     document = full_text(load(render_report(data, compose(data), None)))
     assert format_int(totals.received) in document and format_int(totals.resolved_early) in document
+
+
+async def test_a_weighted_plan_prints_the_dashboards_percentage(demo):
+    plan = await Plan.select(Plan.id).where(Plan.year == 2023).first()
+    await Plan.update({Plan.progress_method: ProgressMethod.WEIGHTED.value}).where(Plan.id == plan["id"])
+    # The history is what a past report reads: weigh the completed tasks' snapshots three times.
+    await TaskEvent.update({TaskEvent.weight: 3.0}).where(
+        (TaskEvent.plan == plan["id"]) & (TaskEvent.status == "completed")
+    )
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    summary = await plan_summary(plan["id"], as_of=period.end)
+    data = await collect_report(period, CALENDAR)
+    assert data.plan.percent == summary["percent"] and data.plan.progress_method == "weighted"
+    assert f"đạt {wording.percent(summary['percent'])}." in full_text(
+        load(render_report(data, compose(data), None))
+    )
+    unit_id = (await unit_ids_by_code({"STC"}))["STC"]
+    unit_report = await collect_report(period, CALENDAR, scope_unit_id=unit_id)
+    by_unit = next(row for row in summary["by_lead_unit"] if row["unit_id"] == unit_id)
+    assert unit_report.plan.percent == by_unit["percent"]
