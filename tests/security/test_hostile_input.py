@@ -145,11 +145,15 @@ def test_text_stored_before_the_cleaning_still_renders():
 async def test_an_if_match_naming_no_version_is_a_412_after_the_role_check(client, world, headers, if_match):
     body = {"status": "in_progress", "progress": 10}
     viewer = await client.post(
-        f"/api/tasks/{world.task_a}/updates", json=body, headers={**headers["viewer"], "If-Match": if_match.encode()}
+        f"/api/tasks/{world.task_a}/updates",
+        json=body,
+        headers={**headers["viewer"], "If-Match": if_match.encode()},
     )
     assert viewer.status_code == 403
     head = await client.post(
-        f"/api/tasks/{world.task_a}/updates", json=body, headers={**headers["head_a"], "If-Match": if_match.encode()}
+        f"/api/tasks/{world.task_a}/updates",
+        json=body,
+        headers={**headers["head_a"], "If-Match": if_match.encode()},
     )
     assert head.status_code == 412
     edit = await client.patch(
