@@ -10,6 +10,7 @@ than a member's declared size, so a member cannot lie its way past the check.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from pathlib import Path
 from typing import BinaryIO
@@ -73,3 +74,61 @@ def check_zip(source: bytes | BinaryIO | Path, max_expanded: int, *, require: st
             f"the zip file has no {require} (not an Excel workbook)",
             [FieldError("file", f"no {require}", "Tệp không phải bảng tính Excel (.xlsx).")],
         )
+
+
+SHARED_STRINGS_MEMBER = "xl/sharedStrings.xml"
+PROLOG_LIMIT = 64 * 1024
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def check_workbook(source: bytes | BinaryIO, shared_strings_limit: int) -> None:
+    """Refuse a workbook (already through ``check_zip``) whose shared strings unzip to more than
+    ``shared_strings_limit`` bytes (413: openpyxl reads them all into memory before the first
+    row, however the sheet is streamed; an 8.9 MiB workbook whose strings unzip to 100 MiB took
+    1.1 GiB), or with a DTD in an XML part (415: Excel never writes one; entities can expand)."""
+    position = source.tell() if hasattr(source, "tell") else None
+    try:
+        with zipfile.ZipFile(
+            io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+        ) as archive:
+            members = archive.infolist()
+            strings = next((m.file_size for m in members if m.filename == SHARED_STRINGS_MEMBER), 0)
+            if strings > shared_strings_limit:
+                raise _too_many_strings(strings, shared_strings_limit)
+            for member in members:
+                if member.filename.endswith((".xml", ".rels")) and _has_dtd(archive, member):
+                    raise UnsupportedMediaType(
+                        f"{member.filename} declares a DTD; a workbook never does",
+                        [
+                            FieldError(
+                                "file",
+                                "a DTD in the workbook",
+                                "Tệp Excel có nội dung không được phép (DTD).",
+                            )
+                        ],
+                    )
+    finally:
+        if position is not None:
+            source.seek(position)
+
+
+def _has_dtd(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bool:
+    """A DOCTYPE before the part's root element (or a prolog too long to be a real one)."""
+    with archive.open(member) as handle:
+        prolog = handle.read(PROLOG_LIMIT)
+    root = _ROOT_START.search(prolog)
+    head = prolog[: root.start()] if root else prolog
+    return b"<!DOCTYPE" in head.upper() or (root is None and len(prolog) == PROLOG_LIMIT)
+
+
+def _too_many_strings(size: int, limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(
+        f"the workbook's shared strings unzip to {size} bytes; at most {limit}",
+        [
+            FieldError(
+                "file",
+                f"shared strings beyond {limit} bytes",
+                "Tệp Excel chứa quá nhiều văn bản khác nhau; hãy chia nhỏ tệp hoặc lưu dạng CSV.",
+            )
+        ],
+    )

@@ -3,6 +3,12 @@
 Shared by every import: the first non-empty row is the header, matched to column keys by
 their Vietnamese label (or key) ignoring case and diacritics; row numbers are the sheet's
 (or the CSV line's), so errors point at what the user sees in Excel.
+
+A file is read in a worker thread (PARSE_SLOTS at once), so the server keeps answering, and
+streamed with limits that stop it early: rows (the import's own), MAX_COLUMNS columns and
+MAX_SHARED_STRINGS_BYTES of a workbook's shared strings (which openpyxl loads whole; an 8.9 MiB
+XLSX whose strings unzip to 100 MiB froze the API for 48 s, and a 1.9-million-row CSV for 8 s,
+before "at most 5000 rows").
 """
 
 from __future__ import annotations
@@ -10,17 +16,24 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime
+from functools import partial
+from xml.etree.ElementTree import ParseError
 
+from anyio import CapacityLimiter, to_thread
 from openpyxl import load_workbook
 
-from core.archives import TABLE_MAX_EXPANDED, WORKBOOK_MEMBER, ZIP_MAGIC, check_zip
+from core.archives import TABLE_MAX_EXPANDED, WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
 from core.errors import FieldError, InvalidInput, UnsupportedMediaType
-from core.text import LEGACY_ENCODING_MESSAGE, fold, format_date_short, legacy_vietnamese, nfc
+from core.text import LEGACY_ENCODING_MESSAGE, fold, format_date_short, format_int, legacy_vietnamese, nfc
 from core.uploads import TABLE_EXTENSIONS, check_name, check_not_binary, decode_utf8, extension
 
 Columns = tuple[tuple[str, str], ...]  # (key, Vietnamese header label)
 FORMULA_PREFIXES = ("=", "+", "-", "@")
+MAX_COLUMNS = 64
+MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+PARSE_SLOTS = CapacityLimiter(2)
 
 
 def neutralise(text: str) -> str:
@@ -63,33 +76,82 @@ def _cell_text(value) -> str:
     return unneutralise(nfc(str(value)))
 
 
-def read_table(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
-    """Non-empty rows as (sheet/line number, cell texts), header first.
+def _too_many_rows(max_rows: int) -> InvalidInput:
+    return InvalidInput.field("file", f"at most {max_rows} rows", f"Tối đa {format_int(max_rows)} dòng.")
 
-    The file is checked before it is read: a name saying another type (415), a workbook that
-    would expand too far (core.archives, 413), another binary format or text that is not UTF-8
-    (415), cells typed in a legacy Vietnamese encoding (422 naming each row and column)."""
+
+WORKBOOK_ERRORS = (zipfile.BadZipFile, KeyError, ValueError, OSError, IndexError, ParseError)
+"""What openpyxl raises on a damaged workbook: ParseError for malformed XML (a DTD, a cut-off
+part), ValueError and KeyError for parts that are missing or wrong."""
+
+
+def unreadable_workbook(exc: Exception) -> UnsupportedMediaType:
+    """415 naming what is wrong with the workbook (was a 500)."""
+    reason = f"{type(exc).__name__}: {exc}"[:300]
+    return UnsupportedMediaType(
+        f"not a readable XLSX workbook: {reason}",
+        [
+            FieldError(
+                "file", reason, "Tệp Excel bị hỏng hoặc có nội dung không được phép; hãy lưu lại bằng Excel."
+            )
+        ],
+    )
+
+
+def _workbook_rows(data: bytes) -> Iterator[list[str]]:
+    check_workbook(data, MAX_SHARED_STRINGS_BYTES)
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            for values in book.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+                yield [_cell_text(v) for v in values]
+        finally:
+            book.close()
+    except WORKBOOK_ERRORS as exc:
+        raise unreadable_workbook(exc) from None
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    for values in csv.reader(io.StringIO(decode_utf8(data))):
+        yield [unneutralise(nfc(cell)) for cell in values[: MAX_COLUMNS + 1]]
+
+
+def _rows(filename: str, data: bytes) -> Iterator[list[str]]:
     check_name(filename, TABLE_EXTENSIONS)
     if data[:4] == ZIP_MAGIC:
         check_zip(data, TABLE_MAX_EXPANDED, require=WORKBOOK_MEMBER)
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).worksheets[0]
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
-        rows = [
-            (number, [_cell_text(v) for v in values])
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    elif extension(filename) == ".xlsx":
-        check_not_binary(data[:262])
+        return _workbook_rows(data)
+    check_not_binary(data[:262])
+    if extension(filename) == ".xlsx":
         raise UnsupportedMediaType("the .xlsx file is not a workbook")
-    else:
-        check_not_binary(data[:262])
-        rows = [
-            (number, [unneutralise(nfc(cell)) for cell in values])
-            for number, values in enumerate(csv.reader(io.StringIO(decode_utf8(data))), start=1)
-        ]
-    rows = [(n, cells) for n, cells in rows if any(cell.strip() for cell in cells)]
+    return _csv_rows(data)
+
+
+def read_table(filename: str, data: bytes, max_rows: int) -> list[tuple[int, list[str]]]:
+    """Non-empty rows as (sheet/line number, cell texts), header first; at most ``max_rows``
+    after the header (422 as soon as one more is read).
+
+    The file is checked before it is read: a name saying another type (415), a workbook that
+    would expand too far (core.archives, 413) or whose shared strings would (413), another
+    binary format or text that is not UTF-8 (415), a workbook whose XML is malformed or has a
+    DTD (415), more than MAX_COLUMNS columns or cells typed in a legacy Vietnamese encoding
+    (422 naming each row and column)."""
+    rows: list[tuple[int, list[str]]] = []
+    for number, cells in enumerate(_rows(filename, data), start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > MAX_COLUMNS and any(cell.strip() for cell in cells[MAX_COLUMNS:]):
+            raise InvalidInput(
+                f"row {number}: at most {MAX_COLUMNS} columns",
+                [
+                    FieldError(
+                        "file", f"at most {MAX_COLUMNS} columns", f"Tối đa {MAX_COLUMNS} cột.", row=number
+                    )
+                ],
+            )
+        rows.append((number, cells[:MAX_COLUMNS]))
+        if len(rows) > max_rows + 1:
+            raise _too_many_rows(max_rows)
     check_legacy_encoding(rows)
     return rows
 
@@ -141,16 +203,22 @@ def header_positions(header: list[str], columns: Columns, required: set[str]) ->
     return positions
 
 
-def read_records(
+async def read_records(
     filename: str, data: bytes, columns: Columns, required: set[str], max_rows: int
 ) -> list[tuple[int, dict[str, str]]]:
-    """Each data row as (row number, {column key: text}); absent optional columns are ""."""
-    table = read_table(filename, data)
+    """Each data row as (row number, {column key: text}); absent optional columns are "".
+    Read in a worker thread (see the module's docstring)."""
+    read = partial(_records, filename, data, columns, required, max_rows)
+    return await to_thread.run_sync(read, limiter=PARSE_SLOTS)
+
+
+def _records(
+    filename: str, data: bytes, columns: Columns, required: set[str], max_rows: int
+) -> list[tuple[int, dict[str, str]]]:
+    table = read_table(filename, data, max_rows)
     if not table:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
     positions = header_positions(table[0][1], columns, required)
-    if len(table) - 1 > max_rows:
-        raise InvalidInput.field("file", f"at most {max_rows} rows", f"Tối đa {max_rows} dòng.")
     return [
         (number, {key: _cell(values, positions.get(key)) for key, _ in columns})
         for number, values in table[1:]

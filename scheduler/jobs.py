@@ -1,7 +1,7 @@
 """The registry of scheduled jobs, their schedules, and the claim that makes each firing
 happen once. The jobs themselves live with the concept they serve (report firings in
 reports.scheduled, the overdue sweep in models.notifications, the apology check in
-models.dossiers.apologies).
+models.dossiers.apologies, the staged-evidence sweep in models.plans.evidence).
 
 A firing is identified by its schedule and its scheduled time; ``fire`` inserts that pair into
 ``job_run`` (unique) before doing anything, so two scheduler processes, or a catch-up after a
@@ -24,6 +24,7 @@ from core.process import is_dead, this_process
 from core.settings import get_settings
 from models.dossiers.apologies import late_dossier_check
 from models.notifications.service import overdue_sweep
+from models.plans.evidence import staged_evidence_sweep
 from models.vocabulary import JobState
 from reports.periods import Calendar
 from reports.scheduled import report_job
@@ -66,6 +67,7 @@ JOBS: dict[str, Callable[[dict, datetime], Awaitable[str]]] = {
     "report": report_job,
     "overdue_sweep": overdue_sweep,
     "late_dossier_check": late_dossier_check,
+    "staged_evidence_sweep": staged_evidence_sweep,
 }
 
 
@@ -99,6 +101,13 @@ def default_schedules(calendar: Calendar) -> list[dict]:
             "key": "late-dossier-check",
             "job": "late_dossier_check",
             "cron": "30 6 * * *",
+            "params": {},
+            "enabled": True,
+        },
+        {
+            "key": "staged-evidence-sweep",
+            "job": "staged_evidence_sweep",
+            "cron": "15 3 * * *",
             "params": {},
             "enabled": True,
         },

@@ -22,7 +22,7 @@ from api.web.common import (
     text,
     viewer_for,
 )
-from core.errors import Conflict, InvalidInput, StaleVersion, UnsupportedMediaType
+from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.paging import PageRequest
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
@@ -424,6 +424,8 @@ class AdminPlansController(Controller):
                 result["errors"] = exc.errors
             except UnsupportedMediaType:
                 result["message"] = "Tệp phải là bảng tính XLSX hoặc CSV (UTF-8)."
+            except PayloadTooLarge as exc:
+                result["message"] = exc.errors[0].message if exc.errors else "Tệp quá lớn."
             else:
                 return see_other(
                     query_url(

@@ -26,6 +26,7 @@ from api.web.common import (
     viewer_for,
 )
 from core.errors import (
+    Conflict,
     InvalidInput,
     NotFound,
     PayloadTooLarge,
@@ -131,7 +132,7 @@ async def _stage_file(
         errors.add("file", f"Tệp quá lớn; tối đa {limit // (1024 * 1024)} MB.")
     except UnsupportedMediaType:
         errors.add("file", "Tệp minh chứng phải là PDF, DOCX, XLSX, PNG hoặc JPEG.")
-    except InvalidInput as exc:
+    except (InvalidInput, Conflict) as exc:  # Conflict: the staged-file quota
         errors.add_domain(exc.errors)
     return None
 

@@ -58,6 +58,14 @@ def upload_path(job_id: int, filename: str) -> Path:
     return folder / f"job-{job_id}{suffix}"
 
 
+def remove_uploads(job_ids: list[int]) -> None:
+    """Delete the files these jobs were given, whatever their suffix."""
+    folder = get_settings().data_dir / "imports"
+    for job_id in job_ids:
+        for path in (folder / f"job-{job_id}", *folder.glob(f"job-{job_id}.*")):
+            path.unlink(missing_ok=True)
+
+
 def staging_path() -> Path:
     """Where an upload is written while it is checked, before it has a job."""
     folder = get_settings().data_dir / "imports"
@@ -217,8 +225,8 @@ async def run_dossier_job(
 
 
 async def fail_interrupted_jobs() -> int:
-    """Jobs a previous process left queued or running can never finish: mark them failed.
-    Their data was never committed (see models.dossiers.ingest)."""
+    """Jobs a previous process left queued or running can never finish: mark them failed and
+    delete their uploaded files. Their data was never committed (see models.dossiers.ingest)."""
     unfinished = [JobState.QUEUED.value, JobState.RUNNING.value]
     async with write_transaction(ImportJob._meta.db):
         rows = (
@@ -232,4 +240,5 @@ async def fail_interrupted_jobs() -> int:
             .where(ImportJob.state.is_in(unfinished))
             .returning(ImportJob.id)
         )
+    remove_uploads([row["id"] for row in rows])  # their files were left by the dead process
     return len(rows)

@@ -16,11 +16,13 @@ import csv
 import io
 import multiprocessing
 import os
+import threading
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from queue import Empty, Full
+from queue import Empty
 from zoneinfo import ZoneInfo
 
 import anyio.to_thread
@@ -28,11 +30,11 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_zip
+from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
 from core.db import PooledSQLiteEngine, write_lock_for
 from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
 from core.settings import get_settings
-from core.tabular import header_positions
+from core.tabular import MAX_COLUMNS, WORKBOOK_ERRORS, header_positions, unreadable_workbook
 from core.text import nfc
 from core.uploads import check_name, check_not_binary, extension, first_non_utf8
 from models.dossiers.records import (
@@ -50,9 +52,13 @@ from models.permissions import Action, Principal
 
 BATCH_ROWS = 5_000
 PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
+PARENT_CHECK_SECONDS = 0.5
 MAX_REPORTED_ERRORS = 1_000
 DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
 DOSSIER_MAX_EXPANDED = 8 * 1024**3  # an XLSX of a year's dossiers (1.2 million rows) is ~1.5 GB unzipped
+# openpyxl holds a workbook's shared strings in memory (about 2.5 times their XML): this keeps
+# the reader within its memory promise (README: < 300 MB for the import's processes).
+DOSSIER_MAX_SHARED_STRINGS = 64 * 1024 * 1024
 Cells = dict[str, str]
 Rows = Iterator[tuple[int, Cells]]
 
@@ -105,6 +111,7 @@ class RowFile:
         self._binary.seek(0)
         if head[:4] == ZIP_MAGIC:
             check_zip(self._binary, DOSSIER_MAX_EXPANDED, require=WORKBOOK_MEMBER)
+            check_workbook(self._binary, DOSSIER_MAX_SHARED_STRINGS)
             return "xlsx"
         check_not_binary(head)
         if suffix in {".jsonl", ".ndjson"}:
@@ -156,14 +163,19 @@ class RowFile:
 
         try:
             sheet = load_workbook(self._binary, read_only=True, data_only=True).worksheets[0]
-        except (KeyError, ValueError, OSError) as exc:
-            raise UnsupportedMediaType(f"not a readable XLSX workbook: {exc}") from None
+        except WORKBOOK_ERRORS as exc:
+            raise unreadable_workbook(exc) from None
         self._xlsx_rows = sheet.max_row or 0
 
         def numbered():
-            for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                self._xlsx_position = number
-                yield number, [_xlsx_text(value) for value in values]
+            try:
+                for number, values in enumerate(
+                    sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS), start=1
+                ):
+                    self._xlsx_position = number
+                    yield number, [_xlsx_text(value) for value in values]
+            except WORKBOOK_ERRORS as exc:
+                raise unreadable_workbook(exc) from None
 
         yield from _keyed(numbered())
 
@@ -407,30 +419,30 @@ class ThreadBatches:
             self.source.close()
 
 
+def _exit_with(parent: int) -> None:
+    """In the child process: exit as soon as ``parent`` is gone. Neither waiting to put a batch
+    nor the queue's feeder thread (blocked on a pipe no one reads, which a normal exit joins)
+    may keep it alive: a reader outlived a kill -9 of the API by 13 minutes and more."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_SECONDS)
+    os._exit(1)
+
+
 def _produce(path: str, references: References, as_text: bool, zone: str, queue) -> None:
     """In the child process: read and parse the file, a few batches ahead of the writer."""
-    parent = os.getppid()
-
-    def put(item) -> None:
-        while True:
-            try:
-                return queue.put(item, timeout=1)
-            except Full:
-                if os.getppid() != parent:  # the importing process died: stop
-                    raise SystemExit(1) from None
-
+    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     try:
         parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
         with RowFile(Path(path)) as source:
             rows = source.rows()
             while (batch := _parse_batch(rows, parser, BATCH_ROWS)).read:
                 batch.fraction = source.fraction
-                put(batch)
-        put(None)
+                queue.put(batch)
+        queue.put(None)
     except DomainError as exc:
-        put((type(exc), exc.detail, exc.errors))
+        queue.put((type(exc), exc.detail, exc.errors))
     except Exception as exc:  # reported to the job as an internal error
-        put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
+        queue.put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
 
 
 class ProcessBatches:

@@ -677,9 +677,9 @@ def _located(error: FieldError, result_row: _Row, component_rows: list[_Row]) ->
     return FieldError(labels[FIELD_COLUMN.get(field, "score")], error.reason, error.message, row=row.number)
 
 
-def parse_index_file(filename: str, content: bytes) -> dict[tuple[str, int], IndexResultData]:
+async def parse_index_file(filename: str, content: bytes) -> dict[tuple[str, int], IndexResultData]:
     """The results a scores file sets, by (kind, year); InvalidInput lists every error by row."""
-    records = read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
+    records = await read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
     errors: list[FieldError] = []
     results: dict[tuple[str, int], _Row] = {}
     components: dict[tuple[str, int], list[_Row]] = {}
@@ -737,7 +737,7 @@ def parse_index_file(filename: str, content: bytes) -> dict[tuple[str, int], Ind
 async def import_index_results(actor: Principal, filename: str, content: bytes) -> dict[str, int]:
     """Create or replace every result the file names, or nothing if any row is bad."""
     actor.require(Action.MANAGE_INDICES)
-    assembled = parse_index_file(filename, content)
+    assembled = await parse_index_file(filename, content)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     async with write_transaction(IndexResult._meta.db):
         for (kind, year), data in sorted(assembled.items()):

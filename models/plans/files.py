@@ -198,9 +198,9 @@ async def unit_keys() -> dict[str, int]:
     return keys
 
 
-def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
+async def parse_plan_file(filename: str, data: bytes, units: dict[str, int]) -> list[ImportRow]:
     """Every row parsed, or InvalidInput listing every error with its row number."""
-    records = read_records(filename, data, COLUMNS + READER_COLUMNS, REQUIRED, MAX_ROWS)
+    records = await read_records(filename, data, COLUMNS + READER_COLUMNS, REQUIRED, MAX_ROWS)
     return parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã nhiệm vụ")
 
 
@@ -211,7 +211,7 @@ async def import_plan_file(actor: Principal, plan_id: int, filename: str, data: 
     """Create new tasks and update existing ones (by code) in one transaction."""
     actor.require(Action.MANAGE_PLANS)
     await get_plan(plan_id)
-    rows = parse_plan_file(filename, data, await unit_keys())
+    rows = await parse_plan_file(filename, data, await unit_keys())
     now = utcnow()
     existing = {
         row["code"]: row

@@ -29,6 +29,9 @@ PLAN_COLUMNS = (
 SORT_KEYS = {"year": Plan.year, "title": Plan.title, "status": Plan.status}
 EDITABLE = ("year", "title", "doc_number", "doc_date", "status", "progress_method", "manual_progress")
 
+PLAN_YEARS = range(2000, 2101)
+"""The years a plan may be for; nothing in this system is dated before the first of them."""
+
 
 @dataclass(frozen=True)
 class PlanData:
@@ -43,7 +46,7 @@ class PlanData:
 
 def _validate(data: PlanData) -> dict:
     errors: list[FieldError] = []
-    if not 2000 <= data.year <= 2100:
+    if data.year not in PLAN_YEARS:
         errors.append(FieldError("year", "between 2000 and 2100", "Năm kế hoạch không hợp lệ."))
     title = nfc(data.title)
     if not title or len(title) > 500:

@@ -13,8 +13,9 @@ from datetime import date
 from piccolo.engine.base import Engine
 
 from core.clock import end_of_day, local_date, start_of_day, utcnow
+from core.errors import InvalidInput
 from core.text import format_percent
-from models.plans.plans import get_plan
+from models.plans.plans import PLAN_YEARS, get_plan
 from models.plans.rules import late_sql, overdue_sql, plan_progress
 from models.plans.tables import Task, TaskEvent
 from models.units.tables import Unit
@@ -219,6 +220,10 @@ async def overdue_as_of(plan_id: int, as_of: date, limit: int) -> tuple[list[dic
 
 async def plan_changes(plan_id: int, since: date) -> list[dict]:
     """Tasks changed since the start of ``since``: added, cancelled, or modified fields."""
+    if since.year < PLAN_YEARS.start:
+        raise InvalidInput.field(
+            "since", f"on or after {PLAN_YEARS.start}-01-01", f"Ngày phải từ 01/01/{PLAN_YEARS.start} trở đi."
+        )
     await get_plan(plan_id)
     start = start_of_day(since)
     baseline = {row["task"]: row for row in await TaskEvent.raw(AS_OF_SOURCE, plan_id, start)}

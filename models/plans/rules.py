@@ -17,6 +17,8 @@ from typing import Literal, Protocol
 from piccolo.columns.combination import WhereRaw
 from piccolo.querystring import QueryString
 
+from core.errors import FieldError
+from core.text import format_date_short
 from models.vocabulary import ProgressMethod, TaskStatus
 
 MAX_NOTE = 4000
@@ -26,6 +28,50 @@ CLOSED = (TaskStatus.COMPLETED.value, TaskStatus.CANCELLED.value)
 """Statuses a task no longer moves from without staff re-opening it; never overdue."""
 
 Timeliness = Literal["on_time", "late"]
+
+
+def date_window(plan_year: int) -> tuple[date, date]:
+    """The dates a plan's tasks may carry (deadlines, completion dates): from the start of the
+    year before the plan's to the end of the year after (a 2023 plan took 0001-01-01 and
+    9999-12-31 as deadlines, and 1900-01-01 as a completion date)."""
+    return date(plan_year - 1, 1, 1), date(plan_year + 1, 12, 31)
+
+
+def completion_date_error(
+    completed_on: date, plan_year: int, created_on: date, today: date
+) -> FieldError | None:
+    """Why ``completed_on`` cannot be a task's completion date, or None: it lies in the plan's
+    date window, not before the task was created and not in the future."""
+    first, last = date_window(plan_year)
+    if completed_on > today:
+        return FieldError(
+            "completed_on", "must not be in the future", "Ngày hoàn thành không được ở tương lai."
+        )
+    if completed_on < created_on:
+        return FieldError(
+            "completed_on",
+            f"must not be before the task was created ({created_on.isoformat()})",
+            f"Ngày hoàn thành không được trước ngày giao nhiệm vụ ({format_date_short(created_on)}).",
+        )
+    if not first <= completed_on <= last:
+        return FieldError(
+            "completed_on",
+            f"must lie between {first.isoformat()} and {last.isoformat()}",
+            f"Ngày hoàn thành phải từ {format_date_short(first)} đến {format_date_short(last)}.",
+        )
+    return None
+
+
+def deadline_error(deadline: date, plan_year: int) -> FieldError | None:
+    """Why ``deadline`` cannot be a deadline in a plan of ``plan_year``, or None."""
+    first, last = date_window(plan_year)
+    if first <= deadline <= last:
+        return None
+    return FieldError(
+        "deadline",
+        f"must lie between {first.isoformat()} and {last.isoformat()}",
+        f"Thời hạn phải từ {format_date_short(first)} đến {format_date_short(last)}.",
+    )
 
 
 def is_overdue(deadline: date, status: str, as_of: date) -> bool:

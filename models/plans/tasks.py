@@ -20,7 +20,15 @@ from core.errors import Conflict, FieldError, InvalidInput, NotFound, Permission
 from core.paging import PageRequest, apply_sort, contains
 from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
-from models.plans.rules import CLOSED, MAX_NOTE, is_overdue, overdue_where, timeliness
+from models.plans.rules import (
+    CLOSED,
+    MAX_NOTE,
+    completion_date_error,
+    deadline_error,
+    is_overdue,
+    overdue_where,
+    timeliness,
+)
 from models.plans.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent
 from models.units.tables import Unit
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
@@ -149,6 +157,8 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
         errors.append(
             FieldError("deadline", "a date, or ongoing", "Cần nhập thời hạn hoặc chọn 'thường xuyên'.")
         )
+    elif problem := deadline_error(deadline, plan["year"]):
+        errors.append(problem)
     unit_ids = {data.lead_unit_id, *data.coordinating_unit_ids}
     known = {row["id"] for row in await Unit.select(Unit.id).where(Unit.id.is_in(list(unit_ids)))}
     if data.lead_unit_id not in known:
@@ -178,7 +188,9 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
     return values, coordinators
 
 
-def _apply_report(current: dict, report: ProgressReport, actor: Principal, today: date) -> dict:
+def _apply_report(
+    current: dict, report: ProgressReport, actor: Principal, today: date, plan_year: int
+) -> dict:
     """The new status fields for a progress report, or InvalidInput/PermissionDenied."""
     status = report.status or current["status"]
     if status not in set(TaskStatus):
@@ -205,10 +217,8 @@ def _apply_report(current: dict, report: ProgressReport, actor: Principal, today
             )
         progress = 100
         completed_on = report.completed_on or current["completed_on"] or today
-        if completed_on > today:
-            raise InvalidInput.field(
-                "completed_on", "must not be in the future", "Ngày hoàn thành không được ở tương lai."
-            )
+        if completed_on != current["completed_on"]:
+            _check_completion_date(current, completed_on, actor, today, plan_year)
     elif status == TaskStatus.NOT_STARTED and progress > 0:
         raise InvalidInput.field(
             "progress",
@@ -216,6 +226,19 @@ def _apply_report(current: dict, report: ProgressReport, actor: Principal, today
             "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
         )
     return {"status": status, "progress": progress, "completed_on": completed_on}
+
+
+def _check_completion_date(
+    current: dict, completed_on: date, actor: Principal, today: date, plan_year: int
+) -> None:
+    """A new completion date: only staff re-date a completed task (a unit head turned a late
+    completion into an on-time one with 1900-01-01), and the date must be a sane one."""
+    if current["status"] == TaskStatus.COMPLETED and not actor.can(Action.REOPEN_TASK):
+        raise PermissionDenied("only home-affairs staff may change a completed task's completion date")
+    if completed_on == today:  # the default: completed now
+        return
+    if problem := completion_date_error(completed_on, plan_year, local_date(current["created_at"]), today):
+        raise InvalidInput(f"completed_on: {problem.reason}", [problem])
 
 
 def check_can_report(actor: Principal, task: dict) -> None:
@@ -478,7 +501,8 @@ async def report_progress(
     today = local_date(now)
 
     async def write(current: dict) -> bool:
-        new = _apply_report(current, report, actor, today)
+        plan = await Plan.select(Plan.year).where(Plan.id == current["plan"]).first()
+        new = _apply_report(current, report, actor, today, plan["year"])
         changed = [name for name, value in new.items() if value != current[name]]
         if not changed and not report.note.strip() and not report.evidence_ids:
             raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")

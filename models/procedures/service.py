@@ -231,7 +231,7 @@ async def import_procedures(actor: Principal, filename: str, content: bytes) -> 
     """Create or update (by code) every procedure of the file, or nothing if any row is bad."""
     actor.require(Action.MANAGE_PROCEDURES)
     units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
-    records = read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
+    records = await read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
     parsed = parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã thủ tục")
     existing = {row["code"]: row for row in await Procedure.select(*PROCEDURE_COLUMNS)}
     created = updated = 0

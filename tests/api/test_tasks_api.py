@@ -49,7 +49,8 @@ async def test_bad_input_is_a_problem_naming_the_field(client, world, headers):
         json={"progress": 5, "status": "in_progress"},
         headers={**headers["head_a"], "If-Match": "banana"},
     )
-    assert bad_etag.status_code == 422
+    assert bad_etag.status_code == 412  # names no version, so matches none (RFC 9110)
+    assert bad_etag.json()["errors"][0]["field"] == "If-Match"
     assert (await client.get("/api/tasks/987654", headers=headers["viewer"])).status_code == 404
     history = await client.get(f"/api/tasks/{world.task_a}/updates", headers=headers["viewer"])
     assert len(history.json()) == 1  # nothing was written by the rejected requests

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -98,7 +99,7 @@ async def _state_is(client, url: str, state: str):
     return run if run["state"] == state else None
 
 
-async def test_killed_during_an_import_nothing_is_written_and_the_job_says_so(db, server, tmp_path):
+async def test_killed_late_in_an_import_nothing_is_written_no_reader_or_file_is_left(db, server, tmp_path):
     world = await build_world()
     await build_catalogue(world)
     path = write_csv(tmp_path / "big.csv", [dossier(f"K-{n:06d}") for n in range(120_000)])
@@ -109,12 +110,17 @@ async def test_killed_during_an_import_nothing_is_written_and_the_job_says_so(db
                 await client.post("/api/dossiers/imports", files={"file": ("big.csv", handle)})
             ).headers["location"]
 
-        async def reading():
+        async def late_in_reading():  # the reader child has sent most of its batches
             job = (await client.get(job_url)).json()
-            return job if job["state"] == "running" and job["rows_done"] > 0 else None
+            return job if job["state"] == "running" and job["rows_done"] > 60_000 else None
 
-        await wait_until(reading)
+        await wait_until(late_in_reading, seconds=120)
+    readers = descendants(server.process.pid)
+    assert readers, "the file is read by a child process"
     server.kill()
+    await wait_until(
+        lambda: asyncio.sleep(0, not any(alive(pid) for pid in readers)), seconds=15, interval=0.2
+    )
     server.start()
     async with server.client("staff", PASSWORD) as client:
         job = (await client.get(job_url)).json()
@@ -122,6 +128,29 @@ async def test_killed_during_an_import_nothing_is_written_and_the_job_says_so(db
     assert await Dossier.count() == 0
     assert await ImportJob.count() == 1
     assert await rebuild_tallies() == dict.fromkeys(TALLY_TABLES, 0), "the tallies are as before"
+    assert list((tmp_path / "data" / "imports").glob("job-*")) == []  # the uploaded file is gone
+
+
+def descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            children = [int(c) for c in Path(f"/proc/{current}/task/{current}/children").read_text().split()]
+        except OSError:
+            continue
+        found.extend(children)
+        pending.extend(children)
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running (a zombie has exited; only its parent's wait is missing)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "State:\tZ" not in status
 
 
 async def test_killed_during_task_updates_no_row_is_half_written(db, server):

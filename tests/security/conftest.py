@@ -7,6 +7,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from api.app import create_app
 from tests.api.conftest import client, headers, world  # noqa: F401
+from tests.api.web.conftest import browser  # noqa: F401
 
 
 @pytest.fixture
