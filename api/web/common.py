@@ -26,7 +26,14 @@ from api.unavailable import UNAVAILABLE_HANDLERS
 from core.clock import local_zone, today
 from core.errors import DomainError, FieldError, NotAuthenticated
 from core.paging import PageRequest
-from core.text import format_date_long, format_date_short, format_int, format_percent, strict_int
+from core.text import (
+    format_date_long,
+    format_date_short,
+    format_int,
+    format_number,
+    format_percent,
+    strict_int,
+)
 from models.accounts import service as accounts
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
@@ -122,7 +129,7 @@ def _percent(value: Any, digits: int = 2) -> str:
 def _decimal(value: Any, digits: int = 2) -> str:
     if value is None:
         return "—"
-    return f"{float(value):.{digits}f}".rstrip("0").rstrip(".").replace(".", ",")
+    return format_number(float(value), digits)
 
 
 def _date_long(value: date | None) -> str:

@@ -20,7 +20,7 @@ from core.db import write_transaction
 from core.errors import FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort
 from core.tabular import read_records
-from core.text import fold, nfc
+from core.text import fold, format_number, nfc
 from models.indices.tables import IndexComponent, IndexResult
 from models.permissions import Action, Principal
 from models.vocabulary import IndexKind
@@ -353,15 +353,10 @@ async def put_index_result(actor: Principal, kind: str, year: int, data: IndexRe
 # --- reading --------------------------------------------------------------------------------
 
 
-def _decimal(value: float) -> str:
-    """91.49 -> "91,49"; 90.1 -> "90,1"; 1.0 -> "1" (the Vietnamese decimal comma)."""
-    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
-
-
 def _label(row: dict) -> str:
     """ "91,49 điểm, xếp thứ 4/63, giảm 0,69 điểm so với năm 2023" as a report writes it."""
     unit = "%" if row["kind"] == IndexKind.SIPAS else " điểm"
-    parts = [f"{_decimal(row['score'])}{unit}"]
+    parts = [f"{format_number(row['score'])}{unit}"]
     if row["rank"] is not None:
         parts.append(f"xếp thứ {row['rank']}/{row['out_of']}")
     change = row["score_change"]
@@ -371,7 +366,7 @@ def _label(row: dict) -> str:
             parts.append(f"không đổi so với năm {previous}")
         else:
             word = "tăng" if change > 0 else "giảm"
-            parts.append(f"{word} {_decimal(abs(change))}{unit} so với năm {previous}")
+            parts.append(f"{word} {format_number(abs(change))}{unit} so với năm {previous}")
     return ", ".join(parts)
 
 

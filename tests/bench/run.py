@@ -42,6 +42,7 @@ from typing import Any
 import httpx
 
 from tests.bench.load import RunResult, median, run_load
+from tests.serving import uvicorn_command
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
@@ -86,21 +87,7 @@ def start_server(env: dict[str, str], port: int, log_path: Path) -> subprocess.P
     log = log_path.open("wb")
     try:
         proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "--factory",
-                "api.app:create_app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--log-level",
-                "warning",
-                "--timeout-keep-alive",
-                str(KEEP_ALIVE_S),
-            ],
+            uvicorn_command(port, "--log-level", "warning", "--timeout-keep-alive", str(KEEP_ALIVE_S)),
             env=env,
             cwd=PROJECT_ROOT,
             stdout=log,

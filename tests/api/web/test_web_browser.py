@@ -49,6 +49,8 @@ if not CHROMIUM.exists():
 
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
+from tests.serving import uvicorn_command  # noqa: E402
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -89,17 +91,7 @@ def demo_server():
     _sweep_task_reminders(env)
     port = _free_port()
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "api.app:create_app",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
+        uvicorn_command(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
