@@ -47,7 +47,7 @@ OVERDUE_AS_OF = """
     SELECT s.task AS id, s.code, s.title, s.deadline, s.progress, s.status,
         t.ongoing, u.name AS lead_unit_name
     FROM (%s) AS s JOIN task t ON t.id = s.task JOIN unit u ON u.id = s.lead_unit
-    WHERE s.status NOT IN ('completed', 'cancelled') AND s.deadline < {}
+    WHERE {}
     ORDER BY s.deadline, s.code
 """
 CHANGE_FIELDS = ("status", "progress", "deadline", "lead_unit", "code", "title", "area")
@@ -119,7 +119,7 @@ class Tally:
         self.overdue += row["overdue"]
         if status == TaskStatus.IN_PROGRESS:
             self.in_progress += n
-            self.overdue_in_progress += row["past_deadline"]
+            self.overdue_in_progress += row["overdue"]
         else:
             self.not_started += n
 
@@ -214,7 +214,7 @@ async def plan_summary(plan_id: int, as_of: date | None = None) -> dict:
 async def overdue_as_of(plan_id: int, as_of: date, limit: int) -> tuple[list[dict], int]:
     """The first ``limit`` tasks overdue at the end of the past day ``as_of`` (deadline
     first), as they stood that day, and how many there were."""
-    rows = await Task.raw(OVERDUE_AS_OF % AS_OF_SOURCE, plan_id, end_of_day(as_of), as_of)
+    rows = await Task.raw(OVERDUE_AS_OF % AS_OF_SOURCE, plan_id, end_of_day(as_of), overdue_sql(as_of, "s"))
     return [{**row, "ongoing": bool(row["ongoing"])} for row in rows[:limit]], len(rows)
 
 

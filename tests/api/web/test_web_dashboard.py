@@ -16,11 +16,11 @@ from models.plans.tasks import ProgressReport, report_progress
 PARTITION = [key for key, _ in TASK_SEGMENTS]
 
 
-def _row(status: str, tasks: int, past_deadline: int = 0, late: int = 0) -> dict:
+def _row(status: str, tasks: int, overdue: int = 0, late: int = 0) -> dict:
     return {
         "status": status,
         "tasks": tasks,
-        "past_deadline": past_deadline,
+        "overdue": overdue,
         "late": late,
         "progress_sum": 0,
         "weight_sum": tasks,
@@ -35,9 +35,9 @@ def _row(status: str, tasks: int, past_deadline: int = 0, late: int = 0) -> dict
         (
             [
                 _row("completed", 26, late=2),
-                _row("in_progress", 6, past_deadline=4),
-                _row("not_started", 2, past_deadline=2),
-                _row("cancelled", 3, past_deadline=3),
+                _row("in_progress", 6, overdue=4),
+                _row("not_started", 2, overdue=2),
+                _row("cancelled", 3, overdue=3),
             ],
             {
                 "completed_on_time": 24,
@@ -48,12 +48,12 @@ def _row(status: str, tasks: int, past_deadline: int = 0, late: int = 0) -> dict
             },
         ),
         ([_row("in_progress", 1)], dict.fromkeys(PARTITION, 0) | {"in_progress_on_track": 1}),
-        ([_row("in_progress", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
+        ([_row("in_progress", 1, overdue=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
         ([_row("not_started", 1)], dict.fromkeys(PARTITION, 0) | {"not_started_on_track": 1}),
-        ([_row("not_started", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
-        ([_row("completed", 1, past_deadline=1)], dict.fromkeys(PARTITION, 0) | {"completed_on_time": 1}),
+        ([_row("not_started", 1, overdue=1)], dict.fromkeys(PARTITION, 0) | {"overdue": 1}),
+        ([_row("completed", 1, overdue=1)], dict.fromkeys(PARTITION, 0) | {"completed_on_time": 1}),
         ([_row("completed", 1, late=1)], dict.fromkeys(PARTITION, 0) | {"completed_late": 1}),
-        ([_row("cancelled", 4, past_deadline=4)], dict.fromkeys(PARTITION, 0)),
+        ([_row("cancelled", 4, overdue=4)], dict.fromkeys(PARTITION, 0)),
     ],
 )
 def test_the_tiles_partition_the_counted_tasks(rows, expected):
