@@ -22,7 +22,9 @@ from functools import partial
 from xml.etree.ElementTree import ParseError
 
 from anyio import CapacityLimiter, to_thread
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from core.archives import TABLE_MAX_EXPANDED, WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
 from core.errors import FieldError, InvalidInput, UnsupportedMediaType
@@ -30,6 +32,10 @@ from core.text import LEGACY_ENCODING_MESSAGE, fold, format_date_short, format_i
 from core.uploads import TABLE_EXTENSIONS, check_name, check_not_binary, decode_utf8, extension
 
 Columns = tuple[tuple[str, str], ...]  # (key, Vietnamese header label)
+DATE_FORMAT = "dd/mm/yyyy"
+MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
+PERCENT_FORMAT = "0.00"
+MAX_WIDTH = 60
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_COLUMNS = 64
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
@@ -251,3 +257,50 @@ def parse_all(records, parse_row, code_column: str, code_label: str) -> list:
     if errors:
         raise InvalidInput(f"{len(errors)} errors in the file; nothing was imported", errors)
     return parsed
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def plain_cell(value) -> str | int | float:
+    """A cell as CSV text: dates dd/mm/yyyy (as the imports read them), numbers as numbers."""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    if isinstance(value, date):
+        return format_date_short(value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else value
+
+
+def write_workbook(
+    title: str, header: list[str], rows: list[list], percent_columns: set[int] = frozenset()
+) -> bytes:
+    """An XLSX people can work with: a bold frozen header with filters, dates and numbers as
+    typed cells (dd/mm/yyyy; the ``percent_columns``, 0-based, with two decimals), columns as
+    wide as their contents (at most MAX_WIDTH). Texts are written as given: neutralise them."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for column in sheet.iter_cols(min_row=2):
+        for cell in column:
+            if isinstance(cell.value, datetime):
+                cell.number_format = MOMENT_FORMAT
+            elif isinstance(cell.value, date):
+                cell.number_format = DATE_FORMAT
+            elif cell.column - 1 in percent_columns and isinstance(cell.value, float):
+                cell.number_format = PERCENT_FORMAT
+    for index, label in enumerate(header):
+        longest = max([len(label)] + [len(str(plain_cell(row[index]))) for row in rows])
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, longest + 2)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

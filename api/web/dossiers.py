@@ -4,6 +4,7 @@ which no apology was issued (the same functions as GET /api/dossiers/stats and
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from litestar import Controller, Response, get
@@ -14,8 +15,9 @@ from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
 from core.clock import local_date, utcnow
-from core.errors import InvalidInput
+from core.errors import FieldError, InvalidInput
 from core.paging import PageRequest
+from core.tabular import neutralise, write_workbook
 from core.text import format_int, strict_int
 from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
@@ -64,33 +66,24 @@ def _row(label: str, figures: dossier_stats.Figures) -> dict:
     }
 
 
-class DossierPagesController(Controller):
-    path = "/dossiers"
+@dataclass
+class StatsQuery:
+    """The period, scope and grouping the page and its export are asked for, with the
+    Vietnamese errors of what could not be read."""
 
-    @get("/imports", name="web:dossier-imports")
-    async def imports(self, principal: Caller, request: HTMXRequest) -> Response:
-        """The imports still loading (polled by the notice on the pages); once none is left,
-        the page reloads to show the figures with them."""
-        principal.require(Action.READ)
-        unfinished = await import_jobs.unfinished_jobs()
-        response = page("_import_progress.html", None, imports=unfinished)
-        if not unfinished and request.htmx:
-            response.headers["HX-Refresh"] = "true"
-        return response
+    first: date
+    last: date
+    unit_id: int | None
+    level: str | None
+    group_by: str
+    errors: FormErrors
 
-    @get("/", name="web:dossiers")
-    async def statistics(
-        self,
-        principal: Caller,
-        request: HTMXRequest,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        unit_id: FromQuery[str] = "",
-        level: FromQuery[str] = "",
-        group_by: FromQuery[str] = "unit",
-        page_number: FromQuery[int] = 1,
-    ) -> Response:
-        principal.require(Action.READ)
+    @property
+    def scope(self) -> dossier_stats.Scope:
+        return dossier_stats.Scope(unit_id=self.unit_id, level=self.level)
+
+    @classmethod
+    def parse(cls, start: str, end: str, unit_id: str, level: str, group_by: str) -> StatsQuery:
         today = local_date(utcnow())
         errors = FormErrors()
         first, last = date(today.year, 1, 1), today
@@ -108,6 +101,102 @@ class DossierPagesController(Controller):
             errors.add("level", "Cấp thực hiện không hợp lệ.")
         if group_by not in GROUPINGS:
             errors.add("group_by", "Tiêu chí nhóm không hợp lệ.")
+        unit = strict_int(unit_id) if unit_id and "unit_id" not in errors else None
+        return cls(first, last, unit, level or None, group_by, errors)
+
+
+EXPORT_HEADER = [
+    "Tiếp nhận mới",
+    "Kỳ trước chuyển sang",
+    "Đã giải quyết",
+    "Trước hạn",
+    "Đúng hạn",
+    "Giải quyết quá hạn",
+    "Tỷ lệ trước và đúng hạn (%)",
+    "Đang giải quyết, còn hạn",
+    "Đang giải quyết, quá hạn",
+    "Trả lại, rút",
+    "Trễ hạn chưa xin lỗi",
+]
+
+
+def export_row(label: str, figures: dossier_stats.Figures) -> list:
+    rate = figures.on_time_rate
+    return [
+        neutralise(label),
+        figures.received,
+        figures.carried_over,
+        figures.resolved,
+        figures.resolved_early,
+        figures.resolved_on_time,
+        figures.resolved_late,
+        None if rate is None else round(rate, 2),
+        figures.open_within_deadline,
+        figures.open_overdue,
+        figures.returned + figures.withdrawn,
+        figures.apologies_owed - figures.apologies_issued,
+    ]
+
+
+class DossierPagesController(Controller):
+    path = "/dossiers"
+
+    @get("/imports", name="web:dossier-imports")
+    async def imports(self, principal: Caller, request: HTMXRequest) -> Response:
+        """The imports still loading (polled by the notice on the pages); once none is left,
+        the page reloads to show the figures with them."""
+        principal.require(Action.READ)
+        unfinished = await import_jobs.unfinished_jobs()
+        response = page("_import_progress.html", None, imports=unfinished)
+        if not unfinished and request.htmx:
+            response.headers["HX-Refresh"] = "true"
+        return response
+
+    @get("/export", name="web:dossier-export")
+    async def export(
+        self,
+        principal: Caller,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        unit_id: FromQuery[str] = "",
+        level: FromQuery[str] = "",
+        group_by: FromQuery[str] = "unit",
+    ) -> Response:
+        """The page's table as XLSX: one row per group, then the total."""
+        principal.require(Action.READ)
+        query = StatsQuery.parse(start, end, unit_id, level, group_by)
+        if query.errors:
+            raise InvalidInput(
+                "invalid statistics query",
+                [FieldError(name, "invalid", message) for name, message in query.errors.items()],
+            )
+        stats = await dossier_stats.dossier_stats(query.first, query.last, query.scope, (group_by,))
+        rows = [export_row(group_label(group.key, group_by), group.figures) for group in stats.groups]
+        rows.append(export_row("Tổng cộng", stats.total))
+        header = [GROUPINGS[group_by], *EXPORT_HEADER]
+        content = write_workbook("Hồ sơ TTHC", header, rows, percent_columns={7})
+        name = f"thong-ke-ho-so-{query.first:%Y%m%d}-{query.last:%Y%m%d}.xlsx"
+        return Response(
+            content,
+            media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        )
+
+    @get("/", name="web:dossiers")
+    async def statistics(
+        self,
+        principal: Caller,
+        request: HTMXRequest,
+        start: FromQuery[str] = "",
+        end: FromQuery[str] = "",
+        unit_id: FromQuery[str] = "",
+        level: FromQuery[str] = "",
+        group_by: FromQuery[str] = "unit",
+        page_number: FromQuery[int] = 1,
+    ) -> Response:
+        principal.require(Action.READ)
+        query = StatsQuery.parse(start, end, unit_id, level, group_by)
+        first, last, errors = query.first, query.last, query.errors
         page_number = max(1, page_number)
         filters = {
             "start": start or first.isoformat(),
@@ -116,9 +205,15 @@ class DossierPagesController(Controller):
             "level": level,
             "group_by": group_by,
         }
-        context: dict = {"filters": filters, "errors": errors, "groupings": GROUPINGS, "segments": SEGMENTS}
+        context: dict = {
+            "filters": filters,
+            "errors": errors,
+            "groupings": GROUPINGS,
+            "segments": SEGMENTS,
+            "export_url": query_url("/dossiers/export", **filters),
+        }
         if not errors:
-            scope = dossier_stats.Scope(unit_id=strict_int(unit_id) if unit_id else None, level=level or None)
+            scope = query.scope
             try:
                 stats = await dossier_stats.dossier_stats(first, last, scope, (group_by,))
                 late, late_total = await dossier_stats.late_without_apology(

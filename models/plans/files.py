@@ -12,18 +12,14 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, replace
-from datetime import date, datetime
-
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
+from datetime import date
 
 from core.clock import local_zone, utcnow
 from core.db import write_transaction
 from core.errors import FieldError, InvalidInput
 from core.paging import MAX_LIMIT, PageRequest
-from core.tabular import lookup, neutralise, parse_all, parse_date, read_records
-from core.text import fold, format_date_short, strict_int
+from core.tabular import lookup, neutralise, parse_all, parse_date, plain_cell, read_records, write_workbook
+from core.text import fold, strict_int
 from models.permissions import Action, Principal
 from models.plans.plans import get_plan
 from models.plans.rules import status_title
@@ -60,9 +56,7 @@ READER_COLUMNS = (
     ("updated_at", "Cập nhật lần cuối"),
 )
 REQUIRED = {"code", "area", "title", "lead_unit", "deadline"}
-DATE_FORMAT = "dd/mm/yyyy"
-MOMENT_FORMAT = "dd/mm/yyyy hh:mm"
-MAX_WIDTH = 60
+
 ONGOING = "Thường xuyên"
 MAX_ROWS = 5000
 
@@ -313,45 +307,6 @@ async def _export_rows(plan_id: int, flt: TaskFilter, sort: str) -> list[list]:
     ]
 
 
-def _as_text(value) -> str | int | float:
-    """A CSV cell: dates as dd/mm/yyyy (the import reads them back), numbers as numbers."""
-    if isinstance(value, datetime):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if isinstance(value, date):
-        return format_date_short(value)
-    if isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else value
-
-
-def _workbook(header: list[str], rows: list[list]) -> bytes:
-    """A sheet with a bold frozen header and filters, dates and numbers typed, widths fitted."""
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = "Nhiệm vụ"
-    sheet.append(header)
-    for row in rows:
-        sheet.append(row)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column in sheet.iter_cols(min_row=2):
-        for cell in column:
-            if isinstance(cell.value, datetime):
-                cell.number_format = MOMENT_FORMAT
-            elif isinstance(cell.value, date):
-                cell.number_format = DATE_FORMAT
-    for index, label in enumerate(header, start=1):
-        letter = get_column_letter(index)
-        longest = max([len(label)] + [len(str(_as_text(row[index - 1]))) for row in rows])
-        sheet.column_dimensions[letter].width = min(MAX_WIDTH, longest + 2)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
 async def export_plan_file(
     plan_id: int, fmt: str, flt: TaskFilter | None = None, sort: str = "code"
 ) -> bytes:
@@ -364,6 +319,6 @@ async def export_plan_file(
         buffer = io.StringIO()
         writer = csv.writer(buffer)
         writer.writerow(header)
-        writer.writerows([_as_text(value) for value in row] for row in rows)
+        writer.writerows([plain_cell(value) for value in row] for row in rows)
         return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-    return _workbook(header, rows)
+    return write_workbook("Nhiệm vụ", header, rows)

@@ -47,3 +47,50 @@ async def test_the_task_table_sorts_by_its_headers(browser, world):
     assert 'aria-sort="descending"' in latest_first
     bad = await browser.get(base + "?sort=title")
     assert bad.status_code == 422 and "Cách sắp xếp không hợp lệ." in bad.text
+
+
+async def test_dossier_statistics_export_to_xlsx(browser, world):
+    from models.dossiers.ingest import ingest_records
+    from models.procedures.service import ProcedureData, create_procedure
+
+    await create_procedure(
+        world.staff,
+        ProcedureData(
+            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
+        ),
+    )
+    await ingest_records(
+        world.admin,
+        [
+            {
+                "code": f"STP-{n}",
+                "procedure": "1.001",
+                "unit": "STP",
+                "channel": "online",
+                "received_at": "2024-03-01T08:00:00+07:00",
+                "due_at": "2024-03-15T17:00:00+07:00",
+                "resolved_at": resolved,
+                "outcome": "resolved" if resolved else "open",
+            }
+            for n, resolved in enumerate(["2024-03-10T10:00:00+07:00", "2024-03-20T10:00:00+07:00", None])
+        ],
+    )
+    await browser.sign_in_as("viewer")
+    query = "?start=2024-01-01&end=2024-06-30&group_by=unit"
+    page = (await browser.get("/dossiers" + query)).text
+    link = html.unescape(re.search(r'href="(/dossiers/export\?[^"]+)"', page).group(1))
+    assert "start=2024-01-01" in link and "group_by=unit" in link
+    response = await browser.client.get(link)
+    assert response.status_code == 200 and response.headers["content-type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    header = [cell.value for cell in sheet[1]]
+    assert header[0] == "Đơn vị" and all(cell.font.b for cell in sheet[1]) and sheet.freeze_panes == "A2"
+    rows = [dict(zip(header, row, strict=True)) for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert rows[-1]["Đơn vị"] == "Tổng cộng"
+    assert (rows[-1]["Tiếp nhận mới"], rows[-1]["Đã giải quyết"], rows[-1]["Giải quyết quá hạn"]) == (3, 2, 1)
+    assert rows[-1]["Tỷ lệ trước và đúng hạn (%)"] == 50.0  # a number, not "50,00%"
+    assert rows[-1]["Đang giải quyết, quá hạn"] == 1
+    bad = await browser.client.get("/dossiers/export?start=31-13-2024")
+    assert bad.status_code == 422 and "Ngày không hợp lệ" in bad.text
