@@ -316,3 +316,25 @@ NUMBERS = [
 @pytest.mark.parametrize(("token", "value"), NUMBERS)
 def test_number_value(token, value):
     assert number_value(token) == value
+
+
+def test_shown_paragraphs_list_every_kind_in_order():
+    from reports.drafts import shown_paragraphs
+
+    stored = {
+        "II.2": (
+            Item(EDITED, RECEIVED.key, "Đã nhận hồ sơ.", basis(RECEIVED)),
+            Item(STAFF, "staff:a", "Viết thêm."),
+            Item(DELETED, RESOLVED.key, basis=basis(RESOLVED)),
+            Item(GENERATED, "II.2.gone"),  # no longer generated: not listed
+        )
+    }
+    [section] = area(RECEIVED, RESOLVED, TO_WRITE)
+    shown = shown_paragraphs(section, stored)
+    assert [(p.key, p.origin, p.text) for p in shown] == [
+        (RECEIVED.key, EDITED, "Đã nhận hồ sơ."),
+        ("staff:a", STAFF, "Viết thêm."),
+        (RESOLVED.key, DELETED, RESOLVED.text),
+        (TO_WRITE.key, GENERATED, TO_WRITE.text),
+    ]
+    assert [p.placeholder for p in shown] == [False, False, False, True]
