@@ -334,8 +334,28 @@ def add_paragraph(
     return _with(draft, section_key, items)
 
 
-def shown_items(section: Section, draft: Draft) -> list[tuple[Item, Paragraph | None]]:
-    """Every item of a section with the generated paragraph under it (None: staff-written, or no
-    longer generated), for the draft page."""
+@dataclass(frozen=True)
+class ShownParagraph:
+    """One paragraph as the draft page lists it: what prints, and what the data says under it."""
+
+    key: str
+    origin: str  # generated | edited | deleted | staff
+    text: str  # what prints (deleted: the generated text, which does not print)
+    generated: Paragraph | None  # the generated paragraph of now (None: staff-written or gone)
+
+    @property
+    def placeholder(self) -> bool:
+        return self.origin == GENERATED and self.generated is not None and self.generated.placeholder
+
+
+def shown_paragraphs(section: Section, draft: Draft) -> list[ShownParagraph]:
+    """Every paragraph of a section in order, deleted ones included, for the draft page."""
     generated = {paragraph.key: paragraph for paragraph in section.paragraphs}
-    return [(item, generated.get(item.key)) for item in merged_items(section, draft.get(section.key, ()))]
+    shown = []
+    for item in merged_items(section, draft.get(section.key, ())):
+        now = generated.get(item.key)
+        if item.kind in (EDITED, STAFF):
+            shown.append(ShownParagraph(item.key, item.kind, item.text, now))
+        elif now is not None:
+            shown.append(ShownParagraph(item.key, item.kind, now.text, now))
+    return shown
