@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
+from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
 
 pytestmark = pytest.mark.anyio
@@ -239,10 +240,11 @@ async def test_an_issued_report_is_frozen(client, world, headers):
     later = (await client.get(f"/api/reports/{run['id']}/file", headers=headers["viewer"])).content
     assert later == first
     issued_text = document_text(first)
-    assert "Số: 07/BC-UBND" in issued_text and "DỰ THẢO" not in issued_text
+    assert "Số: 07/BC-UBND" in issued_text and DRAFT_MARK not in issued_text
     assert "ngày 14 tháng 6 năm 2024" in issued_text and "Nguyễn Văn A" in issued_text
     draft = (await client.get(f"/api/reports/{other['id']}/file", headers=headers["viewer"])).content
-    assert "DỰ THẢO" in document_text(draft) and "ngày 14 tháng 6 năm 2024" not in document_text(draft)
+    assert DRAFT_MARK in document_text(draft) and BLANK_DATE in document_text(draft)
+    assert BLANK_DATE not in issued_text
 
 
 def document_text(blob: bytes) -> str:

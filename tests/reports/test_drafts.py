@@ -338,3 +338,44 @@ def test_shown_paragraphs_list_every_kind_in_order():
         (TO_WRITE.key, GENERATED, TO_WRITE.text),
     ]
     assert [p.placeholder for p in shown] == [False, False, False, True]
+
+
+# --- what the draft page says each source holds -----------------------------------------------------
+
+COVERAGE_CASES = [
+    (
+        "every source",
+        {},
+        [
+            (True, "Kế hoạch cải cách hành chính năm 2023: 24/32 nhiệm vụ hoàn thành đến ngày 14/06/2023."),
+            (True, "1.191.036 hồ sơ tiếp nhận trong kỳ, 21.540 hồ sơ kỳ trước chuyển sang."),
+            (
+                True,
+                "Kết quả đã công bố đến ngày 14/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2024; "
+                "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm 2024; "
+                "Chỉ số hiệu quả quản trị và hành chính công (PAPI) năm 2024.",
+            ),
+        ],
+    ),
+    (
+        "no source",
+        {"plan": None, "dossiers": None, "indices": ()},
+        [
+            (False, "Chưa có kế hoạch cải cách hành chính năm 2023 trên hệ thống."),
+            (False, "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."),
+            (False, "Chưa có kết quả chỉ số nào được công bố đến ngày 14/06/2023."),
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("changes", "expected"), [c[1:] for c in COVERAGE_CASES], ids=[c[0] for c in COVERAGE_CASES]
+)
+def test_coverage_says_plainly_what_is_missing(changes, expected):
+    from reports.runs import coverage
+    from tests.reports import sample
+
+    lines = coverage(sample.report(**changes))
+    assert [line.source for line in lines] == ["Kế hoạch CCHC", "Hồ sơ TTHC", "Chỉ số CCHC"]
+    assert [(line.available, line.statement) for line in lines] == expected
