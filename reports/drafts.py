@@ -17,7 +17,6 @@ pure (no database, no clock): reports.runs stores drafts and checks their versio
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
@@ -25,6 +24,7 @@ from decimal import Decimal, InvalidOperation
 import msgspec
 
 from core.errors import InvalidInput
+from core.text import nfc
 from reports.document import Paragraph, Section
 
 GENERATED, EDITED, DELETED, STAFF = "generated", "edited", "deleted", "staff"
@@ -242,7 +242,7 @@ def contradictions(
 
 
 def clean_text(text: str, field: str = "text") -> str:
-    cleaned = unicodedata.normalize("NFC", text).strip()
+    cleaned = nfc(text)
     if not cleaned:
         raise InvalidInput.field(field, "must not be empty", "Nhập nội dung đoạn văn.")
     if len(cleaned) > MAX_TEXT:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, replace
@@ -30,7 +31,7 @@ from core.errors import Conflict, FieldError, InvalidInput, NotFound, Permission
 from core.paging import PageRequest
 from core.process import is_dead, this_process
 from core.settings import get_settings
-from core.text import format_date_short, format_int
+from core.text import format_date_short, format_int, nfc
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
 from models.units.tables import Unit
@@ -398,13 +399,24 @@ class IssueRequest:
 
 
 def run_snapshot(run_id: int) -> Snapshot:
-    return msgspec.json.decode(report_path(run_id, ".json").read_bytes(), type=Snapshot)
+    """What the run printed; a run generated before runs kept it cannot be issued."""
+    path = report_path(run_id, ".json")
+    if not path.exists():
+        raise Conflict(
+            f"report run {run_id} was generated before drafts; generate it again to issue it",
+            [
+                FieldError(
+                    "run", "no snapshot", "Báo cáo này được lập theo cách cũ; hãy lập lại rồi ban hành."
+                )
+            ],
+        )
+    return msgspec.json.decode(path.read_bytes(), type=Snapshot)
 
 
 async def still_to_write(actor: Principal, run_id: int) -> tuple[Paragraph, ...]:
     """The placeholders a finished run still printed."""
     run = await get_run(actor, run_id)
-    if run["state"] != JobState.DONE.value:
+    if run["state"] != JobState.DONE.value or not report_path(run_id, ".json").exists():
         return ()
     return placeholders((await anyio.to_thread.run_sync(run_snapshot, run_id)).sections)
 
@@ -414,7 +426,7 @@ def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldEr
     errors = []
     if request.profile not in issuer_profiles(get_settings().report):
         errors.append(FieldError("profile", "unknown issuer profile", "Chọn cơ quan ban hành."))
-    if not request.number.isdigit() or len(request.number) > 6 or int(request.number) == 0:
+    if re.fullmatch(r"[0-9]{1,6}", request.number) is None or int(request.number) == 0:
         errors.append(FieldError("number", "a number from 1 to 999999", "Nhập số văn bản, ví dụ 15."))
     cutoff = parse_period(run["period_key"]).end
     if request.issued_on is None:
@@ -444,12 +456,10 @@ def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldEr
 
 
 def _cleaned(request: IssueRequest) -> IssueRequest:
-    def nfc(value: str) -> str:
-        return unicodedata.normalize("NFC", value).strip()
-
+    number = nfc(request.number)
     return replace(
         request,
-        number=nfc(request.number).lstrip("0") or nfc(request.number),
+        number=number.lstrip("0") or number,
         signer_name=nfc(request.signer_name),
         placeholder_reason=nfc(request.placeholder_reason),
     )

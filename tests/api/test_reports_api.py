@@ -4,10 +4,12 @@ drafts, who may do what; schedules and notifications."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 
+from core.clock import local_date, utcnow
 from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
 
@@ -196,9 +198,10 @@ ISSUE_REFUSALS = [
     ({"number": "0"}, "number"),
     ({"number": "15a"}, "number"),
     ({"number": "1234567"}, "number"),
+    ({"number": "١٥"}, "number"),  # digits, but not the ones a Vietnamese number is written with
     ({"signer_name": "  "}, "signer_name"),
     ({"issued_on": "2024-06-13"}, "issued_on"),  # the day before the cut-off (14/6)
-    ({"issued_on": "2099-01-01"}, "issued_on"),  # not yet
+    ({"issued_on": (local_date(utcnow()) + timedelta(days=1)).isoformat()}, "issued_on"),  # tomorrow
     ({"profile": "ministry"}, "profile"),
     ({"placeholder_reason": ""}, "placeholder_reason"),  # placeholders left and no reason
 ]
