@@ -256,7 +256,7 @@ class ReportPagesController(Controller):
 
     @post("/drafts/generate", status_code=303)
     async def generate_draft(self, principal: Caller, request: Request) -> Response:
-        """ "Lập dự thảo": a new version of the report from the draft as it is now."""
+        """The "Lập dự thảo" button: a new version of the report from the draft as it is now."""
         raw = await request.form()
         errors = FormErrors()
         unit_id = parse_int(raw, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)

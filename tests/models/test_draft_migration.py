@@ -51,7 +51,9 @@ def migrate(url: str, target: str = "all") -> None:
 def check(stored: str) -> None:
     draft = load_draft(json.loads(stored))
     assert {key: [item.text for item in items] for key, items in draft.items()} == EXPECTED
-    assert all(item.kind == STAFF and item.key.startswith("staff:") for items in draft.values() for item in items)
+    assert all(
+        item.kind == STAFF and item.key.startswith("staff:") for items in draft.values() for item in items
+    )
 
 
 def test_sqlite_drafts_move_to_the_new_shape():
