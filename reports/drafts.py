@@ -187,13 +187,19 @@ def number_value(token: str) -> Decimal | str | None:
 
 
 def _anchored_numbers(text: str) -> list[tuple[tuple[str, ...], str]]:
-    """Each number in ``text`` with the words just before it."""
+    """Each number in ``text`` with the words just before it; a fraction ("17/32") also as its
+    two numbers, the second one anchored after a "/"."""
     words = _words(text)
-    return [
-        (tuple(words[at - ANCHOR_WORDS : at]), word)
-        for at, word in enumerate(words)
-        if word[0].isdigit() and at >= ANCHOR_WORDS
-    ]
+    numbers = []
+    for at, word in enumerate(words):
+        if not word[0].isdigit() or at < ANCHOR_WORDS:
+            continue
+        anchor = tuple(words[at - ANCHOR_WORDS : at])
+        numbers.append((anchor, word))
+        if re.fullmatch(r"\d+/\d+", word):
+            numerator, denominator = word.split("/")
+            numbers += [(anchor, numerator), ((*anchor, "/"), denominator)]
+    return numbers
 
 
 def figure_anchors(sections: Sequence[Section]) -> dict[tuple[str, ...], tuple[str, str]]:
@@ -213,6 +219,11 @@ def figure_anchors(sections: Sequence[Section]) -> dict[tuple[str, ...], tuple[s
     return {anchor: figure for anchor, figure in anchors.items() if anchor not in ambiguous}
 
 
+def _differs(written: Decimal | str | None, held: Decimal | str | None) -> bool:
+    """Two values of one kind (numbers, or fractions) that are not the same."""
+    return written is not None and type(written) is type(held) and written != held
+
+
 def contradictions(
     composed: Sequence[Section], applied: Sequence[Section], draft: Draft
 ) -> list[DraftWarning]:
@@ -228,7 +239,7 @@ def contradictions(
                 continue
             for anchor, word in _anchored_numbers(paragraph.text):
                 figure = anchors.get(anchor)
-                if figure is None or number_value(word) in (None, number_value(figure[1].casefold())):
+                if figure is None or not _differs(number_value(word), number_value(figure[1].casefold())):
                     continue
                 message = (
                     f"Đoạn do chuyên viên viết ghi “{' '.join(anchor)} {word}”, "

@@ -42,6 +42,11 @@ RESOLVED = Paragraph(
 APOLOGIES = Paragraph(
     "II.2.dossiers.apologies", "Đã gửi 12 văn bản xin lỗi.", (("dossiers.apologies", "12"),)
 )
+OVERVIEW = Paragraph(
+    "II.overview",
+    "Tính đến ngày 14 tháng 6 năm 2023, đã hoàn thành 17/32 nhiệm vụ (53,12%).",
+    (("tasks.completed", "17"), ("tasks.total", "32")),
+)
 TO_WRITE = Paragraph(
     "II.2.achievements", "[Nội dung do chuyên viên bổ sung: kết quả nổi bật]", placeholder=True
 )
@@ -182,6 +187,18 @@ APPLY_CASES = [
         [],
     ),
     (
+        "a task count in staff text contradicting the plan's figures is flagged, part by part",
+        (Section("II", "II. KẾT QUẢ", 1, (OVERVIEW,)),),
+        (
+            Item(
+                STAFF, "staff:a", "Tỉnh đã hoàn thành 18/32 nhiệm vụ; năm trước đã hoàn thành 17/30 nhiệm vụ."
+            ),
+        ),
+        [OVERVIEW.key, "staff:a"],
+        None,
+        ["contradiction", "contradiction"],
+    ),
+    (
         "an edited paragraph restating an old figure contradicts the current one",
         area(RECEIVED_LATER),
         (Item(EDITED, RECEIVED.key, "Toàn tỉnh đã tiếp nhận 532.950 hồ sơ.", basis(RECEIVED)),),
@@ -198,7 +215,7 @@ APPLY_CASES = [
     ids=[case[0] for case in APPLY_CASES],
 )
 def test_apply_draft(generated, stored, printed_keys, printed_texts, warning_kinds):
-    sections, warnings = apply_draft(generated, {"II.2": stored} if stored else {})
+    sections, warnings = apply_draft(generated, {generated[0].key: stored} if stored else {})
     assert keys(sections) == printed_keys
     if printed_texts is None:
         by_key = {p.key: p.text for s in generated for p in s.paragraphs} | {
@@ -207,7 +224,7 @@ def test_apply_draft(generated, stored, printed_keys, printed_texts, warning_kin
         printed_texts = [by_key[key] for key in printed_keys]
     assert texts(sections) == printed_texts
     assert [w.kind for w in warnings] == warning_kinds
-    assert all(w.section_key == "II.2" and w.message for w in warnings)
+    assert all(w.section_key == generated[0].key and w.message for w in warnings)
 
 
 def test_data_changed_names_the_figures_and_the_new_text():
