@@ -200,9 +200,10 @@ class ReportPagesController(Controller):
                 await report_runs.issue_run(principal, run_id, issue)
             except InvalidInput as exc:
                 errors.add_domain(exc.errors)
-            except Conflict:
+            except Conflict as exc:
                 run = await report_runs.get_run(principal, run_id)
-                return await issue_page(principal, run, form, refused=True, status_code=409)
+                refusal = next((e.message for e in exc.errors if e.message), "")
+                return await issue_page(principal, run, form, refused=refusal or True, status_code=409)
             else:
                 return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}")
         run = await report_runs.get_run(principal, run_id)
@@ -305,7 +306,7 @@ async def issue_page(
     form: dict,
     *,
     errors: FormErrors | None = None,
-    refused: bool = False,
+    refused: bool | str = False,  # a message: why the domain refused
     status_code: int = 200,
 ) -> Template:
     names, _ = await _unit_names()

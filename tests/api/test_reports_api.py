@@ -10,6 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from core.clock import local_date, utcnow
+from reports.runs import report_path
 from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
 
@@ -217,6 +218,9 @@ async def test_issuing_refuses_what_a_clerk_must_fix(client, world, headers):
         assert response.status_code == 422, (change, response.text)
         assert [error["field"] for error in response.json()["errors"]] == [field], change
     assert (await client.get(f"/api/reports/{run['id']}", headers=headers["staff"])).json()["issued"] is False
+    report_path(run["id"], ".json").unlink()  # as a run generated before runs kept what they printed
+    old = await client.post(f"/api/reports/{run['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert old.status_code == 409 and old.json()["errors"][0]["field"] == "run"
 
 
 async def test_an_issued_report_is_frozen(client, world, headers):
