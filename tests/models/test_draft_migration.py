@@ -11,10 +11,9 @@ import subprocess
 import sys
 
 import asyncpg
-import pytest
 
 from reports.drafts import STAFF, load_draft
-from tests.conftest import _TMP, IN_CI, PG_ADMIN_DSN, ROOT, pg_admin
+from tests.conftest import _TMP, ROOT, scratch_postgres
 
 BEFORE = "2026-11-24T01:44:05:217017"  # the last migration before drafts changed shape
 OLD_SECTIONS = {
@@ -69,16 +68,7 @@ def test_sqlite_drafts_move_to_the_new_shape():
 
 
 def test_postgres_drafts_move_to_the_new_shape():
-    name = f"cchc_draft_migration_{os.getpid()}"
-    try:
-        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name}"))
-        asyncio.run(pg_admin(f"CREATE DATABASE {name}"))
-    except (OSError, asyncpg.PostgresError) as exc:
-        if IN_CI:
-            pytest.fail(f"CI=true but PostgreSQL at {PG_ADMIN_DSN} is unusable: {exc}")
-        pytest.skip(f"PostgreSQL test skipped: no server answers at {PG_ADMIN_DSN} ({exc})")
-    url = PG_ADMIN_DSN.rsplit("/", 1)[0] + f"/{name}"
-    try:
+    with scratch_postgres(f"cchc_draft_migration_{os.getpid()}") as url:
         migrate(url, BEFORE)
 
         async def run(statement: str, *args) -> list:
@@ -92,5 +82,3 @@ def test_postgres_drafts_move_to_the_new_shape():
         migrate(url)
         [row] = asyncio.run(run("SELECT sections::text AS sections FROM report_draft"))
         check(row["sections"])
-    finally:
-        asyncio.run(pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
