@@ -9,7 +9,7 @@ from piccolo.columns.column_types import Date, ForeignKey, Integer, Serial, Text
 from piccolo.columns.indexes import IndexMethod
 from piccolo.table import Table
 
-ID = "2026-11-30T08:00:00:000000"
+ID = "2026-11-30T09:00:00:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "report issuing: issuer profile, number, date, signer, frozen file"
 

@@ -10,7 +10,7 @@ import uuid
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-11-30T08:00:01:000000"
+ID = "2026-11-30T09:00:01:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "report drafts: narratives by topic become staff paragraphs by outline section"
 
