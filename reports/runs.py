@@ -13,27 +13,34 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import re
 import unicodedata
-from dataclasses import dataclass
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import anyio.to_thread
+import msgspec
 from piccolo.query.functions.aggregate import Max
 
 from core.background import job_outcome, run_in_background
-from core.clock import utcnow
+from core.clock import local_date, utcnow
 from core.db import one_writer_at_a_time, write_transaction
-from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
+from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest
 from core.process import is_dead, this_process
 from core.settings import get_settings
+from core.text import format_date_short, format_int, nfc
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import JobState
+from reports import drafts
 from reports.collect import collect_report
-from reports.document import compose
+from reports.data import ReportData
+from reports.document import IssueInfo, Paragraph, Section, compose, placeholders
+from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -42,7 +49,6 @@ from reports.tables import ReportDraft, ReportRun
 log = logging.getLogger(__name__)
 LEASE = timedelta(minutes=10)
 MANUAL, SCHEDULED = "manual", "schedule"
-NARRATIVE_KEYS = ("leadership", "achievements", "limitations", "causes", "next_tasks", "recommendations")
 RUN_COLUMNS = (
     ReportRun.id,
     ReportRun.kind,
@@ -58,8 +64,19 @@ RUN_COLUMNS = (
     ReportRun.size,
     ReportRun.sha256,
     ReportRun.pdf_size,
+    ReportRun.issuer_profile,
+    ReportRun.draft_version,
+    ReportRun.placeholders,
     ReportRun.issued,
     ReportRun.issued_at,
+    ReportRun.issue_number,
+    ReportRun.issue_date,
+    ReportRun.signer_name,
+    ReportRun.issued_by,
+    ReportRun.placeholder_reason,
+    ReportRun.issued_sha256,
+    ReportRun.issued_size,
+    ReportRun.issued_pdf_size,
     ReportRun.attempts,
     ReportRun.created_at,
     ReportRun.started_at,
@@ -240,29 +257,52 @@ def download_name(run: dict, scope_name: str | None, suffix: str = ".docx") -> s
     return unicodedata.normalize("NFC", f"Báo cáo CCHC {period.label}{scope}{version}{suffix}")
 
 
-async def _generate(run: dict) -> tuple[bytes, str]:
+class Snapshot(msgspec.Struct, frozen=True):
+    """What a run printed: the data and the sections as staff made them, kept beside its file so
+    that issuing prints exactly what was reviewed (with the number, date and signer added)."""
 
-    settings = get_settings()
-    data = await collect_report(parse_period(run["period_key"]), settings.report, run["scope_unit"])
-    content = await anyio.to_thread.run_sync(render_report, data, compose(data), None)
+    data: ReportData
+    sections: tuple[Section, ...]
+
+
+@dataclass(frozen=True)
+class Generated:
+    content: bytes
+    name: str
+    snapshot: Snapshot
+    draft: StoredDraft
+
+
+async def _generate(run: dict) -> Generated:
+    stored = await _stored_draft(run["kind"], run["period_key"], run["scope_unit"])
+    data = await collect_report(
+        parse_period(run["period_key"]), get_settings().report, run["scope_unit"], stored.issuer_profile
+    )
+    sections, _ = drafts.apply_draft(compose(data), stored.sections)
+    content = await anyio.to_thread.run_sync(render_report, data, sections, None)
     scope_name = None
     if run["scope_unit"] is not None:
         scope_name = (await Unit.select(Unit.name).where(Unit.id == run["scope_unit"]).first())["name"]
-    return content, download_name(run, scope_name)
+    return Generated(content, download_name(run, scope_name), Snapshot(data, sections), stored)
 
 
 async def _produce(run_id: int) -> dict:
     """Generate a claimed run's files; the run's values for a successful end."""
-    content, name = await _generate(await _run(run_id))
+    generated = await _generate(await _run(run_id))
     path = report_path(run_id)
-    await anyio.to_thread.run_sync(_write_file, path, content)
-    pdf_size = await _pdf(path)
+    await anyio.to_thread.run_sync(_write_file, path, generated.content)
+    await anyio.to_thread.run_sync(
+        _write_file, report_path(run_id, ".json"), msgspec.json.encode(generated.snapshot)
+    )
     return {
         ReportRun.state: JobState.DONE.value,
-        ReportRun.file_name: name,
-        ReportRun.size: len(content),
-        ReportRun.sha256: hashlib.sha256(content).hexdigest(),
-        ReportRun.pdf_size: pdf_size,
+        ReportRun.file_name: generated.name,
+        ReportRun.size: len(generated.content),
+        ReportRun.sha256: hashlib.sha256(generated.content).hexdigest(),
+        ReportRun.pdf_size: await _pdf(path),
+        ReportRun.issuer_profile: generated.draft.issuer_profile,
+        ReportRun.draft_version: generated.draft.version,
+        ReportRun.placeholders: len(placeholders(generated.snapshot.sections)),
     }
 
 
@@ -315,31 +355,21 @@ async def runs_to_resume() -> list[int]:
     return [row["id"] for row in rows if _takeable(row, now)]
 
 
+def issued_path(run_id: int, suffix: str = ".docx") -> Path:
+    return report_path(run_id, f"-issued{suffix}")
+
+
 async def run_file(actor: Principal, run_id: int, fmt: str = "docx") -> tuple[Path, str]:
-    """The stored file of a finished run and the name to download it under."""
+    """The stored file of a finished run (the issued one, once issued) and its download name."""
     run = await get_run(actor, run_id)
     if run["state"] != JobState.DONE.value:
         raise Conflict(f"report run {run_id} is {run['state']}, not done")
     if fmt not in ("docx", "pdf"):
         raise InvalidInput.field("format", "docx or pdf", "Định dạng tệp không hợp lệ.")
-    path = report_path(run_id, f".{fmt}")
+    path = (issued_path if run["issued"] else report_path)(run_id, f".{fmt}")
     if not path.exists():
         raise NotFound(f"report run {run_id} has no {fmt} file")
     return path, str(Path(run["file_name"]).with_suffix(f".{fmt}"))
-
-
-async def issue_run(actor: Principal, run_id: int) -> dict:
-    """Mark a finished run as the issued report: from then on it is never deleted."""
-    actor.require(Action.ISSUE_REPORTS)
-    async with write_transaction(ReportRun._meta.db):
-        run = await _run(run_id)
-        if run["state"] != JobState.DONE.value:
-            raise Conflict(f"only a finished report can be issued; this one is {run['state']}")
-        if not run["issued"]:
-            await ReportRun.update({ReportRun.issued: True, ReportRun.issued_at: utcnow()}).where(
-                ReportRun.id == run_id
-            )
-    return await _run(run_id)
 
 
 async def delete_run(actor: Principal, run_id: int) -> None:
@@ -352,82 +382,363 @@ async def delete_run(actor: Principal, run_id: int) -> None:
         if run["state"] == JobState.RUNNING.value:
             raise Conflict("the report is being generated")
         await ReportRun.delete().where((ReportRun.id == run_id) & (ReportRun.issued == False))  # noqa: E712
-    for suffix in (".docx", ".pdf"):
+    for suffix in (".docx", ".pdf", ".json"):
         report_path(run_id, suffix).unlink(missing_ok=True)
 
 
-# --- drafts: the paragraphs staff write ------------------------------------------------------------
+# --- issuing: the number, the date and the signer; then the file never changes ------------------
 
 
-async def get_draft(kind: str, period_key: str, scope_unit_id: int | None) -> dict:
-    row = (
-        await ReportDraft.select(ReportDraft.sections, ReportDraft.version, ReportDraft.updated_at)
-        .where(
-            (ReportDraft.kind == kind)
-            & (ReportDraft.period_key == period_key)
-            & (ReportDraft.scope_key == (scope_unit_id or 0))
+@dataclass(frozen=True)
+class IssueRequest:
+    profile: str  # a key of reports.issuers.issuer_profiles
+    number: str  # "15": printed "Số: 15/BC-SNV"
+    issued_on: date | None
+    signer_name: str
+    placeholder_reason: str = ""  # required while paragraphs are still to be written
+
+
+def run_snapshot(run_id: int) -> Snapshot:
+    """What the run printed; a run generated before runs kept it cannot be issued."""
+    path = report_path(run_id, ".json")
+    if not path.exists():
+        raise Conflict(
+            f"report run {run_id} was generated before drafts; generate it again to issue it",
+            [
+                FieldError(
+                    "run", "no snapshot", "Báo cáo này được lập theo cách cũ; hãy lập lại rồi ban hành."
+                )
+            ],
         )
+    return msgspec.json.decode(path.read_bytes(), type=Snapshot)
+
+
+async def still_to_write(actor: Principal, run_id: int) -> tuple[Paragraph, ...]:
+    """The placeholders a finished run still printed."""
+    run = await get_run(actor, run_id)
+    if run["state"] != JobState.DONE.value or not report_path(run_id, ".json").exists():
+        return ()
+    return placeholders((await anyio.to_thread.run_sync(run_snapshot, run_id)).sections)
+
+
+def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldError]:
+    """Each field the clerk must fix before the report can be issued."""
+    errors = []
+    if request.profile not in issuer_profiles(get_settings().report):
+        errors.append(FieldError("profile", "unknown issuer profile", "Chọn cơ quan ban hành."))
+    if re.fullmatch(r"[0-9]{1,6}", request.number) is None or int(request.number) == 0:
+        errors.append(FieldError("number", "a number from 1 to 999999", "Nhập số văn bản, ví dụ 15."))
+    cutoff = parse_period(run["period_key"]).end
+    if request.issued_on is None:
+        errors.append(FieldError("issued_on", "required", "Nhập ngày ban hành."))
+    elif not cutoff <= request.issued_on <= today:
+        errors.append(
+            FieldError(
+                "issued_on",
+                f"between the cut-off {cutoff.isoformat()} and today {today.isoformat()}",
+                f"Ngày ban hành phải từ ngày chốt số liệu {cutoff:%d/%m/%Y} đến hôm nay {today:%d/%m/%Y}.",
+            )
+        )
+    if not request.signer_name or len(request.signer_name) > 100:
+        errors.append(FieldError("signer_name", "1 to 100 characters", "Nhập họ và tên người ký."))
+    if run["placeholders"] and not request.placeholder_reason:
+        errors.append(
+            FieldError(
+                "placeholder_reason",
+                f"{run['placeholders']} paragraphs are still to be written; give a reason to issue anyway",
+                f"Báo cáo còn {run['placeholders']} đoạn chưa viết; "
+                "hãy viết xong trước, hoặc nêu lý do vẫn ban hành.",
+            )
+        )
+    if len(request.placeholder_reason) > 1000:
+        errors.append(FieldError("placeholder_reason", "at most 1000 characters", "Tối đa 1.000 ký tự."))
+    return errors
+
+
+def _cleaned(request: IssueRequest) -> IssueRequest:
+    number = nfc(request.number)
+    return replace(
+        request,
+        number=number.lstrip("0") or number,
+        signer_name=nfc(request.signer_name),
+        placeholder_reason=nfc(request.placeholder_reason),
+    )
+
+
+async def _number_taken(request: IssueRequest) -> bool:
+    """The same issuer gives a number once a year."""
+    rows = await ReportRun.select(ReportRun.issue_date).where(
+        (ReportRun.issued == True)  # noqa: E712
+        & (ReportRun.issuer_profile == request.profile)
+        & (ReportRun.issue_number == request.number)
+    )
+    return any(row["issue_date"].year == request.issued_on.year for row in rows)
+
+
+def _render_issued(run_id: int, profile: str, issue: IssueInfo) -> bytes:
+    snapshot = run_snapshot(run_id)
+    data = snapshot.data
+    if data.issuer.key != profile:  # the letterhead, recipients and signer's authority of the profile chosen
+        data = replace(data, issuer=issuer_profiles(get_settings().report)[profile])
+    return render_report(data, snapshot.sections, issue)
+
+
+async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dict:
+    """Issue a finished run: its number, date of issue and signer printed on a file rendered
+    from what was reviewed; that file is frozen (written once, read-only, SHA-256 kept) and the
+    run is kept for good."""
+    actor.require(Action.ISSUE_REPORTS)
+    run = await _run(run_id)
+    _require_issuable(run)
+    request = _cleaned(request)
+    errors = _issue_errors(request, run, local_date(utcnow()))
+    if not errors and await _number_taken(request):
+        errors.append(
+            FieldError(
+                "number", "already given to another issued report this year", "Số này đã dùng trong năm."
+            )
+        )
+    if errors:
+        raise InvalidInput("the report cannot be issued as asked", errors)
+    issue = IssueInfo(request.number, request.issued_on, request.signer_name, request.profile)
+    content = await anyio.to_thread.run_sync(_render_issued, run_id, request.profile, issue)
+    partial = issued_path(run_id, f".{uuid.uuid4().hex}.part")
+    await anyio.to_thread.run_sync(partial.write_bytes, content)
+    try:
+        async with write_transaction(ReportRun._meta.db):
+            claimed = await (
+                ReportRun.update(
+                    {
+                        ReportRun.issued: True,
+                        ReportRun.issued_at: utcnow(),
+                        ReportRun.issued_by: actor.account_id,
+                        ReportRun.issuer_profile: request.profile,
+                        ReportRun.issue_number: request.number,
+                        ReportRun.issue_date: request.issued_on,
+                        ReportRun.signer_name: request.signer_name,
+                        ReportRun.placeholder_reason: request.placeholder_reason,
+                        ReportRun.issued_sha256: hashlib.sha256(content).hexdigest(),
+                        ReportRun.issued_size: len(content),
+                    }
+                )
+                # Compare-and-set: of two clerks issuing at once, one wins; the other is told.
+                .where((ReportRun.id == run_id) & (ReportRun.issued == False))  # noqa: E712
+                .returning(ReportRun.id)
+            )
+            if not claimed:
+                raise Conflict("the report was issued meanwhile")
+            os.replace(partial, issued_path(run_id))
+            issued_path(run_id).chmod(0o444)
+    finally:
+        partial.unlink(missing_ok=True)
+    pdf_size = await _pdf(issued_path(run_id))
+    async with write_transaction(ReportRun._meta.db):
+        await ReportRun.update({ReportRun.issued_pdf_size: pdf_size}).where(ReportRun.id == run_id)
+    return await _run(run_id)
+
+
+def _require_issuable(run: dict) -> None:
+    if run["issued"]:
+        raise Conflict("the report is issued already; an issued report never changes")
+    if run["state"] != JobState.DONE.value:
+        raise Conflict(f"only a finished report can be issued; this one is {run['state']}")
+
+
+# --- drafts: what staff made of the generated text, before any file -------------------------------
+
+
+@dataclass(frozen=True)
+class StoredDraft:
+    sections: dict[str, tuple[drafts.Item, ...]]
+    issuer_profile: str
+    version: int  # 0: nothing saved yet
+    updated_by: int | None
+    updated_at: datetime | None
+
+
+def _draft_key(kind: str, period_key: str, scope_unit_id: int | None):
+    return (
+        (ReportDraft.kind == kind)
+        & (ReportDraft.period_key == period_key)
+        & (ReportDraft.scope_key == (scope_unit_id or 0))
+    )
+
+
+async def _stored_draft(kind: str, period_key: str, scope_unit_id: int | None) -> StoredDraft:
+    row = (
+        await ReportDraft.select(
+            ReportDraft.sections,
+            ReportDraft.issuer_profile,
+            ReportDraft.version,
+            ReportDraft.updated_by,
+            ReportDraft.updated_at,
+        )
+        .where(_draft_key(kind, period_key, scope_unit_id))
         .output(load_json=True)
         .first()
     )
-    return row or {"sections": {}, "version": 0, "updated_at": None}
+    if row is None:
+        return StoredDraft({}, DEPARTMENT, 0, None, None)
+    return StoredDraft(
+        drafts.load_draft(row["sections"] or {}),
+        row["issuer_profile"],
+        row["version"],
+        row["updated_by"],
+        row["updated_at"],
+    )
 
 
-def _check_sections(sections: dict[str, str]) -> dict[str, str]:
-    from models.vocabulary import Area
-
-    allowed = set(NARRATIVE_KEYS) | {area.value for area in Area}
-    for key, text in sections.items():
-        if key not in allowed:
-            raise InvalidInput.field(
-                f"sections.{key}",
-                f"unknown section; allowed: {', '.join(sorted(allowed))}",
-                "Mục không hợp lệ.",
-            )
-        if len(text) > 20_000:
-            raise InvalidInput.field(f"sections.{key}", "at most 20000 characters", "Tối đa 20.000 ký tự.")
-    return {key: unicodedata.normalize("NFC", text).strip() for key, text in sections.items() if text.strip()}
+@dataclass(frozen=True)
+class Coverage:
+    source: str  # "Kế hoạch CCHC"
+    available: bool
+    statement: str  # what the system holds for the period, said plainly
 
 
-async def put_draft(
-    actor: Principal,
-    period_key: str,
-    scope_unit_id: int | None,
-    sections: dict[str, str],
-    version: int | None,
-) -> dict:
-    """Replace the draft's paragraphs; ``version`` (when given) must be the stored one."""
+def coverage(data: ReportData) -> tuple[Coverage, ...]:
+    """What each data source holds for the report, shown on the draft page before generating."""
+    cutoff = format_date_short(data.period_end)
+    plan = data.plan
+    plan_statement = (
+        f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trên hệ thống."
+        if plan is None
+        else f"{plan.plan_title}: {format_int(plan.completed)}/{format_int(plan.total)} nhiệm vụ "
+        f"hoàn thành đến ngày {cutoff}."
+    )
+    dossiers = data.dossiers
+    dossier_statement = (
+        "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."
+        if dossiers is None
+        else f"{format_int(dossiers.current.received)} hồ sơ tiếp nhận trong kỳ, "
+        f"{format_int(dossiers.current.carried_over)} hồ sơ kỳ trước chuyển sang."
+    )
+    indices = "; ".join(f"{line.kind_label} năm {line.year}" for line in data.indices)
+    index_statement = (
+        f"Chưa có kết quả chỉ số nào được công bố đến ngày {cutoff}."
+        if not data.indices
+        else f"Kết quả đã công bố đến ngày {cutoff}: {indices}."
+    )
+    return (
+        Coverage("Kế hoạch CCHC", plan is not None, plan_statement),
+        Coverage("Hồ sơ TTHC", dossiers is not None, dossier_statement),
+        Coverage("Chỉ số CCHC", bool(data.indices), index_statement),
+    )
+
+
+@dataclass(frozen=True)
+class DraftView:
+    """A draft as staff see it: the generated sections of now, what staff made of them, the
+    warnings to check and the paragraphs still to be written."""
+
+    period: Period
+    scope_unit_id: int | None
+    stored: StoredDraft
+    data: ReportData
+    composed: tuple[Section, ...]
+    applied: tuple[Section, ...]
+    warnings: list[drafts.DraftWarning]
+    to_write: tuple[Paragraph, ...]
+
+
+async def _view(
+    period: Period, scope_unit_id: int | None, stored: StoredDraft, data: ReportData
+) -> DraftView:
+    composed = compose(data)
+    applied, warnings = drafts.apply_draft(composed, stored.sections)
+    return DraftView(period, scope_unit_id, stored, data, composed, applied, warnings, placeholders(applied))
+
+
+async def _collect(period: Period, scope_unit_id: int | None, issuer_profile: str) -> ReportData:
+    if scope_unit_id is not None and not await Unit.exists().where(Unit.id == scope_unit_id):
+        raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    return await collect_report(period, get_settings().report, scope_unit_id, issuer_profile)
+
+
+async def open_draft(actor: Principal, period_key: str, scope_unit_id: int | None) -> DraftView:
+    """The period's draft, laid over the text the data gives now."""
+    actor.require(Action.READ)
+    period = parse_period(period_key)
+    stored = await _stored_draft(period.kind.value, period.key, scope_unit_id)
+    data = await _collect(period, scope_unit_id, stored.issuer_profile)
+    return await _view(period, scope_unit_id, stored, data)
+
+
+@dataclass(frozen=True)
+class DraftChange:
+    """One edit of a draft, as the draft page's forms and the API send it."""
+
+    op: str  # edit | delete | restore | move | add | issuer
+    section: str = ""
+    key: str = ""  # the paragraph acted on (add: the one to add after; "" at the end)
+    text: str = ""  # edit, add
+    direction: str = ""  # move: up | down
+    profile: str = ""  # issuer
+
+
+def _changed_sections(stored: StoredDraft, composed: tuple[Section, ...], change: DraftChange) -> dict:
+    sections, section, key = stored.sections, change.section, change.key
+    match change.op:
+        case "edit":
+            return drafts.edit_paragraph(sections, composed, section, key, change.text)
+        case "delete":
+            return drafts.delete_paragraph(sections, composed, section, key)
+        case "restore":
+            return drafts.restore_paragraph(sections, composed, section, key)
+        case "move":
+            return drafts.move_paragraph(sections, composed, section, key, change.direction)
+        case "add":
+            new_key = f"{drafts.STAFF_PREFIX}{uuid.uuid4()}"
+            return drafts.add_paragraph(sections, composed, section, new_key, change.text, key or None)
+        case "issuer":
+            if change.profile not in issuer_profiles(get_settings().report):
+                raise InvalidInput.field("profile", "unknown issuer profile", "Chọn cơ quan ban hành.")
+            return sections
+    raise InvalidInput.field("op", "edit, delete, restore, move, add or issuer", "Thao tác không hợp lệ.")
+
+
+async def change_draft(
+    actor: Principal, period_key: str, scope_unit_id: int | None, change: DraftChange, version: int
+) -> DraftView:
+    """Apply one change; ``version`` must be the stored one (0 before the first save), else
+    StaleVersion (412) and nothing is written."""
     _check_scope(actor, scope_unit_id)
     period = parse_period(period_key)
-    cleaned = _check_sections(sections)
-    key = (ReportDraft.kind == period.kind.value) & (ReportDraft.period_key == period.key)
-    key &= ReportDraft.scope_key == (scope_unit_id or 0)
+    key = _draft_key(period.kind.value, period.key, scope_unit_id)
+    before = await _stored_draft(period.kind.value, period.key, scope_unit_id)
+    data = await _collect(period, scope_unit_id, before.issuer_profile)
+    composed = compose(data)
     async with write_transaction(ReportDraft._meta.db):
         await one_writer_at_a_time(
             ReportDraft, f"report-draft:{period.kind.value}:{period.key}:{scope_unit_id or 0}"
         )
-        current = await ReportDraft.select(ReportDraft.id, ReportDraft.version).where(key).first()
-        stored = current["version"] if current else 0
-        if version is not None and version != stored:
-            raise StaleVersion(f"the draft is at version {stored}, not {version}")
+        stored = await _stored_draft(period.kind.value, period.key, scope_unit_id)
+        if version != stored.version:
+            raise StaleVersion(stored.version)
+        sections = drafts.dump_draft(_changed_sections(stored, composed, change))
+        profile = change.profile if change.op == "issuer" else stored.issuer_profile
         now = utcnow()
-        if current is None:
+        if stored.version == 0:
             row = ReportDraft(
                 kind=period.kind.value,
                 period_key=period.key,
                 scope_key=scope_unit_id or 0,
-                sections=cleaned,
+                sections=sections,
+                issuer_profile=profile,
                 version=1,
                 updated_by=actor.account_id,
                 updated_at=now,
             )
             await ReportDraft.insert(row)
         else:
-            changes = {
-                ReportDraft.sections: cleaned,
-                ReportDraft.version: stored + 1,
+            values = {
+                ReportDraft.sections: sections,
+                ReportDraft.issuer_profile: profile,
+                ReportDraft.version: stored.version + 1,
                 ReportDraft.updated_by: actor.account_id,
                 ReportDraft.updated_at: now,
             }
-            await ReportDraft.update(changes).where(ReportDraft.id == current["id"])
-    return await get_draft(period.kind.value, period.key, scope_unit_id)
+            await ReportDraft.update(values).where(key)
+    after = await _stored_draft(period.kind.value, period.key, scope_unit_id)
+    if profile != before.issuer_profile:
+        data = replace(data, issuer=issuer_profiles(get_settings().report)[profile])
+    return await _view(period, scope_unit_id, after, data)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 from models.accounts.tables import Account
@@ -31,8 +31,19 @@ class ReportRun(Table):
     size = Integer(null=True, default=None)
     sha256 = Varchar(length=64, default="")
     pdf_size = Integer(null=True, default=None)
+    issuer_profile = Varchar(length=32, default="department")  # reports.issuers
+    draft_version = Integer(default=0)  # the draft's version it was generated from
+    placeholders = Integer(default=0)  # paragraphs still to be written when it was generated
     issued = Boolean(default=False)
     issued_at = Timestamptz(null=True, default=None)
+    issue_number = Varchar(length=16, default="")
+    issue_date = Date(null=True, default=None)
+    signer_name = Varchar(length=255, default="")
+    issued_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
+    placeholder_reason = Text(default="")  # why it was issued with placeholders left
+    issued_sha256 = Varchar(length=64, default="")  # of the issued file, which never changes
+    issued_size = Integer(null=True, default=None)
+    issued_pdf_size = Integer(null=True, default=None)
     attempts = Integer(default=0)
     lease_until = Timestamptz(null=True, default=None)
     lease_owner = Varchar(length=128, default="")  # host:pid of the process generating it
@@ -44,12 +55,14 @@ class ReportRun(Table):
 # Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
 # report_draft_key: unique (kind, period_key, scope_key).
 class ReportDraft(Table):
-    """The narrative paragraphs staff write for a report (kind, period, scope)."""
+    """What staff made of a report (kind, period, scope) before it is generated: per outline
+    section, its paragraphs in order (reports.drafts), and the issuer profile chosen."""
 
     kind = Varchar(length=16)
     period_key = Varchar(length=16)
     scope_key = Integer(default=0)
     sections = JSON(default={})
+    issuer_profile = Varchar(length=32, default="department")
     version = Integer(default=1)
     updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
     updated_at = Timestamptz()

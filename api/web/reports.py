@@ -1,8 +1,10 @@
-"""Reports: request a half-year or annual report, watch its state (HTMX polls the row until it
-is done), download the .docx, issue it; write the narrative sections; link to the schedules page.
+"""Reports: the draft page (every section with its generated and staff paragraphs: edit, delete,
+move, add; warnings, coverage and what is still to be written; "Lập dự thảo"), report runs (HTMX
+polls a row until it is done), downloads, issuing behind a confirmation page; a link to the
+schedules page.
 
 The same calls as /api/reports and /api/schedules: report_runs.request_run (and its scope rule:
-a unit head reports on their own unit), execute_run in the background, issue_run, put_draft.
+a unit head reports on their own unit), execute_run in the background, change_draft, issue_run.
 """
 
 from __future__ import annotations
@@ -12,14 +14,28 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from api.security import Caller
-from api.web.common import FormErrors, choose_plan, page, parse_int, query_url, see_other, text, viewer_for
+from api.web.common import (
+    FormErrors,
+    choose_plan,
+    page,
+    parse_date_field,
+    parse_int,
+    query_url,
+    see_other,
+    text,
+    viewer_for,
+)
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from core.paging import PageRequest
+from core.settings import get_settings
+from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.units import service as units
-from models.vocabulary import Area, JobState, Role
+from models.vocabulary import JobState, Role
+from reports import drafts
 from reports import runs as report_runs
+from reports.issuers import issuer_profiles
 
 PERIOD_KINDS = {
     "H1": "Báo cáo 6 tháng đầu năm",
@@ -27,19 +43,6 @@ PERIOD_KINDS = {
     "M9": "Báo cáo 9 tháng",
     "Q": "Báo cáo quý",
 }
-SECTIONS = [
-    ("leadership", "Công tác chỉ đạo, điều hành"),
-    ("achievements", "Kết quả nổi bật"),
-    *(
-        (area.value, f"Nhận xét về {area.label[0].lower()}{area.label[1:]}")
-        for area in Area
-        if area.value != "leadership"
-    ),
-    ("limitations", "Tồn tại, hạn chế"),
-    ("causes", "Nguyên nhân"),
-    ("next_tasks", "Nhiệm vụ trọng tâm kỳ tới"),
-    ("recommendations", "Đề xuất, kiến nghị"),
-]
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
 
@@ -98,7 +101,7 @@ async def reports_page(
 
 
 def may_write_draft(principal: Principal, unit_id: int | None) -> bool:
-    """As report_runs.put_draft decides: staff write any report's text, a unit head their unit's."""
+    """As report_runs.change_draft decides: staff write any report's draft, a unit head their unit's."""
     if not principal.can(Action.GENERATE_REPORTS):
         return False
     return principal.can(Action.ISSUE_REPORTS) or (unit_id is not None and unit_id == principal.unit_id)
@@ -125,9 +128,13 @@ class ReportPagesController(Controller):
     path = "/reports"
 
     @get("/", name="web:reports")
-    async def reports(self, principal: Caller, requested: FromQuery[int | None] = None) -> Template:
+    async def reports(
+        self, principal: Caller, requested: FromQuery[int | None] = None, issued: FromQuery[int | None] = None
+    ) -> Template:
         notice = "Đã gửi yêu cầu lập báo cáo; trạng thái tự cập nhật bên dưới." if requested else ""
-        return await reports_page(principal, requested=requested, notice=notice)
+        if issued:
+            notice = "Đã ban hành báo cáo. Tệp đã ban hành được giữ nguyên: không sửa, không xóa được."
+        return await reports_page(principal, requested=requested or issued, notice=notice)
 
     @post("/", status_code=303)
     async def request_report(self, principal: Caller, request: Request) -> Response:
@@ -163,15 +170,44 @@ class ReportPagesController(Controller):
             requested=None,
         )
 
+    @get("/runs/{run_id:int}/issue", name="web:report-issue")
+    async def issue_form(self, principal: Caller, run_id: FromPath[int]) -> Template:
+        """What issuing will do, and the number, date and signer it asks for."""
+        principal.require(Action.ISSUE_REPORTS)
+        run = await report_runs.get_run(principal, run_id)
+        profile = issuer_profiles(get_settings().report).get(run["issuer_profile"])
+        form = {
+            "profile": run["issuer_profile"],
+            "number": "",
+            "issued_on": local_date(utcnow()).isoformat(),
+            "signer_name": profile.signer_name if profile else "",
+            "placeholder_reason": "",
+        }
+        return await issue_page(principal, run, form)
+
     @post("/runs/{run_id:int}/issue", status_code=303)
-    async def issue(self, principal: Caller, run_id: FromPath[int]) -> Response:
-        try:
-            await report_runs.issue_run(principal, run_id)
-        except Conflict:
-            return await reports_page(
-                principal, notice="Chỉ báo cáo đã lập xong mới được ban hành.", status_code=409
+    async def issue(self, principal: Caller, run_id: FromPath[int], request: Request) -> Response:
+        principal.require(Action.ISSUE_REPORTS)
+        raw = await request.form()
+        form = {name: text(raw, name, 2000) for name in ISSUE_FIELDS}
+        errors = FormErrors()
+        issued_on = parse_date_field(form, "issued_on", errors)
+        if not errors:
+            issue = report_runs.IssueRequest(
+                form["profile"], form["number"], issued_on, form["signer_name"], form["placeholder_reason"]
             )
-        return see_other(f"/reports#run-{run_id}")
+            try:
+                await report_runs.issue_run(principal, run_id, issue)
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors)
+            except Conflict as exc:
+                run = await report_runs.get_run(principal, run_id)
+                refusal = next((e.message for e in exc.errors if e.message), "")
+                return await issue_page(principal, run, form, refused=refusal or True, status_code=409)
+            else:
+                return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}")
+        run = await report_runs.get_run(principal, run_id)
+        return await issue_page(principal, run, form, errors=errors, status_code=422)
 
     @get("/drafts", name="web:report-draft")
     async def draft(
@@ -179,79 +215,149 @@ class ReportPagesController(Controller):
         principal: Caller,
         period: FromQuery[str],
         unit_id: FromQuery[int | None] = None,
-        saved: FromQuery[bool] = False,
+        saved: FromQuery[str | None] = None,
     ) -> Template:
-        principal.require(Action.READ)
-        key = report_runs.parse_period(period)
-        stored = await report_runs.get_draft(key.kind.value, key.key, unit_id)
-        return await draft_page(
-            principal, key.key, unit_id, stored["sections"], stored["version"], saved=saved
-        )
+        view = await report_runs.open_draft(principal, period, unit_id)
+        return await draft_page(principal, view, notice=SAVED.get(saved or "", ""))
 
-    @post("/drafts", status_code=303)
-    async def save_draft(self, principal: Caller, request: Request) -> Response:
+    @post("/drafts/changes", status_code=303)
+    async def change_draft(self, principal: Caller, request: Request) -> Response:
         raw = await request.form()
+        form = {name: text(raw, name, 25_000) for name in CHANGE_FIELDS}
         errors = FormErrors()
-        key = text(raw, "period", 16)
-        unit_id = parse_int(raw, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
-        version = parse_int(raw, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=0)
-        sections = {
-            name: (raw.get(name) or "").strip() for name, _ in SECTIONS if isinstance(raw.get(name), str)
-        }
+        unit_id = parse_int(form, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
+        version = parse_int(form, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=0)
         if not may_write_draft(principal, unit_id):
             raise PermissionDenied("a unit head writes only their own unit's report")
+        change = report_runs.DraftChange(
+            form["op"], form["section"], form["key"], form["text"], form["direction"], form["profile"]
+        )
+        target = form_field(change)
         stale = False
-        status_code = 422
         if not errors:
             try:
-                await report_runs.put_draft(principal, key, unit_id, sections, version)
+                await report_runs.change_draft(principal, form["period"], unit_id, change, version or 0)
             except StaleVersion:
                 stale = True
-                status_code = 409
             except InvalidInput as exc:
-                errors.add_domain(exc.errors, {f"sections.{name}": name for name, _ in SECTIONS})
+                errors.add_domain(exc.errors, {"text": target, "profile": "profile", "direction": target})
             else:
-                return see_other(query_url("/reports/drafts", period=key, unit_id=unit_id, saved=1))
-        period = report_runs.parse_period(key)
-        stored = await report_runs.get_draft(period.kind.value, period.key, unit_id)
+                anchor = f"#p-{change.key}" if change.key and change.op != "add" else f"#s-{change.section}"
+                url = query_url("/reports/drafts", period=form["period"], unit_id=unit_id, saved=change.op)
+                return see_other(url + (anchor if change.section else ""))
+        view = await report_runs.open_draft(principal, form["period"], unit_id)
         return await draft_page(
             principal,
-            period.key,
-            unit_id,
-            sections,
-            stored["version"],
+            view,
             errors=errors,
-            stale=stored["sections"] if stale else None,
-            status_code=status_code,
+            stale=stale,
+            typed={target: form["text"]} if change.op in ("edit", "add") else {},
+            status_code=412 if stale else 422,
         )
+
+    @post("/drafts/generate", status_code=303)
+    async def generate_draft(self, principal: Caller, request: Request) -> Response:
+        """The "Lập dự thảo" button: a new version of the report from the draft as it is now."""
+        raw = await request.form()
+        errors = FormErrors()
+        unit_id = parse_int(raw, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
+        if errors:
+            raise InvalidInput.field("unit_id", "a unit id", "Đơn vị không hợp lệ.")
+        run = await report_runs.request_run(
+            principal, report_runs.RunRequest(text(raw, "period", 16), unit_id)
+        )
+        report_runs.start_run(run["id"])
+        return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
+
+
+ISSUE_FIELDS = ("profile", "number", "issued_on", "signer_name", "placeholder_reason")
+CHANGE_FIELDS = ("period", "unit_id", "version", "op", "section", "key", "text", "direction", "profile")
+SAVED = {
+    "edit": "Đã lưu đoạn văn.",
+    "add": "Đã thêm đoạn văn.",
+    "delete": "Đã xóa đoạn văn; có thể khôi phục ở cuối mục.",
+    "restore": "Đã khôi phục đoạn văn tự động.",
+    "move": "Đã chuyển vị trí đoạn văn.",
+    "issuer": "Đã chọn cơ quan ban hành.",
+}
+ORIGINS = {
+    "generated": "Tự động",
+    "edited": "Đã sửa",
+    "deleted": "Đã xóa",
+    "staff": "Chuyên viên viết",
+}
+
+
+def form_field(change: report_runs.DraftChange) -> str:
+    """The id of the text box a change came from: a paragraph's edit box or a section's add box."""
+    return f"add-{change.section}" if change.op == "add" else f"text-{change.key}"
+
+
+async def _author(account_id: int | None) -> str:
+    if account_id is None:
+        return "Lịch tự động"
+    account = await accounts.get_account(account_id)
+    return account["full_name"] or account["username"]
+
+
+async def issue_page(
+    principal: Principal,
+    run: dict,
+    form: dict,
+    *,
+    errors: FormErrors | None = None,
+    refused: bool | str = False,  # a message: why the domain refused
+    status_code: int = 200,
+) -> Template:
+    names, _ = await _unit_names()
+    profiles = issuer_profiles(get_settings().report)
+    return page(
+        "report_issue.html",
+        await viewer_for(principal),
+        status_code=status_code,
+        run=describe(run, names),
+        author=await _author(run["requested_by"]),
+        issued_by=await _author(run["issued_by"]) if run["issued"] else "",
+        to_write=await report_runs.still_to_write(principal, run["id"]),
+        profiles=profiles.values(),
+        form=form,
+        errors=errors or FormErrors(),
+        refused=refused,
+    )
 
 
 async def draft_page(
     principal: Principal,
-    key: str,
-    unit_id: int | None,
-    sections: dict,
-    version: int,
+    view: report_runs.DraftView,
     *,
     errors: FormErrors | None = None,
-    stale: dict | None = None,
-    saved: bool = False,
+    stale: bool = False,
+    typed: dict[str, str] | None = None,
+    notice: str = "",
     status_code: int = 200,
 ) -> Template:
-    scope_name = (await units.get_unit(unit_id))["name"] if unit_id else "Toàn tỉnh"
+    scope_name = (await units.get_unit(view.scope_unit_id))["name"] if view.scope_unit_id else "Toàn tỉnh"
+    headings = {section.key: section.heading or "Phần mở đầu" for section in view.composed}
+    section_of = {p.key: s.key for s in view.applied for p in s.paragraphs}
     return page(
         "report_draft.html",
         await viewer_for(principal),
         status_code=status_code,
-        period_key=key,
-        period_label=period_label(key),
-        unit_id=unit_id,
+        view=view,
+        period_label=period_label(view.period.key),
         scope_name=scope_name,
-        sections=SECTIONS,
-        values=sections,
-        version=version,
+        author=await _author(view.stored.updated_by) if view.stored.version else "",
+        sections=[
+            (section, drafts.shown_paragraphs(section, view.stored.sections)) for section in view.composed
+        ],
+        headings=headings,
+        section_of=section_of,
+        coverage=report_runs.coverage(view.data),
+        profiles=issuer_profiles(get_settings().report).values(),
+        origins=ORIGINS,
         errors=errors or FormErrors(),
         stale=stale,
-        saved=saved,
-        can_edit=may_write_draft(principal, unit_id),
+        typed=typed or {},
+        notice=notice,
+        can_edit=may_write_draft(principal, view.scope_unit_id),
     )

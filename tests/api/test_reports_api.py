@@ -4,9 +4,15 @@ drafts, who may do what; schedules and notifications."""
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
+
+from core.clock import local_date, utcnow
+from reports.runs import report_path
+from reports.wording import BLANK_DATE, DRAFT_MARK
+from tests.reports.docx_read import load
 
 pytestmark = pytest.mark.anyio
 
@@ -36,10 +42,11 @@ async def test_generate_download_issue(client, world, headers):
 
     second = await client.post("/api/reports", json={"period": "2024-H1"}, headers=headers["admin"])
     assert (await finished(client, second.headers["location"], headers["admin"]))["version"] == 2
-    assert (
-        await client.post(f"/api/reports/{run['id']}/issue", headers=headers["head_a"])
-    ).status_code == 403
-    issued = await client.post(f"/api/reports/{run['id']}/issue", headers=headers["staff"])
+    issue = f"/api/reports/{run['id']}/issue"
+    assert (await client.post(issue, json=ISSUE, headers=headers["head_a"])).status_code == 403
+    assert (await client.post(issue, json=ISSUE, headers=headers["viewer"])).status_code == 403
+    issued = await client.post(issue, json=ISSUE, headers=headers["staff"])
+    assert issued.status_code == 200, issued.text
     assert issued.json()["issued"] is True
     refused = await client.delete(f"/api/reports/{run['id']}", headers=headers["admin"])
     assert refused.status_code == 409
@@ -69,19 +76,189 @@ async def test_who_may_generate(client, world, headers):
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
 
 
-async def test_drafts_keep_the_narratives(client, world, headers):
-    url = "/api/reports/drafts/2024-H1"
-    body = {"sections": {"leadership": "UBND tỉnh đã ban hành Kế hoạch số 5/KH-UBND."}, "version": 0}
-    saved = await client.put(url, json=body, headers=headers["staff"])
-    assert saved.status_code == 200 and saved.json()["version"] == 1
-    stale = await client.put(url, json=body, headers=headers["staff"])
+DRAFT = "/api/reports/drafts/2024-H1"
+ISSUE = {
+    "profile": "department",
+    "number": "15",
+    "issued_on": "2024-06-20",
+    "signer_name": "Nguyễn Văn A",
+    "placeholder_reason": "Lãnh đạo Sở cho ý kiến ban hành ngay.",
+}
+
+
+def paragraphs(draft: dict, section: str) -> list[dict]:
+    return next(s for s in draft["sections"] if s["key"] == section)["paragraphs"]
+
+
+async def test_a_draft_shows_every_section_with_coverage_and_what_is_still_to_write(client, world, headers):
+    draft = (await client.get(DRAFT, headers=headers["viewer"])).json()
+    assert draft["version"] == 0 and draft["issuer_profile"] == "department"
+    assert [s["key"] for s in draft["sections"]][:3] == ["intro", "I", "II"]
+    assert {c["source"] for c in draft["coverage"]} == {"Kế hoạch CCHC", "Hồ sơ TTHC", "Chỉ số CCHC"}
+    dossiers = next(c for c in draft["coverage"] if c["source"] == "Hồ sơ TTHC")
+    assert dossiers == {
+        "source": "Hồ sơ TTHC",
+        "available": False,
+        "statement": "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống.",
+    }
+    shown = [p for s in draft["sections"] for p in s["paragraphs"]]
+    assert {p["origin"] for p in shown} == {"generated"}
+    assert [t["key"] for t in draft["to_write"]] == [p["key"] for p in shown if p["placeholder"]]
+    assert draft["to_write"] and draft["warnings"] == []
+
+
+async def test_edit_add_move_delete_with_versions(client, world, headers):
+    staff = headers["staff"]
+    first = paragraphs((await client.get(DRAFT, headers=staff)).json(), "V")[0]
+    change = {
+        "op": "edit",
+        "section": "V",
+        "key": first["key"],
+        "text": "Đề nghị Bộ Nội vụ hướng dẫn.",
+        "version": 0,
+    }
+    saved = await client.post(f"{DRAFT}/changes", json=change, headers=staff)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["version"] == 1
+    assert paragraphs(saved.json(), "V")[0] | {"figures": []} == {
+        "key": first["key"],
+        "origin": "edited",
+        "text": "Đề nghị Bộ Nội vụ hướng dẫn.",
+        "generated_text": first["text"],
+        "figures": [],
+        "placeholder": False,
+    }
+    assert first["key"] not in [t["key"] for t in saved.json()["to_write"]]
+    stale = await client.post(f"{DRAFT}/changes", json=change, headers=staff)
     assert stale.status_code == 412
-    unknown = await client.put(url, json={"sections": {"poem": "x"}}, headers=headers["staff"])
-    assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "sections.poem"
-    assert (await client.put(url, json=body, headers=headers["viewer"])).status_code == 403
-    assert (
-        (await client.get(url, headers=headers["viewer"])).json()["sections"]["leadership"].startswith("UBND")
+    added = await client.post(
+        f"{DRAFT}/changes",
+        json={"op": "add", "section": "V", "text": "Đề nghị bổ sung kinh phí.", "version": 1},
+        headers=staff,
     )
+    new_key = paragraphs(added.json(), "V")[-1]["key"]
+    assert new_key.startswith("staff:") and added.json()["version"] == 2
+    moved = await client.post(
+        f"{DRAFT}/changes",
+        json={"op": "move", "section": "V", "key": new_key, "direction": "up", "version": 2},
+        headers=staff,
+    )
+    assert [p["key"] for p in paragraphs(moved.json(), "V")] == [new_key, first["key"]]
+    deleted = await client.post(
+        f"{DRAFT}/changes",
+        json={"op": "delete", "section": "V", "key": first["key"], "version": 3},
+        headers=staff,
+    )
+    assert [p["origin"] for p in paragraphs(deleted.json(), "V")] == ["staff", "deleted"]
+    assert (await client.get(DRAFT, headers=headers["viewer"])).json()["version"] == 4
+
+
+BAD_CHANGES = [
+    ({"op": "edit", "section": "V", "key": "V.nope", "text": "x", "version": 0}, 422, "key"),
+    ({"op": "edit", "section": "IX", "key": "V.text", "text": "x", "version": 0}, 422, "section"),
+    ({"op": "add", "section": "V", "text": "   ", "version": 0}, 422, "text"),
+    ({"op": "move", "section": "V", "key": "V.text", "direction": "", "version": 0}, 422, "direction"),
+    ({"op": "issuer", "profile": "ministry", "version": 0}, 422, "profile"),
+    ({"op": "paint", "version": 0}, 400, None),
+    ({"op": "add", "section": "V", "text": "x"}, 400, None),  # no version
+    ({"op": "add", "section": "V", "text": "x", "version": 5}, 412, None),
+]
+
+
+@pytest.mark.parametrize(("body", "status", "field"), BAD_CHANGES)
+async def test_bad_changes_are_refused_and_name_the_field(client, world, headers, body, status, field):
+    response = await client.post(f"{DRAFT}/changes", json=body, headers=headers["staff"])
+    assert response.status_code == status, response.text
+    if field:
+        assert response.json()["errors"][0]["field"] == field
+    assert (await client.get(DRAFT, headers=headers["staff"])).json()["version"] == 0  # nothing written
+
+
+async def test_who_may_change_a_draft(client, world, headers):
+    body = {"op": "add", "section": "V", "text": "Kiến nghị.", "version": 0}
+    unit_a = f"{DRAFT}/changes?unit_id={world.unit_a}"
+    assert (await client.post(f"{DRAFT}/changes", json=body, headers=headers["viewer"])).status_code == 403
+    assert (await client.post(f"{DRAFT}/changes", json=body, headers=headers["head_a"])).status_code == 403
+    assert (await client.post(unit_a, json=body, headers=headers["head_b"])).status_code == 403
+    assert (await client.post(unit_a, json=body, headers=headers["viewer"])).status_code == 403
+    assert (await client.post(unit_a, json=body, headers=headers["head_a"])).status_code == 200
+    assert (await client.post(f"{DRAFT}/changes", json=body, headers=headers["admin"])).status_code == 200
+    missing = await client.get(f"{DRAFT}?unit_id=999999", headers=headers["viewer"])
+    assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "unit_id"
+
+
+async def generated(client, headers, period: str = "2024-H1") -> dict:
+    response = await client.post("/api/reports", json={"period": period}, headers=headers["staff"])
+    run = await finished(client, response.headers["location"], headers["staff"])
+    assert run["state"] == "done", run["error"]
+    return run
+
+
+ISSUE_REFUSALS = [
+    ({"number": ""}, "number"),
+    ({"number": "0"}, "number"),
+    ({"number": "15a"}, "number"),
+    ({"number": "1234567"}, "number"),
+    ({"number": "١٥"}, "number"),  # digits, but not the ones a Vietnamese number is written with
+    ({"signer_name": "  "}, "signer_name"),
+    ({"issued_on": "2024-06-13"}, "issued_on"),  # the day before the cut-off (14/6)
+    ({"issued_on": (local_date(utcnow()) + timedelta(days=1)).isoformat()}, "issued_on"),  # tomorrow
+    ({"profile": "ministry"}, "profile"),
+    ({"placeholder_reason": ""}, "placeholder_reason"),  # placeholders left and no reason
+]
+
+
+async def test_issuing_refuses_what_a_clerk_must_fix(client, world, headers):
+    run = await generated(client, headers)  # one run for every case: generating takes seconds
+    assert run["placeholders"] > 0
+    for change, field in ISSUE_REFUSALS:
+        response = await client.post(
+            f"/api/reports/{run['id']}/issue", json=ISSUE | change, headers=headers["staff"]
+        )
+        assert response.status_code == 422, (change, response.text)
+        assert [error["field"] for error in response.json()["errors"]] == [field], change
+    assert (await client.get(f"/api/reports/{run['id']}", headers=headers["staff"])).json()["issued"] is False
+    report_path(run["id"], ".json").unlink()  # as a run generated before runs kept what they printed
+    old = await client.post(f"/api/reports/{run['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert old.status_code == 409 and old.json()["errors"][0]["field"] == "run"
+
+
+async def test_an_issued_report_is_frozen(client, world, headers):
+    import hashlib
+
+    run = await generated(client, headers)
+    on_cutoff = ISSUE | {"issued_on": "2024-06-14", "number": "07", "profile": "people_committee"}
+    issued = (
+        await client.post(f"/api/reports/{run['id']}/issue", json=on_cutoff, headers=headers["staff"])
+    ).json()
+    assert issued["issue_number"] == "7" and issued["issue_date"] == "2024-06-14"
+    assert issued["issuer_profile"] == "people_committee" and issued["issued_by"] is not None
+    assert issued["placeholder_reason"] == ISSUE["placeholder_reason"]
+    first = (await client.get(f"/api/reports/{run['id']}/file", headers=headers["viewer"])).content
+    assert hashlib.sha256(first).hexdigest() == issued["issued_sha256"] != issued["sha256"]
+    assert len(first) == issued["issued_size"]
+    again = await client.post(f"/api/reports/{run['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert again.status_code == 409
+    assert (await client.delete(f"/api/reports/{run['id']}", headers=headers["admin"])).status_code == 409
+    other = await generated(client, headers)
+    same_number = ISSUE | {"number": "7", "profile": "people_committee"}
+    taken = await client.post(f"/api/reports/{other['id']}/issue", json=same_number, headers=headers["staff"])
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "number"
+    later = (await client.get(f"/api/reports/{run['id']}/file", headers=headers["viewer"])).content
+    assert later == first
+    issued_text = document_text(first)
+    assert "Số: 07/BC-UBND" in issued_text and DRAFT_MARK not in issued_text
+    assert "ngày 14 tháng 6 năm 2024" in issued_text and "Nguyễn Văn A" in issued_text
+    draft = (await client.get(f"/api/reports/{other['id']}/file", headers=headers["viewer"])).content
+    assert DRAFT_MARK in document_text(draft) and BLANK_DATE in document_text(draft)
+    assert BLANK_DATE not in issued_text
+
+
+def document_text(blob: bytes) -> str:
+    """Every paragraph of a .docx, its tables' cells included."""
+    document = load(blob)
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([paragraph.text for paragraph in document.paragraphs] + cells)
 
 
 async def test_schedules_are_listed_and_edited_by_admins_only(client, world, headers):

@@ -240,7 +240,7 @@ def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, s
     page.context.close()
 
 
-def test_home_affairs_requests_a_report_and_downloads_it(chromium, server, shots):
+def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, shots, tmp_path):
     page = signed_in(chromium, server, "noivu")
     page.get_by_role("link", name="Báo cáo").click()
     page.get_by_label("Loại báo cáo").select_option(label="Báo cáo 6 tháng đầu năm")
@@ -248,15 +248,68 @@ def test_home_affairs_requests_a_report_and_downloads_it(chromium, server, shots
     page.get_by_role("button", name="Lập báo cáo").click()
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
-    expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=30_000)  # HTMX polled it
+    expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)  # HTMX polled it
     with page.expect_download() as download_info:
         row.get_by_role("link", name="Tải .docx").click()
     download = download_info.value
     assert download.suggested_filename == "Báo cáo CCHC 6 tháng đầu năm 2023.docx"
     assert Path(download.path()).read_bytes()[:2] == b"PK"
     page.screenshot(path=shots / "reports.png", full_page=True)
-    row.get_by_role("button", name="Ban hành").click()
-    expect(page.locator("tbody tr").first).to_contain_text("Đã ban hành")
+
+    # The draft: staff rewrite a generated paragraph and add their own; the page warns of a
+    # number that contradicts the system's figure.
+    row.get_by_role("link", name="Dự thảo").click()
+    expect(
+        page.get_by_role("heading", name=re.compile("^Dự thảo báo cáo 6 tháng đầu năm 2023"))
+    ).to_be_visible()
+    expect(page.get_by_text("Nội dung còn phải viết")).to_be_visible()
+    section = page.locator("#s-V")
+    section.get_by_text("Thêm đoạn văn vào cuối mục").click()
+    section.get_by_label("Đoạn văn mới").fill(
+        "Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn chấm điểm Chỉ số CCHC năm 2023."
+    )
+    section.get_by_role("button", name="Thêm đoạn văn").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã thêm đoạn văn.")
+    expect(page.locator("#s-V")).to_contain_text("Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn")
+    page.screenshot(path=shots / "report-draft.png", full_page=True)
+    page.get_by_role("button", name="Lập dự thảo").click()
+    row = page.locator("tbody tr").first
+    expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
+    expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)
+
+    # Issuing: a button, then a page that says what will happen and asks for number, date, signer.
+    row.get_by_role("button", name="Ban hành…").click()
+    expect(page.get_by_text("Khi bấm “Ban hành báo cáo”:")).to_be_visible()
+    page.get_by_label("Số văn bản").fill("125")
+    page.get_by_label("Ngày ban hành").fill("2023-06-16")
+    page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn Hùng")
+    page.get_by_label("Lý do vẫn ban hành khi còn đoạn chưa viết").fill(
+        "Lãnh đạo Sở đồng ý ban hành; các mục còn lại bổ sung ở báo cáo năm."
+    )
+    page.get_by_role("button", name="Ban hành báo cáo").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã ban hành báo cáo.")
+    issued = page.locator("tbody tr").first
+    expect(issued).to_contain_text("Số 125, ngày 16/06/2023")
+    pdf = issued.get_by_role("link", name="PDF")
+    if pdf.count():  # LibreOffice installed: page 1 of the issued report for the README
+        with page.expect_download() as download_info:
+            pdf.click()
+        subprocess.run(
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "80",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                download_info.value.path(),
+                str(shots / "report-issued-page1"),
+            ],
+            check=True,
+        )
     page.context.close()
 
 
@@ -275,6 +328,9 @@ def test_administration_and_a_phone_sized_screen(chromium, server, shots):
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide)"
     phone.screenshot(path=shots / "my-tasks-phone.png", full_page=True)
+    phone.goto("/reports/drafts?period=2023-H1")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"the draft page scrolls sideways at 360 px ({width} px wide)"
     phone.context.close()
 
 

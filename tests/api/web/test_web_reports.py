@@ -37,10 +37,26 @@ async def test_request_follow_download_and_issue(browser, world):
     link = re.search(r'href="(/api/reports/\d+/file)"', row).group(1)
     download = await browser.client.get(link)
     assert download.status_code == 200 and download.content[:2] == b"PK"
-    await browser.get("/reports")
-    issued = await browser.post(f"/reports/runs/{run_id}/issue")
+    assert f'<form method="get" action="/reports/runs/{run_id}/issue">' in row  # a button, not a link
+    confirm = await browser.get(f"/reports/runs/{run_id}/issue")
+    assert confirm.status_code == 200
+    assert "Phiên bản</dt><dd>1" in confirm.text and "Người lập</dt><dd>Staff" in confirm.text
+    assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
+    assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
+    refused = await browser.post(
+        f"/reports/runs/{run_id}/issue", ISSUE | {"placeholder_reason": "", "number": "x"}
+    )
+    assert refused.status_code == 422
+    assert '<li><a href="#number">Nhập số văn bản, ví dụ 15.</a></li>' in refused.text
+    assert '<li><a href="#placeholder_reason">' in refused.text
+    assert 'value="Nguyễn Văn A"' in refused.text  # what was typed is kept
+    issued = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)
     assert issued.status_code == 303
-    assert "Đã ban hành" in (await browser.get("/reports")).text
+    listing = (await browser.get(issued.headers["location"])).text
+    assert "Đã ban hành báo cáo." in listing and "Số 15, ngày 20/06/2024" in listing
+    twice = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)  # a double submit
+    assert twice.status_code == 409 and twice.headers["content-type"].startswith("text/html")
+    assert "Báo cáo này đã được ban hành" in twice.text
 
 
 async def test_a_unit_head_reports_on_their_own_unit(browser, world):
@@ -58,24 +74,77 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
 
 
-async def test_narrative_sections_and_a_stale_save(browser, world):
+ISSUE = {
+    "profile": "department",
+    "number": "15",
+    "issued_on": "20/06/2024",
+    "signer_name": "Nguyễn Văn A",
+    "placeholder_reason": "Lãnh đạo Sở cho ban hành.",
+}
+
+
+def draft_form(version: str, op: str, section: str, key: str = "", **fields) -> dict:
+    return {"period": "2024-H1", "version": version, "op": op, "section": section, "key": key, **fields}
+
+
+async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browser, world):
     await browser.sign_in_as("staff")
-    page = await browser.get("/reports/drafts?period=2024-H1")
-    assert 'name="version" value="0"' in page.text and "Tồn tại, hạn chế" in page.text
+    page = (await browser.get("/reports/drafts?period=2024-H1")).text
+    assert "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống." in page
+    assert "Nội dung còn phải viết" in page and "Lập dự thảo</button>" in page
+    assert 'id="s-V"' in page and 'id="h-III.limitations"' in page
+    key = re.search(r'id="p-(V\.[^"]+)"', page).group(1)
     saved = await browser.post(
-        "/reports/drafts", {"period": "2024-H1", "version": "0", "limitations": "Một số nhiệm vụ còn chậm."}
+        "/reports/drafts/changes", draft_form("0", "edit", "V", key, text="Đề nghị A.")
     )
-    assert saved.status_code == 303
+    assert saved.status_code == 303 and saved.headers["location"].endswith(f"saved=edit#p-{key}")
     again = (await browser.get(saved.headers["location"])).text
-    assert "Đã lưu nội dung." in again and "Một số nhiệm vụ còn chậm.</textarea>" in again
+    assert "Đã lưu đoạn văn." in again and "Phiên bản dự thảo 1" in again and "Đề nghị A." in again
     stale = await browser.post(
-        "/reports/drafts", {"period": "2024-H1", "version": "0", "limitations": "Bản của tôi."}
+        "/reports/drafts/changes", draft_form("0", "edit", "V", key, text="Bản của tôi.")
     )
-    assert stale.status_code == 409
-    assert "Nội dung vừa được người khác lưu trước bạn" in stale.text
-    assert (
-        "Bản của tôi.</textarea>" in stale.text
-        and "Bản đã lưu:</strong> Một số nhiệm vụ còn chậm." in stale.text
+    assert stale.status_code == 412
+    assert "Dự thảo vừa được người khác lưu (nay là phiên bản 1)" in stale.text
+    assert "Bản của tôi.</textarea>" in stale.text and 'name="version" value="1"' in stale.text
+    empty = await browser.post("/reports/drafts/changes", draft_form("1", "add", "V", key, text="  "))
+    assert empty.status_code == 422
+    assert '<li><a href="#add-V">Nhập nội dung đoạn văn.</a></li>' in empty.text
+    assert 'id="add-V-error"' in empty.text
+    added = await browser.post(
+        "/reports/drafts/changes", draft_form("1", "add", "V", key, text="Kiến nghị B.")
     )
+    assert added.status_code == 303
+    deleted = await browser.post("/reports/drafts/changes", draft_form("2", "delete", "V", key))
+    page = (await browser.get(deleted.headers["location"])).text
+    assert "Đoạn tự động đã xóa (1)" in page and "Kiến nghị B." in page
+    issuer = await browser.post(
+        "/reports/drafts/changes", draft_form("3", "issuer", "", profile="people_committee")
+    )
+    assert issuer.status_code == 303
+    generate = await browser.post("/reports/drafts/generate", {"period": "2024-H1"})
+    assert generate.status_code == 303 and "requested=" in generate.headers["location"]
+    run_id = int(re.search(r"requested=(\d+)", generate.headers["location"]).group(1))
+    assert 'data-state="done"' in await wait_done(browser, run_id)
+    run = (await browser.client.get(f"/api/reports/{run_id}")).json()
+    assert run["draft_version"] == 4 and run["issuer_profile"] == "people_committee"
+
+
+async def test_who_may_write_a_draft_and_issue_on_the_web(browser, world):
     await browser.sign_in_as("head_a")
-    assert "readonly" in (await browser.get("/reports/drafts?period=2024-H1")).text
+    assert "readonly" not in (await browser.get("/reports/drafts?period=2024-H1")).text
+    assert "Bạn chỉ có quyền xem dự thảo này." in (await browser.get("/reports/drafts?period=2024-H1")).text
+    own = (await browser.get(f"/reports/drafts?period=2024-H1&unit_id={world.unit_a}")).text
+    assert "Lập dự thảo</button>" in own
+    refused = await browser.post("/reports/drafts/changes", draft_form("0", "add", "V", text="x"))
+    assert refused.status_code == 403
+    await browser.sign_in_as("staff")
+    response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+    run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+    await wait_done(browser, run_id)
+    for role in ("head_a", "viewer"):
+        await browser.sign_in_as(role)
+        assert (await browser.get(f"/reports/runs/{run_id}/issue")).status_code == 403
+        assert (await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)).status_code == 403
+        assert "Ban hành…" not in (await browser.get("/reports")).text
+    await browser.sign_in_as("viewer")
+    assert (await browser.post("/reports/drafts/generate", {"period": "2024-H1"})).status_code == 403
