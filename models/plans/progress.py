@@ -119,7 +119,7 @@ class Tally:
         self.overdue += row["overdue"]
         if status == TaskStatus.IN_PROGRESS:
             self.in_progress += n
-            self.overdue_in_progress += row["past_deadline"]
+            self.overdue_in_progress += row["overdue"]
         else:
             self.not_started += n
 

@@ -20,7 +20,7 @@ def _row(status: str, tasks: int, past_deadline: int = 0, late: int = 0) -> dict
     return {
         "status": status,
         "tasks": tasks,
-        "past_deadline": past_deadline,
+        "overdue": past_deadline,
         "late": late,
         "progress_sum": 0,
         "weight_sum": tasks,
