@@ -36,7 +36,7 @@ from api.security_headers import security_headers
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
-from api.web import csrf_config, routes, template_config
+from api.web import csrf_config, routes, template_config, with_pages
 from core.db import close_engine, engine_from_url
 from core.settings import get_settings
 from models.dossiers.import_jobs import fail_interrupted_jobs
@@ -118,7 +118,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         middleware=[refuse_control_characters, audit_middleware],
         dependencies={"principal": Provide(provide_principal)},
         guards=[require_credential, require_declared_body_type],
-        exception_handlers={**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS},
+        exception_handlers=with_pages({**EXCEPTION_HANDLERS, **UNAVAILABLE_HANDLERS}),
         template_config=template_config(),
         csrf_config=csrf_config(settings.secret_key),
         # One API process per database: at start-up, an import job still marked running was

@@ -61,6 +61,7 @@ class Principal:
     unit_id: int | None = None
     credential_id: int | None = None
     signed_in: bool = False  # the credential is a session token (not an API key)
+    must_change_password: bool = False  # signed in with a temporary password
 
     def can(self, action: Action) -> bool:
         return self.role in PERMISSIONS[action]

@@ -14,14 +14,15 @@ import hmac
 from litestar import Router
 from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import CacheControlHeader, ResponseHeader
+from litestar.exceptions import HTTPException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.static_files import create_static_files_router
 from litestar.template.config import TemplateConfig
 from litestar_htmx import HTMXRequest
 
 from api.web.admin import AdminPlansController, AdminUnitsController, AdminUsersController
-from api.web.auth import SignInController
-from api.web.common import EXCEPTION_HANDLERS, STATIC, environment
+from api.web.auth import SignInController, temporary_password_gate
+from api.web.common import EXCEPTION_HANDLERS, STATIC, environment, page_or_problem
 from api.web.dashboard import DashboardController
 from api.web.dossiers import DossierPagesController
 from api.web.notifications import NotificationPagesController
@@ -61,6 +62,7 @@ def routes() -> list:
             AdminPlansController,
         ],
         exception_handlers=EXCEPTION_HANDLERS,
+        before_request=temporary_password_gate,
         request_class=HTMXRequest,
         include_in_schema=False,
         response_headers=SECURITY_HEADERS,
@@ -72,6 +74,11 @@ def routes() -> list:
         include_in_schema=False,
     )
     return [pages, static]
+
+
+def with_pages(api_handlers: dict) -> dict:
+    """The app's exception handlers with browsers shown pages for addresses no route took."""
+    return api_handlers | {HTTPException: page_or_problem(api_handlers[HTTPException])}
 
 
 def template_config() -> TemplateConfig:

@@ -1,10 +1,15 @@
 """Administration: accounts and units (administrators), plans and their import (administrators
 and home-affairs staff) — the domain's own checks (MANAGE_ACCOUNTS, MANAGE_UNITS,
-MANAGE_PLANS) decide, exactly as for /api/users, /api/units and /api/plans."""
+MANAGE_PLANS) decide, exactly as for /api/users, /api/units and /api/plans.
+
+Each form is a ``FormSpec`` (api.web.forms); a form with errors comes back on its own page with
+the error summary on top. Closing a unit and locking an account are confirmed first: the
+confirmation says what will happen (for a unit, its open tasks and its accounts).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import timedelta
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import UploadFile
@@ -12,42 +17,55 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from api.security import Caller
-from api.web.common import (
-    FormErrors,
-    page,
-    parse_date_field,
-    parse_int,
-    query_url,
-    see_other,
-    text,
-    viewer_for,
+from api.web.common import page, query_url, see_other, viewer_for
+from api.web.forms import (
+    FORM,
+    FormSpec,
+    Submission,
+    choice_field,
+    confirmation,
+    date_field,
+    day_text,
+    decimal_field,
+    text_field,
+    whole_field,
 )
-from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
+from core.errors import InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.paging import PageRequest
+from core.text import format_date_short
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.plans import files as plan_files
-from models.plans import plans
+from models.plans import plans, rules, tasks
 from models.units import service as units
-from models.vocabulary import Role, UnitLevel
+from models.vocabulary import PlanStatus, ProgressMethod, Role, UnitKind, UnitLevel
 
 ALL = PageRequest(500, 0, "code")
 IMPORT_MAX_BYTES = 20 * 1024 * 1024  # a plan's task list is a few hundred rows
-
-
-def _errors_from(exc: InvalidInput | Conflict, fields: dict[str, str] | None = None) -> FormErrors:
-    errors = FormErrors()
-    errors.add_domain(exc.errors, fields)
-    if not errors:
-        errors.add("form", "Dữ liệu không hợp lệ.")
-    return errors
-
-
-def _optional_int(form: Any, name: str, errors: FormErrors, message: str) -> int | None:
-    return parse_int(form, name, errors, message, low=1)
-
+UNIT_INVALID = "Đơn vị không hợp lệ."
+STALE_PAGE = "Phiên bản không hợp lệ; hãy tải lại trang."
 
 # --- accounts -------------------------------------------------------------------------------
+
+NEW_ACCOUNT_FORM = FormSpec(
+    text_field("username", required="Vui lòng nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", required="Vui lòng nhập họ và tên."),
+    choice_field("role", Role, "Vai trò không hợp lệ.", required="Vui lòng chọn vai trò."),
+    whole_field("unit_id", UNIT_INVALID, low=1),
+    text_field("password", required="Vui lòng nhập mật khẩu tạm thời.", max_length=256),
+)
+ACCOUNT_FORM = FormSpec(
+    text_field("full_name", required="Vui lòng nhập họ và tên."),
+    choice_field("role", Role, "Vai trò không hợp lệ."),
+    whole_field("unit_id", UNIT_INVALID, low=1),
+    text_field("password", max_length=256),
+)
+
+LOCK_FORM = FormSpec()  # nothing to fill in: the button, then its confirmation
+
+
+def account_form(account: dict) -> Submission:
+    return ACCOUNT_FORM.blank(full_name=account["full_name"], role=account["role"], unit_id=account["unit"])
 
 
 async def users_page(
@@ -55,30 +73,38 @@ async def users_page(
     *,
     q: str = "",
     role: str = "",
-    new: dict | None = None,
-    errors: FormErrors | None = None,
-    edit_errors: dict[int, FormErrors] | None = None,
-    notice: str = "",
+    new: Submission | None = None,
+    edited: tuple[int, Submission] | None = None,
+    saved: int | None = None,
     status_code: int = 200,
 ) -> Template:
+    principal.require(Action.MANAGE_ACCOUNTS)
     flt = accounts.AccountFilter(role=role or None, q=q or None)
     rows, total = await accounts.list_accounts(principal, flt, PageRequest(500, 0, "username"))
     unit_rows, _ = await units.list_units(units.UnitFilter(), ALL)
+    shown = [row for row in rows if row["username"] != accounts.OPERATOR_USERNAME]
+    forms = {row["id"]: account_form(row) for row in shown}
+    if edited is not None:
+        forms[edited[0]] = edited[1]
     return page(
         "admin/users.html",
         await viewer_for(principal),
         status_code=status_code,
-        users=[row for row in rows if row["username"] != accounts.OPERATOR_USERNAME],
+        users=shown,
         total=total,
         units={row["id"]: row for row in unit_rows},
         unit_rows=unit_rows,
         filters={"q": q, "role": role},
         roles=list(Role),
-        new=new or {"username": "", "full_name": "", "role": Role.UNIT_HEAD.value, "unit_id": ""},
-        errors=errors or FormErrors(),
-        edit_errors=edit_errors or {},
-        notice=notice,
+        new=new or NEW_ACCOUNT_FORM.blank(role=Role.UNIT_HEAD.value),
+        forms=forms,
+        edited=edited,
+        saved=next((row for row in shown if row["id"] == saved), None),
     )
+
+
+def account_saved(account_id: int) -> Response:
+    return see_other(query_url("/admin/users", saved=account_id) + f"#user-{account_id}")
 
 
 class AdminUsersController(Controller):
@@ -86,65 +112,101 @@ class AdminUsersController(Controller):
 
     @get("/", name="web:admin-users")
     async def users(
-        self, principal: Caller, q: FromQuery[str] = "", role: FromQuery[str] = "", saved: FromQuery[str] = ""
+        self,
+        principal: Caller,
+        q: FromQuery[str] = "",
+        role: FromQuery[str] = "",
+        saved: FromQuery[int | None] = None,
     ) -> Template:
-        principal.require(Action.MANAGE_ACCOUNTS)
-        notice = f"Đã lưu tài khoản {saved}." if saved else ""
-        return await users_page(principal, q=q.strip()[:100], role=role, notice=notice)
+        return await users_page(principal, q=q.strip()[:100], role=role, saved=saved)
 
     @post("/", status_code=303)
     async def create(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.MANAGE_ACCOUNTS)
-        form = await request.form()
-        errors = FormErrors()
-        new = {
-            "username": text(form, "username", 64),
-            "full_name": text(form, "full_name", 255),
-            "role": text(form, "role", 32),
-            "unit_id": text(form, "unit_id", 16),
-        }
-        unit_id = _optional_int(form, "unit_id", errors, "Đơn vị không hợp lệ.")
-        password = form.get("password") if isinstance(form.get("password"), str) else ""
-        if not new["username"]:
-            errors.add("username", "Vui lòng nhập tên đăng nhập.")
-        if not new["full_name"]:
-            errors.add("full_name", "Vui lòng nhập họ và tên.")
-        if not errors:
-            data = accounts.AccountData(new["username"], new["full_name"], new["role"], unit_id, password)
-            try:
-                row = await accounts.create_account(principal, data)
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/users", saved=row["username"]))
-        return await users_page(principal, new=new, errors=errors, status_code=422)
+        sent = NEW_ACCOUNT_FORM.read(await request.form())
+        data = accounts.AccountData(
+            sent.typed["username"],
+            sent.typed["full_name"],
+            sent.typed["role"],
+            sent["unit_id"],
+            sent["password"],
+        )
+        sent.add_problems(await accounts.account_problems(data))
+        if sent.ok and (row := await sent.attempt(accounts.create_account(principal, data))):
+            return account_saved(row["id"])
+        sent.typed["password"] = ""  # a password is never sent back to the page
+        return await users_page(principal, new=sent, status_code=422)
 
     @post("/{account_id:int}", status_code=303)
     async def update(self, principal: Caller, request: Request, account_id: FromPath[int]) -> Response:
         principal.require(Action.MANAGE_ACCOUNTS)
-        form = await request.form()
-        errors = FormErrors()
-        unit_id = _optional_int(form, "unit_id", errors, "Đơn vị không hợp lệ.")
-        password = form.get("password") if isinstance(form.get("password"), str) else ""
-        if not errors:
-            try:
-                row = await accounts.update_account(
-                    principal,
-                    account_id,
-                    full_name=text(form, "full_name", 255) or None,
-                    role=text(form, "role", 32) or None,
-                    unit_id=unit_id,
-                    active=form.get("active") == "on",
-                    password=password or None,
-                )
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/users", saved=row["username"]))
-        return await users_page(principal, edit_errors={account_id: errors}, status_code=422)
+        sent = ACCOUNT_FORM.read(await request.form())
+        if sent.ok:
+            change = accounts.update_account(
+                principal,
+                account_id,
+                full_name=sent["full_name"],
+                role=sent["role"],
+                unit_id=sent["unit_id"],
+                password=sent["password"],
+            )
+            if await sent.attempt(change):
+                return account_saved(account_id)
+        sent.typed["password"] = ""
+        return await users_page(principal, edited=(account_id, sent), status_code=422)
+
+    @post("/{account_id:int}/deactivate", status_code=303)
+    async def deactivate(self, principal: Caller, request: Request, account_id: FromPath[int]) -> Response:
+        """Lock an account, once the administrator has seen what that does."""
+        principal.require(Action.MANAGE_ACCOUNTS)
+        account = await accounts.get_account(account_id)
+        sent = LOCK_FORM.read(await request.form())
+        if not sent.confirmed:
+            return confirmation(
+                await viewer_for(principal),
+                title=f"Khóa tài khoản {account['username']}?",
+                consequences=[
+                    f"{account['full_name'] or account['username']} sẽ không đăng nhập được nữa.",
+                    "Mọi phiên đăng nhập và khóa API của tài khoản bị thu hồi ngay; mở khóa lại "
+                    "sau này thì người dùng phải đăng nhập lại, khóa API phải cấp mới.",
+                    "Lịch sử cập nhật, minh chứng do tài khoản này ghi vẫn được giữ nguyên.",
+                ],
+                action=f"/admin/users/{account_id}/deactivate",
+                button=f"Khóa tài khoản {account['username']}",
+                cancel=f"/admin/users#user-{account_id}",
+                active="admin",
+            )
+        if await sent.attempt(accounts.update_account(principal, account_id, active=False)):
+            return account_saved(account_id)
+        shown = account_form(account)
+        shown.errors = sent.errors
+        return await users_page(principal, edited=(account_id, shown), status_code=409)
+
+    @post("/{account_id:int}/activate", status_code=303)
+    async def activate(self, principal: Caller, account_id: FromPath[int]) -> Response:
+        await accounts.update_account(principal, account_id, active=True)
+        return account_saved(account_id)
 
 
 # --- units ----------------------------------------------------------------------------------
+
+NEW_UNIT_FORM = FormSpec(
+    text_field("code", required="Vui lòng nhập mã đơn vị.", max_length=32),
+    text_field("name", required="Vui lòng nhập tên đơn vị."),
+    choice_field("kind", UnitKind, "Loại đơn vị không hợp lệ.", required="Vui lòng chọn loại đơn vị."),
+    choice_field("level", UnitLevel, "Cấp đơn vị không hợp lệ.", required="Vui lòng chọn cấp."),
+    whole_field("parent_id", "Đơn vị cấp trên không hợp lệ.", low=1),
+    date_field("valid_from"),
+)
+UNIT_FORM = FormSpec(
+    text_field("name", required="Vui lòng nhập tên đơn vị."),
+    whole_field("parent_id", "Đơn vị cấp trên không hợp lệ.", low=1),
+    date_field("valid_from"),
+)
+CLOSE_UNIT_FORM = FormSpec(
+    date_field("valid_to", required="Vui lòng nhập ngày cuối cùng đơn vị còn hoạt động."),
+    whole_field("successor_id", "Đơn vị kế thừa không hợp lệ.", low=1),
+)
 
 
 async def _unit_history() -> tuple[list[dict], dict[int, dict], dict[int, list[dict]]]:
@@ -163,9 +225,8 @@ async def units_page(
     q: str = "",
     level: str = "",
     validity: str = "",
-    new: dict | None = None,
-    errors: FormErrors | None = None,
-    notice: str = "",
+    new: Submission | None = None,
+    saved: int | None = None,
     status_code: int = 200,
 ) -> Template:
     principal.require(Action.MANAGE_UNITS)
@@ -187,9 +248,8 @@ async def units_page(
         every=every,
         predecessors=predecessors,
         filters={"q": q, "level": level, "validity": validity},
-        new=new or {},
-        errors=errors or FormErrors(),
-        notice=notice,
+        new=new or NEW_UNIT_FORM.blank(),
+        saved=by_id.get(saved) if saved is not None else None,
     )
 
 
@@ -197,17 +257,13 @@ async def unit_page(
     principal: Principal,
     unit_id: int,
     *,
-    form: dict | None = None,
-    errors: FormErrors | None = None,
+    edit: Submission | None = None,
+    close: Submission | None = None,
     status_code: int = 200,
 ) -> Template:
     principal.require(Action.MANAGE_UNITS)
     unit = await units.get_unit(unit_id)
     every, by_id, predecessors = await _unit_history()
-
-    def shown(value) -> str:
-        return "" if value is None else value.isoformat() if hasattr(value, "isoformat") else str(value)
-
     return page(
         "admin/unit_edit.html",
         await viewer_for(principal),
@@ -216,26 +272,67 @@ async def unit_page(
         every=every,
         by_id=by_id,
         predecessors=predecessors,
-        form=form
-        or {
-            "name": unit["name"],
-            "parent_id": shown(unit["parent"]),
-            "valid_from": shown(unit["valid_from"]),
-            "valid_to": shown(unit["valid_to"]),
-            "successor_id": shown(unit["successor"]),
-        },
-        errors=errors or FormErrors(),
+        edit=edit
+        or UNIT_FORM.blank(name=unit["name"], parent_id=unit["parent"], valid_from=unit["valid_from"]),
+        close=close or CLOSE_UNIT_FORM.blank(valid_to=unit["valid_to"], successor_id=unit["successor"]),
     )
 
 
-def _unit_fields(form: Any, errors: FormErrors) -> dict:
-    return {
-        "name": text(form, "name", 255),
-        "parent_id": _optional_int(form, "parent_id", errors, "Đơn vị cấp trên không hợp lệ."),
-        "valid_from": parse_date_field(form, "valid_from", errors),
-        "valid_to": parse_date_field(form, "valid_to", errors),
-        "successor_id": _optional_int(form, "successor_id", errors, "Đơn vị kế thừa không hợp lệ."),
-    }
+async def open_tasks_led_by(unit_id: int) -> list[dict]:
+    """The unit's tasks not yet completed or cancelled, in every plan, newest plan first."""
+    every_plan, _ = await plans.list_plans(None, None, PageRequest(200, 0, "-year"))
+    found = []
+    for plan in every_plan:
+        led, _ = await tasks.list_tasks(plan["id"], tasks.TaskFilter(lead_unit_id=unit_id), ALL)
+        found += [{**task, "plan_year": plan["year"]} for task in led if task["status"] not in rules.CLOSED]
+    return found
+
+
+async def close_unit_confirmation(principal: Principal, unit: dict, sent: Submission) -> Template:
+    """What closing ``unit`` on the day typed does, with its open tasks and active accounts."""
+    successor = await units.get_unit(sent["successor_id"]) if sent["successor_id"] else None
+    open_tasks = await open_tasks_led_by(unit["id"])
+    people, _ = await accounts.list_accounts(
+        principal, accounts.AccountFilter(unit_id=unit["id"], active=True), PageRequest(500, 0, "username")
+    )
+    last_day = format_date_short(sent["valid_to"])
+    next_day = format_date_short(sent["valid_to"] + timedelta(days=1))
+    consequences = [
+        f"{unit['name']} hoạt động đến hết ngày {last_day}; từ ngày {next_day} không còn được chọn "
+        "cho nhiệm vụ, tài khoản và báo cáo mới.",
+        "Số liệu các kỳ trước vẫn gắn với đơn vị này.",
+        f"Số liệu từ ngày {next_day} được tính cho {successor['name']}."
+        if successor
+        else "Không có đơn vị kế thừa: số liệu sau ngày đóng không được tính cho đơn vị nào.",
+    ]
+    if open_tasks or people:
+        consequences.append(
+            "Nhiệm vụ đang mở và tài khoản dưới đây không tự chuyển sang đơn vị khác: "
+            "hãy giao lại nhiệm vụ, chuyển hoặc khóa tài khoản."
+        )
+    details = [
+        f"Nhiệm vụ {task['code']} · {task['title']} (kế hoạch năm {task['plan_year']}, {task['progress']}%)"
+        for task in open_tasks
+    ] + [
+        f"Tài khoản {person['username']} · {person['full_name']} ({Role(person['role']).label})"
+        for person in people
+    ]
+    return confirmation(
+        await viewer_for(principal),
+        title=f"Đóng đơn vị {unit['name']}?",
+        consequences=consequences,
+        details=details,
+        details_title=f"{len(open_tasks)} nhiệm vụ đang mở và {len(people)} tài khoản của đơn vị",
+        action=f"/admin/units/{unit['id']}/close",
+        button=f"Đóng đơn vị {unit['code']}",
+        cancel=f"/admin/units/{unit['id']}",
+        fields={"valid_to": day_text(sent["valid_to"]), "successor_id": sent.typed["successor_id"]},
+        active="admin",
+    )
+
+
+def unit_saved(unit_id: int) -> Response:
+    return see_other(query_url("/admin/units", saved=unit_id) + f"#unit-{unit_id}")
 
 
 class AdminUnitsController(Controller):
@@ -248,32 +345,19 @@ class AdminUnitsController(Controller):
         q: FromQuery[str] = "",
         level: FromQuery[str] = "",
         validity: FromQuery[str] = "",
-        saved: FromQuery[str] = "",
+        saved: FromQuery[int | None] = None,
     ) -> Template:
-        notice = f"Đã lưu đơn vị {saved}." if saved else ""
-        return await units_page(principal, q=q.strip()[:100], level=level, validity=validity, notice=notice)
+        return await units_page(principal, q=q.strip()[:100], level=level, validity=validity, saved=saved)
 
     @post("/", status_code=303)
     async def create(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.MANAGE_UNITS)
-        form = await request.form()
-        errors = FormErrors()
-        fields = _unit_fields(form, errors)
-        new = {k: text(form, k, 255) for k in ("code", "name", "kind", "level", "parent_id", "valid_from")}
-        if not errors:
-            data = units.UnitData(
-                code=text(form, "code", 32),
-                kind=text(form, "kind", 32),
-                level=text(form, "level", 32),
-                **fields,
-            )
-            try:
-                row = await units.create_unit(principal, data)
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/units", saved=row["code"]))
-        return await units_page(principal, new=new, errors=errors, status_code=422)
+        sent = NEW_UNIT_FORM.read(await request.form())
+        if sent.ok:
+            data = units.UnitData(**sent.values)
+            if row := await sent.attempt(units.create_unit(principal, data)):
+                return unit_saved(row["id"])
+        return await units_page(principal, new=sent, status_code=422)
 
     @get("/{unit_id:int}", name="web:admin-unit")
     async def unit(self, principal: Caller, unit_id: FromPath[int]) -> Template:
@@ -281,124 +365,137 @@ class AdminUnitsController(Controller):
 
     @post("/{unit_id:int}", status_code=303)
     async def update(self, principal: Caller, request: Request, unit_id: FromPath[int]) -> Response:
-        """Rename a unit, or close it (last valid day) and name the unit that succeeds it."""
+        """Rename a unit, move it under another, or correct the day it started."""
         principal.require(Action.MANAGE_UNITS)
-        form = await request.form()
-        errors = FormErrors()
-        fields = _unit_fields(form, errors)
-        if not fields["name"]:
-            errors.add("name", "Vui lòng nhập tên đơn vị.")
-        if not errors:
-            try:
-                row = await units.update_unit(principal, unit_id, fields)
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/units", saved=row["code"]) + f"#unit-{unit_id}")
-        typed = {
-            k: text(form, k, 255) for k in ("name", "parent_id", "valid_from", "valid_to", "successor_id")
-        }
-        return await unit_page(principal, unit_id, form=typed, errors=errors, status_code=422)
+        sent = UNIT_FORM.read(await request.form())
+        if sent.ok and await sent.attempt(units.update_unit(principal, unit_id, sent.values)):
+            return unit_saved(unit_id)
+        return await unit_page(principal, unit_id, edit=sent, status_code=422)
+
+    @post("/{unit_id:int}/close", status_code=303)
+    async def close(self, principal: Caller, request: Request, unit_id: FromPath[int]) -> Response:
+        """Close a unit (its last valid day) into its successor, after the confirmation."""
+        principal.require(Action.MANAGE_UNITS)
+        unit = await units.get_unit(unit_id)
+        sent = CLOSE_UNIT_FORM.read(await request.form())
+        if sent.ok and not sent.confirmed:
+            await sent.attempt(units.check_unit_change(principal, unit_id, sent.values))
+            if sent.ok:
+                return await close_unit_confirmation(principal, unit, sent)
+        if sent.ok and await sent.attempt(units.update_unit(principal, unit_id, sent.values)):
+            return unit_saved(unit_id)
+        return await unit_page(principal, unit_id, close=sent, status_code=422)
 
 
 # --- plans ----------------------------------------------------------------------------------
+
+PLAN_FIELDS = (
+    text_field("title", required="Vui lòng nhập tên kế hoạch.", max_length=500),
+    text_field("doc_number", max_length=64),
+    date_field("doc_date"),
+    choice_field("status", PlanStatus, "Trạng thái không hợp lệ."),
+)
+NEW_PLAN_FORM = FormSpec(
+    whole_field(
+        "year",
+        "Năm kế hoạch phải từ 2000 đến 2100.",
+        low=2000,
+        high=2100,
+        required="Vui lòng nhập năm kế hoạch.",
+    ),
+    *PLAN_FIELDS,
+)
+PLAN_FORM = FormSpec(
+    *PLAN_FIELDS,
+    choice_field("progress_method", ProgressMethod, "Cách tính tiến độ không hợp lệ."),
+    decimal_field("manual_progress", "Tiến độ phải là số từ 0 đến 100.", low=0, high=100),
+    whole_field("version", STALE_PAGE, low=1, required=STALE_PAGE),
+)
 
 
 async def plans_page(
     principal: Principal,
     *,
-    new: dict | None = None,
-    errors: FormErrors | None = None,
-    edit_errors: dict[int, FormErrors] | None = None,
+    new: Submission | None = None,
+    edited: tuple[int, Submission] | None = None,
     import_result: dict | None = None,
     notice: str = "",
+    saved: int | None = None,
     status_code: int = 200,
 ) -> Template:
     principal.require(Action.MANAGE_PLANS)
     rows, _ = await plans.list_plans(None, None, PageRequest(200, 0, "-year"))
+    forms = {
+        row["id"]: PLAN_FORM.blank(
+            **{name: row[name] for name in PLAN_FORM.names if name != "manual_progress"},
+            manual_progress=(
+                "" if row["manual_progress"] is None else f"{row['manual_progress']:g}".replace(".", ",")
+            ),
+        )
+        for row in rows
+    }
+    if edited is not None:
+        forms[edited[0]] = edited[1]
     return page(
         "admin/plans.html",
         await viewer_for(principal),
         status_code=status_code,
         plans=rows,
-        new=new or {},
-        errors=errors or FormErrors(),
-        edit_errors=edit_errors or {},
+        new=new or NEW_PLAN_FORM.blank(status=PlanStatus.DRAFT.value),
+        forms=forms,
+        edited=edited,
         import_result=import_result,
         notice=notice,
+        saved=saved,
         import_columns=[label for _, label in plan_files.COLUMNS],
     )
 
 
-def _plan_fields(form: Any, errors: FormErrors) -> dict:
-    manual = text(form, "manual_progress", 16).replace(",", ".")
-    manual_value = None
-    if manual:
-        try:
-            manual_value = float(manual)
-        except ValueError:
-            errors.add("manual_progress", "Tiến độ phải là số từ 0 đến 100.")
-    return {
-        "title": text(form, "title", 500),
-        "doc_number": text(form, "doc_number", 64),
-        "doc_date": parse_date_field(form, "doc_date", errors),
-        "status": text(form, "status", 16),
-        "progress_method": text(form, "progress_method", 16),
-        "manual_progress": manual_value,
-    }
+def plan_saved(plan_id: int, notice: str = "") -> Response:
+    return see_other(query_url("/admin/plans", saved=plan_id, notice=notice) + f"#plan-{plan_id}")
 
 
 class AdminPlansController(Controller):
     path = "/admin/plans"
 
     @get("/", name="web:admin-plans")
-    async def plans(self, principal: Caller, saved: FromQuery[str] = "") -> Template:
-        return await plans_page(principal, notice=f"Đã lưu {saved}." if saved else "")
+    async def plans(
+        self, principal: Caller, saved: FromQuery[int | None] = None, notice: FromQuery[str] = ""
+    ) -> Template:
+        return await plans_page(principal, saved=saved, notice=notice[:300])
 
     @post("/", status_code=303)
     async def create(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.MANAGE_PLANS)
-        form = await request.form()
-        errors = FormErrors()
-        fields = _plan_fields(form, errors)
-        fields["status"] = fields["status"] or "draft"
-        fields["progress_method"] = fields["progress_method"] or "task_count"
-        year = parse_int(form, "year", errors, "Năm kế hoạch phải từ 2000 đến 2100.", low=2000, high=2100)
-        if year is None:
-            errors.add("year", "Năm kế hoạch phải từ 2000 đến 2100.")
-        new = {k: text(form, k, 500) for k in ("year", "title", "doc_number", "doc_date", "status")}
-        if not errors:
-            try:
-                row = await plans.create_plan(principal, plans.PlanData(year=year, **fields))
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/plans", saved=f"kế hoạch năm {row['year']}"))
-        return await plans_page(principal, new=new, errors=errors, status_code=422)
+        sent = NEW_PLAN_FORM.read(await request.form())
+        if sent.ok:
+            values = {k: v for k, v in sent.values.items() if v is not None}
+            data = plans.PlanData(**values)
+            if row := await sent.attempt(plans.create_plan(principal, data)):
+                return plan_saved(row["id"])
+        return await plans_page(principal, new=sent, status_code=422)
 
     @post("/{plan_id:int}", status_code=303)
     async def update(self, principal: Caller, request: Request, plan_id: FromPath[int]) -> Response:
         principal.require(Action.MANAGE_PLANS)
-        form = await request.form()
-        errors = FormErrors()
-        fields = _plan_fields(form, errors)
-        version = parse_int(form, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=1)
+        sent = PLAN_FORM.read(await request.form())
         status_code = 422
-        if not errors:
+        if sent.ok:
+            changes = {k: v for k, v in sent.values.items() if k != "version"}
+            changes["doc_number"] = changes["doc_number"] or ""
             try:
-                row = await plans.update_plan(principal, plan_id, fields, version)
-            except StaleVersion:
-                errors.add(
-                    "form",
-                    "Kế hoạch vừa được người khác sửa. Thông tin mới nhất đang hiển thị; "
-                    "hãy kiểm tra rồi lưu lại.",
+                if await sent.attempt(plans.update_plan(principal, plan_id, changes, sent["version"])):
+                    return plan_saved(plan_id)
+            except StaleVersion as exc:
+                # Saving again applies to the new version: what was typed is kept to compare.
+                sent.typed["version"] = str(exc.current_version)
+                sent.add_error(
+                    FORM,
+                    "Kế hoạch vừa được người khác sửa: thông tin mới nhất ở đầu mục của kế hoạch; "
+                    "nội dung bạn nhập vẫn còn trong biểu mẫu. Hãy kiểm tra rồi lưu lại.",
                 )
                 status_code = 409
-            except (InvalidInput, Conflict) as exc:
-                errors = _errors_from(exc)
-            else:
-                return see_other(query_url("/admin/plans", saved=f"kế hoạch năm {row['year']}"))
-        return await plans_page(principal, edit_errors={plan_id: errors}, status_code=status_code)
+        return await plans_page(principal, edited=(plan_id, sent), status_code=status_code)
 
     @post("/{plan_id:int}/import", status_code=303)
     async def import_file(self, principal: Caller, request: Request, plan_id: FromPath[int]) -> Response:
@@ -427,11 +524,9 @@ class AdminPlansController(Controller):
             except PayloadTooLarge as exc:
                 result["message"] = exc.errors[0].message if exc.errors else "Tệp quá lớn."
             else:
-                return see_other(
-                    query_url(
-                        "/admin/plans",
-                        saved=f"tệp nhập: {outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, "
-                        f"{outcome.unchanged} không đổi",
-                    )
+                return plan_saved(
+                    plan_id,
+                    f"Đã nhập tệp: {outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, "
+                    f"{outcome.unchanged} không đổi.",
                 )
         return await plans_page(principal, import_result=result, status_code=422)

@@ -1,14 +1,82 @@
-"""Sign in and sign out: the same accounts.sign_in (and its throttle) as POST /api/auth/login."""
+"""Sign in and out (the same accounts.sign_in and throttle as POST /api/auth/login), and
+changing one's own password (as PUT /api/auth/password).
+
+Where a person lands: the address they were going to, else a unit head's own tasks ("Nhiệm vụ
+của đơn vị tôi"), else the dashboard. An account whose password an administrator set (a
+temporary one) sees only the password form until it is changed (``temporary_password_gate``).
+"""
 
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
-from api.security import Caller, cleared_session_cookie, session_cookie, sign_in
-from api.web.common import FormErrors, page, safe_next, see_other, text
+from api.security import SCOPE_PRINCIPAL, Caller, cleared_session_cookie, client_address, session_cookie, sign_in
+from api.web.common import page, safe_next, see_other, viewer_for
+from api.web.forms import FormSpec, Submission, password_field, text_field
 from core.errors import NotAuthenticated, TooManyAttempts
 from models.accounts import service as accounts
+from models.permissions import Principal
+from models.vocabulary import Role
+
+PASSWORD_PAGE = "/account/password"
+# What an account with a temporary password may still reach.
+OPEN_WITH_TEMPORARY_PASSWORD = (PASSWORD_PAGE, "/logout", "/login")
+WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."
+
+LOGIN_FORM = FormSpec(
+    text_field("username", required="Vui lòng nhập tên đăng nhập.", max_length=64),
+    password_field("password", required="Vui lòng nhập mật khẩu."),
+)
+PASSWORD_FORM = FormSpec(
+    password_field("old_password", required="Vui lòng nhập mật khẩu hiện tại."),
+    password_field("new_password", required="Vui lòng nhập mật khẩu mới."),
+    password_field("new_password_again", required="Vui lòng nhập lại mật khẩu mới."),
+)
+
+
+def landing(principal: Principal) -> str:
+    """Where a person goes after signing in when no page was asked for."""
+    if principal.must_change_password:
+        return PASSWORD_PAGE
+    if principal.role is Role.UNIT_HEAD and principal.unit_id is not None:
+        return "/my-tasks"
+    return "/"
+
+
+async def temporary_password_gate(request: Request) -> Response | None:
+    """Every page but the password form sends an account with a temporary password there."""
+    principal = request.scope.get(SCOPE_PRINCIPAL)
+    if principal is None or not principal.must_change_password:
+        return None
+    if request.url.path in OPEN_WITH_TEMPORARY_PASSWORD:
+        return None
+    return see_other(PASSWORD_PAGE)
+
+
+async def signed_in(request: Request, username: str, password: str, next_path: str | None) -> Response:
+    """Sign in (NotAuthenticated, TooManyAttempts) and go on: the session cookie set."""
+    token, expires_at = await sign_in(request, username, password)
+    principal = request.state.principal
+    target = landing(principal) if principal.must_change_password or not next_path else next_path
+    response = see_other(target)
+    response.cookies.append(session_cookie(request, token, expires_at))
+    return response
+
+
+def login_page(
+    sent: Submission, next_path: str, status_code: int = 200, headers: dict | None = None
+) -> Response:
+    sent.typed["password"] = ""  # a password is never sent back
+    response = page("login.html", None, status_code=status_code, next=next_path, form=sent)
+    response.headers.update(headers or {})
+    return response
+
+
+def _asked_for(raw: str | None) -> str | None:
+    """The page asked for, if any (the dashboard by default means none was)."""
+    target = safe_next(raw, "")
+    return target if target not in ("", "/") else None
 
 
 class SignInController(Controller):
@@ -16,38 +84,23 @@ class SignInController(Controller):
 
     @get("/login", name="web:login")
     async def form(self, next: FromQuery[str | None] = None) -> Response:
-        return page("login.html", None, next=safe_next(next), username="", errors=FormErrors())
+        return login_page(LOGIN_FORM.blank(), safe_next(next))
 
     @post("/login", status_code=303)
     async def sign_in(self, request: Request) -> Response:
-        form = await request.form()
-        username = text(form, "username", 64)
-        password = form.get("password") if isinstance(form.get("password"), str) else ""
-        next_path = safe_next(text(form, "next", 500))
-        errors = FormErrors()
-        if not username:
-            errors.add("username", "Vui lòng nhập tên đăng nhập.")
-        if not password:
-            errors.add("password", "Vui lòng nhập mật khẩu.")
-        status, headers = 422, {}
-        if not errors:
-            try:
-                token, expires_at = await sign_in(request, username, password[:256])
-            except TooManyAttempts as exc:
-                errors.add("form", exc.errors[0].message)
-                status, headers = 429, {"Retry-After": str(exc.retry_after)}
-            except NotAuthenticated:
-                errors.add("form", "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa.")
-                status = 401
-            else:
-                response = see_other(next_path)
-                response.cookies.append(session_cookie(request, token, expires_at))
-                return response
-        response = page(
-            "login.html", None, status_code=status, next=next_path, username=username, errors=errors
-        )
-        response.headers.update(headers)
-        return response
+        data = await request.form()
+        sent = LOGIN_FORM.read(data)
+        next_path = data.get("next") if isinstance(data.get("next"), str) else None
+        if not sent.ok:
+            return login_page(sent, safe_next(next_path), 422)
+        try:
+            return await signed_in(request, sent["username"], sent["password"], _asked_for(next_path))
+        except TooManyAttempts as exc:
+            sent.add_error("form", exc.errors[0].message)
+            return login_page(sent, safe_next(next_path), 429, {"Retry-After": str(exc.retry_after)})
+        except NotAuthenticated:
+            sent.add_error("form", WRONG_CREDENTIALS)
+            return login_page(sent, safe_next(next_path), 401)
 
     @post("/logout", status_code=303)
     async def sign_out(self, principal: Caller) -> Response:
@@ -56,3 +109,44 @@ class SignInController(Controller):
         response = see_other("/login")
         response.cookies.append(cleared_session_cookie())
         return response
+
+    @get(PASSWORD_PAGE, name="web:password")
+    async def password_form(self, principal: Caller, changed: FromQuery[bool] = False) -> Response:
+        return page(
+            "account_password.html",
+            await viewer_for(principal),
+            form=PASSWORD_FORM.blank(),
+            forced=principal.must_change_password,
+            changed=changed,
+            next_page=landing(principal),
+            active="account",
+        )
+
+    @post(PASSWORD_PAGE, status_code=303)
+    async def change_password(self, principal: Caller, request: Request) -> Response:
+        """Change one's own password, then carry on signed in with the new one (the change
+        signs the account out everywhere, this browser included)."""
+        sent = PASSWORD_FORM.read(await request.form())
+        old_password, new_password = sent.typed["old_password"], sent.typed["new_password"]
+        if sent["new_password_again"] and new_password != sent["new_password_again"]:
+            sent.add_error("new_password_again", "Hai lần nhập mật khẩu mới không khớp.")
+        if old_password and new_password:
+            problems = await accounts.own_password_problems(
+                principal, old_password, new_password, client=client_address(request)
+            )
+            sent.add_problems(problems, {"password": "new_password"})
+        if sent.ok:
+            await accounts.change_own_password(principal, old_password, new_password)
+            return await signed_in(request, principal.username, new_password, f"{PASSWORD_PAGE}?changed=true")
+        for name in PASSWORD_FORM.names:
+            sent.typed[name] = ""
+        return page(
+            "account_password.html",
+            await viewer_for(principal),
+            status_code=422,
+            form=sent,
+            forced=principal.must_change_password,
+            changed=False,
+            next_page=landing(principal),
+            active="account",
+        )

@@ -17,23 +17,22 @@ from urllib.parse import quote, urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from litestar import Request, Response
-from litestar.exceptions import HTTPException, PermissionDeniedException, ValidationException
+from litestar.exceptions import (
+    HTTPException,
+    MethodNotAllowedException,
+    PermissionDeniedException,
+    ValidationException,
+)
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
 from api.unavailable import UNAVAILABLE_HANDLERS
+from api.web.forms import FormErrors, parse_day, parse_int, text  # noqa: F401  (the pages' form helpers)
 from core.clock import local_zone, today
-from core.errors import DomainError, FieldError, NotAuthenticated
+from core.errors import DomainError, NotAuthenticated
 from core.paging import PageRequest
-from core.text import (
-    format_date_long,
-    format_date_short,
-    format_int,
-    format_number,
-    format_percent,
-    strict_int,
-)
+from core.text import format_date_long, format_date_short, format_int, format_number, format_percent
 from models.accounts import service as accounts
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
@@ -229,59 +228,6 @@ def see_other(path: str) -> Redirect:
     return Redirect(path=path, status_code=303)
 
 
-# --- forms ----------------------------------------------------------------------------------
-
-
-class FormErrors(dict):
-    """Field name -> the Vietnamese message shown beside the field."""
-
-    def add(self, field: str, message: str) -> None:
-        self.setdefault(field, message)
-
-    def add_domain(self, errors: list[FieldError], fields: dict[str, str] | None = None) -> None:
-        """Domain field errors, renamed to the form's fields (``fields``: domain -> form)."""
-        for error in errors:
-            name = (fields or {}).get(error.field, error.field)
-            self.add(name, error.message or VI_TITLES[422])
-
-
-def text(form: Any, name: str, max_length: int = 4000) -> str:
-    value = form.get(name)
-    return value.strip()[:max_length] if isinstance(value, str) else ""
-
-
-def parse_int(
-    form: Any, name: str, errors: FormErrors, message: str, *, low: int | None = None, high: int | None = None
-) -> int | None:
-    raw = text(form, name, 32).replace(".", "")
-    if not raw:
-        return None
-    number = strict_int(raw)
-    if number is not None and (low is None or number >= low) and (high is None or number <= high):
-        return number
-    errors.add(name, message)
-    return None
-
-
-def parse_day(raw: str) -> date:
-    """A date typed as yyyy-mm-dd (the date picker) or dd/mm/yyyy (by hand); ValueError else."""
-    raw = raw.strip()
-    if "/" in raw:
-        return datetime.strptime(raw, "%d/%m/%Y").date()
-    return date.fromisoformat(raw)
-
-
-def parse_date_field(form: Any, name: str, errors: FormErrors) -> date | None:
-    raw = text(form, name, 32)
-    if not raw:
-        return None
-    try:
-        return parse_day(raw)
-    except ValueError:
-        errors.add(name, "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.")
-        return None
-
-
 # --- error pages ----------------------------------------------------------------------------
 
 TITLES = {
@@ -314,6 +260,29 @@ def _error_page(request: Request, status: int, message: str, details: list[str] 
         details=details or [],
         hint=HINTS.get(status, ""),
     )
+
+
+def wants_page(request: Request) -> bool:
+    """A browser asking for a page (not the API, the schema, or a script or client wanting JSON)."""
+    path = request.url.path
+    api = path.startswith(("/api/", "/schema")) or path in ("/api", "/healthz")
+    return not api and "text/html" in request.headers.get("Accept", "")
+
+
+def page_or_problem(api_handler):
+    """The app-wide handler for requests no page route took (an unknown address, a method the
+    address does not have): a browser gets the Vietnamese page; opening a form's address
+    (where the form posts) goes to the page above it, which shows the form; the API keeps
+    ``api_handler``'s problem details."""
+
+    def handle(request: Request, exc: HTTPException) -> Response:
+        if not wants_page(request):
+            return api_handler(request, exc)
+        if isinstance(exc, MethodNotAllowedException) and request.method in ("GET", "HEAD"):
+            return see_other(request.url.path.rstrip("/").rsplit("/", 1)[0] or "/")
+        return http_error_page(request, exc)
+
+    return handle
 
 
 def sign_in_redirect(request: Request) -> Response:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from anyio import CapacityLimiter, to_thread
@@ -31,6 +32,10 @@ from models.vocabulary import Role
 SESSION = "session"
 API_KEY = "api_key"
 MIN_PASSWORD_LENGTH = 8
+# Usernames are typed on phones and in scripts: lower-case ASCII letters, digits and . _ -
+# (capitals are folded to lower case), no spaces or diacritics.
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
+USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ -, không có khoảng trắng."
 
 # ARGON2_PROFILE=test (set by the test suite only) trades strength for speed; production keeps
 # argon2-cffi's defaults (RFC 9106 low-memory profile).
@@ -54,49 +59,77 @@ class AccountData:
     role: str
     unit_id: int | None = None
     password: str | None = None
+    # Set by an administrator for someone else: its owner must change it at first sign-in.
+    temporary_password: bool = False
 
 
 def _digest(token: str) -> str:
     return hmac.new(get_settings().secret_key.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-def _check_password(password: str) -> None:
+def _password_error(password: str) -> FieldError | None:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidInput.field(
+        return FieldError(
             "password",
             f"must be at least {MIN_PASSWORD_LENGTH} characters",
             f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự.",
         )
+    return None
+
+
+def _check_password(password: str) -> None:
+    if error := _password_error(password):
+        raise InvalidInput("invalid password", [error])
+
+
+async def _role_and_unit_error(role: str, unit_id: int | None) -> FieldError | None:
+    if role not in set(Role):
+        return FieldError("role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ.")
+    if role == Role.UNIT_HEAD and unit_id is None:
+        return FieldError("unit_id", "a unit head needs a unit", "Thủ trưởng đơn vị phải gắn với một đơn vị.")
+    if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
+        return FieldError("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    return None
 
 
 async def _check_role_and_unit(role: str, unit_id: int | None) -> Role:
-    try:
-        parsed = Role(role)
-    except ValueError:
-        raise InvalidInput.field(
-            "role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ."
-        ) from None
-    if parsed is Role.UNIT_HEAD and unit_id is None:
-        raise InvalidInput.field(
-            "unit_id", "a unit head needs a unit", "Thủ trưởng đơn vị phải gắn với một đơn vị."
-        )
-    if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
-        raise InvalidInput.field("unit_id", "no such unit", "Đơn vị không tồn tại.")
-    return parsed
+    if error := await _role_and_unit_error(role, unit_id):
+        raise InvalidInput("invalid role or unit", [error])
+    return Role(role)
+
+
+def _username(raw: str) -> str:
+    return identifier(raw).lower()
+
+
+def _username_error(username: str) -> FieldError | None:
+    if USERNAME.fullmatch(username):
+        return None
+    return FieldError("username", "1 to 64 of a-z 0-9 . _ - (no spaces)", USERNAME_RULE)
+
+
+async def account_problems(data: AccountData) -> list[FieldError]:
+    """Everything wrong with a new account's data, all at once (the username's uniqueness
+    aside, which only the insert can settle)."""
+    problems = [
+        _username_error(_username(data.username)),
+        await _role_and_unit_error(data.role, data.unit_id),
+        _password_error(data.password or ""),
+    ]
+    return [error for error in problems if error is not None]
 
 
 async def create_account(actor: Principal, data: AccountData) -> dict:
+    """An administrator creates an account; the password they set is a temporary one."""
     actor.require(Action.MANAGE_ACCOUNTS)
-    return await create_account_unchecked(data)
+    return await create_account_unchecked(replace(data, temporary_password=True))
 
 
 async def create_account_unchecked(data: AccountData) -> dict:
     """Create an account without a caller (the CLI and the demo loader run as the operator)."""
-    username = identifier(data.username).lower()
-    if not username or len(username) > 64:
-        raise InvalidInput.field("username", "1 to 64 characters", "Tên đăng nhập không hợp lệ.")
-    role = await _check_role_and_unit(data.role, data.unit_id)
-    _check_password(data.password or "")
+    username = _username(data.username)
+    if errors := await account_problems(data):
+        raise InvalidInput("invalid account", errors)
     if await Account.exists().where(Account.username == username):
         raise Conflict(
             "username already taken",
@@ -106,10 +139,11 @@ async def create_account_unchecked(data: AccountData) -> dict:
         Account(
             username=username,
             full_name=nfc(data.full_name),
-            role=role.value,
+            role=data.role,
             unit=data.unit_id,
             active=True,
             password_hash=_hasher.hash(data.password or ""),
+            must_change_password=data.temporary_password,
             created_at=utcnow(),
         )
     ).returning(Account.id)
@@ -123,6 +157,7 @@ ACCOUNT_COLUMNS = (
     Account.role,
     Account.unit,
     Account.active,
+    Account.must_change_password,
     Account.created_at,
 )
 
@@ -205,6 +240,8 @@ async def update_account(
     if password is not None:
         _check_password(password)
         changes[Account.password_hash] = _hasher.hash(password)
+        # A password an administrator sets is temporary unless it is their own.
+        changes[Account.must_change_password] = account_id != actor.account_id
     if changes:
         await Account.update(changes).where(Account.id == account_id)
     if active is False or password is not None:
@@ -212,22 +249,36 @@ async def update_account(
     return await get_account(account_id)
 
 
-async def change_own_password(
+async def own_password_problems(
     principal: Principal, old_password: str, new_password: str, *, client: str | None = None
-) -> None:
-    """Check the old password (throttled like sign-in: else it is an unlimited oracle for a
-    stolen session) and set the new one, signing the account out everywhere."""
+) -> list[FieldError]:
+    """What stops the caller changing their password: a wrong current one (checked under the
+    sign-in throttle: else it is an unlimited oracle for a stolen session), a too short new one."""
     now = utcnow()
     if client is not None:
         THROTTLE.reserve(principal.username, client, now)
     row = await Account.select(Account.password_hash).where(Account.id == principal.account_id).first()
-    if row is None or not await _verify(row["password_hash"], old_password):
-        raise InvalidInput.field("old_password", "incorrect", "Mật khẩu hiện tại không đúng.")
-    if client is not None:
+    correct = row is not None and await _verify(row["password_hash"], old_password)
+    if correct and client is not None:
         THROTTLE.succeeded(principal.username, client, now)
-    _check_password(new_password)
+    problems = [
+        None if correct else FieldError("old_password", "incorrect", "Mật khẩu hiện tại không đúng."),
+        _password_error(new_password),
+    ]
+    return [error for error in problems if error is not None]
+
+
+async def change_own_password(
+    principal: Principal, old_password: str, new_password: str, *, client: str | None = None
+) -> None:
+    """Check the old password and set the new one (every problem at once, if any), signing the
+    account out everywhere and ending a temporary password's forced change."""
+    if errors := await own_password_problems(principal, old_password, new_password, client=client):
+        raise InvalidInput("password not changed", errors)
     new_hash = await to_thread.run_sync(_hasher.hash, new_password, limiter=_argon2_slots)
-    await Account.update({Account.password_hash: new_hash}).where(Account.id == principal.account_id)
+    await Account.update({Account.password_hash: new_hash, Account.must_change_password: False}).where(
+        Account.id == principal.account_id
+    )
     await revoke_all(principal.account_id)
 
 
@@ -358,6 +409,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
             Credential.account.role.as_alias("role"),
             Credential.account.unit.as_alias("unit_id"),
             Credential.account.active.as_alias("active"),
+            Credential.account.must_change_password.as_alias("must_change_password"),
         )
         .where(Credential.digest == _digest(token))
         .first()
@@ -376,6 +428,7 @@ async def authenticate(token: str, now: datetime | None = None) -> Principal:
         unit_id=row["unit_id"],
         credential_id=row["id"],
         signed_in=row["kind"] == SESSION,
+        must_change_password=row["must_change_password"],
     )
 
 

@@ -17,6 +17,8 @@ class Account(Table, tablename="account"):
     unit = ForeignKey(Unit, null=True, on_delete=OnDelete.restrict)
     active = Boolean(default=True)
     password_hash = Varchar(length=255, secret=True)
+    # True while the password is a temporary one an administrator set: changed at next sign-in.
+    must_change_password = Boolean(default=False)
     created_at = Timestamptz()
 
 

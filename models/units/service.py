@@ -69,6 +69,16 @@ async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
         errors.append(
             FieldError("valid_to", "before valid_from", "Ngày hết hiệu lực trước ngày có hiệu lực.")
         )
+    if data.successor_id is not None and data.valid_to is None:
+        # A successor takes over from a day on: without the closing day nothing says which
+        # periods stay with this unit.
+        errors.append(
+            FieldError(
+                "valid_to",
+                "a unit with a successor needs its last valid day",
+                "Đơn vị có đơn vị kế thừa phải có ngày cuối cùng còn hiệu lực.",
+            )
+        )
     for field, ref in (("parent_id", data.parent_id), ("successor_id", data.successor_id)):
         if ref is None:
             continue
@@ -110,9 +120,8 @@ async def create_unit_unchecked(data: UnitData) -> dict:
     return await get_unit(rows[0]["id"])
 
 
-async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
-    """Apply a partial change; closing a unit is ``valid_to`` (and ``successor_id``) here."""
-    actor.require(Action.MANAGE_UNITS)
+async def _changed(unit_id: int, changes: dict) -> dict:
+    """The unit's columns after ``changes``, checked (InvalidInput, Conflict), not written."""
     current = await get_unit(unit_id)
     merged = {
         "code": current["code"],
@@ -126,7 +135,19 @@ async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
     }
     allowed = {f.name for f in fields(UnitData)}
     merged.update({k: v for k, v in changes.items() if k in allowed})
-    values = await _validate(UnitData(**merged), unit_id)
+    return await _validate(UnitData(**merged), unit_id)
+
+
+async def check_unit_change(actor: Principal, unit_id: int, changes: dict) -> None:
+    """Would ``update_unit`` accept these changes? (Asked before confirming a closure.)"""
+    actor.require(Action.MANAGE_UNITS)
+    await _changed(unit_id, changes)
+
+
+async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
+    """Apply a partial change; closing a unit is ``valid_to`` (and ``successor_id``) here."""
+    actor.require(Action.MANAGE_UNITS)
+    values = await _changed(unit_id, changes)
     await Unit.update(values).where(Unit.id == unit_id)
     return await get_unit(unit_id)
 

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from models.accounts import service as accounts
+
 pytestmark = pytest.mark.anyio
 
 
@@ -15,32 +17,40 @@ def error_under(html: str, field: str) -> str:
     return match.group(1)
 
 
-async def test_create_and_change_accounts(browser, world):
+def summary_links(html: str) -> list[tuple[str, str]]:
+    """The error summary's links: (the field's id, the message), in page order."""
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary"
+    return re.findall(r'<a href="#([^"]+)">([^<]*)</a>', summary.group(0))
+
+
+async def test_a_new_account_with_every_mistake_gets_every_error_at_once(browser, world):
     await browser.sign_in_as("admin")
     await browser.get("/admin/users")
-    short = await browser.post(
+    wrong = await browser.post(
         "/admin/users",
-        {
-            "username": "tp2",
-            "full_name": "Nguyễn Văn A",
-            "role": "unit_head",
-            "unit_id": str(world.unit_a),
-            "password": "ngan",
-        },
+        {"username": "Nguyen Van A", "full_name": "Nguyễn Văn A", "role": "unit_head", "password": "ngan"},
     )
-    assert (
-        short.status_code == 422
-        and error_under(short.text, "password") == "Mật khẩu phải có ít nhất 8 ký tự."
-    )
-    assert 'value="Nguyễn Văn A"' in short.text
-    no_unit = await browser.post(
-        "/admin/users", {"username": "tp2", "full_name": "A", "role": "unit_head", "password": "mat-khau-dai"}
-    )
-    assert error_under(no_unit.text, "unit_id") == "Thủ trưởng đơn vị phải gắn với một đơn vị."
+    assert wrong.status_code == 422
+    assert summary_links(wrong.text) == [
+        ("username", accounts.USERNAME_RULE),
+        ("unit_id", "Thủ trưởng đơn vị phải gắn với một đơn vị."),
+        ("password", "Mật khẩu phải có ít nhất 8 ký tự."),
+    ]
+    assert error_under(wrong.text, "username") == accounts.USERNAME_RULE
+    assert 'value="Nguyen Van A"' in wrong.text and 'value="Nguyễn Văn A"' in wrong.text  # input kept
+    assert "ngan" not in re.findall(r'name="password"[^>]*', wrong.text)[-1]  # a password is not sent back
+    empty = await browser.post("/admin/users", {"role": "viewer"})
+    assert [field for field, _ in summary_links(empty.text)] == ["username", "full_name", "password"]
     taken = await browser.post(
         "/admin/users", {"username": "viewer", "full_name": "A", "role": "viewer", "password": "mat-khau-dai"}
     )
     assert error_under(taken.text, "username") == "Tên đăng nhập đã tồn tại."
+
+
+async def test_a_created_account_is_highlighted_and_locking_it_is_confirmed(browser, world):
+    await browser.sign_in_as("admin")
+    await browser.get("/admin/users")
     created = await browser.post(
         "/admin/users",
         {
@@ -52,37 +62,75 @@ async def test_create_and_change_accounts(browser, world):
         },
     )
     assert created.status_code == 303
+    account_id = int(re.search(r"saved=(\d+)", created.headers["location"]).group(1))
+    assert created.headers["location"].endswith(f"#user-{account_id}")  # back where the row is
     listing = (await browser.get(created.headers["location"])).text
-    assert "Đã lưu tài khoản tp2." in listing and "Nguyễn Văn A" in listing
-    account_id = int(re.search(r'id="user-(\d+)">\s*<td>tp2</td>', listing).group(1))
-    locked = await browser.post(
-        f"/admin/users/{account_id}", {"full_name": "Nguyễn Văn A", "role": "unit_head", "unit_id": ""}
-    )
+    row = re.search(rf'<tr id="user-{account_id}" class="is-updated">.*?</tr>', listing, re.S).group(0)
+    assert "Đã lưu" in row and "Nguyễn Văn A" in row and "Mật khẩu tạm, chờ đổi" in row
+
+    asked = await browser.post(f"/admin/users/{account_id}/deactivate", {})
+    assert asked.status_code == 200 and "Khóa tài khoản tp2?" in asked.text
+    assert "Mọi phiên đăng nhập và khóa API của tài khoản bị thu hồi ngay" in asked.text
+    assert 'name="confirmed" value="yes"' in asked.text
+    assert "Đã khóa" not in (await browser.get("/admin/users?q=tp2")).text  # nothing done yet
+    locked = await browser.post(f"/admin/users/{account_id}/deactivate", {"confirmed": "yes"})
     assert locked.status_code == 303
     assert "Đã khóa" in (await browser.get("/admin/users?q=tp2")).text
+    again = await browser.post(f"/admin/users/{account_id}/deactivate", {"confirmed": "yes"})
+    assert again.status_code == 303  # a second click changes nothing and says no error
+    await browser.post(f"/admin/users/{account_id}/activate", {})
+    assert "Đã khóa" not in (await browser.get("/admin/users?q=tp2")).text
 
 
-async def test_close_a_unit_into_its_successor(browser, world):
+async def test_an_admin_cannot_lock_their_own_account(browser, world):
+    await browser.sign_in_as("admin")
+    await browser.get("/admin/users")
+    refused = await browser.post(f"/admin/users/{world.admin.account_id}/deactivate", {"confirmed": "yes"})
+    assert refused.status_code == 409
+    prefix = f"u{world.admin.account_id}-"
+    assert summary_links(refused.text) == [
+        (f"{prefix}active", "Không thể tự hạ quyền hoặc khóa tài khoản của chính mình.")
+    ]
+
+
+async def test_close_a_unit_into_its_successor_after_the_confirmation(browser, world):
     await browser.sign_in_as("admin")
     await browser.get(f"/admin/units/{world.unit_b}")
+    started = await browser.post(
+        f"/admin/units/{world.unit_b}", {"name": "Sở Y tế", "valid_from": "01/07/2025"}
+    )
+    assert started.status_code == 303
     backwards = await browser.post(
-        f"/admin/units/{world.unit_b}",
-        {"name": "Sở Y tế", "valid_from": "2025-07-01", "valid_to": "2025-06-30"},
+        f"/admin/units/{world.unit_b}/close", {"valid_to": "30/06/2025", "successor_id": str(world.unit_a)}
     )
     assert backwards.status_code == 422
     assert error_under(backwards.text, "valid_to") == "Ngày hết hiệu lực trước ngày có hiệu lực."
-    assert 'value="2025-07-01"' in backwards.text  # what was typed is kept
-    closed = await browser.post(
-        f"/admin/units/{world.unit_b}",
-        {"name": "Sở Y tế", "valid_to": "30/06/2025", "successor_id": str(world.unit_a)},
+    assert 'value="30/06/2025"' in backwards.text  # what was typed is kept
+    no_day = await browser.post(f"/admin/units/{world.unit_b}/close", {"successor_id": str(world.unit_a)})
+    assert summary_links(no_day.text) == [("valid_to", "Vui lòng nhập ngày cuối cùng đơn vị còn hoạt động.")]
+    await browser.post(f"/admin/units/{world.unit_b}", {"name": "Sở Y tế", "valid_from": ""})
+
+    asked = await browser.post(
+        f"/admin/units/{world.unit_b}/close", {"valid_to": "30/06/2025", "successor_id": str(world.unit_a)}
     )
-    assert closed.status_code == 303
+    assert asked.status_code == 200 and "Đóng đơn vị Sở Y tế?" in asked.text
+    assert "hoạt động đến hết ngày 30/06/2025; từ ngày 01/07/2025" in asked.text
+    assert "Số liệu từ ngày 01/07/2025 được tính cho Sở Tư pháp." in asked.text
+    assert "1 nhiệm vụ đang mở và 1 tài khoản của đơn vị" in asked.text
+    assert "Nhiệm vụ VII.1 · Số hóa hồ sơ bệnh án" in asked.text and "Tài khoản head_b" in asked.text
+    assert "Sáp nhập vào" not in (await browser.get("/admin/units?validity=closed")).text  # not yet
+
+    closed = await browser.post(
+        f"/admin/units/{world.unit_b}/close",
+        {"valid_to": "30/06/2025", "successor_id": str(world.unit_a), "confirmed": "yes"},
+    )
+    assert closed.status_code == 303 and closed.headers["location"].endswith(f"#unit-{world.unit_b}")
     listing = (await browser.get("/admin/units?validity=closed")).text
     assert "Sáp nhập vào <strong>Sở Tư pháp</strong>" in listing and "đến 30/06/2025" in listing
     successor = (await browser.get(f"/admin/units/{world.unit_a}")).text
     assert "Tiếp nhận từ" in successor and "Sở Y tế</a> (đến 30/06/2025)" in successor
     search = (await browser.get("/admin/units?q=so+y+te")).text
-    assert "SYT" in search and "STP</td>" not in search
+    assert "SYT" in search and "<strong>STP</strong>" not in search
 
 
 async def test_plans_create_status_and_import(browser, world):
@@ -122,6 +170,7 @@ async def test_plans_create_status_and_import(browser, world):
         files={"file": ("ke-hoach.csv", good.encode(), "text/csv")},
     )
     assert imported.status_code == 303
+    assert imported.headers["location"].endswith(f"#plan-{world.plan_id}")
     assert "1 nhiệm vụ mới, 0 cập nhật, 0 không đổi" in (await browser.get(imported.headers["location"])).text
 
 
