@@ -7,6 +7,7 @@ import pytest
 from core.clock import utcnow
 from core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from models.accounts.service import (
+    USERNAME_RULE,
     AccountData,
     authenticate,
     change_own_password,
@@ -116,3 +117,61 @@ async def test_an_admin_cannot_lock_themselves_out(db):
             await update_account(world.admin, world.admin.account_id, **changes)
     changed = await update_account(world.admin, world.admin.account_id, full_name="Quản trị")
     assert changed["full_name"] == "Quản trị"
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("nguyenvana", "nguyenvana"),
+        ("NguyenVanA", "nguyenvana"),  # capitals fold to lower case
+        ("tp.yte_2-b", "tp.yte_2-b"),
+        ("a", "a"),
+        ("x" * 64, "x" * 64),
+        ("Nguyen Van A", None),  # a space
+        ("nguyễn", None),  # a diacritic
+        (".hidden", None),  # must start with a letter or digit
+        ("x" * 65, None),
+        ("", None),
+        ("a/b", None),
+    ],
+)
+async def test_username_rules(db, typed, stored):
+    w = await build_world()
+    data = AccountData(typed, "Tên", "viewer", None, PASSWORD)
+    if stored is None:
+        with pytest.raises(InvalidInput) as error:
+            await create_account(w.admin, data)
+        assert [e.field for e in error.value.errors] == ["username"]
+        assert error.value.errors[0].message == USERNAME_RULE
+    else:
+        assert (await create_account(w.admin, data))["username"] == stored
+
+
+async def test_every_problem_with_a_new_account_is_reported_at_once(db):
+    w = await build_world()
+    with pytest.raises(InvalidInput) as error:
+        await create_account(w.admin, AccountData("Nguyen Van A", "A", "unit_head", None, "short"))
+    assert [e.field for e in error.value.errors] == ["username", "unit_id", "password"]
+
+
+async def test_a_password_set_by_an_admin_is_temporary_until_its_owner_changes_it(db):
+    w = await build_world()
+    created = await create_account(w.admin, AccountData("moi", "Mới", "viewer", None, "tam-thoi-1"))
+    assert created["must_change_password"] is True
+    token, _ = await sign_in("moi", "tam-thoi-1")
+    principal = await authenticate(token)
+    assert principal.must_change_password
+    await change_own_password(principal, "tam-thoi-1", "cua-rieng-toi")
+    again = await authenticate((await sign_in("moi", "cua-rieng-toi"))[0])
+    assert not again.must_change_password
+    reset = await update_account(w.admin, created["id"], password="dat-lai-123")
+    assert reset["must_change_password"] is True  # a reset by an administrator is temporary again
+    own = await update_account(w.admin, w.admin.account_id, password="admin-tu-doi")
+    assert own["must_change_password"] is False  # an admin's own password is their own
+
+
+async def test_changing_ones_password_reports_both_problems(db):
+    w = await build_world()
+    with pytest.raises(InvalidInput) as error:
+        await change_own_password(w.viewer, "wrong", "short")
+    assert [e.field for e in error.value.errors] == ["old_password", "password"]

@@ -6,7 +6,15 @@ import pytest
 
 from core.errors import Conflict, InvalidInput, PermissionDenied
 from core.paging import PageRequest
-from models.units.service import UnitData, UnitFilter, create_unit, get_unit, list_units, update_unit
+from models.units.service import (
+    UnitData,
+    UnitFilter,
+    check_unit_change,
+    create_unit,
+    get_unit,
+    list_units,
+    update_unit,
+)
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio
@@ -53,6 +61,30 @@ async def test_unit_validation(db):
         await create_unit(w.admin, UnitData("STP", "Trùng mã", "department", "province"))
     with pytest.raises(InvalidInput):
         await update_unit(w.admin, w.unit_a, {"successor_id": w.unit_a})
+
+
+@pytest.mark.parametrize(
+    ("valid_to", "with_successor", "refused"),
+    [
+        (None, True, "Đơn vị có đơn vị kế thừa phải có ngày cuối cùng còn hiệu lực."),
+        (date(2025, 6, 30), True, None),
+        (None, False, None),
+        (date(2025, 6, 30), False, None),
+    ],
+)
+async def test_a_unit_with_a_successor_needs_its_last_day(db, valid_to, with_successor, refused):
+    w = await build_world()
+    change = {"valid_to": valid_to, "successor_id": w.unit_a if with_successor else None}
+    if refused is None:
+        closed = await update_unit(w.admin, w.unit_b, change)
+        assert closed["valid_to"] == valid_to
+        return
+    with pytest.raises(InvalidInput) as error:
+        await check_unit_change(w.admin, w.unit_b, change)
+    assert [(e.field, e.message) for e in error.value.errors] == [("valid_to", refused)]
+    with pytest.raises(InvalidInput):
+        await update_unit(w.admin, w.unit_b, change)
+    assert (await get_unit(w.unit_b))["successor"] is None  # nothing written
 
 
 async def test_search_ignores_diacritics(db):

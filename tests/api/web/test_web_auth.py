@@ -3,6 +3,8 @@ Vietnamese errors, and the lock after repeated failures (the JSON login shares i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from litestar.testing import AsyncTestClient
 
@@ -95,3 +97,77 @@ async def test_sign_out_revokes_the_session(browser, world):
     browser.client.cookies.set("cchc_session", token)  # a copied cookie no longer works
     assert (await browser.get("/")).status_code == 303
     assert (await browser.client.get("/api/auth/me")).status_code == 401
+
+
+async def test_unit_heads_land_on_their_units_tasks(browser, world):
+    await browser.get("/login")
+    head = await browser.post("/login", {"username": "head_a", "password": PASSWORD, "next": "/"})
+    assert head.headers["location"] == "/my-tasks"
+    await browser.get("/login")
+    staff = await browser.post("/login", {"username": "staff", "password": PASSWORD})
+    assert staff.headers["location"] == "/"
+
+
+async def test_everyone_changes_their_own_password(browser, client, world):
+    await browser.sign_in_as("viewer")
+    form = await browser.get("/account/password")
+    assert form.status_code == 200 and "Đổi mật khẩu" in form.text
+    wrong = await browser.post(
+        "/account/password",
+        {"old_password": "sai", "new_password": "ngan", "new_password_again": "khac"},
+    )
+    assert wrong.status_code == 422
+    assert re.findall(r'<a href="#([^"]+)">', wrong.text) == [
+        "old_password",
+        "new_password",
+        "new_password_again",
+    ]
+    assert "Hai lần nhập mật khẩu mới không khớp." in wrong.text
+    short = await browser.post(
+        "/account/password",
+        {"old_password": "sai", "new_password": "ngan", "new_password_again": "ngan"},
+    )
+    assert re.findall(r'<a href="#([^"]+)">([^<]*)</a>', short.text) == [
+        ("old_password", "Mật khẩu hiện tại không đúng."),
+        ("new_password", "Mật khẩu phải có ít nhất 8 ký tự."),
+    ]
+    changed = await browser.post(
+        "/account/password",
+        {"old_password": PASSWORD, "new_password": "mat-khau-moi-1", "new_password_again": "mat-khau-moi-1"},
+    )
+    assert changed.status_code == 303 and changed.headers["location"] == "/account/password?changed=true"
+    shown = await browser.get(changed.headers["location"])  # still signed in, with the new session
+    assert shown.status_code == 200 and "Đã đổi mật khẩu." in shown.text
+    old = await client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    new = await client.post("/api/auth/login", json={"username": "viewer", "password": "mat-khau-moi-1"})
+    assert old.status_code == 401 and new.status_code == 200
+
+
+async def test_a_temporary_password_must_be_changed_before_anything_else(browser, world):
+    await browser.sign_in_as("admin")
+    await browser.get("/admin/users")
+    created = await browser.post(
+        "/admin/users",
+        {"username": "moi", "full_name": "Người Mới", "role": "viewer", "password": "tam-thoi-123"},
+    )
+    assert created.status_code == 303
+    browser.client.cookies.clear()
+    await browser.get("/login")
+    signed = await browser.post("/login", {"username": "moi", "password": "tam-thoi-123", "next": "/plans"})
+    assert signed.headers["location"] == "/account/password"
+    for path in ("/", "/plans", "/my-tasks", "/reports"):
+        response = await browser.get(path)
+        assert response.status_code == 303 and response.headers["location"] == "/account/password", path
+    page = await browser.get("/account/password")
+    assert "Bạn đang dùng mật khẩu tạm thời" in page.text
+    changed = await browser.post(
+        "/account/password",
+        {
+            "old_password": "tam-thoi-123",
+            "new_password": "cua-rieng-toi",
+            "new_password_again": "cua-rieng-toi",
+        },
+    )
+    assert changed.status_code == 303
+    after = await browser.get("/reports")
+    assert after.status_code == 200, after.headers

@@ -175,3 +175,101 @@ async def test_the_json_api_needs_no_csrf_token(client, world, headers):
         "/api/auth/login", json={"username": "viewer", "password": "correct-horse-battery"}
     )
     assert login.status_code == 200
+
+
+def summary_links(html: str) -> list[tuple[str, str]]:
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary, "no error summary"
+    return re.findall(r'<a href="#([^"]+)">([^<]*)</a>', summary.group(0))
+
+
+async def test_a_mistake_on_my_tasks_comes_back_on_my_tasks_with_the_form_open(browser, world):
+    await browser.sign_in_as("head_a")
+    await browser.get("/my-tasks")
+    prefix = f"t{world.task_a}-"
+    wrong = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {
+            "status": "completed",
+            "progress": "150",
+            "completed_on": "31/02/2024",
+            "version": "1",
+            "return_to": "my-tasks",
+        },
+    )
+    assert wrong.status_code == 422
+    assert "<h1>Nhiệm vụ của đơn vị tôi</h1>" in wrong.text  # the page the user was on
+    # Every error at once, in the order of the fields, each a link to its field.
+    assert summary_links(wrong.text) == [
+        (f"{prefix}progress", "Tiến độ phải là số nguyên từ 0 đến 100."),
+        (f"{prefix}completed_on", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."),
+    ]
+    assert field_error(wrong.text, f"{prefix}progress") == "Tiến độ phải là số nguyên từ 0 đến 100."
+    card = re.search(rf'<li id="task-{world.task_a}".*?</li>', wrong.text, re.S).group(0)
+    assert "<details open>" in card and 'value="150"' in card and 'value="31/02/2024"' in card
+    no_note = await browser.post(
+        f"/tasks/{world.task_a}/updates", {"status": "completed", "version": "1", "return_to": "my-tasks"}
+    )
+    assert summary_links(no_note.text) == [
+        (f"{prefix}note", "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.")
+    ]
+
+
+async def test_success_is_shown_on_the_changed_task_and_a_double_click_is_no_error(browser, world):
+    await browser.sign_in_as("head_a")
+    await browser.get("/my-tasks")
+    report = {
+        "status": "in_progress",
+        "progress": "40",
+        "note": "Đang rà soát",
+        "version": "1",
+        "return_to": "my-tasks",
+    }
+    first = await browser.post(f"/tasks/{world.task_a}/updates", report)
+    second = await browser.post(f"/tasks/{world.task_a}/updates", report)  # the same form sent again
+    assert first.status_code == second.status_code == 303
+    assert (
+        second.headers["location"]
+        == first.headers["location"]
+        == (f"/my-tasks?updated={world.task_a}#task-{world.task_a}")
+    )
+    history = (await browser.client.get(f"/api/tasks/{world.task_a}/updates")).json()
+    assert [event["new_progress"] for event in history] == [0, 40]  # applied once
+    done = (await browser.get(first.headers["location"])).text
+    card = re.search(rf'<li id="task-{world.task_a}" class="[^"]*is-updated">.*?</li>', done, re.S).group(0)
+    assert (
+        'role="status"' in card
+        and "Đã cập nhật nhiệm vụ <strong>II.1</strong>: đang thực hiện, tiến độ 40%." in card
+    )
+    different = await browser.post(f"/tasks/{world.task_a}/updates", {**report, "progress": "60"})
+    assert different.status_code == 409  # not a replay: someone (here, the same person) changed it since
+
+
+async def test_a_form_address_opened_in_a_browser_shows_the_form_and_unknown_pages_are_pages(browser, world):
+    await browser.sign_in_as("head_a")
+    html = {"Accept": "text/html,application/xhtml+xml"}
+    reload = await browser.get(f"/tasks/{world.task_a}/updates", headers=html)
+    assert reload.status_code == 303 and reload.headers["location"] == f"/tasks/{world.task_a}"
+    missing = await browser.get("/khong-co-trang-nay", headers=html)
+    assert missing.status_code == 404 and "Không tìm thấy trang" in missing.text
+    assert missing.headers["content-type"].startswith("text/html")
+    api = await browser.get("/api/khong-co", headers=html)
+    assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
+    script = await browser.get(f"/tasks/{world.task_a}/updates")  # no text/html asked for
+    assert script.status_code == 405 and script.headers["content-type"] == "application/problem+json"
+
+
+async def test_dates_are_typed_as_dd_mm_yyyy_whatever_the_browser(browser, world):
+    await browser.sign_in_as("head_a")
+    page = await browser.get(f"/tasks/{world.task_a}")
+    date_input = re.search(r'<input type="text" class="date" id="completed_on"[^>]*>', page.text).group(0)
+    assert (
+        'placeholder="dd/mm/yyyy"' in date_input and 'pattern="[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}"' in date_input
+    )
+    assert 'type="date"' not in page.text
+    done = await browser.post(
+        f"/tasks/{world.task_a}/updates",
+        {"status": "completed", "note": "Xong", "completed_on": "5/1/2024", "version": "1"},
+    )
+    assert done.status_code == 303
+    assert (await browser.client.get(f"/api/tasks/{world.task_a}")).json()["completed_on"] == "2024-01-05"

@@ -1,0 +1,115 @@
+"""The form layer's rules at their edges: dates as dd/mm/yyyy, whole numbers with Vietnamese
+thousands dots, decimals with a comma, required and too-long fields, every error at once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from api.web.forms import (
+    DATE_INVALID,
+    FormSpec,
+    date_field,
+    decimal_field,
+    parse_day,
+    parse_decimal,
+    parse_whole,
+    text_field,
+    whole_field,
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "day"),
+    [
+        ("30/06/2025", date(2025, 6, 30)),
+        ("5/1/2024", date(2024, 1, 5)),
+        ("29/02/2024", date(2024, 2, 29)),
+        ("2025-06-30", date(2025, 6, 30)),  # what an older page or a script sends
+        (" 01/01/2000 ", date(2000, 1, 1)),
+        ("29/02/2025", None),  # not a leap year
+        ("31/04/2025", None),
+        ("06/30/2025", None),  # month/day (an English browser's order) is refused, not swapped
+        ("30-06-2025", None),
+        ("30/06/25", None),
+        ("", None),
+    ],
+)
+def test_dates_are_read_as_day_month_year(typed, day):
+    if day is None:
+        with pytest.raises(ValueError):
+            parse_day(typed)
+    else:
+        assert parse_day(typed) == day
+
+
+@pytest.mark.parametrize(
+    ("typed", "low", "high", "number"),
+    [
+        ("0", 0, 100, 0),
+        ("100", 0, 100, 100),
+        ("101", 0, 100, None),
+        ("-1", 0, 100, None),
+        ("1.200", None, None, 1200),  # a Vietnamese thousands dot
+        ("12,5", 0, 100, None),
+        ("tám mươi", 0, 100, None),
+        ("150%", 0, 100, None),
+    ],
+)
+def test_whole_numbers(typed, low, high, number):
+    if number is None:
+        with pytest.raises(ValueError):
+            parse_whole(typed, low, high)
+    else:
+        assert parse_whole(typed, low, high) == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("95,5", 95.5),
+        ("95.5", 95.5),
+        ("0", 0.0),
+        ("100", 100.0),
+        ("100,01", None),
+        ("-0,1", None),
+        ("nan", None),
+    ],
+)
+def test_decimals_take_a_comma_or_a_point(typed, number):
+    if number is None:
+        with pytest.raises(ValueError):
+            parse_decimal(typed, 0, 100)
+    else:
+        assert parse_decimal(typed, 0, 100) == number
+
+
+SPEC = FormSpec(
+    text_field("name", required="Vui lòng nhập tên.", max_length=10),
+    whole_field("year", "Năm không hợp lệ.", low=2000, high=2100),
+    date_field("day"),
+    decimal_field("share", "Tỷ lệ không hợp lệ.", low=0, high=100),
+)
+
+
+def test_every_error_at_once_with_what_was_typed_kept():
+    sent = SPEC.read({"name": "   ", "year": "20x5", "day": "31/02/2024", "share": "12,5"})
+    assert dict(sent.errors) == {
+        "name": "Vui lòng nhập tên.",
+        "year": "Năm không hợp lệ.",
+        "day": DATE_INVALID,
+    }
+    assert sent.typed == {"name": "", "year": "20x5", "day": "31/02/2024", "share": "12,5"}
+    assert sent["share"] == 12.5 and not sent.ok
+
+
+def test_too_long_text_is_an_error_not_cut_short():
+    sent = SPEC.read({"name": "x" * 11})
+    assert sent.errors == {"name": "Tối đa 10 ký tự."} and sent.typed["name"] == "x" * 11
+
+
+def test_a_blank_form_shows_dates_as_dd_mm_yyyy():
+    blank = SPEC.blank(name="Kế hoạch", year=2025, day=date(2025, 6, 30))
+    assert blank.typed == {"name": "Kế hoạch", "year": "2025", "day": "30/06/2025", "share": ""}
+    assert blank.ok
