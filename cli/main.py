@@ -1,4 +1,8 @@
-"""The ``cchc`` command for operators."""
+"""The ``cchc`` command for operators.
+
+Numbers follow the language they are printed in: English messages group thousands with a
+comma (23,821 dossiers), Vietnamese tables with a dot (23.821 hồ sơ, core.text.format_int).
+"""
 
 from __future__ import annotations
 
@@ -27,6 +31,13 @@ console = Console()
 def _fail(message: str) -> None:
     console.print(f"[red]{message}[/red]")
     raise typer.Exit(1)
+
+
+def row_error(error: dict) -> str:
+    """A rejected row of a file as printed: where, the value as it was written, and why."""
+    where = f"row {error['row']:,}" if error.get("row") is not None else "file"
+    value = f" {error['value']!r}" if error.get("value") else ""
+    return f"  {where}: {error['field']}{value}: {error['reason']}"
 
 
 def _run(coro):
@@ -190,7 +201,7 @@ def demo_dossiers(
     for label, count in totals.rows():
         table.add_row(label, format_int(count))
     console.print(table)
-    console.print(f"Wrote {format_int(totals.received)} dossiers to {path}")
+    console.print(f"Wrote {totals.received:,} dossiers to {path}")
 
 
 @users_app.command("create")
@@ -330,7 +341,7 @@ def dossiers_import(
         job = _run(run())
         bar.update(task, completed=1.0, rows=job["rows_done"])
     for error in job["errors"][:20]:
-        console.print(f"  row {error['row']}: {error['field']}: {error['reason']}")
+        console.print(row_error(error))
     if len(job["errors"]) > 20:
         console.print(
             f"  ... and {job['rows_rejected'] - 20} more rejected rows (see job {job['id']} in the API)"

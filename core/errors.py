@@ -14,6 +14,7 @@ class FieldError:
     reason: str
     message: str = ""
     row: int | None = None
+    value: str | None = None  # a file's cell as it was written, so the person can find it
 
 
 class DomainError(Exception):

@@ -141,7 +141,10 @@ async def _update(job_id: int, **values) -> None:
 
 
 def _errors_json(errors: list[FieldError]) -> list[dict]:
-    return [{"field": e.field, "reason": e.reason, "message": e.message, "row": e.row} for e in errors]
+    return [
+        {"field": e.field, "reason": e.reason, "message": e.message, "row": e.row, "value": e.value}
+        for e in errors
+    ]
 
 
 def _final_values(result: ImportResult, keep_valid: bool) -> dict:

@@ -61,6 +61,7 @@ FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
+MAX_SHOWN_VALUE = 100  # of a rejected cell, quoted back in the row's error
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,9 @@ class RowParser:
         errors: list[FieldError] = []
 
         def fail(key: str, reason: str, message: str) -> None:
-            errors.append(FieldError(key, reason, message, row=number))
+            errors.append(
+                FieldError(key, reason, message, row=number, value=cells.get(key, "")[:MAX_SHOWN_VALUE])
+            )
 
         for key, text in cells.items():
             if not text.isascii() and legacy_vietnamese(text):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 
 import pytest
 
@@ -30,7 +31,9 @@ async def test_demo_dossiers_needs_the_demo_then_writes_the_year(db, database_ur
     assert result.returncode == 0, result.stdout + result.stderr
     target = target_totals(0.001)
     assert target["received"] == 1191
-    assert "Wrote 1.191 dossiers" in result.stdout
+    # One convention per language: English messages 1,191; the Vietnamese table 1.191.
+    assert "Wrote 1,191 dossiers" in result.stdout
+    assert re.search(r"Tiếp nhận\s.*1\.191", result.stdout)
     assert "Giải quyết quá hạn" in result.stdout
     with output.open(encoding="utf-8", newline="") as source:
         rows = list(csv.reader(source))

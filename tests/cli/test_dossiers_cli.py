@@ -36,7 +36,7 @@ async def test_import_prints_counts_and_rejects_bad_files(world, database_url, t
     bad = write_csv(tmp_path / "bad.csv", [dossier("A", unit="NOPE")])
     failed = cchc(database_url, "dossiers", "import", str(bad))
     assert failed.returncode == 1
-    assert "row 2: unit: unknown unit code" in failed.stdout
+    assert "row 2: unit 'NOPE': unknown unit code" in failed.stdout  # the bad value, as written
 
 
 async def test_killing_the_import_midway_leaves_the_database_as_it_was(world, database_url, tmp_path):

@@ -79,3 +79,10 @@ async def test_procedures_import(db, database_url, tmp_path):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "4 created" in result.stdout
     assert (await procedure_counts(ProcedureFilter()))["total"] == 1882 + 4  # the demo's catalogue + 4
+
+
+def test_serve_help_says_what_it_serves(database_url):
+    shown = cchc(database_url, "serve", "--help")
+    assert shown.returncode == 0
+    text = " ".join(shown.stdout.split())
+    assert "Serve the API and the web pages" in text and "later" not in text
