@@ -14,6 +14,7 @@ from litestar_htmx import HTMXRequest
 from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
+from api.web.forms import day_text
 from core.clock import local_date, utcnow
 from core.errors import FieldError, InvalidInput
 from core.paging import PageRequest
@@ -199,8 +200,8 @@ class DossierPagesController(Controller):
         first, last, errors = query.first, query.last, query.errors
         page_number = max(1, page_number)
         filters = {
-            "start": start or first.isoformat(),
-            "end": end or last.isoformat(),
+            "start": start or day_text(first),
+            "end": end or day_text(last),
             "unit_id": unit_id,
             "level": level,
             "group_by": group_by,

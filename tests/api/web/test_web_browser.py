@@ -156,6 +156,8 @@ def signed_in(chromium, server: str, username: str, width: int = 1280) -> Page:
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))  # a unit head lands on their own tasks
+    page.goto("/")
     expect(page.get_by_role("heading", name="Tổng quan", exact=True)).to_be_visible()
     return page
 
@@ -386,4 +388,220 @@ def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width,
     assert all(isinstance(row["Trọng số"], int | float) for row in rows)
     assert any(row["Quá hạn"] == "Quá hạn" for row in rows)
     assert all(isinstance(row["Cập nhật lần cuối"], datetime) for row in rows)
+    page.context.close()
+
+
+# --- the journeys of issue 16, on a phone (390 px) and an office PC (1366 px) ---------------
+
+WIDTHS = [390, 1366]
+# Each width works on its own tasks and units: the server (and its data) is shared by the module.
+# (unit, the task reported on with each mistake, the task completed) in this year's demo plan
+REPORTERS = {
+    390: ("Văn phòng UBND tỉnh", "I.3", "III.1"),
+    1366: ("Sở Khoa học và Công nghệ", "VII.4", "VII.2"),
+}
+UNIT_CLOSURES = {390: ("SCT", "Sở Tài chính"), 1366: ("SYT", "Sở Nội vụ")}
+
+
+def fits_the_screen(page: Page) -> None:
+    """Nothing is cut off: the page is no wider than the screen."""
+    width = page.evaluate("document.documentElement.scrollWidth")
+    screen = page.viewport_size["width"]
+    assert width <= screen, f"{page.url} is {width} px wide on a {screen} px screen"
+
+
+def go(page: Page, label: str) -> None:
+    """Follow a main-menu link, opening the folded menu first on a phone."""
+    toggle = page.get_by_role("button", name="Menu")
+    if toggle.is_visible():
+        toggle.click()
+        expect(toggle).to_have_attribute("aria-expanded", "true")
+    page.get_by_role("navigation", name="Điều hướng chính").get_by_role("link", name=label).click()
+
+
+def new_unit_head(chromium, server: str, username: str, unit: str, width: int) -> None:
+    """An administrator creates a unit head's account with a temporary password."""
+    admin = signed_in(chromium, server, "admin", width)
+    admin.goto("/admin/users")
+    form = admin.get_by_role("region", name="Tạo tài khoản")
+    form.get_by_label("Tên đăng nhập").fill(username)
+    form.get_by_label("Họ và tên").fill("Đỗ Thu Hà")
+    form.get_by_label("Vai trò").select_option("unit_head")
+    form.get_by_label("Đơn vị").select_option(label=unit)
+    form.get_by_label("Mật khẩu tạm thời").fill("tam-thoi-2025")
+    form.get_by_role("button", name="Tạo tài khoản").click()
+    row = admin.locator("tr.is-updated")
+    expect(row).to_contain_text(username)
+    expect(row.get_by_role("status")).to_have_text("Đã lưu")
+    expect(row).to_be_in_viewport()
+    fits_the_screen(admin)
+    admin.context.close()
+
+
+def task_card(page: Page, code: str):
+    return page.locator("li", has=page.get_by_role("heading", name=re.compile(rf"^{re.escape(code)} ")))
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_new_unit_head_changes_the_temporary_password_and_reports_progress(
+    chromium, server, shots, tmp_path, width
+):
+    username = f"donvi{width}"
+    unit, first, second = REPORTERS[width]
+    new_unit_head(chromium, server, username, unit, width)
+    context = chromium.new_context(base_url=server, locale="en-US", viewport={"width": width, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("tam-thoi-2025")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+    # A temporary password: the password form comes first, and nothing else opens before it.
+    expect(page.get_by_text("Bạn đang dùng mật khẩu tạm thời")).to_be_visible()
+    page.goto("/plans")
+    expect(page).to_have_url(re.compile(r"/account/password$"))
+    page.get_by_label("Mật khẩu hiện tại").fill("tam-thoi-2025")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("ngan")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("khac")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Mật khẩu phải có ít nhất 8 ký tự.", "Hai lần nhập mật khẩu mới không khớp."]
+    )
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"password-errors-{width}.png", full_page=True)
+    page.get_by_label("Mật khẩu hiện tại").fill("tam-thoi-2025")
+    page.get_by_label("Mật khẩu mới", exact=True).fill("mat-khau-rieng-2025")
+    page.get_by_label("Nhập lại mật khẩu mới").fill("mat-khau-rieng-2025")
+    page.get_by_role("button", name="Đổi mật khẩu").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã đổi mật khẩu.")
+    page.get_by_role("link", name="Tiếp tục làm việc").click()
+    expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị tôi")).to_be_visible()
+    fits_the_screen(page)
+
+    # Each mistake comes back on this page, in this task's card, with what was typed.
+    card = task_card(page, first)
+    card.get_by_text(f"Cập nhật tiến độ nhiệm vụ {first}").click()
+    card.get_by_label("Tiến độ (%)").fill("150")
+    card.get_by_label("Ngày hoàn thành (nếu đã hoàn thành)").fill("31/02/2025")
+    card.get_by_role("button", name="Gửi cập nhật").click()
+    expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị tôi")).to_be_visible()
+    summary = page.locator(".error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        [
+            "Tiến độ phải là số nguyên từ 0 đến 100.",
+            "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025.",
+        ]
+    )
+    card = task_card(page, first)
+    expect(card.get_by_label("Tiến độ (%)")).to_have_value("150")
+    expect(card.get_by_text("Tiến độ phải là số nguyên từ 0 đến 100.")).to_be_visible()
+    page.screenshot(path=shots / f"my-tasks-errors-{width}.png", full_page=False)
+    summary.get_by_role("link", name="Tiến độ phải là số nguyên từ 0 đến 100.").click()
+    expect(card.get_by_label("Tiến độ (%)")).to_be_focused()
+    expect(card.get_by_label("Tiến độ (%)")).to_be_in_viewport()
+
+    card.get_by_label("Tiến độ (%)").fill("")
+    card.get_by_label("Ngày hoàn thành (nếu đã hoàn thành)").fill("")
+    card.get_by_label("Trạng thái").select_option(label="Hoàn thành")
+    card.get_by_role("button", name="Gửi cập nhật").click()
+    card = task_card(page, first)
+    expect(page.locator(".error-summary").get_by_role("link")).to_have_text(
+        ["Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."]
+    )
+    expect(card.get_by_label("Trạng thái")).to_have_value("completed")
+
+    # Progress with evidence: shown as done on the task itself, where the user is.
+    card.get_by_label("Trạng thái").select_option(label="Đang thực hiện")
+    card.get_by_label("Tiến độ (%)").fill("85")
+    card.get_by_label("Ghi chú, kết quả thực hiện").fill("Đã trình dự thảo, chờ thẩm định.")
+    evidence = tmp_path / "du-thao.pdf"
+    evidence.write_bytes(PDF)
+    card.get_by_label("Tệp minh chứng").set_input_files(evidence)
+    card.get_by_role("button", name="Gửi cập nhật").click()
+    card = task_card(page, first)
+    expect(card).to_have_class(re.compile("is-updated"))
+    notice = card.get_by_role("status")
+    expect(notice).to_have_text(f"Đã cập nhật nhiệm vụ {first}: đang thực hiện, tiến độ 85%.")
+    expect(notice).to_be_in_viewport()
+    page.screenshot(path=shots / f"my-tasks-updated-{width}.png", full_page=False)
+
+    # Completing a task, with a double click: one update, and the completed task is shown.
+    card = task_card(page, second)
+    card.get_by_text(f"Cập nhật tiến độ nhiệm vụ {second}").click()
+    card.get_by_label("Trạng thái").select_option(label="Hoàn thành")
+    card.get_by_label("Ghi chú, kết quả thực hiện").fill("Đã ban hành kế hoạch.")
+    card.get_by_role("button", name="Gửi cập nhật").dblclick()
+    card = task_card(page, second)
+    expect(card.get_by_role("status")).to_have_text(
+        f"Đã cập nhật nhiệm vụ {second}: hoàn thành, tiến độ 100%."
+    )
+    expect(card.get_by_role("status")).to_be_in_viewport()
+    task_id = card.get_attribute("id").removeprefix("task-")
+    history = page.request.get(f"/api/tasks/{task_id}/updates").json()
+    assert [event["new_status"] for event in history].count("completed") == 1
+    fits_the_screen(page)
+    page.goto(f"/tasks/{task_id}")
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"task-{width}.png", full_page=True)
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots, width):
+    code, successor = UNIT_CLOSURES[width]
+    page = signed_in(chromium, server, "admin", width)
+    go(page, "Quản trị")
+    page.get_by_role("link", name="Đơn vị và lịch sử sáp nhập").click()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"admin-units-{width}.png", full_page=False)
+    page.get_by_role("link", name=f"Sửa, đóng {code}").click()
+    page.get_by_label("Ngày cuối cùng còn hoạt động").fill("28/02/2025")
+    page.get_by_label("Đơn vị kế thừa (sáp nhập vào)").select_option(label=successor)
+    page.get_by_role("button", name="Đóng đơn vị…").click()
+
+    expect(page.get_by_role("heading", level=1)).to_contain_text("?")
+    expect(page.get_by_text("Thao tác này không thể hoàn tác.")).to_be_visible()
+    expect(page.get_by_text(f"Số liệu từ ngày 01/03/2025 được tính cho {successor}.")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile(r"nhiệm vụ đang mở và \d+ tài khoản"))).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"unit-close-confirm-{width}.png", full_page=True)
+    page.get_by_role("button", name=f"Đóng đơn vị {code}").click()
+
+    row = page.locator("tr.is-updated")
+    expect(row).to_contain_text(code)
+    expect(row).to_contain_text(f"Sáp nhập vào {successor}")
+    expect(row.get_by_role("status")).to_be_in_viewport()
+    fits_the_screen(page)
+    page.context.close()
+
+
+def test_a_phone_shows_tables_as_cards_and_folds_the_menu(chromium, server, shots):
+    phone = signed_in(chromium, server, "lanhdao", width=360)
+    phone.goto("/plans")
+    expect(phone.locator("#ket-qua table.cards tbody tr").first).to_be_visible()
+    fits_the_screen(phone)  # the task table is one card per task, nothing cut off
+    phone.screenshot(path=shots / "plan-phone.png", full_page=False)
+    toggle = phone.get_by_role("button", name="Menu")
+    expect(phone.get_by_role("link", name="Hồ sơ TTHC")).to_be_hidden()
+    toggle.click()
+    expect(phone.get_by_role("link", name="Hồ sơ TTHC")).to_be_visible()
+    phone.context.close()
+    admin = signed_in(chromium, server, "admin", width=360)
+    for path in ("/admin/users", "/admin/units", "/admin/plans", "/dossiers", "/reports", "/"):
+        admin.goto(path)
+        fits_the_screen(admin)
+    admin.context.close()
+
+
+def test_a_browser_gets_pages_not_json(chromium, server):
+    page = signed_in(chromium, server, "lanhdao", 390)
+    page.goto("/khong-co-trang-nay")
+    expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    page.goto("/tasks/1/updates")  # a form's address opened directly: the page with the form
+    expect(page).to_have_url(re.compile(r"/tasks/1$"))
+    fits_the_screen(page)
     page.context.close()
