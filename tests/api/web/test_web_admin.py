@@ -184,4 +184,9 @@ async def test_plan_edit_with_a_stale_version_is_explained(browser, world):
     stale = await browser.post(
         f"/admin/plans/{world.plan_id}", {**fields, "doc_number": "6/KH-UBND", "version": "1"}
     )
-    assert stale.status_code == 409 and "Kế hoạch vừa được người khác sửa." in stale.text
+    assert stale.status_code == 409 and "Kế hoạch vừa được người khác sửa" in stale.text
+    assert 'value="6/KH-UBND"' in stale.text and 'name="version" value="2"' in stale.text
+    again = await browser.post(
+        f"/admin/plans/{world.plan_id}", {**fields, "doc_number": "6/KH-UBND", "version": "2"}
+    )
+    assert again.status_code == 303
