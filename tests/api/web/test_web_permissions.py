@@ -27,6 +27,7 @@ def pages(world):
         ("units", "/admin/units", {"admin"}),
         ("one unit", f"/admin/units/{world.unit_a}", {"admin"}),
         ("plans and import", "/admin/plans", {"admin", "staff"}),
+        ("own password", "/account/password", set(ROLES)),
     ]
 
 
@@ -52,16 +53,30 @@ def forms(world):
         (
             "change account",
             f"/admin/users/{world.viewer.account_id}",
-            {"full_name": "Người xem", "role": "viewer", "active": "on"},
+            {"full_name": "Người xem", "role": "viewer"},
             {"admin"},
             303,
         ),
         (
-            "close unit",
-            f"/admin/units/{world.unit_b}",
-            {"name": "Sở Y tế", "valid_to": "2025-06-30", "successor_id": str(world.unit_a)},
+            "lock account",
+            f"/admin/users/{world.viewer.account_id}/deactivate",
+            {"confirmed": "yes"},
             {"admin"},
             303,
+        ),
+        ("unlock account", f"/admin/users/{world.viewer.account_id}/activate", {}, {"admin"}),
+        ("edit unit", f"/admin/units/{world.unit_b}", {"name": "Sở Y tế"}, {"admin"}),
+        (
+            "close unit",
+            f"/admin/units/{world.unit_b}/close",
+            {"valid_to": "30/06/2025", "successor_id": str(world.unit_a), "confirmed": "yes"},
+            {"admin"},
+        ),
+        (
+            "change own password",
+            "/account/password",
+            {"old_password": "wrong", "new_password": "x", "new_password_again": "x"},
+            set(ROLES),
         ),
         (
             "create plan",
