@@ -26,6 +26,7 @@ class AccountOut(msgspec.Struct):
     role: str
     unit: int | None
     active: bool
+    must_change_password: bool  # a temporary password an administrator set, not yet changed
     created_at: datetime
 
 

@@ -95,20 +95,21 @@ async def test_nfd_in_files_and_filters_finds_the_nfc_records(client, world, hea
     assert (task["lead_unit_code"], task["title"]) == ("ĐOÀN", "Tuyên truyền cải cách hành chính")
 
 
-async def test_an_nfd_username_signs_in(client, world, headers):
+async def test_usernames_are_lower_case_ascii_and_sign_in_in_any_case(client, world, headers):
+    account = {"full_name": "Nguyễn Văn A", "role": "viewer", "password": "mật-khẩu-dài-1"}
+    for refused in ("nguyễn.văn.a", nfd("nguyễn.văn.a"), "nguyen van a"):
+        response = await client.post(
+            "/api/users", json={**account, "username": refused}, headers=headers["admin"]
+        )
+        assert response.status_code == 422, refused
+        assert [error["field"] for error in response.json()["errors"]] == ["username"]
     created = await client.post(
-        "/api/users",
-        json={
-            "username": "nguyễn.văn.a",
-            "full_name": "Nguyễn Văn A",
-            "role": "viewer",
-            "password": "mật-khẩu-dài-1",
-        },
-        headers=headers["admin"],
+        "/api/users", json={**account, "username": "Nguyen.Van.A"}, headers=headers["admin"]
     )
     assert created.status_code == 201, created.text
+    assert created.json()["username"] == "nguyen.van.a" and created.json()["must_change_password"] is True
     signed_in = await client.post(
-        "/api/auth/login", json={"username": nfd("Nguyễn.Văn.A"), "password": "mật-khẩu-dài-1"}
+        "/api/auth/login", json={"username": "NGUYEN.VAN.A", "password": "mật-khẩu-dài-1"}
     )
     assert signed_in.status_code == 200, signed_in.text
 
