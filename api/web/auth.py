@@ -11,7 +11,14 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromQuery
 
-from api.security import SCOPE_PRINCIPAL, Caller, cleared_session_cookie, client_address, session_cookie, sign_in
+from api.security import (
+    SCOPE_PRINCIPAL,
+    Caller,
+    cleared_session_cookie,
+    client_address,
+    session_cookie,
+    sign_in,
+)
 from api.web.common import page, safe_next, see_other, viewer_for
 from api.web.forms import FormSpec, Submission, password_field, text_field
 from core.errors import NotAuthenticated, TooManyAttempts

@@ -24,7 +24,7 @@ from litestar.response import Template
 
 from api.errors import VI_TITLES
 from core.errors import Conflict, FieldError, InvalidInput
-from core.text import format_int
+from core.text import format_int, strict_int
 
 DATE_HINT = "Nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."
 DATE_INVALID = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."
@@ -74,11 +74,8 @@ def day_text(value: date | None) -> str:
 def parse_whole(raw: str, low: int | None = None, high: int | None = None) -> int:
     """A whole number, with Vietnamese thousands dots allowed ("1.200"); ValueError outside
     [low, high]."""
-    digits = raw.replace(".", "")
-    if not digits.lstrip("-").isdigit():
-        raise ValueError(raw)
-    number = int(digits)
-    if (low is not None and number < low) or (high is not None and number > high):
+    number = strict_int(raw.replace(".", ""))
+    if number is None or (low is not None and number < low) or (high is not None and number > high):
         raise ValueError(raw)
     return number
 
