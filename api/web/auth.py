@@ -20,7 +20,7 @@ from api.security import (
     sign_in,
 )
 from api.web.common import page, safe_next, see_other, viewer_for
-from api.web.forms import FormSpec, Submission, password_field, text_field
+from api.web.forms import FORM, FormSpec, Submission, password_field, text_field
 from core.errors import NotAuthenticated, TooManyAttempts
 from models.accounts import service as accounts
 from models.permissions import Principal
@@ -103,10 +103,10 @@ class SignInController(Controller):
         try:
             return await signed_in(request, sent["username"], sent["password"], _asked_for(next_path))
         except TooManyAttempts as exc:
-            sent.add_error("form", exc.errors[0].message)
+            sent.add_error(FORM, exc.errors[0].message)
             return login_page(sent, safe_next(next_path), 429, {"Retry-After": str(exc.retry_after)})
         except NotAuthenticated:
-            sent.add_error("form", WRONG_CREDENTIALS)
+            sent.add_error(FORM, WRONG_CREDENTIALS)
             return login_page(sent, safe_next(next_path), 401)
 
     @post("/logout", status_code=303)

@@ -26,7 +26,6 @@ from api.errors import VI_TITLES
 from core.errors import Conflict, FieldError, InvalidInput
 from core.text import format_int, strict_int
 
-DATE_HINT = "Nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."
 DATE_INVALID = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."
 FORM = "form"  # errors about the whole form rather than one field
 CONFIRMED = "confirmed"
