@@ -137,23 +137,31 @@ class SignInController(Controller):
         old_password, new_password = sent.typed["old_password"], sent.typed["new_password"]
         if sent["new_password_again"] and new_password != sent["new_password_again"]:
             sent.add_error("new_password_again", "Hai lần nhập mật khẩu mới không khớp.")
+        status_code, headers = 422, {}
         if old_password and new_password:
-            problems = await accounts.own_password_problems(
-                principal, old_password, new_password, client=client_address(request)
-            )
-            sent.add_problems(problems, {"password": "new_password"})
+            try:
+                problems = await accounts.own_password_problems(
+                    principal, old_password, new_password, client=client_address(request)
+                )
+            except TooManyAttempts as exc:  # the old password guessed too often: the sign-in lock
+                sent.add_error(FORM, exc.errors[0].message)
+                status_code, headers = 429, {"Retry-After": str(exc.retry_after)}
+            else:
+                sent.add_problems(problems, {"password": "new_password"})
         if sent.ok:
             await accounts.change_own_password(principal, old_password, new_password)
             return await signed_in(request, principal.username, new_password, f"{PASSWORD_PAGE}?changed=true")
         for name in PASSWORD_FORM.names:
             sent.typed[name] = ""
-        return page(
+        response = page(
             "account_password.html",
             await viewer_for(principal),
-            status_code=422,
+            status_code=status_code,
             form=sent,
             forced=principal.must_change_password,
             changed=False,
             next_page=landing(principal),
             active="account",
         )
+        response.headers.update(headers)
+        return response

@@ -171,3 +171,18 @@ async def test_a_temporary_password_must_be_changed_before_anything_else(browser
     assert changed.status_code == 303
     after = await browser.get("/reports")
     assert after.status_code == 200, after.headers
+
+
+async def test_guessing_the_old_password_is_locked_like_sign_in(browser, world):
+    await browser.sign_in_as("viewer")
+    await browser.get("/account/password")
+    wrong = {
+        "old_password": "doan-sai",
+        "new_password": "mat-khau-moi-1",
+        "new_password_again": "mat-khau-moi-1",
+    }
+    for _ in range(5):
+        assert (await browser.post("/account/password", wrong)).status_code == 422
+    locked = await browser.post("/account/password", {**wrong, "old_password": PASSWORD})
+    assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
+    assert "Đăng nhập sai quá nhiều lần" in locked.text and 'class="error-summary"' in locked.text

@@ -193,3 +193,16 @@ async def test_navigation_shows_what_each_role_may_open(browser, world):
             assert f'href="{present}"' in nav, role
         if absent:
             assert f'href="{absent}' not in nav, role
+
+
+async def test_every_form_address_opened_in_a_browser_leads_to_a_page(browser, world):
+    """A reload after an error, a bookmark: the address a form posts to shows a page (the one
+    with the form, or the page above it), never a 405 problem."""
+    await browser.sign_in_as("admin")
+    # The report pages are the report engineer's (GET /reports/drafts wants a period).
+    paths = [path for _, path, _, _ in forms(world) if not path.startswith("/reports")]
+    paths += ["/logout", f"/admin/plans/{world.plan_id}/import"]
+    for path in paths:
+        response = await browser.client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
+        assert response.status_code == 200, (path, response.status_code)
+        assert response.headers["content-type"].startswith("text/html"), path
