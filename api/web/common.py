@@ -28,7 +28,13 @@ from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
 from api.unavailable import UNAVAILABLE_HANDLERS
-from api.web.forms import FormErrors, parse_day, parse_int, text  # noqa: F401  (the pages' form helpers)
+from api.web.forms import (  # noqa: F401  (the pages' form helpers)
+    FormErrors,
+    parse_date_field,
+    parse_day,
+    parse_int,
+    text,
+)
 from core.clock import local_zone, today
 from core.errors import DomainError, NotAuthenticated
 from core.paging import PageRequest

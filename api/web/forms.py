@@ -93,6 +93,18 @@ def parse_int(
         return None
 
 
+def parse_date_field(form: Any, name: str, errors: FormErrors) -> date | None:
+    """One dd/mm/yyyy date field outside a ``FormSpec`` (None when empty or wrong)."""
+    raw = text(form, name, 32)
+    if not raw:
+        return None
+    try:
+        return parse_day(raw)
+    except ValueError:
+        errors.add(name, DATE_INVALID)
+        return None
+
+
 def parse_decimal(raw: str, low: float, high: float) -> float:
     """A decimal with a comma or a point ("95,5"); ValueError outside [low, high]."""
     try:
