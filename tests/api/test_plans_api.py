@@ -4,7 +4,8 @@ import pytest
 
 from tests.models.test_plan_files import GOOD, csv_bytes, xlsx
 
-pytestmark = pytest.mark.anyio
+# Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
 
 
 async def test_import_export_round_trip_over_http(client, world, headers):

@@ -4,7 +4,8 @@ import pytest
 
 from tests.models.test_evidence import PDF
 
-pytestmark = pytest.mark.anyio
+# Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
 
 
 async def test_if_match_stale_write_gets_412(client, world, headers):

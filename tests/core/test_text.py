@@ -10,8 +10,10 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    identifier,
     legacy_vietnamese,
     nfc,
+    strict_int,
 )
 
 
@@ -95,3 +97,52 @@ def test_format_percent_keeps_the_digits_asked_for():
 )
 def test_legacy_encoding_detector_thresholds(text, legacy, why):
     assert legacy_vietnamese(text) is legacy, why
+
+
+# Rule: text as stored (core.text.nfc): NFC, line breaks as "\n", no other control characters.
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("a\r\nb", "a\nb"),
+        ("a\rb", "ab"),
+        ("a\vb\fc", "a\nb\nc"),  # Word's Shift+Enter pastes a vertical tab: a line break
+        ("a\x85b\u2028c\u2029d", "a\nb\nc\nd"),
+        ("a\x00b\x1fc\x7fd\x9fe", "abcde"),
+        ("a\tb", "a\tb"),
+        ("  Sở Nội vụ \n", "Sở Nội vụ"),
+    ],
+)
+def test_stored_text_keeps_line_breaks_and_drops_controls(raw, stored):
+    assert nfc(raw) == stored
+
+
+# Rule: a code or username as stored (core.text.identifier) has no invisible characters.
+@pytest.mark.parametrize(
+    ("raw", "stored"),
+    [
+        ("tuphap\u200b", "tuphap"),
+        ("\ufeffSTP\u00ad", "STP"),
+        ("II.\u200d1 ", "II.1"),
+        ("Quảng Ninh", "Quảng Ninh"),
+    ],
+)
+def test_identifiers_lose_invisible_characters(raw, stored):
+    assert identifier(raw) == stored
+
+
+# Rule: numbers typed in a form or a file are ASCII digits (core.text.strict_int).
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("42", 42),
+        (" -7 ", -7),
+        ("0", 0),
+        ("²", None),
+        ("١٢", None),
+        ("12a", None),
+        ("", None),
+        ("9" * 19, None),
+    ],
+)
+def test_strict_integers_are_ascii_digits(text, number):
+    assert strict_int(text) == number

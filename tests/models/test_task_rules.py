@@ -7,10 +7,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from piccolo.columns.combination import WhereRaw
 
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from models.plans.rules import MAX_NOTE
+from models.plans.rules import MAX_NOTE, late_sql, status_title
+from models.plans.tables import Task
 from models.plans.tasks import (
     ProgressReport,
     TaskDefinition,
@@ -142,6 +144,17 @@ async def test_each_task_filter(filter_world, case):
     assert total == len(case.codes)
     if case.flt.overdue is not None:
         assert {task["overdue"] for task in found} == {case.flt.overdue}
+
+
+async def test_the_sql_twin_of_late_picks_the_tasks_completed_after_their_deadline(filter_world):
+    """Rule: timeliness "late" as the summary's SQL applies it (models.plans.rules.late_sql)."""
+    late = await Task.select(Task.code).where(WhereRaw(late_sql()))
+    assert [row["code"] for row in late] == ["B.2"]
+
+
+def test_a_status_title_is_plain_unless_overdue():
+    assert status_title("in_progress") == "Đang thực hiện"
+    assert status_title("in_progress", overdue=True) == "Đang thực hiện (quá hạn)"
 
 
 # Rule: what a progress report may say — progress 0..100, a note of at most MAX_NOTE

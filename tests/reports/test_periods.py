@@ -145,6 +145,12 @@ def test_an_unknown_kind_year_or_quarter_names_its_field(kind, year, number, err
     assert refused.value.errors == [error]
 
 
+def test_a_quarter_must_be_named():
+    with pytest.raises(InvalidInput) as refused:
+        period_for(PeriodKind.QUARTER, 2025, CAL)
+    assert refused.value.errors == [BAD_QUARTER]
+
+
 def test_a_period_that_is_not_a_quarter_has_no_number():
     assert period_for(PeriodKind.ANNUAL, 2025, CAL) == period_from_key("2025-Y", CAL)
     assert period_for(PeriodKind.NINE_MONTHS, 2025, D09).number == 0

@@ -3,16 +3,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 
 from models.dossiers.ingest import ingest_records
 from models.indices.service import IndexResultData, put_index_result
-from models.plans.tasks import ProgressReport, report_progress
+from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
 from models.procedures.service import ProcedureData, create_procedure
 
-pytestmark = pytest.mark.anyio
+# Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
 
 
 async def test_dashboard_progress_areas_units_and_indices(browser, world):
@@ -57,7 +59,8 @@ async def test_plan_filters_and_search_without_diacritics(browser, world):
     assert "Rà soát văn bản" in by_unit and "Số hóa hồ sơ" not in by_unit
     by_area = (await browser.get(url + "?area=digital_government&status=not_started&overdue=yes")).text
     assert "Tìm thấy <strong>1</strong> nhiệm vụ" in by_area
-    assert "Tìm thấy <strong>0</strong>" in (await browser.get(url + "?overdue=no")).text
+    not_overdue = (await browser.get(url + "?overdue=no")).text  # II.1 is due today, 30/06
+    assert "Tìm thấy <strong>1</strong>" in not_overdue and "Rà soát văn bản" in not_overdue
     bad = await browser.get(url + "?area=poetry")
     assert bad.status_code == 422 and "Lĩnh vực không hợp lệ." in bad.text
 
@@ -125,3 +128,31 @@ async def test_the_database_out_of_reach_is_a_503_page(browser, world, monkeypat
     assert response.status_code == 503 and response.headers["Retry-After"] == "5"
     assert response.headers["content-type"].startswith("text/html")
     assert "Hệ thống tạm thời không sẵn sàng" in response.text
+
+
+def overdue_rows(page: str) -> dict[str, bool]:
+    """Each task row of the plan page: its code, and whether it is marked overdue."""
+    rows = re.findall(r'<tr( class="is-overdue")?>\s*<td class="nowrap">([^<]+)</td>', page)
+    return {code: bool(marked) for marked, code in rows}
+
+
+async def test_pages_on_a_fixed_day_mark_only_the_tasks_past_their_deadline(browser, world):
+    """Rule: overdue as the pages print it, on 30/06/2024 by the stopped clock — VII.1 (due 31/03)
+    is overdue, II.1 (due today) is not yet, II.2 (due 15/07) is not due."""
+    definition = TaskDefinition(
+        "II.2", "institutions", "Công bố thủ tục", world.unit_a, deadline=date(2024, 7, 15)
+    )
+    await create_task(world.staff, world.plan_id, definition)
+    await browser.sign_in_as("staff")
+    url = f"/plans/{world.plan_id}"
+    assert overdue_rows((await browser.get(url)).text) == {"II.1": False, "II.2": False, "VII.1": True}
+    assert overdue_rows((await browser.get(url + "?overdue=yes")).text) == {"VII.1": True}
+    assert overdue_rows((await browser.get(url + "?overdue=no")).text) == {"II.1": False, "II.2": False}
+    dashboard = (await browser.get("/")).text
+    assert "Nhiệm vụ quá hạn hiện nay (1)" in dashboard
+    await browser.sign_in_as("head_a")
+    mine = (await browser.get("/my-tasks")).text
+    assert "chủ trì <strong>2</strong> nhiệm vụ" in mine and "quá hạn" not in mine.split("task-list")[0]
+    await browser.sign_in_as("head_b")
+    theirs = (await browser.get("/my-tasks")).text
+    assert "trong đó <strong>1 nhiệm vụ quá hạn</strong>" in theirs

@@ -9,7 +9,8 @@ import pytest
 
 from models.plans.tasks import ProgressReport, report_progress
 
-pytestmark = pytest.mark.anyio
+# Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
+pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
