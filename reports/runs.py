@@ -38,7 +38,7 @@ from models.units.tables import Unit
 from models.vocabulary import JobState
 from reports import drafts
 from reports.collect import collect_report
-from reports.data import ReportData
+from reports.data import DossierCoverage, ReportData
 from reports.document import IssueInfo, Paragraph, Section, compose, placeholders
 from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.pdf import PdfConversionError, convert_to_pdf
@@ -596,33 +596,64 @@ class Coverage:
 
 
 def coverage(data: ReportData) -> tuple[Coverage, ...]:
-    """What each data source holds for the report, shown on the draft page before generating."""
+    """What each data source holds for the report (``data.coverage``, found by collect before any
+    sentence is written), said plainly on the draft page before generating."""
     cutoff = format_date_short(data.period_end)
-    plan = data.plan
-    plan_statement = (
-        f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trên hệ thống."
-        if plan is None
-        else f"{plan.plan_title}: {format_int(plan.completed)}/{format_int(plan.total)} nhiệm vụ "
-        f"hoàn thành đến ngày {cutoff}."
+    found = data.coverage
+    return (
+        Coverage("Kế hoạch CCHC", data.plan is not None, _plan_statement(data, cutoff)),
+        Coverage("Hồ sơ TTHC", found.dossiers.received > 0, _dossier_statement(found.dossiers)),
+        Coverage("Chỉ số CCHC", bool(data.indices), _index_statement(data, cutoff)),
     )
-    dossiers = data.dossiers
-    dossier_statement = (
-        "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."
-        if dossiers is None
-        else f"{format_int(dossiers.current.received)} hồ sơ tiếp nhận trong kỳ, "
-        f"{format_int(dossiers.current.carried_over)} hồ sơ kỳ trước chuyển sang."
-    )
-    indices = "; ".join(f"{line.kind_label} năm {line.year}" for line in data.indices)
-    index_statement = (
-        f"Chưa có kết quả chỉ số nào được công bố đến ngày {cutoff}."
-        if not data.indices
-        else f"Kết quả đã công bố đến ngày {cutoff}: {indices}."
+
+
+def _plan_statement(data: ReportData, cutoff: str) -> str:
+    plan, tasks = data.plan, data.coverage.tasks
+    if plan is None:
+        return f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trên hệ thống."
+    last = (
+        f"cập nhật gần nhất ngày {format_date_short(tasks.last_change)}"
+        if tasks.last_change
+        else "chưa có cập nhật tiến độ nào"
     )
     return (
-        Coverage("Kế hoạch CCHC", plan is not None, plan_statement),
-        Coverage("Hồ sơ TTHC", dossiers is not None, dossier_statement),
-        Coverage("Chỉ số CCHC", bool(data.indices), index_statement),
+        f"{plan.plan_title}: {format_int(plan.completed)}/{format_int(plan.total)} nhiệm vụ hoàn thành "
+        f"đến ngày {cutoff}; {last}."
     )
+
+
+def _dossier_statement(found: DossierCoverage) -> str:
+    if not found.received:
+        statement = "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."
+    else:
+        statement = (
+            f"{format_int(found.received)} hồ sơ tiếp nhận từ ngày {format_date_short(found.first_received)} "
+            f"đến ngày {format_date_short(found.last_received)}"
+            + (", chưa đủ cả kỳ báo cáo." if found.partial else ".")
+        )
+    if found.stale_open:
+        statement += (
+            f" Cần rà soát {format_int(found.stale_open)} hồ sơ tiếp nhận từ ngày "
+            f"{format_date_short(found.stale_since)} vẫn ghi nhận đang giải quyết (không tính vào số liệu)."
+        )
+    return statement
+
+
+def _index_statement(data: ReportData, cutoff: str) -> str:
+    withheld = data.coverage.indices_withheld
+    statement = (
+        f"Kết quả đã công bố đến ngày {cutoff}: "
+        + "; ".join(f"{line.kind_label} năm {line.year}" for line in data.indices)
+        + "."
+        if data.indices
+        else f"Chưa có kết quả chỉ số nào được công bố đến ngày {cutoff}."
+    )
+    if withheld:
+        statement += (
+            f" {format_int(withheld)} kết quả chưa công bố đến ngày chốt số liệu hoặc là giả định: "
+            "không đưa vào báo cáo."
+        )
+    return statement
 
 
 @dataclass(frozen=True)

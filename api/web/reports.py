@@ -257,15 +257,20 @@ class ReportPagesController(Controller):
 
     @post("/drafts/generate", status_code=303)
     async def generate_draft(self, principal: Caller, request: Request) -> Response:
-        """The "Lập dự thảo" button: a new version of the report from the draft as it is now."""
+        """The "Lập dự thảo" button: a new version of the report from the draft as it is now. A
+        request that cannot be made (a bad period or unit) is told on the reports page's form."""
         raw = await request.form()
         errors = FormErrors()
         unit_id = parse_int(raw, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
+        if not errors:
+            try:
+                run = await report_runs.request_run(
+                    principal, report_runs.RunRequest(text(raw, "period", 16), unit_id)
+                )
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors, {"period": "kind", "unit_id": "scope_unit_id"})
         if errors:
-            raise InvalidInput.field("unit_id", "a unit id", "Đơn vị không hợp lệ.")
-        run = await report_runs.request_run(
-            principal, report_runs.RunRequest(text(raw, "period", 16), unit_id)
-        )
+            return await reports_page(principal, errors=errors, status_code=422)
         report_runs.start_run(run["id"])
         return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
 

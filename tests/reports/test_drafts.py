@@ -5,11 +5,13 @@ and which warnings the draft page must show."""
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from core.errors import InvalidInput
+from reports.data import Coverage, DossierCoverage, TaskCoverage
 from reports.document import Paragraph, Section, placeholders
 from reports.drafts import (
     DELETED,
@@ -359,28 +361,61 @@ def test_shown_paragraphs_list_every_kind_in_order():
 
 # --- what the draft page says each source holds -----------------------------------------------------
 
+NOTHING = Coverage(TaskCoverage(False, 0, None), DossierCoverage(0, None, None, 0, None, False), 0, 0)
+PARTIAL = Coverage(
+    TaskCoverage(True, 32, None),
+    DossierCoverage(1_000, date(2023, 3, 1), date(2023, 6, 14), 25, date(2019, 5, 2), True),
+    2,
+    0,
+)
 COVERAGE_CASES = [
     (
-        "every source",
+        "every source, one index result withheld",
         {},
         [
-            (True, "Kế hoạch cải cách hành chính năm 2023: 24/32 nhiệm vụ hoàn thành đến ngày 14/06/2023."),
-            (True, "1.191.036 hồ sơ tiếp nhận trong kỳ, 21.540 hồ sơ kỳ trước chuyển sang."),
             (
                 True,
-                "Kết quả đã công bố đến ngày 14/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2024; "
-                "Chỉ số hài lòng về sự phục vụ hành chính (SIPAS) năm 2024; "
-                "Chỉ số hiệu quả quản trị và hành chính công (PAPI) năm 2024.",
+                "Kế hoạch cải cách hành chính năm 2023: 24/32 nhiệm vụ hoàn thành đến ngày 14/06/2023; "
+                "cập nhật gần nhất ngày 10/06/2023.",
+            ),
+            (True, "1.191.036 hồ sơ tiếp nhận từ ngày 15/12/2022 đến ngày 14/06/2023."),
+            (
+                True,
+                "Kết quả đã công bố đến ngày 14/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2022; "
+                "Chỉ số hài lòng (SIPAS) năm 2022. 1 kết quả chưa công bố đến ngày chốt số liệu hoặc là giả "
+                "định: không đưa vào báo cáo.",
             ),
         ],
     ),
     (
         "no source",
-        {"plan": None, "dossiers": None, "indices": ()},
+        {"plan": None, "dossiers": None, "indices": (), "coverage": NOTHING},
         [
             (False, "Chưa có kế hoạch cải cách hành chính năm 2023 trên hệ thống."),
             (False, "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống."),
             (False, "Chưa có kết quả chỉ số nào được công bố đến ngày 14/06/2023."),
+        ],
+    ),
+    (
+        "partial dossiers, stale open ones, no task update yet",
+        {"coverage": PARTIAL},
+        [
+            (
+                True,
+                "Kế hoạch cải cách hành chính năm 2023: 24/32 nhiệm vụ hoàn thành đến ngày 14/06/2023; "
+                "chưa có cập nhật tiến độ nào.",
+            ),
+            (
+                True,
+                "1.000 hồ sơ tiếp nhận từ ngày 01/03/2023 đến ngày 14/06/2023, chưa đủ cả kỳ báo cáo. "
+                "Cần rà soát 25 hồ sơ tiếp nhận từ ngày 02/05/2019 vẫn ghi nhận đang giải quyết "
+                "(không tính vào số liệu).",
+            ),
+            (
+                True,
+                "Kết quả đã công bố đến ngày 14/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2022; "
+                "Chỉ số hài lòng (SIPAS) năm 2022.",
+            ),
         ],
     ),
 ]

@@ -90,12 +90,14 @@ def forms(world):
             "/reports/drafts/changes",
             {"period": "2024-H1", "version": "x", "op": "add", "section": "V", "text": "Kiến nghị."},
             {"admin", "staff"},
+            422,
         ),
         (
             "change unit A's report draft",
             "/reports/drafts/changes",
             {"period": "2024-H1", "unit_id": str(world.unit_a), "version": "x", "op": "add", "section": "V"},
             {"admin", "staff", "head_a"},
+            422,
         ),
         (
             "generate the province's draft file",
