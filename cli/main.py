@@ -115,7 +115,14 @@ async def _serve_then_load_demo_dossiers(server, scale: float) -> None:
     serving = asyncio.create_task(server.serve())
     while not server.started and not serving.done():
         await asyncio.sleep(0.1)
-    loading = asyncio.create_task(load_missing_years(local_date(utcnow()), scale)) if server.started else None
+
+    async def load() -> None:
+        try:
+            await load_missing_years(local_date(utcnow()), scale)
+        except Exception as exc:  # the server keeps serving without the demo dossiers
+            console.print(f"[red]Demo dossiers not loaded: {type(exc).__name__}: {exc}[/red]")
+
+    loading = asyncio.create_task(load()) if server.started else None
     await serving
     if loading is not None and not loading.done():
         loading.cancel()

@@ -13,7 +13,7 @@ import anyio.to_thread
 
 from demo.dossiers import load_catalogue, target_totals, write_dossier_file
 from models.accounts.service import operator
-from models.dossiers.import_jobs import create_job, run_dossier_job, upload_path
+from models.dossiers.import_jobs import create_job, fail_job, get_job, run_dossier_job, upload_path
 from models.dossiers.ingest import Progress
 from models.dossiers.tables import Dossier
 
@@ -46,19 +46,20 @@ async def load_dossier_year(
 ) -> dict:
     """Generate the year's demo file (in a thread: the server keeps answering) and import it
     as an import job; returns the finished job."""
-    target_totals(scale)  # a bad scale fails before a job is made
+    target_totals(scale)  # a bad scale, or no catalogue, fails before a job is made
+    catalogue = await load_catalogue(year)
     job = await create_job(await operator(), f"ho-so-mau-{year}.csv", keep_valid=False)
     path = upload_path(job["id"], ".csv")
-    catalogue = await load_catalogue(year)
     # A whole year is a past one: what was open at its end is settled in the next weeks.
     write = partial(
         write_dossier_file, catalogue, path, year, scale, until=until, settle_next_year=until is None
     )
     try:
         await anyio.to_thread.run_sync(write)
-    except BaseException:
+    except Exception as exc:  # the job says why instead of waiting forever
         path.unlink(missing_ok=True)
-        raise
+        await fail_job(job["id"], f"the demo file could not be made: {type(exc).__name__}: {exc}")
+        return await get_job(await operator(), job["id"])
     return await run_dossier_job(job["id"], path, on_progress)
 
 

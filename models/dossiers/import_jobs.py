@@ -133,6 +133,11 @@ async def unfinished_jobs() -> list[dict]:
     )
 
 
+async def fail_job(job_id: int, message: str) -> None:
+    """A job whose file could not be made or read: failed, with why."""
+    await _update(job_id, state=JobState.FAILED.value, message=message[:2000], finished_at=utcnow())
+
+
 async def _update(job_id: int, **values) -> None:
     async with write_transaction(ImportJob._meta.db):
         await ImportJob.update({getattr(ImportJob, key): value for key, value in values.items()}).where(

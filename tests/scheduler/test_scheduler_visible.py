@@ -86,4 +86,7 @@ async def test_embedded_and_separate_schedulers_never_double_fire(db):
     finally:
         await asyncio.gather(embedded.stop(), separate.stop())
     firings = await JobRun.select(JobRun.schedule_key, JobRun.fire_time)
-    assert sorted(row["schedule_key"] for row in firings) == ["late-dossier-check", "overdue-sweep"]
+    enabled = await Schedule.select(Schedule.key).where(Schedule.enabled == True)  # noqa: E712
+    # Each enabled schedule's missed firing ran once, though both schedulers caught it up.
+    assert sorted(row["schedule_key"] for row in firings) == sorted(row["key"] for row in enabled)
+    assert "overdue-sweep" in {row["schedule_key"] for row in firings}
