@@ -72,6 +72,8 @@ class TallyMeasures:
     late_apologised = Integer(default=0)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_tally_key: unique (day, unit, procedure, channel).
 class DossierTally(TallyMeasures, Table):
     """Dossier events by day, unit, procedure and channel (unique together): answers every
     scope and grouping."""
@@ -82,6 +84,8 @@ class DossierTally(TallyMeasures, Table):
     channel = Varchar(length=8)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_unit_day_key: unique (day, unit, level, channel).
 class DossierUnitDay(TallyMeasures, Table):
     """The same events by day, unit, procedure level and channel: the statistics that name no
     field or procedure read this much smaller table."""
@@ -92,6 +96,8 @@ class DossierUnitDay(TallyMeasures, Table):
     channel = Varchar(length=8)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_unit_month_key: unique (day, unit, level, channel).
 class DossierUnitMonth(TallyMeasures, Table):
     """DossierUnitDay summed by calendar month (``day`` is the month's first day): a period's
     whole months and the history before it are read here, only its edge days by day."""
@@ -102,6 +108,8 @@ class DossierUnitMonth(TallyMeasures, Table):
     channel = Varchar(length=8)
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_late_apology_key: unique (closed_on, apology_on, unit, procedure, channel).
 class DossierLateApology(Table):
     """Dossiers resolved late whose apology was issued after the result (rare; a period counts
     them only when both dates are known): counts by both dates, unit, procedure and channel."""
