@@ -325,7 +325,8 @@ def _tally_rows(start: date, end: date, month_table: bool, fine: bool) -> tuple[
     )
     if month_table:
         return "(d.day < {} OR (d.day >= {} AND d.day <= {}))", [month_of_start, first_whole, last_whole]
-    return "d.day >= {} AND d.day <= {end} AND NOT (d.day >= {} AND d.day <= {})", [
+    # Two index ranges: from the start's month to the first whole month, and after the last.
+    return "((d.day >= {} AND d.day < {} AND d.day <= {end}) OR (d.day > {} AND d.day <= {end}))", [
         month_of_start,
         first_whole,
         last_whole,
