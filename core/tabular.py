@@ -118,8 +118,14 @@ def _workbook_rows(data: bytes) -> Iterator[list[str]]:
 
 
 def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    for values in csv.reader(io.StringIO(decode_utf8(data))):
-        yield [unneutralise(nfc(cell)) for cell in values[: MAX_COLUMNS + 1]]
+    """Decoded as it is read (a file refused after its first rows is never decoded whole)."""
+    text = io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline="")
+    try:
+        for values in csv.reader(text):
+            yield [unneutralise(nfc(cell)) for cell in values[: MAX_COLUMNS + 1]]
+    except UnicodeDecodeError:
+        decode_utf8(data)  # raises the 415 that names the line
+        raise
 
 
 def _rows(filename: str, data: bytes) -> Iterator[list[str]]:

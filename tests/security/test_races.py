@@ -74,3 +74,24 @@ async def test_concurrent_task_updates_from_the_page_all_apply(concurrent_client
     assert all(r.status_code in (200, 303) for r in responses), [r.status_code for r in responses]
     task = await Task.select(Task.version).where(Task.id == world.task_a).first()
     assert task["version"] == 1 + 20
+
+
+async def test_a_double_click_on_lap_bao_cao_makes_two_versions_not_an_error(concurrent_client, world):
+    browser = await Browser(concurrent_client).sign_in_as("staff")
+    await browser.get("/reports")
+    responses = await asyncio.gather(
+        *(browser.post("/reports/", {"kind": "H1", "year": "2024"}) for _ in range(2))
+    )
+    assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
+    versions = sorted(row["version"] for row in await ReportRun.select(ReportRun.version))
+    assert versions == [1, 2]
+
+    async def generated() -> bool:
+        rows = await ReportRun.select(ReportRun.state)
+        return all(row["state"] in ("done", "failed") for row in rows)
+
+    for _ in range(600):  # the runs started in the background finish before the loop closes
+        if await generated():
+            break
+        await asyncio.sleep(0.1)
+    assert await generated()
