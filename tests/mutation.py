@@ -35,7 +35,7 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/models/test_summary_rules.py",
     ),
     "reports/periods.py": ("tests/reports/test_periods.py",),
-    "core/text.py": ("tests/core/test_text.py",),
+    "core/text.py": ("tests/core/test_text.py", "tests/core/test_vietnamese_order.py"),
     "models/plans/progress.py": ("tests/models/test_summary.py", "tests/models/test_summary_rules.py"),
     "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
 }

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import pytest
 
-from core.clock import local_date, utcnow
 from models.plans.plans import active_or_first
 from models.plans.progress import plan_summary
 from models.plans.rules import (
@@ -103,11 +102,10 @@ def test_active_plan_else_the_first(statuses, chosen):
 
 
 @pytest.mark.anyio
-async def test_overdue_query_and_summary_agree_with_the_predicate(db):
+async def test_overdue_query_and_summary_agree_with_the_predicate(db, today):
     """Every (status, deadline) pair around today: the list filter, its negation and the plan
     summary count the tasks ``is_overdue`` says are overdue."""
-    w = await build_world()
-    today = local_date(utcnow())
+    w = await build_world()  # today: 30/06/2024 by the stopped clock, inside the plan's year
     for index, (status, deadline) in enumerate(
         (status, today + timedelta(days=days))
         for status in ("not_started", "in_progress", "completed", "cancelled")
