@@ -202,7 +202,7 @@ async def test_every_form_address_opened_in_a_browser_leads_to_a_page(browser, w
     with the form, or the page above it), never a 405 problem."""
     await browser.sign_in_as("admin")
     # The report pages are the report engineer's (GET /reports/drafts wants a period).
-    paths = [path for _, path, _, _ in forms(world) if not path.startswith("/reports")]
+    paths = [path for _, path, *_ in forms(world) if not path.startswith("/reports")]
     paths += ["/logout", f"/admin/plans/{world.plan_id}/import"]
     for path in paths:
         response = await browser.client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)
