@@ -33,7 +33,7 @@ def last_run(history: list[dict]) -> dict | None:
 
 
 async def described_schedules() -> list[dict]:
-    await jobs.ensure_default_schedules()
+    """The schedules (made at start-up, see api.app.recover) as the page shows them."""
     now = utcnow()
     return [
         {
