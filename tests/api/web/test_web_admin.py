@@ -160,7 +160,7 @@ async def test_plans_create_status_and_import(browser, world):
     assert rejected.status_code == 422
     assert "Tệp có lỗi; chưa có dữ liệu nào được ghi." in rejected.text
     assert (
-        "Mã đơn vị chủ trì không tồn tại." in rejected.text
+        "Đơn vị chủ trì &#39;KHONGCO&#39; không có (ghi mã hoặc tên đơn vị)." in rejected.text
         and "Lĩnh vực cải cách không hợp lệ." in rejected.text
     )
     good = header + "A.1,Cải cách thể chế,Rà soát thủ tục,STP,31/12/2024\n"
