@@ -32,9 +32,9 @@ async def test_concurrent_report_requests_each_get_a_version(world):
 async def test_concurrent_first_saves_of_a_draft_give_one_save_and_412s(concurrent_client, world, headers):
     responses = await asyncio.gather(
         *(
-            concurrent_client.put(
-                "/api/reports/drafts/2024-H1",
-                json={"sections": {"achievements": f"Kết quả {n}"}, "version": 0},
+            concurrent_client.post(
+                "/api/reports/drafts/2024-H1/changes",
+                json={"op": "add", "section": "V", "text": f"Đề nghị {n}.", "version": 0},
                 headers=headers["staff"],
             )
             for n in range(8)
