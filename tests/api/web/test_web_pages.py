@@ -132,7 +132,7 @@ async def test_the_database_out_of_reach_is_a_503_page(browser, world, monkeypat
 
 def overdue_rows(page: str) -> dict[str, bool]:
     """Each task row of the plan page: its code, and whether it is marked overdue."""
-    rows = re.findall(r'<tr( class="is-overdue")?>\s*<td class="nowrap">([^<]+)</td>', page)
+    rows = re.findall(r'<tr( class="is-overdue")?>\s*<td class="nowrap"[^>]*>([^<]+)</td>', page)
     return {code: bool(marked) for marked, code in rows}
 
 
