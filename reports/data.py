@@ -81,15 +81,10 @@ class TaskCounts:
         return cls(**{state.value: sum(task.state is state for task in tasks) for state in TaskState})
 
 
-@dataclass(frozen=True)
-class AreaResult:
-    """One reform area: its counts, its completed tasks and the ones still unfinished."""
+class _Counted:
+    """A group whose ``counts`` give its completed and total tasks."""
 
-    key: str  # the Area value: "institutions"
-    label: str  # "Cải cách thể chế"
     counts: TaskCounts
-    completed_tasks: tuple[TaskLine, ...]
-    unfinished_tasks: tuple[TaskLine, ...]  # overdue ones first
 
     @property
     def completed(self) -> int:
@@ -101,13 +96,24 @@ class AreaResult:
 
 
 @dataclass(frozen=True)
+class AreaResult(_Counted):
+    """One reform area: its counts, its completed tasks and the ones still unfinished."""
+
+    key: str  # the Area value: "institutions"
+    label: str  # "Cải cách thể chế"
+    counts: TaskCounts
+    completed_tasks: tuple[TaskLine, ...]
+    unfinished_tasks: tuple[TaskLine, ...]  # overdue ones first
+
+
+@dataclass(frozen=True)
 class UnitTasks:
     unit: str
     counts: TaskCounts
 
 
 @dataclass(frozen=True)
-class PlanSection:
+class PlanSection(_Counted):
     plan_title: str  # "Kế hoạch cải cách hành chính năm 2023"
     plan_number: str  # "12/KH-UBND"
     plan_date: date | None
@@ -118,14 +124,6 @@ class PlanSection:
     by_unit: tuple[UnitTasks, ...]  # in Vietnamese alphabetical order
     tasks: tuple[TaskLine, ...]  # the full list, by code
     unfinished: tuple[TaskLine, ...]  # every unfinished task, overdue first: carried into the next period
-
-    @property
-    def completed(self) -> int:
-        return self.counts.completed
-
-    @property
-    def total(self) -> int:
-        return self.counts.total
 
 
 @dataclass(frozen=True)
