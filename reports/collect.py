@@ -34,11 +34,12 @@ from models.dossiers.stats import (
 )
 from models.dossiers.tables import Dossier
 from models.indices.service import IndexFilter, list_index_results, weak_components
+from models.plans.plans import active_or_newest_plan
 from models.plans.progress import AS_OF_SOURCE, plan_summary
 from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
-from models.plans.tables import Plan, Task, TaskEvent
+from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
-from models.vocabulary import Area, IndexKind, OnlineLevel, PlanStatus, ProgressMethod, TaskStatus, UnitLevel
+from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
     Coverage,
@@ -87,19 +88,6 @@ def report_title(period: Period) -> str:
 # --- tasks --------------------------------------------------------------------------------------
 
 
-async def _report_plan(year: int) -> dict | None:
-    """The year's active plan, else its newest; None when the year has no plan."""
-    rows = (
-        await Plan.select(
-            Plan.id, Plan.title, Plan.doc_number, Plan.doc_date, Plan.status, Plan.progress_method
-        )
-        .where(Plan.year == year)
-        .order_by(Plan.id, ascending=False)
-    )
-    active = [row for row in rows if row["status"] == PlanStatus.ACTIVE]
-    return (active or rows or [None])[0]
-
-
 def task_state(status: str, deadline: date, completed_on: date | None, cut_off: date) -> TaskState:
     """Where a task stands at the cut-off, by the plan rules (models.plans.rules)."""
     if status == TaskStatus.CANCELLED:
@@ -144,7 +132,7 @@ async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCo
 
 
 async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSection | None, TaskCoverage]:
-    plan = await _report_plan(period.year)
+    plan = await active_or_newest_plan(period.year)
     if plan is None:
         return None, await _task_coverage(None, period.end, 0)
     rows = await Task.raw(TASK_LINES, plan["id"], end_of_day(period.end))
