@@ -12,7 +12,8 @@ from litestar.response import Template
 
 from api.security import Caller
 from api.web.charts import gauge, stacked_bars
-from api.web.common import FormErrors, choose_plan, page, parse_day, query_url, viewer_for
+from api.web.common import FormErrors, choose_plan, page, parse_date_field, query_url, viewer_for
+from api.web.forms import day_text
 from core.clock import local_date, utcnow
 from core.paging import PageRequest
 from models.dossiers import import_jobs
@@ -77,17 +78,12 @@ class DashboardController(Controller):
         today = local_date(utcnow())
         plan, all_plans = await choose_plan(plan_id)
         errors = FormErrors()
-        day = None
-        if as_of:
-            try:
-                day = parse_day(as_of)
-            except ValueError:
-                errors.add("as_of", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")
-        figures_day = day or today
+        chosen = parse_date_field({"as_of": as_of or ""}, "as_of", errors)
+        figures_day = chosen or today
         context: dict = {
             "plan": plan,
             "plans": all_plans,
-            "as_of": as_of or "",
+            "as_of": as_of if errors else day_text(chosen),
             "figures_day": figures_day,
             "is_today": figures_day == today,
             "errors": errors,
@@ -117,4 +113,4 @@ class DashboardController(Controller):
                 overdue_total=overdue_total,
                 segments=TASK_SEGMENTS,
             )
-        return page("dashboard.html", me, **context)
+        return page("dashboard.html", me, status_code=422 if errors else 200, **context)

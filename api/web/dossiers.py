@@ -14,7 +14,7 @@ from litestar_htmx import HTMXRequest
 from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
-from api.web.forms import day_text
+from api.web.forms import DATE_INVALID, day_text
 from core.clock import local_date, utcnow
 from core.errors import FieldError, InvalidInput
 from core.paging import PageRequest
@@ -93,7 +93,7 @@ class StatsQuery:
                 try:
                     value = parse_day(raw)
                 except ValueError:
-                    errors.add(name, "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm.")
+                    errors.add(name, DATE_INVALID)
                     continue
                 first, last = (value, last) if name == "start" else (first, value)
         if unit_id and (strict_int(unit_id) or 0) < 1:

@@ -25,6 +25,7 @@ from api.web.common import (
     text,
     viewer_for,
 )
+from api.web.forms import day_text
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from core.paging import PageRequest
@@ -179,7 +180,7 @@ class ReportPagesController(Controller):
         form = {
             "profile": run["issuer_profile"],
             "number": "",
-            "issued_on": local_date(utcnow()).isoformat(),
+            "issued_on": day_text(local_date(utcnow())),
             "signer_name": profile.signer_name if profile else "",
             "placeholder_reason": "",
         }

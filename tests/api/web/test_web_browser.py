@@ -283,7 +283,7 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     row.get_by_role("button", name="Ban hành…").click()
     expect(page.get_by_text("Khi bấm “Ban hành báo cáo”:")).to_be_visible()
     page.get_by_label("Số văn bản").fill("125")
-    page.get_by_label("Ngày ban hành").fill("2023-06-16")
+    page.get_by_label("Ngày ban hành").fill("16/06/2023")  # typed as dd/mm/yyyy, whatever the browser
     page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn Hùng")
     page.get_by_label("Lý do vẫn ban hành khi còn đoạn chưa viết").fill(
         "Lãnh đạo Sở đồng ý ban hành; các mục còn lại bổ sung ở báo cáo năm."

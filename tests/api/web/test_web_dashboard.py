@@ -3,12 +3,14 @@ total, and every figure (tiles, overdue list, dossiers, indices) as of the same 
 
 from __future__ import annotations
 
+import html
 import re
 
 import pytest
 
 from api.web.charts import stacked_bars
 from api.web.dashboard import TASK_SEGMENTS
+from api.web.forms import DATE_INVALID
 from models.indices.service import IndexResultData, put_index_result
 from models.plans.progress import Tally
 from models.plans.tasks import ProgressReport, report_progress
@@ -112,3 +114,27 @@ async def test_every_figure_is_as_of_the_chosen_day(browser, world):
     assert "VII.1" in overdue_list and "II.1" not in overdue_list.replace("VII.1", "")
     # Dossiers and indices are of 2024 too: the 2025 SIPAS result did not exist yet.
     assert "Hồ sơ thủ tục hành chính năm 2024" in may and "SIPAS) năm 2025" not in may
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [("1/5/2024", "01/05/2024"), ("01/05/2024", "01/05/2024"), ("2024-05-01", "01/05/2024")],
+)
+async def test_the_as_of_day_is_typed_as_dd_mm_yyyy(browser, world, typed, shown):
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/", params={"as_of": typed})
+    assert response.status_code == 200
+    assert "Số liệu tính đến ngày 1 tháng 5 năm 2024" in response.text
+    assert f'name="as_of" value="{shown}"' in response.text and 'type="date"' not in response.text
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("typed", ["05/13/2024", "31/02/2024", "hôm qua"])
+async def test_a_bad_as_of_day_is_said_beside_the_field_and_at_the_top(browser, world, typed):
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/", params={"as_of": typed})
+    assert response.status_code == 422
+    assert f'<a href="#as_of">{DATE_INVALID}</a>' in response.text  # the error summary
+    assert f'id="as_of-error">{DATE_INVALID}<' in response.text  # beside the field
+    assert f'name="as_of" value="{html.escape(typed)}"' in response.text  # what was typed is kept

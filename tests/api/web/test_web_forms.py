@@ -3,10 +3,13 @@ thousands dots, decimals with a comma, required and too-long fields, every error
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+import api.web
 from api.web.forms import (
     DATE_INVALID,
     FormSpec,
@@ -113,3 +116,16 @@ def test_a_blank_form_shows_dates_as_dd_mm_yyyy():
     blank = SPEC.blank(name="Kế hoạch", year=2025, day=date(2025, 6, 30))
     assert blank.typed == {"name": "Kế hoạch", "year": "2025", "day": "30/06/2025", "share": ""}
     assert blank.ok
+
+
+def test_no_page_uses_the_browsers_date_picker():
+    """A date picker shows the browser's own format (mm/dd/yyyy in an English browser); every
+    date on every page is typed as dd/mm/yyyy through ``_macros.date_input``."""
+    templates = Path(api.web.__file__).parent.parent / "templates"
+    pickers = [
+        f"{path.relative_to(templates)}: {line.strip()}"
+        for path in sorted(templates.rglob("*.html"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if re.search(r"""type=["']?(date|datetime-local)\b""", line)
+    ]
+    assert list(templates.rglob("*.html")) and pickers == []

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from api.web.forms import DATE_INVALID
+
 pytestmark = pytest.mark.anyio
 
 
@@ -43,6 +45,8 @@ async def test_request_follow_download_and_issue(browser, world):
     assert "Phiên bản</dt><dd>1" in confirm.text and "Người lập</dt><dd>Staff" in confirm.text
     assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
     assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
+    today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
+    assert today and 'placeholder="dd/mm/yyyy"' in confirm.text  # today, typed as dd/mm/yyyy
     refused = await browser.post(
         f"/reports/runs/{run_id}/issue", ISSUE | {"placeholder_reason": "", "number": "x"}
     )
@@ -50,6 +54,12 @@ async def test_request_follow_download_and_issue(browser, world):
     assert '<li><a href="#number">Nhập số văn bản, ví dụ 15.</a></li>' in refused.text
     assert '<li><a href="#placeholder_reason">' in refused.text
     assert 'value="Nguyễn Văn A"' in refused.text  # what was typed is kept
+    for typed in ("06/20/2024", "2024-02-30", "20.6.2024"):
+        bad_day = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE | {"issued_on": typed})
+        assert bad_day.status_code == 422
+        assert f'<li><a href="#issued_on">{DATE_INVALID}</a></li>' in bad_day.text
+        assert f'id="issued_on-error">{DATE_INVALID}<' in bad_day.text
+        assert f'name="issued_on" value="{typed}"' in bad_day.text
     issued = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)
     assert issued.status_code == 303
     listing = (await browser.get(issued.headers["location"])).text
