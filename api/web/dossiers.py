@@ -43,6 +43,26 @@ SEGMENTS = [
     ("open_overdue", "Đang giải quyết, đã quá hạn"),
 ]
 FIELD_NAMES = {"from": "start", "to": "end"}
+# The statistics table's sortable columns: "group" is the statistics' own order (units by
+# code, months in time order); the others sort by the column's figure.
+SORT_COLUMNS = {
+    "group": lambda row: row["position"],
+    "received": lambda row: row["figures"].received,
+    "resolved": lambda row: row["figures"].resolved,
+    "in_time": lambda row: row["figures"].resolved_early + row["figures"].resolved_on_time,
+    "late": lambda row: row["figures"].resolved_late,
+    "on_time_rate": lambda row: row["figures"].on_time_rate,
+    "unapologised": lambda row: row["figures"].apologies_owed - row["figures"].apologies_issued,
+}
+
+
+def sort_rows(rows: list[dict], sort: str) -> list[dict]:
+    """The table's rows by ``sort`` (a column key, "-" first for descending); rows without the
+    figure (no rate when nothing was resolved) go last either way, ties keep the group order."""
+    value = SORT_COLUMNS[sort.removeprefix("-")]
+    known = [row for row in rows if value(row) is not None]
+    unknown = [row for row in rows if value(row) is None]
+    return sorted(known, key=value, reverse=sort.startswith("-")) + unknown
 
 
 def group_label(key: dict, group_by: str) -> str:
@@ -59,8 +79,9 @@ def group_label(key: dict, group_by: str) -> str:
     return str(value) if value not in (None, "") else "(không rõ)"
 
 
-def _row(label: str, figures: dossier_stats.Figures) -> dict:
+def _row(position: int, label: str, figures: dossier_stats.Figures) -> dict:
     return {
+        "position": position,
         "label": label,
         **{name: getattr(figures, name) for name in dict(SEGMENTS)},
         "figures": figures,
@@ -77,6 +98,7 @@ class StatsQuery:
     unit_id: int | None
     level: str | None
     group_by: str
+    sort: str
     errors: FormErrors
 
     @property
@@ -84,7 +106,9 @@ class StatsQuery:
         return dossier_stats.Scope(unit_id=self.unit_id, level=self.level)
 
     @classmethod
-    def parse(cls, start: str, end: str, unit_id: str, level: str, group_by: str) -> StatsQuery:
+    def parse(
+        cls, start: str, end: str, unit_id: str, level: str, group_by: str, sort: str = "group"
+    ) -> StatsQuery:
         today = local_date(utcnow())
         errors = FormErrors()
         first, last = date(today.year, 1, 1), today
@@ -102,8 +126,19 @@ class StatsQuery:
             errors.add("level", "Cấp thực hiện không hợp lệ.")
         if group_by not in GROUPINGS:
             errors.add("group_by", "Tiêu chí nhóm không hợp lệ.")
+        if sort.removeprefix("-") not in SORT_COLUMNS:
+            errors.add("sort", "Cách sắp xếp không hợp lệ.")
         unit = strict_int(unit_id) if unit_id and "unit_id" not in errors else None
-        return cls(first, last, unit, level or None, group_by, errors)
+        return cls(first, last, unit, level or None, group_by, sort, errors)
+
+    async def rows(self) -> tuple[list[dict], dossier_stats.Figures]:
+        """The table's rows, labelled and in the asked order, and the total."""
+        stats = await dossier_stats.dossier_stats(self.first, self.last, self.scope, (self.group_by,))
+        rows = [
+            _row(position, group_label(group.key, self.group_by), group.figures)
+            for position, group in enumerate(stats.groups)
+        ]
+        return sort_rows(rows, self.sort), stats.total
 
 
 EXPORT_HEADER = [
@@ -162,18 +197,19 @@ class DossierPagesController(Controller):
         unit_id: FromQuery[str] = "",
         level: FromQuery[str] = "",
         group_by: FromQuery[str] = "unit",
+        sort: FromQuery[str] = "group",
     ) -> Response:
-        """The page's table as XLSX: one row per group, then the total."""
+        """The page's table as XLSX: one row per group in the page's order, then the total."""
         principal.require(Action.READ)
-        query = StatsQuery.parse(start, end, unit_id, level, group_by)
+        query = StatsQuery.parse(start, end, unit_id, level, group_by, sort)
         if query.errors:
             raise InvalidInput(
                 "invalid statistics query",
                 [FieldError(name, "invalid", message) for name, message in query.errors.items()],
             )
-        stats = await dossier_stats.dossier_stats(query.first, query.last, query.scope, (group_by,))
-        rows = [export_row(group_label(group.key, group_by), group.figures) for group in stats.groups]
-        rows.append(export_row("Tổng cộng", stats.total))
+        table, total = await query.rows()
+        rows = [export_row(row["label"], row["figures"]) for row in table]
+        rows.append(export_row("Tổng cộng", total))
         header = [GROUPINGS[group_by], *EXPORT_HEADER]
         content = write_workbook("Hồ sơ TTHC", header, rows, percent_columns={7})
         name = f"thong-ke-ho-so-{query.first:%Y%m%d}-{query.last:%Y%m%d}.xlsx"
@@ -193,10 +229,11 @@ class DossierPagesController(Controller):
         unit_id: FromQuery[str] = "",
         level: FromQuery[str] = "",
         group_by: FromQuery[str] = "unit",
+        sort: FromQuery[str] = "group",
         page_number: FromQuery[int] = 1,
     ) -> Response:
         principal.require(Action.READ)
-        query = StatsQuery.parse(start, end, unit_id, level, group_by)
+        query = StatsQuery.parse(start, end, unit_id, level, group_by, sort)
         first, last, errors = query.first, query.last, query.errors
         page_number = max(1, page_number)
         filters = {
@@ -206,28 +243,30 @@ class DossierPagesController(Controller):
             "level": level,
             "group_by": group_by,
         }
+        sort_param = sort if sort != "group" else None  # the default order is left out of addresses
         context: dict = {
             "filters": filters,
             "errors": errors,
             "groupings": GROUPINGS,
             "segments": SEGMENTS,
-            "export_url": query_url("/dossiers/export", **filters),
+            "sort": sort,
+            "sort_url": lambda key: query_url("/dossiers", **filters, sort=key),
+            "export_url": query_url("/dossiers/export", **filters, sort=sort_param),
         }
         if not errors:
             scope = query.scope
             try:
-                stats = await dossier_stats.dossier_stats(first, last, scope, (group_by,))
+                rows, total = await query.rows()
                 late, late_total = await dossier_stats.late_without_apology(
                     first, last, scope, PageRequest(LATE_PAGE, (page_number - 1) * LATE_PAGE)
                 )
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, FIELD_NAMES)
             else:
-                rows = [_row(group_label(group.key, group_by), group.figures) for group in stats.groups]
                 context.update(
                     start=first,
                     end=last,
-                    total=stats.total,
+                    total=total,
                     rows=rows,
                     chart_bars=stacked_bars(
                         rows,
@@ -239,7 +278,9 @@ class DossierPagesController(Controller):
                     late_total=late_total,
                     page_number=page_number,
                     pages=max(1, -(-late_total // LATE_PAGE)),
-                    page_url=lambda n: query_url("/dossiers", **filters, page_number=n if n > 1 else None),
+                    page_url=lambda n: query_url(
+                        "/dossiers", **filters, sort=sort_param, page_number=n if n > 1 else None
+                    ),
                 )
         context["imports"] = await import_jobs.unfinished_jobs()
         if wants_fragment(request, RESULTS):

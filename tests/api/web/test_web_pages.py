@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import html
+import io
 import re
 from datetime import UTC, date, datetime
 
 import pytest
+from openpyxl import load_workbook
 
+from api.web.dossiers import sort_rows
 from models.dossiers.ingest import ingest_records
+from models.dossiers.stats import Figures
 from models.indices.service import IndexResultData, put_index_result
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
 from models.procedures.service import ProcedureData, create_procedure
@@ -156,3 +161,86 @@ async def test_pages_on_a_fixed_day_mark_only_the_tasks_past_their_deadline(brow
     await browser.sign_in_as("head_b")
     theirs = (await browser.get("/my-tasks")).text
     assert "trong đó <strong>1 nhiệm vụ quá hạn</strong>" in theirs
+
+
+def _stats_rows(*figures: Figures) -> list[dict]:
+    return [{"position": n, "label": f"G{n}", "figures": f} for n, f in enumerate(figures)]
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [
+        ("group", ["G0", "G1", "G2"]),
+        ("-group", ["G2", "G1", "G0"]),
+        ("received", ["G1", "G0", "G2"]),  # 1 < 2 = 2: the tie keeps the group order
+        ("-received", ["G0", "G2", "G1"]),
+        ("late", ["G0", "G2", "G1"]),  # 0 = 0 < 1
+        # G2 resolved nothing, so it has no rate: last whichever way the column is sorted.
+        ("on_time_rate", ["G1", "G0", "G2"]),
+        ("-on_time_rate", ["G0", "G1", "G2"]),
+    ],
+)
+def test_the_statistics_table_sorts_by_a_column(sort, order):
+    rows = _stats_rows(
+        Figures(received_online=2, resolved_on_time=2),
+        Figures(received_online=1, resolved_on_time=1, resolved_late=1),
+        Figures(received_direct=2, open_overdue=2),
+    )
+    assert [row["label"] for row in sort_rows(rows, sort)] == order
+
+
+async def test_the_statistics_table_sorts_by_its_headers(browser, world):
+    await create_procedure(
+        world.staff,
+        ProcedureData(
+            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
+        ),
+    )
+    await ingest_records(
+        world.admin,
+        [
+            {
+                "code": f"HS-{month}-{n}",
+                "procedure": "1.001",
+                "unit": "STP",
+                "channel": "online",
+                "received_at": datetime(2024, month, 3, 2, 0, tzinfo=UTC).isoformat(),
+                "due_at": datetime(2024, month, 20, 10, 0, tzinfo=UTC).isoformat(),
+                "resolved_at": datetime(2024, month, 10, 10, 0, tzinfo=UTC).isoformat(),
+                "outcome": "resolved",
+            }
+            for month, received in ((1, 2), (2, 3), (3, 1))
+            for n in range(received)
+        ],
+    )
+    await browser.sign_in_as("viewer")
+    base = "/dossiers?start=01/01/2024&end=31/03/2024&group_by=month"
+
+    def months(page: str) -> list[str]:
+        table = page[page.index("<caption>Bảng số liệu</caption>") : page.index("</table>")]
+        return re.findall(r"<td>(Tháng \d+/2024)</td>", table)
+
+    plain = (await browser.get(base)).text
+    assert months(plain) == ["Tháng 1/2024", "Tháng 2/2024", "Tháng 3/2024"]
+    assert 'aria-sort="ascending"' in plain  # the months' own order, said on the first column
+    assert (
+        'href="/dossiers?start=01/01/2024&amp;end=31/03/2024&amp;group_by=month&amp;sort=received"' in plain
+    )
+    most = await browser.get(
+        base + "&sort=-received", headers={"HX-Request": "true", "HX-Target": "ket-qua-ho-so"}
+    )
+    assert "<html" not in most.text and months(most.text) == ["Tháng 2/2024", "Tháng 1/2024", "Tháng 3/2024"]
+    assert most.text.count('aria-sort="descending"') == 1
+    fewest = (await browser.get(base + "&sort=received")).text
+    assert months(fewest) == ["Tháng 3/2024", "Tháng 1/2024", "Tháng 2/2024"]
+    assert 'name="sort" value="received"' in fewest  # changing a filter keeps the order
+    export = html.unescape(re.search(r'href="(/dossiers/export\?[^"]+)"', fewest).group(1))
+    sheet = load_workbook(io.BytesIO((await browser.client.get(export)).content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
+        "Tháng 3/2024",
+        "Tháng 1/2024",
+        "Tháng 2/2024",
+        "Tổng cộng",
+    ]
+    bad = await browser.get(base + "&sort=title")
+    assert bad.status_code == 422 and "Cách sắp xếp không hợp lệ." in bad.text
