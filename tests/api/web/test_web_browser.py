@@ -364,7 +364,7 @@ def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width,
     from openpyxl import load_workbook
 
     page = signed_in(chromium, server, "noivu", width=width)
-    page.get_by_role("link", name="Kế hoạch").click()
+    go(page, "Kế hoạch")
     page.get_by_label("Lĩnh vực").select_option(label="Xây dựng, phát triển Chính phủ điện tử, Chính phủ số")
     expect(page).to_have_url(re.compile(r"area=digital_government"))
     expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 6 nhiệm vụ")
