@@ -32,10 +32,11 @@ from models.vocabulary import Role
 SESSION = "session"
 API_KEY = "api_key"
 MIN_PASSWORD_LENGTH = 8
-# Usernames are typed on phones and in scripts: lower-case ASCII letters, digits and . _ -
-# (capitals are folded to lower case), no spaces or diacritics.
-USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
-USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ -, không có khoảng trắng."
+# Usernames are typed on phones and in scripts: lower-case ASCII letters, digits and . _ - @
+# (capitals are folded to lower case), no spaces or diacritics. @ lets an e-mail address be the
+# username: notifications are mailed to accounts whose username is an address.
+USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
+USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ - @, không có khoảng trắng."
 
 # ARGON2_PROFILE=test (set by the test suite only) trades strength for speed; production keeps
 # argon2-cffi's defaults (RFC 9106 low-memory profile).
@@ -105,7 +106,7 @@ def _username(raw: str) -> str:
 def _username_error(username: str) -> FieldError | None:
     if USERNAME.fullmatch(username):
         return None
-    return FieldError("username", "1 to 64 of a-z 0-9 . _ - (no spaces)", USERNAME_RULE)
+    return FieldError("username", "1 to 64 of a-z 0-9 . _ - @ (no spaces)", USERNAME_RULE)
 
 
 async def account_problems(data: AccountData) -> list[FieldError]:

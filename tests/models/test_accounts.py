@@ -125,6 +125,7 @@ async def test_an_admin_cannot_lock_themselves_out(db):
         ("nguyenvana", "nguyenvana"),
         ("NguyenVanA", "nguyenvana"),  # capitals fold to lower case
         ("tp.yte_2-b", "tp.yte_2-b"),
+        ("GiamDoc@SYT.example.vn", "giamdoc@syt.example.vn"),  # an address: notifications are mailed to it
         ("a", "a"),
         ("x" * 64, "x" * 64),
         ("Nguyen Van A", None),  # a space
@@ -133,6 +134,7 @@ async def test_an_admin_cannot_lock_themselves_out(db):
         ("x" * 65, None),
         ("", None),
         ("a/b", None),
+        ("@syt.example.vn", None),  # must start with a letter or digit
     ],
 )
 async def test_username_rules(db, typed, stored):
