@@ -36,7 +36,9 @@ MIN_PASSWORD_LENGTH = 8
 # (capitals are folded to lower case), no spaces or diacritics. @ lets an e-mail address be the
 # username: notifications are mailed to accounts whose username is an address.
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
-USERNAME_RULE = "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ - @, không có khoảng trắng."
+USERNAME_RULE = (
+    "Tên đăng nhập chỉ gồm chữ thường không dấu, chữ số và các dấu . _ - @, không có khoảng trắng."
+)
 
 # ARGON2_PROFILE=test (set by the test suite only) trades strength for speed; production keeps
 # argon2-cffi's defaults (RFC 9106 low-memory profile).
