@@ -22,8 +22,9 @@ import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
+from tests.bench import results as results_file
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS_FILE = ROOT / "tests" / "bench" / "results.json"
 EQUIVALENTS_FILE = ROOT / "tests" / "mutation_equivalents.txt"
 MUTMUT = Path(sys.executable).parent / "mutmut"
 TARGET_SCORE = 90.0
@@ -144,9 +145,9 @@ def mutate_module(module: str, tests: tuple[str, ...], equivalents: dict[str, st
 
 
 def save(figures: dict[str, dict]) -> None:
-    results = json.loads(RESULTS_FILE.read_text(encoding="utf-8")) if RESULTS_FILE.exists() else {}
+    results = results_file.load()
     results.setdefault("mutation", {}).update(figures)
-    RESULTS_FILE.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    results_file.save(results)
 
 
 def main(argv: list[str]) -> int:
@@ -156,7 +157,7 @@ def main(argv: list[str]) -> int:
     for module in modules:
         figures[module] = mutate_module(module, MODULES[module], equivalents)
         save({module: figures[module]})  # each module's figures as soon as they are known
-    print(f"\nmutation scores (target {TARGET_SCORE:g}%), in {RESULTS_FILE.relative_to(ROOT)}:")
+    print(f"\nmutation scores (target {TARGET_SCORE:g}%), in {results_file.RESULTS_FILE}:")
     for module, result in figures.items():
         print(
             f"  {module}: {result['score']}% — {result['killed']} killed ({result['timed_out']} by a timeout), "
