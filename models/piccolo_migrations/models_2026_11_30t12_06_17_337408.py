@@ -1,3 +1,6 @@
+"""The optional Decision 766 fields of a dossier (models.dossiers.tables.Dossier), NULL when
+the source did not give them; the next migration derives the timing of the rows already stored."""
+
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.columns.column_types import Boolean
 from piccolo.columns.column_types import Date
@@ -7,7 +10,7 @@ from piccolo.columns.indexes import IndexMethod
 
 ID = "2026-11-30T12:06:17:337408"
 VERSION = "1.38.0"
-DESCRIPTION = "Dossier fields of the Decision 766 service index (fees, online payment, electronic result, digitisation, re-used data, supplement requests) and their derived timing"
+DESCRIPTION = "Dossier fields of the Decision 766 service index (fees, online payment, electronic result, digitisation, re-used data, supplement requests)"
 
 
 async def forwards():
