@@ -20,7 +20,7 @@ from models.service_index.indicators import (
     scoring_rules,
     total_points,
 )
-from models.service_index.service import IndexFigures, IndexGroup, IndexPeriod, parse_period, ranked
+from models.service_index.service import IndexFigures, IndexGroup, parse_period, ranked
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=UTC)  # received
 DUE = T0 + timedelta(days=10)
