@@ -29,6 +29,8 @@ from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import Role
 
+# Roles that act for one unit: the account must name it.
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.REPORTER})
 SESSION = "session"
 API_KEY = "api_key"
 MIN_PASSWORD_LENGTH = 8
@@ -88,8 +90,10 @@ def _check_password(password: str) -> None:
 async def _role_and_unit_error(role: str, unit_id: int | None) -> FieldError | None:
     if role not in set(Role):
         return FieldError("role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ.")
-    if role == Role.UNIT_HEAD and unit_id is None:
-        return FieldError("unit_id", "a unit head needs a unit", "Thủ trưởng đơn vị phải gắn với một đơn vị.")
+    if role in UNIT_SCOPED_ROLES and unit_id is None:
+        return FieldError(
+            "unit_id", f"a {role} account needs a unit", f"{Role(role).label} phải gắn với một đơn vị."
+        )
     if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
         return FieldError("unit_id", "no such unit", "Đơn vị không tồn tại.")
     return None
