@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.clock import utcnow
-from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
+from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from core.paging import PageRequest, apply_sort, contains
 from core.settings import get_settings
 from core.text import identifier, nfc
@@ -130,6 +130,16 @@ async def create_account(actor: Principal, data: AccountData) -> dict:
     """An administrator creates an account; the password they set is a temporary one."""
     actor.require(Action.MANAGE_ACCOUNTS)
     return await create_account_unchecked(replace(data, temporary_password=True))
+
+
+async def delegate_reporter(actor: Principal, unit_id: int, data: AccountData) -> dict:
+    """A unit head names a reporter for their own unit (an administrator, for any unit): an
+    account with the reporter role scoped to the unit and a temporary password."""
+    actor.require(Action.DELEGATE_REPORTER)
+    if actor.role is Role.UNIT_HEAD and actor.unit_id != unit_id:
+        raise PermissionDenied("a unit head names reporters only for their own unit")
+    reporter = replace(data, role=Role.REPORTER.value, unit_id=unit_id, temporary_password=True)
+    return await create_account_unchecked(reporter)
 
 
 async def create_account_unchecked(data: AccountData) -> dict:
