@@ -33,6 +33,7 @@ from api.request_checks import refuse_control_characters, require_declared_body_
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
+from api.service_index import ServiceIndexController
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
@@ -109,6 +110,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             IndexController,
             DossierController,
             DossierImportController,
+            ServiceIndexController,
             ReportController,
             ScheduleController,
             NotificationController,
