@@ -25,6 +25,7 @@ from reports.data import (
     PlanSection,
     ProcedureCatalogue,
     ReportData,
+    ServiceIndexSection,
     TaskCounts,
     TaskLine,
     TaskState,
@@ -331,6 +332,62 @@ def cashless_sentence(figures: Figures) -> str:
     return (
         f"Có {format_int(figures.received_cashless)} hồ sơ thanh toán phí, lệ phí không dùng tiền mặt, "
         f"chiếm {percent(share(figures.received_cashless, figures.received))} số hồ sơ tiếp nhận mới."
+    )
+
+
+SERVICE_INDEX_SOURCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+
+
+def service_index_sentence(section: ServiceIndexSection) -> str:
+    """The province's (or the scope's) Decision 766 ratios that the data supports; a ratio over
+    only part of the dossiers says over how many."""
+    parts = []
+    for assessment in section.total.assessments:
+        if assessment.status != "ok":
+            continue
+        part = f"{_lower_first(assessment.label)} {percent(assessment.ratio)}"
+        if assessment.unknown:
+            part += f" (trên {format_int(assessment.denominator)} hồ sơ có dữ liệu)"
+        parts.append(part)
+    days = section.total.average_handling_days
+    if days is not None:
+        parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
+    return (
+        "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
+        f"({SERVICE_INDEX_SOURCE}), tính trên các hồ sơ tiếp nhận trong kỳ: {'; '.join(parts)}."
+    )
+
+
+def service_index_gaps(section: ServiceIndexSection) -> str:
+    """The indicators the data cannot give, said plainly ("" when there are none)."""
+    sentences = []
+    missing = [_lower_first(a.label) for a in section.total.assessments if a.status == "no_data"]
+    if missing:
+        sentences.append(
+            f"Không có dữ liệu để tính {', '.join(missing)} (dữ liệu hồ sơ chưa có các thông tin này)."
+        )
+    empty = [_lower_first(a.label) for a in section.total.assessments if a.status == "not_applicable"]
+    if empty:
+        sentences.append(f"Không có hồ sơ thuộc diện tính {', '.join(empty)}.")
+    return " ".join(sentences)
+
+
+def weakest_units_sentence(section: ServiceIndexSection) -> str:
+    """The units with the lowest mean achievement and each one's weakest indicator ("" with
+    fewer than two units scored: a ranking of one says nothing)."""
+    if section.units_scored < 2 or not section.weakest:
+        return ""
+    items = []
+    for group in section.weakest:
+        scored = [a for a in group.figures.assessments if a.achievement is not None]
+        weakest = min(scored, key=lambda a: a.achievement)
+        items.append(
+            f"{group.key['unit_name']} (mức đạt bình quân {percent(group.figures.score)}; thấp nhất là "
+            f"{_lower_first(weakest.label)} {percent(weakest.ratio)})"
+        )
+    return (
+        f"Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong {format_int(section.units_scored)} "
+        f"đơn vị: {'; '.join(items)}."
     )
 
 
