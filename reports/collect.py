@@ -39,6 +39,7 @@ from models.plans.progress import AS_OF_SOURCE, plan_summary
 from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
 from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
+from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
@@ -51,6 +52,7 @@ from reports.data import (
     PlanSection,
     ProcedureCatalogue,
     ReportData,
+    ServiceIndexSection,
     TaskCounts,
     TaskCoverage,
     TaskLine,
@@ -280,6 +282,21 @@ async def collect_dossiers(
     )
 
 
+WEAKEST_UNITS = 3
+
+
+async def collect_service_index(
+    period: Period, scope_unit_id: int | None, coverage: DossierCoverage
+) -> ServiceIndexSection | None:
+    """The Decision 766 indicators of the dossiers received in the period, and the units with
+    the lowest score; None without dossiers."""
+    if not coverage.received:
+        return None
+    total, ranking = await index_between(period.start, period.end, scope_unit_id)
+    scored = [group for group in ranking if group.figures.score is not None]
+    return ServiceIndexSection(total, tuple(reversed(scored[-WEAKEST_UNITS:])), len(scored))
+
+
 # --- indices ------------------------------------------------------------------------------------
 
 
@@ -334,10 +351,11 @@ async def collect_report(
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
-    (plan, task_coverage), procedures, dossiers = await asyncio.gather(
+    (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
         collect_plan(period, units),
         collect_procedures(period.end),
         collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
+        collect_service_index(period, scope_unit_id, coverage),
     )
     indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
     return ReportData(
@@ -353,4 +371,5 @@ async def collect_report(
         procedures=procedures,
         dossiers=dossiers,
         indices=indices,
+        service_index=service_index,
     )
