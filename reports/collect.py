@@ -29,7 +29,7 @@ from models.dossiers.stats import (
     Scope,
     UnitTree,
     dossier_stats,
-    late_without_apology,
+    receipts,
     resolutions_by_day,
 )
 from models.dossiers.tables import Dossier
@@ -196,29 +196,19 @@ def _unit_condition(units: set[int] | None):
 
 async def dossier_coverage(period: Period, units: set[int] | None) -> DossierCoverage:
     """What the dossier data holds for the period, and the stale open dossiers left out."""
-    scoped = _unit_condition(units)
-    received = (
-        await Dossier.select(
-            Count(alias="n"), Min(Dossier.received_on, alias="first"), Max(Dossier.received_on, alias="last")
-        )
-        .where(scoped & (Dossier.received_on >= period.start) & (Dossier.received_on <= period.end))
-        .first()
-    )
+    received, first, last = await receipts(period.start, period.end, units)
     stale = (
         await Dossier.select(Count(alias="n"), Min(Dossier.received_on, alias="first"))
         .where(
-            scoped
+            _unit_condition(units)
             & (Dossier.received_on < period.start - STALE_AFTER)
             & (Dossier.closed_on.is_null() | (Dossier.closed_on >= period.start))
         )
         .first()
     )
-    first, last = _day(received["first"]), _day(received["last"])
-    partial = bool(received["n"]) and (
-        first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP
-    )
+    partial = bool(received) and (first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP)
     return DossierCoverage(
-        received=received["n"],
+        received=received,
         first_received=first,
         last_received=last,
         stale_open=stale["n"],
@@ -279,7 +269,6 @@ async def collect_dossiers(
     for day, early, on_time, late in days:
         bucket = months[(day.year, day.month)]
         bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
-    _, owed = await late_without_apology(period.start, period.end, counted, PageRequest(1, 0))
     return DossierSection(
         current=stats.total,
         last_year=last_stats.total if last_stats.total.received else None,
@@ -289,7 +278,7 @@ async def collect_dossiers(
             DossierRow(f"T{month}", "", Figures(resolved_early=e, resolved_on_time=o, resolved_late=la))
             for (year, month), (e, o, la) in sorted(months.items())
         ),
-        late_without_apology=owed,
+        late_without_apology=stats.total.apologies_outstanding,
     )
 
 
