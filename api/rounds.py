@@ -222,7 +222,8 @@ class FileUpload:
     version: int | None = None
 
 
-def _period(key: str) -> rounds.RoundPeriod:
+def round_period(key: str) -> rounds.RoundPeriod:
+    """A report period key ("2024-H1") as the round needs it, under the configured calendar."""
     period = period_from_key(key, get_settings().report.calendar)
     return rounds.RoundPeriod(period.key, period.label, period.start, period.end)
 
@@ -294,7 +295,7 @@ class RoundController(Controller):
     async def open_round(self, principal: Caller, data: JSONBody[RoundIn]) -> RoundOut:
         principal.require(Action.MANAGE_ROUNDS)
         round_data = rounds.RoundData(
-            _period(data.period),
+            round_period(data.period),
             data.deadline,
             data.title,
             tuple(data.unit_ids),

@@ -25,6 +25,14 @@ from models.rounds.rounds import get_round, notify_units
 from models.rounds.tables import Submission, SubmissionEvent
 from models.vocabulary import RoundStatus, SubmissionStatus
 
+EVENT_LABELS = {
+    "saved": "Lưu nháp",
+    "uploaded": "Tải lên tệp Excel",
+    "submitted": "Nộp báo cáo",
+    "returned": "Trả lại để sửa",
+    "accepted": "Tiếp nhận",
+    "entered_by_staff": "Sở Nội vụ nhập thay đơn vị",
+}
 STALE = "Báo cáo của đơn vị đã được người khác cập nhật trước; vui lòng tải lại và thử lại."
 MAX_ANSWER = 20_000
 MAX_COMMENT = 1000
@@ -479,3 +487,10 @@ async def open_rounds_for_unit(unit_id: int) -> list[dict]:
         .where(Submission.unit == unit_id)
         .order_by(Submission.round.period_end, ascending=False)
     )
+
+
+async def sending_problems(actor: Principal, submission_id: int) -> list[FieldError]:
+    """What would stop the stored submission from being sent now (the web asks before it
+    confirms the sending)."""
+    form = await get_submission(actor, submission_id)
+    return submit_errors(form, form["indicators"], form["previous"])
