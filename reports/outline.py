@@ -55,4 +55,6 @@ APPENDICES: tuple[AppendixItem, ...] = (
     AppendixItem("II", "Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", "tasks"),
     AppendixItem("III", "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu 06/VPCP/KSTT)", "dossiers"),
     AppendixItem("IV", "Kết quả các chỉ số đánh giá cải cách hành chính", "indices"),
+    # Printed only when the period has a reporting round (models.rounds).
+    AppendixItem("V", "Tổng hợp số liệu báo cáo của các đơn vị", "rounds"),
 )

@@ -95,7 +95,8 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
         _section(document, data, part, closing=index == len(sections) - 1)
     _signature(document, data, issue)
     for item in APPENDICES:
-        _appendix(document, data, issue, item)
+        if APPENDIX_SHOWN.get(item.writer, _always)(data):
+            _appendix(document, data, issue, item)
     return document_bytes(document)
 
 
@@ -456,10 +457,47 @@ def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
     _data_table(document, columns, rows)
 
 
+def _appendix_rounds(document: DocumentObject, data: ReportData) -> None:
+    """Every indicator of the period's round with the province figure from the accepted
+    submissions and how many units gave one."""
+    section = data.rounds
+    body(document, wording.round_coverage(section))
+    columns = [
+        _Column(title, width, align)
+        for title, width, align in zip(
+            wording.ROUND_APPENDIX_HEADER,
+            (12, 22, 110, 36, 40, 32),
+            (
+                WD_ALIGN_PARAGRAPH.CENTER,
+                WD_ALIGN_PARAGRAPH.CENTER,
+                _LEFT,
+                _LEFT,
+                _RIGHT,
+                WD_ALIGN_PARAGRAPH.CENTER,
+            ),
+            strict=True,
+        )
+    ]
+    rows: list[_Row] = [
+        (PLAIN, [str(number), *wording.round_cells(figure)])
+        for number, figure in enumerate(section.figures, 1)
+    ]
+    _data_table(document, columns, rows)
+
+
 _Writer = Callable[[DocumentObject, ReportData], None]
 APPENDIX_WRITERS: dict[str, _Writer] = {
     "progress": _appendix_progress,
     "tasks": _appendix_tasks,
     "dossiers": _appendix_dossiers,
     "indices": _appendix_indices,
+    "rounds": _appendix_rounds,
 }
+
+
+def _always(data: ReportData) -> bool:
+    return True
+
+
+# Appendices printed only when the report has their data (the others say plainly what is missing).
+APPENDIX_SHOWN: dict[str, Callable[[ReportData], bool]] = {"rounds": lambda data: data.rounds is not None}
