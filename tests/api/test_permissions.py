@@ -25,8 +25,8 @@ from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
-from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.rounds_world import open_test_round
+from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.world import PASSWORD, make_account
 
 pytestmark = pytest.mark.anyio
@@ -70,10 +70,11 @@ class Call:
         return {
             role
             for role in ROLES
-            if ROLE_OF[role] in PERMISSIONS[self.action]
-            and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
-            or self.also is not None
-            and ROLE_OF[role] in PERMISSIONS[self.also]
+            if (
+                ROLE_OF[role] in PERMISSIONS[self.action]
+                and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
+            )
+            or (self.also is not None and ROLE_OF[role] in PERMISSIONS[self.also])
         }
 
 

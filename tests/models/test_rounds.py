@@ -44,7 +44,7 @@ async def setup(today):
 
 
 async def test_opening_a_round_gives_each_unit_a_draft_and_notifies_its_people(db, today):
-    world, rounds, ids = await setup(today)
+    world, rounds, _ids = await setup(today)
     state = await completeness(rounds.round_id)
     assert (state["submitted"], state["total"], state["label"]) == (0, 3, "0/3 đơn vị đã nộp")
     notified = await Notification.select(Notification.account, Notification.kind)
@@ -88,7 +88,7 @@ async def test_a_unit_saves_a_draft_then_submits_and_can_no_longer_edit(db, toda
 
 
 async def test_bad_figures_are_refused_all_at_once_and_nothing_is_written(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     sid = ids[world.unit_a]
     with pytest.raises(InvalidInput) as refused:
         await subs.save(
@@ -143,7 +143,7 @@ async def test_return_with_comments_resubmit_and_history(db, today):
 
 
 async def test_staff_enter_a_figure_for_a_unit_with_a_note(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     sid = ids[world.unit_b]
     with pytest.raises(InvalidInput):
         await subs.enter_on_behalf(world.staff, sid, "CD01", 5, "")
@@ -160,7 +160,7 @@ async def test_staff_enter_a_figure_for_a_unit_with_a_note(db, today):
 
 
 async def test_a_figure_far_from_last_period_needs_a_note(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     await subs.submit(world.head_a, ids[world.unit_a], Changes(figures={"CD01": 3, "CD02": 2, "TC01": 10}))
     await subs.accept(world.staff, ids[world.unit_a])
     later = await open_test_round_for_next_period(world)
