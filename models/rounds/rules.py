@@ -288,6 +288,20 @@ def counts_as_submitted(status: str) -> bool:
     return status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
 
 
+REMINDER_DAYS = (1, 3)  # a unit yet to send gets one reminder when the deadline is this close
+LATE_REMINDER_EVERY = 7  # after the deadline: one reminder a week
+
+
+def reminder_for(deadline: date, today: date) -> tuple[str, str] | None:
+    """The notice a unit yet to send gets today, and the key that makes it once: due within 3
+    days, within 1 day, then one a week after the deadline; None otherwise."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return "round_overdue", f"week-{(-days_left - 1) // LATE_REMINDER_EVERY}"
+    step = next((days for days in REMINDER_DAYS if days_left <= days), None)
+    return None if step is None else (f"round_due_in_{step}", "")
+
+
 def completeness_label(submitted: int, total: int) -> str:
     """The round's figure at a glance: "38/45 đơn vị đã nộp"."""
     return f"{format_int(submitted)}/{format_int(total)} đơn vị đã nộp"

@@ -5,7 +5,7 @@ consolidation by each indicator's rule, who may do what, and concurrent edits.""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -235,3 +235,22 @@ async def test_the_catalogue_refuses_incoherent_definitions(db):
     assert {e.field for e in refused.value.errors} == {"section", "denominator"}
     with pytest.raises(PermissionDenied):
         await put_indicator(world.head_a, IndicatorData("X1", "Số", "I", "number", "sum", ("department",)))
+
+
+async def test_reminders_go_to_units_yet_to_send_once_per_step(db, today):
+    from models.rounds.reminders import remind_units
+    from scheduler import jobs
+
+    world, rounds, ids = await setup(today)
+    await subs.submit(world.head_a, ids[world.unit_a], Changes(figures={"CD01": 3, "CD02": 2, "TC01": 12}))
+    await Notification.delete().where(Notification.id > 0)
+    assert await remind_units(date(2024, 6, 20)) == 0  # five days before the deadline
+    assert await remind_units(date(2024, 6, 23)) == 2  # unit B's head and the commune's head
+    assert await remind_units(date(2024, 6, 23)) == 0  # once
+    notified = await Notification.select(Notification.account, Notification.kind)
+    assert {row["account"] for row in notified} == {world.head_b.account_id, rounds.head_c.account_id}
+    await jobs.ensure_default_schedules()
+    detail = await jobs.fire("round-reminders", datetime(2024, 6, 26, 0, 0, tzinfo=UTC))  # 07:00, the day after
+    assert detail == "2 thông báo nhắc nộp báo cáo"
+    kinds = {row["kind"] for row in await Notification.select(Notification.kind)}
+    assert kinds == {"round_due_in_3", "round_overdue"}
