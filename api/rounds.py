@@ -13,13 +13,15 @@ import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody, MultipartBody
+from litestar.response import File
 
 from api.common import convert, convert_all, etag, parse_if_match
 from api.security import SECURITY, Caller
 from api.tasks import IfMatch
 from core.settings import get_settings
 from models.permissions import Action
-from models.rounds import catalogue, consolidation, forms_xlsx, rounds
+from models.plans.evidence import ALLOWED_TYPES
+from models.rounds import catalogue, consolidation, files, forms_xlsx, rounds
 from models.rounds import submissions as subs
 from reports.periods import period_from_key
 
@@ -132,10 +134,20 @@ class SubmissionOut(msgspec.Struct):
     previous: dict[str, Any]  # last period's figures
     indicators: list[IndicatorOut]  # the unit's form
     editable_by_unit: bool
+    files: list[FileOut]  # evidence attached
     version: int
     first_submitted_at: datetime | None
     submitted_at: datetime | None
     updated_at: datetime
+
+
+class FileOut(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
 
 
 class ChangesIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -420,6 +432,34 @@ class SubmissionController(Controller):
             principal, submission_id, data.indicator, data.value, data.note, expected_version=expected
         )
         return submission_response(row)
+
+    @post(
+        "/files",
+        summary="Attach an evidence file (PDF, DOCX, XLSX, PNG, JPEG; the unit while it may edit, staff)",
+    )
+    async def attach(
+        self, principal: Caller, submission_id: FromPath[int], data: MultipartBody[FileUpload]
+    ) -> FileOut:
+        limit = get_settings().evidence_max_bytes
+        content = await data.file.read(limit + 1)
+        row = await files.attach_file(principal, submission_id, data.file.filename or "", content)
+        return convert(row, FileOut)
+
+    @get(
+        "/files/{file_id:int}",
+        summary="Download an evidence file of the submission",
+        opt={"media_types": list(ALLOWED_TYPES)},
+    )
+    async def download_file(
+        self, principal: Caller, submission_id: FromPath[int], file_id: FromPath[int]
+    ) -> File:
+        stored = await files.open_file(principal, submission_id, file_id)
+        return File(
+            path=stored.path,
+            filename=stored.filename,
+            media_type=stored.content_type,
+            content_disposition_type="attachment",
+        )
 
     @get("/history", summary="Every change, oldest first")
     async def history(self, principal: Caller, submission_id: FromPath[int]) -> list[EventOut]:

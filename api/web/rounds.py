@@ -20,10 +20,10 @@ from api.security import Caller
 from api.web.common import page, see_other, viewer_for
 from api.web.forms import FormSpec, Submission, confirmation, date_field, text_field, whole_field
 from core.clock import local_date, utcnow
-from core.errors import Conflict, InvalidInput, StaleVersion, UnsupportedMediaType
+from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.settings import get_settings
 from models.permissions import Action, Principal
-from models.rounds import consolidation, rounds, rules
+from models.rounds import consolidation, files, rounds, rules
 from models.rounds import submissions as subs
 from models.rounds.forms_xlsx import upload_form
 from models.vocabulary import Measure, SubmissionStatus
@@ -225,6 +225,7 @@ class RoundPagesController(Controller):
             "accepted": "Đã tiếp nhận báo cáo của đơn vị.",
             "returned": "Đã trả lại báo cáo để đơn vị sửa.",
             "entered": "Đã nhập số liệu thay đơn vị.",
+            "attached": "Đã đính kèm tệp minh chứng.",
         }
         return await submission_page(principal, submission_id, notice=notices.get(done or "", ""))
 
@@ -306,6 +307,29 @@ class RoundPagesController(Controller):
                 principal, submission_id, sent=shown, upload_errors=cells, status_code=exc.status_code
             )
         return see_other(f"/submissions/{submission_id}?done=uploaded")
+
+    @post("/submissions/{submission_id:int}/files", name="web:submission-file")
+    async def attach(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """An evidence file for the submission (the unit while it may edit, staff)."""
+        file = (await request.form()).get("evidence")
+        shown = blank(await subs.get_submission(principal, submission_id))
+        if not isinstance(file, UploadFile) or not file.filename:
+            shown.add_error("evidence", "Chọn tệp minh chứng.")
+            return await submission_page(principal, submission_id, sent=shown, status_code=422)
+        content = await file.read(get_settings().evidence_max_bytes + 1)
+        try:
+            await files.attach_file(principal, submission_id, file.filename, content)
+        except (InvalidInput, Conflict, UnsupportedMediaType, PayloadTooLarge) as exc:
+            message = (
+                exc.errors[0].message
+                if exc.errors
+                else "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPEG đến 20 MiB."
+            )
+            shown.add_error("evidence", message)
+            return await submission_page(principal, submission_id, sent=shown, status_code=exc.status_code)
+        return see_other(f"/submissions/{submission_id}?done=attached")
 
     @post("/submissions/{submission_id:int}/review", name="web:submission-review")
     async def review(

@@ -21,7 +21,9 @@ async def remind_units(today: date) -> int:
         notice = reminder_for(round_row["deadline"], today)
         if round_row["status"] != RoundStatus.OPEN or notice is None:
             continue
-        rows = await Submission.select(Submission.unit, Submission.status).where(Submission.round == round_row["id"])
+        rows = await Submission.select(Submission.unit, Submission.status).where(
+            Submission.round == round_row["id"]
+        )
         pending = [row["unit"] for row in rows if not counts_as_submitted(row["status"])]
         kind, key = notice
         sent += await notify_units(round_row, kind, pending, key)

@@ -250,7 +250,9 @@ async def test_reminders_go_to_units_yet_to_send_once_per_step(db, today):
     notified = await Notification.select(Notification.account, Notification.kind)
     assert {row["account"] for row in notified} == {world.head_b.account_id, rounds.head_c.account_id}
     await jobs.ensure_default_schedules()
-    detail = await jobs.fire("round-reminders", datetime(2024, 6, 26, 0, 0, tzinfo=UTC))  # 07:00, the day after
+    detail = await jobs.fire(
+        "round-reminders", datetime(2024, 6, 26, 0, 0, tzinfo=UTC)
+    )  # 07:00, the day after
     assert detail == "2 thông báo nhắc nộp báo cáo"
     kinds = {row["kind"] for row in await Notification.select(Notification.kind)}
     assert kinds == {"round_due_in_3", "round_overdue"}
