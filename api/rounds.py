@@ -257,6 +257,15 @@ def _version(if_match: str | None, body_version: int | None) -> int | None:
     return named if named is not None else body_version
 
 
+async def unit_write(
+    write, principal, submission_id: int, data: ChangesIn, if_match: str | None
+) -> Response[SubmissionOut]:
+    """A unit's save or sending: the changes sent, at the version named (If-Match or body)."""
+    changes = subs.Changes(data.figures, data.notes, data.answers)
+    row = await write(principal, submission_id, changes, expected_version=_version(if_match, data.version))
+    return submission_response(row)
+
+
 class IndicatorController(Controller):
     path = "/api/indicators"
     tags = ["rounds"]
@@ -370,11 +379,7 @@ class SubmissionController(Controller):
         data: JSONBody[ChangesIn],
         if_match: IfMatch = None,
     ) -> Response[SubmissionOut]:
-        changes = subs.Changes(data.figures, data.notes, data.answers)
-        row = await subs.save(
-            principal, submission_id, changes, expected_version=_version(if_match, data.version)
-        )
-        return submission_response(row)
+        return await unit_write(subs.save, principal, submission_id, data, if_match)
 
     @post("/submit", status_code=200, summary="Send the submission (the unit); read-only for it afterwards")
     async def submit(
@@ -384,11 +389,7 @@ class SubmissionController(Controller):
         data: JSONBody[ChangesIn],
         if_match: IfMatch = None,
     ) -> Response[SubmissionOut]:
-        changes = subs.Changes(data.figures, data.notes, data.answers)
-        row = await subs.submit(
-            principal, submission_id, changes, expected_version=_version(if_match, data.version)
-        )
-        return submission_response(row)
+        return await unit_write(subs.submit, principal, submission_id, data, if_match)
 
     @post("/accept", status_code=200, summary="Accept a submitted submission (staff)")
     async def accept(

@@ -153,6 +153,20 @@ async def submission_page(
     )
 
 
+async def chosen_file(
+    principal: Principal, submission_id: int, request: Request, field: str, missing: str
+) -> tuple[UploadFile, dict, Submission] | Template:
+    """The file sent in ``field`` with the submission and its form as shown; without a file,
+    the page with ``missing`` beside the field."""
+    file = (await request.form()).get(field)
+    form = await subs.get_submission(principal, submission_id)
+    shown = blank(form)
+    if isinstance(file, UploadFile) and file.filename:
+        return file, form, shown
+    shown.add_error(field, missing)
+    return await submission_page(principal, submission_id, sent=shown, status_code=422)
+
+
 class RoundPagesController(Controller):
     path = "/"
 
@@ -290,12 +304,10 @@ class RoundPagesController(Controller):
         self, principal: Caller, submission_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         """The unit's filled XLSX form: saved as a draft, or each bad cell listed."""
-        file = (await request.form()).get("file")
-        form = await subs.get_submission(principal, submission_id)
-        shown = blank(form)
-        if not isinstance(file, UploadFile) or not file.filename:
-            shown.add_error("file", "Chọn tệp Excel đã điền.")
-            return await submission_page(principal, submission_id, sent=shown, status_code=422)
+        chosen = await chosen_file(principal, submission_id, request, "file", "Chọn tệp Excel đã điền.")
+        if isinstance(chosen, Template):
+            return chosen
+        file, form, shown = chosen
         try:
             await upload_form(principal, submission_id, file.filename, await file.read(), form["version"])
         except (InvalidInput, Conflict, UnsupportedMediaType) as exc:
@@ -313,11 +325,10 @@ class RoundPagesController(Controller):
         self, principal: Caller, submission_id: FromPath[int], request: Request
     ) -> Template | Redirect:
         """An evidence file for the submission (the unit while it may edit, staff)."""
-        file = (await request.form()).get("evidence")
-        shown = blank(await subs.get_submission(principal, submission_id))
-        if not isinstance(file, UploadFile) or not file.filename:
-            shown.add_error("evidence", "Chọn tệp minh chứng.")
-            return await submission_page(principal, submission_id, sent=shown, status_code=422)
+        chosen = await chosen_file(principal, submission_id, request, "evidence", "Chọn tệp minh chứng.")
+        if isinstance(chosen, Template):
+            return chosen
+        file, _, shown = chosen
         content = await file.read(get_settings().evidence_max_bytes + 1)
         try:
             await files.attach_file(principal, submission_id, file.filename, content)

@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from core.errors import FieldError
+from core.tabular import neutralise
 from core.text import fold, format_int, format_number, nfc
 from models.vocabulary import Area, ConsolidationRule, Measure, SubmissionStatus
 
@@ -246,6 +247,18 @@ def display_value(measure: str, value: Value | None) -> str:
         return f"{format_number(float(value), 2)}%"
     number = float(value)
     return format_int(int(number)) if number.is_integer() else format_number(number, 2)
+
+
+def sheet_cell(measure: str, value: Value | None):
+    """A figure as a spreadsheet cell: numbers as numbers, yes/no as Có/Không, text as text
+    (neutralised: a cell never starts a formula)."""
+    if value is None:
+        return None
+    if measure == Measure.YES_NO:
+        return "Có" if value else "Không"
+    if measure == Measure.TEXT:
+        return neutralise(str(value))
+    return float(value)
 
 
 def display_total(measure: str, rule: str, value: Value | None) -> str:

@@ -146,3 +146,17 @@ def opened_deadline_passed():
     from datetime import date
 
     return date(2024, 7, 1)
+
+
+async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_field(browser, world, opened):
+    from tests.sample_files import PNG
+
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    await browser.get(f"/submissions/{sid}")
+    refused = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("a.png", b"plain text")})
+    assert refused.status_code == 415 and 'id="evidence-error"' in refused.text
+    done = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("bien-ban.png", PNG)})
+    assert done.status_code == 303
+    page = await browser.get(done.headers["location"])
+    assert "Đã đính kèm tệp minh chứng." in page.text and "bien-ban.png" in page.text
