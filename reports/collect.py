@@ -41,6 +41,7 @@ from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
 from models.rounds.consolidation import consolidate_round
 from models.rounds.rounds import round_for_period
+from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
@@ -56,6 +57,7 @@ from reports.data import (
     RoundAnswer,
     RoundFigure,
     RoundSection,
+    ServiceIndexSection,
     TaskCounts,
     TaskCoverage,
     TaskLine,
@@ -296,6 +298,21 @@ async def collect_dossiers(
     )
 
 
+WEAKEST_UNITS = 3
+
+
+async def collect_service_index(
+    period: Period, scope_unit_id: int | None, coverage: DossierCoverage
+) -> ServiceIndexSection | None:
+    """The Decision 766 indicators of the dossiers received in the period, and the units with
+    the lowest score; None without dossiers."""
+    if not coverage.received:
+        return None
+    total, ranking = await index_between(period.start, period.end, scope_unit_id)
+    scored = [group for group in ranking if group.figures.score is not None]
+    return ServiceIndexSection(total, tuple(reversed(scored[-WEAKEST_UNITS:])), len(scored))
+
+
 # --- indices ------------------------------------------------------------------------------------
 
 
@@ -385,10 +402,11 @@ async def collect_report(
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
-    (plan, task_coverage), procedures, dossiers = await asyncio.gather(
+    (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
         collect_plan(period, units),
         collect_procedures(period.end),
         collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
+        collect_service_index(period, scope_unit_id, coverage),
     )
     indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
     round_section = await collect_round(period) if scope_unit_id is None else None
@@ -406,4 +424,5 @@ async def collect_report(
         dossiers=dossiers,
         indices=indices,
         rounds=round_section,
+        service_index=service_index,
     )

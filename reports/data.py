@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from models.dossiers.stats import Figures
+from models.service_index.service import IndexFigures, IndexGroup
 from reports.issuers import Issuer
 
 
@@ -152,6 +153,15 @@ class DossierSection:
 
 
 @dataclass(frozen=True)
+class ServiceIndexSection:
+    """The Decision 766 service index of the period's received dossiers (models.service_index)."""
+
+    total: IndexFigures
+    weakest: tuple[IndexGroup, ...]  # the lowest-scoring units (at most WEAKEST_UNITS), lowest first
+    units_scored: int
+
+
+@dataclass(frozen=True)
 class IndexComponentLine:
     name: str
     score: float
@@ -253,3 +263,4 @@ class ReportData:
     dossiers: DossierSection | None  # None: no dossier received in the period
     indices: tuple[IndexLine, ...]
     rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
+    service_index: ServiceIndexSection | None = None  # None: no dossier received in the period

@@ -208,6 +208,20 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs.append(_text(f"{item.key}.dossiers.apologies", wording.apology_sentence(section)))
     if text := wording.cashless_sentence(now):
         paragraphs.append(_text(f"{item.key}.dossiers.cashless", text))
+    return [*paragraphs, *_service_index_paragraphs(data, item)]
+
+
+def _service_index_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    """Decision 766: the scope's ratios, what the data cannot give, the weakest units."""
+    section = data.service_index
+    if section is None:
+        return []
+    key = f"{item.key}.service_index"
+    paragraphs = [_text(key, wording.service_index_sentence(section))]
+    if text := wording.service_index_gaps(section):
+        paragraphs.append(_text(f"{key}.gaps", text))
+    if text := wording.weakest_units_sentence(section):
+        paragraphs.append(_text(f"{key}.weakest", text))
     return paragraphs
 
 

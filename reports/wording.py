@@ -28,6 +28,7 @@ from reports.data import (
     RoundAnswer,
     RoundFigure,
     RoundSection,
+    ServiceIndexSection,
     TaskCounts,
     TaskLine,
     TaskState,
@@ -337,6 +338,62 @@ def cashless_sentence(figures: Figures) -> str:
     )
 
 
+SERVICE_INDEX_SOURCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+
+
+def service_index_sentence(section: ServiceIndexSection) -> str:
+    """The province's (or the scope's) Decision 766 ratios that the data supports; a ratio over
+    only part of the dossiers says over how many."""
+    parts = []
+    for assessment in section.total.assessments:
+        if assessment.status != "ok":
+            continue
+        part = f"{_lower_first(assessment.label)} {percent(assessment.ratio)}"
+        if assessment.unknown:
+            part += f" (trên {format_int(assessment.denominator)} hồ sơ có dữ liệu)"
+        parts.append(part)
+    days = section.total.average_handling_days
+    if days is not None:
+        parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
+    return (
+        "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
+        f"({SERVICE_INDEX_SOURCE}), tính trên các hồ sơ tiếp nhận trong kỳ: {'; '.join(parts)}."
+    )
+
+
+def service_index_gaps(section: ServiceIndexSection) -> str:
+    """The indicators the data cannot give, said plainly ("" when there are none)."""
+    sentences = []
+    missing = [_lower_first(a.label) for a in section.total.assessments if a.status == "no_data"]
+    if missing:
+        sentences.append(
+            f"Không có dữ liệu để tính {', '.join(missing)} (dữ liệu hồ sơ chưa có các thông tin này)."
+        )
+    empty = [_lower_first(a.label) for a in section.total.assessments if a.status == "not_applicable"]
+    if empty:
+        sentences.append(f"Không có hồ sơ thuộc diện tính {', '.join(empty)}.")
+    return " ".join(sentences)
+
+
+def weakest_units_sentence(section: ServiceIndexSection) -> str:
+    """The units with the lowest mean achievement and each one's weakest indicator ("" with
+    fewer than two units scored: a ranking of one says nothing)."""
+    if section.units_scored < 2 or not section.weakest:
+        return ""
+    items = []
+    for group in section.weakest:
+        scored = [a for a in group.figures.assessments if a.achievement is not None]
+        weakest = min(scored, key=lambda a: a.achievement)
+        items.append(
+            f"{group.key['unit_name']} (mức đạt bình quân {percent(group.figures.score)}; thấp nhất là "
+            f"{_lower_first(weakest.label)} {percent(weakest.ratio)})"
+        )
+    return (
+        f"Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong {format_int(section.units_scored)} "
+        f"đơn vị: {'; '.join(items)}."
+    )
+
+
 def balance_sentence(figures: Figures) -> str:
     """The Biểu 06 balance: received = resolved + in progress + returned or withdrawn."""
     handled = figures.carried_over + figures.received
@@ -429,28 +486,42 @@ def strength_facts(data: ReportData) -> list[str]:
     return facts
 
 
+def overdue_tasks_fact(plan: PlanSection) -> str:
+    """ "Còn 1 nhiệm vụ quá hạn chưa hoàn thành do Sở Tài chính chủ trì", or with several units
+    "(Sở Nội vụ chủ trì 3 nhiệm vụ, Sở Thông tin và Truyền thông chủ trì 1 nhiệm vụ)"."""
+    units = [(unit.unit, unit.counts.overdue) for unit in plan.by_unit if unit.counts.overdue]
+    text = f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành"
+    if len(units) == 1:
+        return f"{text} do {units[0][0]} chủ trì"
+    if not units:
+        return text
+    return text + " (" + ", ".join(f"{unit} chủ trì {count} nhiệm vụ" for unit, count in units) + ")"
+
+
 def limitation_facts(data: ReportData) -> list[str]:
     """The shortfalls the figures show (without list punctuation)."""
     facts = []
     plan = data.plan
     if plan is not None and plan.counts.overdue:
-        by_unit = _parts([(unit.unit, unit.counts.overdue) for unit in plan.by_unit])
-        facts.append(f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành ({by_unit})")
+        facts.append(overdue_tasks_fact(plan))
     if plan is not None and plan.counts.completed_late:
-        facts.append(f"{plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
+        facts.append(f"Có {plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
     dossiers = data.dossiers
     if dossiers is not None:
-        late = _parts(
-            [
+        late = [
+            f"{format_int(count)} hồ sơ {label}"
+            for label, count in (
                 ("giải quyết quá hạn", dossiers.current.resolved_late),
-                ("đang giải quyết quá hạn", dossiers.current.open_overdue),
-            ]
-        )
+                ("đang giải quyết đã quá hạn", dossiers.current.open_overdue),
+            )
+            if count
+        ]
         if late:
-            facts.append(f"Vẫn còn hồ sơ trễ hạn: {late} hồ sơ")
+            facts.append(f"Vẫn để xảy ra hồ sơ trễ hạn: {', '.join(late)}")
         if dossiers.late_without_apology:
             facts.append(
-                f"{format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi người dân, tổ chức"
+                f"Còn {format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi "
+                "người dân, tổ chức"
             )
     for line in data.indices:
         if line.target is not None and line.score < line.target:

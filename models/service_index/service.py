@@ -315,16 +315,16 @@ def _in_scope(entries: list[CatalogueEntry], units: set[int] | None) -> list[Cat
     return entries if units is None else [e for e in entries if e.handling_unit in units]
 
 
-async def _by_unit(tree: UnitTree, period: IndexPeriod, units: set[int] | None) -> dict[int, IndexFigures]:
+async def _by_unit(tree: UnitTree, start: date, end: date, units: set[int] | None) -> dict[int, IndexFigures]:
     """Each unit's figures: its own dossiers and those of the units merged into it before the
     period (as the dossier statistics group them)."""
     counts: dict[int, Counts] = {}
-    for key, row in await count_dossiers(period.start, period.end, units, ("unit",)):
-        _add(counts.setdefault(tree.representative(key["unit"], period.start), {}), row)
+    for key, row in await count_dossiers(start, end, units, ("unit",)):
+        _add(counts.setdefault(tree.representative(key["unit"], start), {}), row)
     catalogue: dict[int, list[CatalogueEntry]] = {}
-    for entry in _in_scope(await catalogue_on(period.end), units):
+    for entry in _in_scope(await catalogue_on(end), units):
         if entry.handling_unit is not None:
-            unit = tree.representative(entry.handling_unit, period.start)
+            unit = tree.representative(entry.handling_unit, start)
             catalogue.setdefault(unit, []).append(entry)
     return {
         unit: figures_from(counts.get(unit, {}), catalogue_counts(catalogue.get(unit, [])))
@@ -332,10 +332,10 @@ async def _by_unit(tree: UnitTree, period: IndexPeriod, units: set[int] | None) 
     }
 
 
-async def _total(period: IndexPeriod, units: set[int] | None) -> IndexFigures:
-    rows = await count_dossiers(period.start, period.end, units)
+async def _total(start: date, end: date, units: set[int] | None) -> IndexFigures:
+    rows = await count_dossiers(start, end, units)
     counts = rows[0][1] if rows else {}
-    return figures_from(counts, catalogue_counts(_in_scope(await catalogue_on(period.end), units)))
+    return figures_from(counts, catalogue_counts(_in_scope(await catalogue_on(end), units)))
 
 
 def ranked(groups: list[IndexGroup]) -> list[IndexGroup]:
@@ -364,20 +364,38 @@ async def service_index(
         raise InvalidInput.field("group_by", f"one of {', '.join(GROUPINGS)}", "Tiêu chí nhóm không hợp lệ.")
     tree = await UnitTree.load()
     units = _scope(tree, unit_id)
-    total = await _total(period, units)
-    previous_total = await _total(period.previous(), units)
+    previous = period.previous()
+    total = await _total(period.start, period.end, units)
+    previous_total = await _total(previous.start, previous.end, units)
     groups: list[IndexGroup] = []
     if group_by == "unit":
-        now, before = await _by_unit(tree, period, units), await _by_unit(tree, period.previous(), units)
-        groups = ranked(
-            [
-                IndexGroup(_unit_key(tree, unit), figures, previous_score=_score(before.get(unit)))
-                for unit, figures in now.items()
-            ]
-        )
+        before = await _by_unit(tree, previous.start, previous.end, units)
+        groups = await _ranked_units(tree, period.start, period.end, units, before)
     elif group_by == "procedure":
         groups = await _by_procedure(period, units)
     return ServiceIndex(period, unit_id, group_by, total, previous_total.score, tuple(groups))
+
+
+async def _ranked_units(
+    tree: UnitTree, start: date, end: date, units: set[int] | None, before: dict[int, IndexFigures]
+) -> list[IndexGroup]:
+    now = await _by_unit(tree, start, end, units)
+    return ranked(
+        [
+            IndexGroup(_unit_key(tree, unit), figures, previous_score=_score(before.get(unit)))
+            for unit, figures in now.items()
+        ]
+    )
+
+
+async def index_between(
+    start: date, end: date, unit_id: int | None = None
+) -> tuple[IndexFigures, list[IndexGroup]]:
+    """The figures of any span (a report's period, which need not be calendar months) for the
+    scope, and its units ranked (no change: there is no previous span of the same kind)."""
+    tree = await UnitTree.load()
+    units = _scope(tree, unit_id)
+    return await _total(start, end, units), await _ranked_units(tree, start, end, units, {})
 
 
 def _score(figures: IndexFigures | None) -> float | None:

@@ -294,6 +294,15 @@ def calls(world, extra: Extra) -> list[Call]:
             "/api/dossiers/late-without-apology?from=2024-01-01&to=2024-03-31",
             Action.READ,
         ),
+        Call("service index", "GET", "/api/service-index?period=2024-03&group_by=unit", Action.READ),
+        Call("service index trend", "GET", "/api/service-index/trend?period=2024-Q1", Action.READ),
+        Call(
+            "dossiers that lost points",
+            "GET",
+            "/api/service-index/dossiers?period=2024-03&indicator=on_time",
+            Action.READ,
+        ),
+        Call("service index export", "GET", "/api/service-index/export?period=2024", Action.READ),
         Call("dossier import jobs", "GET", "/api/dossiers/imports", Action.IMPORT_DOSSIERS),
         Call("dossier import job", "GET", f"/api/dossiers/imports/{extra.job_id}", Action.IMPORT_DOSSIERS),
         Call(
