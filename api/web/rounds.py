@@ -17,16 +17,16 @@ from litestar.response import Redirect, Template
 
 from api.rounds import round_period
 from api.security import Caller
-from api.web.common import page, see_other, viewer_for
+from api.web.common import page, query_url, see_other, viewer_for
 from api.web.forms import FormSpec, Submission, confirmation, date_field, text_field, whole_field
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.settings import get_settings
 from models.permissions import Action, Principal
-from models.rounds import consolidation, files, rounds, rules
+from models.rounds import catalogue, consolidation, files, rounds, rules
 from models.rounds import submissions as subs
 from models.rounds.forms_xlsx import upload_form
-from models.vocabulary import Measure, SubmissionStatus
+from models.vocabulary import ConsolidationRule, Measure, SubmissionStatus, UnitKind
 from reports.periods import PeriodKind, period_for
 
 OPEN_FORM = FormSpec(
@@ -167,6 +167,27 @@ async def chosen_file(
     return await submission_page(principal, submission_id, sent=shown, status_code=422)
 
 
+async def indicators_page(
+    principal: Principal, *, notice: str = "", errors: list[str] | None = None, status_code: int = 200
+) -> Template:
+    principal.require(Action.READ)
+    return page(
+        "round_indicators.html",
+        await viewer_for(principal),
+        status_code=status_code,
+        active="rounds",
+        indicators=await catalogue.list_indicators(),
+        note=catalogue.default_catalogue_note(),
+        sections={key: f"{key}. {area.label}" for key, area in rules.INDICATOR_SECTIONS.items()},
+        measures=Measure,
+        rules_=ConsolidationRule,
+        kinds=UnitKind,
+        notice=notice,
+        errors=errors or [],
+        can_import=principal.can(Action.MANAGE_ROUNDS),
+    )
+
+
 class RoundPagesController(Controller):
     path = "/"
 
@@ -211,6 +232,27 @@ class RoundPagesController(Controller):
             if opened is not None:
                 return see_other(f"/rounds/{opened['id']}?opened=1")
         return await self._rounds(principal, sent, 422)
+
+    @get("/rounds/indicators", name="web:indicators")
+    async def indicators(self, principal: Caller, imported: FromQuery[str | None] = None) -> Template:
+        return await indicators_page(principal, notice=imported or "")
+
+    @post("/rounds/indicators", name="web:indicators-import")
+    async def import_indicators(self, principal: Caller, request: Request) -> Template | Redirect:
+        """A catalogue file (the export's columns): all rows or none, errors by row."""
+        principal.require(Action.MANAGE_ROUNDS)
+        file = (await request.form()).get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return await indicators_page(
+                principal, errors=["Chọn tệp danh mục (.xlsx hoặc .csv)."], status_code=422
+            )
+        try:
+            done = await catalogue.import_catalogue(principal, file.filename, await file.read())
+        except (InvalidInput, UnsupportedMediaType, PayloadTooLarge) as exc:
+            lines = [f"Dòng {e.row}, {e.field}: {e.message}" if e.row else e.message for e in exc.errors]
+            return await indicators_page(principal, errors=lines or [exc.detail], status_code=exc.status_code)
+        notice = f"Đã nhập danh mục: {done['created']} chỉ tiêu mới, {done['updated']} chỉ tiêu cập nhật."
+        return see_other(query_url("/rounds/indicators", imported=notice))
 
     @get("/rounds/{round_id:int}", name="web:round")
     async def round_page(

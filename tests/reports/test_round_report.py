@@ -134,4 +134,7 @@ async def test_a_report_without_a_round_prints_no_round_figures(db, today):
     assert data.rounds is None
     document = load(render_report(data, compose(data), None))
     text = full_text(document)
-    assert "TỔNG HỢP SỐ LIỆU BÁO CÁO CỦA CÁC ĐƠN VỊ" not in text and "theo báo cáo của các đơn vị" not in text.lower()
+    assert (
+        "TỔNG HỢP SỐ LIỆU BÁO CÁO CỦA CÁC ĐƠN VỊ" not in text
+        and "theo báo cáo của các đơn vị" not in text.lower()
+    )

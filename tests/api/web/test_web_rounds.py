@@ -160,3 +160,34 @@ async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_f
     assert done.status_code == 303
     page = await browser.get(done.headers["location"])
     assert "Đã đính kèm tệp minh chứng." in page.text and "bien-ban.png" in page.text
+
+
+async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, today):
+    from tests.sample_files import csv_bytes
+
+    header = [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Mục báo cáo",
+        "Đơn vị tính",
+        "Loại đơn vị báo cáo",
+        "Cách tổng hợp",
+    ]
+    good = ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
+    bad = ["X2", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Cộng tổng"]
+    await browser.sign_in_as("staff")
+    page = await browser.get("/rounds/indicators")
+    assert page.status_code == 200 and "không phải biểu mẫu chính thức" in page.text
+    refused = await browser.post(
+        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good, bad]))}
+    )
+    assert refused.status_code == 422 and "Dòng 3, Mục báo cáo" in refused.text and "X1" not in refused.text
+    done = await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
+    assert done.status_code == 303
+    shown = await browser.get(done.headers["location"])
+    assert "1 chỉ tiêu mới" in shown.text and "Số hội nghị" in shown.text
+    await browser.sign_in_as("viewer")
+    assert 'action="/rounds/indicators"' not in (await browser.get("/rounds/indicators")).text
+    assert (
+        await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
+    ).status_code == 403
