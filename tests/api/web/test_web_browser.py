@@ -696,3 +696,9 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     expect(staff.locator(".headline")).to_contain_text(re.compile(r"^1/\d+ đơn vị đã nộp$"))
     staff.screenshot(path=shots / "round-completeness-1366.png")
     staff.context.close()
+
+    small = signed_in(chromium, own_server, "tuphap", width=360)
+    for address in ("/rounds", round_url, "/rounds/indicators", form_url):
+        small.goto(address)
+        fits_the_screen(small)
+    small.context.close()
