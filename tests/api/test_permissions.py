@@ -21,12 +21,13 @@ from models.dossiers.ingest import ingest_records
 from models.permissions import PERMISSIONS, Action
 from models.plans.evidence import upload_evidence
 from models.plans.tasks import TaskDefinition, create_task
+from models.rounds.files import attach_file
 from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
-from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.rounds_world import open_test_round
+from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.world import PASSWORD, make_account
 
 pytestmark = pytest.mark.anyio
@@ -70,10 +71,11 @@ class Call:
         return {
             role
             for role in ROLES
-            if ROLE_OF[role] in PERMISSIONS[self.action]
-            and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
-            or self.also is not None
-            and ROLE_OF[role] in PERMISSIONS[self.also]
+            if (
+                ROLE_OF[role] in PERMISSIONS[self.action]
+                and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
+            )
+            or (self.also is not None and ROLE_OF[role] in PERMISSIONS[self.also])
         }
 
 
@@ -91,6 +93,7 @@ class Extra:
     round_id: int = 1  # the 2024-H1 reporting round (tests/rounds_world.py)
     submission_a: int = 1  # unit A's submission to it
     submission_b: int = 2
+    file_a: int = 1  # an evidence file of unit A's submission
 
 
 @pytest.fixture
@@ -113,6 +116,7 @@ async def extra(world) -> Extra:
     rounds = await open_test_round(world)
     submission_a = await submission_id_for(world.staff, rounds.round_id, world.unit_a)
     submission_b = await submission_id_for(world.staff, rounds.round_id, world.unit_b)
+    attached = await attach_file(world.staff, submission_a, "bien-ban.png", PNG)
     return Extra(
         task_c["id"],
         staged["id"],
@@ -124,6 +128,7 @@ async def extra(world) -> Extra:
         rounds.round_id,
         submission_a,
         submission_b,
+        attached["id"],
     )
 
 
@@ -468,6 +473,21 @@ def round_calls(world, extra: Extra) -> list[Call]:
         Call("read submission", "GET", f"/api/submissions/{sub_a}", Action.SUBMIT_ROUND, **own),
         Call("submission history", "GET", f"/api/submissions/{sub_a}/history", Action.SUBMIT_ROUND, **own),
         Call("form file", "GET", f"/api/submissions/{sub_a}/form", Action.SUBMIT_ROUND, **own),
+        Call(
+            "evidence of a submission",
+            "GET",
+            f"/api/submissions/{sub_a}/files/{extra.file_a}",
+            Action.SUBMIT_ROUND,
+            **own,
+        ),
+        Call(
+            "attach evidence to unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/files",
+            Action.SUBMIT_ROUND,
+            files=upload("anh.png", PNG),
+            **own,
+        ),
         Call(
             "save unit A's draft",
             "POST",
