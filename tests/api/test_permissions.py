@@ -648,3 +648,23 @@ async def test_without_credentials_every_protected_route_is_401(client, world, e
         response = await client.request(call.method, call.path, json=call.json, files=call.files)
         assert response.status_code == 401, (call.method, call.path)
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_temporary_password_session_is_refused_every_route_but_its_own_account(client, world, extra):
+    """An administrator's session, while its password is a temporary one someone else set, gets
+    a 403 naming the password from every route in the matrix but "who am I" (the password
+    change and sign-out are tests.api.test_auth's)."""
+    await create_account_unchecked(
+        AccountData("tam", "Tạm Thời", "admin", None, PASSWORD, temporary_password=True)
+    )
+    token = (await client.post("/api/auth/login", json={"username": "tam", "password": PASSWORD})).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    for call in calls(world, extra):
+        response = await client.request(
+            call.method, call.path, json=call.json, files=call.files, headers=bearer
+        )
+        if call.path == "/api/auth/me":
+            assert response.status_code == 200, response.text
+            continue
+        assert response.status_code == 403, (call.name, response.status_code, response.text[:300])
+        assert response.json()["errors"][0]["field"] == "password", call.name
