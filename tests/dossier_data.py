@@ -55,7 +55,7 @@ def dossier(code: str, **overrides) -> dict[str, str]:
         "apology_issued_on": "",
         "apology_new_due": "",
     }
-    return row | overrides
+    return dict.fromkeys(KEYS, "") | row | overrides
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:

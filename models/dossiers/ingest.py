@@ -40,6 +40,7 @@ from core.uploads import check_name, check_not_binary, extension, first_non_utf8
 from models.dossiers.records import (
     FILE_COLUMNS,
     FILE_REQUIRED,
+    SERVICE_FLAGS,
     STORED_COLUMNS,
     References,
     RowParser,
@@ -226,6 +227,13 @@ _SQL_TYPES = {
     "due_on": "DATE",
     "closed_on": "DATE",
     "timeliness": "VARCHAR(8)",
+    **dict.fromkeys(SERVICE_FLAGS, "BOOLEAN"),
+    "supplement_requests": "INTEGER",
+    "supplement_requested_at": "TIMESTAMPTZ",
+    "supplement_returned_at": "TIMESTAMPTZ",
+    "service_due_on": "DATE",
+    "service_on_time": "BOOLEAN",
+    "handling_minutes": "INTEGER",
 }
 _STAGE_DDL = ", ".join(f'"{name}" {_SQL_TYPES[name]}' for name in STAGE_COLUMNS)
 _QUOTED = ", ".join(f'"{name}"' for name in STORED_COLUMNS)

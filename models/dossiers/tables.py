@@ -32,6 +32,22 @@ class Dossier(Table):
     due_on = Date()
     closed_on = Date(null=True, default=None)
     timeliness = Varchar(length=8, null=True, default=None)
+    # Decision 766 service-index fields: optional in every source, so NULL means "the source
+    # did not say" (the indicator then reads "không có dữ liệu"), never "no".
+    fee_bearing = Boolean(null=True, default=None)
+    paid_online = Boolean(null=True, default=None)
+    electronic_result = Boolean(null=True, default=None)
+    digitised = Boolean(null=True, default=None)
+    reused_data = Boolean(null=True, default=None)
+    supplement_requests = Integer(null=True, default=None)
+    supplement_requested_at = Timestamptz(null=True, default=None)  # the first request
+    supplement_returned_at = Timestamptz(null=True, default=None)  # the citizen's answer to it
+    # Derived on write (models.dossiers.records): the appointment after deducting the time the
+    # citizen spent supplementing (NULL while that supplement is still awaited: the clock is
+    # stopped), whether a closed dossier was finished by it, and its handling time net of it.
+    service_due_on = Date(null=True, default=None)
+    service_on_time = Boolean(null=True, default=None)
+    handling_minutes = Integer(null=True, default=None)
 
 
 class ImportJob(Table):
