@@ -41,6 +41,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
     "models/dossiers/records.py": ("tests/models/test_dossier_classes.py",),
     "models/dossiers/stats.py": ("tests/models/test_dossier_figures.py",),
+    "models/rounds/rules.py": ("tests/models/test_round_rules.py",),
 }
 # Where only some functions of a module are rules (the rest is storage and history, or parsing
 # and queries, pinned by the API and model tests at large), only theirs are mutated; a method as

@@ -18,10 +18,19 @@ from litestar.response import Redirect, Template
 from api.rounds import round_period
 from api.security import Caller
 from api.web.common import page, query_url, see_other, viewer_for
-from api.web.forms import FormSpec, Submission, confirmation, date_field, text_field, whole_field
+from api.web.forms import (
+    FormSpec,
+    Submission,
+    confirmation,
+    date_field,
+    password_field,
+    text_field,
+    whole_field,
+)
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.settings import get_settings
+from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.rounds import catalogue, consolidation, files, rounds, rules
 from models.rounds import submissions as subs
@@ -29,6 +38,11 @@ from models.rounds.forms_xlsx import upload_form
 from models.vocabulary import ConsolidationRule, Measure, SubmissionStatus, UnitKind
 from reports.periods import PeriodKind, period_for
 
+REPORTER_FORM = FormSpec(
+    text_field("username", required="Nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", required="Nhập họ và tên.", max_length=255),
+    password_field("password", required="Nhập mật khẩu tạm thời."),
+)
 OPEN_FORM = FormSpec(
     text_field("period", required="Chọn kỳ báo cáo.", max_length=16),
     date_field("deadline", required="Nhập hạn nộp."),
@@ -192,13 +206,32 @@ class RoundPagesController(Controller):
     path = "/"
 
     @get("/rounds", name="web:rounds")
-    async def rounds_page(self, principal: Caller) -> Template:
-        return await self._rounds(principal)
+    async def rounds_page(self, principal: Caller, named: FromQuery[str | None] = None) -> Template:
+        return await self._rounds(principal, named=named or "")
+
+    @post("/rounds/reporters", name="web:round-reporter")
+    async def name_reporter(self, principal: Caller, request: Request) -> Template | Redirect:
+        """A unit head names the unit's reporter: an account with a temporary password."""
+        sent = REPORTER_FORM.read(await request.form())
+        if sent.ok:
+            person = accounts.AccountData(
+                sent["username"], sent["full_name"], "reporter", None, sent["password"]
+            )
+            done = await sent.attempt(accounts.delegate_reporter(principal, principal.unit_id or 0, person))
+            if done is not None:
+                return see_other(query_url("/rounds", named=done["username"]) + "#dau-moi")
+        return await self._rounds(principal, reporter=sent, status_code=422)
 
     async def _rounds(
-        self, principal: Principal, sent: Submission | None = None, status_code: int = 200
+        self,
+        principal: Principal,
+        sent: Submission | None = None,
+        status_code: int = 200,
+        reporter: Submission | None = None,
+        named: str = "",
     ) -> Template:
         principal.require(Action.READ)
+        delegates = principal.can(Action.DELEGATE_REPORTER) and principal.unit_id is not None
         today = local_date(utcnow())
         mine = (
             await subs.open_rounds_for_unit(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
@@ -213,6 +246,9 @@ class RoundPagesController(Controller):
             periods=period_choices(today),
             sent=sent or OPEN_FORM.blank(),
             can_open=principal.can(Action.MANAGE_ROUNDS),
+            reporters=await accounts.unit_reporters(principal, principal.unit_id) if delegates else None,
+            reporter=reporter or REPORTER_FORM.blank(),
+            named=named,
         )
 
     @post("/rounds", name="web:round-open")

@@ -191,3 +191,32 @@ async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, 
     assert (
         await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
     ).status_code == 403
+
+
+async def test_a_unit_head_names_the_units_reporter(browser, world, today):
+    await browser.sign_in_as("head_a")
+    page = await browser.get("/rounds")
+    assert "Đơn vị chưa có cán bộ đầu mối." in page.text
+    short = await browser.post(
+        "/rounds/reporters", {"username": "dau moi", "full_name": "Lê Văn Bình", "password": "ngan"}
+    )
+    assert (
+        short.status_code == 422
+        and 'id="r-username-error"' in short.text
+        and 'id="r-password-error"' in short.text
+    )
+    assert 'value="Lê Văn Bình"' in short.text
+    done = await browser.post(
+        "/rounds/reporters",
+        {"username": "daumoi-stp", "full_name": "Lê Văn Bình", "password": "tam-thoi-2025"},
+    )
+    assert done.status_code == 303
+    shown = await browser.get(done.headers["location"].split("#")[0])
+    assert "Đã tạo tài khoản đầu mối" in shown.text and "Lê Văn Bình (daumoi-stp)" in shown.text
+    await browser.sign_in_as("viewer")
+    assert "Chỉ định cán bộ đầu mối" not in (await browser.get("/rounds")).text
+    assert (
+        await browser.post(
+            "/rounds/reporters", {"username": "x1", "full_name": "X", "password": "tam-thoi-2025"}
+        )
+    ).status_code == 403
