@@ -220,3 +220,30 @@ async def test_a_unit_head_names_the_units_reporter(browser, world, today):
             "/rounds/reporters", {"username": "x1", "full_name": "X", "password": "tam-thoi-2025"}
         )
     ).status_code == 403
+
+
+async def test_the_draft_offers_the_units_answers_with_the_unit_named(browser, world, opened):
+    sid = await _sid(world, opened)
+    figures = {"CD01": 3, "CD02": 2, "TC01": 12}
+    await subs.submit(
+        world.head_a, sid, subs.Changes(figures=figures, answers={"II.1": "Rà soát 40 văn bản."})
+    )
+    await subs.accept(world.staff, sid)
+    await browser.sign_in_as("staff")
+    draft = await browser.get("/reports/drafts?period=2024-H1")
+    assert draft.status_code == 200
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in draft.text and "Đưa vào dự thảo" in draft.text
+    taken = await browser.post(
+        "/reports/drafts/changes",
+        {
+            "period": "2024-H1",
+            "version": "0",
+            "op": "add",
+            "section": "II.1",
+            "key": "",
+            "text": "Sở Tư pháp: Rà soát 40 văn bản.",
+        },
+    )
+    assert taken.status_code == 303
+    after = await browser.get(taken.headers["location"])
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in after.text and "Đưa vào dự thảo" not in after.text
