@@ -292,7 +292,11 @@ class RoundPagesController(Controller):
 
     @get("/rounds/{round_id:int}", name="web:round")
     async def round_page(
-        self, principal: Caller, round_id: FromPath[int], opened: FromQuery[int | None] = None
+        self,
+        principal: Caller,
+        round_id: FromPath[int],
+        opened: FromQuery[int | None] = None,
+        closed: FromQuery[int | None] = None,
     ) -> Template:
         principal.require(Action.READ)
         state = await rounds.completeness(round_id)
@@ -303,7 +307,34 @@ class RoundPagesController(Controller):
             state=state,
             totals=await consolidation.consolidate_round(round_id),
             opened=bool(opened),
+            closed=bool(closed),
+            can_close=principal.can(Action.MANAGE_ROUNDS),
             may_open=lambda unit_id: may_review(principal) or unit_id == principal.unit_id,
+        )
+
+    @post("/rounds/{round_id:int}/close", name="web:round-close")
+    async def close(
+        self, principal: Caller, round_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Stop collecting, after a confirmation naming the units that have not sent."""
+        principal.require(Action.MANAGE_ROUNDS)
+        if (await request.form()).get("confirmed") == "yes":
+            await rounds.close_round(principal, round_id)
+            return see_other(f"/rounds/{round_id}?closed=1")
+        state = await rounds.completeness(round_id)
+        return confirmation(
+            await viewer_for(principal),
+            title=f"Khóa {state['round']['title']}?",
+            consequences=[
+                "Các đơn vị không lưu, nộp hay sửa báo cáo được nữa; báo cáo đã nộp vẫn được xem xét.",
+                f"Tình hình hiện nay: {state['label']}.",
+            ],
+            details=[unit["unit_name"] for unit in state["units"] if not unit["submitted"]],
+            details_title="Đơn vị chưa nộp",
+            action=f"/rounds/{round_id}/close",
+            button="Khóa đợt báo cáo",
+            cancel=f"/rounds/{round_id}",
+            active="rounds",
         )
 
     @get("/submissions/{submission_id:int}", name="web:submission")

@@ -247,3 +247,19 @@ async def test_the_draft_offers_the_units_answers_with_the_unit_named(browser, w
     assert taken.status_code == 303
     after = await browser.get(taken.headers["location"])
     assert "Sở Tư pháp: Rà soát 40 văn bản." in after.text and "Đưa vào dự thảo" not in after.text
+
+
+async def test_staff_close_a_round_after_a_confirmation(browser, world, opened):
+    await browser.sign_in_as("staff")
+    confirm = await browser.post(f"/rounds/{opened.round_id}/close", {})
+    assert confirm.status_code == 200 and "Đơn vị chưa nộp" in confirm.text and "Sở Y tế" in confirm.text
+    done = await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})
+    assert done.status_code == 303
+    assert "Đã khóa đợt báo cáo." in (await browser.get(done.headers["location"])).text
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    assert (
+        'name="figures.CD01"' not in (await browser.get(f"/submissions/{sid}")).text
+    )  # read-only once closed
+    await browser.sign_in_as("viewer")
+    assert (await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})).status_code == 403
