@@ -39,6 +39,8 @@ from models.plans.progress import AS_OF_SOURCE, plan_summary
 from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
 from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
+from models.rounds.consolidation import consolidate_round
+from models.rounds.rounds import round_for_period
 from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
@@ -52,6 +54,9 @@ from reports.data import (
     PlanSection,
     ProcedureCatalogue,
     ReportData,
+    RoundAnswer,
+    RoundFigure,
+    RoundSection,
     ServiceIndexSection,
     TaskCounts,
     TaskCoverage,
@@ -334,6 +339,41 @@ async def collect_indices(cut_off: date) -> tuple[tuple[IndexLine, ...], int]:
     return tuple(lines), every - published
 
 
+# --- the units' reporting round -----------------------------------------------------------------
+
+
+async def collect_round(period: Period) -> RoundSection | None:
+    """The period's reporting round as the report quotes it: figures from accepted submissions
+    only (models.rounds.consolidation), the units still missing named."""
+    found = await round_for_period(period.key)
+    if found is None:
+        return None
+    result = await consolidate_round(found["id"])
+    return RoundSection(
+        title=found["title"],
+        accepted=result["accepted"],
+        total=result["total"],
+        missing=tuple(unit["unit_name"] for unit in result["missing"]),
+        figures=tuple(
+            RoundFigure(
+                line["code"],
+                line["name"],
+                line["section"],
+                line["measure"],
+                line["rule"],
+                line["value"],
+                line["reported"],
+                line["asked"],
+            )
+            for line in result["indicators"]
+        ),
+        answers=tuple(
+            RoundAnswer(item["section"], item["question"], item["unit_name"], item["text"])
+            for item in result["narratives"]
+        ),
+    )
+
+
 # --- the whole report ---------------------------------------------------------------------------
 
 
@@ -358,6 +398,7 @@ async def collect_report(
         collect_service_index(period, scope_unit_id, coverage),
     )
     indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
+    round_section = await collect_round(period) if scope_unit_id is None else None
     return ReportData(
         kind=period.kind.value,
         title=report_title(period),
@@ -371,5 +412,6 @@ async def collect_report(
         procedures=procedures,
         dossiers=dossiers,
         indices=indices,
+        rounds=round_section,
         service_index=service_index,
     )

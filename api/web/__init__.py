@@ -28,6 +28,7 @@ from api.web.dossiers import DossierPagesController
 from api.web.notifications import NotificationPagesController
 from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
+from api.web.rounds import RoundPagesController
 from api.web.schedules import SchedulePagesController
 from api.web.tasks import TaskPagesController
 
@@ -55,6 +56,7 @@ def routes() -> list:
             PlanPagesController,
             DossierPagesController,
             ReportPagesController,
+            RoundPagesController,
             NotificationPagesController,
             SchedulePagesController,
             AdminUsersController,
