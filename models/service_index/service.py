@@ -315,17 +315,11 @@ def _in_scope(entries: list[CatalogueEntry], units: set[int] | None) -> list[Cat
     return entries if units is None else [e for e in entries if e.handling_unit in units]
 
 
-async def _by_unit(
-    tree: UnitTree,
-    start: date,
-    end: date,
-    units: set[int] | None,
-    rows: list[tuple[dict, Counts]] | None = None,
-) -> dict[int, IndexFigures]:
+async def _by_unit(tree: UnitTree, start: date, end: date, units: set[int] | None) -> dict[int, IndexFigures]:
     """Each unit's figures: its own dossiers and those of the units merged into it before the
-    period (as the dossier statistics group them); ``rows``: the counts by unit, when read."""
+    period (as the dossier statistics group them)."""
     counts: dict[int, Counts] = {}
-    for key, row in rows if rows is not None else await count_dossiers(start, end, units, ("unit",)):
+    for key, row in await count_dossiers(start, end, units, ("unit",)):
         _add(counts.setdefault(tree.representative(key["unit"], start), {}), row)
     catalogue: dict[int, list[CatalogueEntry]] = {}
     for entry in _in_scope(await catalogue_on(end), units):
@@ -338,13 +332,9 @@ async def _by_unit(
     }
 
 
-async def _total(
-    start: date, end: date, units: set[int] | None, rows: list[tuple[dict, Counts]] | None = None
-) -> IndexFigures:
-    """The scope's figures; ``rows``: its counts by unit, when read (they sum to the total)."""
-    counts: Counts = {}
-    for _, row in rows if rows is not None else await count_dossiers(start, end, units):
-        _add(counts, row)
+async def _total(start: date, end: date, units: set[int] | None) -> IndexFigures:
+    rows = await count_dossiers(start, end, units)
+    counts = rows[0][1] if rows else {}
     return figures_from(counts, catalogue_counts(_in_scope(await catalogue_on(end), units)))
 
 
@@ -387,14 +377,9 @@ async def service_index(
 
 
 async def _ranked_units(
-    tree: UnitTree,
-    start: date,
-    end: date,
-    units: set[int] | None,
-    before: dict[int, IndexFigures],
-    rows: list[tuple[dict, Counts]] | None = None,
+    tree: UnitTree, start: date, end: date, units: set[int] | None, before: dict[int, IndexFigures]
 ) -> list[IndexGroup]:
-    now = await _by_unit(tree, start, end, units, rows)
+    now = await _by_unit(tree, start, end, units)
     return ranked(
         [
             IndexGroup(_unit_key(tree, unit), figures, previous_score=_score(before.get(unit)))
@@ -410,8 +395,7 @@ async def index_between(
     scope, and its units ranked (no change: there is no previous span of the same kind)."""
     tree = await UnitTree.load()
     units = _scope(tree, unit_id)
-    by_unit = await count_dossiers(start, end, units, ("unit",))  # one read of the rows for both
-    return await _total(start, end, units, by_unit), await _ranked_units(tree, start, end, units, {}, by_unit)
+    return await _total(start, end, units), await _ranked_units(tree, start, end, units, {})
 
 
 def _score(figures: IndexFigures | None) -> float | None:
