@@ -19,7 +19,7 @@ from litestar.openapi.plugins import SwaggerRenderPlugin
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 
-from api.accounts import AccountController, ApiKeyController
+from api.accounts import AccountController, ApiKeyController, ReporterController
 from api.audit import AuditController, audit_middleware
 from api.auth import AuthController
 from api.dossiers import DossierController, DossierImportController
@@ -30,6 +30,7 @@ from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
 from api.request_checks import refuse_control_characters, require_declared_body_type
+from api.rounds import IndicatorController, RoundController, SubmissionController
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
@@ -103,6 +104,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             UnitController,
             AccountController,
             ApiKeyController,
+            ReporterController,
             PlanController,
             TaskController,
             EvidenceController,
@@ -112,6 +114,9 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             DossierImportController,
             ServiceIndexController,
             ReportController,
+            IndicatorController,
+            RoundController,
+            SubmissionController,
             ScheduleController,
             NotificationController,
             AuditController,

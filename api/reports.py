@@ -31,6 +31,14 @@ class RunIn(msgspec.Struct, forbid_unknown_fields=True):
         str, msgspec.Meta(max_length=16, description='"2023-H1", "2023-Y", "2023-M9", "2023-Q3"')
     ]
     scope_unit_id: int | None = None
+    request_key: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=64,
+            description="Optional, up to 64 letters, digits, '-' or '_' (a UUID): sending the same key "
+            "again for the same period and unit returns the run it made instead of a new version",
+        ),
+    ] = ""
 
 
 class RunOut(msgspec.Struct):
@@ -209,7 +217,7 @@ class ReportController(Controller):
     @post("/", status_code=202, summary="Generate a report (a new version); runs in the background")
     async def request_run(self, principal: Caller, data: JSONBody[RunIn]) -> Response[RunOut]:
         run = await report_runs.request_run(
-            principal, report_runs.RunRequest(data.period, data.scope_unit_id)
+            principal, report_runs.RunRequest(data.period, data.scope_unit_id, data.request_key)
         )
         report_runs.start_run(run["id"])
         return Response(

@@ -483,28 +483,42 @@ def strength_facts(data: ReportData) -> list[str]:
     return facts
 
 
+def overdue_tasks_fact(plan: PlanSection) -> str:
+    """ "Còn 1 nhiệm vụ quá hạn chưa hoàn thành do Sở Tài chính chủ trì", or with several units
+    "(Sở Nội vụ chủ trì 3 nhiệm vụ, Sở Thông tin và Truyền thông chủ trì 1 nhiệm vụ)"."""
+    units = [(unit.unit, unit.counts.overdue) for unit in plan.by_unit if unit.counts.overdue]
+    text = f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành"
+    if len(units) == 1:
+        return f"{text} do {units[0][0]} chủ trì"
+    if not units:
+        return text
+    return text + " (" + ", ".join(f"{unit} chủ trì {count} nhiệm vụ" for unit, count in units) + ")"
+
+
 def limitation_facts(data: ReportData) -> list[str]:
     """The shortfalls the figures show (without list punctuation)."""
     facts = []
     plan = data.plan
     if plan is not None and plan.counts.overdue:
-        by_unit = _parts([(unit.unit, unit.counts.overdue) for unit in plan.by_unit])
-        facts.append(f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành ({by_unit})")
+        facts.append(overdue_tasks_fact(plan))
     if plan is not None and plan.counts.completed_late:
-        facts.append(f"{plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
+        facts.append(f"Có {plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
     dossiers = data.dossiers
     if dossiers is not None:
-        late = _parts(
-            [
+        late = [
+            f"{format_int(count)} hồ sơ {label}"
+            for label, count in (
                 ("giải quyết quá hạn", dossiers.current.resolved_late),
-                ("đang giải quyết quá hạn", dossiers.current.open_overdue),
-            ]
-        )
+                ("đang giải quyết đã quá hạn", dossiers.current.open_overdue),
+            )
+            if count
+        ]
         if late:
-            facts.append(f"Vẫn còn hồ sơ trễ hạn: {late} hồ sơ")
+            facts.append(f"Vẫn để xảy ra hồ sơ trễ hạn: {', '.join(late)}")
         if dossiers.late_without_apology:
             facts.append(
-                f"{format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi người dân, tổ chức"
+                f"Còn {format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi "
+                "người dân, tổ chức"
             )
     for line in data.indices:
         if line.target is not None and line.score < line.target:

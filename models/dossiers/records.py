@@ -96,6 +96,16 @@ async def load_references() -> References:
     return References(procedures, units)
 
 
+def resolution_timeliness(resolved_at: datetime, due_at: datetime, closed_on: date, due_on: date) -> str:
+    """The class of a resolved dossier, which the statistics and reports count: "late" when it
+    was resolved after its due moment, else "early" when resolved on a day (the province's
+    calendar: ``closed_on``, ``due_on``) before the due day, else "on_time" (on the due day, by
+    the due moment). Returned, withdrawn and open dossiers have no class."""
+    if resolved_at > due_at:
+        return Timeliness.LATE.value
+    return (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+
+
 class RowParser:
     """Validates rows into stored values; every problem of a row is reported, not the first."""
 
@@ -181,10 +191,7 @@ class RowParser:
         closed_on = self._local_date(resolved_at) if resolved_at else None
         timeliness = None
         if outcome == DossierOutcome.RESOLVED:
-            if resolved_at > due_at:
-                timeliness = Timeliness.LATE.value
-            else:
-                timeliness = (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+            timeliness = resolution_timeliness(resolved_at, due_at, closed_on, due_on)
         if self.as_text:
             moment, day = _utc_text, _day_text
             return (

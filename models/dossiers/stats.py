@@ -108,7 +108,9 @@ class DossierStats:
     groups: tuple[StatsGroup, ...]
 
 
-def _check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
+def check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
+    """A period of statistics runs forwards, lasts at most MAX_PERIOD_DAYS (five years) and is
+    grouped by known keys; else 422 naming the field."""
     if end < start:
         raise InvalidInput.field("to", "before from", "Ngày kết thúc trước ngày bắt đầu.")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -422,7 +424,7 @@ async def resolutions_by_day(
 ) -> list[tuple[date, int, int, int]]:
     """(day, early, on time, late): the dossiers resolved on each day of the period, for the
     chart of outcomes by month (from the daily tallies, which cannot leave out old receipts)."""
-    _check_period(start, end, ())
+    check_period(start, end, ())
     if scope.received_from is not None:
         raise ValueError("resolutions by day come from the tallies: no received_from")
     params = _Params()
@@ -464,7 +466,7 @@ async def dossier_stats(
 ) -> DossierStats:
     """The figures of a period (from the tallies; ``counter=grouped_by_scan`` counts the rows,
     the reference the tests compare with, and the only way to leave out old receipts)."""
-    _check_period(start, end, group_by)
+    check_period(start, end, group_by)
     if scope.received_from is not None:
         counter = grouped_by_scan
     tree = await UnitTree.load()
@@ -510,7 +512,7 @@ async def late_without_apology(
 ) -> tuple[list[dict], int]:
     """Dossiers late in the period (resolved late, or open past the deadline at its end) with
     no apology issued by its end: the units owe these citizens a letter."""
-    _check_period(start, end, ())
+    check_period(start, end, ())
     resolved_late = (
         (Dossier.timeliness == Timeliness.LATE.value)
         & (Dossier.closed_on >= start)
