@@ -521,7 +521,9 @@ async def lost_points(
 ) -> tuple[list[dict], int]:
     """The dossiers an indicator counts against (in its denominator, not its numerator):
     of one ranking row's unit (its own dossiers and those of the units merged into it, as the
-    ranking counts them), or of the province; oldest first."""
+    ranking counts them), or of the province; in the order they were received (by day, then
+    as stored: the received_on index gives that order without sorting). The total comes from
+    the indicator's own counts."""
     rule = BY_KEY.get(indicator)
     if rule is None:
         raise InvalidInput.field(
@@ -537,13 +539,14 @@ async def lost_points(
         f"{_received_in(sql, period.start, period.end, units)} AND {sql.judged(rule.at_end(rule.applies))}"
         f" AND NOT COALESCE({sql.judged(rule.meets)}, false)"
     )
-    count = await Dossier.raw(f"SELECT COUNT(*) AS n FROM dossier d WHERE {where}", *sql.values)
+    rows = await counted(period.start, period.end, units)
+    total = rows[0][1][f"{rule.key}_applies"] - rows[0][1][f"{rule.key}_meets"] if rows else 0
     query = (
         "SELECT d.code, p.code AS procedure_code, p.name AS procedure_name, u.code AS unit_code,"
         " u.name AS unit_name, d.channel, d.received_at, d.due_at, d.resolved_at, d.outcome,"
         " d.supplement_requests, d.fee_bearing, d.paid_online, d.electronic_result, d.digitised,"
         ' d.reused_data FROM dossier d JOIN admin_procedure p ON p.id = d."procedure"'
-        f' JOIN unit u ON u.id = d."unit" WHERE {where} ORDER BY d.received_at, d.code'
+        f' JOIN unit u ON u.id = d."unit" WHERE {where} ORDER BY d.received_on, d.id'
         f" LIMIT {sql.value(page.limit)} OFFSET {sql.value(page.offset)}"
     )
-    return await Dossier.raw(query, *sql.values), int(count[0]["n"])
+    return await Dossier.raw(query, *sql.values), total

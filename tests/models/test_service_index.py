@@ -205,7 +205,7 @@ async def test_trend_judges_each_month_at_its_end(world, tmp_path):
 async def test_drill_down_lists_the_dossiers_that_lost_points(world, tmp_path):
     await import_file(write_csv(tmp_path / "s.csv", SAMPLE))
     rows, total = await lost_points(MARCH, "on_time", None, PageRequest(limit=2))
-    assert total == 4 and [r["code"] for r in rows] == ["A4", "A2"]  # oldest first
+    assert total == 4 and [r["code"] for r in rows] == ["A2", "A4"]  # by day received, then as stored
     rows, total = await lost_points(MARCH, "on_time", world.unit_b, PageRequest())
     assert total == 2 and {r["code"] for r in rows} == {"A6", "A7"}
     rows, total = await lost_points(MARCH, "digitised", None, PageRequest())
