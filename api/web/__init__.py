@@ -29,6 +29,7 @@ from api.web.notifications import NotificationPagesController
 from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
 from api.web.schedules import SchedulePagesController
+from api.web.service_index import ServiceIndexPagesController
 from api.web.tasks import TaskPagesController
 
 CSRF_COOKIE = "cchc_csrf"
@@ -54,6 +55,7 @@ def routes() -> list:
             TaskPagesController,
             PlanPagesController,
             DossierPagesController,
+            ServiceIndexPagesController,
             ReportPagesController,
             NotificationPagesController,
             SchedulePagesController,

@@ -301,7 +301,9 @@ class IndexFigures:
     assessments: tuple[Assessment, ...]  # in INDICATOR_LABELS order
     handled: int  # closed by the period's end, with a handling time
     average_handling_days: float | None
-    score: float | None  # percent of full marks, the mean over the indicators with a ratio
+    score: (
+        float | None
+    )  # percent of full marks, the mean over the indicators with a ratio; None without dossiers
     points: float | None  # when every indicator with a ratio has a configured maximum
 
     def assessment(self, key: str) -> Assessment:
@@ -322,13 +324,15 @@ def figures_from(counts: Counts, catalogue: tuple[int, int]) -> IndexFigures:
         assessments.append(assess(key, numerator, denominator, unknown, rules[key]))
     handled = counts.get("handled", 0)
     average = counts.get("handling_minutes", 0) / handled / MINUTES_PER_DAY if handled else None
+    received = counts.get("received", 0)
+    # Without dossiers there is no index (the catalogue alone would make a score to compare with).
     return IndexFigures(
-        counts.get("received", 0),
+        received,
         tuple(assessments),
         handled,
         average,
-        overall_score(assessments),
-        total_points(assessments),
+        overall_score(assessments) if received else None,
+        total_points(assessments) if received else None,
     )
 
 
