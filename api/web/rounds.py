@@ -233,9 +233,7 @@ class RoundPagesController(Controller):
         principal.require(Action.READ)
         delegates = principal.can(Action.DELEGATE_REPORTER) and principal.unit_id is not None
         today = local_date(utcnow())
-        mine = (
-            await subs.open_rounds_for_unit(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
-        )
+        mine = await subs.unit_submissions(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
         return page(
             "rounds.html",
             await viewer_for(principal),
