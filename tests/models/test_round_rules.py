@@ -369,3 +369,20 @@ BOUNDS_ERROR = FieldError("maximum", "below the minimum", "Giá trị lớn nh�
 def test_definition_errors_in_full(indicator, errors):
     codes = {"N": "number", "M": "money", "A": indicator["measure"]}
     assert rules.definition_errors(indicator, codes) == errors
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "value"),
+    [
+        (MONEY, 1.234, 1.234),  # a JSON number as it is, not "1.234" read the Vietnamese way
+        (COUNT, "1.234", 1234.0),  # typed: dots group thousands
+        (FLAG, True, True),
+        (FLAG, 0, False),
+    ],
+)
+def test_check_value_takes_numbers_as_numbers(indicator, raw, value):
+    assert rules.check_value(indicator, raw) == (value, None)
+
+
+def test_a_weight_of_one_counts():
+    assert rules.consolidate("weighted", "percent", figures(50, 90, weights=[1, 3])) == 80.0
