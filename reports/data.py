@@ -185,6 +185,43 @@ class IndexLine:
 
 
 @dataclass(frozen=True)
+class RoundFigure:
+    """An indicator's province figure from the units' accepted submissions (models.rounds)."""
+
+    code: str
+    name: str
+    section: str  # the outline key it is reported under: "I", "II.1" … "II.6"
+    measure: str  # the Measure value
+    rule: str  # the ConsolidationRule value
+    value: float | bool | str | None  # None: no accepted unit gave a figure (or the rule makes none)
+    reported: int  # accepted units that gave a figure
+    asked: int  # units asked for it
+
+
+@dataclass(frozen=True)
+class RoundAnswer:
+    """A unit's narrative answer to one of the round's questions, offered to staff."""
+
+    section: str  # the outline key of the question
+    question: str
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundSection:
+    """The period's reporting round: whose submissions were accepted, who is missing, the
+    consolidated figures and the narrative answers."""
+
+    title: str
+    accepted: int
+    total: int
+    missing: tuple[str, ...]  # units whose submission is not accepted, in Vietnamese order
+    figures: tuple[RoundFigure, ...]  # in the catalogue's order
+    answers: tuple[RoundAnswer, ...]
+
+
+@dataclass(frozen=True)
 class TaskCoverage:
     plan_found: bool
     tasks: int  # tasks of the plan known at the cut-off (cancelled ones included)
@@ -225,4 +262,5 @@ class ReportData:
     procedures: ProcedureCatalogue | None  # None: no procedure in force at the cut-off
     dossiers: DossierSection | None  # None: no dossier received in the period
     indices: tuple[IndexLine, ...]
+    rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
     service_index: ServiceIndexSection | None = None  # None: no dossier received in the period

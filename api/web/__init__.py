@@ -28,6 +28,7 @@ from api.web.dossiers import DossierPagesController
 from api.web.notifications import NotificationPagesController
 from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
+from api.web.rounds import RoundPagesController
 from api.web.schedules import SchedulePagesController
 from api.web.service_index import ServiceIndexPagesController
 from api.web.tasks import TaskPagesController
@@ -57,6 +58,7 @@ def routes() -> list:
             DossierPagesController,
             ServiceIndexPagesController,
             ReportPagesController,
+            RoundPagesController,
             NotificationPagesController,
             SchedulePagesController,
             AdminUsersController,

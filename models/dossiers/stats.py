@@ -74,6 +74,12 @@ class Figures:
         """Every dossier late in the period (resolved late, or still open past its deadline)."""
         return self.resolved_late + self.open_overdue
 
+    @property
+    def apologies_outstanding(self) -> int:
+        """Late dossiers with no apology issued by the period's end: the count of
+        ``late_without_apology``, without reading the rows."""
+        return self.apologies_owed - self.apologies_issued
+
     def reconciles(self) -> bool:
         return self.carried_over + self.received == self.resolved + self.returned + self.withdrawn + self.open
 
@@ -436,10 +442,31 @@ async def resolutions_by_day(
         table, period, sums, params, await _scope_units(scope), scope, ["day"], level_column=not fine
     )
     return sorted(
-        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"])
+        (_as_date(row["day"]), row["early"], row["on_time"], row["late"])
         for row in rows
         if row["early"] or row["on_time"] or row["late"]
     )
+
+
+async def receipts(start: date, end: date, units: set[int] | None) -> tuple[int, date | None, date | None]:
+    """How many dossiers ``units`` (all when None) received from ``start`` to ``end``, and the
+    first and last day they received any: from the daily unit tally, whatever the rows."""
+    params = _Params()
+    period = _condition("d.day >= {start} AND d.day <= {end} AND d.received > 0", params, start, end)
+    _, where = _scope_sql(units, Scope(), params)
+    sql = (
+        "SELECT SUM(d.received) AS n, MIN(d.day) AS first, MAX(d.day) AS last "
+        f"FROM dossier_unit_day d WHERE {' AND '.join([period, *where])}"
+    )
+    row = (await Dossier.raw(sql, *params.values))[0]
+    return int(row["n"] or 0), _as_date(row["first"]), _as_date(row["last"])
+
+
+def _as_date(value) -> date | None:
+    """A day read back from a tally (SQLite gives ISO text, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def months(start: date, end: date) -> list[tuple[date, date]]:

@@ -172,3 +172,20 @@ def test_definition_errors(indicator, fields):
 def test_completeness_label():
     assert rules.completeness_label(38, 45) == "38/45 đơn vị đã nộp"
     assert rules.completeness_label(1200, 1500) == "1.200/1.500 đơn vị đã nộp"
+
+
+@pytest.mark.parametrize(
+    ("today", "notice"),
+    [
+        (date(2024, 6, 21), None),  # 4 days before
+        (date(2024, 6, 22), ("round_due_in_3", "")),
+        (date(2024, 6, 23), ("round_due_in_3", "")),
+        (date(2024, 6, 24), ("round_due_in_1", "")),
+        (date(2024, 6, 25), ("round_due_in_1", "")),  # the deadline day
+        (date(2024, 6, 26), ("round_overdue", "week-0")),
+        (date(2024, 7, 2), ("round_overdue", "week-0")),
+        (date(2024, 7, 3), ("round_overdue", "week-1")),
+    ],
+)
+def test_reminder_for(today, notice):
+    assert rules.reminder_for(DEADLINE, today) == notice
