@@ -626,6 +626,27 @@ def test_a_browser_gets_pages_not_json(chromium, server):
     page.context.close()
 
 
+@pytest.mark.parametrize("width", [360, 1366])
+def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(chromium, server, shots, width):
+    """The demo's 2020 index from the menu: the indicators, the ranking (a wide table that
+    scrolls in its box), the trend; a unit's late dossiers one click away."""
+    page = signed_in(chromium, server, "lanhdao", width)
+    go(page, "Chỉ số phục vụ")
+    page.get_by_label("Kỳ đánh giá").fill("2020")
+    page.get_by_role("button", name="Xem chỉ số").click()
+    expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
+    expect(page.get_by_role("heading", name="Xếp hạng đơn vị")).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-{width}.png", full_page=True)
+    ranking = page.locator("#xep-hang").locator("..")
+    ranking.get_by_role("link", name=re.compile("Tỷ lệ hồ sơ giải quyết đúng hạn của")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Hồ sơ bị trừ điểm"))).to_be_visible()
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
+    page.context.close()
+
+
 def fill_required_figures(page: Page, tc01: str) -> None:
     page.locator('[name="figures.CD01"]').fill("4")
     page.locator('[name="figures.CD02"]').fill("2")
