@@ -278,7 +278,7 @@ def figure_namings(sections: Sequence[Section]) -> list[Naming]:
 
 def _distance(naming: Naming, number: Number) -> int | None:
     """How many words lie between the phrase and the number (None: the phrase is not there)."""
-    words, size = (number.after, len(naming.words)) if naming.after else (number.before, len(naming.words))
+    words, size = (number.after if naming.after else number.before), len(naming.words)
     for offset in range(len(words) - size + 1):
         start = offset if naming.after else len(words) - size - offset
         if words[start : start + size] == naming.words:
