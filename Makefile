@@ -67,6 +67,7 @@ load: install
 bench: install
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.dossiers
+	$(BIN)/python -m tests.bench.service_index
 
 # Regenerate the hashed lock after changing dependencies in pyproject.toml.
 lock: install

@@ -34,6 +34,7 @@ from api.rounds import IndicatorController, RoundController, SubmissionControlle
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
+from api.service_index import ServiceIndexController
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
@@ -111,6 +112,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             IndexController,
             DossierController,
             DossierImportController,
+            ServiceIndexController,
             ReportController,
             IndicatorController,
             RoundController,

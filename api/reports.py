@@ -122,6 +122,11 @@ class ProfileOut(msgspec.Struct):
     label: str
 
 
+class OfferOut(msgspec.Struct):
+    section: str
+    text: str  # a unit's answer to the period's reporting round, the unit named: add it with op "add"
+
+
 class DraftOut(msgspec.Struct):
     period: str
     scope_unit_id: int | None
@@ -134,6 +139,7 @@ class DraftOut(msgspec.Struct):
     sections: list[SectionOut]
     warnings: list[WarningOut]
     to_write: list[ToWriteOut]
+    offers: list[OfferOut]
 
 
 Text = Annotated[str, msgspec.Meta(max_length=25_000)]
@@ -196,6 +202,11 @@ def draft_out(view: report_runs.DraftView) -> DraftOut:
         sections=sections,
         warnings=[WarningOut(w.kind, w.section_key, w.paragraph_key, w.message) for w in view.warnings],
         to_write=[ToWriteOut(section_of[p.key], p.key, p.text) for p in view.to_write],
+        offers=[
+            OfferOut(section, text)
+            for section, texts in drafts.unit_answers(view.data, view.stored.sections).items()
+            for text in texts
+        ],
     )
 
 

@@ -13,13 +13,15 @@ import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, JSONBody, MultipartBody
+from litestar.response import File
 
 from api.common import convert, convert_all, etag, parse_if_match
 from api.security import SECURITY, Caller
 from api.tasks import IfMatch
 from core.settings import get_settings
 from models.permissions import Action
-from models.rounds import catalogue, consolidation, forms_xlsx, rounds
+from models.plans.evidence import ALLOWED_TYPES
+from models.rounds import catalogue, consolidation, files, forms_xlsx, rounds
 from models.rounds import submissions as subs
 from reports.periods import period_from_key
 
@@ -132,10 +134,20 @@ class SubmissionOut(msgspec.Struct):
     previous: dict[str, Any]  # last period's figures
     indicators: list[IndicatorOut]  # the unit's form
     editable_by_unit: bool
+    files: list[FileOut]  # evidence attached
     version: int
     first_submitted_at: datetime | None
     submitted_at: datetime | None
     updated_at: datetime
+
+
+class FileOut(msgspec.Struct):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
 
 
 class ChangesIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -222,7 +234,8 @@ class FileUpload:
     version: int | None = None
 
 
-def _period(key: str) -> rounds.RoundPeriod:
+def round_period(key: str) -> rounds.RoundPeriod:
+    """A report period key ("2024-H1") as the round needs it, under the configured calendar."""
     period = period_from_key(key, get_settings().report.calendar)
     return rounds.RoundPeriod(period.key, period.label, period.start, period.end)
 
@@ -242,6 +255,15 @@ def xlsx_response(content: bytes, filename: str) -> Response[bytes]:
 def _version(if_match: str | None, body_version: int | None) -> int | None:
     named = parse_if_match(if_match)
     return named if named is not None else body_version
+
+
+async def unit_write(
+    write, principal, submission_id: int, data: ChangesIn, if_match: str | None
+) -> Response[SubmissionOut]:
+    """A unit's save or sending: the changes sent, at the version named (If-Match or body)."""
+    changes = subs.Changes(data.figures, data.notes, data.answers)
+    row = await write(principal, submission_id, changes, expected_version=_version(if_match, data.version))
+    return submission_response(row)
 
 
 class IndicatorController(Controller):
@@ -294,7 +316,7 @@ class RoundController(Controller):
     async def open_round(self, principal: Caller, data: JSONBody[RoundIn]) -> RoundOut:
         principal.require(Action.MANAGE_ROUNDS)
         round_data = rounds.RoundData(
-            _period(data.period),
+            round_period(data.period),
             data.deadline,
             data.title,
             tuple(data.unit_ids),
@@ -357,11 +379,7 @@ class SubmissionController(Controller):
         data: JSONBody[ChangesIn],
         if_match: IfMatch = None,
     ) -> Response[SubmissionOut]:
-        changes = subs.Changes(data.figures, data.notes, data.answers)
-        row = await subs.save(
-            principal, submission_id, changes, expected_version=_version(if_match, data.version)
-        )
-        return submission_response(row)
+        return await unit_write(subs.save, principal, submission_id, data, if_match)
 
     @post("/submit", status_code=200, summary="Send the submission (the unit); read-only for it afterwards")
     async def submit(
@@ -371,11 +389,7 @@ class SubmissionController(Controller):
         data: JSONBody[ChangesIn],
         if_match: IfMatch = None,
     ) -> Response[SubmissionOut]:
-        changes = subs.Changes(data.figures, data.notes, data.answers)
-        row = await subs.submit(
-            principal, submission_id, changes, expected_version=_version(if_match, data.version)
-        )
-        return submission_response(row)
+        return await unit_write(subs.submit, principal, submission_id, data, if_match)
 
     @post("/accept", status_code=200, summary="Accept a submitted submission (staff)")
     async def accept(
@@ -419,6 +433,34 @@ class SubmissionController(Controller):
             principal, submission_id, data.indicator, data.value, data.note, expected_version=expected
         )
         return submission_response(row)
+
+    @post(
+        "/files",
+        summary="Attach an evidence file (PDF, DOCX, XLSX, PNG, JPEG; the unit while it may edit, staff)",
+    )
+    async def attach(
+        self, principal: Caller, submission_id: FromPath[int], data: MultipartBody[FileUpload]
+    ) -> FileOut:
+        limit = get_settings().evidence_max_bytes
+        content = await data.file.read(limit + 1)
+        row = await files.attach_file(principal, submission_id, data.file.filename or "", content)
+        return convert(row, FileOut)
+
+    @get(
+        "/files/{file_id:int}",
+        summary="Download an evidence file of the submission",
+        opt={"media_types": list(ALLOWED_TYPES)},
+    )
+    async def download_file(
+        self, principal: Caller, submission_id: FromPath[int], file_id: FromPath[int]
+    ) -> File:
+        stored = await files.open_file(principal, submission_id, file_id)
+        return File(
+            path=stored.path,
+            filename=stored.filename,
+            media_type=stored.content_type,
+            content_disposition_type="attachment",
+        )
 
     @get("/history", summary="Every change, oldest first")
     async def history(self, principal: Caller, submission_id: FromPath[int]) -> list[EventOut]:

@@ -38,6 +38,9 @@ SECURITY_COMPONENTS = Components(
     }
 )
 SECURITY = [{"BearerToken": []}, {"ApiKey": []}]
+# What an account with a temporary password may still call under /api: reading who it is,
+# changing the password, signing out (the pages have their own gate, api.web.auth).
+API_OPEN_WITH_TEMPORARY_PASSWORD = frozenset({"/api/auth/me", "/api/auth/password", "/api/auth/logout"})
 
 
 def credential_from(request: Request) -> tuple[str | None, bool]:
@@ -60,6 +63,28 @@ def _refuse(field: str, reason: str) -> PermissionDenied:
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def check_temporary_password(request: Request, principal: Principal) -> None:
+    """A session (bearer token or cookie) of an account whose password an administrator set (a
+    temporary one) gets 403 from the API until its owner changes the password, as the pages
+    show only the password form. An API key is not refused: an administrator issues it on
+    purpose, for a machine account nobody signs in with."""
+    path = request.url.path
+    if not (principal.must_change_password and principal.signed_in) or not path.startswith("/api/"):
+        return
+    if path in API_OPEN_WITH_TEMPORARY_PASSWORD:
+        return
+    raise PermissionDenied(
+        "password: the account has a temporary password; change it with POST /api/auth/password first",
+        [
+            FieldError(
+                "password",
+                "temporary password not yet changed",
+                "Tài khoản đang dùng mật khẩu tạm thời: hãy đổi mật khẩu trước khi dùng các chức năng khác.",
+            )
+        ],
+    )
 
 
 def check_cookie_request(request: Request) -> None:
@@ -121,6 +146,7 @@ async def provide_principal(request: Request) -> Principal:
         request.state.principal = principal  # the audit log says whose cookie was refused
         check_cookie_request(request)
     request.state.principal = principal  # for the audit log (api.audit)
+    check_temporary_password(request, principal)
     request.scope[SCOPE_PRINCIPAL] = principal  # type: ignore[literal-required]
     return principal
 

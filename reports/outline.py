@@ -58,4 +58,5 @@ APPENDICES: tuple[AppendixItem, ...] = (
     AppendixItem("Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", "tasks"),
     AppendixItem("Tình hình, kết quả giải quyết thủ tục hành chính (Biểu 06/VPCP/KSTT)", "dossiers"),
     AppendixItem("Kết quả các chỉ số đánh giá cải cách hành chính", "indices"),
+    AppendixItem("Tổng hợp số liệu báo cáo của các đơn vị", "rounds"),  # a period with a reporting round
 )

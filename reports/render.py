@@ -445,6 +445,34 @@ def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
     _data_table(document, columns, rows)
 
 
+def _appendix_rounds(document: DocumentObject, data: ReportData) -> None:
+    """Every indicator of the period's round with the province figure from the accepted
+    submissions and how many units gave one."""
+    section = data.rounds
+    body(document, wording.round_coverage(section))
+    columns = [
+        _Column(title, width, align)
+        for title, width, align in zip(
+            wording.ROUND_APPENDIX_HEADER,
+            (12, 22, 110, 36, 40, 32),
+            (
+                WD_ALIGN_PARAGRAPH.CENTER,
+                WD_ALIGN_PARAGRAPH.CENTER,
+                _LEFT,
+                _LEFT,
+                _RIGHT,
+                WD_ALIGN_PARAGRAPH.CENTER,
+            ),
+            strict=True,
+        )
+    ]
+    rows: list[_Row] = [
+        (PLAIN, [str(number), *wording.round_cells(figure)])
+        for number, figure in enumerate(section.figures, 1)
+    ]
+    _data_table(document, columns, rows)
+
+
 _Writer = Callable[[DocumentObject, ReportData], None]
 # What each appendix prints: it is printed only when the report has it.
 APPENDIX_SOURCES: dict[str, Callable[[ReportData], object]] = {
@@ -452,10 +480,12 @@ APPENDIX_SOURCES: dict[str, Callable[[ReportData], object]] = {
     "tasks": lambda data: data.plan,
     "dossiers": lambda data: data.dossiers,
     "indices": lambda data: data.indices,
+    "rounds": lambda data: data.rounds,
 }
 APPENDIX_WRITERS: dict[str, _Writer] = {
     "progress": _appendix_progress,
     "tasks": _appendix_tasks,
     "dossiers": _appendix_dossiers,
     "indices": _appendix_indices,
+    "rounds": _appendix_rounds,
 }

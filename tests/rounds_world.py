@@ -26,8 +26,9 @@ class RoundWorld:
 
 
 async def open_test_round(
-    world: World, period: RoundPeriod = PERIOD, deadline: date = DEADLINE
+    world: World, period: RoundPeriod = PERIOD, deadline: date = DEADLINE, also_asked: tuple[int, ...] = ()
 ) -> RoundWorld:
+    """The round over units A and B, the commune and ``also_asked``."""
     await load_default_catalogue()
     commune = await create_unit_unchecked(
         UnitData("XHA", "Xã Hải Hà", "commune_committee", "commune", world.province_id)
@@ -36,6 +37,6 @@ async def open_test_round(
     head_c = await make_account("head_c", Role.UNIT_HEAD, commune["id"])
     opened = await open_round(
         world.staff,
-        RoundData(period, deadline, unit_ids=(world.unit_a, world.unit_b, commune["id"])),
+        RoundData(period, deadline, unit_ids=(world.unit_a, world.unit_b, commune["id"], *also_asked)),
     )
     return RoundWorld(opened["id"], commune["id"], reporter, head_c)

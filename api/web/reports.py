@@ -375,4 +375,5 @@ async def draft_page(
         notice=notice,
         can_edit=may_write_draft(principal, view.scope_unit_id),
         request_key=uuid.uuid4().hex,
+        offers=drafts.unit_answers(view.data, view.stored.sections),
     )

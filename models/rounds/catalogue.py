@@ -165,8 +165,9 @@ async def _save(items: list[IndicatorData]) -> tuple[int, int]:
     return created, updated
 
 
-async def load_default_catalogue() -> tuple[int, int]:
-    """Create or update the shipped default indicators (the CLI and the demo run as operator)."""
+async def load_default_catalogue() -> int:
+    """Create the shipped default indicators not in the catalogue yet (never changes one the
+    department edited); how many were created. The CLI and the demo run it as operator."""
     raw = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["indicators"]
     items = [
         IndicatorData(**{**row, "unit_kinds": tuple(row["unit_kinds"])}, position=index)
@@ -176,7 +177,9 @@ async def load_default_catalogue() -> tuple[int, int]:
     for item in items:
         if errors := _problems(item, measures):
             raise ValueError(f"default catalogue, {item.code}: {errors}")
-    return await _save(items)
+    existing = set(await _measures())
+    created, _ = await _save([item for item in items if item.code not in existing])
+    return created
 
 
 # --- files --------------------------------------------------------------------------------------

@@ -94,23 +94,12 @@ async def consolidate_round(round_id: int) -> dict:
     }
 
 
-def _cell(measure: str, value: rules.Value | None):
-    """A figure as a spreadsheet cell: numbers as numbers, yes/no and text as text."""
-    if value is None:
-        return None
-    if measure == Measure.YES_NO:
-        return "Có" if value else "Không"
-    if measure == Measure.TEXT:
-        return neutralise(str(value))
-    return float(value)
-
-
 def _province_cell(indicator: dict):
     if indicator["rule"] == ConsolidationRule.NONE or indicator["value"] is None:
         return None
     if rules.total_is_count(indicator["measure"], indicator["rule"]):
         return float(indicator["value"])
-    return _cell(indicator["measure"], indicator["value"])
+    return rules.sheet_cell(indicator["measure"], indicator["value"])
 
 
 def _header(indicator: dict) -> str:
@@ -128,7 +117,7 @@ async def consolidated_workbook(round_id: int) -> bytes:
             neutralise(s["unit_name"]),
             SubmissionStatus(s["status"]).label,
             *(
-                _cell(ind["measure"], s["figures"].get(ind["code"]))
+                rules.sheet_cell(ind["measure"], s["figures"].get(ind["code"]))
                 if s["status"] == SubmissionStatus.ACCEPTED
                 else None
                 for ind in indicators

@@ -14,6 +14,7 @@ from core.errors import FieldError, InvalidInput
 from core.tabular import Columns, neutralise, read_records, write_workbook
 from core.text import identifier
 from models.permissions import Principal
+from models.rounds import rules
 from models.rounds.submissions import Changes, get_submission, save
 from models.vocabulary import Measure
 
@@ -29,16 +30,6 @@ POSITION = {key: index for index, (key, _) in enumerate(COLUMNS)}
 MAX_ROWS = 300
 
 
-def _cell(measure: str, value):
-    if value is None:
-        return None
-    if measure == Measure.YES_NO:
-        return "Có" if value else "Không"
-    if measure == Measure.TEXT:
-        return neutralise(str(value))
-    return float(value)
-
-
 async def form_workbook(actor: Principal, submission_id: int) -> bytes:
     """The unit's form with what it holds now (and last period's figures beside)."""
     form = await get_submission(actor, submission_id)
@@ -47,8 +38,8 @@ async def form_workbook(actor: Principal, submission_id: int) -> bytes:
             ind["code"],
             neutralise(ind["name"]),
             Measure(ind["measure"]).label,
-            _cell(ind["measure"], form["previous"].get(ind["code"])),
-            _cell(ind["measure"], form["figures"].get(ind["code"])),
+            rules.sheet_cell(ind["measure"], form["previous"].get(ind["code"])),
+            rules.sheet_cell(ind["measure"], form["figures"].get(ind["code"])),
             neutralise(form["notes"].get(ind["code"], "")),
         ]
         for ind in form["indicators"]

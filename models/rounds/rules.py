@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from core.errors import FieldError
+from core.tabular import neutralise
 from core.text import fold, format_int, format_number, nfc
 from models.vocabulary import Area, ConsolidationRule, Measure, SubmissionStatus
 
@@ -248,6 +249,18 @@ def display_value(measure: str, value: Value | None) -> str:
     return format_int(int(number)) if number.is_integer() else format_number(number, 2)
 
 
+def sheet_cell(measure: str, value: Value | None):
+    """A figure as a spreadsheet cell: numbers as numbers, yes/no as Có/Không, text as text
+    (neutralised: a cell never starts a formula)."""
+    if value is None:
+        return None
+    if measure == Measure.YES_NO:
+        return "Có" if value else "Không"
+    if measure == Measure.TEXT:
+        return neutralise(str(value))
+    return float(value)
+
+
 def display_total(measure: str, rule: str, value: Value | None) -> str:
     """A province figure as printed: a yes/no indicator summed is the count of units saying yes."""
     if measure == Measure.YES_NO and rule == ConsolidationRule.SUM and value is not None:
@@ -286,6 +299,20 @@ def is_late(deadline: date, first_submitted_on: date | None, today: date) -> boo
 def counts_as_submitted(status: str) -> bool:
     """Sent and not returned: what "38/45 đơn vị đã nộp" counts."""
     return status in (SubmissionStatus.SUBMITTED, SubmissionStatus.ACCEPTED)
+
+
+REMINDER_DAYS = (1, 3)  # a unit yet to send gets one reminder when the deadline is this close
+LATE_REMINDER_EVERY = 7  # after the deadline: one reminder a week
+
+
+def reminder_for(deadline: date, today: date) -> tuple[str, str] | None:
+    """The notice a unit yet to send gets today, and the key that makes it once: due within 3
+    days, within 1 day, then one a week after the deadline; None otherwise."""
+    days_left = (deadline - today).days
+    if days_left < 0:
+        return "round_overdue", f"week-{(-days_left - 1) // LATE_REMINDER_EVERY}"
+    step = next((days for days in REMINDER_DAYS if days_left <= days), None)
+    return None if step is None else (f"round_due_in_{step}", "")
 
 
 def completeness_label(submitted: int, total: int) -> str:

@@ -22,9 +22,17 @@ from models.permissions import Action, Principal
 from models.rounds import rules
 from models.rounds.catalogue import indicators_by_code
 from models.rounds.rounds import get_round, notify_units
-from models.rounds.tables import Submission, SubmissionEvent
+from models.rounds.tables import Submission, SubmissionEvent, SubmissionFile
 from models.vocabulary import RoundStatus, SubmissionStatus
 
+EVENT_LABELS = {
+    "saved": "Lưu nháp",
+    "uploaded": "Tải lên tệp Excel",
+    "submitted": "Nộp báo cáo",
+    "returned": "Trả lại để sửa",
+    "accepted": "Tiếp nhận",
+    "entered_by_staff": "Sở Nội vụ nhập thay đơn vị",
+}
 STALE = "Báo cáo của đơn vị đã được người khác cập nhật trước; vui lòng tải lại và thử lại."
 MAX_ANSWER = 20_000
 MAX_COMMENT = 1000
@@ -43,6 +51,14 @@ FIELDS = (
     Submission.first_submitted_at,
     Submission.submitted_at,
     Submission.updated_at,
+)
+FILE_FIELDS = (
+    SubmissionFile.id,
+    SubmissionFile.filename,
+    SubmissionFile.content_type,
+    SubmissionFile.size,
+    SubmissionFile.sha256,
+    SubmissionFile.uploaded_at,
 )
 
 
@@ -70,7 +86,7 @@ def answer_field(section: str) -> str:
 # --- reads ------------------------------------------------------------------------------------
 
 
-async def _load(submission_id: int) -> dict:
+async def load_submission(submission_id: int) -> dict:
     row = (
         await Submission.select(*FIELDS).where(Submission.id == submission_id).output(load_json=True).first()
     )
@@ -107,7 +123,7 @@ def check_unit_may_edit(actor: Principal, submission: dict, round_row: dict) -> 
         )
 
 
-def unit_indicators(round_row: dict, indicators: list[dict], unit_kind: str) -> list[dict]:
+def unit_indicators(indicators: list[dict], unit_kind: str) -> list[dict]:
     """The round's indicators this kind of unit reports, in the form's order."""
     return [row for row in indicators if unit_kind in row["unit_kinds"]]
 
@@ -136,7 +152,7 @@ async def _form(round_row: dict, submission: dict) -> list[dict]:
 
 async def get_submission(actor: Principal, submission_id: int) -> dict:
     """A submission with its round, its form (indicators with last period's figures) and questions."""
-    submission = await _load(submission_id)
+    submission = await load_submission(submission_id)
     check_can_see(actor, submission)
     round_row = await get_round(submission["round"])
     return {
@@ -145,6 +161,9 @@ async def get_submission(actor: Principal, submission_id: int) -> dict:
         "indicators": await _form(round_row, submission),
         "previous": await previous_figures(round_row, submission["unit"]),
         "status_label": SubmissionStatus(submission["status"]).label,
+        "files": await SubmissionFile.select(*FILE_FIELDS)
+        .where(SubmissionFile.submission == submission_id)
+        .order_by(SubmissionFile.id),
         "editable_by_unit": rules.unit_may_edit(submission["status"])
         and round_row["status"] == RoundStatus.OPEN,
     }
@@ -164,7 +183,7 @@ async def submission_id_for(actor: Principal, round_id: int, unit_id: int) -> in
 
 async def history(actor: Principal, submission_id: int) -> list[dict]:
     """Every change, oldest first, with who made it and the state after it."""
-    check_can_see(actor, await _load(submission_id))
+    check_can_see(actor, await load_submission(submission_id))
     return (
         await SubmissionEvent.select(
             SubmissionEvent.version,
@@ -284,7 +303,7 @@ async def _write(
     now = now or utcnow()
     async with write_transaction(Submission._meta.db):
         await one_writer_at_a_time(Submission, f"submission:{submission_id}")
-        current = await _load(submission_id)
+        current = await load_submission(submission_id)
         round_row = await get_round(current["round"])
         check(current, round_row)
         if expected_version is not None and expected_version != current["version"]:
@@ -350,7 +369,7 @@ async def submit(
             "submitted_at": now,
         }
 
-    current = await _load(submission_id)
+    current = await load_submission(submission_id)
     check_can_see(actor, current)
     previous.update(await previous_figures(await get_round(current["round"]), current["unit"]))
     return await _write(
@@ -463,7 +482,7 @@ async def enter_on_behalf(
     return await _write(actor, submission_id, expected_version, check, change, "entered_by_staff", note)
 
 
-async def open_rounds_for_unit(unit_id: int) -> list[dict]:
+async def unit_submissions(unit_id: int) -> list[dict]:
     """The unit's submissions in every round, newest period first (its "Báo cáo định kỳ" page)."""
     return (
         await Submission.select(
@@ -479,3 +498,10 @@ async def open_rounds_for_unit(unit_id: int) -> list[dict]:
         .where(Submission.unit == unit_id)
         .order_by(Submission.round.period_end, ascending=False)
     )
+
+
+async def sending_problems(actor: Principal, submission_id: int) -> list[FieldError]:
+    """What would stop the stored submission from being sent now (the web asks before it
+    confirms the sending)."""
+    form = await get_submission(actor, submission_id)
+    return submit_errors(form, form["indicators"], form["previous"])

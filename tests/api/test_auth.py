@@ -87,3 +87,59 @@ async def test_logout_with_an_api_key_keeps_the_key(client, world, headers):
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "X-API-Key"
     assert (await client.get("/api/plans", headers={"X-API-Key": key})).status_code == 200
+
+
+async def test_a_temporary_password_closes_the_api_to_its_sessions_until_changed(client, world, headers):
+    """The pages show only the password form to an account whose password an administrator
+    set; its bearer tokens get a 403 naming the password (writes included: nothing is written)
+    until the password is changed, which it may do, as it may read who it is and sign out.
+    Its API keys still work."""
+    created = await client.post(
+        "/api/users",
+        json={
+            "username": "moi",
+            "full_name": "Người Mới",
+            "role": "unit_head",
+            "unit_id": world.unit_a,
+            "password": "tam-thoi-123",
+        },
+        headers=headers["admin"],
+    )
+    assert created.status_code == 201, created.text
+
+    async def session() -> dict:
+        login = await client.post("/api/auth/login", json={"username": "moi", "password": "tam-thoi-123"})
+        return {"Authorization": f"Bearer {login.json()['access_token']}"}
+
+    bearer = await session()
+    refused = [  # every other route: tests.api.test_permissions
+        ("GET", f"/api/tasks/{world.task_a}", None),
+        ("POST", f"/api/tasks/{world.task_a}/updates", {"status": "in_progress", "progress": 40}),
+    ]
+    for method, path, body in refused:
+        response = await client.request(method, path, json=body, headers=bearer)
+        assert response.status_code == 403, (path, response.text)
+        assert response.headers["content-type"].startswith("application/problem+json")
+        problem = response.json()
+        assert problem["errors"][0]["field"] == "password", path
+        assert "mật khẩu tạm thời" in problem["errors"][0]["message"]
+    task = await client.get(f"/api/tasks/{world.task_a}", headers=headers["staff"])
+    assert task.headers["etag"] == '"1"'  # the refused report wrote nothing
+    me = await client.get("/api/auth/me", headers=bearer)
+    assert me.status_code == 200 and me.json()["must_change_password"] is True
+    key = await client.post(
+        "/api/api-keys", json={"account_id": created.json()["id"], "name": "máy"}, headers=headers["admin"]
+    )
+    assert (await client.get("/api/plans", headers={"X-API-Key": key.json()["key"]})).status_code == 200
+    assert (await client.post("/api/auth/logout", headers=await session())).status_code == 204
+
+    changed = await client.post(
+        "/api/auth/password",
+        json={"old_password": "tam-thoi-123", "new_password": "cua-rieng-toi"},
+        headers=bearer,
+    )
+    assert changed.status_code == 204, changed.text
+    login = await client.post("/api/auth/login", json={"username": "moi", "password": "cua-rieng-toi"})
+    assert (
+        await client.get("/api/plans", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
+    ).status_code == 200

@@ -21,12 +21,13 @@ from models.dossiers.ingest import ingest_records
 from models.permissions import PERMISSIONS, Action
 from models.plans.evidence import upload_evidence
 from models.plans.tasks import TaskDefinition, create_task
+from models.rounds.files import attach_file
 from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
-from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.rounds_world import open_test_round
+from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.world import PASSWORD, make_account
 
 pytestmark = pytest.mark.anyio
@@ -70,10 +71,11 @@ class Call:
         return {
             role
             for role in ROLES
-            if ROLE_OF[role] in PERMISSIONS[self.action]
-            and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
-            or self.also is not None
-            and ROLE_OF[role] in PERMISSIONS[self.also]
+            if (
+                ROLE_OF[role] in PERMISSIONS[self.action]
+                and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
+            )
+            or (self.also is not None and ROLE_OF[role] in PERMISSIONS[self.also])
         }
 
 
@@ -91,6 +93,7 @@ class Extra:
     round_id: int = 1  # the 2024-H1 reporting round (tests/rounds_world.py)
     submission_a: int = 1  # unit A's submission to it
     submission_b: int = 2
+    file_a: int = 1  # an evidence file of unit A's submission
 
 
 @pytest.fixture
@@ -113,6 +116,7 @@ async def extra(world) -> Extra:
     rounds = await open_test_round(world)
     submission_a = await submission_id_for(world.staff, rounds.round_id, world.unit_a)
     submission_b = await submission_id_for(world.staff, rounds.round_id, world.unit_b)
+    attached = await attach_file(world.staff, submission_a, "bien-ban.png", PNG)
     return Extra(
         task_c["id"],
         staged["id"],
@@ -124,6 +128,7 @@ async def extra(world) -> Extra:
         rounds.round_id,
         submission_a,
         submission_b,
+        attached["id"],
     )
 
 
@@ -289,6 +294,15 @@ def calls(world, extra: Extra) -> list[Call]:
             "/api/dossiers/late-without-apology?from=2024-01-01&to=2024-03-31",
             Action.READ,
         ),
+        Call("service index", "GET", "/api/service-index?period=2024-03&group_by=unit", Action.READ),
+        Call("service index trend", "GET", "/api/service-index/trend?period=2024-Q1", Action.READ),
+        Call(
+            "dossiers that lost points",
+            "GET",
+            "/api/service-index/dossiers?period=2024-03&indicator=on_time",
+            Action.READ,
+        ),
+        Call("service index export", "GET", "/api/service-index/export?period=2024", Action.READ),
         Call("dossier import jobs", "GET", "/api/dossiers/imports", Action.IMPORT_DOSSIERS),
         Call("dossier import job", "GET", f"/api/dossiers/imports/{extra.job_id}", Action.IMPORT_DOSSIERS),
         Call(
@@ -460,6 +474,21 @@ def round_calls(world, extra: Extra) -> list[Call]:
         Call("submission history", "GET", f"/api/submissions/{sub_a}/history", Action.SUBMIT_ROUND, **own),
         Call("form file", "GET", f"/api/submissions/{sub_a}/form", Action.SUBMIT_ROUND, **own),
         Call(
+            "evidence of a submission",
+            "GET",
+            f"/api/submissions/{sub_a}/files/{extra.file_a}",
+            Action.SUBMIT_ROUND,
+            **own,
+        ),
+        Call(
+            "attach evidence to unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/files",
+            Action.SUBMIT_ROUND,
+            files=upload("anh.png", PNG),
+            **own,
+        ),
+        Call(
             "save unit A's draft",
             "POST",
             f"/api/submissions/{sub_a}/draft",
@@ -619,3 +648,23 @@ async def test_without_credentials_every_protected_route_is_401(client, world, e
         response = await client.request(call.method, call.path, json=call.json, files=call.files)
         assert response.status_code == 401, (call.method, call.path)
     assert (await client.get("/healthz")).status_code == 200
+
+
+async def test_a_temporary_password_session_is_refused_every_route_but_its_own_account(client, world, extra):
+    """An administrator's session, while its password is a temporary one someone else set, gets
+    a 403 naming the password from every route in the matrix but "who am I" (the password
+    change and sign-out are tests.api.test_auth's)."""
+    await create_account_unchecked(
+        AccountData("tam", "Tạm Thời", "admin", None, PASSWORD, temporary_password=True)
+    )
+    token = (await client.post("/api/auth/login", json={"username": "tam", "password": PASSWORD})).json()
+    bearer = {"Authorization": f"Bearer {token['access_token']}"}
+    for call in calls(world, extra):
+        response = await client.request(
+            call.method, call.path, json=call.json, files=call.files, headers=bearer
+        )
+        if call.path == "/api/auth/me":
+            assert response.status_code == 200, response.text
+            continue
+        assert response.status_code == 403, (call.name, response.status_code, response.text[:300])
+        assert response.json()["errors"][0]["field"] == "password", call.name

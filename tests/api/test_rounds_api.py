@@ -183,3 +183,32 @@ async def test_consolidated_export_is_a_real_table(client, world, round_setup):
     assert rows["Toàn tỉnh (tổng hợp)"][tc01].value == 20
     assert rows["Toàn tỉnh (tổng hợp)"][tt04].value == 80
     assert rows["Xã Hải Hà"][tc01].value is None  # not accepted: no figure
+
+
+async def test_evidence_files_of_a_submission(client, world, round_setup):
+    from tests.sample_files import PNG
+
+    rounds, h = round_setup
+    sid = (await _submission(client, h["head_a"], rounds.round_id, world.unit_a))["id"]
+    attached = await client.post(
+        f"/api/submissions/{sid}/files", files={"file": ("bien ban.png", PNG)}, headers=h["reporter_a"]
+    )
+    assert attached.status_code == 201, attached.text
+    file_id = attached.json()["id"]
+    assert attached.json()["filename"] == "bien ban.png"
+    assert (await client.get(f"/api/submissions/{sid}", headers=h["head_a"])).json()["files"][0][
+        "id"
+    ] == file_id
+    download = await client.get(f"/api/submissions/{sid}/files/{file_id}", headers=h["staff"])
+    assert download.status_code == 200 and download.content == PNG
+    assert (
+        await client.get(f"/api/submissions/{sid}/files/{file_id}", headers=h["head_b"])
+    ).status_code == 403
+    text = await client.post(
+        f"/api/submissions/{sid}/files", files={"file": ("x.png", b"not an image")}, headers=h["head_a"]
+    )
+    assert text.status_code == 415
+    other = (await _submission(client, h["head_b"], rounds.round_id, world.unit_b))["id"]
+    assert (
+        await client.get(f"/api/submissions/{other}/files/{file_id}", headers=h["head_b"])
+    ).status_code == 404

@@ -5,7 +5,7 @@ consolidation by each indicator's rule, who may do what, and concurrent edits.""
 from __future__ import annotations
 
 import asyncio
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -44,7 +44,7 @@ async def setup(today):
 
 
 async def test_opening_a_round_gives_each_unit_a_draft_and_notifies_its_people(db, today):
-    world, rounds, ids = await setup(today)
+    world, rounds, _ids = await setup(today)
     state = await completeness(rounds.round_id)
     assert (state["submitted"], state["total"], state["label"]) == (0, 3, "0/3 đơn vị đã nộp")
     notified = await Notification.select(Notification.account, Notification.kind)
@@ -88,7 +88,7 @@ async def test_a_unit_saves_a_draft_then_submits_and_can_no_longer_edit(db, toda
 
 
 async def test_bad_figures_are_refused_all_at_once_and_nothing_is_written(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     sid = ids[world.unit_a]
     with pytest.raises(InvalidInput) as refused:
         await subs.save(
@@ -143,7 +143,7 @@ async def test_return_with_comments_resubmit_and_history(db, today):
 
 
 async def test_staff_enter_a_figure_for_a_unit_with_a_note(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     sid = ids[world.unit_b]
     with pytest.raises(InvalidInput):
         await subs.enter_on_behalf(world.staff, sid, "CD01", 5, "")
@@ -160,7 +160,7 @@ async def test_staff_enter_a_figure_for_a_unit_with_a_note(db, today):
 
 
 async def test_a_figure_far_from_last_period_needs_a_note(db, today):
-    world, rounds, ids = await setup(today)
+    world, _rounds, ids = await setup(today)
     await subs.submit(world.head_a, ids[world.unit_a], Changes(figures={"CD01": 3, "CD02": 2, "TC01": 10}))
     await subs.accept(world.staff, ids[world.unit_a])
     later = await open_test_round_for_next_period(world)
@@ -235,3 +235,24 @@ async def test_the_catalogue_refuses_incoherent_definitions(db):
     assert {e.field for e in refused.value.errors} == {"section", "denominator"}
     with pytest.raises(PermissionDenied):
         await put_indicator(world.head_a, IndicatorData("X1", "Số", "I", "number", "sum", ("department",)))
+
+
+async def test_reminders_go_to_units_yet_to_send_once_per_step(db, today):
+    from models.rounds.reminders import remind_units
+    from scheduler import jobs
+
+    world, rounds, ids = await setup(today)
+    await subs.submit(world.head_a, ids[world.unit_a], Changes(figures={"CD01": 3, "CD02": 2, "TC01": 12}))
+    await Notification.delete().where(Notification.id > 0)
+    assert await remind_units(date(2024, 6, 20)) == 0  # five days before the deadline
+    assert await remind_units(date(2024, 6, 23)) == 2  # unit B's head and the commune's head
+    assert await remind_units(date(2024, 6, 23)) == 0  # once
+    notified = await Notification.select(Notification.account, Notification.kind)
+    assert {row["account"] for row in notified} == {world.head_b.account_id, rounds.head_c.account_id}
+    await jobs.ensure_default_schedules()
+    detail = await jobs.fire(
+        "round-reminders", datetime(2024, 6, 26, 0, 0, tzinfo=UTC)
+    )  # 07:00, the day after
+    assert detail == "2 thông báo nhắc nộp báo cáo"
+    kinds = {row["kind"] for row in await Notification.select(Notification.kind)}
+    assert kinds == {"round_due_in_3", "round_overdue"}
