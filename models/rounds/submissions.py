@@ -123,7 +123,7 @@ def check_unit_may_edit(actor: Principal, submission: dict, round_row: dict) -> 
         )
 
 
-def unit_indicators(round_row: dict, indicators: list[dict], unit_kind: str) -> list[dict]:
+def unit_indicators(indicators: list[dict], unit_kind: str) -> list[dict]:
     """The round's indicators this kind of unit reports, in the form's order."""
     return [row for row in indicators if unit_kind in row["unit_kinds"]]
 
@@ -482,7 +482,7 @@ async def enter_on_behalf(
     return await _write(actor, submission_id, expected_version, check, change, "entered_by_staff", note)
 
 
-async def open_rounds_for_unit(unit_id: int) -> list[dict]:
+async def unit_submissions(unit_id: int) -> list[dict]:
     """The unit's submissions in every round, newest period first (its "Báo cáo định kỳ" page)."""
     return (
         await Submission.select(

@@ -189,3 +189,105 @@ def test_completeness_label():
 )
 def test_reminder_for(today, notice):
     assert rules.reminder_for(DEADLINE, today) == notice
+
+
+FORM = [
+    {"code": "A", "measure": "number", "required": True},
+    {"code": "B", "measure": "percent", "required": False},
+    {"code": "C", "measure": "yes_no"},
+]
+
+
+@pytest.mark.parametrize(
+    ("figures", "missing"),
+    [
+        ({"A": 1.0}, []),
+        ({"A": 0.0}, []),  # zero is a figure
+        ({}, ["A"]),
+        ({"B": 5.0, "C": True}, ["A"]),
+    ],
+)
+def test_missing_required(figures, missing):
+    errors = rules.missing_required(FORM, figures)
+    assert [e.field for e in errors] == missing
+    assert all(e.message == "Chỉ tiêu bắt buộc: cần nhập số liệu." for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("figures", "notes", "previous", "fields"),
+    [
+        ({"A": 10.0, "B": 50.0}, {}, {"A": 10.0, "B": 49.0}, []),
+        ({"A": 30.0}, {}, {"A": 10.0}, ["A"]),
+        ({"A": 30.0}, {"A": "  "}, {"A": 10.0}, ["A"]),  # a blank note is no note
+        ({"A": 30.0}, {"A": "Rà soát toàn bộ."}, {"A": 10.0}, []),
+        ({"A": 30.0, "B": 10.0}, {}, {"A": 10.0, "B": 90.0}, ["A", "B"]),
+        ({"C": True}, {}, {"C": False}, []),
+        ({"A": 30.0}, {}, {}, []),  # nothing last period
+    ],
+)
+def test_notes_needed(figures, notes, previous, fields):
+    errors = rules.notes_needed(FORM, figures, notes, previous)
+    assert [e.field for e in errors] == fields
+    if fields == ["A"]:
+        assert errors[0].message == "Số liệu chênh lệch nhiều so với kỳ trước (10): cần ghi chú giải thích."
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "cell"),
+    [
+        ("number", 1200.0, 1200.0),
+        ("percent", 95.11, 95.11),
+        ("yes_no", True, "Có"),
+        ("yes_no", False, "Không"),
+        ("text", "=SUM(A1)", "'=SUM(A1)"),  # never a formula
+        ("text", "Đã làm", "Đã làm"),
+        ("number", None, None),
+    ],
+)
+def test_sheet_cell(measure, value, cell):
+    assert rules.sheet_cell(measure, value) == cell
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "shown"),
+    [
+        ("number", 12.0, "12"),
+        ("number", 12.5, "12,5"),
+        ("money", 1234.5, "1.234,5"),
+        ("percent", 80.0, "80%"),
+        ("yes_no", False, "Không"),
+        ("text", "Đã làm", "Đã làm"),
+        ("number", None, "—"),
+    ],
+)
+def test_display_value(measure, value, shown):
+    assert rules.display_value(measure, value) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("532.950", 532950.0),
+        ("1.234,5", 1234.5),
+        ("-5", -5.0),
+        ("12.5", 12.5),
+        (" 7 ", 7.0),
+        ("95,11 %", 95.11),
+    ],
+)
+def test_parse_number(text, value):
+    assert rules.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "nan", "inf", "12.34.5"])
+def test_parse_number_refuses(text):
+    with pytest.raises(ValueError):
+        rules.parse_number(text)
+
+
+def test_default_questions_name_outline_sections():
+    assert [key for key, _ in rules.DEFAULT_QUESTIONS] == [
+        "I", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III.limitations", "V"
+    ]  # fmt: skip
+    assert dict(rules.DEFAULT_QUESTIONS)["II.1"] == "Kết quả nổi bật về cải cách thể chế"
+    assert set(rules.QUESTION_SECTIONS) >= {key for key, _ in rules.DEFAULT_QUESTIONS}

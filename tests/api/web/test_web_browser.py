@@ -616,6 +616,27 @@ def test_nothing_is_cut_off_at_360_px(chromium, server):
     phone.context.close()
 
 
+def test_a_phone_shows_the_dossier_statistics_as_cards(chromium, server, shots):
+    """At 390 px the dossier statistics are one card per group, each figure under the group's
+    name beside its own label (as the plan's tasks are), and the headers that sort stay, as
+    buttons above the cards."""
+    phone = signed_in(chromium, server, "lanhdao", width=390)
+    phone.goto("/dossiers")
+    table = phone.locator("#ket-qua-ho-so table.cards").first
+    card = table.locator("tbody tr").first
+    expect(card).to_be_visible()
+    group = card.locator("td.card-title")
+    received = card.locator('td[data-label="Tiếp nhận"]')
+    assert received.bounding_box()["y"] > group.bounding_box()["y"]  # stacked, not side by side
+    assert received.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Tiếp nhận"'
+    fits_the_screen(phone)
+    phone.screenshot(path=shots / "dossiers-phone-390.png", full_page=True)
+    table.get_by_role("link", name=re.compile("^Tiếp nhận")).click()  # a sort button above the cards
+    expect(table.locator('th[aria-sort="ascending"]')).to_contain_text("Tiếp nhận")
+    fits_the_screen(phone)
+    phone.context.close()
+
+
 def test_a_browser_gets_pages_not_json(chromium, server):
     page = signed_in(chromium, server, "lanhdao", 390)
     page.goto("/khong-co-trang-nay")
