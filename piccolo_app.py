@@ -26,6 +26,7 @@ from models.indices import tables as indices
 from models.notifications import tables as notifications
 from models.plans import tables as plans
 from models.procedures import tables as procedures
+from models.rounds import tables as rounds
 from models.units import tables as units
 from reports import tables as reports
 from scheduler import tables as scheduler
@@ -40,6 +41,7 @@ TABLES = (
     *reports.TABLES,
     *scheduler.TABLES,
     *notifications.TABLES,
+    *rounds.TABLES,
     *audit.TABLES,
 )
 

@@ -127,3 +127,22 @@ class ApiKeyController(Controller):
     @delete("/{key_id:int}")
     async def revoke_key(self, principal: Caller, key_id: FromPath[int]) -> None:
         await accounts.revoke_api_key(principal, key_id)
+
+
+class ReporterIn(msgspec.Struct, forbid_unknown_fields=True):
+    username: Annotated[str, msgspec.Meta(min_length=1, max_length=64)]
+    full_name: Annotated[str, msgspec.Meta(min_length=1, max_length=255)]
+    password: Password
+
+
+class ReporterController(Controller):
+    path = "/api/units/{unit_id:int}/reporters"
+    tags = ["accounts"]
+    security = SECURITY
+
+    @post("/", summary="Name the unit's reporter (its head, or an administrator): a temporary password")
+    async def delegate(
+        self, principal: Caller, unit_id: FromPath[int], data: JSONBody[ReporterIn]
+    ) -> AccountOut:
+        person = accounts.AccountData(data.username, data.full_name, "reporter", unit_id, data.password)
+        return convert(await accounts.delegate_reporter(principal, unit_id, person), AccountOut)

@@ -18,7 +18,7 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from piccolo.engine.base import Engine
 
-from api.accounts import AccountController, ApiKeyController
+from api.accounts import AccountController, ApiKeyController, ReporterController
 from api.audit import AuditController, audit_middleware
 from api.auth import AuthController
 from api.dossiers import DossierController, DossierImportController
@@ -29,9 +29,11 @@ from api.plans import PlanController
 from api.procedures import ProcedureController
 from api.reports import ReportController
 from api.request_checks import refuse_control_characters, require_declared_body_type
+from api.rounds import IndicatorController, RoundController, SubmissionController
 from api.schedules import NotificationController, ScheduleController
 from api.security import SECURITY_COMPONENTS, provide_principal, require_credential
 from api.security_headers import security_headers
+from api.service_index import ServiceIndexController
 from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
@@ -100,6 +102,7 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             UnitController,
             AccountController,
             ApiKeyController,
+            ReporterController,
             PlanController,
             TaskController,
             EvidenceController,
@@ -107,7 +110,11 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
             IndexController,
             DossierController,
             DossierImportController,
+            ServiceIndexController,
             ReportController,
+            IndicatorController,
+            RoundController,
+            SubmissionController,
             ScheduleController,
             NotificationController,
             AuditController,

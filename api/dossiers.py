@@ -39,6 +39,14 @@ class DossierIn(msgspec.Struct, forbid_unknown_fields=True):
     cashless: bool = False
     apology_issued_on: date | None = None
     apology_new_due: date | None = None
+    fee_bearing: bool | None = None
+    paid_online: bool | None = None
+    electronic_result: bool | None = None
+    digitised: bool | None = None
+    reused_data: bool | None = None
+    supplement_requests: Annotated[int, msgspec.Meta(ge=0, le=99)] | None = None
+    supplement_requested_at: datetime | None = None
+    supplement_returned_at: datetime | None = None
 
 
 class IngestIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -67,6 +75,14 @@ class DossierOut(msgspec.Struct):
     cashless: bool
     apology_issued_on: date | None
     apology_new_due: date | None
+    fee_bearing: bool | None
+    paid_online: bool | None
+    electronic_result: bool | None
+    digitised: bool | None
+    reused_data: bool | None
+    supplement_requests: int | None
+    supplement_requested_at: datetime | None
+    supplement_returned_at: datetime | None
 
 
 class ImportErrorOut(msgspec.Struct):

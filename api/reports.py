@@ -31,6 +31,14 @@ class RunIn(msgspec.Struct, forbid_unknown_fields=True):
         str, msgspec.Meta(max_length=16, description='"2023-H1", "2023-Y", "2023-M9", "2023-Q3"')
     ]
     scope_unit_id: int | None = None
+    request_key: Annotated[
+        str,
+        msgspec.Meta(
+            max_length=64,
+            description="Optional, up to 64 letters, digits, '-' or '_' (a UUID): sending the same key "
+            "again for the same period and unit returns the run it made instead of a new version",
+        ),
+    ] = ""
 
 
 class RunOut(msgspec.Struct):
@@ -114,6 +122,11 @@ class ProfileOut(msgspec.Struct):
     label: str
 
 
+class OfferOut(msgspec.Struct):
+    section: str
+    text: str  # a unit's answer to the period's reporting round, the unit named: add it with op "add"
+
+
 class DraftOut(msgspec.Struct):
     period: str
     scope_unit_id: int | None
@@ -126,6 +139,7 @@ class DraftOut(msgspec.Struct):
     sections: list[SectionOut]
     warnings: list[WarningOut]
     to_write: list[ToWriteOut]
+    offers: list[OfferOut]
 
 
 Text = Annotated[str, msgspec.Meta(max_length=25_000)]
@@ -188,6 +202,11 @@ def draft_out(view: report_runs.DraftView) -> DraftOut:
         sections=sections,
         warnings=[WarningOut(w.kind, w.section_key, w.paragraph_key, w.message) for w in view.warnings],
         to_write=[ToWriteOut(section_of[p.key], p.key, p.text) for p in view.to_write],
+        offers=[
+            OfferOut(section, text)
+            for section, texts in drafts.unit_answers(view.data, view.stored.sections).items()
+            for text in texts
+        ],
     )
 
 
@@ -209,7 +228,7 @@ class ReportController(Controller):
     @post("/", status_code=202, summary="Generate a report (a new version); runs in the background")
     async def request_run(self, principal: Caller, data: JSONBody[RunIn]) -> Response[RunOut]:
         run = await report_runs.request_run(
-            principal, report_runs.RunRequest(data.period, data.scope_unit_id)
+            principal, report_runs.RunRequest(data.period, data.scope_unit_id, data.request_key)
         )
         report_runs.start_run(run["id"])
         return Response(

@@ -65,6 +65,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection = await aiosqlite.connect(**self.connection_kwargs)
         connection.row_factory = dict_factory
         await connection.execute("PRAGMA foreign_keys = ON")
+        # WAL's recommended level: a commit no longer waits for an fsync (checkpoints still do).
+        # A killed process loses nothing committed; a power cut may lose the last commits, never
+        # the file's integrity. Each push from the one-stop system waited ~0.1 s for its fsync.
+        await connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:

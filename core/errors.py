@@ -62,16 +62,14 @@ class StaleVersion(DomainError):
     status_code = 412
     title = "Precondition failed"
 
-    def __init__(self, current_version: int) -> None:
+    def __init__(
+        self,
+        current_version: int,
+        message: str = "Nhiệm vụ đã được người khác cập nhật trước; vui lòng tải lại và thử lại.",
+    ) -> None:
         super().__init__(
             f"the record was changed by someone else (current version {current_version})",
-            [
-                FieldError(
-                    "If-Match",
-                    f"stale version; current version is {current_version}",
-                    "Nhiệm vụ đã được người khác cập nhật trước; vui lòng tải lại và thử lại.",
-                )
-            ],
+            [FieldError("If-Match", f"stale version; current version is {current_version}", message)],
         )
         self.current_version = current_version
 

@@ -22,6 +22,7 @@ from models.permissions import Principal
 from models.plans.plans import PlanData, create_plan_unchecked
 from models.plans.tables import Plan
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task_unchecked, report_progress
+from models.rounds.catalogue import load_default_catalogue
 from models.units.service import UnitData, create_unit_unchecked, unit_ids_by_code
 from models.units.tables import Unit
 from models.vocabulary import PlanStatus, Role, TaskStatus
@@ -726,4 +727,5 @@ async def load_demo() -> dict[str, int]:
         "current_tasks": await load_current_plan(await _principal("noivu"), local_date(utcnow())),
         "indices": await _indices(),
         "procedures": await load_demo_procedures(),  # the 2020 catalogue (demo.procedures)
+        "indicators": await load_default_catalogue(),  # the reporting rounds' default catalogue
     }

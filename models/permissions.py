@@ -1,7 +1,8 @@
 """Who may do what: the one place that maps roles to actions.
 
-Unit-scoped rules (a unit head acts only on tasks their unit leads) live beside the actions
-they refine in models.plans.tasks; this table says which roles may attempt an action at all.
+Unit-scoped rules (a unit head acts only on tasks their unit leads, a unit head or reporter
+only on their unit's round submission) live beside the actions they refine in
+models.plans.tasks and models.rounds.submissions; this table says which roles may attempt an action at all.
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ class Action(StrEnum):
     GENERATE_REPORTS = "generate_reports"  # request report runs, write drafts (unit heads: own unit)
     ISSUE_REPORTS = "issue_reports"  # mark a run issued (then never overwritten or deleted)
     MANAGE_SCHEDULES = "manage_schedules"
+    MANAGE_ROUNDS = "manage_rounds"  # the indicator catalogue, opening rounds, reviewing submissions
+    SUBMIT_ROUND = "submit_round"  # fill and send the unit's own submission (models.rounds)
+    DELEGATE_REPORTER = "delegate_reporter"  # a unit head names the unit's reporter account
     READ_AUDIT = "read_audit"
 
 
@@ -47,6 +51,9 @@ PERMISSIONS: dict[Action, frozenset[Role]] = {
     Action.GENERATE_REPORTS: STAFF | {Role.UNIT_HEAD},
     Action.ISSUE_REPORTS: STAFF,
     Action.MANAGE_SCHEDULES: frozenset({Role.ADMIN}),
+    Action.MANAGE_ROUNDS: STAFF,
+    Action.SUBMIT_ROUND: frozenset({Role.UNIT_HEAD, Role.REPORTER}),
+    Action.DELEGATE_REPORTER: frozenset({Role.ADMIN, Role.UNIT_HEAD}),
     Action.READ_AUDIT: frozenset({Role.ADMIN}),
 }
 

@@ -21,6 +21,7 @@ class Role(LabelledEnum):
     ADMIN = "admin", "Quản trị hệ thống"
     HOME_AFFAIRS = "home_affairs", "Chuyên viên Sở Nội vụ"
     UNIT_HEAD = "unit_head", "Thủ trưởng đơn vị"
+    REPORTER = "reporter", "Cán bộ đầu mối báo cáo của đơn vị"
     VIEWER = "viewer", "Lãnh đạo / người xem"
     INTEGRATION = "integration", "Hệ thống một cửa (tích hợp)"
 
@@ -123,3 +124,35 @@ class IndexKind(LabelledEnum):
     SIPAS = "sipas", "Chỉ số hài lòng (SIPAS)"
     PAPI = "papi", "PAPI"
     PCI = "pci", "PCI"
+
+
+class Measure(LabelledEnum):
+    """What an indicator's value is (đơn vị tính)."""
+
+    NUMBER = "number", "Số lượng"
+    PERCENT = "percent", "Tỷ lệ (%)"
+    MONEY = "money", "Số tiền (triệu đồng)"
+    YES_NO = "yes_no", "Có / Không"
+    TEXT = "text", "Nội dung"
+
+
+class ConsolidationRule(LabelledEnum):
+    """How the province's figure is made from the units' figures."""
+
+    SUM = "sum", "Cộng tổng"
+    AVERAGE = "average", "Trung bình"
+    WEIGHTED = "weighted", "Tỷ lệ bình quân gia quyền"
+    LATEST = "latest", "Giá trị nộp sau cùng"
+    NONE = "none", "Không tổng hợp"
+
+
+class RoundStatus(LabelledEnum):
+    OPEN = "open", "Đang thu thập"
+    CLOSED = "closed", "Đã khóa"
+
+
+class SubmissionStatus(LabelledEnum):
+    DRAFT = "draft", "Chưa nộp"
+    SUBMITTED = "submitted", "Đã nộp, chờ duyệt"
+    RETURNED = "returned", "Trả lại để sửa"
+    ACCEPTED = "accepted", "Đã tiếp nhận"

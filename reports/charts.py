@@ -2,8 +2,10 @@
 resolution, as PNG bytes without a timestamp or software tag: the same figures give the same bytes.
 
 Labels are Vietnamese in the body font, Times New Roman, or its metric twin Liberation Serif where
-Times New Roman is not installed (both have the Vietnamese glyphs); DejaVu Serif, which matplotlib
-ships, is the last resort.
+Times New Roman is not installed; DejaVu Serif, which matplotlib ships, is the last resort. The
+fonts are given as a family list, so matplotlib takes each glyph from the first font that has it:
+Liberation Serif 1.x (Debian's fonts-liberation) lacks letters such as "ớ", "ự", "ử", which
+then come from DejaVu Serif instead of printing as empty boxes.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 LABEL_WRAP = 28
 DONE, TOTAL = "#1f4e79", "#c9d3de"
 EARLY, ON_TIME, LATE = "#1f4e79", "#6d9bc3", "#c0392b"
-_STYLE = {"font.family": "serif", "font.serif": FONTS, "font.size": 9}
+_STYLE = {"font.family": FONTS, "font.size": 9}
 # rc_context changes process-wide settings: reports rendered in worker threads take turns.
 _RC_LOCK = threading.Lock()
 

@@ -29,7 +29,7 @@ from models.dossiers.stats import (
     Scope,
     UnitTree,
     dossier_stats,
-    late_without_apology,
+    receipts,
     resolutions_by_day,
 )
 from models.dossiers.tables import Dossier
@@ -39,6 +39,9 @@ from models.plans.progress import AS_OF_SOURCE, plan_summary
 from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
 from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
+from models.rounds.consolidation import consolidate_round
+from models.rounds.rounds import round_for_period
+from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
     AreaResult,
@@ -51,6 +54,10 @@ from reports.data import (
     PlanSection,
     ProcedureCatalogue,
     ReportData,
+    RoundAnswer,
+    RoundFigure,
+    RoundSection,
+    ServiceIndexSection,
     TaskCounts,
     TaskCoverage,
     TaskLine,
@@ -194,29 +201,19 @@ def _unit_condition(units: set[int] | None):
 
 async def dossier_coverage(period: Period, units: set[int] | None) -> DossierCoverage:
     """What the dossier data holds for the period, and the stale open dossiers left out."""
-    scoped = _unit_condition(units)
-    received = (
-        await Dossier.select(
-            Count(alias="n"), Min(Dossier.received_on, alias="first"), Max(Dossier.received_on, alias="last")
-        )
-        .where(scoped & (Dossier.received_on >= period.start) & (Dossier.received_on <= period.end))
-        .first()
-    )
+    received, first, last = await receipts(period.start, period.end, units)
     stale = (
         await Dossier.select(Count(alias="n"), Min(Dossier.received_on, alias="first"))
         .where(
-            scoped
+            _unit_condition(units)
             & (Dossier.received_on < period.start - STALE_AFTER)
             & (Dossier.closed_on.is_null() | (Dossier.closed_on >= period.start))
         )
         .first()
     )
-    first, last = _day(received["first"]), _day(received["last"])
-    partial = bool(received["n"]) and (
-        first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP
-    )
+    partial = bool(received) and (first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP)
     return DossierCoverage(
-        received=received["n"],
+        received=received,
         first_received=first,
         last_received=last,
         stale_open=stale["n"],
@@ -277,7 +274,6 @@ async def collect_dossiers(
     for day, early, on_time, late in days:
         bucket = months[(day.year, day.month)]
         bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
-    _, owed = await late_without_apology(period.start, period.end, counted, PageRequest(1, 0))
     return DossierSection(
         current=stats.total,
         last_year=last_stats.total if last_stats.total.received else None,
@@ -287,8 +283,23 @@ async def collect_dossiers(
             DossierRow(f"T{month}", "", Figures(resolved_early=e, resolved_on_time=o, resolved_late=la))
             for (year, month), (e, o, la) in sorted(months.items())
         ),
-        late_without_apology=owed,
+        late_without_apology=stats.total.apologies_outstanding,
     )
+
+
+WEAKEST_UNITS = 3
+
+
+async def collect_service_index(
+    period: Period, scope_unit_id: int | None, coverage: DossierCoverage
+) -> ServiceIndexSection | None:
+    """The Decision 766 indicators of the dossiers received in the period, and the units with
+    the lowest score; None without dossiers."""
+    if not coverage.received:
+        return None
+    total, ranking = await index_between(period.start, period.end, scope_unit_id)
+    scored = [group for group in ranking if group.figures.score is not None]
+    return ServiceIndexSection(total, tuple(reversed(scored[-WEAKEST_UNITS:])), len(scored))
 
 
 # --- indices ------------------------------------------------------------------------------------
@@ -328,6 +339,41 @@ async def collect_indices(cut_off: date) -> tuple[tuple[IndexLine, ...], int]:
     return tuple(lines), every - published
 
 
+# --- the units' reporting round -----------------------------------------------------------------
+
+
+async def collect_round(period: Period) -> RoundSection | None:
+    """The period's reporting round as the report quotes it: figures from accepted submissions
+    only (models.rounds.consolidation), the units still missing named."""
+    found = await round_for_period(period.key)
+    if found is None:
+        return None
+    result = await consolidate_round(found["id"])
+    return RoundSection(
+        title=found["title"],
+        accepted=result["accepted"],
+        total=result["total"],
+        missing=tuple(unit["unit_name"] for unit in result["missing"]),
+        figures=tuple(
+            RoundFigure(
+                line["code"],
+                line["name"],
+                line["section"],
+                line["measure"],
+                line["rule"],
+                line["value"],
+                line["reported"],
+                line["asked"],
+            )
+            for line in result["indicators"]
+        ),
+        answers=tuple(
+            RoundAnswer(item["section"], item["question"], item["unit_name"], item["text"])
+            for item in result["narratives"]
+        ),
+    )
+
+
 # --- the whole report ---------------------------------------------------------------------------
 
 
@@ -345,12 +391,14 @@ async def collect_report(
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
-    (plan, task_coverage), procedures, dossiers = await asyncio.gather(
+    (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
         collect_plan(period, units),
         collect_procedures(period.end),
         collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
+        collect_service_index(period, scope_unit_id, coverage),
     )
     indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
+    round_section = await collect_round(period) if scope_unit_id is None else None
     return ReportData(
         kind=period.kind.value,
         title=report_title(period),
@@ -364,4 +412,6 @@ async def collect_report(
         procedures=procedures,
         dossiers=dossiers,
         indices=indices,
+        rounds=round_section,
+        service_index=service_index,
     )

@@ -13,6 +13,7 @@ from datetime import date
 from enum import StrEnum
 
 from models.dossiers.stats import Figures
+from models.service_index.service import IndexFigures, IndexGroup
 from reports.issuers import Issuer
 
 
@@ -152,6 +153,15 @@ class DossierSection:
 
 
 @dataclass(frozen=True)
+class ServiceIndexSection:
+    """The Decision 766 service index of the period's received dossiers (models.service_index)."""
+
+    total: IndexFigures
+    weakest: tuple[IndexGroup, ...]  # the lowest-scoring units (at most WEAKEST_UNITS), lowest first
+    units_scored: int
+
+
+@dataclass(frozen=True)
 class IndexComponentLine:
     name: str
     score: float
@@ -172,6 +182,43 @@ class IndexLine:
     target: float | None
     weak_components: tuple[IndexComponentLine, ...]  # lowest score / max first
     percent: bool = False  # the score is a share (SIPAS): printed "87,59%", not "87,59/100 điểm"
+
+
+@dataclass(frozen=True)
+class RoundFigure:
+    """An indicator's province figure from the units' accepted submissions (models.rounds)."""
+
+    code: str
+    name: str
+    section: str  # the outline key it is reported under: "I", "II.1" … "II.6"
+    measure: str  # the Measure value
+    rule: str  # the ConsolidationRule value
+    value: float | bool | str | None  # None: no accepted unit gave a figure (or the rule makes none)
+    reported: int  # accepted units that gave a figure
+    asked: int  # units asked for it
+
+
+@dataclass(frozen=True)
+class RoundAnswer:
+    """A unit's narrative answer to one of the round's questions, offered to staff."""
+
+    section: str  # the outline key of the question
+    question: str
+    unit: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RoundSection:
+    """The period's reporting round: whose submissions were accepted, who is missing, the
+    consolidated figures and the narrative answers."""
+
+    title: str
+    accepted: int
+    total: int
+    missing: tuple[str, ...]  # units whose submission is not accepted, in Vietnamese order
+    figures: tuple[RoundFigure, ...]  # in the catalogue's order
+    answers: tuple[RoundAnswer, ...]
 
 
 @dataclass(frozen=True)
@@ -215,3 +262,5 @@ class ReportData:
     procedures: ProcedureCatalogue | None  # None: no procedure in force at the cut-off
     dossiers: DossierSection | None  # None: no dossier received in the period
     indices: tuple[IndexLine, ...]
+    rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
+    service_index: ServiceIndexSection | None = None  # None: no dossier received in the period

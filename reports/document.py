@@ -101,6 +101,24 @@ def _area_paragraphs(key: str, area: AreaResult) -> list[Paragraph]:
     return paragraphs + _task_items(key, tasks, wording.result_item)
 
 
+def _round_paragraphs(data: ReportData, key: str) -> list[Paragraph]:
+    """The section's figures from the units' accepted round submissions (those with a figure)."""
+    if data.rounds is None:
+        return []
+    figures = [
+        f for f in data.rounds.figures if f.section == key and f.value is not None and f.rule != "none"
+    ]
+    if not figures:
+        return []
+    items = [
+        _text(f"{key}.round.{figure.code}", text, (f"round.{figure.code}", wording.round_value(figure)))
+        for figure, text in zip(
+            figures, wording.listed([wording.round_figure_item(f) for f in figures]), strict=True
+        )
+    ]
+    return [_text(f"{key}.round", wording.round_figures_intro()), *items]
+
+
 def _leadership(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
     plan = data.plan
@@ -111,6 +129,7 @@ def _leadership(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
         if area.total:
             paragraphs += _area_paragraphs(item.key, area)
+    paragraphs += _round_paragraphs(data, item.key)
     return paragraphs + [_to_write(f"{item.key}.{key}", what) for key, what in wording.LEADERSHIP_TOPICS]
 
 
@@ -126,6 +145,9 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         paragraphs.append(
             _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures)
         )
+    if data.rounds is not None:
+        figures = (("round.accepted", f"{data.rounds.accepted}/{data.rounds.total}"),)
+        paragraphs.append(_text(f"{item.key}.round", wording.round_coverage(data.rounds), *figures))
     if not data.indices:
         return [*paragraphs, _text(f"{item.key}.indices.none", wording.no_indices())]
     paragraphs.append(_text(f"{item.key}.indices", wording.indices_intro()))
@@ -136,9 +158,8 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     to_write = _to_write(f"{item.key}.achievements", wording.area_topic(Area(item.argument).label))
     area = next((a for a in data.plan.areas if a.key == item.argument), None) if data.plan else None
-    if area is None:
-        return [to_write]
-    return [*_area_paragraphs(item.key, area), to_write]
+    tasks = _area_paragraphs(item.key, area) if area is not None else []
+    return [*tasks, *_round_paragraphs(data, item.key), to_write]
 
 
 def _procedures(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -187,6 +208,20 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs.append(_text(f"{item.key}.dossiers.apologies", wording.apology_sentence(section)))
     if text := wording.cashless_sentence(now):
         paragraphs.append(_text(f"{item.key}.dossiers.cashless", text))
+    return [*paragraphs, *_service_index_paragraphs(data, item)]
+
+
+def _service_index_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    """Decision 766: the scope's ratios, what the data cannot give, the weakest units."""
+    section = data.service_index
+    if section is None:
+        return []
+    key = f"{item.key}.service_index"
+    paragraphs = [_text(key, wording.service_index_sentence(section))]
+    if text := wording.service_index_gaps(section):
+        paragraphs.append(_text(f"{key}.gaps", text))
+    if text := wording.weakest_units_sentence(section):
+        paragraphs.append(_text(f"{key}.weakest", text))
     return paragraphs
 
 

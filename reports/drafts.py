@@ -25,6 +25,8 @@ import msgspec
 
 from core.errors import InvalidInput
 from core.text import nfc
+from reports import wording
+from reports.data import ReportData
 from reports.document import Paragraph, Section
 
 GENERATED, EDITED, DELETED, STAFF = "generated", "edited", "deleted", "staff"
@@ -370,3 +372,21 @@ def shown_paragraphs(section: Section, draft: Draft) -> list[ShownParagraph]:
         elif now is not None:
             shown.append(ShownParagraph(item.key, item.kind, now.text, now))
     return shown
+
+
+# --- the units' answers, offered ---------------------------------------------------------------------
+
+
+def unit_answers(data: ReportData, draft: Draft) -> dict[str, list[str]]:
+    """The units' narrative answers to the period's round (accepted submissions only), by outline
+    section, as paragraphs staff can take into the draft with the unit named; an answer already
+    taken (a staff paragraph with its text) is not offered again."""
+    if data.rounds is None:
+        return {}
+    taken = {item.text for items in draft.values() for item in items if item.kind == STAFF}
+    offered: dict[str, list[str]] = {}
+    for answer in data.rounds.answers:
+        text = wording.unit_answer(answer)
+        if text not in taken:
+            offered.setdefault(answer.section, []).append(text)
+    return offered

@@ -45,14 +45,18 @@ OUTLINE: tuple[OutlineItem, ...] = (
 
 @dataclass(frozen=True)
 class AppendixItem:
-    numeral: str  # "Phụ lục I"
-    title: str  # printed in upper case under it
+    """An appendix, printed only when the report has its data (the body already says what is
+    missing: an appendix holding only that sentence is an empty page), numbered "Phụ lục I",
+    "Phụ lục II" … in the order printed."""
+
+    title: str  # printed in upper case under "Phụ lục …"
     writer: str  # a name in reports.render.APPENDIX_WRITERS
 
 
 APPENDICES: tuple[AppendixItem, ...] = (
-    AppendixItem("I", "Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực và đơn vị", "progress"),
-    AppendixItem("II", "Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", "tasks"),
-    AppendixItem("III", "Tình hình, kết quả giải quyết thủ tục hành chính (Biểu 06/VPCP/KSTT)", "dossiers"),
-    AppendixItem("IV", "Kết quả các chỉ số đánh giá cải cách hành chính", "indices"),
+    AppendixItem("Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực và đơn vị", "progress"),
+    AppendixItem("Danh mục nhiệm vụ cải cách hành chính và tình hình thực hiện", "tasks"),
+    AppendixItem("Tình hình, kết quả giải quyết thủ tục hành chính (Biểu 06/VPCP/KSTT)", "dossiers"),
+    AppendixItem("Kết quả các chỉ số đánh giá cải cách hành chính", "indices"),
+    AppendixItem("Tổng hợp số liệu báo cáo của các đơn vị", "rounds"),  # a period with a reporting round
 )

@@ -94,8 +94,9 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
     for index, part in enumerate(sections):
         _section(document, data, part, closing=index == len(sections) - 1)
     _signature(document, data, issue)
-    for item in APPENDICES:
-        _appendix(document, data, issue, item)
+    printed = [item for item in APPENDICES if APPENDIX_SOURCES[item.writer](data)]
+    for numeral, item in zip(ROMAN_NUMERALS, printed, strict=False):
+        _appendix(document, data, issue, numeral, item)
     return document_bytes(document)
 
 
@@ -212,12 +213,12 @@ _RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _appendix(
-    document: DocumentObject, data: ReportData, issue: IssueInfo | None, item: AppendixItem
+    document: DocumentObject, data: ReportData, issue: IssueInfo | None, numeral: str, item: AppendixItem
 ) -> None:
     """A new landscape section, numbered from 1, headed "Phụ lục I", its name and reference."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     setup_section(section, landscape=True, restart_numbering=True)
-    block(document, f"Phụ lục {item.numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
+    block(document, f"Phụ lục {numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
     block(document, item.title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)
     reference = wording.appendix_reference(
         data.issuer, issue.number if issue else None, issue.issued_on if issue else None
@@ -322,9 +323,6 @@ def _counts_cells(label: str, counts: TaskCounts) -> list[str]:
 
 def _appendix_progress(document: DocumentObject, data: ReportData) -> None:
     plan = data.plan
-    if plan is None:
-        body(document, wording.no_plan(data))
-        return
     for heading, label, named_counts in (
         ("1. Theo lĩnh vực", "Lĩnh vực", [(area.label, area.counts) for area in plan.areas]),
         ("2. Theo đơn vị chủ trì", "Đơn vị chủ trì", [(unit.unit, unit.counts) for unit in plan.by_unit]),
@@ -358,9 +356,6 @@ _TASK_COLUMNS = (
 
 def _appendix_tasks(document: DocumentObject, data: ReportData) -> None:
     plan = data.plan
-    if plan is None:
-        body(document, wording.no_plan(data))
-        return
     rows: list[_Row] = []
     number = 0
     for area in plan.areas:
@@ -387,20 +382,20 @@ def _task_row(number: int, task: TaskLine) -> list[str]:
 # Appendix III: form Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP), plus returned and withdrawn.
 BIEU_06_SIZE = 10
 _DOSSIER_COLUMNS = (
-    _Column("STT", 9),
-    _Column("Cấp, đơn vị", 33, _LEFT),
+    _Column("STT", 8),
+    _Column("Cấp, đơn vị", 42, _LEFT),  # most unit names on one line
     _Column("Tổng số", 18, _RIGHT),
     _Column("Trực tuyến", 17, _RIGHT),
     _Column("Trực tiếp, bưu chính", 18, _RIGHT),
-    _Column("Từ kỳ trước", 17, _RIGHT),
+    _Column("Từ kỳ trước", 15, _RIGHT),
     _Column("Tổng số", 18, _RIGHT),
     _Column("Trước hạn", 17, _RIGHT),
     _Column("Đúng hạn", 17, _RIGHT),
-    _Column("Quá hạn", 16, _RIGHT),
+    _Column("Quá hạn", 14, _RIGHT),
     _Column("Tổng số", 17, _RIGHT),
-    _Column("Trong hạn", 17, _RIGHT),
-    _Column("Quá hạn", 16, _RIGHT),
-    _Column("Trả lại, rút", 16, _RIGHT),
+    _Column("Trong hạn", 16, _RIGHT),
+    _Column("Quá hạn", 14, _RIGHT),
+    _Column("Trả lại, rút", 15, _RIGHT),
 )
 _DOSSIER_GROUPS = (
     (None, 1),
@@ -414,9 +409,6 @@ _DOSSIER_GROUPS = (
 
 def _appendix_dossiers(document: DocumentObject, data: ReportData) -> None:
     section = data.dossiers
-    if section is None:
-        body(document, wording.no_dossiers())
-        return
     rows: list[_Row] = []
     for numeral, level in zip(ROMAN_NUMERALS, section.by_level, strict=False):
         rows.append((BOLD, _dossier_row(numeral, level.label, level.figures)))
@@ -438,9 +430,6 @@ def _dossier_row(number: str, label: str, f: Figures) -> list[str]:
 
 
 def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
-    if not data.indices:
-        body(document, wording.no_indices())
-        return
     columns = [
         _Column("STT", 12),
         _Column("Chỉ số", 90, _LEFT),
@@ -456,10 +445,47 @@ def _appendix_indices(document: DocumentObject, data: ReportData) -> None:
     _data_table(document, columns, rows)
 
 
+def _appendix_rounds(document: DocumentObject, data: ReportData) -> None:
+    """Every indicator of the period's round with the province figure from the accepted
+    submissions and how many units gave one."""
+    section = data.rounds
+    body(document, wording.round_coverage(section))
+    columns = [
+        _Column(title, width, align)
+        for title, width, align in zip(
+            wording.ROUND_APPENDIX_HEADER,
+            (12, 22, 110, 36, 40, 32),
+            (
+                WD_ALIGN_PARAGRAPH.CENTER,
+                WD_ALIGN_PARAGRAPH.CENTER,
+                _LEFT,
+                _LEFT,
+                _RIGHT,
+                WD_ALIGN_PARAGRAPH.CENTER,
+            ),
+            strict=True,
+        )
+    ]
+    rows: list[_Row] = [
+        (PLAIN, [str(number), *wording.round_cells(figure)])
+        for number, figure in enumerate(section.figures, 1)
+    ]
+    _data_table(document, columns, rows)
+
+
 _Writer = Callable[[DocumentObject, ReportData], None]
+# What each appendix prints: it is printed only when the report has it.
+APPENDIX_SOURCES: dict[str, Callable[[ReportData], object]] = {
+    "progress": lambda data: data.plan,
+    "tasks": lambda data: data.plan,
+    "dossiers": lambda data: data.dossiers,
+    "indices": lambda data: data.indices,
+    "rounds": lambda data: data.rounds,
+}
 APPENDIX_WRITERS: dict[str, _Writer] = {
     "progress": _appendix_progress,
     "tasks": _appendix_tasks,
     "dossiers": _appendix_dossiers,
     "indices": _appendix_indices,
+    "rounds": _appendix_rounds,
 }

@@ -1,10 +1,11 @@
 """Report runs: an official report requested by a person or a schedule, generated in the
 background, stored under DATA_DIR/reports and kept.
 
-Each request makes a new version of its (kind, period, scope); an issued run is never
-overwritten or deleted. A run is executed by whoever claims it: the claim is a compare-and-set
-on its state with a lease, so a run whose process died is taken over once its lease expires,
-and two workers never generate the same run. Scheduled runs are created through a unique
+Each request makes a new version of its (kind, period, scope), except a request repeating the
+key of an earlier one (a double click on "Lập dự thảo", a retried API call), which gets the run
+that key made; an issued run is never overwritten or deleted. A run is executed by whoever
+claims it: the claim is a compare-and-set on its state with a lease, so a run whose process
+died is taken over once its lease expires, and two workers never generate the same run. Scheduled runs are created through a unique
 index (one per kind, period and scope), so two schedulers never produce two reports.
 """
 
@@ -88,6 +89,7 @@ RUN_COLUMNS = (
 class RunRequest:
     period_key: str  # "2023-H1", "2023-Y", "2023-Q3", "2023-M9"
     scope_unit_id: int | None = None  # None: the province
+    request_key: str = ""  # the requester's key for this request ("": every request is new)
 
 
 def parse_period(key: str) -> Period:
@@ -105,23 +107,35 @@ def _check_scope(actor: Principal, scope_unit_id: int | None) -> None:
 
 
 async def _insert_run(
-    period: Period, scope_unit_id: int | None, trigger: str, *, unless_taken: bool = False, **values
+    period: Period,
+    scope_unit_id: int | None,
+    trigger: str,
+    *,
+    unless_taken: bool = False,
+    request_key: str = "",
+    **values,
 ) -> int | None:
-    """The new run's id; with ``unless_taken``, None when a unique index refuses it."""
+    """The new run's id, or the id of the run ``request_key`` already made for this report;
+    with ``unless_taken``, None when a unique index refuses it."""
     scope_key = scope_unit_id or 0
+    same_report = (
+        (ReportRun.kind == period.kind.value)
+        & (ReportRun.period_key == period.key)
+        & (ReportRun.scope_key == scope_key)
+    )
     async with write_transaction(ReportRun._meta.db):
+        # Under this lock (and SQLite's write lock) the look-up and the insert are one step, so
+        # concurrent requests with one key make one run.
         await one_writer_at_a_time(ReportRun, f"report-run:{period.kind.value}:{period.key}:{scope_key}")
         if scope_unit_id is not None and not await Unit.exists().where(Unit.id == scope_unit_id):
             raise InvalidInput.field("scope_unit_id", "no such unit", "Đơn vị không tồn tại.")
-        latest = (
-            await ReportRun.select(Max(ReportRun.version, alias="v"))
-            .where(
-                (ReportRun.kind == period.kind.value)
-                & (ReportRun.period_key == period.key)
-                & (ReportRun.scope_key == scope_key)
+        if request_key:
+            made = await ReportRun.select(ReportRun.id).where(
+                same_report & (ReportRun.request_key == request_key)
             )
-            .first()
-        )
+            if made:
+                return made[0]["id"]
+        latest = await ReportRun.select(Max(ReportRun.version, alias="v")).where(same_report).first()
         row = ReportRun(
             kind=period.kind.value,
             period_key=period.key,
@@ -130,6 +144,7 @@ async def _insert_run(
             version=(latest["v"] or 0) + 1,
             state=JobState.QUEUED.value,
             trigger=trigger,
+            request_key=request_key,
             created_at=utcnow(),
             **values,
         )
@@ -141,12 +156,29 @@ async def _insert_run(
 
 
 async def request_run(actor: Principal, request: RunRequest) -> dict:
-    """A new version of the report, queued; the caller starts ``execute_run``."""
+    """A new version of the report, queued (or the run an earlier request with the same key
+    made); the caller starts ``execute_run``, which does nothing for a run already taken."""
     _check_scope(actor, request.scope_unit_id)
     run_id = await _insert_run(
-        parse_period(request.period_key), request.scope_unit_id, MANUAL, requested_by=actor.account_id
+        parse_period(request.period_key),
+        request.scope_unit_id,
+        MANUAL,
+        request_key=clean_request_key(request.request_key),
+        requested_by=actor.account_id,
     )
     return await _run(run_id)
+
+
+REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def clean_request_key(key: str) -> str:
+    """A request key is up to 64 letters, digits, "-" or "_" (a UUID fits); "" means none."""
+    if key and REQUEST_KEY.fullmatch(key) is None:
+        raise InvalidInput.field(
+            "request_key", "up to 64 ASCII letters, digits, '-' or '_'", "Mã yêu cầu không hợp lệ."
+        )
+    return key
 
 
 async def claim_scheduled_run(

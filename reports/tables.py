@@ -11,7 +11,8 @@ from models.units.tables import Unit
 
 # Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
 # report_run_version: unique (kind, period_key, scope_key, version); report_run_scheduled:
-# the same key without version, where trigger = 'schedule' (a partial index).
+# the same key without version, where trigger = 'schedule' (a partial index); report_run_request:
+# (kind, period_key, scope_key, request_key) where request_key <> '' (one run per request).
 class ReportRun(Table):
     """One generation of an official report. Versions of a (kind, period, scope) are kept;
     an issued run is never overwritten or deleted. Scheduled runs are claimed by a partial
@@ -24,6 +25,7 @@ class ReportRun(Table):
     version = Integer()
     state = Varchar(length=16)
     trigger = Varchar(length=16)  # manual | schedule
+    request_key = Varchar(length=64, default="")  # the requester's key: a repeated request makes no new run
     requested_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
     schedule = Varchar(length=64, default="")
     error = Text(default="")

@@ -15,7 +15,7 @@ from datetime import date
 
 from core.text import fold, format_date_formal, format_date_long, format_date_short, format_int, format_number
 from models.dossiers.stats import Figures
-from models.vocabulary import ProgressMethod
+from models.vocabulary import Measure, ProgressMethod
 from reports.data import (
     AreaResult,
     DossierCoverage,
@@ -25,6 +25,10 @@ from reports.data import (
     PlanSection,
     ProcedureCatalogue,
     ReportData,
+    RoundAnswer,
+    RoundFigure,
+    RoundSection,
+    ServiceIndexSection,
     TaskCounts,
     TaskLine,
     TaskState,
@@ -334,6 +338,62 @@ def cashless_sentence(figures: Figures) -> str:
     )
 
 
+SERVICE_INDEX_SOURCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+
+
+def service_index_sentence(section: ServiceIndexSection) -> str:
+    """The province's (or the scope's) Decision 766 ratios that the data supports; a ratio over
+    only part of the dossiers says over how many."""
+    parts = []
+    for assessment in section.total.assessments:
+        if assessment.status != "ok":
+            continue
+        part = f"{_lower_first(assessment.label)} {percent(assessment.ratio)}"
+        if assessment.unknown:
+            part += f" (trên {format_int(assessment.denominator)} hồ sơ có dữ liệu)"
+        parts.append(part)
+    days = section.total.average_handling_days
+    if days is not None:
+        parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
+    return (
+        "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
+        f"({SERVICE_INDEX_SOURCE}), tính trên các hồ sơ tiếp nhận trong kỳ: {'; '.join(parts)}."
+    )
+
+
+def service_index_gaps(section: ServiceIndexSection) -> str:
+    """The indicators the data cannot give, said plainly ("" when there are none)."""
+    sentences = []
+    missing = [_lower_first(a.label) for a in section.total.assessments if a.status == "no_data"]
+    if missing:
+        sentences.append(
+            f"Không có dữ liệu để tính {', '.join(missing)} (dữ liệu hồ sơ chưa có các thông tin này)."
+        )
+    empty = [_lower_first(a.label) for a in section.total.assessments if a.status == "not_applicable"]
+    if empty:
+        sentences.append(f"Không có hồ sơ thuộc diện tính {', '.join(empty)}.")
+    return " ".join(sentences)
+
+
+def weakest_units_sentence(section: ServiceIndexSection) -> str:
+    """The units with the lowest mean achievement and each one's weakest indicator ("" with
+    fewer than two units scored: a ranking of one says nothing)."""
+    if section.units_scored < 2 or not section.weakest:
+        return ""
+    items = []
+    for group in section.weakest:
+        scored = [a for a in group.figures.assessments if a.achievement is not None]
+        weakest = min(scored, key=lambda a: a.achievement)
+        items.append(
+            f"{group.key['unit_name']} (mức đạt bình quân {percent(group.figures.score)}; thấp nhất là "
+            f"{_lower_first(weakest.label)} {percent(weakest.ratio)})"
+        )
+    return (
+        f"Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong {format_int(section.units_scored)} "
+        f"đơn vị: {'; '.join(items)}."
+    )
+
+
 def balance_sentence(figures: Figures) -> str:
     """The Biểu 06 balance: received = resolved + in progress + returned or withdrawn."""
     handled = figures.carried_over + figures.received
@@ -426,28 +486,42 @@ def strength_facts(data: ReportData) -> list[str]:
     return facts
 
 
+def overdue_tasks_fact(plan: PlanSection) -> str:
+    """ "Còn 1 nhiệm vụ quá hạn chưa hoàn thành do Sở Tài chính chủ trì", or with several units
+    "(Sở Nội vụ chủ trì 3 nhiệm vụ, Sở Thông tin và Truyền thông chủ trì 1 nhiệm vụ)"."""
+    units = [(unit.unit, unit.counts.overdue) for unit in plan.by_unit if unit.counts.overdue]
+    text = f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành"
+    if len(units) == 1:
+        return f"{text} do {units[0][0]} chủ trì"
+    if not units:
+        return text
+    return text + " (" + ", ".join(f"{unit} chủ trì {count} nhiệm vụ" for unit, count in units) + ")"
+
+
 def limitation_facts(data: ReportData) -> list[str]:
     """The shortfalls the figures show (without list punctuation)."""
     facts = []
     plan = data.plan
     if plan is not None and plan.counts.overdue:
-        by_unit = _parts([(unit.unit, unit.counts.overdue) for unit in plan.by_unit])
-        facts.append(f"Còn {plan.counts.overdue} nhiệm vụ quá hạn chưa hoàn thành ({by_unit})")
+        facts.append(overdue_tasks_fact(plan))
     if plan is not None and plan.counts.completed_late:
-        facts.append(f"{plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
+        facts.append(f"Có {plan.counts.completed_late} nhiệm vụ hoàn thành chậm so với thời hạn của kế hoạch")
     dossiers = data.dossiers
     if dossiers is not None:
-        late = _parts(
-            [
+        late = [
+            f"{format_int(count)} hồ sơ {label}"
+            for label, count in (
                 ("giải quyết quá hạn", dossiers.current.resolved_late),
-                ("đang giải quyết quá hạn", dossiers.current.open_overdue),
-            ]
-        )
+                ("đang giải quyết đã quá hạn", dossiers.current.open_overdue),
+            )
+            if count
+        ]
         if late:
-            facts.append(f"Vẫn còn hồ sơ trễ hạn: {late} hồ sơ")
+            facts.append(f"Vẫn để xảy ra hồ sơ trễ hạn: {', '.join(late)}")
         if dossiers.late_without_apology:
             facts.append(
-                f"{format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi người dân, tổ chức"
+                f"Còn {format_int(dossiers.late_without_apology)} hồ sơ quá hạn chưa được gửi phiếu xin lỗi "
+                "người dân, tổ chức"
             )
     for line in data.indices:
         if line.target is not None and line.score < line.target:
@@ -504,3 +578,64 @@ def recipient_lines(issuer: Issuer) -> list[str]:
 def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | None) -> str:
     """ "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 7 năm 2023)"."""
     return f"(Kèm theo Báo cáo số {number_text(issuer, number)} {date_text(issued_on)})"
+
+
+# --- the units' reporting round (models.rounds) --------------------------------------------------
+
+ROUND_APPENDIX_HEADER = ("STT", "Mã", "Chỉ tiêu", "Đơn vị tính", "Toàn tỉnh", "Số đơn vị có số liệu")
+NOT_CONSOLIDATED = "Không tổng hợp"
+
+
+def round_value(figure: RoundFigure) -> str:
+    """A province figure as the report prints it: 1.200; 80,00%; 1.334,5 triệu đồng; 2 đơn vị."""
+    value = figure.value
+    if value is None:
+        return NONE_CELL
+    if figure.measure == "percent":
+        return percent(float(value))
+    if figure.measure == "yes_no":
+        return f"{format_int(int(value))} đơn vị" if figure.rule == "sum" else ("Có" if value else "Không")
+    if figure.measure == "text":
+        return str(value)
+    number = float(value)
+    shown = format_int(int(number)) if number.is_integer() else format_number(number, 2)
+    return f"{shown} triệu đồng" if figure.measure == "money" else shown
+
+
+def round_coverage(section: RoundSection) -> str:
+    """Whose reports the figures come from, and who is missing, named."""
+    if not section.accepted:
+        return (
+            f"{section.title}: chưa có báo cáo nào của các đơn vị được tiếp nhận, "
+            "nên báo cáo chưa tổng hợp số liệu của các đơn vị."
+        )
+    accepted = f"{format_int(section.accepted)}/{format_int(section.total)} đơn vị"
+    if not section.missing:
+        return f"{section.title}: đã tiếp nhận báo cáo của {accepted}; số liệu tổng hợp của các đơn vị được nêu tại từng lĩnh vực."
+    return (
+        f"{section.title}: đã tiếp nhận báo cáo của {accepted}; chưa có báo cáo của "
+        f"{', '.join(section.missing)}. Số liệu tổng hợp của các đơn vị được nêu tại từng lĩnh vực, "
+        "chỉ gồm các báo cáo đã được tiếp nhận."
+    )
+
+
+def round_figures_intro() -> str:
+    return "Kết quả theo báo cáo của các đơn vị:"
+
+
+def round_figure_item(figure: RoundFigure) -> str:
+    """ "Số văn bản quy phạm pháp luật đã ban hành: 20 (số liệu của 2/3 đơn vị)"."""
+    partial = f" (số liệu của {format_int(figure.reported)}/{format_int(figure.asked)} đơn vị)"
+    return f"{figure.name}: {round_value(figure)}{partial if figure.reported < figure.asked else ''}"
+
+
+def round_cells(figure: RoundFigure) -> list[str]:
+    """An appendix row: code, name, measure, the province figure, units with a figure."""
+    total = NOT_CONSOLIDATED if figure.rule == "none" else round_value(figure)
+    reported = f"{format_int(figure.reported)}/{format_int(figure.asked)}"
+    return [figure.code, figure.name, Measure(figure.measure).label, total, reported]
+
+
+def unit_answer(answer: RoundAnswer) -> str:
+    """A unit's narrative answer as a paragraph staff can take into the draft, the unit named."""
+    return f"{answer.unit}: {answer.text}"

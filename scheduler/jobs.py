@@ -1,7 +1,8 @@
 """The registry of scheduled jobs, their schedules, and the claim that makes each firing
 happen once. The jobs themselves live with the concept they serve (report firings in
 reports.scheduled, the overdue sweep in models.notifications, the apology check in
-models.dossiers.apologies, the staged-evidence sweep in models.plans.evidence).
+models.dossiers.apologies, the staged-evidence sweep in models.plans.evidence, the reporting
+rounds' reminders in models.rounds.reminders).
 
 A firing is identified by its schedule and its scheduled time; ``fire`` inserts that pair into
 ``job_run`` (unique) before doing anything, so two scheduler processes, or a catch-up after a
@@ -25,6 +26,7 @@ from core.settings import get_settings
 from models.dossiers.apologies import late_dossier_check
 from models.notifications.service import overdue_sweep
 from models.plans.evidence import staged_evidence_sweep
+from models.rounds.reminders import round_reminders
 from models.vocabulary import JobState
 from reports.periods import Calendar
 from reports.scheduled import report_job
@@ -68,6 +70,7 @@ JOBS: dict[str, Callable[[dict, datetime], Awaitable[str]]] = {
     "overdue_sweep": overdue_sweep,
     "late_dossier_check": late_dossier_check,
     "staged_evidence_sweep": staged_evidence_sweep,
+    "round_reminders": round_reminders,
 }
 
 
@@ -101,6 +104,13 @@ def default_schedules(calendar: Calendar) -> list[dict]:
             "key": "late-dossier-check",
             "job": "late_dossier_check",
             "cron": "30 6 * * *",
+            "params": {},
+            "enabled": True,
+        },
+        {
+            "key": "round-reminders",
+            "job": "round_reminders",
+            "cron": "0 7 * * *",
             "params": {},
             "enabled": True,
         },

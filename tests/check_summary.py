@@ -12,7 +12,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-RESULTS_FILE = Path(__file__).resolve().parent / "bench" / "results.json"
+from tests.bench.results import RESULTS_FILE
+
 WIDTH = 100
 MAX_LINES = 8  # per section without its own formatter
 
@@ -72,8 +73,8 @@ def _stamps(section: dict) -> str:
     )
 
 
-def summary(results: dict) -> list[str]:
-    out = [f"make check — results in {RESULTS_FILE.relative_to(RESULTS_FILE.parents[2])}", "=" * WIDTH]
+def summary(results: dict, path: Path) -> list[str]:
+    out = [f"make check — results in {path}", "=" * WIDTH]
     ordered = [key for key in SECTIONS if key in results] + [key for key in results if key not in SECTIONS]
     for key in ordered:
         title, formatter = SECTIONS.get(key, (key, generic))
@@ -89,7 +90,7 @@ def main(argv: list[str]) -> int:
     if not path.exists():
         print(f"{path} does not exist yet: run make check (and make bench, make load)")
         return 1
-    print("\n".join(summary(json.loads(path.read_text()))))
+    print("\n".join(summary(json.loads(path.read_text()), path)))
     return 0
 
 

@@ -28,6 +28,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'default.sqlite'}"
 
 import asyncpg  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import Phase, settings  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
@@ -37,6 +38,13 @@ from models.accounts.throttle import THROTTLE  # noqa: E402
 from piccolo_app import TABLES, use_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# make mutate (tests/mutation.py) runs the property tests under HYPOTHESIS_PROFILE=mutation: the
+# same examples every run and no shrinking, since one failing example kills a mutant and
+# shrinking it ran past mutmut's time limit.
+settings.register_profile(
+    "mutation", derandomize=True, database=None, phases=[Phase.explicit, Phase.generate]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 

@@ -28,7 +28,9 @@ from api.web.dossiers import DossierPagesController
 from api.web.notifications import NotificationPagesController
 from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
+from api.web.rounds import RoundPagesController
 from api.web.schedules import SchedulePagesController
+from api.web.service_index import ServiceIndexPagesController
 from api.web.tasks import TaskPagesController
 
 CSRF_COOKIE = "cchc_csrf"
@@ -54,7 +56,9 @@ def routes() -> list:
             TaskPagesController,
             PlanPagesController,
             DossierPagesController,
+            ServiceIndexPagesController,
             ReportPagesController,
+            RoundPagesController,
             NotificationPagesController,
             SchedulePagesController,
             AdminUsersController,

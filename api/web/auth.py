@@ -48,6 +48,8 @@ def landing(principal: Principal) -> str:
         return PASSWORD_PAGE
     if principal.role is Role.UNIT_HEAD and principal.unit_id is not None:
         return "/my-tasks"
+    if principal.role is Role.REPORTER:
+        return "/rounds"
     return "/"
 
 

@@ -25,6 +25,8 @@ def target(item: dict) -> str:
         return "/reports"
     if item["kind"] == "dossier_apology_missing":
         return "/dossiers"
+    if item["kind"].startswith("round_"):
+        return "/rounds"
     return "/notifications"
 
 

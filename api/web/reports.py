@@ -9,6 +9,8 @@ a unit head reports on their own unit), execute_run in the background, change_dr
 
 from __future__ import annotations
 
+import uuid
+
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
@@ -98,6 +100,7 @@ async def reports_page(
         can_see_schedules=principal.can(Action.ISSUE_REPORTS),
         can_request=principal.can(Action.GENERATE_REPORTS),
         can_issue=principal.can(Action.ISSUE_REPORTS),
+        request_key=uuid.uuid4().hex,
     )
 
 
@@ -149,7 +152,9 @@ class ReportPagesController(Controller):
             scope = principal.unit_id  # a unit head reports on their own unit only
         if key is not None and not errors:
             try:
-                run = await report_runs.request_run(principal, report_runs.RunRequest(key, scope))
+                # The key was made with the page: a double click makes one run.
+                wanted = report_runs.RunRequest(key, scope, text(raw, "request_key", 200))
+                run = await report_runs.request_run(principal, wanted)
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, {"period": "kind", "scope_unit_id": "scope_unit_id"})
             else:
@@ -258,15 +263,18 @@ class ReportPagesController(Controller):
 
     @post("/drafts/generate", status_code=303)
     async def generate_draft(self, principal: Caller, request: Request) -> Response:
-        """The "Lập dự thảo" button: a new version of the report from the draft as it is now. A
-        request that cannot be made (a bad period or unit) is told on the reports page's form."""
+        """The "Lập dự thảo" button: a new version of the report from the draft as it is now. The
+        form carries a key made when the page was shown, so a double click (or the form sent
+        again) gives the run the first click made. A request that cannot be made (a bad period
+        or unit) is told on the reports page's form."""
         raw = await request.form()
         errors = FormErrors()
         unit_id = parse_int(raw, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
         if not errors:
             try:
                 run = await report_runs.request_run(
-                    principal, report_runs.RunRequest(text(raw, "period", 16), unit_id)
+                    principal,
+                    report_runs.RunRequest(text(raw, "period", 16), unit_id, text(raw, "request_key", 200)),
                 )
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, {"period": "kind", "unit_id": "scope_unit_id"})
@@ -366,4 +374,6 @@ async def draft_page(
         typed=typed or {},
         notice=notice,
         can_edit=may_write_draft(principal, view.scope_unit_id),
+        request_key=uuid.uuid4().hex,
+        offers=drafts.unit_answers(view.data, view.stored.sections),
     )

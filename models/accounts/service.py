@@ -19,7 +19,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.clock import utcnow
-from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound
+from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from core.paging import PageRequest, apply_sort, contains
 from core.settings import get_settings
 from core.text import identifier, nfc
@@ -29,6 +29,8 @@ from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import Role
 
+# Roles that act for one unit: the account must name it.
+UNIT_SCOPED_ROLES = frozenset({Role.UNIT_HEAD, Role.REPORTER})
 SESSION = "session"
 API_KEY = "api_key"
 MIN_PASSWORD_LENGTH = 8
@@ -88,8 +90,10 @@ def _check_password(password: str) -> None:
 async def _role_and_unit_error(role: str, unit_id: int | None) -> FieldError | None:
     if role not in set(Role):
         return FieldError("role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ.")
-    if role == Role.UNIT_HEAD and unit_id is None:
-        return FieldError("unit_id", "a unit head needs a unit", "Thủ trưởng đơn vị phải gắn với một đơn vị.")
+    if role in UNIT_SCOPED_ROLES and unit_id is None:
+        return FieldError(
+            "unit_id", f"a {role} account needs a unit", f"{Role(role).label} phải gắn với một đơn vị."
+        )
     if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
         return FieldError("unit_id", "no such unit", "Đơn vị không tồn tại.")
     return None
@@ -126,6 +130,27 @@ async def create_account(actor: Principal, data: AccountData) -> dict:
     """An administrator creates an account; the password they set is a temporary one."""
     actor.require(Action.MANAGE_ACCOUNTS)
     return await create_account_unchecked(replace(data, temporary_password=True))
+
+
+def _check_delegates_for(actor: Principal, unit_id: int) -> None:
+    actor.require(Action.DELEGATE_REPORTER)
+    if actor.role is Role.UNIT_HEAD and actor.unit_id != unit_id:
+        raise PermissionDenied("a unit head names reporters only for their own unit")
+
+
+async def unit_reporters(actor: Principal, unit_id: int) -> list[dict]:
+    """The unit's reporter accounts, for its head (or an administrator)."""
+    _check_delegates_for(actor, unit_id)
+    query = _filtered_accounts(Account.select(*ACCOUNT_COLUMNS), AccountFilter(Role.REPORTER.value, unit_id))
+    return await query.order_by(Account.username)
+
+
+async def delegate_reporter(actor: Principal, unit_id: int, data: AccountData) -> dict:
+    """A unit head names a reporter for their own unit (an administrator, for any unit): an
+    account with the reporter role scoped to the unit and a temporary password."""
+    _check_delegates_for(actor, unit_id)
+    reporter = replace(data, role=Role.REPORTER.value, unit_id=unit_id, temporary_password=True)
+    return await create_account_unchecked(reporter)
 
 
 async def create_account_unchecked(data: AccountData) -> dict:

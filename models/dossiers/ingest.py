@@ -37,9 +37,11 @@ from core.settings import get_settings
 from core.tabular import MAX_COLUMNS, WORKBOOK_ERRORS, header_positions, unreadable_workbook
 from core.text import nfc
 from core.uploads import check_name, check_not_binary, extension, first_non_utf8
+from models.dossiers import service_tally
 from models.dossiers.records import (
     FILE_COLUMNS,
     FILE_REQUIRED,
+    SERVICE_FLAGS,
     STORED_COLUMNS,
     References,
     RowParser,
@@ -226,6 +228,13 @@ _SQL_TYPES = {
     "due_on": "DATE",
     "closed_on": "DATE",
     "timeliness": "VARCHAR(8)",
+    **dict.fromkeys(SERVICE_FLAGS, "BOOLEAN"),
+    "supplement_requests": "INTEGER",
+    "supplement_requested_at": "TIMESTAMPTZ",
+    "supplement_returned_at": "TIMESTAMPTZ",
+    "service_due_on": "DATE",
+    "service_on_time": "BOOLEAN",
+    "handling_minutes": "INTEGER",
 }
 _STAGE_DDL = ", ".join(f'"{name}" {_SQL_TYPES[name]}' for name in STAGE_COLUMNS)
 _QUOTED = ", ".join(f'"{name}"' for name in STORED_COLUMNS)
@@ -238,7 +247,11 @@ _NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT
 
 # The tallies follow every upsert, in its transaction (keyed by "is PostgreSQL").
 TALLY_CHANGES = {
-    postgres: change_statements(Dialect(postgres), "dossier_stage") for postgres in (False, True)
+    postgres: [
+        *change_statements(Dialect(postgres), "dossier_stage"),
+        *service_tally.change_statements(postgres, "dossier_stage"),
+    ]
+    for postgres in (False, True)
 }
 
 

@@ -33,7 +33,18 @@ FILE_COLUMNS = (
     ("cashless", "Thanh toán không dùng tiền mặt"),
     ("apology_issued_on", "Ngày gửi phiếu xin lỗi"),
     ("apology_new_due", "Ngày hẹn trả lại"),
+    # Optional (Decision 766 service index); an empty cell or a missing column is "unknown".
+    ("fee_bearing", "Có phí, lệ phí"),
+    ("paid_online", "Thanh toán trực tuyến"),
+    ("electronic_result", "Trả kết quả điện tử"),
+    ("digitised", "Số hóa hồ sơ"),
+    ("reused_data", "Tái sử dụng dữ liệu số hóa"),
+    ("supplement_requests", "Số lần yêu cầu bổ sung"),
+    ("supplement_requested_at", "Thời điểm yêu cầu bổ sung"),
+    ("supplement_returned_at", "Thời điểm nộp bổ sung"),
 )
+SERVICE_FLAGS = ("fee_bearing", "paid_online", "electronic_result", "digitised", "reused_data")
+MAX_SUPPLEMENT_REQUESTS = 99
 FILE_REQUIRED = frozenset({"code", "procedure", "unit", "channel", "received_at", "due_at", "outcome"})
 LABELS = dict(FILE_COLUMNS)
 
@@ -54,6 +65,13 @@ STORED_COLUMNS = (
     "due_on",
     "closed_on",
     "timeliness",
+    *SERVICE_FLAGS,
+    "supplement_requests",
+    "supplement_requested_at",
+    "supplement_returned_at",
+    "service_due_on",
+    "service_on_time",
+    "handling_minutes",
 )
 MAX_CODE_LENGTH = 64
 TRUE_TEXTS = frozenset({"1", "true", "yes", "co", "có", "x"})
@@ -75,6 +93,16 @@ async def load_references() -> References:
     procedures = {row["code"]: row["id"] for row in await Procedure.select(Procedure.id, Procedure.code)}
     units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
     return References(procedures, units)
+
+
+def resolution_timeliness(resolved_at: datetime, due_at: datetime, closed_on: date, due_on: date) -> str:
+    """The class of a resolved dossier, which the statistics and reports count: "late" when it
+    was resolved after its due moment, else "early" when resolved on a day (the province's
+    calendar: ``closed_on``, ``due_on``) before the due day, else "on_time" (on the due day, by
+    the due moment). Returned, withdrawn and open dossiers have no class."""
+    if resolved_at > due_at:
+        return Timeliness.LATE.value
+    return (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
 
 
 class RowParser:
@@ -140,18 +168,27 @@ class RowParser:
             fail("apology_issued_on", "required with apology_new_due", "Thiếu ngày gửi phiếu xin lỗi.")
         if apology_new_due and apology_issued_on and apology_new_due < apology_issued_on:
             fail("apology_new_due", "before apology_issued_on", "Ngày hẹn trả lại trước ngày xin lỗi.")
+        flags = {key: self._optional_flag(cells, key, fail) for key in SERVICE_FLAGS}
+        if flags["paid_online"] and flags["fee_bearing"] is False:
+            fail(
+                "paid_online",
+                "paid online but fee_bearing is 0",
+                "Hồ sơ không có phí mà ghi thanh toán trực tuyến.",
+            )
+        requests, requested_at, returned_at = self._supplement(cells, received_at, resolved_at, fail)
         if errors:
             return None, errors
 
+        service_due, service_on_time, handling_minutes = service_timing(
+            received_at, due_at, resolved_at, requests, requested_at, returned_at
+        )
+        service_due_on = None if service_due is None else self._local_date(service_due)
         received_on = self._local_date(received_at)
         due_on = self._local_date(due_at)
         closed_on = self._local_date(resolved_at) if resolved_at else None
         timeliness = None
         if outcome == DossierOutcome.RESOLVED:
-            if resolved_at > due_at:
-                timeliness = Timeliness.LATE.value
-            else:
-                timeliness = (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+            timeliness = resolution_timeliness(resolved_at, due_at, closed_on, due_on)
         if self.as_text:
             moment, day = _utc_text, _day_text
             return (
@@ -170,6 +207,13 @@ class RowParser:
                 day(due_on),
                 day(closed_on),
                 timeliness,
+                *flags.values(),
+                requests,
+                moment(requested_at),
+                moment(returned_at),
+                day(service_due_on),
+                service_on_time,
+                handling_minutes,
             ), []
         return (
             code,
@@ -187,6 +231,13 @@ class RowParser:
             due_on,
             closed_on,
             timeliness,
+            *flags.values(),
+            requests,
+            requested_at,
+            returned_at,
+            service_due_on,
+            service_on_time,
+            handling_minutes,
         ), []
 
     def _local_date(self, moment: datetime) -> date:
@@ -229,6 +280,68 @@ class RowParser:
         return None
 
     @staticmethod
+    def _optional_flag(cells, key: str, fail) -> bool | None:
+        """1/0 (có/không, x, true/false), or None for an empty cell: the source did not say."""
+        text = cells.get(key, "").strip().casefold()
+        if not text:
+            return None
+        if text in TRUE_TEXTS:
+            return True
+        if text in FALSE_TEXTS:
+            return False
+        fail(key, "expected 1, 0 or empty", f"{LABELS[key]}: ghi 1, 0 hoặc để trống.")
+        return None
+
+    def _supplement(self, cells, received_at, resolved_at, fail):
+        """The number of supplement requests and the first one's dates, checked against each
+        other and against the dossier's own dates."""
+        text = cells.get("supplement_requests", "").strip()
+        requests = None
+        if text:
+            requests = int(text) if text.isdigit() else -1
+            if not 0 <= requests <= MAX_SUPPLEMENT_REQUESTS:
+                fail(
+                    "supplement_requests",
+                    f"a whole number from 0 to {MAX_SUPPLEMENT_REQUESTS}",
+                    f"Số lần yêu cầu bổ sung là số nguyên từ 0 đến {MAX_SUPPLEMENT_REQUESTS}.",
+                )
+                requests = None
+        requested_at = self._moment(cells, "supplement_requested_at", fail, required=False)
+        returned_at = self._moment(cells, "supplement_returned_at", fail, required=False)
+        if requested_at and not requests:
+            fail(
+                "supplement_requests",
+                "at least 1 with supplement_requested_at",
+                "Có thời điểm yêu cầu bổ sung thì số lần yêu cầu ít nhất là 1.",
+            )
+        if returned_at and not requested_at:
+            fail(
+                "supplement_requested_at",
+                "required with supplement_returned_at",
+                "Thiếu thời điểm yêu cầu bổ sung.",
+            )
+        if requested_at and received_at and requested_at < received_at:
+            fail(
+                "supplement_requested_at",
+                "before received_at",
+                "Thời điểm yêu cầu bổ sung trước thời điểm tiếp nhận.",
+            )
+        if requested_at and returned_at and returned_at < requested_at:
+            fail(
+                "supplement_returned_at",
+                "before supplement_requested_at",
+                "Thời điểm nộp bổ sung trước thời điểm yêu cầu bổ sung.",
+            )
+        if resolved_at:
+            for key, moment in (
+                ("supplement_requested_at", requested_at),
+                ("supplement_returned_at", returned_at),
+            ):
+                if moment and moment > resolved_at:
+                    fail(key, "after resolved_at", f"{LABELS[key]} sau thời điểm trả kết quả.")
+        return requests, requested_at, returned_at
+
+    @staticmethod
     def _flag(text: str, fail) -> bool:
         key = text.strip().casefold()
         if key in TRUE_TEXTS:
@@ -236,6 +349,35 @@ class RowParser:
         if key not in FALSE_TEXTS:
             fail("cashless", "expected 1 or 0", "Thanh toán không dùng tiền mặt: ghi 1 hoặc 0.")
         return False
+
+
+def service_timing(
+    received_at: datetime,
+    due_at: datetime,
+    resolved_at: datetime | None,
+    requests: int | None,
+    requested_at: datetime | None,
+    returned_at: datetime | None,
+) -> tuple[datetime | None, bool | None, int | None]:
+    """Decision 766's timing of one dossier: (appointment, finished by it, handling minutes).
+
+    The time the citizen spent supplementing (from the first request to their answer, or to the
+    closing when no answer came) is deducted: the appointment moves by it, and it is not
+    handling time. While that answer is awaited the clock is stopped, so the appointment is
+    None (never passed), unless the request came after the deadline had already passed. A
+    dossier asked to supplement more than once is late whatever its dates (later requests'
+    dates therefore change nothing and are not kept). Only a closed dossier has the last two."""
+    pause = timedelta(0)
+    pause_end = returned_at or resolved_at
+    if requested_at is not None and pause_end is not None:
+        pause = max(pause_end - requested_at, timedelta(0))
+    awaited = requested_at is not None and pause_end is None
+    appointment = None if awaited and requested_at <= due_at else due_at + pause
+    if resolved_at is None:
+        return appointment, None, None
+    on_time = (requests or 0) < 2 and resolved_at <= due_at + pause
+    minutes = max(int((resolved_at - received_at - pause).total_seconds() // 60), 0)
+    return appointment, on_time, minutes
 
 
 def _blank(cells, key: str) -> bool:
@@ -320,6 +462,14 @@ DOSSIER_COLUMNS = (
     Dossier.cashless,
     Dossier.apology_issued_on,
     Dossier.apology_new_due,
+    Dossier.fee_bearing,
+    Dossier.paid_online,
+    Dossier.electronic_result,
+    Dossier.digitised,
+    Dossier.reused_data,
+    Dossier.supplement_requests,
+    Dossier.supplement_requested_at,
+    Dossier.supplement_returned_at,
 )
 
 

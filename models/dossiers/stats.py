@@ -74,6 +74,12 @@ class Figures:
         """Every dossier late in the period (resolved late, or still open past its deadline)."""
         return self.resolved_late + self.open_overdue
 
+    @property
+    def apologies_outstanding(self) -> int:
+        """Late dossiers with no apology issued by the period's end: the count of
+        ``late_without_apology``, without reading the rows."""
+        return self.apologies_owed - self.apologies_issued
+
     def reconciles(self) -> bool:
         return self.carried_over + self.received == self.resolved + self.returned + self.withdrawn + self.open
 
@@ -108,7 +114,9 @@ class DossierStats:
     groups: tuple[StatsGroup, ...]
 
 
-def _check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
+def check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
+    """A period of statistics runs forwards, lasts at most MAX_PERIOD_DAYS (five years) and is
+    grouped by known keys; else 422 naming the field."""
     if end < start:
         raise InvalidInput.field("to", "before from", "Ngày kết thúc trước ngày bắt đầu.")
     if (end - start).days > MAX_PERIOD_DAYS:
@@ -311,20 +319,27 @@ def _fine_path(scope: Scope, dims: list[str]) -> bool:
     return bool(scope.field or scope.procedure_id is not None or {"field", "procedure"} & set(dims))
 
 
-def _tally_rows(start: date, end: date, month_table: bool, fine: bool) -> tuple[str, list]:
+def _tally_rows(start: date, end: date, span: str, fine: bool) -> tuple[str, list]:
     """Which rows of a tally make up the history before ``start`` and the period itself: in
-    the month table, the whole months before the start's month and those inside the period;
-    in a day table, the other days (or, for the fine tally, which has no month table, every
-    day up to the end)."""
+    the year table, the years before the start's; in the month table, the months of the
+    start's year before its month and the whole months inside the period; in a day table, the
+    other days (or, for the fine tally, which has neither, every day up to the end)."""
     if fine:
         return "d.day <= {end}", []
-    month_of_start = start.replace(day=1)
+    year_of_start, month_of_start = start.replace(month=1, day=1), start.replace(day=1)
+    if span == "year":
+        return "d.day < {}", [year_of_start]
     first_whole = start if start.day == 1 else _next_month(start)
     last_whole = (
         end if _next_month(end) - timedelta(days=1) == end else end.replace(day=1) - timedelta(days=1)
     )
-    if month_table:
-        return "(d.day < {} OR (d.day >= {} AND d.day <= {}))", [month_of_start, first_whole, last_whole]
+    if span == "month":
+        return "((d.day >= {} AND d.day < {}) OR (d.day >= {} AND d.day <= {}))", [
+            year_of_start,
+            month_of_start,
+            first_whole,
+            last_whole,
+        ]
     # Two index ranges: from the start's month to the first whole month, and after the last.
     return "((d.day >= {} AND d.day < {} AND d.day <= {end}) OR (d.day > {} AND d.day <= {end}))", [
         month_of_start,
@@ -337,10 +352,10 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _tally_query(table: str, start, end, scope_units, scope, dims, *, month_table=False, fine=False):
+def _tally_query(table: str, start, end, scope_units, scope, dims, *, span="day", fine=False):
     params = _Params()
     sums = [f"{_condition(sql, params, start, end)} AS {name}" for name, sql in _TALLY_SUMS.items()]
-    rows_sql, values = _tally_rows(start, end, month_table, fine)
+    rows_sql, values = _tally_rows(start, end, span, fine)
     rows_condition = _condition(rows_sql, params, start, end, iter(values))
     return _grouped_sql(table, rows_condition, sums, params, scope_units, scope, dims, level_column=not fine)
 
@@ -379,7 +394,8 @@ async def grouped_from_tallies(start, end, scope_units, scope, dims) -> list[tup
         queries = [_tally_query("dossier_tally", start, end, scope_units, scope, dims, fine=True)]
     else:
         queries = [
-            _tally_query("dossier_unit_month", start, end, scope_units, scope, dims, month_table=True),
+            _tally_query("dossier_unit_year", start, end, scope_units, scope, dims, span="year"),
+            _tally_query("dossier_unit_month", start, end, scope_units, scope, dims, span="month"),
             _tally_query("dossier_unit_day", start, end, scope_units, scope, dims),
         ]
     queries.append(_late_apology_query(start, end, scope_units, scope, dims))
@@ -422,7 +438,7 @@ async def resolutions_by_day(
 ) -> list[tuple[date, int, int, int]]:
     """(day, early, on time, late): the dossiers resolved on each day of the period, for the
     chart of outcomes by month (from the daily tallies, which cannot leave out old receipts)."""
-    _check_period(start, end, ())
+    check_period(start, end, ())
     if scope.received_from is not None:
         raise ValueError("resolutions by day come from the tallies: no received_from")
     params = _Params()
@@ -434,10 +450,31 @@ async def resolutions_by_day(
         table, period, sums, params, await _scope_units(scope), scope, ["day"], level_column=not fine
     )
     return sorted(
-        (date.fromisoformat(str(row["day"])[:10]), row["early"], row["on_time"], row["late"])
+        (_as_date(row["day"]), row["early"], row["on_time"], row["late"])
         for row in rows
         if row["early"] or row["on_time"] or row["late"]
     )
+
+
+async def receipts(start: date, end: date, units: set[int] | None) -> tuple[int, date | None, date | None]:
+    """How many dossiers ``units`` (all when None) received from ``start`` to ``end``, and the
+    first and last day they received any: from the daily unit tally, whatever the rows."""
+    params = _Params()
+    period = _condition("d.day >= {start} AND d.day <= {end} AND d.received > 0", params, start, end)
+    _, where = _scope_sql(units, Scope(), params)
+    sql = (
+        "SELECT SUM(d.received) AS n, MIN(d.day) AS first, MAX(d.day) AS last "
+        f"FROM dossier_unit_day d WHERE {' AND '.join([period, *where])}"
+    )
+    row = (await Dossier.raw(sql, *params.values))[0]
+    return int(row["n"] or 0), _as_date(row["first"]), _as_date(row["last"])
+
+
+def _as_date(value) -> date | None:
+    """A day read back from a tally (SQLite gives ISO text, PostgreSQL a date)."""
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
 
 
 def months(start: date, end: date) -> list[tuple[date, date]]:
@@ -464,7 +501,7 @@ async def dossier_stats(
 ) -> DossierStats:
     """The figures of a period (from the tallies; ``counter=grouped_by_scan`` counts the rows,
     the reference the tests compare with, and the only way to leave out old receipts)."""
-    _check_period(start, end, group_by)
+    check_period(start, end, group_by)
     if scope.received_from is not None:
         counter = grouped_by_scan
     tree = await UnitTree.load()
@@ -510,7 +547,7 @@ async def late_without_apology(
 ) -> tuple[list[dict], int]:
     """Dossiers late in the period (resolved late, or open past the deadline at its end) with
     no apology issued by its end: the units owe these citizens a letter."""
-    _check_period(start, end, ())
+    check_period(start, end, ())
     resolved_late = (
         (Dossier.timeliness == Timeliness.LATE.value)
         & (Dossier.closed_on >= start)

@@ -40,6 +40,12 @@ KINDS = {
     "dossier_apology_missing": "Hồ sơ trễ hạn chưa xin lỗi",
     "report_ready": "Báo cáo đã sẵn sàng",
     "report_failed": "Báo cáo không tạo được",
+    "round_opened": "Mở đợt báo cáo định kỳ",
+    "round_due_in_3": "Sắp đến hạn nộp báo cáo",
+    "round_due_in_1": "Sắp đến hạn nộp báo cáo",
+    "round_overdue": "Quá hạn nộp báo cáo",
+    "round_returned": "Báo cáo bị trả lại để sửa",
+    "round_accepted": "Báo cáo đã được tiếp nhận",
 }
 COLUMNS = (
     Notification.id,

@@ -65,8 +65,8 @@ def _safe_name(filename: str, extension: str) -> str:
     return f"{stem or 'minh-chung'}.{extension}"
 
 
-def _write_blob(sha256: str, data: bytes) -> None:
-    target = blob_path(sha256)
+def write_blob(target: Path, data: bytes) -> None:
+    """Store ``data`` at ``target`` once (a file named by its content never changes)."""
     if target.exists():
         return
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -76,9 +76,16 @@ def _write_blob(sha256: str, data: bytes) -> None:
     os.replace(temp, target)
 
 
-async def upload_evidence(actor: Principal, task_id: int, filename: str, data: bytes) -> dict:
-    """Stage a file for the caller's next update of the task."""
-    check_can_report(actor, await load_task(task_id))
+@dataclass(frozen=True)
+class CheckedFile:
+    sha256: str
+    filename: str  # as stored and sent back: a safe base name with the content's extension
+    content_type: str
+
+
+def check_evidence_file(filename: str, data: bytes) -> CheckedFile:
+    """An evidence file as it will be kept, or why not: too large (413), empty (422), not a
+    PDF, DOCX, XLSX, PNG or JPEG by its bytes (415), a document that unzips too far (413)."""
     limit = get_settings().evidence_max_bytes
     if len(data) > limit:
         raise PayloadTooLarge(f"evidence files are limited to {limit} bytes")
@@ -91,14 +98,22 @@ async def upload_evidence(actor: Principal, task_id: int, filename: str, data: b
         )
     if ALLOWED_TYPES[kind.mime] in ("docx", "xlsx"):
         check_zip(data, EXPANDED_LIMIT)  # a zip bomb dressed as a document is not kept
-    sha256 = hashlib.sha256(data).hexdigest()
+    name = _safe_name(filename, ALLOWED_TYPES[kind.mime])
+    return CheckedFile(hashlib.sha256(data).hexdigest(), name, kind.mime)
+
+
+async def upload_evidence(actor: Principal, task_id: int, filename: str, data: bytes) -> dict:
+    """Stage a file for the caller's next update of the task."""
+    check_can_report(actor, await load_task(task_id))
+    checked = check_evidence_file(filename, data)
+    sha256 = checked.sha256
     row = Evidence(
         task=task_id,
         event=None,
         uploaded_by=actor.account_id,
         sha256=sha256,
-        filename=_safe_name(filename, ALLOWED_TYPES[kind.mime]),
-        content_type=kind.mime,
+        filename=checked.filename,
+        content_type=checked.content_type,
         size=len(data),
         uploaded_at=utcnow(),
     )
@@ -106,7 +121,7 @@ async def upload_evidence(actor: Principal, task_id: int, filename: str, data: b
         await one_writer_at_a_time(Evidence, f"evidence-staged:{actor.account_id}")
         await _check_staging_quota(actor, len(data))
         await one_writer_at_a_time(Evidence, f"evidence-blob:{sha256}")  # not swept meanwhile
-        _write_blob(sha256, data)
+        write_blob(blob_path(sha256), data)
         evidence_id = (await Evidence.insert(row).returning(Evidence.id))[0]["id"]
     return await get_evidence(evidence_id)
 

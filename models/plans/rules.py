@@ -122,7 +122,13 @@ class ProgressFigures(Protocol):
 
 @dataclass(frozen=True)
 class ProgressTotals:
-    """``ProgressFigures`` summed over task rows (mappings with status, progress, weight)."""
+    """``ProgressFigures`` summed over task rows (mappings with status, progress, weight).
+
+    The plan summary's ``Tally`` (models.plans.progress) has the same five figures, added up
+    from the database's grouped rows beside its counts by status; this sums rows already in
+    memory (a unit's share of the plan in a report). Two sources of the figures that
+    ``plan_progress`` reads, alike in shape: the rule itself is written once, there.
+    """
 
     total: int = 0
     completed: int = 0

@@ -15,21 +15,24 @@ from litestar.routes import HTTPRoute
 
 from api.app import create_app
 from core import background
-from models.accounts.service import AccountData, create_account_unchecked, create_api_key
+from models.accounts.service import AccountData, create_account_unchecked, create_api_key, sign_in
 from models.dossiers.import_jobs import create_job
 from models.dossiers.ingest import ingest_records
 from models.permissions import PERMISSIONS, Action
 from models.plans.evidence import upload_evidence
 from models.plans.tasks import TaskDefinition, create_task
+from models.rounds.files import attach_file
+from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
+from tests.rounds_world import open_test_round
 from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.world import PASSWORD, make_account
 
 pytestmark = pytest.mark.anyio
 
-ROLES = ("admin", "staff", "head_a", "head_b", "viewer", "integration")
+ROLES = ("admin", "staff", "head_a", "head_b", "viewer", "integration", "reporter_a")
 ROLE_OF = {
     "admin": Role.ADMIN,
     "staff": Role.HOME_AFFAIRS,
@@ -37,7 +40,9 @@ ROLE_OF = {
     "head_b": Role.UNIT_HEAD,
     "viewer": Role.VIEWER,
     "integration": Role.INTEGRATION,
+    "reporter_a": Role.REPORTER,  # unit A's reporter (reporting rounds)
 }
+UNIT_SCOPED = (Role.UNIT_HEAD, Role.REPORTER)
 PROVINCE = "province"  # a unit-scoped action on the whole province: no unit head may
 # Routes every signed-in caller uses on their own account, whatever the role (not in the matrix).
 SELF_SERVICE = {("POST", "/api/auth/logout"), ("POST", "/api/auth/password"), ("POST", "/api/auth/login")}
@@ -55,18 +60,22 @@ class Call:
     ok: int | None = None  # an allowed role's exact status; by default 200, POST 201, DELETE 204
     again: int | None = None  # the status once an earlier role's success changed the state for good
     undo: dict | None = None  # posted to the same path by an admin after each success
+    also: Action | None = None  # the roles of this action are allowed too, whatever their unit
 
     @property
     def success(self) -> int:
         return self.ok or {"POST": 201, "DELETE": 204}.get(self.method, 200)
 
     def allowed(self, world) -> set[str]:
-        units = {"head_a": world.unit_a, "head_b": world.unit_b}
+        units = {"head_a": world.unit_a, "head_b": world.unit_b, "reporter_a": world.unit_a}
         return {
             role
             for role in ROLES
-            if ROLE_OF[role] in PERMISSIONS[self.action]
-            and (self.unit is None or ROLE_OF[role] != Role.UNIT_HEAD or units[role] == self.unit)
+            if (
+                ROLE_OF[role] in PERMISSIONS[self.action]
+                and (self.unit is None or ROLE_OF[role] not in UNIT_SCOPED or units[role] == self.unit)
+            )
+            or (self.also is not None and ROLE_OF[role] in PERMISSIONS[self.also])
         }
 
 
@@ -81,6 +90,10 @@ class Extra:
     job_id: int
     run_id: int
     unissued_run_id: int  # another version of the report, deleted last
+    round_id: int = 1  # the 2024-H1 reporting round (tests/rounds_world.py)
+    submission_a: int = 1  # unit A's submission to it
+    submission_b: int = 2
+    file_a: int = 1  # an evidence file of unit A's submission
 
 
 @pytest.fixture
@@ -100,15 +113,37 @@ async def extra(world) -> Extra:
     run = await request_run(world.staff, RunRequest("2024-H1"))
     await execute_run(run["id"])  # done: it can be downloaded and issued
     unissued = await request_run(world.staff, RunRequest("2024-H1"))
-    return Extra(task_c["id"], staged["id"], spare["id"], key["id"], job["id"], run["id"], unissued["id"])
+    rounds = await open_test_round(world)
+    submission_a = await submission_id_for(world.staff, rounds.round_id, world.unit_a)
+    submission_b = await submission_id_for(world.staff, rounds.round_id, world.unit_b)
+    attached = await attach_file(world.staff, submission_a, "bien-ban.png", PNG)
+    return Extra(
+        task_c["id"],
+        staged["id"],
+        spare["id"],
+        key["id"],
+        job["id"],
+        run["id"],
+        unissued["id"],
+        rounds.round_id,
+        submission_a,
+        submission_b,
+        attached["id"],
+    )
 
 
 @pytest.fixture
-async def callers(world, headers) -> dict[str, dict[str, str]]:
-    """Each role's credential: the test world's people, and the one-stop system's API key."""
+async def callers(world, headers, extra) -> dict[str, dict[str, str]]:
+    """Each role's credential: the test world's people, the one-stop system's API key, and unit
+    A's reporter (made with the reporting round)."""
     machine = await make_account("motcua", Role.INTEGRATION)
     key, _ = await create_api_key(world.admin, machine.account_id, "Hệ thống một cửa")
-    return {**headers, "integration": {"X-API-Key": key}}
+    reporter, _ = await sign_in("reporter_a", PASSWORD)
+    return {
+        **headers,
+        "integration": {"X-API-Key": key},
+        "reporter_a": {"Authorization": f"Bearer {reporter}"},
+    }
 
 
 def upload(name: str, content: bytes) -> dict:
@@ -259,6 +294,15 @@ def calls(world, extra: Extra) -> list[Call]:
             "/api/dossiers/late-without-apology?from=2024-01-01&to=2024-03-31",
             Action.READ,
         ),
+        Call("service index", "GET", "/api/service-index?period=2024-03&group_by=unit", Action.READ),
+        Call("service index trend", "GET", "/api/service-index/trend?period=2024-Q1", Action.READ),
+        Call(
+            "dossiers that lost points",
+            "GET",
+            "/api/service-index/dossiers?period=2024-03&indicator=on_time",
+            Action.READ,
+        ),
+        Call("service index export", "GET", "/api/service-index/export?period=2024", Action.READ),
         Call("dossier import jobs", "GET", "/api/dossiers/imports", Action.IMPORT_DOSSIERS),
         Call("dossier import job", "GET", f"/api/dossiers/imports/{extra.job_id}", Action.IMPORT_DOSSIERS),
         Call(
@@ -356,6 +400,7 @@ def calls(world, extra: Extra) -> list[Call]:
         # Nobody has this notification (the run above made notification 1, "report ready", for
         # staff): an allowed role gets past the permission check to the lookup.
         Call("mark notification read", "POST", "/api/notifications/999999/read", Action.READ, ok=404),
+        *round_calls(world, extra),
         Call("audit log", "GET", "/api/audit", Action.READ_AUDIT),
         # Last: a report's deletion (an issued one is kept for good: 409).
         Call(
@@ -365,6 +410,167 @@ def calls(world, extra: Extra) -> list[Call]:
             Action.ISSUE_REPORTS,
             again=404,
         ),
+    ]
+
+
+REQUIRED = {"CD01": 2, "CD02": 1, "TC01": 4}  # unit A's required figures (the default catalogue)
+
+
+def round_calls(world, extra: Extra) -> list[Call]:
+    """Reporting rounds: the catalogue, rounds, unit A's submission through its life (sent by
+    its head, returned, sent again, accepted), unit B's form, the consolidation."""
+    unit_a, round_id, sub_a, sub_b = world.unit_a, extra.round_id, extra.submission_a, extra.submission_b
+    own = {"unit": unit_a, "also": Action.MANAGE_ROUNDS}  # unit A's people, and staff
+    indicator = {
+        "name": "Số cuộc họp",
+        "section": "I",
+        "measure": "number",
+        "rule": "sum",
+        "unit_kinds": ["department"],
+    }
+    return [
+        Call("indicator catalogue", "GET", "/api/indicators", Action.READ),
+        Call("catalogue file", "GET", "/api/indicators/export", Action.READ),
+        Call("put indicator", "PUT", "/api/indicators/X9", Action.MANAGE_ROUNDS, indicator),
+        Call(
+            "import catalogue",
+            "POST",
+            "/api/indicators/import",
+            Action.MANAGE_ROUNDS,
+            ok=200,
+            files=upload(
+                "chi-tieu.csv",
+                csv_bytes(
+                    [
+                        [
+                            "Mã chỉ tiêu",
+                            "Tên chỉ tiêu",
+                            "Mục báo cáo",
+                            "Đơn vị tính",
+                            "Loại đơn vị báo cáo",
+                            "Cách tổng hợp",
+                        ],
+                        ["X8", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
+                    ]
+                ),
+            ),
+        ),
+        Call("list rounds", "GET", "/api/rounds", Action.READ),
+        Call(
+            "open round",
+            "POST",
+            "/api/rounds",
+            Action.MANAGE_ROUNDS,
+            {"period": "2024-Y", "deadline": "2024-12-20"},
+            again=409,
+        ),
+        Call("round completeness", "GET", f"/api/rounds/{round_id}", Action.READ),
+        Call("consolidated figures", "GET", f"/api/rounds/{round_id}/consolidated", Action.READ),
+        Call("consolidated file", "GET", f"/api/rounds/{round_id}/consolidated/export", Action.READ),
+        Call(
+            "unit A's submission", "GET", f"/api/rounds/{round_id}/units/{unit_a}", Action.SUBMIT_ROUND, **own
+        ),
+        Call("read submission", "GET", f"/api/submissions/{sub_a}", Action.SUBMIT_ROUND, **own),
+        Call("submission history", "GET", f"/api/submissions/{sub_a}/history", Action.SUBMIT_ROUND, **own),
+        Call("form file", "GET", f"/api/submissions/{sub_a}/form", Action.SUBMIT_ROUND, **own),
+        Call(
+            "evidence of a submission",
+            "GET",
+            f"/api/submissions/{sub_a}/files/{extra.file_a}",
+            Action.SUBMIT_ROUND,
+            **own,
+        ),
+        Call(
+            "attach evidence to unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/files",
+            Action.SUBMIT_ROUND,
+            files=upload("anh.png", PNG),
+            **own,
+        ),
+        Call(
+            "save unit A's draft",
+            "POST",
+            f"/api/submissions/{sub_a}/draft",
+            Action.SUBMIT_ROUND,
+            {"figures": {"CD03": 1}},
+            unit=unit_a,
+            ok=200,
+        ),
+        Call(
+            "save unit B's draft",
+            "POST",
+            f"/api/submissions/{sub_b}/draft",
+            Action.SUBMIT_ROUND,
+            {"figures": {"CD03": 1}},
+            unit=world.unit_b,
+            ok=200,
+        ),
+        Call(
+            "upload unit A's form",
+            "POST",
+            f"/api/submissions/{sub_a}/form",
+            Action.SUBMIT_ROUND,
+            unit=unit_a,
+            ok=200,
+            files=upload("bao-cao.csv", csv_bytes([["Mã", "Số liệu / nội dung"], ["CD04", "2"]])),
+        ),
+        Call(
+            "enter a figure for unit A",
+            "POST",
+            f"/api/submissions/{sub_a}/entries",
+            Action.MANAGE_ROUNDS,
+            {"indicator": "CD05", "value": 1, "note": "Theo công văn của đơn vị"},
+            ok=200,
+        ),
+        # Sent once (the head); after that the form is read-only for the unit: 409.
+        Call(
+            "send unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/submit",
+            Action.SUBMIT_ROUND,
+            {"figures": REQUIRED},
+            unit=unit_a,
+            ok=200,
+            again=409,
+        ),
+        Call(
+            "return unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/return",
+            Action.MANAGE_ROUNDS,
+            {"comments": {"figures.CD01": "Kiểm tra lại."}},
+            ok=200,
+            again=409,
+        ),
+        Call(
+            "send unit A's submission again",
+            "POST",
+            f"/api/submissions/{sub_a}/submit",
+            Action.SUBMIT_ROUND,
+            {"figures": {"CD01": 3}},
+            unit=unit_a,
+            ok=200,
+            again=409,
+        ),
+        Call(
+            "accept unit A's submission",
+            "POST",
+            f"/api/submissions/{sub_a}/accept",
+            Action.MANAGE_ROUNDS,
+            {},
+            ok=200,
+            again=409,
+        ),
+        Call(
+            "name unit A's reporter",
+            "POST",
+            f"/api/units/{unit_a}/reporters",
+            Action.DELEGATE_REPORTER,
+            {"username": "dau-moi", "full_name": "Đầu mối", "password": PASSWORD},
+            unit=unit_a,
+        ),
+        Call("close round", "POST", f"/api/rounds/{round_id}/close", Action.MANAGE_ROUNDS, ok=200),
     ]
 
 

@@ -10,7 +10,8 @@ subprocess, sign in, then three scenarios against 127.0.0.1, each repeated REPEA
 
 Every figure reported is the median over the repeats. Latencies are measured per request by
 the client (so they include the client's own event-loop overhead, which the baseline shows).
-Targets are reported, not asserted. Results go to tests/bench/results.json under "tasks_api";
+Targets are reported, not asserted. Results go to tests/bench/results.json under "tasks_api"
+(the figures under "sqlite", with their own date, as every section of that file keeps them);
 other keys of that file are kept.
 
 Each repeat also sends BENCH_UNLOADED requests per scenario one at a time ("one_at_a_time"):
@@ -24,7 +25,6 @@ reports fewer requests), BENCH_UNLOADED (100).
 from __future__ import annotations
 
 import asyncio
-import json
 import os
 import platform
 import random
@@ -35,17 +35,16 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from tests.bench.load import RunResult, median, run_load
+from tests.bench.results import RESULTS_FILE, record_section
 from tests.serving import uvicorn_command
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-RESULTS_FILE = Path(__file__).resolve().parent / "results.json"
 RESULTS_KEY = "tasks_api"
 
 TASKS = int(os.environ.get("BENCH_TASKS", "10000"))
@@ -258,16 +257,16 @@ def summarise(runs: dict[str, list[RunResult]], unloaded: dict[str, list[RunResu
 
 
 def write_results(entry: dict) -> None:
-    data: dict = {}
-    if RESULTS_FILE.exists():
-        try:
-            loaded = json.loads(RESULTS_FILE.read_text(encoding="utf-8"))
-            if isinstance(loaded, dict):
-                data = loaded
-        except json.JSONDecodeError:
-            print(f"warning: {RESULTS_FILE} is not valid JSON; rewriting it", file=sys.stderr)
-    data[RESULTS_KEY] = entry
-    RESULTS_FILE.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    """The run's figures under "tasks_api" in results.json, dated as the SQLite figures they are
+    (tests.bench.results keeps each engine's figures with their own date)."""
+    shared = ("config", "targets")
+    record_section(
+        RESULTS_KEY,
+        {
+            **{key: entry[key] for key in shared},
+            entry["engine"]: {key: value for key, value in entry.items() if key not in (*shared, "engine")},
+        },
+    )
 
 
 def print_table(entry: dict) -> None:
@@ -296,7 +295,7 @@ def print_table(entry: dict) -> None:
     for name, s in entry["scenarios"].items():
         single = s["one_at_a_time"]
         print(f"{name:<12} p50 {single['p50_ms']:7.2f} ms  p99 {single['p99_ms']:7.2f} ms")
-    print(f"\nresults: {RESULTS_FILE.relative_to(PROJECT_ROOT)} [{RESULTS_KEY!r}]")
+    print(f"\nresults: {RESULTS_FILE} [{RESULTS_KEY!r}][{entry['engine']!r}]")
 
 
 def main() -> int:
@@ -354,7 +353,6 @@ def main() -> int:
             for name, target in TARGETS_P99_MS.items()
         }
         entry = {
-            "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "engine": "sqlite",
             "tasks": TASKS,
             "config": {

@@ -30,6 +30,7 @@ from core.text import vietnamese_sort_key
         ("Uông Bí", "Ưu"),
         ("UBND huyện Ba Chẽ", "UBND thành phố Cẩm Phả"),
         ("1 Ban", "An"),  # digits before letters
+        ("Tổ 1: Văn phòng", "Tổ 10"),  # punctuation before digits, though ":" comes after "0" in Unicode
         ("Ba Chẽ", "Bạch"),  # the space comes first
         ("hà", "Hà"),  # lower case first, only as the last resort
     ],

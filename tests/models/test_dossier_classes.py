@@ -4,14 +4,16 @@ moment) or late (after the due moment); returned, withdrawn and open dossiers ha
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
 import pytest
 
 from models.dossiers.ingest import ingest_records
+from models.dossiers.records import STORED_COLUMNS, References, RowParser, resolution_timeliness
 from models.dossiers.tables import Dossier
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
-
-pytestmark = pytest.mark.anyio
 
 DUE = "2024-03-15T17:00:00+07:00"  # 17:00 on 15 March in the province
 # Rule: dossier timeliness (models.dossiers.records), from when it was resolved against its due moment.
@@ -30,6 +32,7 @@ CASES = [
 ]
 
 
+@pytest.mark.anyio
 async def test_each_dossier_outcome_class(db):
     world = await build_world()
     await build_catalogue(world)
@@ -48,3 +51,88 @@ async def test_each_dossier_outcome_class(db):
     assert {name: stored[f"HS-{n}"] for n, (name, *_) in enumerate(CASES)} == {
         name: expected for name, _, _, expected in CASES
     }
+
+
+PROVINCE = ZoneInfo("Asia/Ho_Chi_Minh")
+PLUS_7 = timezone(timedelta(hours=7))
+DUE_AT = datetime(2024, 3, 15, 17, 0, tzinfo=PLUS_7)
+
+
+# Rule: dossier timeliness (models.dossiers.records.resolution_timeliness) at its boundaries: the
+# due moment decides late, the province's calendar day decides early.
+@pytest.mark.parametrize(
+    ("resolved_at", "closed_on", "due_on", "expected"),
+    [
+        (DUE_AT + timedelta(seconds=1), date(2024, 3, 15), date(2024, 3, 15), "late"),
+        (DUE_AT, date(2024, 3, 15), date(2024, 3, 15), "on_time"),
+        (DUE_AT - timedelta(hours=9), date(2024, 3, 15), date(2024, 3, 15), "on_time"),
+        (DUE_AT - timedelta(hours=18), date(2024, 3, 14), date(2024, 3, 15), "early"),
+        # a late result is late whatever its day: a due moment on the evening before the due day
+        (DUE_AT + timedelta(hours=1), date(2024, 3, 14), date(2024, 3, 15), "late"),
+    ],
+)
+def test_resolution_timeliness_at_its_boundaries(resolved_at, closed_on, due_on, expected):
+    assert resolution_timeliness(resolved_at, DUE_AT, closed_on, due_on) == expected
+
+
+def parsed(**overrides: str) -> dict:
+    """One file row through RowParser (no database: the references are given), as stored."""
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE)
+    row, errors = parser.parse(1, dossier("HS-1", **overrides))
+    assert errors == []
+    return dict(zip(STORED_COLUMNS, row, strict=True))
+
+
+# Rule: the moments and days a dossier is classed by — a bare due date is the end of that day in
+# the province, a moment without an offset is the province's, and the days are its calendar days.
+@pytest.mark.parametrize(
+    ("due_at", "resolved_at", "due_on", "closed_on", "timeliness"),
+    [
+        ("15/03/2024", "15/03/2024 23:59:59", date(2024, 3, 15), date(2024, 3, 15), "on_time"),
+        ("2024-03-15", "2024-03-15T23:59:59", date(2024, 3, 15), date(2024, 3, 15), "on_time"),
+        ("15/03/2024", "16/03/2024", date(2024, 3, 15), date(2024, 3, 16), "late"),
+        ("15/03/2024 17:00", "15/03/2024 17:00:01", date(2024, 3, 15), date(2024, 3, 15), "late"),
+        ("15/03/2024 17:00", "14/03/2024 17:00", date(2024, 3, 15), date(2024, 3, 14), "early"),
+        # 16:30 UTC on the 14th is 23:30 there: the 14th, a day early
+        (
+            "2024-03-15T17:00:00+07:00",
+            "2024-03-14T16:30:00+00:00",
+            date(2024, 3, 15),
+            date(2024, 3, 14),
+            "early",
+        ),
+        # a compact ISO moment with its hour is that moment, not the whole day
+        ("20240315T17", "2024-03-15T18:00:00+07:00", date(2024, 3, 15), date(2024, 3, 15), "late"),
+        # 17:30 UTC on the 14th is 00:30 on the 15th there: the due day
+        (
+            "2024-03-15T17:00:00+07:00",
+            "2024-03-14T17:30:00+00:00",
+            date(2024, 3, 15),
+            date(2024, 3, 15),
+            "on_time",
+        ),
+    ],
+)
+def test_the_moments_and_days_a_dossier_is_classed_by(due_at, resolved_at, due_on, closed_on, timeliness):
+    stored = parsed(received_at="01/03/2024 08:00", due_at=due_at, resolved_at=resolved_at)
+    assert (stored["due_on"], stored["closed_on"], stored["timeliness"]) == (due_on, closed_on, timeliness)
+    assert stored["received_on"] == date(2024, 3, 1)
+
+
+def test_moments_keep_their_offset_and_text_gets_the_provinces():
+    stored = parsed(
+        received_at="2024-03-01T01:00:00+00:00", due_at="15/03/2024", resolved_at="", outcome="open"
+    )
+    assert stored["received_at"] == datetime(2024, 3, 1, 1, 0, tzinfo=UTC)
+    assert stored["due_at"] == datetime(2024, 3, 15, 23, 59, 59, tzinfo=PROVINCE)
+    assert stored["received_on"] == date(2024, 3, 1)
+
+
+@pytest.mark.parametrize("text", ["15/13/2024", "2024-03-15 25:00", "hôm qua", "15-03-2024"])
+def test_a_moment_that_is_not_one_is_refused_naming_the_field(text):
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE)
+    row, errors = parser.parse(7, dossier("HS-1", due_at=text))
+    assert row is None
+    assert [(e.row, e.field, e.reason, e.value) for e in errors] == [
+        (7, "due_at", "expected ISO 8601 or dd/mm/yyyy hh:mm", text)
+    ]

@@ -3,7 +3,7 @@ every figure against a brute-force count (property-based)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
@@ -213,17 +213,3 @@ async def test_one_bad_record_rejects_the_batch(world):
         await ingest_records(world.admin, [dossier("G1"), dossier("B2", unit="NOPE")])
     assert [(e.row, e.field) for e in excinfo.value.errors] == [(2, "unit")]
     assert (await dossier_stats(*Q1)).total == Figures()
-
-
-def test_months_cut_to_the_period():
-    from models.dossiers.stats import months
-
-    assert months(date(2024, 1, 15), date(2024, 3, 2)) == [
-        (date(2024, 1, 15), date(2024, 1, 31)),
-        (date(2024, 2, 1), date(2024, 2, 29)),
-        (date(2024, 3, 1), date(2024, 3, 2)),
-    ]
-    assert months(date(2023, 12, 31), date(2024, 1, 1))[1] == (date(2024, 1, 1), date(2024, 1, 1))
-    assert len(months(date(2024, 1, 1), date(2024, 12, 31))) == 12
-    assert months(date(2024, 1, 1), date(2024, 1, 1)) == [(date(2024, 1, 1), date(2024, 1, 1))]
-    assert timedelta(0) == timedelta(0)

@@ -1,6 +1,7 @@
 """Property: the statistics summed from the tallies equal the row scan (the reference) for
 any dossiers — imported, then partly rewritten by code — any period, scope and grouping; the
-rebuild finds the tallies in step; the daily resolutions equal a brute-force count."""
+rebuild finds the tallies in step; the daily resolutions, the receipts (count, first and last
+day) and the late dossiers without an apology equal a brute-force count or the row query."""
 
 from __future__ import annotations
 
@@ -12,8 +13,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
-from models.dossiers.stats import Scope, dossier_stats, grouped_by_scan, resolutions_by_day
+from models.dossiers.stats import (
+    Scope,
+    UnitTree,
+    dossier_stats,
+    grouped_by_scan,
+    late_without_apology,
+    receipts,
+    resolutions_by_day,
+)
 from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
 from models.procedures.tables import Procedure
 from models.units.service import UnitData, create_unit_unchecked
@@ -134,17 +144,31 @@ def test_tallies_equal_the_row_scan(database_url, prepared):
                     )
                     results.append((group_by, ours, scan))
                 by_day = await resolutions_by_day(period_start, period_end)
-                return results, by_day, await rebuild_tallies()
+                _, unapologised = await late_without_apology(
+                    period_start, period_end, scope, PageRequest(1, 0)
+                )
+                tree = await UnitTree.load()
+                scope_units = None if scope.unit_id is None else tree.under(scope.unit_id)
+                received = await receipts(period_start, period_end, scope_units)
+                return results, by_day, unapologised, (scope_units, received), await rebuild_tallies()
 
-        results, by_day, differences = asyncio.run(run())
+        results, by_day, unapologised, (scope_units, received), differences = asyncio.run(run())
         for group_by, ours, scan in results:
             assert ours.total == scan.total, group_by
             assert ours.groups == scan.groups, group_by
+            assert ours.total.apologies_outstanding == unapologised, group_by
         final = {row["code"]: row for row in rows} | {row["code"]: row for row in later}
+        in_units = [row for row in final.values() if scope_units is None or units[row["unit"]] in scope_units]
+        assert received == brute_force_receipts(in_units, period_start, period_end)
         assert by_day == brute_force_resolutions(final.values(), period_start, period_end)
         assert differences == dict.fromkeys(TALLY_TABLES, 0)
 
     check()
+
+
+def brute_force_receipts(rows, start: date, end: date) -> tuple[int, date | None, date | None]:
+    days = [row["received_at"].date() for row in rows if start <= row["received_at"].date() <= end]
+    return len(days), min(days, default=None), max(days, default=None)
 
 
 def brute_force_resolutions(rows, start: date, end: date) -> list[tuple[date, int, int, int]]:

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models.plans.plans import update_plan
-from models.plans.progress import plan_summary
+from models.plans.progress import overdue_as_of, plan_summary
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
 from tests.world import World, build_world
 
@@ -24,6 +24,9 @@ TASKS = {
     "D.2": ("digital_government", "A", date(2024, 7, 1), 4, "in_progress", 60, None),
     "D.3": ("digital_government", "A", date(2024, 5, 1), 1, "completed", None, date(2024, 5, 1)),
     "D.4": ("digital_government", "B", date(2024, 5, 1), 1, "cancelled", None, None),
+    # late completions in a second group, so a total that kept only one group's count is wrong
+    "D.5": ("digital_government", "B", date(2024, 4, 1), 1, "completed", None, date(2024, 4, 15)),
+    "D.6": ("digital_government", "B", date(2024, 4, 1), 3, "completed", None, date(2024, 4, 20)),
     "L.1": ("leadership", "A", None, 1, "not_started", None, None),
     "L.2": ("leadership", "B", date(2024, 1, 31), 1, "cancelled", None, None),
     "L.3": ("leadership", "B", date(2024, 6, 1), 2, "not_started", None, None),
@@ -32,25 +35,29 @@ TASKS = {
 # B, due 31/03, not started), as of 30/06/2024 — the tallies, then the percent by method:
 # (total, completed on time, late, in progress, not started, cancelled, overdue)
 TALLIES = {
-    "plan": (9, 2, 1, 2, 4, 2, 3),
+    "plan": (11, 2, 3, 2, 4, 2, 3),
     "institutions": (4, 1, 1, 1, 1, 0, 1),
-    "digital_government": (3, 1, 0, 1, 1, 1, 1),
+    "digital_government": (5, 1, 2, 1, 1, 1, 1),
     "leadership": (2, 0, 0, 0, 2, 1, 1),
     "STP": (5, 2, 0, 1, 2, 0, 0),
-    "SYT": (4, 0, 1, 1, 2, 2, 3),
+    "SYT": (6, 0, 3, 1, 2, 2, 3),
 }
 PERCENTS = {
-    # 3/9; (3×100 + 20 + 60)/9; (2×100 + 100 + 20 + 4×60 + 100)/14
-    "task_count": {"plan": 33.33, "institutions": 50.0, "digital_government": 33.33, "leadership": 0.0},
-    "average": {"plan": 42.22, "institutions": 55.0, "digital_government": 53.33, "leadership": 0.0},
-    "weighted": {"plan": 47.14, "institutions": 64.0, "digital_government": 56.67, "leadership": 0.0},
+    # 5/11; (5×100 + 20 + 60)/11; (2×100 + 100 + 20 + 4×60 + 100 + 100 + 3×100)/18
+    "task_count": {"plan": 45.45, "institutions": 50.0, "digital_government": 60.0, "leadership": 0.0},
+    "average": {"plan": 52.73, "institutions": 55.0, "digital_government": 72.0, "leadership": 0.0},
+    "weighted": {"plan": 58.89, "institutions": 64.0, "digital_government": 74.0, "leadership": 0.0},
 }
 UNIT_PERCENTS = {
-    "task_count": {"STP": 40.0, "SYT": 25.0},
-    "average": {"STP": 52.0, "SYT": 30.0},
-    "weighted": {"STP": 60.0, "SYT": 24.0},
+    "task_count": {"STP": 40.0, "SYT": 50.0},
+    "average": {"STP": 52.0, "SYT": 53.33},
+    "weighted": {"STP": 60.0, "SYT": 57.78},
 }
-LABELS = {"task_count": "3/9 nhiệm vụ, 33%", "average": "3/9 nhiệm vụ, 42%", "weighted": "3/9 nhiệm vụ, 47%"}
+LABELS = {
+    "task_count": "5/11 nhiệm vụ, 45%",
+    "average": "5/11 nhiệm vụ, 53%",
+    "weighted": "5/11 nhiệm vụ, 59%",
+}
 
 
 def tally(figures: dict) -> tuple:
@@ -111,7 +118,7 @@ async def test_tallies_per_plan_area_and_unit_over_uneven_groups(uneven_plan):
         "digital_government",
     ]  # in the order of the official outline
     assert [unit["unit_code"] for unit in figures["plan"]["by_lead_unit"]] == ["STP", "SYT"]
-    assert figures["plan"]["completed"] == 3 and figures["STP"]["completed"] == 2
+    assert figures["plan"]["completed"] == 5 and figures["STP"]["completed"] == 2
 
 
 @pytest.mark.parametrize("method", ["task_count", "average", "weighted"])
@@ -131,7 +138,7 @@ async def test_a_manual_percent_is_the_plans_own_figure(uneven_plan):
     changes = {"progress_method": "manual", "manual_progress": 66.666}
     await update_plan(uneven_plan.staff, uneven_plan.plan_id, changes, None)
     summary = await plan_summary(uneven_plan.plan_id)
-    assert (summary["percent"], summary["label"]) == (66.67, "3/9 nhiệm vụ, 67%")
+    assert (summary["percent"], summary["label"]) == (66.67, "5/11 nhiệm vụ, 67%")
 
 
 @pytest.mark.parametrize(
@@ -147,3 +154,26 @@ async def test_overdue_count_as_of_a_day(uneven_plan, as_of, overdue, why):
     summary = await plan_summary(uneven_plan.plan_id, as_of=as_of)
     assert summary["overdue"] == overdue, why
     assert summary["as_of"] == (as_of or date(2024, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "limit", "codes", "count", "why"),
+    [
+        (
+            date(2024, 6, 1),
+            50,
+            ["L.2", "I.2", "I.3", "VII.1", "D.5", "D.6", "D.3", "D.4"],
+            8,
+            "before the reports of 10/06 every task was open: cancelled and completed ones were overdue then",
+        ),
+        (date(2024, 6, 29), 50, ["VII.1", "L.3"], 2, "I.4, due that day, is not yet overdue"),
+        (date(2024, 6, 30), 50, ["VII.1", "L.3", "I.4"], 3, "I.4 is; II.1, due that day, is not"),
+        (date(2024, 6, 30), 2, ["VII.1", "L.3"], 3, "the first two, and how many there were"),
+    ],
+)
+async def test_the_tasks_overdue_as_of_a_past_day(uneven_plan, as_of, limit, codes, count, why):
+    """Rule: the tasks overdue at the end of a past day as they stood that day, deadline first
+    (then code), as the report lists them."""
+    rows, total = await overdue_as_of(uneven_plan.plan_id, as_of, limit)
+    assert ([row["code"] for row in rows], total) == (codes, count), why
+    assert all(row["ongoing"] is False for row in rows)  # a bool on both engines, not SQLite's 0

@@ -183,3 +183,42 @@ async def test_what_a_progress_report_may_say(db, report, field):
         await report_progress(w.head_a, w.task_a, report, now=morning(DUE))
     assert [error.field for error in refused.value.errors] == [field]
     assert (await get_task(w.task_a))["version"] == 1
+
+
+# Rule: a refused progress report names the field, says why in English (the API's reason) and in
+# Vietnamese (what the web form shows beside the field).
+@pytest.mark.parametrize(
+    ("report", "field", "reason", "message"),
+    [
+        (
+            ProgressReport("paused", 10),
+            "status",
+            "one of not_started, in_progress, completed, cancelled",
+            "Trạng thái không hợp lệ.",
+        ),
+        (ProgressReport("in_progress", 101), "progress", "between 0 and 100", "Tiến độ phải từ 0 đến 100%."),
+        (
+            ProgressReport("in_progress", 10, note="x" * (MAX_NOTE + 1)),
+            "note",
+            f"at most {MAX_NOTE} characters",
+            f"Ghi chú tối đa {MAX_NOTE} ký tự.",
+        ),
+        (
+            ProgressReport("completed"),
+            "note",
+            "completing a task needs a note or evidence",
+            "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
+        ),
+        (
+            ProgressReport("not_started", 5),
+            "progress",
+            "a task not started has 0% progress",
+            "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
+        ),
+    ],
+)
+async def test_a_refused_report_says_why_in_both_languages(db, report, field, reason, message):
+    w = await build_world()
+    with pytest.raises(InvalidInput) as refused:
+        await report_progress(w.head_a, w.task_a, report, now=morning(DUE))
+    assert [(e.field, e.reason, e.message) for e in refused.value.errors] == [(field, reason, message)]

@@ -137,3 +137,22 @@ def repeats_as_header(row) -> bool:
 
 def field_codes(container) -> list[str]:
     return [node.text for node in container._element.iter(qn("w:instrText"))]
+
+
+def as_text(docx: bytes) -> str:
+    """Every paragraph of the body, then every table row as " | "-joined cells."""
+    document = load(docx)
+    lines = []
+    for block in document.element.body.iterchildren():
+        if block.tag.endswith("}p"):
+            text = "".join(node.text or "" for node in block.iter() if node.tag.endswith("}t"))
+            lines.append(text)
+        elif block.tag.endswith("}tbl"):
+            table = Table(block, document)
+            for row in table.rows:
+                cells = []
+                for cell in row.cells:  # a merged cell once
+                    if not cells or cell._tc is not cells[-1][0]:
+                        cells.append((cell._tc, cell.text.replace("\n", " / ")))
+                lines.append(" | ".join(text for _, text in cells))
+    return "\n".join(line for line in lines if line.strip()) + "\n"

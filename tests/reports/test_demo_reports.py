@@ -24,7 +24,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from docx.table import Table
 
 from core.settings import get_settings
 from demo.dossiers import demo_windows, generate_demo_dossiers, target_totals
@@ -36,7 +35,7 @@ from reports.document import compose
 from reports.pdf import convert_to_pdf, libreoffice
 from reports.periods import Calendar, PeriodKind, period_for
 from reports.render import render_report
-from tests.reports.docx_read import load
+from tests.reports.docx_read import as_text, load
 
 pytestmark = pytest.mark.anyio
 APPROVED = Path(__file__).parent / "approved"
@@ -48,25 +47,6 @@ REPORTS = {
     "2020-Y": period_for(PeriodKind.ANNUAL, 2020, Calendar.CALENDAR),
     "2021-Y": period_for(PeriodKind.ANNUAL, 2021, Calendar.CALENDAR),  # no dossier data
 }
-
-
-def as_text(docx: bytes) -> str:
-    """Every paragraph of the body, then every table row as " | "-joined cells."""
-    document = load(docx)
-    lines = []
-    for block in document.element.body.iterchildren():
-        if block.tag.endswith("}p"):
-            text = "".join(node.text or "" for node in block.iter() if node.tag.endswith("}t"))
-            lines.append(text)
-        elif block.tag.endswith("}tbl"):
-            table = Table(block, document)
-            for row in table.rows:
-                cells = []
-                for cell in row.cells:  # a merged cell once
-                    if not cells or cell._tc is not cells[-1][0]:
-                        cells.append((cell._tc, cell.text.replace("\n", " / ")))
-                lines.append(" | ".join(text for _, text in cells))
-    return "\n".join(line for line in lines if line.strip()) + "\n"
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from docx.shared import Cm
 
 from models.dossiers.stats import Figures
 from reports import wording
-from reports.data import TaskCounts, TaskState
+from reports.data import TaskCounts, TaskState, UnitTasks
 from reports.document import Paragraph, compose
 from reports.render import render_report
 from tests.reports import sample
@@ -169,10 +169,33 @@ def test_sections_without_data_say_so_in_one_sentence():
         "IV. ",
         "V. Đ",
     ]
-    appendices = [texts(blocks) for blocks in section_blocks(document)[1:]]
-    assert [a[0] for a in appendices] == ["Phụ lục I", "Phụ lục II", "Phụ lục III", "Phụ lục IV"]
-    assert no_plan in appendices[0] and no_plan in appendices[1] and wording.no_dossiers() in appendices[2]
+    assert len(section_blocks(document)) == 1  # no appendix holding only "no data"
     assert len(document.inline_shapes) == 0
+
+
+@pytest.mark.parametrize(
+    "missing, printed",
+    [
+        # (the data a report lacks, the appendices it prints, numbered in order)
+        ({}, ["I", "II", "III", "IV"]),
+        ({"plan": None}, ["III", "IV"]),
+        ({"dossiers": None}, ["I", "II", "IV"]),
+        ({"indices": ()}, ["I", "II", "III"]),
+        ({"plan": None, "indices": ()}, ["III"]),
+    ],
+)
+def test_an_appendix_without_data_is_left_out_and_the_others_numbered_in_order(missing, printed):
+    titles = {
+        "I": "KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH THEO LĨNH VỰC VÀ ĐƠN VỊ",
+        "II": "DANH MỤC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH VÀ TÌNH HÌNH THỰC HIỆN",
+        "III": "TÌNH HÌNH, KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH (BIỂU 06/VPCP/KSTT)",
+        "IV": "KẾT QUẢ CÁC CHỈ SỐ ĐÁNH GIÁ CẢI CÁCH HÀNH CHÍNH",
+    }
+    data = sample.report(**missing)
+    document = load(render_report(data, compose(data), sample.ISSUE))
+    appendices = [texts(blocks)[:2] for blocks in section_blocks(document)[1:]]
+    numerals = ["I", "II", "III", "IV"][: len(printed)]
+    assert appendices == [[f"Phụ lục {n}", titles[was]] for n, was in zip(numerals, printed, strict=True)]
 
 
 def test_two_charts_are_embedded_fifteen_centimetres_wide(document):
@@ -291,3 +314,56 @@ def test_the_2023_seed_figures_read_as_the_province_reported_them():
     assert wording.resolved_sentence(section).startswith(
         "Đã giải quyết 506.890 hồ sơ, đạt 95,11% số hồ sơ tiếp nhận giải quyết"
     )
+
+
+def unit_tasks(name: str, overdue: int) -> UnitTasks:
+    return UnitTasks(name, TaskCounts(in_progress=1, overdue=overdue))
+
+
+@pytest.mark.parametrize(
+    "units, expected",
+    [
+        # (lead units and their overdue tasks, the limitation printed): one unit is named as the
+        # one leading them, several each with their count; units without one are left out.
+        (
+            [unit_tasks("Sở Nội vụ", 0), unit_tasks("Sở Tài chính", 1)],
+            "Còn 1 nhiệm vụ quá hạn chưa hoàn thành do Sở Tài chính chủ trì",
+        ),
+        (
+            [unit_tasks("Sở Nội vụ", 3), unit_tasks("Sở Tài chính", 0), unit_tasks("Sở Y tế", 1)],
+            "Còn 4 nhiệm vụ quá hạn chưa hoàn thành (Sở Nội vụ chủ trì 3 nhiệm vụ, Sở Y tế chủ trì 1 nhiệm vụ)",
+        ),
+        ([], "Còn 2 nhiệm vụ quá hạn chưa hoàn thành"),  # no lead unit recorded: no empty brackets
+    ],
+)
+def test_overdue_tasks_are_told_by_lead_unit(units, expected):
+    overdue = sum(unit.counts.overdue for unit in units) or 2
+    plan = replace(sample.plan_section(), counts=TaskCounts(overdue=overdue), by_unit=tuple(units))
+    assert wording.overdue_tasks_fact(plan) == expected
+
+
+@pytest.mark.parametrize(
+    "late, open_overdue, without_apology, expected",
+    [
+        (0, 0, 0, []),
+        (10, 0, 0, ["Vẫn để xảy ra hồ sơ trễ hạn: 10 hồ sơ giải quyết quá hạn"]),
+        (0, 33, 0, ["Vẫn để xảy ra hồ sơ trễ hạn: 33 hồ sơ đang giải quyết đã quá hạn"]),
+        (
+            2_887,
+            1_000,
+            5,
+            [
+                "Vẫn để xảy ra hồ sơ trễ hạn: 2.887 hồ sơ giải quyết quá hạn, 1.000 hồ sơ đang giải quyết đã quá hạn",
+                "Còn 5 hồ sơ quá hạn chưa được gửi phiếu xin lỗi người dân, tổ chức",
+            ],
+        ),
+    ],
+)
+def test_late_dossiers_as_limitations(late, open_overdue, without_apology, expected):
+    dossiers = replace(
+        sample.dossier_section(),
+        current=Figures(received_direct=5_000, resolved_late=late, open_overdue=open_overdue),
+        late_without_apology=without_apology,
+    )
+    data = sample.report(plan=None, indices=(), dossiers=dossiers)
+    assert wording.limitation_facts(data) == expected

@@ -164,7 +164,7 @@ def test_national_title_motto_and_place_date_on_the_right(letterhead_table):
 
 
 def test_place_and_date_pad_days_below_ten_and_january_february():
-    data = sample.report(plan=None, dossiers=None)
+    data = sample.report()  # with every appendix
     issue = replace(sample.ISSUE, number="5", issued_on=date(2025, 1, 5))
     document = load(render_report(data, compose(data), issue))
     assert paragraph(document, "Quảng Ninh, ").text == "Quảng Ninh, ngày 05 tháng 01 năm 2025"

@@ -8,9 +8,11 @@ updates without If-Match gave 8×409 although such updates always apply.
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
+from core.errors import InvalidInput
 from models.plans.tables import Task
 from reports import runs
 from reports.tables import ReportRun
@@ -76,22 +78,100 @@ async def test_concurrent_task_updates_from_the_page_all_apply(concurrent_client
     assert task["version"] == 1 + 20
 
 
-async def test_a_double_click_on_lap_bao_cao_makes_two_versions_not_an_error(concurrent_client, world):
-    browser = await Browser(concurrent_client).sign_in_as("staff")
-    await browser.get("/reports")
-    responses = await asyncio.gather(
-        *(browser.post("/reports/", {"kind": "H1", "year": "2024"}) for _ in range(2))
-    )
-    assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
-    versions = sorted(row["version"] for row in await ReportRun.select(ReportRun.version))
-    assert versions == [1, 2]
+REQUEST_KEY = re.compile(r'name="request_key" value="([0-9a-f]+)"')
 
-    async def generated() -> bool:
-        rows = await ReportRun.select(ReportRun.state)
-        return all(row["state"] in ("done", "failed") for row in rows)
 
-    for _ in range(600):  # the runs started in the background finish before the loop closes
-        if await generated():
-            break
+async def all_generated() -> bool:
+    """Every run started in the background finished (before the test's loop closes)."""
+    for _ in range(600):
+        if all(row["state"] in ("done", "failed") for row in await ReportRun.select(ReportRun.state)):
+            return True
         await asyncio.sleep(0.1)
-    assert await generated()
+    return False
+
+
+async def double_click(browser: Browser, page: str, action: str, form: dict) -> list[int]:
+    """Two concurrent submissions of the form ``page`` shows; the run each was sent to."""
+    key = REQUEST_KEY.search((await browser.get(page)).text).group(1)
+    responses = await asyncio.gather(*(browser.post(action, {**form, "request_key": key}) for _ in range(2)))
+    assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
+    return [int(re.search(r"#run-(\d+)$", r.headers["location"]).group(1)) for r in responses]
+
+
+DOUBLE_CLICKS = [
+    # (button, page showing the form, where it posts, the form's fields)
+    ("Lập báo cáo", "/reports", "/reports/", {"kind": "H1", "year": "2024"}),
+    ("Lập dự thảo", "/reports/drafts?period=2024-H1", "/reports/drafts/generate", {"period": "2024-H1"}),
+]
+
+
+@pytest.mark.parametrize(
+    ("page", "action", "form"), [c[1:] for c in DOUBLE_CLICKS], ids=[c[0] for c in DOUBLE_CLICKS]
+)
+async def test_a_double_click_makes_one_version_and_the_next_page_a_new_one(
+    concurrent_client, world, page, action, form
+):
+    browser = await Browser(concurrent_client).sign_in_as("staff")
+    first, second = await double_click(browser, page, action, form)
+    assert first == second
+    assert [row["version"] for row in await ReportRun.select(ReportRun.version)] == [1]
+    again = await double_click(browser, page, action, form)  # the page shown again: a new request
+    assert again[0] == again[1] != first
+    assert sorted(row["version"] for row in await ReportRun.select(ReportRun.version)) == [1, 2]
+    assert await all_generated()
+
+
+async def test_concurrent_api_requests_with_one_key_make_one_run(concurrent_client, world, headers):
+    body = {"period": "2024-H1", "request_key": "0b7e9c1e-4c1f-4d7a-9f0e-2a5d3c1b8e77"}
+    responses = await asyncio.gather(
+        *(concurrent_client.post("/api/reports", json=body, headers=headers["staff"]) for _ in range(8))
+    )
+    assert [r.status_code for r in responses] == [202] * 8
+    assert len({r.headers["location"] for r in responses}) == 1
+    assert await ReportRun.count() == 1
+    assert await all_generated()
+
+
+async def test_one_key_for_two_reports_or_two_keys_make_separate_runs(world):
+    made = [
+        await runs.request_run(world.staff, runs.RunRequest(period, request_key=key))
+        for period, key in (("2024-H1", "k1"), ("2024-Y", "k1"), ("2024-H1", "k2"), ("2024-H1", "k1"))
+    ]
+    assert [(run["period_key"], run["version"]) for run in made] == [
+        ("2024-H1", 1),
+        ("2024-Y", 1),
+        ("2024-H1", 2),
+        ("2024-H1", 1),  # k1 again: the run it made
+    ]
+
+
+REQUEST_KEYS = [
+    # (key, accepted): up to 64 ASCII letters, digits, "-" or "_"; "" is no key
+    ("", True),
+    ("a" * 64, True),
+    ("a" * 65, False),
+    ("0b7e9c1e-4c1f_4d7a", True),
+    ("key with spaces", False),
+    ("khóa", False),
+]
+
+
+@pytest.mark.parametrize(("key", "accepted"), REQUEST_KEYS)
+def test_request_key_rule(key, accepted):
+    if accepted:
+        assert runs.clean_request_key(key) == key
+        return
+    with pytest.raises(InvalidInput) as refused:
+        runs.clean_request_key(key)
+    assert [error.field for error in refused.value.errors] == ["request_key"]
+
+
+@pytest.mark.parametrize("key", ["a" * 65, "key with spaces"])
+async def test_a_bad_request_key_is_a_4xx_naming_it_and_makes_no_run(client, world, headers, key):
+    response = await client.post(
+        "/api/reports", json={"period": "2024-H1", "request_key": key}, headers=headers["staff"]
+    )
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "request_key" in response.text
+    assert await ReportRun.count() == 0

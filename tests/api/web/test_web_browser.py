@@ -648,3 +648,102 @@ def test_a_browser_gets_pages_not_json(chromium, server):
     expect(page).to_have_url(re.compile(r"/tasks/1$"))
     fits_the_screen(page)
     page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(chromium, server, shots, width):
+    """The demo's 2020 index from the menu: the indicators, the ranking (a wide table that
+    scrolls in its box), the trend; a unit's late dossiers one click away."""
+    page = signed_in(chromium, server, "lanhdao", width)
+    go(page, "Chỉ số phục vụ")
+    page.get_by_label("Kỳ đánh giá").fill("2020")
+    page.get_by_role("button", name="Xem chỉ số").click()
+    expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
+    expect(page.get_by_role("heading", name="Xếp hạng đơn vị")).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-{width}.png", full_page=True)
+    ranking = page.locator("#xep-hang").locator("..")
+    ranking.get_by_role("link", name=re.compile("Tỷ lệ hồ sơ giải quyết đúng hạn của")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Hồ sơ bị trừ điểm"))).to_be_visible()
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
+    page.context.close()
+
+
+def fill_required_figures(page: Page, tc01: str) -> None:
+    page.locator('[name="figures.CD01"]').fill("4")
+    page.locator('[name="figures.CD02"]').fill("2")
+    page.locator('[name="figures.TC01"]').fill(tc01)
+    page.locator('[name="answers.II.1"]').fill(
+        "Rà soát 40 văn bản quy phạm pháp luật, kiến nghị bãi bỏ 3 văn bản."
+    )
+
+
+def send_the_form(page: Page) -> None:
+    page.get_by_role("button", name="Nộp báo cáo").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Nộp báo cáo "))).to_be_visible()  # the confirmation
+    page.get_by_role("button", name="Nộp báo cáo").click()
+    expect(page.get_by_role("status")).to_contain_text("Đã nộp báo cáo.")
+
+
+def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_return(
+    chromium, own_server, shots
+):
+    staff = signed_in(chromium, own_server, "noivu", width=1366)
+    go(staff, "Báo cáo định kỳ")
+    staff.get_by_label("Kỳ báo cáo").select_option(index=1)
+    staff.get_by_label("Hạn nộp").fill("31/12/2099")
+    staff.get_by_role("button", name="Mở đợt báo cáo").click()
+    expect(staff.get_by_role("status")).to_contain_text("Đã mở đợt báo cáo")
+    round_url = staff.url.split("?")[0]
+
+    phone = signed_in(chromium, own_server, "tuphap", width=390)
+    go(phone, "Báo cáo định kỳ")
+    phone.get_by_role("region", name=re.compile("Báo cáo của Sở Tư pháp")).get_by_role("link").first.click()
+    phone.locator('[name="figures.TC01"]').fill("mười hai")
+    phone.get_by_role("button", name="Lưu nháp").click()
+    expect(phone.locator('[id="figures.TC01-error"]')).to_contain_text("Phải là một số")
+    expect(phone.locator('[name="figures.TC01"]')).to_have_value("mười hai")
+    fits_the_screen(phone)
+    phone.screenshot(path=shots / "round-form-errors-390.png")
+    fill_required_figures(phone, "12")
+    phone.get_by_role("button", name="Lưu nháp").click()
+    expect(phone.get_by_role("status")).to_contain_text("Đã lưu nháp.")
+    expect(phone.locator('[name="figures.TC01"]')).to_have_value("12")
+    phone.screenshot(path=shots / "round-form-390.png")
+    send_the_form(phone)
+    expect(phone.locator('[name="figures.TC01"]')).to_have_count(0)  # read-only once sent
+    fits_the_screen(phone)
+    form_url = phone.url.split("?")[0]
+
+    staff.goto(form_url)
+    staff.locator('[name="comments.figures.TC01"]').fill(
+        "Số văn bản chưa khớp với báo cáo của Sở Tư pháp gửi UBND tỉnh."
+    )
+    staff.get_by_role("button", name="Trả lại để sửa").click()
+    expect(staff.get_by_role("status")).to_contain_text("Đã trả lại báo cáo")
+
+    phone.goto(form_url)
+    expect(phone.get_by_role("alert")).to_contain_text("Sở Nội vụ đã trả lại báo cáo để sửa")
+    comment = phone.locator('[id="comment-figures.TC01"]')
+    expect(comment).to_contain_text("Số văn bản chưa khớp")
+    comment.scroll_into_view_if_needed()
+    phone.screenshot(path=shots / "round-form-returned-390.png")
+    phone.locator('[name="figures.TC01"]').fill("10")
+    send_the_form(phone)
+    phone.context.close()
+
+    staff.goto(form_url)
+    staff.get_by_role("button", name="Tiếp nhận").click()
+    expect(staff.get_by_role("status")).to_contain_text("Đã tiếp nhận")
+    staff.goto(round_url)
+    expect(staff.locator(".headline")).to_contain_text(re.compile(r"^1/\d+ đơn vị đã nộp$"))
+    staff.screenshot(path=shots / "round-completeness-1366.png")
+    staff.context.close()
+
+    small = signed_in(chromium, own_server, "tuphap", width=360)
+    for address in ("/rounds", round_url, "/rounds/indicators", form_url):
+        small.goto(address)
+        fits_the_screen(small)
+    small.context.close()

@@ -1,0 +1,498 @@
+"""Reporting rounds in the web: the rounds (staff open one), a round's completeness and
+consolidated figures, and a unit's form — filled on a phone or a PC, or downloaded as XLSX and
+uploaded back; saved as a draft, sent after a confirmation; reviewed by staff (accept, return
+with a comment per field, enter a figure for the unit with a note).
+
+The pages call the same domain functions as api/rounds.py (models.rounds), through the forms
+layer (api/web/forms.py): errors at the top and beside each field, what was typed kept."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery
+from litestar.response import Redirect, Template
+
+from api.rounds import round_period
+from api.security import Caller
+from api.web.common import page, query_url, see_other, viewer_for
+from api.web.forms import (
+    FormSpec,
+    Submission,
+    confirmation,
+    date_field,
+    password_field,
+    text_field,
+    whole_field,
+)
+from core.clock import local_date, utcnow
+from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
+from core.settings import get_settings
+from models.accounts import service as accounts
+from models.permissions import Action, Principal
+from models.rounds import catalogue, consolidation, files, rounds, rules
+from models.rounds import submissions as subs
+from models.rounds.forms_xlsx import upload_form
+from models.vocabulary import ConsolidationRule, Measure, SubmissionStatus, UnitKind
+from reports.periods import PeriodKind, period_for
+
+REPORTER_FORM = FormSpec(
+    text_field("username", required="Nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", required="Nhập họ và tên.", max_length=255),
+    password_field("password", required="Nhập mật khẩu tạm thời."),
+)
+OPEN_FORM = FormSpec(
+    text_field("period", required="Chọn kỳ báo cáo.", max_length=16),
+    date_field("deadline", required="Nhập hạn nộp."),
+    text_field("title", max_length=500),
+)
+ENTRY_FORM = FormSpec(
+    text_field("indicator", required="Chọn chỉ tiêu.", max_length=32),
+    text_field("value", max_length=200),
+    text_field("note", required="Ghi rõ lý do nhập thay đơn vị.", max_length=rules.MAX_NOTE),
+    whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1),
+)
+VERSION_FORM = FormSpec(whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1))
+STALE = (
+    "Báo cáo vừa được người khác lưu trước bạn. Nội dung bạn nhập vẫn còn dưới đây; kiểm tra rồi bấm lưu lại."
+)
+
+
+def period_choices(today: date) -> list[tuple[str, str]]:
+    """The periods a round can be opened for: this year's and last year's, latest first."""
+    calendar = get_settings().report.calendar
+    choices = []
+    for year in (today.year, today.year - 1):
+        for kind, number in (
+            (PeriodKind.ANNUAL, 0),
+            (PeriodKind.NINE_MONTHS, 0),
+            (PeriodKind.HALF_YEAR, 0),
+            *((PeriodKind.QUARTER, n) for n in (4, 3, 2, 1)),
+        ):
+            period = period_for(kind, year, calendar, number)
+            choices.append((period.key, period.label[0].upper() + period.label[1:]))
+    return choices
+
+
+def form_spec(form: dict) -> FormSpec:
+    """The unit's form as fields named like the domain's (``figures.TC01``, ``notes.TC01``,
+    ``answers.II.1``), so its errors land beside their fields."""
+    fields = []
+    for indicator in form["indicators"]:
+        fields += [
+            text_field(subs.figure_field(indicator["code"]), max_length=rules.MAX_TEXT),
+            text_field(subs.note_field(indicator["code"]), max_length=rules.MAX_NOTE),
+        ]
+    fields += [
+        text_field(subs.answer_field(q["section"]), max_length=subs.MAX_ANSWER)
+        for q in form["round"]["questions"]
+    ]
+    return FormSpec(*fields, whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1))
+
+
+def typed_value(measure: str, value) -> str:
+    """A stored figure as the form shows it for editing (532.950; 95,11; có/không)."""
+    if value is None:
+        return ""
+    if measure in (Measure.NUMBER, Measure.MONEY, Measure.PERCENT):
+        return rules.display_value(measure, value).removesuffix("%")
+    if measure == Measure.YES_NO:
+        return "có" if value else "không"
+    return str(value)
+
+
+def blank(form: dict) -> Submission:
+    shown = {"version": form["version"]}
+    for indicator in form["indicators"]:
+        code = indicator["code"]
+        shown[subs.figure_field(code)] = typed_value(indicator["measure"], form["figures"].get(code))
+        shown[subs.note_field(code)] = form["notes"].get(code, "")
+    for section, text in form["answers"].items():
+        shown[subs.answer_field(section)] = text
+    return form_spec(form).blank(**shown)
+
+
+def changes_of(sent: Submission, form: dict) -> subs.Changes:
+    typed = sent.typed
+    codes = [indicator["code"] for indicator in form["indicators"]]
+    return subs.Changes(
+        figures={code: typed[subs.figure_field(code)] for code in codes},
+        notes={code: typed[subs.note_field(code)] for code in codes},
+        answers={q["section"]: typed[subs.answer_field(q["section"])] for q in form["round"]["questions"]},
+    )
+
+
+def may_review(principal: Principal) -> bool:
+    return principal.can(Action.MANAGE_ROUNDS)
+
+
+async def submission_page(
+    principal: Principal,
+    submission_id: int,
+    *,
+    sent: Submission | None = None,
+    review_errors: dict | None = None,
+    comments: dict | None = None,
+    upload_errors: list[str] | None = None,
+    entry: Submission | None = None,
+    notice: str = "",
+    status_code: int = 200,
+) -> Template:
+    form = await subs.get_submission(principal, submission_id)
+    editable = form["editable_by_unit"] and principal.can(Action.SUBMIT_ROUND)
+    sent = sent or blank(form)
+    return page(
+        "round_submission.html",
+        await viewer_for(principal),
+        status_code=status_code,
+        active="rounds",
+        form=form,
+        sent=sent,
+        editable=editable,
+        reviewer=may_review(principal),
+        review_errors=review_errors or {},
+        comments=comments or {},
+        upload_errors=upload_errors or [],
+        entry=entry or ENTRY_FORM.blank(version=form["version"]),
+        history=await subs.history(principal, submission_id),
+        display=rules.display_value,
+        far=lambda code: rules.far_from_previous(form["figures"].get(code), form["previous"].get(code)),
+        notice=notice,
+        notice_warn=notice == STALE,
+        measures=Measure,
+        sections={key: f"{key}. {area.label}" for key, area in rules.INDICATOR_SECTIONS.items()},
+        event_labels=subs.EVENT_LABELS,
+    )
+
+
+async def chosen_file(
+    principal: Principal, submission_id: int, request: Request, field: str, missing: str
+) -> tuple[UploadFile, dict, Submission] | Template:
+    """The file sent in ``field`` with the submission and its form as shown; without a file,
+    the page with ``missing`` beside the field."""
+    file = (await request.form()).get(field)
+    form = await subs.get_submission(principal, submission_id)
+    shown = blank(form)
+    if isinstance(file, UploadFile) and file.filename:
+        return file, form, shown
+    shown.add_error(field, missing)
+    return await submission_page(principal, submission_id, sent=shown, status_code=422)
+
+
+async def indicators_page(
+    principal: Principal, *, notice: str = "", errors: list[str] | None = None, status_code: int = 200
+) -> Template:
+    principal.require(Action.READ)
+    return page(
+        "round_indicators.html",
+        await viewer_for(principal),
+        status_code=status_code,
+        active="rounds",
+        indicators=await catalogue.list_indicators(),
+        note=catalogue.default_catalogue_note(),
+        sections={key: f"{key}. {area.label}" for key, area in rules.INDICATOR_SECTIONS.items()},
+        measures=Measure,
+        rules_=ConsolidationRule,
+        kinds=UnitKind,
+        notice=notice,
+        errors=errors or [],
+        can_import=principal.can(Action.MANAGE_ROUNDS),
+    )
+
+
+class RoundPagesController(Controller):
+    path = "/"
+
+    @get("/rounds", name="web:rounds")
+    async def rounds_page(self, principal: Caller, named: FromQuery[str | None] = None) -> Template:
+        return await self._rounds(principal, named=named or "")
+
+    @post("/rounds/reporters", name="web:round-reporter")
+    async def name_reporter(self, principal: Caller, request: Request) -> Template | Redirect:
+        """A unit head names the unit's reporter: an account with a temporary password."""
+        sent = REPORTER_FORM.read(await request.form())
+        if sent.ok:
+            person = accounts.AccountData(
+                sent["username"], sent["full_name"], "reporter", None, sent["password"]
+            )
+            done = await sent.attempt(accounts.delegate_reporter(principal, principal.unit_id or 0, person))
+            if done is not None:
+                return see_other(query_url("/rounds", named=done["username"]) + "#dau-moi")
+        return await self._rounds(principal, reporter=sent, status_code=422)
+
+    async def _rounds(
+        self,
+        principal: Principal,
+        sent: Submission | None = None,
+        status_code: int = 200,
+        reporter: Submission | None = None,
+        named: str = "",
+    ) -> Template:
+        principal.require(Action.READ)
+        delegates = principal.can(Action.DELEGATE_REPORTER) and principal.unit_id is not None
+        today = local_date(utcnow())
+        mine = await subs.unit_submissions(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
+        return page(
+            "rounds.html",
+            await viewer_for(principal),
+            status_code=status_code,
+            active="rounds",
+            rounds=await rounds.list_rounds(),
+            mine=[{**row, "status_label": SubmissionStatus(row["status"]).label} for row in mine],
+            periods=period_choices(today),
+            sent=sent or OPEN_FORM.blank(),
+            can_open=principal.can(Action.MANAGE_ROUNDS),
+            reporters=await accounts.unit_reporters(principal, principal.unit_id) if delegates else None,
+            reporter=reporter or REPORTER_FORM.blank(),
+            named=named,
+        )
+
+    @post("/rounds", name="web:round-open")
+    async def open_round(self, principal: Caller, request: Request) -> Template | Redirect:
+        principal.require(Action.MANAGE_ROUNDS)
+        sent = OPEN_FORM.read(await request.form())
+        choices = dict(period_choices(local_date(utcnow())))
+        if sent["period"] is not None and sent["period"] not in choices:
+            sent.add_error("period", "Kỳ báo cáo không hợp lệ.")
+        if sent.ok:
+            key = sent["period"]
+            period = round_period(key)
+            opened = await sent.attempt(
+                rounds.open_round(principal, rounds.RoundData(period, sent["deadline"], sent["title"] or "")),
+                {"unit_ids": "form", "indicator_codes": "form"},
+            )
+            if opened is not None:
+                return see_other(f"/rounds/{opened['id']}?opened=1")
+        return await self._rounds(principal, sent, 422)
+
+    @get("/rounds/indicators", name="web:indicators")
+    async def indicators(self, principal: Caller, imported: FromQuery[str | None] = None) -> Template:
+        return await indicators_page(principal, notice=imported or "")
+
+    @post("/rounds/indicators", name="web:indicators-import")
+    async def import_indicators(self, principal: Caller, request: Request) -> Template | Redirect:
+        """A catalogue file (the export's columns): all rows or none, errors by row."""
+        principal.require(Action.MANAGE_ROUNDS)
+        file = (await request.form()).get("file")
+        if not isinstance(file, UploadFile) or not file.filename:
+            return await indicators_page(
+                principal, errors=["Chọn tệp danh mục (.xlsx hoặc .csv)."], status_code=422
+            )
+        try:
+            done = await catalogue.import_catalogue(principal, file.filename, await file.read())
+        except (InvalidInput, UnsupportedMediaType, PayloadTooLarge) as exc:
+            lines = [f"Dòng {e.row}, {e.field}: {e.message}" if e.row else e.message for e in exc.errors]
+            return await indicators_page(principal, errors=lines or [exc.detail], status_code=exc.status_code)
+        notice = f"Đã nhập danh mục: {done['created']} chỉ tiêu mới, {done['updated']} chỉ tiêu cập nhật."
+        return see_other(query_url("/rounds/indicators", imported=notice))
+
+    @get("/rounds/{round_id:int}", name="web:round")
+    async def round_page(
+        self,
+        principal: Caller,
+        round_id: FromPath[int],
+        opened: FromQuery[int | None] = None,
+        closed: FromQuery[int | None] = None,
+    ) -> Template:
+        principal.require(Action.READ)
+        state = await rounds.completeness(round_id)
+        return page(
+            "round.html",
+            await viewer_for(principal),
+            active="rounds",
+            state=state,
+            totals=await consolidation.consolidate_round(round_id),
+            opened=bool(opened),
+            closed=bool(closed),
+            can_close=principal.can(Action.MANAGE_ROUNDS),
+            may_open=lambda unit_id: may_review(principal) or unit_id == principal.unit_id,
+        )
+
+    @post("/rounds/{round_id:int}/close", name="web:round-close")
+    async def close(
+        self, principal: Caller, round_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Stop collecting, after a confirmation naming the units that have not sent."""
+        principal.require(Action.MANAGE_ROUNDS)
+        if (await request.form()).get("confirmed") == "yes":
+            await rounds.close_round(principal, round_id)
+            return see_other(f"/rounds/{round_id}?closed=1")
+        state = await rounds.completeness(round_id)
+        return confirmation(
+            await viewer_for(principal),
+            title=f"Khóa {state['round']['title']}?",
+            consequences=[
+                "Các đơn vị không lưu, nộp hay sửa báo cáo được nữa; báo cáo đã nộp vẫn được xem xét.",
+                f"Tình hình hiện nay: {state['label']}.",
+            ],
+            details=[unit["unit_name"] for unit in state["units"] if not unit["submitted"]],
+            details_title="Đơn vị chưa nộp",
+            action=f"/rounds/{round_id}/close",
+            button="Khóa đợt báo cáo",
+            cancel=f"/rounds/{round_id}",
+            active="rounds",
+        )
+
+    @get("/submissions/{submission_id:int}", name="web:submission")
+    async def submission(
+        self, principal: Caller, submission_id: FromPath[int], done: FromQuery[str | None] = None
+    ) -> Template:
+        notices = {
+            "saved": "Đã lưu nháp.",
+            "uploaded": "Đã nhận tệp Excel và lưu nháp.",
+            "submitted": "Đã nộp báo cáo. Sở Nội vụ sẽ xem xét và thông báo kết quả.",
+            "accepted": "Đã tiếp nhận báo cáo của đơn vị.",
+            "returned": "Đã trả lại báo cáo để đơn vị sửa.",
+            "entered": "Đã nhập số liệu thay đơn vị.",
+            "attached": "Đã đính kèm tệp minh chứng.",
+        }
+        return await submission_page(principal, submission_id, notice=notices.get(done or "", ""))
+
+    @post("/submissions/{submission_id:int}", name="web:submission-save")
+    async def save(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Save the draft; "Nộp báo cáo" saves, checks what sending needs, then asks to confirm."""
+        data = await request.form()
+        form = await subs.get_submission(principal, submission_id)
+        sent = form_spec(form).read(data)
+        if not sent.ok:
+            return await submission_page(principal, submission_id, sent=sent, status_code=422)
+        try:
+            saved = await sent.attempt(
+                subs.save(principal, submission_id, changes_of(sent, form), expected_version=sent["version"])
+            )
+        except StaleVersion as exc:
+            sent.typed["version"] = str(exc.current_version)
+            sent.add_error("form", STALE)
+            return await submission_page(principal, submission_id, sent=sent, status_code=412)
+        if saved is None:
+            return await submission_page(principal, submission_id, sent=sent, status_code=422)
+        if data.get("action") != "submit":
+            return see_other(f"/submissions/{submission_id}?done=saved")
+        if problems := await subs.sending_problems(principal, submission_id):
+            sent.typed["version"] = str(saved["version"])
+            sent.add_problems(problems)
+            return await submission_page(principal, submission_id, sent=sent, status_code=422)
+        return confirmation(
+            await viewer_for(principal),
+            title=f"Nộp báo cáo {saved['round']['period_label']} của {saved['unit_name']}?",
+            consequences=[
+                "Sau khi nộp, đơn vị không sửa được báo cáo nữa, trừ khi Sở Nội vụ trả lại để sửa.",
+                "Số liệu đã được lưu nháp; bạn có thể quay lại để xem trước khi nộp.",
+            ],
+            action=f"/submissions/{submission_id}/submit",
+            button="Nộp báo cáo",
+            cancel=f"/submissions/{submission_id}",
+            fields={"version": str(saved["version"])},
+            active="rounds",
+        )
+
+    @post("/submissions/{submission_id:int}/submit", name="web:submission-submit")
+    async def submit(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """The confirmed sending (the confirmation page posts the version it showed)."""
+        version = VERSION_FORM.read(await request.form())["version"]
+        try:
+            await subs.submit(principal, submission_id, expected_version=version)
+        except StaleVersion:
+            return await submission_page(principal, submission_id, notice=STALE, status_code=412)
+        except (InvalidInput, Conflict) as exc:
+            shown = blank(await subs.get_submission(principal, submission_id))
+            shown.add_problems(exc.errors)
+            return await submission_page(principal, submission_id, sent=shown, status_code=exc.status_code)
+        return see_other(f"/submissions/{submission_id}?done=submitted")
+
+    @post("/submissions/{submission_id:int}/upload", name="web:submission-upload")
+    async def upload(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """The unit's filled XLSX form: saved as a draft, or each bad cell listed."""
+        chosen = await chosen_file(principal, submission_id, request, "file", "Chọn tệp Excel đã điền.")
+        if isinstance(chosen, Template):
+            return chosen
+        file, form, shown = chosen
+        try:
+            await upload_form(principal, submission_id, file.filename, await file.read(), form["version"])
+        except (InvalidInput, Conflict, UnsupportedMediaType) as exc:
+            cells = [error.message for error in exc.errors] or [exc.detail]
+            shown.add_error(
+                "file", f"Tệp có {len(cells)} lỗi nên chưa lưu gì; sửa trong Excel rồi tải lên lại."
+            )
+            return await submission_page(
+                principal, submission_id, sent=shown, upload_errors=cells, status_code=exc.status_code
+            )
+        return see_other(f"/submissions/{submission_id}?done=uploaded")
+
+    @post("/submissions/{submission_id:int}/files", name="web:submission-file")
+    async def attach(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """An evidence file for the submission (the unit while it may edit, staff)."""
+        chosen = await chosen_file(principal, submission_id, request, "evidence", "Chọn tệp minh chứng.")
+        if isinstance(chosen, Template):
+            return chosen
+        file, _, shown = chosen
+        content = await file.read(get_settings().evidence_max_bytes + 1)
+        try:
+            await files.attach_file(principal, submission_id, file.filename, content)
+        except (InvalidInput, Conflict, UnsupportedMediaType, PayloadTooLarge) as exc:
+            message = (
+                exc.errors[0].message
+                if exc.errors
+                else "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPEG đến 20 MiB."
+            )
+            shown.add_error("evidence", message)
+            return await submission_page(principal, submission_id, sent=shown, status_code=exc.status_code)
+        return see_other(f"/submissions/{submission_id}?done=attached")
+
+    @post("/submissions/{submission_id:int}/review", name="web:submission-review")
+    async def review(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Accept, or return with the comments typed beside the fields (``comments.<field>``)."""
+        data = await request.form()
+        version = VERSION_FORM.read(data)["version"]
+        comments = {
+            name.removeprefix("comments."): value
+            for name, value in data.items()
+            if name.startswith("comments.") and isinstance(value, str) and value.strip()
+        }
+        try:
+            if data.get("action") == "accept":
+                await subs.accept(principal, submission_id, expected_version=version)
+                return see_other(f"/submissions/{submission_id}?done=accepted")
+            await subs.return_submission(principal, submission_id, comments, expected_version=version)
+            return see_other(f"/submissions/{submission_id}?done=returned")
+        except StaleVersion:
+            return await submission_page(principal, submission_id, notice=STALE, status_code=412)
+        except (InvalidInput, Conflict) as exc:
+            errors = {error.field: error.message for error in exc.errors}
+            return await submission_page(
+                principal, submission_id, review_errors=errors, comments=comments, status_code=exc.status_code
+            )
+
+    @post("/submissions/{submission_id:int}/entry", name="web:submission-entry")
+    async def entry(
+        self, principal: Caller, submission_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        principal.require(Action.MANAGE_ROUNDS)
+        sent = ENTRY_FORM.read(await request.form())
+        if sent.ok:
+            done = await sent.attempt(
+                subs.enter_on_behalf(
+                    principal,
+                    submission_id,
+                    sent["indicator"],
+                    sent["value"],
+                    sent["note"],
+                    expected_version=sent["version"],
+                ),
+                {subs.figure_field(sent["indicator"]): "value", "If-Match": "version"},
+            )
+            if done is not None:
+                return see_other(f"/submissions/{submission_id}?done=entered")
+        return await submission_page(principal, submission_id, entry=sent, status_code=422)

@@ -1,0 +1,300 @@
+"""The indicator catalogue: the figures a period report needs, maintained by the department as
+data, imported and exported as XLSX (same columns both ways), with a default shipped in
+default_catalogue.json — the province's editable default, not an official form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from core.clock import utcnow
+from core.db import write_transaction
+from core.errors import FieldError, InvalidInput, NotFound
+from core.tabular import Columns, lookup, neutralise, parse_all, read_records, write_workbook
+from core.text import fold, identifier, nfc
+from models.permissions import Action, Principal
+from models.rounds.rules import INDICATOR_SECTIONS, definition_errors, parse_number
+from models.rounds.tables import Indicator
+from models.vocabulary import ConsolidationRule, Measure, UnitKind
+
+DEFAULT_FILE = Path(__file__).with_name("default_catalogue.json")
+MAX_ROWS = 500
+COLUMNS: Columns = (
+    ("code", "Mã chỉ tiêu"),
+    ("name", "Tên chỉ tiêu"),
+    ("section", "Mục báo cáo"),
+    ("measure", "Đơn vị tính"),
+    ("unit_kinds", "Loại đơn vị báo cáo"),
+    ("rule", "Cách tổng hợp"),
+    ("denominator", "Chỉ tiêu mẫu số"),
+    ("minimum", "Giá trị nhỏ nhất"),
+    ("maximum", "Giá trị lớn nhất"),
+    ("integer", "Số nguyên"),
+    ("required", "Bắt buộc"),
+    ("active", "Đang dùng"),
+)
+FIELDS = (
+    Indicator.id,
+    Indicator.code,
+    Indicator.name,
+    Indicator.section,
+    Indicator.measure,
+    Indicator.unit_kinds,
+    Indicator.rule,
+    Indicator.denominator,
+    Indicator.minimum,
+    Indicator.maximum,
+    Indicator.integer,
+    Indicator.required,
+    Indicator.position,
+    Indicator.active,
+)
+
+
+@dataclass(frozen=True)
+class IndicatorData:
+    code: str
+    name: str
+    section: str
+    measure: str
+    rule: str
+    unit_kinds: tuple[str, ...] = ()
+    denominator: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    integer: bool = False
+    required: bool = False
+    active: bool = True
+    position: int = field(default=0, compare=False)
+
+
+def default_catalogue_note() -> str:
+    """How the shipped catalogue is labelled (the province's editable default)."""
+    return json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["note"]
+
+
+def _problems(data: IndicatorData, measures: dict[str, str]) -> list[FieldError]:
+    errors = []
+    if not data.code or len(data.code) > 32:
+        errors.append(FieldError("code", "1 to 32 characters", "Mã chỉ tiêu dài 1–32 ký tự."))
+    if not data.name or len(data.name) > 500:
+        errors.append(FieldError("name", "1 to 500 characters", "Tên chỉ tiêu dài 1–500 ký tự."))
+    if data.section not in INDICATOR_SECTIONS:
+        errors.append(
+            FieldError(
+                "section",
+                f"one of {', '.join(INDICATOR_SECTIONS)}",
+                "Mục báo cáo không hợp lệ (I, II.1 … II.6).",
+            )
+        )
+    if not data.unit_kinds or set(data.unit_kinds) - set(UnitKind):
+        errors.append(
+            FieldError(
+                "unit_kinds", f"one or more of {', '.join(UnitKind)}", "Chọn loại đơn vị báo cáo hợp lệ."
+            )
+        )
+    return errors + definition_errors(asdict(data), measures)
+
+
+def _clean(data: IndicatorData) -> IndicatorData:
+    return IndicatorData(
+        **{
+            **asdict(data),
+            "code": identifier(data.code).upper(),
+            "name": nfc(data.name),
+            "denominator": identifier(data.denominator).upper(),
+            "unit_kinds": tuple(dict.fromkeys(data.unit_kinds)),
+        }
+    )
+
+
+async def list_indicators(active_only: bool = False) -> list[dict]:
+    query = Indicator.select(*FIELDS).order_by(Indicator.position).order_by(Indicator.code)
+    if active_only:
+        query = query.where(Indicator.active == True)  # noqa: E712
+    return await query.output(load_json=True)
+
+
+async def indicators_by_code(codes: list[str]) -> list[dict]:
+    """The named indicators, in the order named (unknown codes left out)."""
+    rows = {row["code"]: row for row in await list_indicators()}
+    return [rows[code] for code in codes if code in rows]
+
+
+async def get_indicator(code: str) -> dict:
+    row = await Indicator.select(*FIELDS).where(Indicator.code == code).output(load_json=True).first()
+    if row is None:
+        raise NotFound(f"indicator {code!r} not found")
+    return row
+
+
+async def _measures() -> dict[str, str]:
+    return {row["code"]: row["measure"] for row in await Indicator.select(Indicator.code, Indicator.measure)}
+
+
+async def put_indicator(actor: Principal, data: IndicatorData) -> dict:
+    """Create or replace one indicator (by its code)."""
+    actor.require(Action.MANAGE_ROUNDS)
+    data = _clean(data)
+    if errors := _problems(data, await _measures() | {data.code: data.measure}):
+        raise InvalidInput("invalid indicator", errors)
+    await _save([data])
+    return await get_indicator(data.code)
+
+
+async def _save(items: list[IndicatorData]) -> tuple[int, int]:
+    """Upsert by code in one transaction; (created, updated)."""
+    created = updated = 0
+    async with write_transaction(Indicator._meta.db):
+        existing = {
+            row["code"]: row["position"] for row in await Indicator.select(Indicator.code, Indicator.position)
+        }
+        next_position = max(existing.values(), default=0) + 1
+        for item in items:
+            values = {k: v for k, v in asdict(item).items() if k != "position"}
+            values["unit_kinds"] = list(item.unit_kinds)
+            if item.code in existing:
+                await Indicator.update({**values, "updated_at": utcnow()}).where(Indicator.code == item.code)
+                updated += 1
+            else:
+                position = item.position or next_position
+                next_position = max(next_position, position) + 1
+                await Indicator.insert(Indicator(**values, position=position, updated_at=utcnow()))
+                created += 1
+    return created, updated
+
+
+async def load_default_catalogue() -> int:
+    """Create the shipped default indicators not in the catalogue yet (never changes one the
+    department edited); how many were created. The CLI and the demo run it as operator."""
+    raw = json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["indicators"]
+    items = [
+        IndicatorData(**{**row, "unit_kinds": tuple(row["unit_kinds"])}, position=index)
+        for index, row in enumerate(raw, start=1)
+    ]
+    measures = {item.code: item.measure for item in items}
+    for item in items:
+        if errors := _problems(item, measures):
+            raise ValueError(f"default catalogue, {item.code}: {errors}")
+    existing = set(await _measures())
+    created, _ = await _save([item for item in items if item.code not in existing])
+    return created
+
+
+# --- files --------------------------------------------------------------------------------------
+
+
+def _flag(text: str) -> bool:
+    return fold(text) in ("x", "co", "1", "true")
+
+
+def _optional_number(text: str, label: str, number: int, errors: list[FieldError]) -> float | None:
+    if not text.strip():
+        return None
+    try:
+        return parse_number(text)
+    except ValueError:
+        errors.append(FieldError(label, "not a number", f"{label} phải là số.", row=number, value=text))
+        return None
+
+
+def _parse_row(
+    number: int, cells: dict[str, str], measures: dict[str, str]
+) -> tuple[IndicatorData | None, list[FieldError]]:
+    errors: list[FieldError] = []
+    labels = dict(COLUMNS)
+    measure = lookup(Measure, cells["measure"])
+    rule = lookup(ConsolidationRule, cells["rule"])
+    kinds = [lookup(UnitKind, part) for part in cells["unit_kinds"].split(";") if part.strip()]
+    if measure is None:
+        errors.append(
+            FieldError(
+                labels["measure"],
+                "unknown measure",
+                "Đơn vị tính không hợp lệ.",
+                row=number,
+                value=cells["measure"],
+            )
+        )
+    if rule is None:
+        errors.append(
+            FieldError(
+                labels["rule"], "unknown rule", "Cách tổng hợp không hợp lệ.", row=number, value=cells["rule"]
+            )
+        )
+    if None in kinds:
+        errors.append(
+            FieldError(
+                labels["unit_kinds"],
+                "unknown unit kind",
+                "Loại đơn vị không hợp lệ.",
+                row=number,
+                value=cells["unit_kinds"],
+            )
+        )
+    low = _optional_number(cells["minimum"], labels["minimum"], number, errors)
+    high = _optional_number(cells["maximum"], labels["maximum"], number, errors)
+    if errors:
+        return None, errors
+    item = _clean(
+        IndicatorData(
+            code=cells["code"],
+            name=cells["name"],
+            section=cells["section"].strip(),
+            measure=measure.value,
+            rule=rule.value,
+            unit_kinds=tuple(kind.value for kind in kinds),
+            denominator=cells["denominator"],
+            minimum=low,
+            maximum=high,
+            integer=_flag(cells["integer"]),
+            required=_flag(cells["required"]),
+            active=not cells["active"].strip() or _flag(cells["active"]),
+            position=number,
+        )
+    )
+    problems = _problems(item, measures)
+    by_key = dict(COLUMNS)
+    return item, [FieldError(by_key.get(e.field, e.field), e.reason, e.message, row=number) for e in problems]
+
+
+async def import_catalogue(actor: Principal, filename: str, content: bytes) -> dict:
+    """Create or update indicators from an XLSX/CSV file; any bad row and nothing is written."""
+    actor.require(Action.MANAGE_ROUNDS)
+    records = await read_records(
+        filename, content, COLUMNS, {"code", "name", "section", "measure", "rule", "unit_kinds"}, MAX_ROWS
+    )
+    measures = await _measures()
+    for _, cells in records:
+        if (found := lookup(Measure, cells["measure"])) is not None:
+            measures[identifier(cells["code"]).upper()] = found.value
+    items = parse_all(records, lambda n, cells: _parse_row(n, cells, measures), "code", dict(COLUMNS)["code"])
+    created, updated = await _save(items)
+    return {"created": created, "updated": updated}
+
+
+def _yes(value: bool) -> str:
+    return "x" if value else ""
+
+
+async def export_catalogue() -> bytes:
+    """The catalogue as XLSX, in the import's columns (an edited export imports back)."""
+    rows = [
+        [
+            neutralise(row["code"]),
+            neutralise(row["name"]),
+            row["section"],
+            Measure(row["measure"]).label,
+            "; ".join(UnitKind(kind).label for kind in row["unit_kinds"]),
+            ConsolidationRule(row["rule"]).label,
+            row["denominator"],
+            row["minimum"],
+            row["maximum"],
+            _yes(row["integer"]),
+            _yes(row["required"]),
+            _yes(row["active"]),
+        ]
+        for row in await list_indicators()
+    ]
+    return write_workbook("Chỉ tiêu", [label for _, label in COLUMNS], rows)

@@ -1,0 +1,64 @@
+"""The service index as the XLSX table provinces publish: one row per unit by rank, each
+indicator's ratio (and points when a maximum is configured), the score and its change, then
+the province (or the scope) as the last row."""
+
+from __future__ import annotations
+
+from core.tabular import neutralise, write_workbook
+from models.service_index.indicators import INDICATOR_LABELS, scoring_rules
+from models.service_index.service import IndexFigures, ServiceIndex
+
+NO_DATA = "Không có dữ liệu"
+NOT_APPLICABLE = "N/A"
+
+
+def _rounded(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _indicator_cells(figures: IndexFigures, with_points: set[str]) -> list:
+    cells: list = []
+    for assessment in figures.assessments:
+        if assessment.status == "ok":
+            cells.append(_rounded(assessment.ratio))
+        else:
+            cells.append(NO_DATA if assessment.status == "no_data" else NOT_APPLICABLE)
+        if assessment.key in with_points:
+            cells.append(_rounded(assessment.points))
+    return cells
+
+
+def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
+    """(header, rows, percent columns) of the published table."""
+    with_points = {key for key, rule in scoring_rules().items() if rule.maximum is not None}
+    header = ["Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)", "Tăng, giảm so với kỳ trước", "Hồ sơ tiếp nhận"]
+    for key, label in INDICATOR_LABELS.items():
+        header.append(f"{label} (%)")
+        if key in with_points:
+            header.append(f"{label}: điểm (tối đa {scoring_rules()[key].maximum:g})")
+    header.append("Thời gian giải quyết trung bình (ngày)")
+    percent = {2, 3, *(i for i, name in enumerate(header) if name.endswith("(%)"))}
+
+    def row(rank, name: str, figures: IndexFigures, change: float | None) -> list:
+        return [
+            rank,
+            neutralise(name),
+            _rounded(figures.score),
+            _rounded(change),
+            figures.received,
+            *_indicator_cells(figures, with_points),
+            _rounded(figures.average_handling_days),
+        ]
+
+    rows = [row(g.rank, g.key["unit_name"], g.figures, g.change) for g in index.groups]
+    rows.append(row(None, "Toàn tỉnh" if index.unit_id is None else "Tổng cộng", index.total, index.change))
+    return header, rows, percent
+
+
+def index_workbook(index: ServiceIndex) -> bytes:
+    header, rows, percent = index_table(index)
+    return write_workbook(f"Bộ chỉ số {index.period.key}", header, rows, percent_columns=percent)
+
+
+def index_filename(index: ServiceIndex) -> str:
+    return f"bo-chi-so-phuc-vu-{index.period.key}.xlsx"

@@ -1,0 +1,106 @@
+"""GET /api/service-index and its trend, drill-down and XLSX export: every role reads, nobody
+signed out does, bad input is a 4xx naming the field."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from models.dossiers.ingest import ingest_records
+from tests.dossier_data import build_catalogue
+from tests.models.test_service_index import SAMPLE
+
+pytestmark = pytest.mark.anyio
+ROLES = ("admin", "staff", "head_a", "head_b", "viewer")
+ENDPOINTS = (
+    "/api/service-index?period=2024-03&group_by=unit",
+    "/api/service-index/trend?period=2024-Q1",
+    "/api/service-index/dossiers?period=2024-03&indicator=on_time",
+    "/api/service-index/export?period=2024-03",
+)
+
+
+@pytest.fixture
+async def sample(world):
+    await build_catalogue(world)
+    await ingest_records(world.admin, [{k: v or None for k, v in row.items()} for row in SAMPLE])
+
+
+async def test_every_role_reads_and_nobody_signed_out_does(client, sample, headers):
+    for url in ENDPOINTS:
+        assert (await client.get(url)).status_code == 401, url
+        for role in ROLES:
+            assert (await client.get(url, headers=headers[role])).status_code == 200, (url, role)
+
+
+async def test_the_ranking(client, sample, headers):
+    body = (await client.get(ENDPOINTS[0], headers=headers["viewer"])).json()
+    assert (body["period"], body["label"], body["from"], body["to"]) == (
+        "2024-03",
+        "tháng 3/2024",
+        "2024-03-01",
+        "2024-03-31",
+    )
+    assert body["previous_period"] == "2024-02"
+    indicators = {i["key"]: i for i in body["total"]["indicators"]}
+    assert indicators["on_time"]["numerator"] == 3 and indicators["on_time"]["denominator"] == 7
+    assert (
+        indicators["online_submission"]["full_marks_at"] == 50
+        and indicators["online_submission"]["full_marks"]
+    )
+    assert [(g["rank"], g["key"]["unit_code"]) for g in body["groups"]] == [(1, "STP"), (2, "SYT")]
+    syt = {i["key"]: i for i in body["groups"][1]["figures"]["indicators"]}
+    assert (syt["reused_data"]["status"], syt["reused_data"]["ratio"]) == ("no_data", None)
+    by_procedure = (
+        await client.get("/api/service-index?period=2024-03&group_by=procedure", headers=headers["viewer"])
+    ).json()
+    assert [g["key"]["procedure_code"] for g in by_procedure["groups"]] == ["1.001"]
+
+
+async def test_drill_down_and_trend(client, sample, headers, world):
+    url = f"/api/service-index/dossiers?period=2024-03&indicator=on_time&unit_id={world.unit_b}&limit=1"
+    body = (await client.get(url, headers=headers["viewer"])).json()
+    assert (body["total"], len(body["items"]), body["items"][0]["unit_code"]) == (2, 1, "SYT")
+    trend = (await client.get(ENDPOINTS[1], headers=headers["viewer"])).json()
+    assert [month["period"] for month in trend] == ["2024-01", "2024-02", "2024-03"]
+
+
+async def test_export_is_the_published_table(client, sample, headers):
+    response = await client.get(ENDPOINTS[3], headers=headers["viewer"])
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert 'filename="bo-chi-so-phuc-vu-2024-03.xlsx"' in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)")
+    assert [row[1] for row in rows[1:]] == ["Sở Tư pháp", "Sở Y tế", "Toàn tỉnh"]
+    reused = rows[0].index("Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa (%)")
+    assert rows[2][reused] == "Không có dữ liệu"
+    assert rows[3][rows[0].index("Hồ sơ tiếp nhận")] == 7
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/api/service-index?period=2024-13", "period"),
+        ("/api/service-index?period=2024-H1", "period"),
+        ("/api/service-index?period=2024&group_by=colour", "group_by"),
+        ("/api/service-index?period=2024&unit_id=999999", "unit_id"),
+        ("/api/service-index/trend?period=x", "period"),
+        ("/api/service-index/dossiers?period=2024&indicator=procedures_online", "indicator"),
+        ("/api/service-index/dossiers?period=2024&indicator=on_time&unit_id=999999", "unit_id"),
+        ("/api/service-index/export?period=", "period"),
+    ],
+)
+async def test_bad_input_is_a_4xx_naming_the_field(client, sample, headers, url, field):
+    response = await client.get(url, headers=headers["viewer"])
+    assert response.status_code in (400, 422), response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert field in {error["field"] for error in response.json()["errors"]}, response.json()
+
+
+async def test_missing_period_and_bad_paging_are_400(client, sample, headers):
+    for url in ("/api/service-index", "/api/service-index/dossiers?period=2024&indicator=on_time&limit=0"):
+        response = await client.get(url, headers=headers["viewer"])
+        assert response.status_code == 400, response.text

@@ -1,0 +1,265 @@
+"""The reporting-round pages on both engines: staff open a round; a unit fills its form (errors
+beside their fields, what was typed kept), uploads it from Excel (errors by cell), sends it after
+a confirmation; staff return a field with a comment, the unit sees it and sends again; staff
+accept; the completeness page puts late units first; who may see what."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from models.rounds import submissions as subs
+from models.rounds.rounds import completeness
+from tests.rounds_world import open_test_round
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def opened(world, today):
+    return await open_test_round(world)
+
+
+async def _sid(world, opened, unit=None) -> int:
+    return await subs.submission_id_for(world.staff, opened.round_id, unit or world.unit_a)
+
+
+async def test_staff_open_a_round_from_the_rounds_page(browser, world, today):
+    from models.rounds.catalogue import load_default_catalogue
+
+    await load_default_catalogue()
+    await browser.sign_in_as("staff")
+    page = await browser.get("/rounds")
+    assert page.status_code == 200 and "Mở đợt báo cáo" in page.text
+    refused = await browser.post("/rounds", {"period": "2024-H1", "deadline": "31/02/2024"})
+    assert refused.status_code == 422
+    assert 'id="deadline-error"' in refused.text and 'value="31/02/2024"' in refused.text
+    done = await browser.post("/rounds", {"period": "2024-H1", "deadline": "10/07/2024"})
+    assert done.status_code == 303 and done.headers["location"].endswith("?opened=1")
+    shown = await browser.get(done.headers["location"])
+    assert "0/2 đơn vị đã nộp" in shown.text and "Đã mở đợt báo cáo" in shown.text
+
+
+async def test_a_unit_fills_sends_is_returned_and_sends_again(browser, world, opened):
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("reporter_a")
+    assert (await browser.get("/rounds")).text.count(f"/submissions/{sid}") == 1
+    form = await browser.get(f"/submissions/{sid}")
+    assert form.status_code == 200 and 'name="figures.TC01"' in form.text
+    bad = await browser.post(
+        f"/submissions/{sid}", {"version": "1", "figures.TC01": "mười", "figures.CD01": "3", "action": "save"}
+    )
+    assert bad.status_code == 422
+    assert (
+        'id="figures.TC01-error"' in bad.text and 'value="mười"' in bad.text and "Chưa lưu được" in bad.text
+    )
+    missing = await browser.post(
+        f"/submissions/{sid}", {"version": "1", "figures.CD01": "3", "action": "submit"}
+    )
+    assert (
+        missing.status_code == 422 and 'id="figures.TC01-error"' in missing.text
+    )  # required, saved meanwhile
+    fields = {
+        "version": "2",
+        "figures.CD01": "3",
+        "figures.CD02": "1",
+        "figures.TC01": "12",
+        "answers.II.1": "Rà soát 40 văn bản.",
+    }
+    confirm = await browser.post(f"/submissions/{sid}", {**fields, "action": "submit"})
+    assert confirm.status_code == 200 and "Sau khi nộp, đơn vị không sửa được" in confirm.text
+    sent = await browser.post(f"/submissions/{sid}/submit", {"version": "3", "confirmed": "yes"})
+    assert sent.status_code == 303
+    read_only = await browser.get(sent.headers["location"])
+    assert "Đã nộp báo cáo" in read_only.text and 'name="figures.TC01"' not in read_only.text
+
+    await browser.sign_in_as("staff")
+    review = await browser.get(f"/submissions/{sid}")
+    assert 'name="comments.figures.TC01"' in review.text and 'form="review"' in review.text
+    returned = await browser.post(
+        f"/submissions/{sid}/review",
+        {"version": "4", "action": "return", "comments.figures.TC01": "Số văn bản chưa khớp."},
+    )
+    assert returned.status_code == 303
+
+    await browser.sign_in_as("head_a")
+    again = await browser.get(f"/submissions/{sid}")
+    assert "Sở Nội vụ đã trả lại báo cáo để sửa" in again.text and "Số văn bản chưa khớp." in again.text
+    confirm = await browser.post(
+        f"/submissions/{sid}", {**fields, "version": "5", "figures.TC01": "10", "action": "submit"}
+    )
+    assert confirm.status_code == 200
+    assert (
+        await browser.post(f"/submissions/{sid}/submit", {"version": "6", "confirmed": "yes"})
+    ).status_code == 303
+
+    await browser.sign_in_as("staff")
+    accepted = await browser.post(f"/submissions/{sid}/review", {"version": "7", "action": "accept"})
+    assert accepted.status_code == 303
+    state = await browser.get(f"/rounds/{opened.round_id}")
+    assert "1/3 đơn vị đã nộp" in state.text and "Chưa có số liệu của: Sở Y tế, Xã Hải Hà" in state.text
+
+
+async def test_a_stale_save_keeps_what_was_typed(browser, world, opened):
+    sid = await _sid(world, opened)
+    await subs.save(world.head_a, sid, subs.Changes(figures={"CD01": 1}))
+    await browser.sign_in_as("reporter_a")
+    stale = await browser.post(f"/submissions/{sid}", {"version": "1", "figures.CD01": "7", "action": "save"})
+    assert stale.status_code == 412 and 'value="7"' in stale.text and "lưu trước bạn" in stale.text
+    assert (await subs.get_submission(world.head_a, sid))["figures"]["CD01"] == 1
+
+
+async def test_an_uploaded_form_with_a_bad_cell_is_refused_by_cell(browser, world, opened):
+    sid = await _sid(world, opened, world.unit_b)
+    await browser.sign_in_as("head_b")
+    download = await browser.client.get(f"/api/submissions/{sid}/form")
+    book = load_workbook(io.BytesIO(download.content))
+    sheet = book.active
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "CD01")
+    row[4].value = "ba"
+    out = io.BytesIO()
+    book.save(out)
+    page = await browser.get(f"/submissions/{sid}")
+    assert page.status_code == 200
+    refused = await browser.post(
+        f"/submissions/{sid}/upload", files={"file": ("bao-cao.xlsx", out.getvalue())}
+    )
+    assert refused.status_code == 422
+    assert f"Ô E{row[0].row}: Phải là một số" in refused.text
+
+
+async def test_late_units_come_first_and_others_cannot_open_a_unit_form(browser, world, opened):
+    sid_a = await _sid(world, opened)
+    await browser.sign_in_as("head_b")
+    assert (await browser.get(f"/submissions/{sid_a}")).status_code == 403
+    await browser.sign_in_as("viewer")
+    assert (await browser.get(f"/submissions/{sid_a}")).status_code == 403
+    assert (await browser.get(f"/rounds/{opened.round_id}")).status_code == 200  # figures: everyone reads
+    assert (await browser.post(f"/submissions/{sid_a}/review", {"action": "accept"})).status_code == 403
+    state = await completeness(opened.round_id, today=opened_deadline_passed())
+    assert [u["late"] for u in state["units"]] == [True, True, True]
+
+
+def opened_deadline_passed():
+    from datetime import date
+
+    return date(2024, 7, 1)
+
+
+async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_field(browser, world, opened):
+    from tests.sample_files import PNG
+
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    await browser.get(f"/submissions/{sid}")
+    refused = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("a.png", b"plain text")})
+    assert refused.status_code == 415 and 'id="evidence-error"' in refused.text
+    done = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("bien-ban.png", PNG)})
+    assert done.status_code == 303
+    page = await browser.get(done.headers["location"])
+    assert "Đã đính kèm tệp minh chứng." in page.text and "bien-ban.png" in page.text
+
+
+async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, today):
+    from tests.sample_files import csv_bytes
+
+    header = [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Mục báo cáo",
+        "Đơn vị tính",
+        "Loại đơn vị báo cáo",
+        "Cách tổng hợp",
+    ]
+    good = ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
+    bad = ["X2", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Cộng tổng"]
+    await browser.sign_in_as("staff")
+    page = await browser.get("/rounds/indicators")
+    assert page.status_code == 200 and "không phải biểu mẫu chính thức" in page.text
+    refused = await browser.post(
+        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good, bad]))}
+    )
+    assert refused.status_code == 422 and "Dòng 3, Mục báo cáo" in refused.text and "X1" not in refused.text
+    done = await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
+    assert done.status_code == 303
+    shown = await browser.get(done.headers["location"])
+    assert "1 chỉ tiêu mới" in shown.text and "Số hội nghị" in shown.text
+    await browser.sign_in_as("viewer")
+    assert 'action="/rounds/indicators"' not in (await browser.get("/rounds/indicators")).text
+    assert (
+        await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
+    ).status_code == 403
+
+
+async def test_a_unit_head_names_the_units_reporter(browser, world, today):
+    await browser.sign_in_as("head_a")
+    page = await browser.get("/rounds")
+    assert "Đơn vị chưa có cán bộ đầu mối." in page.text
+    short = await browser.post(
+        "/rounds/reporters", {"username": "dau moi", "full_name": "Lê Văn Bình", "password": "ngan"}
+    )
+    assert (
+        short.status_code == 422
+        and 'id="r-username-error"' in short.text
+        and 'id="r-password-error"' in short.text
+    )
+    assert 'value="Lê Văn Bình"' in short.text
+    done = await browser.post(
+        "/rounds/reporters",
+        {"username": "daumoi-stp", "full_name": "Lê Văn Bình", "password": "tam-thoi-2025"},
+    )
+    assert done.status_code == 303
+    shown = await browser.get(done.headers["location"].split("#")[0])
+    assert "Đã tạo tài khoản đầu mối" in shown.text and "Lê Văn Bình (daumoi-stp)" in shown.text
+    await browser.sign_in_as("viewer")
+    assert "Chỉ định cán bộ đầu mối" not in (await browser.get("/rounds")).text
+    assert (
+        await browser.post(
+            "/rounds/reporters", {"username": "x1", "full_name": "X", "password": "tam-thoi-2025"}
+        )
+    ).status_code == 403
+
+
+async def test_the_draft_offers_the_units_answers_with_the_unit_named(browser, world, opened):
+    sid = await _sid(world, opened)
+    figures = {"CD01": 3, "CD02": 2, "TC01": 12}
+    await subs.submit(
+        world.head_a, sid, subs.Changes(figures=figures, answers={"II.1": "Rà soát 40 văn bản."})
+    )
+    await subs.accept(world.staff, sid)
+    await browser.sign_in_as("staff")
+    draft = await browser.get("/reports/drafts?period=2024-H1")
+    assert draft.status_code == 200
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in draft.text and "Đưa vào dự thảo" in draft.text
+    taken = await browser.post(
+        "/reports/drafts/changes",
+        {
+            "period": "2024-H1",
+            "version": "0",
+            "op": "add",
+            "section": "II.1",
+            "key": "",
+            "text": "Sở Tư pháp: Rà soát 40 văn bản.",
+        },
+    )
+    assert taken.status_code == 303
+    after = await browser.get(taken.headers["location"])
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in after.text and "Đưa vào dự thảo" not in after.text
+
+
+async def test_staff_close_a_round_after_a_confirmation(browser, world, opened):
+    await browser.sign_in_as("staff")
+    confirm = await browser.post(f"/rounds/{opened.round_id}/close", {})
+    assert confirm.status_code == 200 and "Đơn vị chưa nộp" in confirm.text and "Sở Y tế" in confirm.text
+    done = await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})
+    assert done.status_code == 303
+    assert "Đã khóa đợt báo cáo." in (await browser.get(done.headers["location"])).text
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    assert (
+        'name="figures.CD01"' not in (await browser.get(f"/submissions/{sid}")).text
+    )  # read-only once closed
+    await browser.sign_in_as("viewer")
+    assert (await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})).status_code == 403

@@ -1,0 +1,293 @@
+"""The rules of reporting rounds at their boundaries (models/rounds/rules.py), table-driven."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from models.rounds import rules
+from models.rounds.rules import UnitFigure
+
+COUNT = {"code": "TC01", "measure": "number", "integer": True, "minimum": 0, "maximum": None}
+SHARE = {"code": "TT04", "measure": "percent", "integer": False, "minimum": None, "maximum": None}
+MONEY = {"code": "TCC02", "measure": "money", "integer": False, "minimum": 0, "maximum": 1000}
+FLAG = {"code": "CDS04", "measure": "yes_no"}
+TEXT = {"code": "GC", "measure": "text"}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "value", "error"),
+    [
+        (COUNT, "532.950", 532950.0, None),
+        (COUNT, "12", 12.0, None),
+        (COUNT, 0, 0.0, None),
+        (COUNT, "-1", None, "Không được nhỏ hơn 0."),
+        (COUNT, "2,5", None, "Phải là số nguyên."),
+        (COUNT, "abc", None, "Phải là một số (ví dụ 1.250 hoặc 95,5)."),
+        (COUNT, True, None, "Phải là một số (ví dụ 1.250 hoặc 95,5)."),
+        (COUNT, "", None, None),
+        (COUNT, None, None, None),
+        (SHARE, "95,11%", 95.11, None),
+        (SHARE, "100", 100.0, None),
+        (SHARE, "100,01", None, "Không được lớn hơn 100."),
+        (SHARE, "0", 0.0, None),
+        (SHARE, "-0,01", None, "Không được nhỏ hơn 0."),
+        (MONEY, "1.000", 1000.0, None),
+        (MONEY, "1.000,5", None, "Không được lớn hơn 1.000."),
+        (MONEY, "12.5", 12.5, None),
+        (FLAG, "Có", True, None),
+        (FLAG, "không", False, None),
+        (FLAG, "x", True, None),
+        (FLAG, False, False, None),
+        (FLAG, "có lẽ", None, "Chọn Có hoặc Không."),
+        (TEXT, "  Đã triển khai  ", "Đã triển khai", None),
+        (TEXT, "x" * 4001, None, "Tối đa 4000 ký tự."),
+    ],
+)
+def test_check_value(indicator, raw, value, error):
+    got, problem = rules.check_value(indicator, raw)
+    assert got == value
+    assert (problem.message if problem else None) == error
+    if problem:
+        assert problem.field == indicator["code"]
+
+
+@pytest.mark.parametrize(
+    ("value", "previous", "far"),
+    [
+        (5, 0, True),  # from nothing to something
+        (0, 0, False),
+        (100, 100, False),
+        (150, 100, False),  # 50 is a third of 150
+        (200, 100, False),  # exactly half of the larger: not more than half
+        (201, 100, True),
+        (50, 100, False),
+        (49, 100, True),
+        (None, 100, False),
+        (100, None, False),  # nothing last period: nothing to compare
+        (True, False, False),  # yes/no figures are not compared
+        ("Đã làm", "Chưa", False),
+    ],
+)
+def test_far_from_previous(value, previous, far):
+    assert rules.far_from_previous(value, previous) is far
+
+
+def figures(*values, weights=None):
+    weights = weights or [None] * len(values)
+    return [UnitFigure(i + 1, v, i, w) for i, (v, w) in enumerate(zip(values, weights, strict=True))]
+
+
+@pytest.mark.parametrize(
+    ("rule", "measure", "given", "total"),
+    [
+        ("sum", "number", figures(3, 4, 5), 12.0),
+        ("sum", "number", figures(), None),
+        ("average", "number", figures(3, 4, 5), 4.0),
+        ("average", "percent", figures(90.0, 80.0), 85.0),
+        ("weighted", "percent", figures(50, 90, weights=[1000, 3000]), 80.0),
+        ("weighted", "percent", figures(50, 90, weights=[0, None]), None),  # no weight: no figure
+        ("weighted", "percent", figures(50, 90, weights=[1000, None]), 50.0),  # a unit without its weight
+        ("latest", "text", figures("cũ", "mới"), "mới"),
+        ("none", "number", figures(3, 4), None),
+        ("sum", "yes_no", figures(True, False, True), 2.0),  # how many said yes
+    ],
+)
+def test_consolidate(rule, measure, given, total):
+    assert rules.consolidate(rule, measure, given) == total
+
+
+@pytest.mark.parametrize(
+    ("measure", "rule", "value", "shown"),
+    [
+        ("number", "sum", 532950.0, "532.950"),
+        ("percent", "weighted", 95.1149, "95,11%"),
+        ("money", "sum", 1234.5, "1.234,5"),
+        ("yes_no", "latest", True, "Có"),
+        ("yes_no", "sum", 2.0, "2 đơn vị"),
+        ("number", "sum", None, "—"),
+    ],
+)
+def test_display_total(measure, rule, value, shown):
+    assert rules.display_total(measure, rule, value) == shown
+
+
+DEADLINE = date(2024, 6, 25)
+
+
+@pytest.mark.parametrize(
+    ("first_sent", "today", "late"),
+    [
+        (None, date(2024, 6, 25), False),  # the deadline day itself
+        (None, date(2024, 6, 26), True),
+        (date(2024, 6, 25), date(2024, 7, 1), False),
+        (date(2024, 6, 26), date(2024, 7, 1), True),
+    ],
+)
+def test_is_late(first_sent, today, late):
+    assert rules.is_late(DEADLINE, first_sent, today) is late
+
+
+@pytest.mark.parametrize(
+    ("status", "unit_edits", "reviewable", "counted"),
+    [
+        ("draft", True, False, False),
+        ("returned", True, False, False),
+        ("submitted", False, True, True),
+        ("accepted", False, False, True),
+    ],
+)
+def test_states(status, unit_edits, reviewable, counted):
+    assert rules.unit_may_edit(status) is unit_edits
+    assert rules.reviewable(status) is reviewable
+    assert rules.counts_as_submitted(status) is counted
+
+
+@pytest.mark.parametrize(
+    ("indicator", "fields"),
+    [
+        ({"code": "A", "measure": "number", "rule": "sum"}, set()),
+        ({"code": "A", "measure": "text", "rule": "sum"}, {"rule"}),
+        ({"code": "A", "measure": "percent", "rule": "weighted", "denominator": "N"}, set()),
+        ({"code": "A", "measure": "percent", "rule": "weighted", "denominator": ""}, {"denominator"}),
+        (
+            {"code": "A", "measure": "percent", "rule": "weighted", "denominator": "T"},
+            {"denominator"},
+        ),  # text weight
+        (
+            {"code": "A", "measure": "percent", "rule": "weighted", "denominator": "A"},
+            {"denominator"},
+        ),  # itself
+        ({"code": "A", "measure": "number", "rule": "sum", "denominator": "N"}, {"denominator"}),
+        ({"code": "A", "measure": "number", "rule": "sum", "minimum": 5, "maximum": 1}, {"maximum"}),
+        ({"code": "A", "measure": "kg", "rule": "sum"}, {"measure"}),
+    ],
+)
+def test_definition_errors(indicator, fields):
+    codes = {"N": "number", "T": "text", "A": indicator["measure"]}
+    assert {e.field for e in rules.definition_errors(indicator, codes)} == fields
+
+
+def test_completeness_label():
+    assert rules.completeness_label(38, 45) == "38/45 đơn vị đã nộp"
+    assert rules.completeness_label(1200, 1500) == "1.200/1.500 đơn vị đã nộp"
+
+
+@pytest.mark.parametrize(
+    ("today", "notice"),
+    [
+        (date(2024, 6, 21), None),  # 4 days before
+        (date(2024, 6, 22), ("round_due_in_3", "")),
+        (date(2024, 6, 23), ("round_due_in_3", "")),
+        (date(2024, 6, 24), ("round_due_in_1", "")),
+        (date(2024, 6, 25), ("round_due_in_1", "")),  # the deadline day
+        (date(2024, 6, 26), ("round_overdue", "week-0")),
+        (date(2024, 7, 2), ("round_overdue", "week-0")),
+        (date(2024, 7, 3), ("round_overdue", "week-1")),
+    ],
+)
+def test_reminder_for(today, notice):
+    assert rules.reminder_for(DEADLINE, today) == notice
+
+
+FORM = [
+    {"code": "A", "measure": "number", "required": True},
+    {"code": "B", "measure": "percent", "required": False},
+    {"code": "C", "measure": "yes_no"},
+]
+
+
+@pytest.mark.parametrize(
+    ("figures", "missing"),
+    [
+        ({"A": 1.0}, []),
+        ({"A": 0.0}, []),  # zero is a figure
+        ({}, ["A"]),
+        ({"B": 5.0, "C": True}, ["A"]),
+    ],
+)
+def test_missing_required(figures, missing):
+    errors = rules.missing_required(FORM, figures)
+    assert [e.field for e in errors] == missing
+    assert all(e.message == "Chỉ tiêu bắt buộc: cần nhập số liệu." for e in errors)
+
+
+@pytest.mark.parametrize(
+    ("figures", "notes", "previous", "fields"),
+    [
+        ({"A": 10.0, "B": 50.0}, {}, {"A": 10.0, "B": 49.0}, []),
+        ({"A": 30.0}, {}, {"A": 10.0}, ["A"]),
+        ({"A": 30.0}, {"A": "  "}, {"A": 10.0}, ["A"]),  # a blank note is no note
+        ({"A": 30.0}, {"A": "Rà soát toàn bộ."}, {"A": 10.0}, []),
+        ({"A": 30.0, "B": 10.0}, {}, {"A": 10.0, "B": 90.0}, ["A", "B"]),
+        ({"C": True}, {}, {"C": False}, []),
+        ({"A": 30.0}, {}, {}, []),  # nothing last period
+    ],
+)
+def test_notes_needed(figures, notes, previous, fields):
+    errors = rules.notes_needed(FORM, figures, notes, previous)
+    assert [e.field for e in errors] == fields
+    if fields == ["A"]:
+        assert errors[0].message == "Số liệu chênh lệch nhiều so với kỳ trước (10): cần ghi chú giải thích."
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "cell"),
+    [
+        ("number", 1200.0, 1200.0),
+        ("percent", 95.11, 95.11),
+        ("yes_no", True, "Có"),
+        ("yes_no", False, "Không"),
+        ("text", "=SUM(A1)", "'=SUM(A1)"),  # never a formula
+        ("text", "Đã làm", "Đã làm"),
+        ("number", None, None),
+    ],
+)
+def test_sheet_cell(measure, value, cell):
+    assert rules.sheet_cell(measure, value) == cell
+
+
+@pytest.mark.parametrize(
+    ("measure", "value", "shown"),
+    [
+        ("number", 12.0, "12"),
+        ("number", 12.5, "12,5"),
+        ("money", 1234.5, "1.234,5"),
+        ("percent", 80.0, "80%"),
+        ("yes_no", False, "Không"),
+        ("text", "Đã làm", "Đã làm"),
+        ("number", None, "—"),
+    ],
+)
+def test_display_value(measure, value, shown):
+    assert rules.display_value(measure, value) == shown
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("532.950", 532950.0),
+        ("1.234,5", 1234.5),
+        ("-5", -5.0),
+        ("12.5", 12.5),
+        (" 7 ", 7.0),
+        ("95,11 %", 95.11),
+    ],
+)
+def test_parse_number(text, value):
+    assert rules.parse_number(text) == value
+
+
+@pytest.mark.parametrize("text", ["", "abc", "1,2,3", "nan", "inf", "12.34.5"])
+def test_parse_number_refuses(text):
+    with pytest.raises(ValueError):
+        rules.parse_number(text)
+
+
+def test_default_questions_name_outline_sections():
+    assert [key for key, _ in rules.DEFAULT_QUESTIONS] == [
+        "I", "II.1", "II.2", "II.3", "II.4", "II.5", "II.6", "III.limitations", "V"
+    ]  # fmt: skip
+    assert dict(rules.DEFAULT_QUESTIONS)["II.1"] == "Kết quả nổi bật về cải cách thể chế"
+    assert set(rules.QUESTION_SECTIONS) >= {key for key, _ in rules.DEFAULT_QUESTIONS}

@@ -1,0 +1,205 @@
+"""The Decision 766 indicator rules at their boundaries (table-driven, no database): the
+supplement-adjusted timing of a dossier, ratios and N/A, the full-marks thresholds and points,
+the overall score and ranking, and the periods."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from core.errors import InvalidInput
+from models.dossiers.records import service_timing
+from models.service_index.indicators import (
+    INDICATOR_LABELS,
+    Rule,
+    achievement,
+    assess,
+    overall_score,
+    ratio,
+    scoring_rules,
+    total_points,
+)
+from models.service_index.service import IndexFigures, IndexGroup, parse_period, ranked
+
+T0 = datetime(2024, 3, 4, 1, 0, tzinfo=UTC)  # received
+DUE = T0 + timedelta(days=10)
+
+
+def h(hours: float) -> datetime:
+    return T0 + timedelta(hours=hours)
+
+
+# (name, resolved, requests, requested, returned) -> (appointment, on time, handling minutes)
+TIMING = [
+    ("finished at the deadline exactly: on time", DUE, None, None, None, DUE, True, 14400),
+    ("a minute after the deadline: late", DUE + timedelta(minutes=1), None, None, None, DUE, False, 14401),
+    ("open, no supplement: the deadline", None, None, None, None, DUE, None, None),
+    (
+        "supplement of 2 days: appointment and result move by 2 days",
+        DUE + timedelta(days=2),
+        1,
+        h(24),
+        h(72),
+        DUE + timedelta(days=2),
+        True,
+        14400,
+    ),
+    (
+        "supplement of 2 days, result a minute after the moved appointment: late",
+        DUE + timedelta(days=2, minutes=1),
+        1,
+        h(24),
+        h(72),
+        DUE + timedelta(days=2),
+        False,
+        14401,
+    ),
+    ("asked twice: late even when early", h(48), 2, h(1), h(2), DUE + timedelta(hours=1), False, 47 * 60),
+    ("asked once, answer awaited: the clock is stopped", None, 1, h(24), None, None, None, None),
+    (
+        "asked after the deadline, answer awaited: the deadline stands",
+        None,
+        1,
+        DUE + timedelta(hours=1),
+        None,
+        DUE,
+        None,
+        None,
+    ),
+    (
+        "asked, never answered, withdrawn: paused until the closing",
+        h(300),
+        1,
+        h(24),
+        None,
+        DUE + timedelta(hours=276),
+        True,
+        1440,
+    ),
+    ("count without dates: no deduction", DUE, 1, None, None, DUE, True, 14400),
+    ("zero requests recorded: nothing deducted", DUE, 0, None, None, DUE, True, 14400),
+]
+
+
+@pytest.mark.parametrize(
+    ("resolved", "requests", "requested", "returned", "appointment", "on_time", "minutes"),
+    [case[1:] for case in TIMING],
+    ids=[case[0] for case in TIMING],
+)
+def test_service_timing(resolved, requests, requested, returned, appointment, on_time, minutes):
+    """Rule pinned: Decision 766 on time (FORMATS.md): supplement time deducted, more than one
+    request is late, an awaited supplement stops the clock."""
+    assert service_timing(T0, DUE, resolved, requests, requested, returned) == (appointment, on_time, minutes)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "expected"), [(0, 0, None), (0, 5, 0.0), (5, 5, 100.0), (1, 3, 100 / 3)]
+)
+def test_ratio_zero_denominator_is_not_zero(numerator, denominator, expected):
+    assert ratio(numerator, denominator) == expected
+
+
+@pytest.mark.parametrize(
+    ("rate", "threshold", "expected"),
+    [
+        (80.0, 80, 100.0),
+        (79.99, 80, 79.99 / 80 * 100),
+        (100.0, 80, 100.0),
+        (0.0, 80, 0.0),
+        (50.0, 50, 100.0),
+        (49.0, 50, 98.0),
+        (25.0, 50, 50.0),
+        (99.0, None, 99.0),
+        (100.0, None, 100.0),
+    ],
+)
+def test_achievement_threshold(rate, threshold, expected):
+    """Rule pinned: full marks at or above the threshold, rate × maximum ÷ threshold below."""
+    assert achievement(rate, threshold) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("numerator", "denominator", "unknown", "maximum", "status", "points", "full"),
+    [
+        (0, 0, 0, 10.0, "not_applicable", None, None),
+        (0, 0, 7, 10.0, "no_data", None, None),
+        (4, 5, 2, 10.0, "ok", 10.0, True),  # 80% at an 80% threshold
+        (3, 5, 0, 10.0, "ok", 7.5, False),  # 60% of 80%
+        (3, 5, 0, None, "ok", None, False),  # no maximum configured: no points
+        (0, 5, 0, 10.0, "ok", 0.0, False),
+    ],
+)
+def test_assess(numerator, denominator, unknown, maximum, status, points, full):
+    result = assess("digitised", numerator, denominator, unknown, Rule(4, 80, maximum, "test"))
+    assert (result.status, result.full_marks, result.unknown) == (status, full, unknown)
+    assert result.points == (None if points is None else pytest.approx(points))
+    assert (result.ratio is None) == (status != "ok")
+
+
+def test_overall_score_and_points_leave_out_indicators_without_a_ratio():
+    rule = Rule(3, 50, 4.0, "test")
+    scored = [assess("online_submission", 1, 4, 0, rule), assess("digitised", 0, 0, 3, rule)]
+    assert overall_score(scored) == pytest.approx(50.0)  # 25% of a 50% threshold
+    assert total_points(scored) == pytest.approx(2.0)
+    assert overall_score([assess("digitised", 0, 0, 3, rule)]) is None
+    assert total_points([assess("x", 1, 2, 0, Rule(3, None, None, "t"))]) is None
+
+
+def test_scoring_file_names_every_indicator_with_its_source_and_invents_no_maximum():
+    rules = scoring_rules()
+    assert set(rules) == set(INDICATOR_LABELS)
+    assert all(rule.source for rule in rules.values())
+    assert {key: rule.full_marks_at for key, rule in rules.items() if rule.full_marks_at} == {
+        "procedures_online": 80,
+        "online_submission": 50,
+        "digitised": 80,
+        "reused_data": 80,
+    }
+    assert all(rule.maximum is None for rule in rules.values())  # not retrieved (FORMATS.md)
+
+
+def _group(name: str, score: float | None, previous: float | None = None) -> IndexGroup:
+    figures = IndexFigures(1, (), 0, None, score, None)
+    return IndexGroup({"unit_code": name}, figures, previous_score=previous)
+
+
+def test_ranking_shares_ranks_for_equal_scores_and_puts_unscored_last():
+    groups = ranked([_group("A", 50.0, 60.0), _group("B", None), _group("C", 90.0), _group("D", 50.0)])
+    assert [(g.key["unit_code"], g.rank) for g in groups] == [("C", 1), ("A", 2), ("D", 2), ("B", None)]
+    assert groups[1].change == pytest.approx(-10.0)
+    assert groups[0].change is None
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "label", "previous"),
+    [
+        ("2023-06", date(2023, 6, 1), date(2023, 6, 30), "tháng 6/2023", "2023-05"),
+        ("2024-01", date(2024, 1, 1), date(2024, 1, 31), "tháng 1/2024", "2023-12"),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29), "tháng 2/2024", "2024-01"),
+        ("2023-q2", date(2023, 4, 1), date(2023, 6, 30), "quý II/2023", "2023-Q1"),
+        ("2023-Q1", date(2023, 1, 1), date(2023, 3, 31), "quý I/2023", "2022-Q4"),
+        ("2023-Q4", date(2023, 10, 1), date(2023, 12, 31), "quý IV/2023", "2023-Q3"),
+        ("2023", date(2023, 1, 1), date(2023, 12, 31), "năm 2023", "2022"),
+    ],
+)
+def test_periods(text, start, end, label, previous):
+    period = parse_period(text)
+    assert (period.start, period.end, period.label, period.previous().key) == (start, end, label, previous)
+    assert parse_period(period.key) == period
+
+
+@pytest.mark.parametrize(
+    "text", ["", "2023-13", "2023-00", "2023-Q5", "2023-6", "1999", "23", "2023-H1", "abcd"]
+)
+def test_bad_periods_name_the_field(text):
+    with pytest.raises(InvalidInput) as caught:
+        parse_period(text)
+    assert caught.value.errors[0].field == "period"
+
+
+def test_trend_months():
+    assert [m.key for m in parse_period("2023-03").trend_months()][:2] == ["2022-04", "2022-05"]
+    assert len(parse_period("2023-03").trend_months()) == 12
+    assert [m.key for m in parse_period("2023-Q2").trend_months()] == ["2023-04", "2023-05", "2023-06"]
+    assert len(parse_period("2023").trend_months()) == 12
