@@ -39,6 +39,9 @@ SHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "cchc-demo-2023"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# One pytest-xdist worker runs them all (make test: --dist loadgroup), so the module's demo
+# server and browser start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 if not CHROMIUM.exists():
     if IN_CI:
