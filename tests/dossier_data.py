@@ -18,6 +18,7 @@ from models.dossiers.tables import (
     DossierTally,
     DossierUnitDay,
     DossierUnitMonth,
+    DossierUnitYear,
 )
 from models.procedures.service import ProcedureData, create_procedure
 
@@ -48,6 +49,7 @@ async def delete_dossiers() -> None:
         DossierTally,
         DossierUnitDay,
         DossierUnitMonth,
+        DossierUnitYear,
         DossierLateApology,
         DossierServiceTally,
     ):

@@ -39,9 +39,13 @@ MODULES: dict[str, tuple[str, ...]] = {
     "core/text.py": ("tests/core/test_text.py", "tests/core/test_vietnamese_order.py"),
     "models/plans/progress.py": ("tests/models/test_summary.py", "tests/models/test_summary_rules.py"),
     "models/plans/tasks.py": ("tests/models/test_tasks.py", "tests/models/test_task_rules.py"),
-    "models/dossiers/records.py": ("tests/models/test_dossier_classes.py",),
+    "models/dossiers/records.py": (
+        "tests/models/test_dossier_classes.py",
+        "tests/models/test_service_index_rules.py",
+    ),
     "models/dossiers/stats.py": ("tests/models/test_dossier_figures.py",),
     "models/dossiers/tallies.py": ("tests/models/test_dossier_tallies.py",),
+    "models/service_index/indicators.py": ("tests/models/test_service_index_rules.py",),
     "models/rounds/rules.py": ("tests/models/test_round_rules.py",),
 }
 # Where only some functions of a module are rules (the rest is storage and history, or parsing
@@ -50,7 +54,12 @@ MODULES: dict[str, tuple[str, ...]] = {
 # are pinned by their tables but not measured here.
 RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
     "models/plans/tasks.py": ("derived", "_apply_report", "_filtered", "check_can_report"),
-    "models/dossiers/records.py": ("resolution_timeliness", "_parse_moment", "RowParser._local_date"),
+    "models/dossiers/records.py": (
+        "resolution_timeliness",
+        "service_timing",
+        "_parse_moment",
+        "RowParser._local_date",
+    ),
     "models/dossiers/stats.py": ("check_period", "months", "Figures.__add__", "Figures.reconciles"),
     # The events and sums, not the Dialect's PostgreSQL spellings (the runs are on SQLite).
     "models/dossiers/tallies.py": (

@@ -16,7 +16,7 @@ from core.paging import PageRequest
 from core.text import format_number, strict_int
 from models.permissions import Action
 from models.service_index import service
-from models.service_index.indicators import BY_KEY, scoring_rules
+from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
 from models.units import service as units
 
 LOST_PAGE = 50
@@ -76,6 +76,7 @@ class ServiceIndexPagesController(Controller):
             "errors": errors,
             "rules": scoring_rules(),
             "dossier_keys": set(BY_KEY),
+            "short_labels": SHORT_LABELS,
         }
         if not errors:
             try:

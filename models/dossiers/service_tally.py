@@ -22,6 +22,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.db import write_transaction
 from models.dossiers.tables import Dossier, ServiceMeasures
+from models.dossiers.tallies import Dialect, signed_changes
 from models.service_index.indicators import (
     DOSSIER_INDICATORS,
     ON_TIME,
@@ -109,33 +110,15 @@ def _add(select: str) -> str:
     )
 
 
-def _temp(name: str, select: str, postgres: bool) -> list[str]:
-    if postgres:
-        return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"]
-    return [f"DROP TABLE IF EXISTS temp.{name}", f"CREATE TEMP TABLE {name} AS {select}"]
-
-
-def _drop(name: str, postgres: bool) -> str:
-    return f"DROP TABLE IF EXISTS {name}" if postgres else f"DROP TABLE IF EXISTS temp.{name}"
-
-
 def change_statements(postgres: bool, stage: str) -> list[str]:
     """Statements that bring the tally in step with an upsert of ``stage`` into ``dossier``,
     to run just before it in the same transaction: the rows about to change are subtracted,
     the staged ones added (rows that will not change are skipped)."""
-    distinct = "IS DISTINCT FROM" if postgres else "IS NOT"
-    changed = " OR ".join(f'd."{name}" {distinct} s."{name}"' for name in SOURCE_COLUMNS)
-    old = ", ".join(f'd."{name}"' for name in SOURCE_COLUMNS)
-    new = ", ".join(f's."{name}"' for name in SOURCE_COLUMNS)
-    source = (
-        f"SELECT {old}, -1 AS sign FROM dossier d JOIN {stage} s ON s.code = d.code WHERE {changed} "
-        f"UNION ALL SELECT {new}, 1 AS sign FROM {stage} s LEFT JOIN dossier d ON d.code = s.code "
-        f"WHERE d.code IS NULL OR {changed}"
-    )
+    dialect = Dialect(postgres)
     return [
-        *_temp("service_rows", source, postgres),
+        *dialect.temp_table("service_rows", signed_changes(dialect, stage, SOURCE_COLUMNS)),
         _add(tally_select("service_rows", postgres)),
-        _drop("service_rows", postgres),
+        dialect.drop("service_rows"),
     ]
 
 

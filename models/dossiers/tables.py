@@ -127,7 +127,20 @@ class DossierUnitDay(TallyMeasures, Table):
 # dossier_unit_month_key: unique (day, unit, level, channel).
 class DossierUnitMonth(TallyMeasures, Table):
     """DossierUnitDay summed by calendar month (``day`` is the month's first day): a period's
-    whole months and the history before it are read here, only its edge days by day."""
+    whole months and the months of its first year before it are read here, only its edge days
+    by day."""
+
+    day = Date()
+    unit = Integer()
+    level = Varchar(length=16)
+    channel = Varchar(length=8)
+
+
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_unit_year_key: unique (day, unit, level, channel).
+class DossierUnitYear(TallyMeasures, Table):
+    """DossierUnitDay summed by calendar year (``day`` is 1 January): the years before a
+    period's first year, so that its history costs a row per year, not one per month."""
 
     day = Date()
     unit = Integer()
@@ -193,6 +206,7 @@ TABLES = (
     DossierTally,
     DossierUnitDay,
     DossierUnitMonth,
+    DossierUnitYear,
     DossierLateApology,
     DossierServiceTally,
 )

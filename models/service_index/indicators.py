@@ -112,6 +112,15 @@ INDICATOR_LABELS = {
     PROCEDURES_ONLINE: "Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến (một phần, toàn trình)",
     **{indicator.key: indicator.label for indicator in DOSSIER_INDICATORS[1:]},
 }  # in the portal's order: group 2, then 3, then 4
+SHORT_LABELS = {  # column headers of the ranking
+    "on_time": "Đúng hạn",
+    PROCEDURES_ONLINE: "Thủ tục trực tuyến",
+    "online_submission": "Nộp trực tuyến",
+    "online_payment": "Thanh toán trực tuyến",
+    "electronic_result": "Kết quả điện tử",
+    "digitised": "Số hóa",
+    "reused_data": "Tái sử dụng dữ liệu",
+}
 BY_KEY = {indicator.key: indicator for indicator in DOSSIER_INDICATORS}
 HANDLING_TIME_LABEL = "Thời gian giải quyết trung bình"
 

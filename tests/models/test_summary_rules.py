@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models.plans.plans import update_plan
-from models.plans.progress import plan_summary
+from models.plans.progress import overdue_as_of, plan_summary
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
 from tests.world import World, build_world
 
@@ -154,3 +154,26 @@ async def test_overdue_count_as_of_a_day(uneven_plan, as_of, overdue, why):
     summary = await plan_summary(uneven_plan.plan_id, as_of=as_of)
     assert summary["overdue"] == overdue, why
     assert summary["as_of"] == (as_of or date(2024, 6, 30))
+
+
+@pytest.mark.parametrize(
+    ("as_of", "limit", "codes", "count", "why"),
+    [
+        (
+            date(2024, 6, 1),
+            50,
+            ["L.2", "I.2", "I.3", "VII.1", "D.5", "D.6", "D.3", "D.4"],
+            8,
+            "before the reports of 10/06 every task was open: cancelled and completed ones were overdue then",
+        ),
+        (date(2024, 6, 29), 50, ["VII.1", "L.3"], 2, "I.4, due that day, is not yet overdue"),
+        (date(2024, 6, 30), 50, ["VII.1", "L.3", "I.4"], 3, "I.4 is; II.1, due that day, is not"),
+        (date(2024, 6, 30), 2, ["VII.1", "L.3"], 3, "the first two, and how many there were"),
+    ],
+)
+async def test_the_tasks_overdue_as_of_a_past_day(uneven_plan, as_of, limit, codes, count, why):
+    """Rule: the tasks overdue at the end of a past day as they stood that day, deadline first
+    (then code), as the report lists them."""
+    rows, total = await overdue_as_of(uneven_plan.plan_id, as_of, limit)
+    assert ([row["code"] for row in rows], total) == (codes, count), why
+    assert all(row["ongoing"] is False for row in rows)  # a bool on both engines, not SQLite's 0
