@@ -14,7 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.db import close_engine, engine_from_url
 from models.dossiers.ingest import ingest_records
 from models.dossiers.service_tally import rebuild_service_tally
 from models.service_index.service import (
@@ -25,8 +24,7 @@ from models.service_index.service import (
     monthly_trend,
     service_index,
 )
-from piccolo_app import use_engine
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, opened_database
 from tests.dossier_data import build_catalogue, delete_dossiers
 from tests.world import build_world
 
@@ -176,13 +174,11 @@ def wire(row: dict) -> dict:
 @pytest.fixture
 def prepared(database_url):
     async def build():
-        engine = engine_from_url(database_url)
-        use_engine(engine)
-        await empty_tables(engine)
-        world = await build_world()
-        await build_catalogue(world)
-        await close_engine(engine)
-        return world
+        async with opened_database(database_url) as engine:
+            await empty_tables(engine)
+            world = await build_world()
+            await build_catalogue(world)
+            return world
 
     return asyncio.run(build())
 
@@ -198,9 +194,7 @@ def test_indicators_equal_a_brute_force_count(database_url, prepared):
         rows = list(({row["code"]: row for row in first} | {row["code"]: row for row in second}).values())
 
         async def run():
-            engine = engine_from_url(database_url)
-            use_engine(engine)
-            try:
+            async with opened_database(database_url):
                 await delete_dossiers()
                 for batch in (first, second):
                     if batch:
@@ -211,8 +205,6 @@ def test_indicators_equal_a_brute_force_count(database_url, prepared):
                 assert sorted(by_tally, key=str) == sorted(by_rows, key=str)
                 assert await rebuild_service_tally() == 0
                 return await service_index(period, group_by="unit"), await monthly_trend(period)
-            finally:
-                await close_engine(engine)
 
         index, trend = asyncio.run(run())
         assert observed(index.total) == nonzero(brute_force(rows, period))

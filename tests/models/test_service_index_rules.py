@@ -132,6 +132,12 @@ def test_achievement_threshold(rate, threshold, expected):
 )
 def test_assess(numerator, denominator, unknown, maximum, status, points, full):
     result = assess("digitised", numerator, denominator, unknown, Rule(4, 80, maximum, "test"))
+    assert (result.key, result.numerator, result.denominator, result.maximum) == (
+        "digitised",
+        numerator,
+        denominator,
+        maximum,
+    )  # the counts it was judged on, as the report's table prints them
     assert (result.status, result.full_marks, result.unknown) == (status, full, unknown)
     assert result.points == (None if points is None else pytest.approx(points))
     assert (result.ratio is None) == (status != "ok")
@@ -141,6 +147,8 @@ def test_overall_score_and_points_leave_out_indicators_without_a_ratio():
     rule = Rule(3, 50, 4.0, "test")
     scored = [assess("online_submission", 1, 4, 0, rule), assess("digitised", 0, 0, 3, rule)]
     assert overall_score(scored) == pytest.approx(50.0)  # 25% of a 50% threshold
+    both = [assess("online_submission", 1, 4, 0, rule), assess("reused_data", 2, 4, 0, rule)]
+    assert overall_score(both) == pytest.approx(75.0)  # the mean of 50% and 100% of full marks
     assert total_points(scored) == pytest.approx(2.0)
     assert overall_score([assess("digitised", 0, 0, 3, rule)]) is None
     assert total_points([assess("x", 1, 2, 0, Rule(3, None, None, "t"))]) is None
