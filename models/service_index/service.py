@@ -538,6 +538,8 @@ async def lost_points(
     if unit_id is not None:
         _scope(tree, unit_id)
         units = {u for u in tree.units if tree.representative(u, period.start) == unit_id}
+        if not units:  # closed before the period: its dossiers rank under its successor
+            return [], 0
     sql = _Sql(period.end, _postgres())
     where = (
         f"{_received_in(sql, period.start, period.end, units)} AND {sql.judged(rule.at_end(rule.applies))}"
