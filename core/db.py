@@ -65,6 +65,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         connection = await aiosqlite.connect(**self.connection_kwargs)
         connection.row_factory = dict_factory
         await connection.execute("PRAGMA foreign_keys = ON")
+        # WAL's recommended level: a commit no longer waits for an fsync (checkpoints still do).
+        # A killed process loses nothing committed; a power cut may lose the last commits, never
+        # the file's integrity. Each push from the one-stop system waited ~0.1 s for its fsync.
+        await connection.execute("PRAGMA synchronous = NORMAL")
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
@@ -163,6 +167,14 @@ async def write_transaction(engine: Engine):
         engine.transaction(transaction_type=TransactionType.immediate) as transaction,
     ):
         yield transaction
+
+
+async def start_pool(engine: Engine, max_size: int = 10) -> None:
+    """On PostgreSQL, a pool of connections on the running event loop: without one, Piccolo
+    opens a connection (a new server process) for every query, and loading the demo took 37 s
+    instead of 4-6 s. Nothing on SQLite, whose pooled engine keeps its own connections."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=min(2, max_size), max_size=max_size)
 
 
 async def close_engine(engine: Engine) -> None:

@@ -11,7 +11,15 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from models.dossiers.records import FILE_COLUMNS
-from models.dossiers.tables import Dossier, DossierLateApology, DossierTally, DossierUnitDay, DossierUnitMonth
+from models.dossiers.tables import (
+    Dossier,
+    DossierLateApology,
+    DossierServiceTally,
+    DossierTally,
+    DossierUnitDay,
+    DossierUnitMonth,
+    DossierUnitYear,
+)
 from models.procedures.service import ProcedureData, create_procedure
 
 KEYS = [key for key, _ in FILE_COLUMNS]
@@ -36,7 +44,15 @@ async def build_catalogue(world) -> Catalogue:
 
 async def delete_dossiers() -> None:
     """No dossier and no tally: between the examples of a property test."""
-    for table in (Dossier, DossierTally, DossierUnitDay, DossierUnitMonth, DossierLateApology):
+    for table in (
+        Dossier,
+        DossierTally,
+        DossierUnitDay,
+        DossierUnitMonth,
+        DossierUnitYear,
+        DossierLateApology,
+        DossierServiceTally,
+    ):
         await table.delete(force=True)
 
 
@@ -55,7 +71,7 @@ def dossier(code: str, **overrides) -> dict[str, str]:
         "apology_issued_on": "",
         "apology_new_due": "",
     }
-    return dict.fromkeys(KEYS, "") | row | overrides
+    return row | overrides
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -78,6 +94,6 @@ def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
     sheet = book.active
     sheet.append([label for _, label in FILE_COLUMNS])
     for row in rows:
-        sheet.append([row[key] for key in KEYS])
+        sheet.append([row.get(key, "") for key in KEYS])  # the optional columns may be left out
     book.save(path)
     return path

@@ -46,6 +46,7 @@ MODULES: dict[str, tuple[str, ...]] = {
     "models/dossiers/stats.py": ("tests/models/test_dossier_figures.py",),
     "models/dossiers/tallies.py": ("tests/models/test_dossier_tallies.py",),
     "models/service_index/indicators.py": ("tests/models/test_service_index_rules.py",),
+    "models/rounds/rules.py": ("tests/models/test_round_rules.py",),
 }
 # Where only some functions of a module are rules (the rest is storage and history, or parsing
 # and queries, pinned by the API and model tests at large), only theirs are mutated; a method as

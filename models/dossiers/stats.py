@@ -319,20 +319,27 @@ def _fine_path(scope: Scope, dims: list[str]) -> bool:
     return bool(scope.field or scope.procedure_id is not None or {"field", "procedure"} & set(dims))
 
 
-def _tally_rows(start: date, end: date, month_table: bool, fine: bool) -> tuple[str, list]:
+def _tally_rows(start: date, end: date, span: str, fine: bool) -> tuple[str, list]:
     """Which rows of a tally make up the history before ``start`` and the period itself: in
-    the month table, the whole months before the start's month and those inside the period;
-    in a day table, the other days (or, for the fine tally, which has no month table, every
-    day up to the end)."""
+    the year table, the years before the start's; in the month table, the months of the
+    start's year before its month and the whole months inside the period; in a day table, the
+    other days (or, for the fine tally, which has neither, every day up to the end)."""
     if fine:
         return "d.day <= {end}", []
-    month_of_start = start.replace(day=1)
+    year_of_start, month_of_start = start.replace(month=1, day=1), start.replace(day=1)
+    if span == "year":
+        return "d.day < {}", [year_of_start]
     first_whole = start if start.day == 1 else _next_month(start)
     last_whole = (
         end if _next_month(end) - timedelta(days=1) == end else end.replace(day=1) - timedelta(days=1)
     )
-    if month_table:
-        return "(d.day < {} OR (d.day >= {} AND d.day <= {}))", [month_of_start, first_whole, last_whole]
+    if span == "month":
+        return "((d.day >= {} AND d.day < {}) OR (d.day >= {} AND d.day <= {}))", [
+            year_of_start,
+            month_of_start,
+            first_whole,
+            last_whole,
+        ]
     # Two index ranges: from the start's month to the first whole month, and after the last.
     return "((d.day >= {} AND d.day < {} AND d.day <= {end}) OR (d.day > {} AND d.day <= {end}))", [
         month_of_start,
@@ -345,10 +352,10 @@ def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
 
 
-def _tally_query(table: str, start, end, scope_units, scope, dims, *, month_table=False, fine=False):
+def _tally_query(table: str, start, end, scope_units, scope, dims, *, span="day", fine=False):
     params = _Params()
     sums = [f"{_condition(sql, params, start, end)} AS {name}" for name, sql in _TALLY_SUMS.items()]
-    rows_sql, values = _tally_rows(start, end, month_table, fine)
+    rows_sql, values = _tally_rows(start, end, span, fine)
     rows_condition = _condition(rows_sql, params, start, end, iter(values))
     return _grouped_sql(table, rows_condition, sums, params, scope_units, scope, dims, level_column=not fine)
 
@@ -387,7 +394,8 @@ async def grouped_from_tallies(start, end, scope_units, scope, dims) -> list[tup
         queries = [_tally_query("dossier_tally", start, end, scope_units, scope, dims, fine=True)]
     else:
         queries = [
-            _tally_query("dossier_unit_month", start, end, scope_units, scope, dims, month_table=True),
+            _tally_query("dossier_unit_year", start, end, scope_units, scope, dims, span="year"),
+            _tally_query("dossier_unit_month", start, end, scope_units, scope, dims, span="month"),
             _tally_query("dossier_unit_day", start, end, scope_units, scope, dims),
         ]
     queries.append(_late_apology_query(start, end, scope_units, scope, dims))

@@ -58,17 +58,19 @@ _CLOSED_CLASS = {
 
 @dataclass(frozen=True)
 class Grain:
-    """A tally table and the keys it is summed by; ``month`` tables key by the month's first day."""
+    """A tally table and the keys it is summed by; a ``span`` of month or year keys its rows
+    by the span's first day."""
 
     table: str
     keys: tuple[str, ...]
-    month: bool = False
+    span: str = "day"
 
 
 FINE = Grain("dossier_tally", ("day", "unit", "procedure", "channel"))
 UNIT_DAY = Grain("dossier_unit_day", ("day", "unit", "level", "channel"))
-UNIT_MONTH = Grain("dossier_unit_month", ("day", "unit", "level", "channel"), month=True)
-GRAINS = (FINE, UNIT_DAY, UNIT_MONTH)
+UNIT_MONTH = Grain("dossier_unit_month", ("day", "unit", "level", "channel"), span="month")
+UNIT_YEAR = Grain("dossier_unit_year", ("day", "unit", "level", "channel"), span="year")
+GRAINS = (FINE, UNIT_DAY, UNIT_MONTH, UNIT_YEAR)
 LATE_KEYS = ("closed_on", "apology_on", "unit", "procedure", "channel")
 
 
@@ -81,10 +83,11 @@ class Dialect:
     def greatest(self, left: str, right: str) -> str:
         return f"GREATEST({left}, {right})" if self.postgres else f"MAX({left}, {right})"
 
-    def month(self, day: str) -> str:
-        return (
-            f"CAST(date_trunc('month', {day}) AS date)" if self.postgres else f"substr({day}, 1, 8) || '01'"
-        )
+    def first_day(self, span: str, day: str) -> str:
+        """The first day of the month or year of ``day``."""
+        if self.postgres:
+            return f"CAST(date_trunc('{span}', {day}) AS date)"
+        return f"substr({day}, 1, 8) || '01'" if span == "month" else f"substr({day}, 1, 5) || '01-01'"
 
     def distinct(self) -> str:
         return "IS DISTINCT FROM" if self.postgres else "IS NOT"
@@ -169,12 +172,12 @@ def rollup_select(grain: Grain, dialect: Dialect) -> str:
     """The delta (or, when rebuilding, the expected tally) of ``grain``."""
     if grain is FINE:
         return f'SELECT day, unit, "procedure", channel, {", ".join(MEASURES)} FROM tally_delta WHERE true'
-    if not grain.month:
+    if grain.span == "day":
         return f"SELECT day, unit, level, channel, {', '.join(MEASURES)} FROM unit_delta WHERE true"
-    month = dialect.month("day")
+    first = dialect.first_day(grain.span, "day")
     return (
-        f"SELECT {month} AS day, unit, level, channel, {_sums()} FROM unit_delta "
-        f"WHERE true GROUP BY {month}, unit, level, channel"
+        f"SELECT {first} AS day, unit, level, channel, {_sums()} FROM unit_delta "
+        f"WHERE true GROUP BY {first}, unit, level, channel"
     )
 
 
@@ -182,10 +185,10 @@ def _quoted(names) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _add_statements(dialect: Dialect) -> list[str]:
+def _add_statements(dialect: Dialect, grains: tuple[Grain, ...] = GRAINS) -> list[str]:
     """Add the deltas to the stored tallies."""
     statements = []
-    for grain in GRAINS:
+    for grain in grains:
         additions = ", ".join(f"{name} = {grain.table}.{name} + excluded.{name}" for name in MEASURES)
         statements.append(
             f"INSERT INTO {grain.table} ({_quoted((*grain.keys, *MEASURES))}) {rollup_select(grain, dialect)} "
@@ -203,20 +206,26 @@ def _cleanup(dialect: Dialect) -> list[str]:
     return [dialect.drop(name) for name in ("tally_source", "tally_delta", "unit_delta", "late_delta")]
 
 
-def change_statements(dialect: Dialect, stage: str) -> list[str]:
-    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
-    to run just before it in the same transaction: the events of the rows about to change
-    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
-    changed = " OR ".join(f'd."{name}" {dialect.distinct()} s."{name}"' for name in SOURCE_COLUMNS)
-    old = ", ".join(f'd."{name}"' for name in SOURCE_COLUMNS)
-    new = ", ".join(f's."{name}"' for name in SOURCE_COLUMNS)
-    source = (
+def signed_changes(dialect: Dialect, stage: str, columns: tuple[str, ...]) -> str:
+    """``columns`` of the stored rows an upsert of ``stage`` is about to change (``sign`` −1)
+    and of the staged rows that change them or are new (+1); rows whose ``columns`` stay the
+    same are left out."""
+    changed = " OR ".join(f'd."{name}" {dialect.distinct()} s."{name}"' for name in columns)
+    old = ", ".join(f'd."{name}"' for name in columns)
+    new = ", ".join(f's."{name}"' for name in columns)
+    return (
         f"SELECT {old}, -1 AS sign FROM dossier d JOIN {stage} s ON s.code = d.code WHERE {changed} "
         f"UNION ALL SELECT {new}, 1 AS sign FROM {stage} s LEFT JOIN dossier d ON d.code = s.code "
         f"WHERE d.code IS NULL OR {changed}"
     )
+
+
+def change_statements(dialect: Dialect, stage: str) -> list[str]:
+    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
+    to run just before it in the same transaction: the events of the rows about to change
+    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
     return [
-        *dialect.temp_table("tally_source", source),
+        *dialect.temp_table("tally_source", signed_changes(dialect, stage, SOURCE_COLUMNS)),
         *_delta_statements(dialect),
         *_add_statements(dialect),
         *_cleanup(dialect),
@@ -253,22 +262,25 @@ Fetch = Callable[[str], Awaitable[list[dict]]]
 Execute = Callable[[str], Awaitable[object]]
 
 
-async def rebuild(dialect: Dialect, execute: Execute, fetch: Fetch) -> dict[str, int]:
+async def rebuild(
+    dialect: Dialect, execute: Execute, fetch: Fetch, grains: tuple[Grain, ...] = GRAINS
+) -> dict[str, int]:
     """Recompute every tally from the dossier rows (inside the caller's write transaction),
     replace the stored ones, and return, per table, how many keys differed (a row missing,
-    extra or with other counts); all zeros when the tallies were in step."""
+    extra or with other counts); all zeros when the tallies were in step. ``grains``: the
+    tally tables that exist (a migration written before a grain was added names its own)."""
     source = f"SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier"
     for statement in (*dialect.temp_table("tally_source", source), *_delta_statements(dialect)):
         await execute(statement)
     differences = {}
-    for grain in GRAINS:
+    for grain in grains:
         rows = await fetch(_difference(_expected_nonzero(grain, dialect), _stored(grain), grain.keys))
         differences[grain.table] = int(rows[0]["n"])
     rows = await fetch(_difference(LATE_EXPECTED, LATE_STORED, LATE_KEYS))
     differences["dossier_late_apology"] = int(rows[0]["n"])
-    for table in TALLY_TABLES:
+    for table in (*(grain.table for grain in grains), "dossier_late_apology"):
         await execute(f"DELETE FROM {table}")
-    for statement in (*_add_statements(dialect), *_cleanup(dialect)):
+    for statement in (*_add_statements(dialect, grains), *_cleanup(dialect)):
         await execute(statement)
     return differences
 
@@ -277,8 +289,8 @@ def dialect_of(engine) -> Dialect:
     return Dialect(postgres=isinstance(engine, PostgresEngine))
 
 
-async def rebuild_tallies() -> dict[str, int]:
+async def rebuild_tallies(grains: tuple[Grain, ...] = GRAINS) -> dict[str, int]:
     """``rebuild`` in a write transaction of the dossiers' database."""
     engine = Dossier._meta.db
     async with write_transaction(engine):
-        return await rebuild(dialect_of(engine), Dossier.raw, Dossier.raw)
+        return await rebuild(dialect_of(engine), Dossier.raw, Dossier.raw, grains)

@@ -4,7 +4,7 @@ it); the tallies of the dossiers already stored are then computed from them."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-from models.dossiers.tallies import rebuild_tallies
+from models.dossiers.tallies import FINE, UNIT_DAY, UNIT_MONTH, rebuild_tallies
 
 ID = "2026-11-30T08:22:06:000000"
 VERSION = "1.38.0"
@@ -28,7 +28,7 @@ async def forwards():
     async def create_keys_and_fill():
         for name, columns in KEYS.items():
             await RawTable.raw(f"CREATE UNIQUE INDEX {name} ON {columns}")
-        await rebuild_tallies()
+        await rebuild_tallies((FINE, UNIT_DAY, UNIT_MONTH))  # the tally tables of this migration's time
 
     async def drop_keys():
         for name in KEYS:

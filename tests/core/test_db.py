@@ -1,4 +1,4 @@
-"""The embedded engine's settings: WAL, busy timeout, foreign keys; URL parsing."""
+"""The embedded engine's settings: WAL, synchronous NORMAL, busy timeout, foreign keys; URL parsing."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from core.db import PooledSQLiteEngine, close_engine, engine_from_url, sqlite_pa
 pytestmark = pytest.mark.anyio
 
 
-async def test_sqlite_engine_is_wal_with_busy_timeout_and_foreign_keys(tmp_path):
+async def test_sqlite_engine_is_wal_normal_sync_with_busy_timeout_and_foreign_keys(tmp_path):
     engine = engine_from_url(f"sqlite:///{tmp_path / 'x.sqlite'}")
     assert isinstance(engine, PooledSQLiteEngine)
     assert engine.connection_kwargs["timeout"] == 30
@@ -20,6 +20,8 @@ async def test_sqlite_engine_is_wal_with_busy_timeout_and_foreign_keys(tmp_path)
         assert plain.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     rows = await engine._run_in_new_connection("PRAGMA foreign_keys")
     assert rows == [{"foreign_keys": 1}]
+    rows = await engine._run_in_new_connection("PRAGMA synchronous")
+    assert rows == [{"synchronous": 1}]  # NORMAL: a commit does not wait for an fsync
     await close_engine(engine)
 
 
