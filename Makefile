@@ -33,8 +33,11 @@ demo: install
 serve: install
 	$(BIN)/cchc serve --host $(HOST) --port $(PORT)
 
+# Two pytest-xdist workers (each with its own databases, data folder and ports); the browser
+# tests stay together on one of them (--dist loadgroup). TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest -q -m "not slow"
+	$(BIN)/python -m pytest -q -m "not slow" -n $(TEST_WORKERS) --dist loadgroup
 
 # The long reliability parts: kill -9 fault tests and the long fuzzing run. Their figures go into a
 # temporary copy of tests/bench/results.json, summarised at the end, so the tree stays as it was;
@@ -67,6 +70,7 @@ load: install
 bench: install
 	$(BIN)/python -m tests.bench.run
 	$(BIN)/python -m tests.bench.dossiers
+	$(BIN)/python -m tests.bench.service_index
 
 # Regenerate the hashed lock after changing dependencies in pyproject.toml.
 lock: install

@@ -17,7 +17,6 @@ from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from piccolo.engine.base import Engine
-from piccolo.engine.postgres import PostgresEngine
 
 from api.accounts import AccountController, ApiKeyController, ReporterController
 from api.audit import AuditController, audit_middleware
@@ -39,7 +38,7 @@ from api.tasks import EvidenceController, TaskController
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.units import UnitController
 from api.web import csrf_config, routes, template_config, with_pages
-from core.db import close_engine, engine_from_url
+from core.db import close_engine, engine_from_url, start_pool
 from core.settings import get_settings
 from models.dossiers.import_jobs import fail_interrupted_jobs
 from models.plans.tables import Task
@@ -54,8 +53,7 @@ async def healthz() -> dict[str, str]:
 
 
 async def open_pool() -> None:
-    if isinstance(engine := Task._meta.db, PostgresEngine):
-        await engine.start_connection_pool(min_size=2, max_size=10)
+    await start_pool(Task._meta.db)
 
 
 async def close_pool() -> None:

@@ -42,7 +42,7 @@ def row_error(error: dict) -> str:
 
 def _run(coro):
     """Run a domain coroutine, printing domain errors instead of a traceback."""
-    from core.db import close_engine, engine_from_url
+    from core.db import close_engine, engine_from_url, start_pool
     from core.errors import DomainError
     from core.settings import get_settings
     from piccolo_app import use_engine
@@ -51,6 +51,7 @@ def _run(coro):
         engine = engine_from_url(get_settings().database_url)
         use_engine(engine)
         try:
+            await start_pool(engine, max_size=4)
             return await coro
         finally:
             await close_engine(engine)
@@ -305,10 +306,12 @@ def indices_import(file: Path) -> None:
 def dossiers_rebuild_aggregates() -> None:
     """Recompute the dossier tallies from the dossier rows, replace them, and report any
     difference found (there should be none: imports keep them in step)."""
+    from models.dossiers.service_tally import rebuild_service_tally
     from models.dossiers.tallies import rebuild_tallies
 
     with console.status("Recomputing the dossier tallies ..."):
         differences = _run(rebuild_tallies())
+        differences.update(_run(rebuild_service_tally()))
     for table, count in differences.items():
         console.print(f"{table}: {count:,} keys differed" if count else f"{table}: in step")
     if any(differences.values()):

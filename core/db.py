@@ -169,6 +169,14 @@ async def write_transaction(engine: Engine):
         yield transaction
 
 
+async def start_pool(engine: Engine, max_size: int = 10) -> None:
+    """On PostgreSQL, a pool of connections on the running event loop: without one, Piccolo
+    opens a connection (a new server process) for every query, and loading the demo took 37 s
+    instead of 4-6 s. Nothing on SQLite, whose pooled engine keeps its own connections."""
+    if isinstance(engine, PostgresEngine):
+        await engine.start_connection_pool(min_size=min(2, max_size), max_size=max_size)
+
+
 async def close_engine(engine: Engine) -> None:
     """Close what an engine holds open (pooled SQLite connections keep a thread each, which
     would keep a finished process alive)."""

@@ -38,6 +38,7 @@ PERCENT_FORMAT = "0.00"
 MAX_WIDTH = 60
 FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_COLUMNS = 64
+MAX_SHOWN_VALUE = 100  # of a rejected cell, quoted back in its row's error
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
 PARSE_SLOTS = CapacityLimiter(2)
 
@@ -241,6 +242,12 @@ def _cell(values: list[str], position: int | None) -> str:
     return values[position] if position is not None and position < len(values) else ""
 
 
+def row_error(field: str, reason: str, message: str, row: int, cell: str) -> FieldError:
+    """A rejected cell's error, quoting the cell as it was written (cut to MAX_SHOWN_VALUE) so
+    the person finds it in the file."""
+    return FieldError(field, reason, message, row=row, value=cell[:MAX_SHOWN_VALUE])
+
+
 def parse_all(records, parse_row, code_column: str, code_label: str) -> list:
     """Parse every record with ``parse_row(number, cells) -> (item or None, errors)``, adding
     an error for each code already used on an earlier row; InvalidInput lists all errors."""
@@ -252,8 +259,8 @@ def parse_all(records, parse_row, code_column: str, code_label: str) -> list:
         code = nfc(cells[code_column])
         if code and code in seen:
             row_errors.append(
-                FieldError(
-                    code_label, f"duplicate of row {seen[code]}", f"{code_label} bị trùng.", row=number
+                row_error(
+                    code_label, f"duplicate of row {seen[code]}", f"{code_label} bị trùng.", number, code
                 )
             )
         seen.setdefault(code, number)

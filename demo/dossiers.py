@@ -16,6 +16,11 @@ Late dossiers (resolved late, or open and overdue at 31/12) owe the citizen an a
 of each have none; the others have one issued the day after the deadline (on the deadline itself
 when the result, or the year's end, comes first: every apology is issued within the year), with
 a new return date on or after the result.
+
+The Decision 766 fields (fees and online payment, electronic result, digitisation, re-used
+data, supplement requests) come from draws of their own, at rates that grow from 2020 to 2023
+(``digital_rates``), so that every service-index indicator has figures and the totals above
+stay exactly as they were.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import csv
 import math
 import os
 import random
+import zlib
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass, field, fields
@@ -112,6 +118,79 @@ DUE_TIME = "T17:00:00+07:00"
 DEFAULT_PROCESSING_DAYS = 10
 MAX_SCALE = 100.0
 DEFAULT_SEED = 2020
+
+# Decision 766 fields. Plausible demo rates, not published figures: the one-stop systems'
+# digitisation grew between 2020 and 2023 (years between are interpolated, later ones are
+# 2023's). A procedure bears a fee or not for all its dossiers (about a third of them do).
+FEE_BEARING_PERCENT = 35
+SUPPLEMENT_ONCE, SUPPLEMENT_TWICE = 0.07, 0.01  # of the resolved dossiers handled over 3 days and more
+
+
+@dataclass(frozen=True)
+class DigitalRates:
+    paid_online_when_online: float  # of the fee-bearing dossiers filed online
+    paid_online_at_counter: float  # of those filed at the counter or by post
+    electronic_result: float  # of the resolved ones
+    digitised_online: float
+    digitised_at_counter: float
+    reused_data: float
+
+
+DIGITAL_2020 = DigitalRates(0.30, 0.03, 0.15, 0.35, 0.08, 0.05)
+DIGITAL_2023 = DigitalRates(0.78, 0.12, 0.62, 0.92, 0.45, 0.38)
+
+
+def digital_rates(year: int) -> DigitalRates:
+    """The demo's rates of ``year`` (2020's before, 2023's after, linear between)."""
+    weight = min(max((year - 2020) / 3, 0.0), 1.0)
+    return DigitalRates(
+        *(
+            getattr(DIGITAL_2020, f.name)
+            + weight * (getattr(DIGITAL_2023, f.name) - getattr(DIGITAL_2020, f.name))
+            for f in fields(DigitalRates)
+        )
+    )
+
+
+class _ServiceDraws:
+    """A dossier's Decision 766 cells, from draws of their own (the other draws, hence the
+    figures the tests pin, stay as they were)."""
+
+    def __init__(self, year: int, codes: list[str], seed: int) -> None:
+        self.rng = random.Random(seed * 7 + 5)
+        self.rates = digital_rates(year)
+        self.fee = [zlib.crc32(code.encode()) % 100 < FEE_BEARING_PERCENT for code in codes]
+
+    def cells(self, p: int, online: bool, resolved: bool, supplement: tuple[str, str] | None) -> tuple:
+        """(fee_bearing, paid_online, electronic_result, digitised, reused_data, supplement
+        requests, first request, answer); ``supplement``: the request and answer moments a
+        supplement would have, when the dossier leaves room for one."""
+        rand, rates = self.rng.random, self.rates
+        paid = ""
+        if self.fee[p]:
+            paid = _flag(rand() < (rates.paid_online_when_online if online else rates.paid_online_at_counter))
+        result = _flag(rand() < rates.electronic_result) if resolved else ""
+        digitised = rand() < (rates.digitised_online if online else rates.digitised_at_counter)
+        requests, requested, returned = "", "", ""
+        roll = rand()
+        if supplement and roll < SUPPLEMENT_ONCE + SUPPLEMENT_TWICE:
+            requests = "2" if roll < SUPPLEMENT_TWICE else "1"
+            requested, returned = supplement
+        return (
+            _flag(self.fee[p]),
+            paid,
+            result,
+            _flag(digitised),
+            _flag(rand() < rates.reused_data),
+            requests,
+            requested,
+            returned,
+        )
+
+
+def _flag(value: bool) -> str:
+    return "1" if value else "0"
+
 
 # Outcome categories, in quota order.
 EARLY, ON_TIME, LATE, RETURNED, WITHDRAWN, OPEN_WITHIN, OPEN_OVERDUE = range(7)
@@ -571,6 +650,7 @@ def _write_window(
     handling, online_below, postal_below = plan.handling, plan.online_below, plan.postal_below
     previous_working = plan.previous_working
     successors = {unit.code: unit.successor for unit in catalogue.units}
+    service = _ServiceDraws(window.first.year, codes, seed)
 
     def close_minute(day: int, received_day: int, minute: int) -> int:
         if day != received_day:
@@ -662,6 +742,13 @@ def _write_window(
             channel = channels[0 if roll < online_below[p] else 1 if roll < postal_below[p] else 2]
             cashless = rand() < cashless_odds[channel]
             cashless_total += cashless
+            supplement = None
+            if resolved and category <= LATE and close - day >= 3:  # asked the day after receipt
+                answered = day + 1 + service.rng.randint(1, close - day - 2)
+                supplement = (day_text[day + 1] + clock[minute], day_text[answered] + clock[minute])
+            # A result settled next year is not known in this year's export: no electronic-result cell.
+            resolved_here = outcome_text[category] == DossierOutcome.RESOLVED
+            extra = service.cells(p, channel == Channel.ONLINE, resolved_here, supplement)
             by_channel[channel] += 1
             by_level[level] += 1
             writer.writerow(
@@ -677,6 +764,7 @@ def _write_window(
                     "1" if cashless else "0",
                     apology_issued,
                     apology_due,
+                    *extra,
                 )
             )
         written += plan.day_counts[day]

@@ -107,7 +107,13 @@ def default_schedules(calendar: Calendar) -> list[dict]:
             "params": {},
             "enabled": True,
         },
-        {"key": "round-reminders", "job": "round_reminders", "cron": "0 7 * * *", "params": {}, "enabled": True},
+        {
+            "key": "round-reminders",
+            "job": "round_reminders",
+            "cron": "0 7 * * *",
+            "params": {},
+            "enabled": True,
+        },
         {
             "key": "staged-evidence-sweep",
             "job": "staged_evidence_sweep",

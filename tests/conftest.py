@@ -13,8 +13,9 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+import weakref
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -27,15 +28,23 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'default.sqlite'}"
 
 import asyncpg  # noqa: E402
 import pytest  # noqa: E402
+from hypothesis import Phase, settings  # noqa: E402
 from piccolo.engine.postgres import PostgresEngine  # noqa: E402
 from piccolo.engine.sqlite import SQLiteEngine  # noqa: E402
 
 from core.clock import stopped_at  # noqa: E402
-from core.db import close_engine, engine_from_url  # noqa: E402
+from core.db import AppPostgresEngine, close_engine, engine_from_url  # noqa: E402
 from models.accounts.throttle import THROTTLE  # noqa: E402
 from piccolo_app import TABLES, use_engine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+# make mutate (tests/mutation.py) runs the property tests under HYPOTHESIS_PROFILE=mutation: the
+# same examples every run and no shrinking, since one failing example kills a mutant and
+# shrinking it ran past mutmut's time limit.
+settings.register_profile(
+    "mutation", derandomize=True, database=None, phases=[Phase.explicit, Phase.generate]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:5432/test")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -128,14 +137,64 @@ def anyio_backend():
     return "asyncio"
 
 
+class LoopPooledPostgresEngine(AppPostgresEngine):
+    """The app's PostgreSQL engine with one connection pool per event loop.
+
+    A test runs on its own loop, and Litestar's test client runs the app on another (a portal
+    thread's); an asyncpg pool belongs to the loop that opened it. With one pool attribute the
+    tests did without a pool, and every query opened a new connection, that is a new server
+    process: loading the demo took 37 s instead of 4-6 s. Here the test's loop has its pool
+    (``opened_database``) and the app opens and closes its own at start-up and shut-down.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        self._pools: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        super().__init__(*args, **kwargs)
+
+    @staticmethod
+    def _loop():
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:  # not inside a coroutine (Piccolo's own set-up): no pool
+            return None
+
+    @property
+    def pool(self):
+        loop = self._loop()
+        return None if loop is None else self._pools.get(loop)
+
+    @pool.setter
+    def pool(self, value) -> None:
+        if (loop := self._loop()) is None:
+            return
+        if value is None:
+            self._pools.pop(loop, None)
+        else:
+            self._pools[loop] = value
+
+
+@asynccontextmanager
+async def opened_database(url: str) -> AsyncIterator:
+    """The tables pointed at ``url`` (a PostgreSQL database through a pool on the current
+    event loop) until the block ends."""
+    if url.startswith("postgresql"):
+        engine = LoopPooledPostgresEngine(config={"dsn": url})
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    else:
+        engine = engine_from_url(url)
+    use_engine(engine)
+    try:
+        yield engine
+    finally:
+        await close_engine(engine)
+
+
 @pytest.fixture
 async def db(database_url):
     """Point every table at this engine's database and start from empty tables."""
-    engine = engine_from_url(database_url)
-    use_engine(engine)
-    await empty_tables(engine)
-    yield engine
-    await close_engine(engine)
+    async with opened_database(database_url) as engine:
+        await empty_tables(engine)
+        yield engine
 
 
 @pytest.fixture

@@ -14,6 +14,8 @@ from models.dossiers.records import FILE_COLUMNS
 from models.dossiers.tables import (
     Dossier,
     DossierLateApology,
+    DossierServiceProcedureTally,
+    DossierServiceTally,
     DossierTally,
     DossierUnitDay,
     DossierUnitMonth,
@@ -50,6 +52,8 @@ async def delete_dossiers() -> None:
         DossierUnitMonth,
         DossierUnitYear,
         DossierLateApology,
+        DossierServiceTally,
+        DossierServiceProcedureTally,
     ):
         await table.delete(force=True)
 
@@ -69,7 +73,7 @@ def dossier(code: str, **overrides) -> dict[str, str]:
         "apology_issued_on": "",
         "apology_new_due": "",
     }
-    return dict.fromkeys(KEYS, "") | row | overrides
+    return row | overrides
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -92,6 +96,6 @@ def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
     sheet = book.active
     sheet.append([label for _, label in FILE_COLUMNS])
     for row in rows:
-        sheet.append([row[key] for key in KEYS])
+        sheet.append([row.get(key, "") for key in KEYS])  # the optional columns may be left out
     book.save(path)
     return path

@@ -30,6 +30,7 @@ from api.web.plans import PlanPagesController
 from api.web.reports import ReportPagesController
 from api.web.rounds import RoundPagesController
 from api.web.schedules import SchedulePagesController
+from api.web.service_index import ServiceIndexPagesController
 from api.web.tasks import TaskPagesController
 
 CSRF_COOKIE = "cchc_csrf"
@@ -55,6 +56,7 @@ def routes() -> list:
             TaskPagesController,
             PlanPagesController,
             DossierPagesController,
+            ServiceIndexPagesController,
             ReportPagesController,
             RoundPagesController,
             NotificationPagesController,

@@ -18,10 +18,19 @@ from litestar.response import Redirect, Template
 from api.rounds import round_period
 from api.security import Caller
 from api.web.common import page, query_url, see_other, viewer_for
-from api.web.forms import FormSpec, Submission, confirmation, date_field, text_field, whole_field
+from api.web.forms import (
+    FormSpec,
+    Submission,
+    confirmation,
+    date_field,
+    password_field,
+    text_field,
+    whole_field,
+)
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.settings import get_settings
+from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.rounds import catalogue, consolidation, files, rounds, rules
 from models.rounds import submissions as subs
@@ -29,6 +38,11 @@ from models.rounds.forms_xlsx import upload_form
 from models.vocabulary import ConsolidationRule, Measure, SubmissionStatus, UnitKind
 from reports.periods import PeriodKind, period_for
 
+REPORTER_FORM = FormSpec(
+    text_field("username", required="Nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", required="Nhập họ và tên.", max_length=255),
+    password_field("password", required="Nhập mật khẩu tạm thời."),
+)
 OPEN_FORM = FormSpec(
     text_field("period", required="Chọn kỳ báo cáo.", max_length=16),
     date_field("deadline", required="Nhập hạn nộp."),
@@ -192,17 +206,34 @@ class RoundPagesController(Controller):
     path = "/"
 
     @get("/rounds", name="web:rounds")
-    async def rounds_page(self, principal: Caller) -> Template:
-        return await self._rounds(principal)
+    async def rounds_page(self, principal: Caller, named: FromQuery[str | None] = None) -> Template:
+        return await self._rounds(principal, named=named or "")
+
+    @post("/rounds/reporters", name="web:round-reporter")
+    async def name_reporter(self, principal: Caller, request: Request) -> Template | Redirect:
+        """A unit head names the unit's reporter: an account with a temporary password."""
+        sent = REPORTER_FORM.read(await request.form())
+        if sent.ok:
+            person = accounts.AccountData(
+                sent["username"], sent["full_name"], "reporter", None, sent["password"]
+            )
+            done = await sent.attempt(accounts.delegate_reporter(principal, principal.unit_id or 0, person))
+            if done is not None:
+                return see_other(query_url("/rounds", named=done["username"]) + "#dau-moi")
+        return await self._rounds(principal, reporter=sent, status_code=422)
 
     async def _rounds(
-        self, principal: Principal, sent: Submission | None = None, status_code: int = 200
+        self,
+        principal: Principal,
+        sent: Submission | None = None,
+        status_code: int = 200,
+        reporter: Submission | None = None,
+        named: str = "",
     ) -> Template:
         principal.require(Action.READ)
+        delegates = principal.can(Action.DELEGATE_REPORTER) and principal.unit_id is not None
         today = local_date(utcnow())
-        mine = (
-            await subs.open_rounds_for_unit(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
-        )
+        mine = await subs.unit_submissions(principal.unit_id) if principal.can(Action.SUBMIT_ROUND) else []
         return page(
             "rounds.html",
             await viewer_for(principal),
@@ -213,6 +244,9 @@ class RoundPagesController(Controller):
             periods=period_choices(today),
             sent=sent or OPEN_FORM.blank(),
             can_open=principal.can(Action.MANAGE_ROUNDS),
+            reporters=await accounts.unit_reporters(principal, principal.unit_id) if delegates else None,
+            reporter=reporter or REPORTER_FORM.blank(),
+            named=named,
         )
 
     @post("/rounds", name="web:round-open")
@@ -256,7 +290,11 @@ class RoundPagesController(Controller):
 
     @get("/rounds/{round_id:int}", name="web:round")
     async def round_page(
-        self, principal: Caller, round_id: FromPath[int], opened: FromQuery[int | None] = None
+        self,
+        principal: Caller,
+        round_id: FromPath[int],
+        opened: FromQuery[int | None] = None,
+        closed: FromQuery[int | None] = None,
     ) -> Template:
         principal.require(Action.READ)
         state = await rounds.completeness(round_id)
@@ -267,7 +305,34 @@ class RoundPagesController(Controller):
             state=state,
             totals=await consolidation.consolidate_round(round_id),
             opened=bool(opened),
+            closed=bool(closed),
+            can_close=principal.can(Action.MANAGE_ROUNDS),
             may_open=lambda unit_id: may_review(principal) or unit_id == principal.unit_id,
+        )
+
+    @post("/rounds/{round_id:int}/close", name="web:round-close")
+    async def close(
+        self, principal: Caller, round_id: FromPath[int], request: Request
+    ) -> Template | Redirect:
+        """Stop collecting, after a confirmation naming the units that have not sent."""
+        principal.require(Action.MANAGE_ROUNDS)
+        if (await request.form()).get("confirmed") == "yes":
+            await rounds.close_round(principal, round_id)
+            return see_other(f"/rounds/{round_id}?closed=1")
+        state = await rounds.completeness(round_id)
+        return confirmation(
+            await viewer_for(principal),
+            title=f"Khóa {state['round']['title']}?",
+            consequences=[
+                "Các đơn vị không lưu, nộp hay sửa báo cáo được nữa; báo cáo đã nộp vẫn được xem xét.",
+                f"Tình hình hiện nay: {state['label']}.",
+            ],
+            details=[unit["unit_name"] for unit in state["units"] if not unit["submitted"]],
+            details_title="Đơn vị chưa nộp",
+            action=f"/rounds/{round_id}/close",
+            button="Khóa đợt báo cáo",
+            cancel=f"/rounds/{round_id}",
+            active="rounds",
         )
 
     @get("/submissions/{submission_id:int}", name="web:submission")

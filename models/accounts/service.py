@@ -132,12 +132,23 @@ async def create_account(actor: Principal, data: AccountData) -> dict:
     return await create_account_unchecked(replace(data, temporary_password=True))
 
 
-async def delegate_reporter(actor: Principal, unit_id: int, data: AccountData) -> dict:
-    """A unit head names a reporter for their own unit (an administrator, for any unit): an
-    account with the reporter role scoped to the unit and a temporary password."""
+def _check_delegates_for(actor: Principal, unit_id: int) -> None:
     actor.require(Action.DELEGATE_REPORTER)
     if actor.role is Role.UNIT_HEAD and actor.unit_id != unit_id:
         raise PermissionDenied("a unit head names reporters only for their own unit")
+
+
+async def unit_reporters(actor: Principal, unit_id: int) -> list[dict]:
+    """The unit's reporter accounts, for its head (or an administrator)."""
+    _check_delegates_for(actor, unit_id)
+    query = _filtered_accounts(Account.select(*ACCOUNT_COLUMNS), AccountFilter(Role.REPORTER.value, unit_id))
+    return await query.order_by(Account.username)
+
+
+async def delegate_reporter(actor: Principal, unit_id: int, data: AccountData) -> dict:
+    """A unit head names a reporter for their own unit (an administrator, for any unit): an
+    account with the reporter role scoped to the unit and a temporary password."""
+    _check_delegates_for(actor, unit_id)
     reporter = replace(data, role=Role.REPORTER.value, unit_id=unit_id, temporary_password=True)
     return await create_account_unchecked(reporter)
 

@@ -37,6 +37,7 @@ from core.settings import get_settings
 from core.tabular import MAX_COLUMNS, WORKBOOK_ERRORS, header_positions, unreadable_workbook
 from core.text import nfc
 from core.uploads import check_name, check_not_binary, extension, first_non_utf8
+from models.dossiers import service_tally
 from models.dossiers.records import (
     FILE_COLUMNS,
     FILE_REQUIRED,
@@ -246,7 +247,11 @@ _NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT
 
 # The tallies follow every upsert, in its transaction (keyed by "is PostgreSQL").
 TALLY_CHANGES = {
-    postgres: change_statements(Dialect(postgres), "dossier_stage") for postgres in (False, True)
+    postgres: [
+        *change_statements(Dialect(postgres), "dossier_stage"),
+        *service_tally.change_statements(postgres, "dossier_stage"),
+    ]
+    for postgres in (False, True)
 }
 
 

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from core.clock import local_zone
 from core.errors import FieldError, NotFound
-from core.tabular import lookup
+from core.tabular import lookup, row_error
 from core.text import LEGACY_ENCODING_MESSAGE, identifier, legacy_vietnamese, nfc
 from models.dossiers.tables import Dossier
 from models.procedures.tables import Procedure
@@ -79,7 +79,6 @@ FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
-MAX_SHOWN_VALUE = 100  # of a rejected cell, quoted back in the row's error
 
 
 @dataclass(frozen=True)
@@ -126,9 +125,7 @@ class RowParser:
         errors: list[FieldError] = []
 
         def fail(key: str, reason: str, message: str) -> None:
-            errors.append(
-                FieldError(key, reason, message, row=number, value=cells.get(key, "")[:MAX_SHOWN_VALUE])
-            )
+            errors.append(row_error(key, reason, message, number, cells.get(key, "")))
 
         for key, text in cells.items():
             if not text.isascii() and legacy_vietnamese(text):

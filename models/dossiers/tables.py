@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Date, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns import (
+    JSON,
+    BigInt,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
 from piccolo.table import Table
 
 from models.accounts.tables import Account
@@ -151,6 +162,57 @@ class DossierLateApology(Table):
     dossiers = Integer(default=0)
 
 
+class ServiceMeasures:
+    """Counts of the Decision 766 service index (models.dossiers.service_tally explains each)."""
+
+    received = Integer(default=0)
+    on_time_closed = Integer(default=0)
+    online_submission_applies = Integer(default=0)
+    online_submission_meets = Integer(default=0)
+    online_payment_applies = Integer(default=0)
+    online_payment_meets = Integer(default=0)
+    online_payment_unknown = Integer(default=0)
+    electronic_result_applies = Integer(default=0)
+    electronic_result_meets = Integer(default=0)
+    electronic_result_unknown = Integer(default=0)
+    digitised_applies = Integer(default=0)
+    digitised_meets = Integer(default=0)
+    digitised_unknown = Integer(default=0)
+    reused_data_applies = Integer(default=0)
+    reused_data_meets = Integer(default=0)
+    reused_data_unknown = Integer(default=0)
+    handled = Integer(default=0)
+    handling_minutes = BigInt(default=0)
+
+
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_service_tally_key: unique (month, unit, closed_month, due_month, supplemented_twice).
+class DossierServiceTally(ServiceMeasures, Table):
+    """Dossiers by the month they were received, their unit, the month they were closed and
+    the month their appointment falls in (month numbers: year × 12 + month − 1; 999999 for
+    never) and whether they were asked to supplement twice: enough to judge each one at the
+    end of any month."""
+
+    month = Integer()
+    unit = Integer()
+    closed_month = Integer()
+    due_month = Integer()
+    supplemented_twice = Boolean()
+
+
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_service_procedure_tally_key: unique (month, procedure, closed_month, due_month, supplemented_twice).
+class DossierServiceProcedureTally(ServiceMeasures, Table):
+    """The same counts by procedure instead of unit: the list by procedure (the average
+    handling time of each) for the province."""
+
+    month = Integer()
+    procedure = Integer()
+    closed_month = Integer()
+    due_month = Integer()
+    supplemented_twice = Boolean()
+
+
 TABLES = (
     Dossier,
     ImportJob,
@@ -159,4 +221,6 @@ TABLES = (
     DossierUnitMonth,
     DossierUnitYear,
     DossierLateApology,
+    DossierServiceTally,
+    DossierServiceProcedureTally,
 )

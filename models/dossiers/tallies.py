@@ -206,20 +206,26 @@ def _cleanup(dialect: Dialect) -> list[str]:
     return [dialect.drop(name) for name in ("tally_source", "tally_delta", "unit_delta", "late_delta")]
 
 
-def change_statements(dialect: Dialect, stage: str) -> list[str]:
-    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
-    to run just before it in the same transaction: the events of the rows about to change
-    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
-    changed = " OR ".join(f'd."{name}" {dialect.distinct()} s."{name}"' for name in SOURCE_COLUMNS)
-    old = ", ".join(f'd."{name}"' for name in SOURCE_COLUMNS)
-    new = ", ".join(f's."{name}"' for name in SOURCE_COLUMNS)
-    source = (
+def signed_changes(dialect: Dialect, stage: str, columns: tuple[str, ...]) -> str:
+    """``columns`` of the stored rows an upsert of ``stage`` is about to change (``sign`` −1)
+    and of the staged rows that change them or are new (+1); rows whose ``columns`` stay the
+    same are left out."""
+    changed = " OR ".join(f'd."{name}" {dialect.distinct()} s."{name}"' for name in columns)
+    old = ", ".join(f'd."{name}"' for name in columns)
+    new = ", ".join(f's."{name}"' for name in columns)
+    return (
         f"SELECT {old}, -1 AS sign FROM dossier d JOIN {stage} s ON s.code = d.code WHERE {changed} "
         f"UNION ALL SELECT {new}, 1 AS sign FROM {stage} s LEFT JOIN dossier d ON d.code = s.code "
         f"WHERE d.code IS NULL OR {changed}"
     )
+
+
+def change_statements(dialect: Dialect, stage: str) -> list[str]:
+    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
+    to run just before it in the same transaction: the events of the rows about to change
+    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
     return [
-        *dialect.temp_table("tally_source", source),
+        *dialect.temp_table("tally_source", signed_changes(dialect, stage, SOURCE_COLUMNS)),
         *_delta_statements(dialect),
         *_add_statements(dialect),
         *_cleanup(dialect),

@@ -18,7 +18,16 @@ from core.clock import local_zone, utcnow
 from core.db import write_transaction
 from core.errors import FieldError, InvalidInput
 from core.paging import MAX_LIMIT, PageRequest
-from core.tabular import lookup, neutralise, parse_all, parse_date, plain_cell, read_records, write_workbook
+from core.tabular import (
+    lookup,
+    neutralise,
+    parse_all,
+    parse_date,
+    plain_cell,
+    read_records,
+    row_error,
+    write_workbook,
+)
 from core.text import fold, strict_int
 from models.permissions import Action, Principal
 from models.plans.plans import get_plan
@@ -93,7 +102,7 @@ def _parse_row(
     errors: list[FieldError] = []
 
     def fail(key: str, reason: str, message: str) -> None:
-        errors.append(FieldError(dict(COLUMNS)[key], reason, message, row=number))
+        errors.append(row_error(dict(COLUMNS)[key], reason, message, number, cells[key]))
 
     area = lookup(Area, cells["area"])
     if area is None:

@@ -181,7 +181,7 @@ async def open_round(actor: Principal, data: RoundData) -> dict:
     return opened
 
 
-async def unit_reporters(unit_ids: list[int]) -> dict[int, list[int]]:
+async def round_recipients(unit_ids: list[int]) -> dict[int, list[int]]:
     """The active heads and reporters of each unit: who fills its submission."""
     rows = await Account.select(Account.id, Account.unit).where(
         Account.unit.is_in(unit_ids or [-1])
@@ -211,7 +211,7 @@ async def notify_units(round_row: dict, kind: str, unit_ids: list[int], key: str
         label=round_row["period_label"], deadline=format_date_short(round_row["deadline"])
     )
     body = f"{round_row['title']}. Xem và nộp tại trang Báo cáo định kỳ của đơn vị."
-    people = await unit_reporters(unit_ids)
+    people = await round_recipients(unit_ids)
     return await notify(
         [
             {

@@ -123,7 +123,7 @@ def check_unit_may_edit(actor: Principal, submission: dict, round_row: dict) -> 
         )
 
 
-def unit_indicators(round_row: dict, indicators: list[dict], unit_kind: str) -> list[dict]:
+def unit_indicators(indicators: list[dict], unit_kind: str) -> list[dict]:
     """The round's indicators this kind of unit reports, in the form's order."""
     return [row for row in indicators if unit_kind in row["unit_kinds"]]
 
@@ -145,9 +145,7 @@ async def previous_figures(round_row: dict, unit_id: int) -> dict:
 
 
 async def _form(round_row: dict, submission: dict) -> list[dict]:
-    return unit_indicators(
-        round_row, await indicators_by_code(round_row["indicator_codes"]), submission["unit_kind"]
-    )
+    return unit_indicators(await indicators_by_code(round_row["indicator_codes"]), submission["unit_kind"])
 
 
 async def get_submission(actor: Principal, submission_id: int) -> dict:
@@ -482,7 +480,7 @@ async def enter_on_behalf(
     return await _write(actor, submission_id, expected_version, check, change, "entered_by_staff", note)
 
 
-async def open_rounds_for_unit(unit_id: int) -> list[dict]:
+async def unit_submissions(unit_id: int) -> list[dict]:
     """The unit's submissions in every round, newest period first (its "Báo cáo định kỳ" page)."""
     return (
         await Submission.select(

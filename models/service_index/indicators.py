@@ -4,9 +4,10 @@ dossier and catalogue data support, and how each is scored.
 Each dossier indicator is a ratio over the dossiers received in a period, judged at the
 period's end (FORMATS.md): ``applies`` says which dossiers its denominator counts (those whose
 fields are known), ``meets`` which of those count for it, ``unknown`` which it would apply to but
-whose source did not say. The conditions are SQL over ``dossier d`` with ``:end`` for the
-period's last day; the counts (models.service_index.service) and the drill-down to the dossiers
-that lost points both use them, so each rule exists once.
+whose source did not say. The conditions are SQL over ``dossier d`` (``:end``: the period's last
+day); the row count (models.service_index.service, the reference), the monthly tally
+(models.dossiers.service_tally) and the drill-down to the dossiers that lost points all build
+on them, so each rule exists once.
 
 Scoring is data (scoring.json beside this module, with the source of each figure): the ratio
 at which an indicator earns full marks, and its maximum points where one is known.
@@ -26,31 +27,43 @@ SCORING_FILE = Path(__file__).with_name("scoring.json")
 
 CLOSED_BY_END = "(d.closed_on IS NOT NULL AND d.closed_on <= :end)"
 OPEN_AT_END = "(d.closed_on IS NULL OR d.closed_on > :end)"
-RESOLVED_BY_END = f"(d.outcome = '{DossierOutcome.RESOLVED}' AND {CLOSED_BY_END})"
+RESOLVED = f"d.outcome = '{DossierOutcome.RESOLVED}'"
+# On time (FORMATS.md): finished by the appointment (supplement time deducted,
+# records.service_timing), or still open at the end with the appointment not passed; asked to
+# supplement more than once: late either way.
+ON_TIME_WHEN_CLOSED = "d.service_on_time = true"
+SUPPLEMENTED_TWICE = "COALESCE(d.supplement_requests, 0) >= 2"
+APPOINTMENT_PASSED = "(d.service_due_on IS NOT NULL AND d.service_due_on <= :end)"
 
 
 @dataclass(frozen=True)
 class Indicator:
+    """A ratio over received dossiers (``resolved``: over those resolved by the period's end).
+    The conditions read one dossier's own fields, whatever the period."""
+
     key: str
     label: str  # as the national portal names it
     lost: str  # what a dossier that lost points for it is, for the drill-down
     applies: str
     meets: str
     unknown: str | None = None  # None: the fields it reads are always known
+    resolved: bool = False
+
+    def at_end(self, condition: str) -> str:
+        """``condition`` for a period (``:end`` its last day): gated by a result by then."""
+        return f"({RESOLVED} AND {CLOSED_BY_END} AND {condition})" if self.resolved else condition
 
 
+ON_TIME = Indicator(
+    "on_time",
+    "Tỷ lệ hồ sơ giải quyết đúng hạn",
+    "Hồ sơ quá hạn (kể cả hồ sơ yêu cầu bổ sung quá một lần)",
+    "true",
+    f"(({CLOSED_BY_END} AND {ON_TIME_WHEN_CLOSED}) OR ({OPEN_AT_END} AND NOT {SUPPLEMENTED_TWICE}"
+    f" AND NOT {APPOINTMENT_PASSED}))",
+)
 DOSSIER_INDICATORS = (
-    Indicator(
-        "on_time",
-        "Tỷ lệ hồ sơ giải quyết đúng hạn",
-        "Hồ sơ quá hạn (kể cả hồ sơ yêu cầu bổ sung quá một lần)",
-        "true",
-        # Finished by the appointment (supplement time deducted, records.service_timing), or
-        # still open at the end with the appointment not passed; asked to supplement more than
-        # once: late either way.
-        f"(({CLOSED_BY_END} AND d.service_on_time = true) OR ({OPEN_AT_END}"
-        " AND COALESCE(d.supplement_requests, 0) < 2 AND (d.service_due_on IS NULL OR d.service_due_on > :end)))",
-    ),
+    ON_TIME,
     Indicator(
         "online_submission",
         "Tỷ lệ hồ sơ nộp trực tuyến",
@@ -70,17 +83,19 @@ DOSSIER_INDICATORS = (
         "electronic_result",
         "Tỷ lệ hồ sơ được trả kết quả điện tử",
         "Hồ sơ đã giải quyết không trả kết quả điện tử",
-        f"({RESOLVED_BY_END} AND d.electronic_result IS NOT NULL)",
+        "d.electronic_result IS NOT NULL",
         "d.electronic_result = true",
-        f"({RESOLVED_BY_END} AND d.electronic_result IS NULL)",
+        "d.electronic_result IS NULL",
+        resolved=True,
     ),
     Indicator(
         "digitised",
         "Tỷ lệ số hóa hồ sơ, kết quả giải quyết",
         "Hồ sơ đã giải quyết chưa được số hóa hồ sơ và kết quả",
-        f"({RESOLVED_BY_END} AND d.digitised IS NOT NULL AND d.electronic_result IS NOT NULL)",
+        "(d.digitised IS NOT NULL AND d.electronic_result IS NOT NULL)",
         "(d.digitised = true AND d.electronic_result = true)",
-        f"({RESOLVED_BY_END} AND (d.digitised IS NULL OR d.electronic_result IS NULL))",
+        "(d.digitised IS NULL OR d.electronic_result IS NULL)",
+        resolved=True,
     ),
     Indicator(
         "reused_data",
@@ -93,10 +108,19 @@ DOSSIER_INDICATORS = (
 )
 PROCEDURES_ONLINE = "procedures_online"
 INDICATOR_LABELS = {
-    "on_time": DOSSIER_INDICATORS[0].label,
+    "on_time": ON_TIME.label,
     PROCEDURES_ONLINE: "Tỷ lệ thủ tục cung cấp dịch vụ công trực tuyến (một phần, toàn trình)",
     **{indicator.key: indicator.label for indicator in DOSSIER_INDICATORS[1:]},
 }  # in the portal's order: group 2, then 3, then 4
+SHORT_LABELS = {  # column headers of the ranking
+    "on_time": "Đúng hạn",
+    PROCEDURES_ONLINE: "Thủ tục trực tuyến",
+    "online_submission": "Nộp trực tuyến",
+    "online_payment": "Thanh toán trực tuyến",
+    "electronic_result": "Kết quả điện tử",
+    "digitised": "Số hóa",
+    "reused_data": "Tái sử dụng dữ liệu",
+}
 BY_KEY = {indicator.key: indicator for indicator in DOSSIER_INDICATORS}
 HANDLING_TIME_LABEL = "Thời gian giải quyết trung bình"
 

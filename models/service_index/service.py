@@ -18,6 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.errors import InvalidInput
 from core.paging import PageRequest
+from models.dossiers.service_tally import BY_PROCEDURE, BY_UNIT
 from models.dossiers.stats import UnitTree
 from models.dossiers.tables import Dossier
 from models.procedures.tables import Procedure
@@ -130,10 +131,12 @@ def _measures() -> list[tuple[str, str]]:
     """(name, condition): the conditional counts every indicator needs."""
     measures = [("received", "true")]
     for indicator in DOSSIER_INDICATORS:
-        measures.append((f"{indicator.key}_applies", indicator.applies))
-        measures.append((f"{indicator.key}_meets", f"{indicator.applies} AND {indicator.meets}"))
+        measures.append((f"{indicator.key}_applies", indicator.at_end(indicator.applies)))
+        measures.append(
+            (f"{indicator.key}_meets", indicator.at_end(f"{indicator.applies} AND {indicator.meets}"))
+        )
         if indicator.unknown:
-            measures.append((f"{indicator.key}_unknown", indicator.unknown))
+            measures.append((f"{indicator.key}_unknown", indicator.at_end(indicator.unknown)))
     measures.append(("handled", f"{CLOSED_BY_END} AND d.handling_minutes IS NOT NULL"))
     return measures
 
@@ -201,6 +204,66 @@ async def count_dossiers(
     return [({name: row[name] for name in by}, {n: int(row[n] or 0) for n in COUNT_NAMES}) for row in rows]
 
 
+def _month_number(day: date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def whole_months(start: date, end: date) -> bool:
+    """Whether a span is calendar months (the tally can answer it)."""
+    return start.day == 1 and (end + timedelta(days=1)).day == 1
+
+
+async def count_from_tally(
+    start: date, end: date, units: set[int] | None, by: tuple[str, ...] = (), *, monthly: bool = False
+) -> list[tuple[dict, Counts]]:
+    """``count_dossiers`` for whole months, from the monthly tally (models.dossiers.service_tally):
+    each tally row is judged at the period's last month (``monthly``: at its own month)."""
+    sql = _Sql(None, _postgres())
+    last = "t.month" if monthly else str(_month_number(end))  # an int: written as a literal
+    closed = f"t.closed_month <= {last}"
+    sums = {"received": "SUM(t.received)", "on_time_applies": "SUM(t.received)"}
+    sums["on_time_meets"] = (
+        f"SUM(CASE WHEN {closed} THEN t.on_time_closed "
+        f"WHEN t.supplemented_twice = false AND t.due_month > {last} THEN t.received ELSE 0 END)"
+    )
+    for indicator in DOSSIER_INDICATORS[1:]:
+        for part in ("applies", "meets", "unknown"):
+            name = f"{indicator.key}_{part}"
+            if part == "unknown" and not indicator.unknown:
+                continue
+            gated = f"CASE WHEN {closed} THEN t.{name} ELSE 0 END" if indicator.resolved else f"t.{name}"
+            sums[name] = f"SUM({gated})"
+    for name in ("handled", "handling_minutes"):
+        sums[name] = f"SUM(CASE WHEN {closed} THEN t.{name} ELSE 0 END)"
+    dimensions = {"unit": "t.unit", "procedure": 't."procedure"', "month": "t.month"}
+    select = [f"{dimensions[name]} AS {name}" for name in by]
+    select += [f"{sql} AS {name}" for name, sql in sums.items()]
+    where = f"t.month >= {sql.value(_month_number(start))} AND t.month <= {sql.value(_month_number(end))}"
+    if units is not None:
+        where += f" AND t.unit IN ({', '.join(sql.value(unit) for unit in sorted(units))})"
+    table = (BY_PROCEDURE if "procedure" in by else BY_UNIT).table
+    query = f"SELECT {', '.join(select)} FROM {table} t WHERE {where}"
+    if by:
+        query += f" GROUP BY {', '.join(dimensions[name] for name in by)}"
+    rows = await Dossier.raw(query, *sql.values)
+    result = []
+    for row in rows:
+        key = {name: row[name] for name in by}
+        if "month" in key:
+            key["month"] = f"{row['month'] // 12}-{row['month'] % 12 + 1:02d}"
+        result.append((key, {name: int(row[name] or 0) for name in COUNT_NAMES}))
+    return [(key, counts) for key, counts in result if counts["received"]]
+
+
+async def counted(
+    start: date, end: date, units: set[int] | None, by: tuple[str, ...] = (), *, monthly: bool = False
+) -> list[tuple[dict, Counts]]:
+    """The counts from the tally for whole months, else from the rows."""
+    by_procedure_in_a_unit = "procedure" in by and units is not None  # the procedure tally has no unit
+    count = count_from_tally if whole_months(start, end) and not by_procedure_in_a_unit else count_dossiers
+    return await count(start, end, units, by, monthly=monthly)
+
+
 def _add(into: Counts, counts: Counts) -> Counts:
     for name, value in counts.items():
         into[name] = into.get(name, 0) + value
@@ -240,7 +303,9 @@ class IndexFigures:
     assessments: tuple[Assessment, ...]  # in INDICATOR_LABELS order
     handled: int  # closed by the period's end, with a handling time
     average_handling_days: float | None
-    score: float | None  # percent of full marks, the mean over the indicators with a ratio
+    score: (
+        float | None
+    )  # percent of full marks, the mean over the indicators with a ratio; None without dossiers
     points: float | None  # when every indicator with a ratio has a configured maximum
 
     def assessment(self, key: str) -> Assessment:
@@ -261,13 +326,15 @@ def figures_from(counts: Counts, catalogue: tuple[int, int]) -> IndexFigures:
         assessments.append(assess(key, numerator, denominator, unknown, rules[key]))
     handled = counts.get("handled", 0)
     average = counts.get("handling_minutes", 0) / handled / MINUTES_PER_DAY if handled else None
+    received = counts.get("received", 0)
+    # Without dossiers there is no index (the catalogue alone would make a score to compare with).
     return IndexFigures(
-        counts.get("received", 0),
+        received,
         tuple(assessments),
         handled,
         average,
-        overall_score(assessments),
-        total_points(assessments),
+        overall_score(assessments) if received else None,
+        total_points(assessments) if received else None,
     )
 
 
@@ -319,7 +386,7 @@ async def _by_unit(tree: UnitTree, start: date, end: date, units: set[int] | Non
     """Each unit's figures: its own dossiers and those of the units merged into it before the
     period (as the dossier statistics group them)."""
     counts: dict[int, Counts] = {}
-    for key, row in await count_dossiers(start, end, units, ("unit",)):
+    for key, row in await counted(start, end, units, ("unit",)):
         _add(counts.setdefault(tree.representative(key["unit"], start), {}), row)
     catalogue: dict[int, list[CatalogueEntry]] = {}
     for entry in _in_scope(await catalogue_on(end), units):
@@ -333,7 +400,7 @@ async def _by_unit(tree: UnitTree, start: date, end: date, units: set[int] | Non
 
 
 async def _total(start: date, end: date, units: set[int] | None) -> IndexFigures:
-    rows = await count_dossiers(start, end, units)
+    rows = await counted(start, end, units)
     counts = rows[0][1] if rows else {}
     return figures_from(counts, catalogue_counts(_in_scope(await catalogue_on(end), units)))
 
@@ -408,7 +475,7 @@ def _unit_key(tree: UnitTree, unit_id: int) -> dict:
 
 
 async def _by_procedure(period: IndexPeriod, units: set[int] | None) -> list[IndexGroup]:
-    rows = await count_dossiers(period.start, period.end, units, ("procedure",))
+    rows = await counted(period.start, period.end, units, ("procedure",))
     online = {entry.procedure_id: entry.online for entry in await catalogue_on(period.end)}
     procedures = {
         row["id"]: row
@@ -443,7 +510,7 @@ async def monthly_trend(
     tree = await UnitTree.load()
     units = _scope(tree, unit_id)
     months = period.trend_months()
-    rows = await count_dossiers(months[0].start, months[-1].end, units, ("month",), monthly=True)
+    rows = await counted(months[0].start, months[-1].end, units, ("month",), monthly=True)
     counts = {key["month"]: row for key, row in rows}
     trend = []
     for month in months:
@@ -460,7 +527,9 @@ async def lost_points(
 ) -> tuple[list[dict], int]:
     """The dossiers an indicator counts against (in its denominator, not its numerator):
     of one ranking row's unit (its own dossiers and those of the units merged into it, as the
-    ranking counts them), or of the province; oldest first."""
+    ranking counts them), or of the province; in the order they were received (by day, then
+    as stored: the received_on index gives that order without sorting). The total comes from
+    the indicator's own counts."""
     rule = BY_KEY.get(indicator)
     if rule is None:
         raise InvalidInput.field(
@@ -471,18 +540,21 @@ async def lost_points(
     if unit_id is not None:
         _scope(tree, unit_id)
         units = {u for u in tree.units if tree.representative(u, period.start) == unit_id}
+        if not units:  # closed before the period: its dossiers rank under its successor
+            return [], 0
     sql = _Sql(period.end, _postgres())
     where = (
-        f"{_received_in(sql, period.start, period.end, units)} AND {sql.judged(rule.applies)}"
+        f"{_received_in(sql, period.start, period.end, units)} AND {sql.judged(rule.at_end(rule.applies))}"
         f" AND NOT COALESCE({sql.judged(rule.meets)}, false)"
     )
-    count = await Dossier.raw(f"SELECT COUNT(*) AS n FROM dossier d WHERE {where}", *sql.values)
+    rows = await counted(period.start, period.end, units)
+    total = rows[0][1][f"{rule.key}_applies"] - rows[0][1][f"{rule.key}_meets"] if rows else 0
     query = (
         "SELECT d.code, p.code AS procedure_code, p.name AS procedure_name, u.code AS unit_code,"
         " u.name AS unit_name, d.channel, d.received_at, d.due_at, d.resolved_at, d.outcome,"
         " d.supplement_requests, d.fee_bearing, d.paid_online, d.electronic_result, d.digitised,"
         ' d.reused_data FROM dossier d JOIN admin_procedure p ON p.id = d."procedure"'
-        f' JOIN unit u ON u.id = d."unit" WHERE {where} ORDER BY d.received_at, d.code'
+        f' JOIN unit u ON u.id = d."unit" WHERE {where} ORDER BY d.received_on, d.id'
         f" LIMIT {sql.value(page.limit)} OFFSET {sql.value(page.offset)}"
     )
-    return await Dossier.raw(query, *sql.values), int(count[0]["n"])
+    return await Dossier.raw(query, *sql.values), total

@@ -295,7 +295,7 @@ def print_table(entry: dict) -> None:
     for name, s in entry["scenarios"].items():
         single = s["one_at_a_time"]
         print(f"{name:<12} p50 {single['p50_ms']:7.2f} ms  p99 {single['p99_ms']:7.2f} ms")
-    print(f"\nresults: {RESULTS_FILE.relative_to(PROJECT_ROOT)} [{RESULTS_KEY!r}][{entry['engine']!r}]")
+    print(f"\nresults: {RESULTS_FILE} [{RESULTS_KEY!r}][{entry['engine']!r}]")
 
 
 def main() -> int:

@@ -10,11 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.db import close_engine, engine_from_url
 from models.dossiers.ingest import ingest_records
 from models.dossiers.stats import Figures, dossier_stats
-from piccolo_app import use_engine
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, opened_database
 from tests.dossier_data import build_catalogue, delete_dossiers
 from tests.world import build_world
 
@@ -91,13 +89,11 @@ def brute_force(rows: list[dict], start: date, end: date) -> Figures:
 @pytest.fixture
 def prepared(database_url):
     async def build():
-        engine = engine_from_url(database_url)
-        use_engine(engine)
-        await empty_tables(engine)
-        world = await build_world()
-        await build_catalogue(world)
-        await close_engine(engine)
-        return world
+        async with opened_database(database_url) as engine:
+            await empty_tables(engine)
+            world = await build_world()
+            await build_catalogue(world)
+            return world
 
     return asyncio.run(build())
 
@@ -117,9 +113,7 @@ def test_statistics_equal_a_brute_force_count(database_url, prepared):
         period_end = period_start + timedelta(days=length)
 
         async def run():
-            engine = engine_from_url(database_url)
-            use_engine(engine)
-            try:
+            async with opened_database(database_url):
                 await delete_dossiers()
                 if rows:
                     wire = [
@@ -133,8 +127,6 @@ def test_statistics_equal_a_brute_force_count(database_url, prepared):
                     ]
                     await ingest_records(world.admin, wire)
                 return await dossier_stats(period_start, period_end, group_by=group_by)
-            finally:
-                await close_engine(engine)
 
         stats = asyncio.run(run())
         assert stats.total == brute_force(rows, period_start, period_end)

@@ -13,7 +13,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from core.db import close_engine, engine_from_url
 from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
 from models.dossiers.stats import (
@@ -29,8 +28,7 @@ from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
 from models.procedures.tables import Procedure
 from models.units.service import UnitData, create_unit_unchecked
 from models.units.tables import Unit
-from piccolo_app import use_engine
-from tests.conftest import empty_tables
+from tests.conftest import empty_tables, opened_database
 from tests.dossier_data import build_catalogue, delete_dossiers
 from tests.models.test_dossier_stats_properties import BASE, local, records
 from tests.world import build_world
@@ -51,25 +49,25 @@ def prepared(database_url):
     """The world, its catalogue, and a unit merged into Sở Tư pháp on 1 February 2024."""
 
     async def build():
-        engine = engine_from_url(database_url)
-        use_engine(engine)
-        await empty_tables(engine)
-        world = await build_world()
-        await build_catalogue(world)
-        await create_unit_unchecked(
-            UnitData(
-                "SKHDT",
-                "Sở Kế hoạch và Đầu tư",
-                "department",
-                "province",
-                valid_to=date(2024, 1, 31),
-                successor_id=world.unit_a,
+        async with opened_database(database_url) as engine:
+            await empty_tables(engine)
+            world = await build_world()
+            await build_catalogue(world)
+            await create_unit_unchecked(
+                UnitData(
+                    "SKHDT",
+                    "Sở Kế hoạch và Đầu tư",
+                    "department",
+                    "province",
+                    valid_to=date(2024, 1, 31),
+                    successor_id=world.unit_a,
+                )
             )
-        )
-        units = {row["code"]: row["id"] for row in await Unit.select(Unit.code, Unit.id)}
-        procedures = {row["code"]: row["id"] for row in await Procedure.select(Procedure.code, Procedure.id)}
-        await close_engine(engine)
-        return world, units, procedures
+            units = {row["code"]: row["id"] for row in await Unit.select(Unit.code, Unit.id)}
+            procedures = {
+                row["code"]: row["id"] for row in await Procedure.select(Procedure.code, Procedure.id)
+            }
+            return world, units, procedures
 
     return asyncio.run(build())
 
@@ -133,9 +131,7 @@ def test_tallies_equal_the_row_scan(database_url, prepared):
         period_end = period_start + timedelta(days=length)
 
         async def run():
-            engine = engine_from_url(database_url)
-            use_engine(engine)
-            try:
+            async with opened_database(database_url):
                 await delete_dossiers()
                 for batch in (rows, later):
                     if batch:
@@ -155,8 +151,6 @@ def test_tallies_equal_the_row_scan(database_url, prepared):
                 scope_units = None if scope.unit_id is None else tree.under(scope.unit_id)
                 received = await receipts(period_start, period_end, scope_units)
                 return results, by_day, unapologised, (scope_units, received), await rebuild_tallies()
-            finally:
-                await close_engine(engine)
 
         results, by_day, unapologised, (scope_units, received), differences = asyncio.run(run())
         for group_by, ours, scan in results:

@@ -115,6 +115,12 @@ async def test_every_bad_row_is_reported_and_nothing_is_written(db):
         (4, "Ghi chú"),
         (4, "Mã nhiệm vụ"),
     } <= found
+    quoted = {(e.row, e.field): e.value for e in error.value.errors}
+    assert (quoted[(3, "Đơn vị chủ trì")], quoted[(3, "Thời hạn")], quoted[(4, "Nhiệm vụ")]) == (
+        "NOPE",
+        "32/13/2024",
+        "",
+    )  # each bad cell as it was written (an empty one empty), for the error table
     assert await Task.count() == 2
 
 

@@ -11,6 +11,8 @@ from models.plans.plans import active_or_first
 from models.plans.progress import plan_summary
 from models.plans.rules import (
     ProgressTotals,
+    completion_date_error,
+    deadline_error,
     is_overdue,
     overdue_where,
     plan_progress,
@@ -86,6 +88,69 @@ def test_plan_progress_by_method(method, manual, percent):
 @pytest.mark.parametrize("method", ["task_count", "average", "weighted"])
 def test_a_plan_without_tasks_is_at_zero(method):
     assert plan_progress(method, ProgressTotals.of([TASKS[3]])) == 0.0
+
+
+def test_weights_that_add_up_to_nothing_weigh_nothing():
+    """Rule: under the weighted method, tasks whose weights are all 0 put the plan at 0%."""
+    weightless = [{"status": "completed", "progress": 100, "weight": 0.0}]
+    assert plan_progress("weighted", ProgressTotals.of(weightless)) == 0.0
+
+
+# Rule: a completion date (models.plans.rules.completion_date_error) is not in the future, not
+# before the task was created, and within the plan's window (the year before to the year after);
+# a refusal says why in English and Vietnamese.
+WINDOW = "must lie between 2023-01-01 and 2025-12-31"
+WINDOW_VI = "Ngày hoàn thành phải từ 01/01/2023 đến 31/12/2025."
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "created_on", "today", "refusal"),
+    [
+        (DAY, DAY, DAY, None),
+        (AFTER, BEFORE, DAY, ("must not be in the future", "Ngày hoàn thành không được ở tương lai.")),
+        (
+            BEFORE,
+            DAY,
+            AFTER,
+            (
+                "must not be before the task was created (2024-06-14)",
+                "Ngày hoàn thành không được trước ngày giao nhiệm vụ (14/06/2024).",
+            ),
+        ),
+        (date(2023, 1, 1), date(2022, 6, 1), DAY, None),
+        (date(2022, 12, 31), date(2022, 6, 1), DAY, (WINDOW, WINDOW_VI)),
+        (date(2025, 12, 31), date(2022, 6, 1), date(2026, 3, 1), None),
+        (date(2026, 1, 1), date(2022, 6, 1), date(2026, 3, 1), (WINDOW, WINDOW_VI)),
+    ],
+)
+def test_completion_date_error(completed_on, created_on, today, refusal):
+    error = completion_date_error(completed_on, 2024, created_on, today)
+    if refusal is None:
+        assert error is None
+    else:
+        assert (error.field, error.reason, error.message) == ("completed_on", *refusal)
+
+
+# Rule: a deadline (models.plans.rules.deadline_error) lies within the plan's window.
+@pytest.mark.parametrize(
+    ("deadline", "refused"),
+    [
+        (date(2023, 1, 1), False),
+        (date(2022, 12, 31), True),
+        (date(2025, 12, 31), False),
+        (date(2026, 1, 1), True),
+    ],
+)
+def test_deadline_error(deadline, refused):
+    error = deadline_error(deadline, 2024)
+    if not refused:
+        assert error is None
+    else:
+        assert (error.field, error.reason, error.message) == (
+            "deadline",
+            "must lie between 2023-01-01 and 2025-12-31",
+            "Thời hạn phải từ 01/01/2023 đến 31/12/2025.",
+        )
 
 
 def test_progress_totals_leave_cancelled_tasks_out():

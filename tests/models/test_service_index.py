@@ -4,6 +4,8 @@ small sample, units ranked with their change, the trend and the drill-down."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from core.errors import InvalidInput
@@ -11,6 +13,7 @@ from core.paging import PageRequest
 from models.dossiers.ingest import import_file, ingest_records
 from models.dossiers.records import get_dossier
 from models.service_index.service import lost_points, monthly_trend, parse_period, service_index
+from models.units.tables import Unit
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
 
@@ -194,9 +197,10 @@ async def test_trend_judges_each_month_at_its_end(world, tmp_path):
     await import_file(write_csv(tmp_path / "s.csv", SAMPLE))
     trend = dict((month.key, figures) for month, figures in await monthly_trend(parse_period("2024-Q1")))
     assert list(trend) == ["2024-01", "2024-02", "2024-03"]
-    assert (
-        trend["2024-01"].received == 0 and trend["2024-01"].assessment("on_time").status == "not_applicable"
-    )
+    january = trend["2024-01"]
+    assert january.received == 0 and january.assessment("on_time").status == "not_applicable"
+    assert january.assessment("procedures_online").status == "ok"
+    assert january.score is None  # no index without dossiers (the catalogue alone is not one)
     assert trend["2024-02"].assessment("on_time").ratio == 100.0
     march = (await service_index(MARCH)).total
     assert trend["2024-03"] == march
@@ -205,11 +209,17 @@ async def test_trend_judges_each_month_at_its_end(world, tmp_path):
 async def test_drill_down_lists_the_dossiers_that_lost_points(world, tmp_path):
     await import_file(write_csv(tmp_path / "s.csv", SAMPLE))
     rows, total = await lost_points(MARCH, "on_time", None, PageRequest(limit=2))
-    assert total == 4 and [r["code"] for r in rows] == ["A4", "A2"]  # oldest first
+    assert total == 4 and [r["code"] for r in rows] == ["A2", "A4"]  # by day received, then as stored
     rows, total = await lost_points(MARCH, "on_time", world.unit_b, PageRequest())
     assert total == 2 and {r["code"] for r in rows} == {"A6", "A7"}
     rows, total = await lost_points(MARCH, "digitised", None, PageRequest())
     assert [r["code"] for r in rows] == ["A2"]
+    await Unit.update({Unit.valid_to: date(2024, 2, 29), Unit.successor: world.unit_a}).where(
+        Unit.id == world.unit_b
+    )
+    assert await lost_points(MARCH, "on_time", world.unit_b, PageRequest()) == ([], 0)  # ranked under STP
+    rows, total = await lost_points(MARCH, "on_time", world.unit_a, PageRequest())
+    assert total == 4 and {r["code"] for r in rows} == {"A2", "A4", "A6", "A7"}
     with pytest.raises(InvalidInput) as caught:
         await lost_points(MARCH, "procedures_online", None, PageRequest())
     assert caught.value.errors[0].field == "indicator"

@@ -138,3 +138,11 @@ async def test_a_report_without_a_round_prints_no_round_figures(db, today):
         "TỔNG HỢP SỐ LIỆU BÁO CÁO CỦA CÁC ĐƠN VỊ" not in text
         and "theo báo cáo của các đơn vị" not in text.lower()
     )
+
+
+def test_every_section_a_round_asks_about_is_in_the_report_outline():
+    from models.rounds.rules import INDICATOR_SECTIONS, QUESTION_SECTIONS
+    from reports.outline import OUTLINE
+
+    keys = {item.key for item in OUTLINE}
+    assert set(QUESTION_SECTIONS) <= keys and set(INDICATOR_SECTIONS) <= keys

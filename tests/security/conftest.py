@@ -3,22 +3,17 @@ client for concurrent bursts."""
 
 import httpx
 import pytest
-from piccolo.engine.postgres import PostgresEngine
 
-from api.app import create_app
-from tests.api.conftest import client, headers, world  # noqa: F401
+from piccolo_app import use_engine
+from tests.api.conftest import app, client, headers, world  # noqa: F401
 from tests.api.web.conftest import browser  # noqa: F401
 
 
 @pytest.fixture
-async def concurrent_client(db):
+async def concurrent_client(db, app):  # noqa: F811 (the fixture imported above)
     """A client whose requests really run at once, on the test's event loop (Litestar's test
     client hands each request to a portal, one at a time): for bursts."""
-    app = create_app(db, connection_pool=False)
+    use_engine(db)  # on PostgreSQL, as in production, through a pool (the db fixture's, on this loop)
     transport = httpx.ASGITransport(app=app)
-    if isinstance(db, PostgresEngine):  # as in production: a pool, opened on this loop
-        await db.start_connection_pool(min_size=1, max_size=10)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver.local") as bursts:
         yield bursts
-    if isinstance(db, PostgresEngine):
-        await db.close_connection_pool()

@@ -163,6 +163,13 @@ async def test_plans_create_status_and_import(browser, world):
         "Đơn vị chủ trì &#39;KHONGCO&#39; không có (ghi mã hoặc tên đơn vị)." in rejected.text
         and "Lĩnh vực cải cách không hợp lệ." in rejected.text
     )
+    # Each bad cell is quoted beside its row and column, so it can be found in the file.
+    for row, column, value in (
+        (2, "Đơn vị chủ trì", "KHONGCO"),
+        (3, "Lĩnh vực", "Thơ ca"),
+        (3, "Thời hạn", "32/12/2024"),
+    ):
+        assert f'<td class="num">{row}</td><td>{column}</td><td><code>{value}</code></td>' in rejected.text
     good = header + "A.1,Cải cách thể chế,Rà soát thủ tục,STP,31/12/2024\n"
     imported = await browser.post(
         f"/admin/plans/{world.plan_id}/import",

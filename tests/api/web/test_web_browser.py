@@ -39,6 +39,9 @@ SHOTS = ROOT / "docs" / "screenshots"
 PASSWORD = "cchc-demo-2023"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# One pytest-xdist worker runs them all (make test: --dist loadgroup), so the module's demo
+# server and browser start once, not once per worker.
+pytestmark = pytest.mark.xdist_group("browser")
 
 if not CHROMIUM.exists():
     if IN_CI:
@@ -273,11 +276,20 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     section.get_by_role("button", name="Thêm đoạn văn").click()
     expect(page.get_by_role("status")).to_contain_text("Đã thêm đoạn văn.")
     expect(page.locator("#s-V")).to_contain_text("Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn")
-    page.screenshot(path=shots / "report-draft.png", full_page=True)
-    page.get_by_role("button", name="Lập dự thảo").click()
+    procedures = page.locator("#s-II\\.2")
+    procedures.get_by_text("Thêm đoạn văn vào cuối mục").click()
+    procedures.get_by_label("Đoạn văn mới").fill("Sáu tháng đầu năm, toàn tỉnh đã tiếp nhận 532.950 hồ sơ.")
+    procedures.get_by_role("button", name="Thêm đoạn văn").click()
+    warnings = page.locator("#canh-bao").locator("..")
+    expect(warnings).to_contain_text("ghi “tiếp nhận 532.950”, nhưng số liệu trên hệ thống là")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=shots / "report-draft.png")  # the top: sources, warnings, what to write
+    runs_before = page.request.get("/api/reports?period=2023-H1").json()["total"]
+    page.get_by_role("button", name="Lập dự thảo").dblclick()  # a double click makes one version
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
     expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)
+    assert page.request.get("/api/reports?period=2023-H1").json()["total"] == runs_before + 1
 
     # Issuing: a button, then a page that says what will happen and asks for number, date, signer.
     row.get_by_role("button", name="Ban hành…").click()
@@ -616,6 +628,27 @@ def test_nothing_is_cut_off_at_360_px(chromium, server):
     phone.context.close()
 
 
+def test_a_phone_shows_the_dossier_statistics_as_cards(chromium, server, shots):
+    """At 390 px the dossier statistics are one card per group, each figure under the group's
+    name beside its own label (as the plan's tasks are), and the headers that sort stay, as
+    buttons above the cards."""
+    phone = signed_in(chromium, server, "lanhdao", width=390)
+    phone.goto("/dossiers")
+    table = phone.locator("#ket-qua-ho-so table.cards").first
+    card = table.locator("tbody tr").first
+    expect(card).to_be_visible()
+    group = card.locator("td.card-title")
+    received = card.locator('td[data-label="Tiếp nhận"]')
+    assert received.bounding_box()["y"] > group.bounding_box()["y"]  # stacked, not side by side
+    assert received.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Tiếp nhận"'
+    fits_the_screen(phone)
+    phone.screenshot(path=shots / "dossiers-phone-390.png", full_page=True)
+    table.get_by_role("link", name=re.compile("^Tiếp nhận")).click()  # a sort button above the cards
+    expect(table.locator('th[aria-sort="ascending"]')).to_contain_text("Tiếp nhận")
+    fits_the_screen(phone)
+    phone.context.close()
+
+
 def test_a_browser_gets_pages_not_json(chromium, server):
     page = signed_in(chromium, server, "lanhdao", 390)
     page.goto("/khong-co-trang-nay")
@@ -623,6 +656,27 @@ def test_a_browser_gets_pages_not_json(chromium, server):
     page.goto("/tasks/1/updates")  # a form's address opened directly: the page with the form
     expect(page).to_have_url(re.compile(r"/tasks/1$"))
     fits_the_screen(page)
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(chromium, server, shots, width):
+    """The demo's 2020 index from the menu: the indicators, the ranking (a wide table that
+    scrolls in its box), the trend; a unit's late dossiers one click away."""
+    page = signed_in(chromium, server, "lanhdao", width)
+    go(page, "Chỉ số phục vụ")
+    page.get_by_label("Kỳ đánh giá").fill("2020")
+    page.get_by_role("button", name="Xem chỉ số").click()
+    expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
+    expect(page.get_by_role("heading", name="Xếp hạng đơn vị")).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-{width}.png", full_page=True)
+    ranking = page.locator("#xep-hang").locator("..")
+    ranking.get_by_role("link", name=re.compile("Tỷ lệ hồ sơ giải quyết đúng hạn của")).first.click()
+    expect(page.get_by_role("heading", name=re.compile("^Hồ sơ bị trừ điểm"))).to_be_visible()
+    expect(page.locator("table tbody tr").first).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
     page.context.close()
 
 

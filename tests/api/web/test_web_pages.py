@@ -218,7 +218,7 @@ async def test_the_statistics_table_sorts_by_its_headers(browser, world):
 
     def months(page: str) -> list[str]:
         table = page[page.index("<caption>Bảng số liệu</caption>") : page.index("</table>")]
-        return re.findall(r"<td>(Tháng \d+/2024)</td>", table)
+        return re.findall(r"<td class=\"card-title\">(Tháng \d+/2024)</td>", table)
 
     plain = (await browser.get(base)).text
     assert months(plain) == ["Tháng 1/2024", "Tháng 2/2024", "Tháng 3/2024"]

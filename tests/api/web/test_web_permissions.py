@@ -21,6 +21,8 @@ def pages(world):
         ("task detail", f"/tasks/{world.task_a}", set(ROLES)),
         ("plan view", f"/plans/{world.plan_id}", set(ROLES)),
         ("dossier statistics", "/dossiers", set(ROLES)),
+        ("service index", "/service-index?period=2024-03", set(ROLES)),
+        ("service index dossiers", "/service-index/dossiers?period=2024-03&indicator=on_time", set(ROLES)),
         ("reports", "/reports", set(ROLES)),
         ("report draft", "/reports/drafts?period=2024-H1", set(ROLES)),
         ("accounts", "/admin/users", {"admin"}),

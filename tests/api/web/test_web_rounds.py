@@ -191,3 +191,75 @@ async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, 
     assert (
         await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
     ).status_code == 403
+
+
+async def test_a_unit_head_names_the_units_reporter(browser, world, today):
+    await browser.sign_in_as("head_a")
+    page = await browser.get("/rounds")
+    assert "Đơn vị chưa có cán bộ đầu mối." in page.text
+    short = await browser.post(
+        "/rounds/reporters", {"username": "dau moi", "full_name": "Lê Văn Bình", "password": "ngan"}
+    )
+    assert (
+        short.status_code == 422
+        and 'id="r-username-error"' in short.text
+        and 'id="r-password-error"' in short.text
+    )
+    assert 'value="Lê Văn Bình"' in short.text
+    done = await browser.post(
+        "/rounds/reporters",
+        {"username": "daumoi-stp", "full_name": "Lê Văn Bình", "password": "tam-thoi-2025"},
+    )
+    assert done.status_code == 303
+    shown = await browser.get(done.headers["location"].split("#")[0])
+    assert "Đã tạo tài khoản đầu mối" in shown.text and "Lê Văn Bình (daumoi-stp)" in shown.text
+    await browser.sign_in_as("viewer")
+    assert "Chỉ định cán bộ đầu mối" not in (await browser.get("/rounds")).text
+    assert (
+        await browser.post(
+            "/rounds/reporters", {"username": "x1", "full_name": "X", "password": "tam-thoi-2025"}
+        )
+    ).status_code == 403
+
+
+async def test_the_draft_offers_the_units_answers_with_the_unit_named(browser, world, opened):
+    sid = await _sid(world, opened)
+    figures = {"CD01": 3, "CD02": 2, "TC01": 12}
+    await subs.submit(
+        world.head_a, sid, subs.Changes(figures=figures, answers={"II.1": "Rà soát 40 văn bản."})
+    )
+    await subs.accept(world.staff, sid)
+    await browser.sign_in_as("staff")
+    draft = await browser.get("/reports/drafts?period=2024-H1")
+    assert draft.status_code == 200
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in draft.text and "Đưa vào dự thảo" in draft.text
+    taken = await browser.post(
+        "/reports/drafts/changes",
+        {
+            "period": "2024-H1",
+            "version": "0",
+            "op": "add",
+            "section": "II.1",
+            "key": "",
+            "text": "Sở Tư pháp: Rà soát 40 văn bản.",
+        },
+    )
+    assert taken.status_code == 303
+    after = await browser.get(taken.headers["location"])
+    assert "Sở Tư pháp: Rà soát 40 văn bản." in after.text and "Đưa vào dự thảo" not in after.text
+
+
+async def test_staff_close_a_round_after_a_confirmation(browser, world, opened):
+    await browser.sign_in_as("staff")
+    confirm = await browser.post(f"/rounds/{opened.round_id}/close", {})
+    assert confirm.status_code == 200 and "Đơn vị chưa nộp" in confirm.text and "Sở Y tế" in confirm.text
+    done = await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})
+    assert done.status_code == 303
+    assert "Đã khóa đợt báo cáo." in (await browser.get(done.headers["location"])).text
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    assert (
+        'name="figures.CD01"' not in (await browser.get(f"/submissions/{sid}")).text
+    )  # read-only once closed
+    await browser.sign_in_as("viewer")
+    assert (await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})).status_code == 403

@@ -1,0 +1,153 @@
+"""The Decision 766 service index page: the province's indicators, the units ranked with their
+change, the trend by month, and the dossiers that lost points (the same functions as
+GET /api/service-index and its /trend and /dossiers)."""
+
+from __future__ import annotations
+
+from litestar import Controller, Response, get
+from litestar.params import FromQuery
+
+from api.security import Caller
+from api.web.charts import stacked_bars
+from api.web.common import FormErrors, page, query_url, viewer_for
+from core.clock import local_date, utcnow
+from core.errors import InvalidInput
+from core.paging import PageRequest
+from core.text import format_number, strict_int
+from models.permissions import Action
+from models.service_index import service
+from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
+from models.units import service as units
+
+LOST_PAGE = 50
+TREND_SEGMENTS = [("earned", "Mức đạt (%)"), ("missing", "Còn thiếu so với mức tối đa (%)")]
+
+
+def default_period() -> str:
+    """The last whole month before today."""
+    today = local_date(utcnow())
+    return service.IndexPeriod("month", today.year, today.month).previous().key
+
+
+def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexPeriod | None, int | None]:
+    chosen = None
+    try:
+        chosen = service.parse_period(period)
+    except InvalidInput as exc:
+        errors.add_domain(exc.errors)
+    unit = strict_int(unit_id) if unit_id else None
+    if unit_id and (unit or 0) < 1:
+        errors.add("unit_id", "Đơn vị không hợp lệ.")
+    return chosen, unit
+
+
+def trend_bars(trend: list) -> list:
+    rows = [
+        {
+            "label": month.label.capitalize(),
+            "earned": round(figures.score) if figures.score is not None else 0,
+            "missing": 100 - round(figures.score) if figures.score is not None else 0,
+            "score": figures.score,
+        }
+        for month, figures in trend
+    ]
+    return stacked_bars(
+        rows,
+        TREND_SEGMENTS,
+        label="label",
+        own_scale=True,
+        caption=lambda row: "không có dữ liệu" if row["score"] is None else f"{format_number(row['score'])}%",
+    )
+
+
+class ServiceIndexPagesController(Controller):
+    path = "/service-index"
+
+    @get("/", name="web:service-index")
+    async def index(
+        self, principal: Caller, period: FromQuery[str] = "", unit_id: FromQuery[str] = ""
+    ) -> Response:
+        principal.require(Action.READ)
+        errors = FormErrors()
+        filters = {"period": period or default_period(), "unit_id": unit_id}
+        chosen, unit = _read(filters["period"], unit_id, errors)
+        context: dict = {
+            "filters": filters,
+            "errors": errors,
+            "rules": scoring_rules(),
+            "dossier_keys": set(BY_KEY),
+            "short_labels": SHORT_LABELS,
+        }
+        if not errors:
+            try:
+                index = await service.service_index(chosen, unit, "unit")
+                trend = await service.monthly_trend(chosen, unit)
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors)
+            else:
+                context.update(
+                    index=index,
+                    trend=trend,
+                    trend_bars=trend_bars(trend),
+                    trend_segments=TREND_SEGMENTS,
+                    export_url=query_url("/api/service-index/export", period=chosen.key, unit_id=unit),
+                    lost_url=lambda key, group=None: query_url(
+                        "/service-index/dossiers",
+                        period=chosen.key,
+                        indicator=key,
+                        unit_id=group.key["unit_id"] if group else None,
+                    ),
+                )
+        unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
+        return page(
+            "service_index.html",
+            await viewer_for(principal),
+            status_code=422 if errors else 200,
+            units=unit_rows,
+            **context,
+        )
+
+    @get("/dossiers", name="web:service-index-dossiers")
+    async def lost(
+        self,
+        principal: Caller,
+        period: FromQuery[str] = "",
+        indicator: FromQuery[str] = "",
+        unit_id: FromQuery[str] = "",
+        page_number: FromQuery[int] = 1,
+    ) -> Response:
+        """The dossiers one indicator counts against, for a ranking row's unit or the province."""
+        principal.require(Action.READ)
+        errors = FormErrors()
+        chosen, unit = _read(period, unit_id, errors)
+        page_number = max(1, page_number)
+        context: dict = {"errors": errors, "rule": BY_KEY.get(indicator), "period": chosen, "unit": None}
+        if not errors:
+            try:
+                rows, total = await service.lost_points(
+                    chosen, indicator, unit, PageRequest(LOST_PAGE, (page_number - 1) * LOST_PAGE)
+                )
+                context["unit"] = (await units.get_unit(unit))["name"] if unit else None
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors)
+            else:
+                context.update(
+                    rows=rows,
+                    total=total,
+                    page_number=page_number,
+                    pages=max(1, -(-total // LOST_PAGE)),
+                    page_url=lambda n: query_url(
+                        "/service-index/dossiers",
+                        period=chosen.key,
+                        indicator=indicator,
+                        unit_id=unit,
+                        page_number=n if n > 1 else None,
+                    ),
+                    back_url=query_url("/service-index", period=chosen.key),
+                )
+        return page(
+            "service_index_dossiers.html",
+            await viewer_for(principal),
+            status_code=422 if errors else 200,
+            **context,
+        )

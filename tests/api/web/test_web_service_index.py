@@ -1,0 +1,50 @@
+"""The service-index page: the province's indicators (missing data said plainly), the units
+ranked with a link to each one's dossiers that lost points, the trend, bad input in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from models.dossiers.ingest import ingest_records
+from tests.dossier_data import build_catalogue
+from tests.models.test_service_index import SAMPLE
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+async def sample(world):
+    await build_catalogue(world)
+    await ingest_records(world.admin, [{k: v or None for k, v in row.items()} for row in SAMPLE])
+
+
+async def test_the_page_ranks_units_and_links_to_the_dossiers_that_lost_points(browser, world, sample):
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/service-index?period=2024-03")
+    page = response.text
+    assert response.status_code == 200
+    assert "Tháng 3/2024: toàn tỉnh" in page
+    assert "<strong>7</strong> hồ sơ tiếp nhận trong kỳ" in page
+    assert "42,86%" in page  # on time: 3 of 7
+    assert "Không có dữ liệu" in page  # Sở Y tế's dossiers say nothing of re-used data
+    assert "Xếp hạng đơn vị" in page and page.index("Sở Tư pháp") < page.index("Sở Y tế")
+    assert "Tháng 1/2024" in page and "không có dữ liệu" in page  # the trend: no dossiers in January
+    assert "/api/service-index/export?period=2024-03" in page
+    link = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={world.unit_b}"
+    assert link in page
+    lost = (await browser.get(link.replace("&amp;", "&"))).text
+    assert "Hồ sơ bị trừ điểm: tỷ lệ hồ sơ giải quyết đúng hạn" in lost
+    assert "Sở Y tế, tháng 3/2024 (2)" in lost and "A6" in lost and "A7" in lost and "A1" not in lost
+
+
+async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/service-index?period=2024-13")
+    assert response.status_code == 422
+    assert 'id="period"' in response.text and 'aria-invalid="true"' in response.text
+    assert "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm)." in response.text
+    assert 'value="2024-13"' in response.text  # what was typed is kept
+    unknown_unit = await browser.get("/service-index?period=2024-03&unit_id=99999")
+    assert unknown_unit.status_code == 422 and "Đơn vị không tồn tại." in unknown_unit.text
+    bad_indicator = await browser.get("/service-index/dossiers?period=2024-03&indicator=colour")
+    assert bad_indicator.status_code == 422 and "Chỉ số không hợp lệ" in bad_indicator.text
