@@ -12,10 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from core.text import format_int
+from core.text import format_int, format_number
+from models.dossiers.stats import Figures
 from models.vocabulary import Area
 from reports import wording
-from reports.data import AreaResult, ReportData
+from reports.data import AreaResult, DossierRow, ReportData
 from reports.outline import OUTLINE, OutlineItem
 
 
@@ -151,8 +152,14 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     if not data.indices:
         return [*paragraphs, _text(f"{item.key}.indices.none", wording.no_indices())]
     paragraphs.append(_text(f"{item.key}.indices", wording.indices_intro()))
-    texts = [wording.index_item(line) for line in data.indices]
-    return paragraphs + _items(item.key, texts, [f"index.{line.kind}" for line in data.indices])
+    texts = wording.listed([wording.index_item(line) for line in data.indices])
+    for line, text in zip(data.indices, texts, strict=True):
+        score = wording.percent(line.score) if line.percent else format_number(line.score)
+        figures = [(wording.index_figure_key(line, "score"), score)]
+        if line.rank is not None:
+            figures.append((wording.index_figure_key(line, "rank"), str(line.rank)))
+        paragraphs.append(_text(f"{item.key}.index.{line.kind}", text, *figures))
+    return paragraphs
 
 
 def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -170,11 +177,14 @@ def _procedures(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 
 def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
-    if data.procedures is not None:
-        sentence = wording.procedures_sentence(data.procedures, data.period_end)
-        paragraphs.append(
-            _text(f"{item.key}.procedures", sentence, ("procedures.total", str(data.procedures.total)))
+    if (catalogue := data.procedures) is not None:
+        sentence = wording.procedures_sentence(catalogue, data.period_end)
+        figures = _counts(
+            ("procedures.total", catalogue.total),
+            ("procedures.fully_online", catalogue.fully_online),
+            ("procedures.partly_online", catalogue.partly_online),
         )
+        paragraphs.append(_text(f"{item.key}.procedures", sentence, *figures))
     coverage = data.coverage.dossiers
     if coverage.stale_open:
         paragraphs.append(
@@ -186,28 +196,37 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     if coverage.partial:
         paragraphs.append(_text(f"{item.key}.dossiers.partial", wording.partial_dossiers(coverage)))
     now = section.current
+    key = f"{item.key}.dossiers"
     paragraphs += [
-        _text(
-            f"{item.key}.dossiers.received",
-            wording.received_sentence(section),
-            ("dossiers.received", format_int(now.carried_over + now.received)),
-        ),
-        _text(
-            f"{item.key}.dossiers.resolved",
-            wording.resolved_sentence(section),
-            ("dossiers.resolved", format_int(now.resolved)),
-            *((("dossiers.on_time_rate", wording.percent(now.on_time_rate)),) if now.resolved else ()),
-        ),
+        _text(f"{key}.received", wording.received_sentence(section), *_received_figures(now)),
+        _text(f"{key}.resolved", wording.resolved_sentence(section), *_resolved_figures(now)),
     ]
     if text := wording.open_sentence(now):
-        paragraphs.append(_text(f"{item.key}.dossiers.open", text))
+        figures = _counts(
+            ("dossiers.open", now.open),
+            ("dossiers.open_overdue", now.open_overdue),
+            ("dossiers.returned", now.returned),
+            ("dossiers.withdrawn", now.withdrawn),
+        )
+        paragraphs.append(_text(f"{key}.open", text, *figures))
     if len(section.by_level) > 1:
-        paragraphs.append(_text(f"{item.key}.dossiers.levels", "Kết quả theo cấp giải quyết:"))
-        texts = [wording.level_line(row) for row in section.by_level]
-        paragraphs += _items(item.key, texts, [f"dossiers.level.{row.level}" for row in section.by_level])
-    paragraphs.append(_text(f"{item.key}.dossiers.apologies", wording.apology_sentence(section)))
+        paragraphs.append(_text(f"{key}.levels", "Kết quả theo cấp giải quyết:"))
+        texts = wording.listed([wording.level_line(row) for row in section.by_level])
+        for row, text in zip(section.by_level, texts, strict=True):
+            paragraphs.append(_text(f"{key}.level.{row.level}", text, *_level_figures(row)))
+    apologies = _counts(
+        ("dossiers.apologies_owed", now.apologies_owed),
+        ("dossiers.apologies_issued", now.apologies_issued),
+        ("dossiers.late_without_apology", section.late_without_apology),
+    )
+    paragraphs.append(_text(f"{key}.apologies", wording.apology_sentence(section), *apologies))
     if text := wording.cashless_sentence(now):
-        paragraphs.append(_text(f"{item.key}.dossiers.cashless", text))
+        share = wording.share(now.received_cashless, now.received)
+        figures = (
+            *_counts(("dossiers.cashless", now.received_cashless)),
+            ("dossiers.cashless_share", wording.percent(share)),
+        )
+        paragraphs.append(_text(f"{key}.cashless", text, *figures))
     return [*paragraphs, *_service_index_paragraphs(data, item)]
 
 
@@ -223,6 +242,54 @@ def _service_index_paragraphs(data: ReportData, item: OutlineItem) -> list[Parag
     if text := wording.weakest_units_sentence(section):
         paragraphs.append(_text(f"{key}.weakest", text))
     return paragraphs
+
+
+def _counts(*named: tuple[str, int]) -> tuple[tuple[str, str], ...]:
+    """Figures as printed ("532.950"), leaving out the zero ones a sentence does not state."""
+    return tuple((key, format_int(count)) for key, count in named if count)
+
+
+def _received_figures(figures: Figures) -> tuple[tuple[str, str], ...]:
+    stated = _counts(
+        ("dossiers.received", figures.carried_over + figures.received),
+        ("dossiers.carried_over", figures.carried_over),
+        ("dossiers.received_new", figures.received if figures.carried_over else 0),
+        ("dossiers.received_online", figures.received_online),
+        ("dossiers.received_direct", figures.received_direct + figures.received_postal),
+    )
+    if figures.received_online:
+        stated += (("dossiers.online_share", wording.percent(figures.online_share)),)
+    return stated
+
+
+def _resolved_figures(figures: Figures) -> tuple[tuple[str, str], ...]:
+    if not figures.resolved:
+        return ()
+    handled = figures.carried_over + figures.received
+    return (
+        *_counts(
+            ("dossiers.resolved", figures.resolved),
+            ("dossiers.resolved_early", figures.resolved_early),
+            ("dossiers.resolved_on_time", figures.resolved_on_time),
+            ("dossiers.resolved_late", figures.resolved_late),
+        ),
+        ("dossiers.resolved_share", wording.percent(wording.share(figures.resolved, handled))),
+        ("dossiers.on_time_rate", wording.percent(figures.on_time_rate)),
+    )
+
+
+def _level_figures(row: DossierRow) -> tuple[tuple[str, str], ...]:
+    """What a level's line states ("Cấp tỉnh: tiếp nhận …"), as "dossiers.level.province.…"."""
+    figures, prefix = row.figures, f"dossiers.level.{row.level}"
+    stated = _counts(
+        (f"{prefix}.received", figures.carried_over + figures.received),
+        (f"{prefix}.resolved", figures.resolved),
+    )
+    if figures.resolved:
+        stated += ((f"{prefix}.on_time_rate", wording.percent(figures.on_time_rate)),)
+    if figures.received:
+        stated += ((f"{prefix}.online_share", wording.percent(figures.online_share)),)
+    return stated
 
 
 def _facts(key: str, facts: list[str]) -> list[Paragraph]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 import msgspec
 
@@ -28,11 +28,11 @@ from core.text import nfc
 from reports import wording
 from reports.data import ReportData
 from reports.document import Paragraph, Section
+from reports.wording import figure_terms
 
 GENERATED, EDITED, DELETED, STAFF = "generated", "edited", "deleted", "staff"
 STAFF_PREFIX = "staff:"
 MAX_TEXT = 20_000
-ANCHOR_WORDS = 2  # a number in staff text speaks of the figure whose words just before it match
 
 
 class Basis(msgspec.Struct, frozen=True):
@@ -142,7 +142,7 @@ def _resolve(
         )
         return Paragraph(item.key, item.text), DraftWarning("source_gone", section.key, item.key, message)
     edited = Paragraph(item.key, item.text, generated.figures)
-    if item.basis is None or item.basis == _basis(generated):
+    if item.basis is None or item.basis.text == generated.text:  # the text holds every figure it states
         return edited, None
     return edited, DraftWarning(
         "data_changed", section.key, item.key, _changed_message(item.basis, generated)
@@ -166,89 +166,179 @@ def _changed_message(basis: Basis, now: Paragraph) -> str:
 
 
 # --- numbers in staff text against the figures the system holds ---------------------------------
+#
+# A number in staff text speaks of a figure when the words around it name that figure: the
+# phrases of reports.wording.figure_terms (by the figure's measure: "tiếp nhận" before the number
+# of received dossiers, "phiếu xin lỗi" after the number of apologies), or, for a figure without
+# terms, the two words before it in the generated sentence stating it. The phrase nearest to
+# the number names it (the longer one on a tie); the number contradicts the system when it
+# equals none of the values that phrase names anywhere in the report (a staff number may be
+# rounded: "95%" agrees with 95,11%). Dates are not figures ("ngày 30 tháng 6 năm 2023").
 
-WORD = re.compile(r"\d[\d.,/]*%?|\w+")
+TOKEN = re.compile(r"\d[\d.,/]*%?|\w+")
+NUMBER = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,(\d+))?|\d+(?:,(\d+))?")
+DATE_WORDS = frozenset({"ngày", "tháng", "năm", "quý"})  # a number after these is part of a date
+CONTEXT_WORDS = 8  # the words before a number (back to the previous number) that may name it
+DERIVED_WORDS = 2  # the words before a figure in its generated sentence, for a figure without terms
 
 
-def _words(text: str) -> list[str]:
-    return [word.rstrip(".,") if word[0].isdigit() else word for word in WORD.findall(text.casefold())]
+@dataclass(frozen=True)
+class Number:
+    """A number as written, with the words around it."""
+
+    written: str  # "532.950", "95,11%", a fraction's part ("17", "32")
+    token: str  # as it stands in the text ("17/32" for both parts)
+    value: Decimal
+    decimals: int
+    percent: bool
+    before: tuple[str, ...]  # back to the previous number, nearest last; a denominator ends with "/"
+    after: tuple[str, ...]  # up to the next number, nearest first
+
+    def agrees(self, other: Number) -> bool:
+        """The same value, this one possibly rounded to fewer decimals ("95%" for 95,11%)."""
+        if self.percent != other.percent:
+            return False
+        held = other.value
+        if self.decimals < other.decimals:
+            held = held.quantize(Decimal(1).scaleb(-self.decimals), rounding=ROUND_HALF_UP)
+        return held == self.value
 
 
-def number_value(token: str) -> Decimal | str | None:
-    """A printed number as a value: "532.950" and "532950" are 532950, "95,11%" is 95.11,
-    "24/32" stays a fraction; None for anything else."""
-    token = token.rstrip("%")
-    if "/" in token:
-        return token if re.fullmatch(r"\d+/\d+", token) else None
-    if re.fullmatch(r"\d{1,3}(\.\d{3})+(,\d+)?|\d+(,\d+)?", token) is None:
+def read_number(token: str) -> tuple[Decimal, int] | None:
+    """A number as written in Vietnamese: "532.950" and "532950" are 532950 (0 decimals),
+    "95,11" is 95.11 (2 decimals); None for anything else ("1.2.3")."""
+    match = NUMBER.fullmatch(token.rstrip("%"))
+    if match is None:
         return None
-    try:
-        return Decimal(token.replace(".", "").replace(",", "."))
-    except InvalidOperation:
-        return None
+    decimals = match.group(1) or match.group(2) or ""
+    return Decimal(token.rstrip("%").replace(".", "").replace(",", ".")), len(decimals)
 
 
-def _anchored_numbers(text: str) -> list[tuple[tuple[str, ...], str]]:
-    """Each number in ``text`` with the words just before it; a fraction ("17/32") also as its
-    two numbers, the second one anchored after a "/"."""
-    words = _words(text)
-    numbers = []
-    for at, word in enumerate(words):
-        if not word[0].isdigit() or at < ANCHOR_WORDS:
+def numbers_in(text: str) -> list[Number]:
+    """The figures written in ``text``; a fraction ("24/32") as its two numbers."""
+    tokens = [t.rstrip(".,") if t[0].isdigit() else t for t in TOKEN.findall(text.casefold())]
+    found: list[tuple[int, str, tuple[Decimal, int], bool]] = []  # (position, written, value, after "/")
+    for at, token in enumerate(tokens):
+        if not token[0].isdigit() or (at and tokens[at - 1] in DATE_WORDS):
             continue
-        anchor = tuple(words[at - ANCHOR_WORDS : at])
-        numbers.append((anchor, word))
-        if re.fullmatch(r"\d+/\d+", word):
-            numerator, denominator = word.split("/")
-            numbers += [(anchor, numerator), ((*anchor, "/"), denominator)]
+        parts = token.rstrip("%").split("/")
+        values = [read_number(part) for part in parts]
+        if len(parts) > 2 or None in values:
+            continue  # a date ("30/06/2023") or not a number
+        for index, (part, value) in enumerate(zip(parts, values, strict=True)):
+            found.append((at, part + ("%" if token.endswith("%") else ""), value, index == 1))
+    positions = [at for at, *_ in found]
+    numbers = []
+    for index, (at, written, (value, decimals), denominator) in enumerate(found):
+        token = tokens[at]
+        previous = max((p for p in positions[:index] if p < at), default=-1)
+        following = min((p for p in positions[index + 1 :] if p > at), default=len(tokens))
+        before = tuple(tokens[previous + 1 : at])[-CONTEXT_WORDS:]  # dates ("năm 2022") included
+        after = tuple(tokens[at + 1 : following])[:CONTEXT_WORDS]
+        percent = written.endswith("%")
+        numbers.append(Number(written, token, value, decimals, percent, before + ("/",) * denominator, after))
     return numbers
 
 
-def figure_anchors(sections: Sequence[Section]) -> dict[tuple[str, ...], tuple[str, str]]:
-    """The words before each figure a generated paragraph states -> (figure key, printed value).
-    Words that introduce two different values are dropped: they name no one figure."""
-    anchors: dict[tuple[str, ...], tuple[str, str]] = {}
-    ambiguous = set()
+@dataclass(frozen=True)
+class Naming:
+    """A phrase that names a figure, before or after its number."""
+
+    words: tuple[str, ...]
+    after: bool  # the phrase follows the number ("43 hồ sơ quá hạn phải xin lỗi")
+    figure: str  # the figure's key
+    held: Number  # its value as the report prints it
+    section: str  # the section stating it
+
+
+def _words(phrase: str) -> tuple[str, ...]:
+    """A phrase's words as numbers_in reads them; a "/" ending it marks a fraction's second part."""
+    return tuple(re.findall(r"\w+|/", phrase.casefold()))
+
+
+def figure_namings(sections: Sequence[Section]) -> list[Naming]:
+    """Every phrase naming a figure a generated paragraph states, with the figure's value."""
+    namings = []
     for section in sections:
         for paragraph in section.paragraphs:
+            written = numbers_in(paragraph.text)
             for key, value in paragraph.figures:
-                for anchor, word in _anchored_numbers(paragraph.text):
-                    if number_value(word) is None or number_value(word) != number_value(value.casefold()):
-                        continue
-                    if anchor in anchors and anchors[anchor][1] != value:
-                        ambiguous.add(anchor)
-                    anchors[anchor] = (key, value)
-    return {anchor: figure for anchor, figure in anchors.items() if anchor not in ambiguous}
+                held = numbers_in(value)
+                if len(held) != 1:
+                    continue
+                before, after = figure_terms(key)
+                namings += [Naming(_words(p), False, key, held[0], section.key) for p in before]
+                namings += [Naming(_words(p), True, key, held[0], section.key) for p in after]
+                if not before and not after:  # no terms: the words before it where it is stated
+                    namings += [
+                        Naming(number.before[-DERIVED_WORDS:], False, key, held[0], section.key)
+                        for number in written
+                        if number.agrees(held[0]) and len(number.before) >= DERIVED_WORDS
+                    ]
+    return namings
 
 
-def _differs(written: Decimal | str | None, held: Decimal | str | None) -> bool:
-    """Two values of one kind (numbers, or fractions) that are not the same."""
-    return written is not None and type(written) is type(held) and written != held
+def _distance(naming: Naming, number: Number) -> int | None:
+    """How many words lie between the phrase and the number (None: the phrase is not there)."""
+    words, size = (number.after if naming.after else number.before), len(naming.words)
+    for offset in range(len(words) - size + 1):
+        start = offset if naming.after else len(words) - size - offset
+        if words[start : start + size] == naming.words:
+            return offset
+    return None
+
+
+def named_figures(number: Number, namings: Sequence[Naming]) -> tuple[int, list[Naming]]:
+    """The phrase nearest to ``number`` (the longest on a tie), of its kind: how far it is, and
+    every figure it names."""
+    denominator = number.before[-1:] == ("/",)
+    found = [
+        (distance, -len(naming.words), naming)
+        for naming in namings
+        if naming.held.percent == number.percent
+        # the part after "/" only by a phrase ending with "/" ("hoàn thành /" names the total)
+        and (naming.after or (naming.words[-1:] == ("/",)) == denominator)
+        and (distance := _distance(naming, number)) is not None
+    ]
+    if not found:
+        return 0, []
+    best = min((distance, length) for distance, length, _ in found)
+    return best[0], [naming for distance, length, naming in found if (distance, length) == best]
 
 
 def contradictions(
     composed: Sequence[Section], applied: Sequence[Section], draft: Draft
 ) -> list[DraftWarning]:
     """Numbers in staff-written text (of the ``applied`` sections) that differ from the figure the
-    system holds for the same thing: the same words before the number as in a ``composed``
-    sentence stating that figure."""
+    system holds for the same thing, as the words around them say (see above)."""
     written = {item.key for items in draft.values() for item in items if item.kind in (EDITED, STAFF)}
-    anchors = figure_anchors(composed)
+    namings = figure_namings(composed)
     warnings = []
     for section in applied:
         for paragraph in section.paragraphs:
             if paragraph.key not in written:
                 continue
-            for anchor, word in _anchored_numbers(paragraph.text):
-                figure = anchors.get(anchor)
-                if figure is None or not _differs(number_value(word), number_value(figure[1].casefold())):
+            for number in numbers_in(paragraph.text):
+                distance, named = named_figures(number, namings)
+                if not named or any(number.agrees(naming.held) for naming in named):
                     continue
-                message = (
-                    f"Đoạn do chuyên viên viết ghi “{' '.join(anchor)} {word}”, "
-                    f"nhưng số liệu trên hệ thống là {figure[1]}."
-                )
+                message = _contradiction(number, distance, named, section.key)
                 warnings.append(DraftWarning("contradiction", section.key, paragraph.key, message))
     return warnings
+
+
+def _contradiction(number: Number, distance: int, named: Sequence[Naming], section_key: str) -> str:
+    """What staff wrote (the naming words to the number) and the figure held: the one of their
+    section if it states one, else the report's, a level's only when no other is named."""
+    size = len(named[0].words) + distance
+    if named[0].after:
+        quoted = " ".join((number.token, *number.after[:size]))
+    else:
+        quoted = " ".join((*number.before[-size:], number.token)).replace(" / ", " ")
+    here = [naming for naming in named if naming.section == section_key] or list(named)
+    overall = [naming for naming in here if ".level." not in naming.figure] or here
+    held = " hoặc ".join(dict.fromkeys(naming.held.written for naming in overall))
+    return f"Đoạn do chuyên viên viết ghi “{quoted}”, nhưng số liệu trên hệ thống là {held}."
 
 
 # --- editing operations --------------------------------------------------------------------------

@@ -382,8 +382,8 @@ def _task_row(number: int, task: TaskLine) -> list[str]:
 # Appendix III: form Biểu 06/VPCP/KSTT (Circular 01/2020/TT-VPCP), plus returned and withdrawn.
 BIEU_06_SIZE = 10
 _DOSSIER_COLUMNS = (
-    _Column("STT", 8),
-    _Column("Cấp, đơn vị", 42, _LEFT),  # most unit names on one line
+    _Column("STT", 10),  # "STT" on one line in the 10 pt header
+    _Column("Cấp, đơn vị", 40, _LEFT),  # most unit names on one line
     _Column("Tổng số", 18, _RIGHT),
     _Column("Trực tuyến", 17, _RIGHT),
     _Column("Trực tiếp, bưu chính", 18, _RIGHT),

@@ -15,7 +15,7 @@ from datetime import date
 
 from core.text import fold, format_date_formal, format_date_long, format_date_short, format_int, format_number
 from models.dossiers.stats import Figures
-from models.vocabulary import Measure, ProgressMethod
+from models.vocabulary import IndexKind, Measure, ProgressMethod
 from reports.data import (
     AreaResult,
     DossierCoverage,
@@ -535,6 +535,103 @@ def limitation_facts(data: ReportData) -> list[str]:
             )
             facts.append(f"Một số tiêu chí của {line.kind_label} năm {line.year} còn đạt thấp: {weakest}")
     return facts
+
+
+# --- the words that name each figure, for the draft's contradiction check (reports.drafts) ---------
+
+# Figure key -> (phrases written just before its number, phrases written just after it), as people
+# write about the figure: "tiếp nhận 532.950 hồ sơ", "43 hồ sơ quá hạn phải xin lỗi". A figure of a
+# level ("dossiers.level.province.received") uses its measure's terms ("dossiers.received").
+FIGURE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "tasks.completed": (("hoàn thành", "đã hoàn thành"), ("nhiệm vụ đã hoàn thành", "nhiệm vụ hoàn thành")),
+    "tasks.total": (("hoàn thành /", "thực hiện /"), ()),
+    "tasks.percent": (
+        ("hoàn thành", "thực hiện kế hoạch", "kế hoạch đạt", "tỷ lệ hoàn thành"),
+        ("kế hoạch",),
+    ),
+    "tasks.unfinished": ((), ("nhiệm vụ chưa hoàn thành",)),
+    "procedures.total": ((), ("thủ tục hành chính đang áp dụng", "thủ tục đang áp dụng")),
+    "procedures.fully_online": (
+        ("toàn trình",),
+        ("dịch vụ công trực tuyến toàn trình", "thủ tục toàn trình"),
+    ),
+    "procedures.partly_online": (("một phần",), ("dịch vụ công trực tuyến một phần", "thủ tục một phần")),
+    "dossiers.received": (
+        ("tiếp nhận", "tiếp nhận giải quyết", "nhận giải quyết", "tiếp nhận được", "tiếp nhận mới"),
+        ("hồ sơ tiếp nhận", "hồ sơ tiếp nhận mới"),
+    ),
+    "dossiers.received_new": (("tiếp nhận", "tiếp nhận mới"), ("hồ sơ tiếp nhận", "hồ sơ tiếp nhận mới")),
+    "dossiers.carried_over": (("kỳ trước chuyển sang",), ("hồ sơ từ kỳ trước", "hồ sơ kỳ trước")),
+    "dossiers.received_online": (
+        ("trực tuyến", "tiếp nhận trực tuyến"),
+        ("hồ sơ trực tuyến", "hồ sơ tiếp nhận trực tuyến", "hồ sơ nộp trực tuyến"),
+    ),
+    "dossiers.received_direct": (
+        ("trực tiếp", "bưu chính", "trực tiếp và qua bưu chính"),
+        ("hồ sơ trực tiếp",),
+    ),
+    "dossiers.online_share": (("trực tuyến", "trực tuyến đạt"), ()),
+    "dossiers.resolved": (
+        ("giải quyết", "đã giải quyết", "giải quyết xong", "giải quyết được"),
+        ("hồ sơ đã giải quyết", "hồ sơ được giải quyết"),
+    ),
+    "dossiers.resolved_share": (("giải quyết", "hồ sơ đạt"), ()),
+    "dossiers.on_time_rate": (("đúng hạn", "trước hạn", "đúng hạn đạt", "đúng và trước hạn"), ()),
+    "dossiers.resolved_early": (("trước hạn",), ("hồ sơ trước hạn", "hồ sơ giải quyết trước hạn")),
+    "dossiers.resolved_on_time": (("đúng hạn",), ("hồ sơ đúng hạn", "hồ sơ giải quyết đúng hạn")),
+    "dossiers.resolved_late": (
+        ("quá hạn", "giải quyết quá hạn", "trễ hạn"),
+        ("hồ sơ quá hạn", "hồ sơ giải quyết quá hạn", "hồ sơ trễ hạn"),
+    ),
+    "dossiers.open": (("đang giải quyết",), ("hồ sơ đang giải quyết",)),
+    "dossiers.open_overdue": (
+        ("đang giải quyết quá hạn",),
+        ("hồ sơ đang giải quyết đã quá hạn", "hồ sơ đang giải quyết quá hạn"),
+    ),
+    "dossiers.returned": (("trả lại",), ("hồ sơ trả lại", "hồ sơ bị trả lại")),
+    "dossiers.withdrawn": ((), ("hồ sơ do người dân, tổ chức rút", "hồ sơ rút", "hồ sơ bị rút")),
+    "dossiers.apologies_owed": (("phải xin lỗi",), ("hồ sơ quá hạn phải xin lỗi", "hồ sơ phải xin lỗi")),
+    "dossiers.apologies_issued": ((), ("phiếu xin lỗi", "văn bản xin lỗi")),
+    "dossiers.late_without_apology": (
+        (),
+        (
+            "hồ sơ chưa có phiếu xin lỗi",
+            "hồ sơ quá hạn chưa có phiếu xin lỗi",
+            "hồ sơ quá hạn chưa được gửi phiếu xin lỗi",
+        ),
+    ),
+    "dossiers.cashless": (
+        ("không dùng tiền mặt",),
+        ("hồ sơ thanh toán", "hồ sơ thanh toán không dùng tiền mặt"),
+    ),
+    "dossiers.cashless_share": (("không dùng tiền mặt", "thanh toán không dùng tiền mặt"), ()),
+}
+
+
+def index_figure_key(line: IndexLine, measure: str) -> str:
+    """ "index.par_index.2022.score": the year is part of what names it."""
+    return f"index.{line.kind}.{line.year}.{measure}"
+
+
+def figure_terms(key: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The phrases naming the figure ``key`` (none: only its generated sentence names it)."""
+    if key.startswith("index."):
+        _, kind, year, measure = key.split(".")
+        names = _index_names(kind)
+        if measure == "score":
+            return tuple(f"{name} năm {year}{verb}" for name in names for verb in ("", " đạt")), ()
+        return tuple(f"{name} năm {year} xếp thứ" for name in names), ()
+    if key in FIGURE_TERMS:
+        return FIGURE_TERMS[key]
+    concept, *_, measure = key.split(".")
+    return FIGURE_TERMS.get(f"{concept}.{measure}", ((), ()))
+
+
+def _index_names(kind: str) -> tuple[str, ...]:
+    """ "Chỉ số hài lòng (SIPAS)" is named "sipas" or "chỉ số hài lòng"."""
+    label = IndexKind(kind).label
+    full, _, short = label.partition(" (")
+    return tuple(name for name in (short.rstrip(")"), full) if name)
 
 
 # --- letterhead, signature, appendix reference -----------------------------------------------------

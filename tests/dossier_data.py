@@ -14,6 +14,7 @@ from models.dossiers.records import FILE_COLUMNS
 from models.dossiers.tables import (
     Dossier,
     DossierLateApology,
+    DossierServiceProcedureTally,
     DossierServiceTally,
     DossierTally,
     DossierUnitDay,
@@ -52,6 +53,7 @@ async def delete_dossiers() -> None:
         DossierUnitYear,
         DossierLateApology,
         DossierServiceTally,
+        DossierServiceProcedureTally,
     ):
         await table.delete(force=True)
 
@@ -71,7 +73,7 @@ def dossier(code: str, **overrides) -> dict[str, str]:
         "apology_issued_on": "",
         "apology_new_due": "",
     }
-    return dict.fromkeys(KEYS, "") | row | overrides
+    return row | overrides
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
@@ -94,6 +96,6 @@ def write_xlsx(path: Path, rows: list[dict[str, str]]) -> Path:
     sheet = book.active
     sheet.append([label for _, label in FILE_COLUMNS])
     for row in rows:
-        sheet.append([row[key] for key in KEYS])
+        sheet.append([row.get(key, "") for key in KEYS])  # the optional columns may be left out
     book.save(path)
     return path

@@ -215,7 +215,7 @@ async def overdue_as_of(plan_id: int, as_of: date, limit: int) -> tuple[list[dic
     """The first ``limit`` tasks overdue at the end of the past day ``as_of`` (deadline
     first), as they stood that day, and how many there were."""
     rows = await Task.raw(OVERDUE_AS_OF % AS_OF_SOURCE, plan_id, end_of_day(as_of), overdue_sql(as_of, "s"))
-    return [{**row, "ongoing": bool(row["ongoing"])} for row in rows[:limit]], len(rows)
+    return rows[:limit], len(rows)
 
 
 async def plan_changes(plan_id: int, since: date) -> list[dict]:

@@ -94,28 +94,33 @@ def _bounds_error(indicator: Mapping, number: float) -> str | None:
     return None
 
 
+def _not_valid(code: str, measure: Measure, raw: object) -> FieldError:
+    message = (
+        "Chọn Có hoặc Không." if measure is Measure.YES_NO else "Phải là một số (ví dụ 1.250 hoặc 95,5)."
+    )
+    return FieldError(code, f"not a valid {measure.value}", message, value=str(raw)[:100])
+
+
 def check_value(indicator: Mapping, raw: object) -> tuple[Value | None, FieldError | None]:
     """A unit's figure for ``indicator`` as stored (None when left empty), or the error naming
-    the indicator's code. ``raw`` is what the form, the JSON body or the spreadsheet cell gave."""
+    the indicator's code. ``raw`` is what the form, the JSON body or the spreadsheet cell gave
+    (a JSON number is taken as it is: 1.234 is not read as "1.234", one thousand two hundred)."""
     code, measure = indicator["code"], Measure(indicator["measure"])
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None, None
+    if measure is Measure.TEXT:
+        text = nfc(str(raw))
+        if len(text) > MAX_TEXT:
+            return None, FieldError(code, f"at most {MAX_TEXT} characters", f"Tối đa {MAX_TEXT} ký tự.")
+        return text, None
+    if isinstance(raw, bool) and measure is not Measure.YES_NO:
+        return None, _not_valid(code, measure, raw)
     try:
-        if measure is Measure.TEXT:
-            text = nfc(str(raw))
-            if len(text) > MAX_TEXT:
-                return None, FieldError(code, f"at most {MAX_TEXT} characters", f"Tối đa {MAX_TEXT} ký tự.")
-            return text, None
         if measure is Measure.YES_NO:
-            return (raw if isinstance(raw, bool) else parse_yes_no(str(raw))), None
-        if isinstance(raw, bool):
-            raise ValueError(raw)
+            return parse_yes_no(str(raw)), None
         number = float(raw) if isinstance(raw, int | float) else parse_number(str(raw))
     except ValueError:
-        message = (
-            "Chọn Có hoặc Không." if measure is Measure.YES_NO else "Phải là một số (ví dụ 1.250 hoặc 95,5)."
-        )
-        return None, FieldError(code, f"not a valid {measure.value}", message, value=str(raw)[:100])
+        return None, _not_valid(code, measure, raw)
     if problem := _bounds_error(indicator, number):
         return None, FieldError(code, "out of range", problem, value=str(raw)[:100])
     return number, None

@@ -145,9 +145,7 @@ async def previous_figures(round_row: dict, unit_id: int) -> dict:
 
 
 async def _form(round_row: dict, submission: dict) -> list[dict]:
-    return unit_indicators(
-        round_row, await indicators_by_code(round_row["indicator_codes"]), submission["unit_kind"]
-    )
+    return unit_indicators(await indicators_by_code(round_row["indicator_codes"]), submission["unit_kind"])
 
 
 async def get_submission(actor: Principal, submission_id: int) -> dict:

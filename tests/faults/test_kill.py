@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from demo.loader import DEMO_PASSWORD, load_demo
+from models.dossiers.service_tally import rebuild_service_tally
 from models.dossiers.tables import Dossier, ImportJob
 from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
 from models.plans.tables import Task, TaskEvent
@@ -128,6 +129,7 @@ async def test_killed_late_in_an_import_nothing_is_written_no_reader_or_file_is_
     assert await Dossier.count() == 0
     assert await ImportJob.count() == 1
     assert await rebuild_tallies() == dict.fromkeys(TALLY_TABLES, 0), "the tallies are as before"
+    assert not any((await rebuild_service_tally()).values()), "the service-index tallies are as before"
     assert list((tmp_path / "data" / "imports").glob("job-*")) == []  # the uploaded file is gone
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from core.errors import FieldError
 from models.rounds import rules
 from models.rounds.rules import UnitFigure
 
@@ -291,3 +292,97 @@ def test_default_questions_name_outline_sections():
     ]  # fmt: skip
     assert dict(rules.DEFAULT_QUESTIONS)["II.1"] == "Kết quả nổi bật về cải cách thể chế"
     assert set(rules.QUESTION_SECTIONS) >= {key for key, _ in rules.DEFAULT_QUESTIONS}
+
+
+SHARE_BOUNDED = {"code": "S", "measure": "percent", "minimum": 10, "maximum": 200}
+SHARE_NEGATIVE_FLOOR = {"code": "S", "measure": "percent", "minimum": -5, "maximum": None}
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "error"),
+    [
+        (
+            COUNT,
+            "abc",
+            FieldError("TC01", "not a valid number", "Phải là một số (ví dụ 1.250 hoặc 95,5).", value="abc"),
+        ),
+        (COUNT, "-1", FieldError("TC01", "out of range", "Không được nhỏ hơn 0.", value="-1")),
+        (COUNT, 2.5, FieldError("TC01", "out of range", "Phải là số nguyên.", value="2.5")),
+        (FLAG, "?", FieldError("CDS04", "not a valid yes_no", "Chọn Có hoặc Không.", value="?")),
+        (TEXT, "x" * 4001, FieldError("GC", "at most 4000 characters", "Tối đa 4000 ký tự.")),
+        (SHARE_BOUNDED, "9,99", FieldError("S", "out of range", "Không được nhỏ hơn 10.", value="9,99")),
+        (SHARE_BOUNDED, "100,5", FieldError("S", "out of range", "Không được lớn hơn 100.", value="100,5")),
+        (SHARE_NEGATIVE_FLOOR, "-1", FieldError("S", "out of range", "Không được nhỏ hơn 0.", value="-1")),
+        (MONEY, "1" * 120, FieldError("TCC02", "out of range", "Không được lớn hơn 1.000.", value="1" * 100)),
+    ],
+)
+def test_check_value_errors_in_full(indicator, raw, error):
+    assert rules.check_value(indicator, raw) == (None, error)
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "value"),
+    [
+        (SHARE_BOUNDED, "10", 10.0),
+        (SHARE_BOUNDED, "100", 100.0),
+        (SHARE_NEGATIVE_FLOOR, "0", 0.0),
+        (COUNT, 7, 7.0),
+        (TEXT, 12, "12"),
+        (TEXT, "x" * 4000, "x" * 4000),
+    ],
+)
+def test_check_value_at_the_bounds(indicator, raw, value):
+    assert rules.check_value(indicator, raw) == (value, None)
+
+
+MEASURE_ERROR = FieldError(
+    "measure", "one of number, percent, money, yes_no, text", "Đơn vị tính không hợp lệ."
+)
+RULE_ERROR = FieldError(
+    "rule", "not a rule this measure can use", "Cách tổng hợp không dùng được cho đơn vị tính này."
+)
+WEIGHT_ERROR = FieldError(
+    "denominator",
+    "a weighted share needs another numeric indicator as its weight",
+    "Tỷ lệ bình quân gia quyền cần chỉ tiêu mẫu số (một chỉ tiêu số lượng khác).",
+)
+NO_WEIGHT_ERROR = FieldError(
+    "denominator", "only a weighted share has one", "Chỉ tỷ lệ bình quân gia quyền có mẫu số."
+)
+BOUNDS_ERROR = FieldError("maximum", "below the minimum", "Giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất.")
+
+
+@pytest.mark.parametrize(
+    ("indicator", "errors"),
+    [
+        ({"code": "A", "measure": "kg", "rule": "sum"}, [MEASURE_ERROR]),
+        ({"code": "A", "measure": "number", "rule": "median"}, [RULE_ERROR]),
+        ({"code": "A", "measure": "yes_no", "rule": "average"}, [RULE_ERROR]),
+        ({"code": "A", "measure": "percent", "rule": "weighted", "denominator": "M"}, []),  # money weighs too
+        ({"code": "A", "measure": "percent", "rule": "weighted"}, [WEIGHT_ERROR]),
+        ({"code": "A", "measure": "number", "rule": "sum", "denominator": "N"}, [NO_WEIGHT_ERROR]),
+        ({"code": "A", "measure": "number", "rule": "sum", "minimum": 5, "maximum": 5}, []),
+        ({"code": "A", "measure": "number", "rule": "sum", "minimum": 5, "maximum": 4.9}, [BOUNDS_ERROR]),
+        ({"code": "A", "measure": "number", "rule": "sum", "minimum": 5}, []),
+    ],
+)
+def test_definition_errors_in_full(indicator, errors):
+    codes = {"N": "number", "M": "money", "A": indicator["measure"]}
+    assert rules.definition_errors(indicator, codes) == errors
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "value"),
+    [
+        (MONEY, 1.234, 1.234),  # a JSON number as it is, not "1.234" read the Vietnamese way
+        (COUNT, "1.234", 1234.0),  # typed: dots group thousands
+        (FLAG, True, True),
+        (FLAG, 0, False),
+    ],
+)
+def test_check_value_takes_numbers_as_numbers(indicator, raw, value):
+    assert rules.check_value(indicator, raw) == (value, None)
+
+
+def test_a_weight_of_one_counts():
+    assert rules.consolidate("weighted", "percent", figures(50, 90, weights=[1, 3])) == 80.0

@@ -4,6 +4,8 @@ small sample, units ranked with their change, the trend and the drill-down."""
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from core.errors import InvalidInput
@@ -11,6 +13,7 @@ from core.paging import PageRequest
 from models.dossiers.ingest import import_file, ingest_records
 from models.dossiers.records import get_dossier
 from models.service_index.service import lost_points, monthly_trend, parse_period, service_index
+from models.units.tables import Unit
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
 
@@ -211,6 +214,12 @@ async def test_drill_down_lists_the_dossiers_that_lost_points(world, tmp_path):
     assert total == 2 and {r["code"] for r in rows} == {"A6", "A7"}
     rows, total = await lost_points(MARCH, "digitised", None, PageRequest())
     assert [r["code"] for r in rows] == ["A2"]
+    await Unit.update({Unit.valid_to: date(2024, 2, 29), Unit.successor: world.unit_a}).where(
+        Unit.id == world.unit_b
+    )
+    assert await lost_points(MARCH, "on_time", world.unit_b, PageRequest()) == ([], 0)  # ranked under STP
+    rows, total = await lost_points(MARCH, "on_time", world.unit_a, PageRequest())
+    assert total == 4 and {r["code"] for r in rows} == {"A2", "A4", "A6", "A7"}
     with pytest.raises(InvalidInput) as caught:
         await lost_points(MARCH, "procedures_online", None, PageRequest())
     assert caught.value.errors[0].field == "indicator"

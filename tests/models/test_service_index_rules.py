@@ -11,7 +11,11 @@ import pytest
 from core.errors import InvalidInput
 from models.dossiers.records import service_timing
 from models.service_index.indicators import (
+    BY_KEY,
+    CLOSED_BY_END,
+    DOSSIER_INDICATORS,
     INDICATOR_LABELS,
+    RESOLVED,
     Rule,
     achievement,
     assess,
@@ -79,6 +83,26 @@ TIMING = [
     ),
     ("count without dates: no deduction", DUE, 1, None, None, DUE, True, 14400),
     ("zero requests recorded: nothing deducted", DUE, 0, None, None, DUE, True, 14400),
+    (
+        "asked at the deadline itself, answer awaited: the clock is stopped",
+        None,
+        1,
+        DUE,
+        None,
+        None,
+        None,
+        None,
+    ),
+    (
+        "resolved within its first minute: no handling minute",
+        T0 + timedelta(seconds=59),
+        None,
+        None,
+        None,
+        DUE,
+        True,
+        0,
+    ),
 ]
 
 
@@ -132,6 +156,12 @@ def test_achievement_threshold(rate, threshold, expected):
 )
 def test_assess(numerator, denominator, unknown, maximum, status, points, full):
     result = assess("digitised", numerator, denominator, unknown, Rule(4, 80, maximum, "test"))
+    assert (result.key, result.numerator, result.denominator, result.maximum) == (
+        "digitised",
+        numerator,
+        denominator,
+        maximum,
+    )  # the counts it was judged on, as the report's table prints them
     assert (result.status, result.full_marks, result.unknown) == (status, full, unknown)
     assert result.points == (None if points is None else pytest.approx(points))
     assert (result.ratio is None) == (status != "ok")
@@ -141,6 +171,8 @@ def test_overall_score_and_points_leave_out_indicators_without_a_ratio():
     rule = Rule(3, 50, 4.0, "test")
     scored = [assess("online_submission", 1, 4, 0, rule), assess("digitised", 0, 0, 3, rule)]
     assert overall_score(scored) == pytest.approx(50.0)  # 25% of a 50% threshold
+    both = [assess("online_submission", 1, 4, 0, rule), assess("reused_data", 2, 4, 0, rule)]
+    assert overall_score(both) == pytest.approx(75.0)  # the mean of 50% and 100% of full marks
     assert total_points(scored) == pytest.approx(2.0)
     assert overall_score([assess("digitised", 0, 0, 3, rule)]) is None
     assert total_points([assess("x", 1, 2, 0, Rule(3, None, None, "t"))]) is None
@@ -203,3 +235,11 @@ def test_trend_months():
     assert len(parse_period("2023-03").trend_months()) == 12
     assert [m.key for m in parse_period("2023-Q2").trend_months()] == ["2023-04", "2023-05", "2023-06"]
     assert len(parse_period("2023").trend_months()) == 12
+
+
+def test_only_the_result_indicators_wait_for_a_result_by_the_periods_end():
+    """Rule: electronic results and digitisation count only dossiers resolved by the period's
+    end; the other indicators count every dossier received."""
+    gated = {indicator.key for indicator in DOSSIER_INDICATORS if indicator.at_end("c") != "c"}
+    assert gated == {"electronic_result", "digitised"}
+    assert BY_KEY["digitised"].at_end("c") == f"({RESOLVED} AND {CLOSED_BY_END} AND c)"

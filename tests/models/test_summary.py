@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.errors import InvalidInput
 from models.plans.plans import update_plan
 from models.plans.progress import plan_changes, plan_summary
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, edit_task, report_progress
@@ -100,8 +101,23 @@ async def test_changes_since_a_date(db):
     await report_progress(
         w.staff, cancelled["id"], ProgressReport("cancelled", note="bỏ"), now=at(date(2024, 4, 6))
     )
+    noted = await create_task(
+        w.staff,
+        w.plan_id,
+        TaskDefinition("VI.1", "public_finance", "Tự chủ", w.unit_b, deadline=date(2024, 9, 1)),
+        now=at(date(2024, 1, 7)),
+    )
+    # a note alone changes none of the fields the list follows: not a change
+    await report_progress(w.staff, noted["id"], ProgressReport(note="Đang làm"), now=at(date(2024, 4, 7)))
 
-    changes = {c["code"]: c for c in await plan_changes(w.plan_id, date(2024, 4, 1))}
+    listed = await plan_changes(w.plan_id, date(2024, 4, 1))
+    assert [c["code"] for c in listed] == ["II.1", "IV.1", "V.1", "VII.1"]  # by code, not by id
+    changes = {c["code"]: c for c in listed}
+    assert (changes["IV.1"]["title"], changes["IV.1"]["fields"]["code"]) == (
+        "Sắp xếp",
+        {"old": None, "new": "IV.1"},
+    )
+    assert str(changes["II.1"]["last_changed_at"])[:10] == "2024-04-02"
     assert changes["II.1"]["change"] == "modified"
     assert changes["II.1"]["fields"]["progress"] == {"old": 20, "new": 60}
     assert changes["VII.1"]["fields"]["deadline"]["new"] in (date(2024, 8, 31), "2024-08-31")
@@ -124,3 +140,17 @@ async def test_summary_follows_every_change_despite_the_cache(db):
     assert areas == {"institutions": 2}
     await update_plan(w.staff, w.plan_id, {"progress_method": "average"}, None)
     assert (await plan_summary(w.plan_id))["percent"] == 50.0  # (100 + 0) / 2, method read fresh
+
+
+@pytest.mark.parametrize(("since", "refused"), [(date(1999, 12, 31), True), (date(2000, 1, 1), False)])
+async def test_changes_are_asked_for_from_the_first_plan_year(db, since, refused):
+    """Rule: the changes since a day before 2000 (the first plan year) are refused, naming "since"."""
+    w = await build_world()
+    if not refused:
+        assert [c["code"] for c in await plan_changes(w.plan_id, since)] == ["II.1", "VII.1"]
+        return
+    with pytest.raises(InvalidInput) as refused_error:
+        await plan_changes(w.plan_id, since)
+    assert [(e.field, e.reason, e.message) for e in refused_error.value.errors] == [
+        ("since", "on or after 2000-01-01", "Ngày phải từ 01/01/2000 trở đi.")
+    ]

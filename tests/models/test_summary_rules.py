@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from models.plans.plans import update_plan
-from models.plans.progress import overdue_as_of, plan_summary
+from models.plans.progress import Tally, overdue_as_of, plan_summary
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
 from tests.world import World, build_world
 
@@ -119,6 +119,18 @@ async def test_tallies_per_plan_area_and_unit_over_uneven_groups(uneven_plan):
     ]  # in the order of the official outline
     assert [unit["unit_code"] for unit in figures["plan"]["by_lead_unit"]] == ["STP", "SYT"]
     assert figures["plan"]["completed"] == 5 and figures["STP"]["completed"] == 2
+    assert figures["plan"]["plan_id"] == uneven_plan.plan_id
+    assert [area["area_label"] for area in figures["plan"]["by_area"]] == [
+        "Công tác chỉ đạo, điều hành",
+        "Cải cách thể chế",
+        "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số",
+    ]
+    assert [unit["unit_id"] for unit in figures["plan"]["by_lead_unit"]] == [
+        uneven_plan.unit_a,
+        uneven_plan.unit_b,
+    ]
+    # open tasks on track: I.4 is the only one in progress and overdue; L.3 and VII.1 not started and overdue
+    assert (figures["plan"]["in_progress_on_track"], figures["plan"]["not_started_on_track"]) == (1, 2)
 
 
 @pytest.mark.parametrize("method", ["task_count", "average", "weighted"])
@@ -154,6 +166,38 @@ async def test_overdue_count_as_of_a_day(uneven_plan, as_of, overdue, why):
     summary = await plan_summary(uneven_plan.plan_id, as_of=as_of)
     assert summary["overdue"] == overdue, why
     assert summary["as_of"] == (as_of or date(2024, 6, 30))
+
+
+def grouped(status: str, tasks: int, overdue: int = 0, late: int = 0) -> dict:
+    """One row of the summary's grouped count (one area, unit and status)."""
+    return {"status": status, "tasks": tasks, "late": late, "overdue": overdue} | dict.fromkeys(
+        ("progress_sum", "weight_sum", "weighted_sum"), 0
+    )
+
+
+# Rule: a group's open tasks split into overdue and on track, in progress and not started apart,
+# each added up over every grouped row (several areas and units make one plan's figures).
+@pytest.mark.parametrize(
+    ("rows", "split"),
+    [
+        ([grouped("in_progress", 4, overdue=1), grouped("in_progress", 3, overdue=2)], (7, 3, 4, 0, 0)),
+        ([grouped("not_started", 5, overdue=2), grouped("not_started", 1, overdue=1)], (0, 0, 0, 6, 3)),
+        ([grouped("in_progress", 2, overdue=2), grouped("not_started", 2)], (2, 2, 0, 2, 2)),
+    ],
+)
+def test_open_tasks_split_into_overdue_and_on_track(rows, split):
+    tally = Tally()
+    for row in rows:
+        tally.add(row)
+    figures = tally.as_dict("task_count", None)
+    in_progress, overdue_in_progress, in_progress_on_track, not_started, not_started_on_track = split
+    assert (figures["in_progress"], figures["in_progress_on_track"], figures["not_started"]) == (
+        in_progress,
+        in_progress_on_track,
+        not_started,
+    )
+    assert figures["not_started_on_track"] == not_started_on_track
+    assert figures["overdue"] == overdue_in_progress + (not_started - not_started_on_track)
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ and which warnings the draft page must show."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -12,7 +13,7 @@ import pytest
 
 from core.errors import InvalidInput
 from reports.data import Coverage, DossierCoverage, TaskCoverage
-from reports.document import Paragraph, Section, placeholders
+from reports.document import Paragraph, Section, compose, placeholders
 from reports.drafts import (
     DELETED,
     EDITED,
@@ -27,9 +28,10 @@ from reports.drafts import (
     edit_paragraph,
     load_draft,
     move_paragraph,
-    number_value,
+    read_number,
     restore_paragraph,
 )
+from tests.reports import sample
 
 RECEIVED = Paragraph(
     "II.2.dossiers.received",
@@ -322,19 +324,20 @@ def test_bad_operations_name_the_field(operation, field):
 
 
 NUMBERS = [
-    ("532.950", Decimal(532950)),
-    ("532950", Decimal(532950)),
-    ("95,11%", Decimal("95.11")),
-    ("24/32", "24/32"),
-    ("12", Decimal(12)),
+    # (as written, (value, decimals) or None)
+    ("532.950", (Decimal(532950), 0)),
+    ("532950", (Decimal(532950), 0)),
+    ("95,11%", (Decimal("95.11"), 2)),
+    ("1.191.036,5", (Decimal("1191036.5"), 1)),
+    ("12", (Decimal(12), 0)),
     ("1.2.3", None),  # not a Vietnamese number
-    ("30/6/2023", None),  # a date, not a figure
+    ("5329.50", None),  # thousands are grouped by three
 ]
 
 
 @pytest.mark.parametrize(("token", "value"), NUMBERS)
-def test_number_value(token, value):
-    assert number_value(token) == value
+def test_read_number(token, value):
+    assert read_number(token) == value
 
 
 def test_shown_paragraphs_list_every_kind_in_order():
@@ -431,3 +434,79 @@ def test_coverage_says_plainly_what_is_missing(changes, expected):
     lines = coverage(sample.report(**changes))
     assert [line.source for line in lines] == ["Kế hoạch CCHC", "Hồ sơ TTHC", "Chỉ số CCHC"]
     assert [(line.available, line.statement) for line in lines] == expected
+
+
+# --- staff numbers against the sentences the report really generates -------------------------------
+
+# The sample report's II.2 states 1.212.576 dossiers handled (21.540 carried over, 1.191.036 new;
+# online 412.118, 34,60%), 1.126.219 resolved (92,88%; early 506.606, on time 616.726, late 2.887),
+# on time 99,74%, 3.050 apologies owed, 3.035 sent, 15 missing, cashless 357.310 (30,00%); the
+# province level 727.544 received; II states 24/32 tasks, 75,00%; PAR INDEX 2022 90,1 and rank 1.
+STAFF_NUMBERS = [
+    # (staff text in II.2, the contradictions: what it wrote -> what the system holds)
+    ("Toàn tỉnh đã tiếp nhận 1.212.576 hồ sơ.", []),
+    ("Toàn tỉnh đã tiếp nhận 1.212.577 hồ sơ.", ["tiếp nhận 1.212.577 -> 1.212.576 hoặc 1.191.036"]),
+    ("Toàn tỉnh tiếp nhận 1191036 hồ sơ mới.", []),  # the new ones; no thousands separator
+    ("Cấp tỉnh tiếp nhận 727.544 hồ sơ.", []),  # a level's figure is a figure too
+    ("Tiếp nhận trực tuyến 412.118 hồ sơ.", []),
+    ("Tiếp nhận trực tuyến 412.119 hồ sơ.", ["tiếp nhận trực tuyến 412.119 -> 412.118"]),
+    ("Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 34,6%.", []),  # rounded to fewer decimals
+    ("Tỷ lệ hồ sơ tiếp nhận trực tuyến đạt 34,7%.", ["trực tuyến đạt 34,7% -> 34,60%"]),
+    ("Đã giải quyết 1.126.219 hồ sơ, đạt 92,88%.", []),
+    ("Đã giải quyết 1.126.219 hồ sơ, đạt 93%.", []),  # 92,88% rounds to 93%
+    (
+        "Đã giải quyết 1.126.218 hồ sơ, đạt 92%.",
+        ["đã giải quyết 1.126.218 -> 1.126.219", "hồ sơ đạt 92% -> 92,88%"],
+    ),
+    ("Tỷ lệ giải quyết hồ sơ đúng hạn đạt 99,74%.", []),
+    ("Tỷ lệ giải quyết hồ sơ đúng hạn đạt 99,75%.", ["đúng hạn đạt 99,75% -> 99,74%"]),
+    ("Có 2.887 hồ sơ giải quyết quá hạn.", []),
+    ("Có 2.900 hồ sơ giải quyết quá hạn.", ["2.900 hồ sơ giải quyết quá hạn -> 2.887"]),
+    ("Đã gửi 3.035 phiếu xin lỗi; còn 15 hồ sơ chưa có phiếu xin lỗi.", []),
+    (
+        "Đã gửi 3.000 phiếu xin lỗi; còn 50 hồ sơ chưa có phiếu xin lỗi.",
+        [
+            "3.000 phiếu xin lỗi -> 3.035",
+            "50 hồ sơ chưa có phiếu xin lỗi -> 15",
+        ],
+    ),
+    ("Có 357.310 hồ sơ thanh toán không dùng tiền mặt, chiếm 30%.", []),
+    (
+        "Có 357.310 hồ sơ thanh toán không dùng tiền mặt, chiếm 35%.",
+        ["thanh toán không dùng tiền mặt chiếm 35% -> 30,00%"],
+    ),
+    ("Đã hoàn thành 24/32 nhiệm vụ, đạt 75% kế hoạch.", []),
+    ("PAR INDEX năm 2022 đạt 90,1 điểm, xếp thứ 1/63.", []),
+    ("PAR INDEX năm 2022 đạt 91,5 điểm.", ["par index năm 2022 đạt 91,5 -> 90,1"]),
+    ("Ngày 30 tháng 6 năm 2023, tỉnh tổ chức 3 đoàn kiểm tra tại 15 đơn vị.", []),  # no figure named
+    ("Cắt giảm 20 thủ tục hành chính trong năm 2023.", []),  # "thủ tục hành chính" alone names none
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), STAFF_NUMBERS, ids=[case[0] for case in STAFF_NUMBERS])
+def test_staff_numbers_against_the_generated_figures(text, expected):
+    generated = compose(sample.report())
+    draft = {"II.2": (Item(STAFF, "staff:a", text),)}
+    _, warnings = apply_draft(generated, draft)
+    found = [
+        re.fullmatch(r"Đoạn do chuyên viên viết ghi “(.+)”, nhưng số liệu trên hệ thống là (.+)\.", w.message)
+        for w in warnings
+    ]
+    assert [f"{m.group(1)} -> {m.group(2)}" for m in found] == expected
+    assert all(w.kind == "contradiction" and w.paragraph_key == "staff:a" for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("section", "expected"),
+    [
+        # a task count is held against the figure of the section it is written in
+        ("II", "“đã hoàn thành 25/33” -> 24; “hoàn thành 25/33” -> 32"),  # the plan's 24/32
+        ("II.2", "“đã hoàn thành 25/33” -> 5; “hoàn thành 25/33” -> 6"),  # the area's 5/6
+    ],
+)
+def test_a_staff_task_count_against_its_sections_figure(section, expected):
+    _, warnings = apply_draft(
+        compose(sample.report()), {section: (Item(STAFF, "staff:a", "Đã hoàn thành 25/33 nhiệm vụ."),)}
+    )
+    said = [re.search(r"(“.+”), nhưng số liệu trên hệ thống là (.+)\.", w.message).groups() for w in warnings]
+    assert "; ".join(f"{quoted} -> {held}" for quoted, held in said) == expected

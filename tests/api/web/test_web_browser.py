@@ -276,11 +276,20 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     section.get_by_role("button", name="Thêm đoạn văn").click()
     expect(page.get_by_role("status")).to_contain_text("Đã thêm đoạn văn.")
     expect(page.locator("#s-V")).to_contain_text("Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn")
-    page.screenshot(path=shots / "report-draft.png", full_page=True)
-    page.get_by_role("button", name="Lập dự thảo").click()
+    procedures = page.locator("#s-II\\.2")
+    procedures.get_by_text("Thêm đoạn văn vào cuối mục").click()
+    procedures.get_by_label("Đoạn văn mới").fill("Sáu tháng đầu năm, toàn tỉnh đã tiếp nhận 532.950 hồ sơ.")
+    procedures.get_by_role("button", name="Thêm đoạn văn").click()
+    warnings = page.locator("#canh-bao").locator("..")
+    expect(warnings).to_contain_text("ghi “tiếp nhận 532.950”, nhưng số liệu trên hệ thống là")
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=shots / "report-draft.png")  # the top: sources, warnings, what to write
+    runs_before = page.request.get("/api/reports?period=2023-H1").json()["total"]
+    page.get_by_role("button", name="Lập dự thảo").dblclick()  # a double click makes one version
     row = page.locator("tbody tr").first
     expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
     expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)
+    assert page.request.get("/api/reports?period=2023-H1").json()["total"] == runs_before + 1
 
     # Issuing: a button, then a page that says what will happen and asks for number, date, signer.
     row.get_by_role("button", name="Ban hành…").click()
