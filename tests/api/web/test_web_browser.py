@@ -247,7 +247,7 @@ def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, s
 
 def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, shots, tmp_path):
     page = signed_in(chromium, server, "noivu")
-    page.get_by_role("link", name="Báo cáo").click()
+    page.get_by_role("link", name="Báo cáo", exact=True).click()  # not "Báo cáo định kỳ"
     page.get_by_label("Loại báo cáo").select_option(label="Báo cáo 6 tháng đầu năm")
     page.get_by_label("Năm").fill("2023")
     page.get_by_role("button", name="Lập báo cáo").click()
