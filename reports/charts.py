@@ -5,17 +5,21 @@ Labels are Vietnamese in the body font, Times New Roman, or its metric twin Libe
 Times New Roman is not installed; DejaVu Serif, which matplotlib ships, is the last resort. The
 fonts are given as a family list, so matplotlib takes each glyph from the first font that has it:
 Liberation Serif 1.x (Debian's fonts-liberation) lacks letters such as "ớ", "ự", "ử", which
-then come from DejaVu Serif instead of printing as empty boxes.
+then come from DejaVu Serif instead of printing as empty boxes. Only the installed ones are
+listed: matplotlib logs a warning for a missing family at every glyph lookup (hundreds of lines
+per report, enough to fill a log pipe nobody drains and stall the server).
 """
 
 from __future__ import annotations
 
+import functools
 import textwrap
 import threading
 from collections.abc import Sequence
 from io import BytesIO
 
 import matplotlib
+from matplotlib import font_manager
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
@@ -29,14 +33,20 @@ FONTS = ["Times New Roman", "Liberation Serif", "DejaVu Serif"]
 LABEL_WRAP = 28
 DONE, TOTAL = "#1f4e79", "#c9d3de"
 EARLY, ON_TIME, LATE = "#1f4e79", "#6d9bc3", "#c0392b"
-_STYLE = {"font.family": FONTS, "font.size": 9}
 # rc_context changes process-wide settings: reports rendered in worker threads take turns.
 _RC_LOCK = threading.Lock()
 
 
+@functools.cache
+def _style() -> dict:
+    """The charts' settings: FONTS as far as this machine has them (DejaVu Serif always)."""
+    installed = {entry.name for entry in font_manager.fontManager.ttflist}
+    return {"font.family": [name for name in FONTS if name in installed], "font.size": 9}
+
+
 def task_completion_chart(areas: Sequence[AreaResult]) -> bytes:
     """Horizontal bars per reform area: all tasks behind, completed ones in front, "x/y" beside."""
-    with _RC_LOCK, matplotlib.rc_context(_STYLE):
+    with _RC_LOCK, matplotlib.rc_context(_style()):
         figure = _figure(height_cm=2 + 0.9 * len(areas))
         axes = figure.add_subplot()
         rows = range(len(areas))
@@ -56,7 +66,7 @@ def dossier_outcome_chart(months: Sequence[DossierRow]) -> bytes:
     """Stacked bars per month ("T1" … "T12"): dossiers resolved early and on time; the late ones
     as a red line on their own right-hand axis, so that a few hundred stay visible beside a
     hundred thousand."""
-    with _RC_LOCK, matplotlib.rc_context(_STYLE):
+    with _RC_LOCK, matplotlib.rc_context(_style()):
         figure = _figure(height_cm=8)
         axes = figure.add_subplot()
         labels = [row.label for row in months]

@@ -39,6 +39,7 @@ from models.plans.progress import AS_OF_SOURCE, plan_summary
 from models.plans.rules import ProgressTotals, is_overdue, plan_progress, timeliness
 from models.plans.tables import Task, TaskEvent
 from models.procedures.service import ProcedureFilter, procedure_counts
+from models.procedures.tables import Procedure
 from models.rounds.consolidation import consolidate_round
 from models.rounds.rounds import round_for_period
 from models.service_index.service import index_between
@@ -184,14 +185,21 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
 
 
 async def collect_procedures(cut_off: date) -> ProcedureCatalogue | None:
-    counts = await procedure_counts(ProcedureFilter(active_on=cut_off))
-    if not counts["total"]:
+    """The catalogue in force at the cut-off; None when the system holds no catalogue at all.
+    Procedures without a start date are counted apart (``undated``): the catalogue's history
+    before today is then not known, and the report says so instead of printing today's list."""
+    if not await Procedure.exists():
         return None
+    counts = await procedure_counts(ProcedureFilter(active_on=cut_off))
+    undated = await Procedure.count().where(
+        Procedure.valid_from.is_null() & (Procedure.valid_to.is_null() | (Procedure.valid_to >= cut_off))
+    )
     return ProcedureCatalogue(
         total=counts["total"],
         by_level=tuple((level.label, counts["by_level"][level.value]) for level in UnitLevel),
         fully_online=counts["by_online_level"][OnlineLevel.FULL.value],
         partly_online=counts["by_online_level"][OnlineLevel.PARTIAL.value],
+        undated=undated,
     )
 
 

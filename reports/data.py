@@ -136,10 +136,20 @@ class DossierRow:
 
 @dataclass(frozen=True)
 class ProcedureCatalogue:
+    """The catalogue at the cut-off. Its figures count the undated procedures too and are known
+    (printable) only when ``undated`` is 0: a procedure recorded without its start date may or
+    may not have been in force then."""
+
     total: int  # procedures in force at the cut-off
     by_level: tuple[tuple[str, int], ...]  # ("Cấp tỉnh", 1488) …
     fully_online: int
     partly_online: int
+    undated: int = 0  # procedures not ended by the cut-off whose start date is not recorded
+
+    @property
+    def known(self) -> bool:
+        """Whether the catalogue's history gives its size at the cut-off."""
+        return self.total > 0 and not self.undated
 
 
 @dataclass(frozen=True)

@@ -179,10 +179,14 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
     if (catalogue := data.procedures) is not None:
         sentence = wording.procedures_sentence(catalogue, data.period_end)
-        figures = _counts(
-            ("procedures.total", catalogue.total),
-            ("procedures.fully_online", catalogue.fully_online),
-            ("procedures.partly_online", catalogue.partly_online),
+        figures = (
+            _counts(
+                ("procedures.total", catalogue.total),
+                ("procedures.fully_online", catalogue.fully_online),
+                ("procedures.partly_online", catalogue.partly_online),
+            )
+            if catalogue.known
+            else ()
         )
         paragraphs.append(_text(f"{item.key}.procedures", sentence, *figures))
     coverage = data.coverage.dossiers

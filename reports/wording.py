@@ -205,6 +205,17 @@ def carried_intro(plan: PlanSection) -> str:
 
 
 def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date) -> str:
+    if catalogue.undated:
+        return (
+            f"Danh mục thủ tục hành chính trên hệ thống chưa ghi ngày có hiệu lực của "
+            f"{format_int(catalogue.undated)} thủ tục nên chưa xác định được số thủ tục hành chính "
+            f"đang áp dụng tại {format_date_long(cut_off)}."
+        )
+    if not catalogue.total:
+        return (
+            f"Hệ thống chưa có Danh mục thủ tục hành chính có hiệu lực tại {format_date_long(cut_off)}; "
+            "số thủ tục hành chính đang áp dụng chưa được tổng hợp."
+        )
     levels = _parts([(_lower_first(label), count) for label, count in catalogue.by_level])
     text = (
         f"Tại {format_date_long(cut_off)}, có {format_int(catalogue.total)} thủ tục hành chính đang áp dụng"

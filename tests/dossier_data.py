@@ -14,6 +14,7 @@ from models.dossiers.records import FILE_COLUMNS
 from models.dossiers.tables import (
     Dossier,
     DossierLateApology,
+    DossierServiceProcedureTally,
     DossierServiceTally,
     DossierTally,
     DossierUnitDay,
@@ -52,6 +53,7 @@ async def delete_dossiers() -> None:
         DossierUnitYear,
         DossierLateApology,
         DossierServiceTally,
+        DossierServiceProcedureTally,
     ):
         await table.delete(force=True)
 

@@ -18,6 +18,8 @@ stage of rows; ``rebuild`` recomputes the table from the rows and says how many 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from piccolo.engine.postgres import PostgresEngine
 
 from core.db import write_transaction
@@ -31,13 +33,30 @@ from models.service_index.indicators import (
     SUPPLEMENTED_TWICE,
 )
 
-TABLE = "dossier_service_tally"
-KEYS = ("month", "unit", "closed_month", "due_month", "supplemented_twice")
+
+@dataclass(frozen=True)
+class ServiceGrain:
+    """A service tally and the dossier column it is kept by besides the months (a unit, or a
+    procedure for the list by procedure)."""
+
+    table: str
+    dimension: str
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return ("month", self.dimension, "closed_month", "due_month", "supplemented_twice")
+
+
+BY_UNIT = ServiceGrain("dossier_service_tally", "unit")
+BY_PROCEDURE = ServiceGrain("dossier_service_procedure_tally", "procedure")
+GRAINS = (BY_UNIT, BY_PROCEDURE)
+TABLE = BY_UNIT.table
 MEASURES = tuple(name for name in vars(ServiceMeasures) if not name.startswith("_"))
 NEVER = 999_999  # the month of a dossier still open, or of an appointment not running
 # The dossier columns the counts read: a change elsewhere changes nothing here.
 SOURCE_COLUMNS = (
     "unit",
+    "procedure",
     "received_on",
     "closed_on",
     "service_due_on",
@@ -84,11 +103,11 @@ def _measure_sums() -> dict[str, str]:
     return {name: sums[name] for name in MEASURES}
 
 
-def tally_select(source: str, postgres: bool) -> str:
+def tally_select(grain: ServiceGrain, source: str, postgres: bool) -> str:
     """The tally rows (keys and measures) of the signed dossier rows in ``source``."""
     keys = {
         "month": month_number("d.received_on", postgres),
-        "unit": 'd."unit"',
+        grain.dimension: f'd."{grain.dimension}"',
         "closed_month": month_number("d.closed_on", postgres),
         "due_month": month_number("d.service_due_on", postgres),
         "supplemented_twice": f"({SUPPLEMENTED_TWICE})",
@@ -102,11 +121,11 @@ def _quoted(names) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _add(select: str) -> str:
-    additions = ", ".join(f"{name} = {TABLE}.{name} + excluded.{name}" for name in MEASURES)
+def _add(grain: ServiceGrain, select: str) -> str:
+    additions = ", ".join(f"{name} = {grain.table}.{name} + excluded.{name}" for name in MEASURES)
     return (
-        f"INSERT INTO {TABLE} ({_quoted((*KEYS, *MEASURES))}) SELECT * FROM ({select}) AS delta WHERE true "
-        f"ON CONFLICT ({_quoted(KEYS)}) DO UPDATE SET {additions}"
+        f"INSERT INTO {grain.table} ({_quoted((*grain.keys, *MEASURES))}) SELECT * FROM ({select}) AS delta "
+        f"WHERE true ON CONFLICT ({_quoted(grain.keys)}) DO UPDATE SET {additions}"
     )
 
 
@@ -117,34 +136,36 @@ def change_statements(postgres: bool, stage: str) -> list[str]:
     dialect = Dialect(postgres)
     return [
         *dialect.temp_table("service_rows", signed_changes(dialect, stage, SOURCE_COLUMNS)),
-        _add(tally_select("service_rows", postgres)),
+        *(_add(grain, tally_select(grain, "service_rows", postgres)) for grain in GRAINS),
         dialect.drop("service_rows"),
     ]
 
 
-def _from_rows(postgres: bool) -> str:
-    return tally_select(f"(SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier)", postgres)
+def _from_rows(grain: ServiceGrain, postgres: bool) -> str:
+    return tally_select(grain, f"(SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier)", postgres)
 
 
-async def rebuild(postgres: bool, execute, fetch) -> int:
-    """Recompute the tally from the dossier rows (in the caller's write transaction), replace
+async def rebuild(grain: ServiceGrain, postgres: bool, execute, fetch) -> int:
+    """Recompute a tally from the dossier rows (in the caller's write transaction), replace
     it, and return how many keys differed (a row missing, extra or with other counts)."""
-    columns = _quoted((*KEYS, *MEASURES))
+    columns = _quoted((*grain.keys, *MEASURES))
     nonzero = " OR ".join(f"x.{name} <> 0" for name in MEASURES)
-    expected = f"SELECT {columns} FROM ({_from_rows(postgres)}) AS x WHERE {nonzero}"
-    stored = f"SELECT {columns} FROM {TABLE} x WHERE {nonzero}"
-    keys = _quoted(KEYS)
+    expected = f"SELECT {columns} FROM ({_from_rows(grain, postgres)}) AS x WHERE {nonzero}"
+    stored = f"SELECT {columns} FROM {grain.table} x WHERE {nonzero}"
+    keys = _quoted(grain.keys)
     rows = await fetch(
         f"SELECT COUNT(*) AS n FROM (SELECT {keys} FROM ({expected} EXCEPT {stored}) AS missing "
         f"UNION SELECT {keys} FROM ({stored} EXCEPT {expected}) AS extra) AS differing"
     )
-    await execute(f"DELETE FROM {TABLE}")
-    await execute(_add(_from_rows(postgres)))
+    await execute(f"DELETE FROM {grain.table}")
+    await execute(_add(grain, _from_rows(grain, postgres)))
     return int(rows[0]["n"])
 
 
-async def rebuild_service_tally() -> int:
-    """``rebuild`` in a write transaction of the dossiers' database."""
+async def rebuild_service_tally(grains: tuple[ServiceGrain, ...] = GRAINS) -> dict[str, int]:
+    """``rebuild`` of each grain in a write transaction of the dossiers' database: how many keys
+    differed, by table."""
     engine = Dossier._meta.db
+    postgres = isinstance(engine, PostgresEngine)
     async with write_transaction(engine):
-        return await rebuild(isinstance(engine, PostgresEngine), Dossier.raw, Dossier.raw)
+        return {grain.table: await rebuild(grain, postgres, Dossier.raw, Dossier.raw) for grain in grains}

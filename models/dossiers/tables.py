@@ -200,6 +200,19 @@ class DossierServiceTally(ServiceMeasures, Table):
     supplemented_twice = Boolean()
 
 
+# Unique key, an index made by the migrations (why: COMPOSITE_UNIQUE in piccolo_app.py):
+# dossier_service_procedure_tally_key: unique (month, procedure, closed_month, due_month, supplemented_twice).
+class DossierServiceProcedureTally(ServiceMeasures, Table):
+    """The same counts by procedure instead of unit: the list by procedure (the average
+    handling time of each) for the province."""
+
+    month = Integer()
+    procedure = Integer()
+    closed_month = Integer()
+    due_month = Integer()
+    supplemented_twice = Boolean()
+
+
 TABLES = (
     Dossier,
     ImportJob,
@@ -209,4 +222,5 @@ TABLES = (
     DossierUnitYear,
     DossierLateApology,
     DossierServiceTally,
+    DossierServiceProcedureTally,
 )

@@ -4,7 +4,7 @@ from the dossiers already stored."""
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-from models.dossiers.service_tally import rebuild_service_tally
+from models.dossiers.service_tally import BY_UNIT, rebuild_service_tally
 
 ID = "2026-11-30T12:30:00:000000"
 VERSION = "1.38.0"
@@ -25,7 +25,7 @@ async def forwards():
 
     async def create_key_and_fill():
         await RawTable.raw(KEY)
-        await rebuild_service_tally()
+        await rebuild_service_tally((BY_UNIT,))
 
     async def drop_key():
         await RawTable.raw("DROP INDEX dossier_service_tally_key")

@@ -18,7 +18,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from models.dossiers.service_tally import TABLE as SERVICE_TALLY
+from models.dossiers.service_tally import BY_PROCEDURE, BY_UNIT
 from models.dossiers.stats import UnitTree
 from models.dossiers.tables import Dossier
 from models.procedures.tables import Procedure
@@ -235,13 +235,14 @@ async def count_from_tally(
             sums[name] = f"SUM({gated})"
     for name in ("handled", "handling_minutes"):
         sums[name] = f"SUM(CASE WHEN {closed} THEN t.{name} ELSE 0 END)"
-    dimensions = {"unit": "t.unit", "month": "t.month"}
+    dimensions = {"unit": "t.unit", "procedure": 't."procedure"', "month": "t.month"}
     select = [f"{dimensions[name]} AS {name}" for name in by]
     select += [f"{sql} AS {name}" for name, sql in sums.items()]
     where = f"t.month >= {sql.value(_month_number(start))} AND t.month <= {sql.value(_month_number(end))}"
     if units is not None:
         where += f" AND t.unit IN ({', '.join(sql.value(unit) for unit in sorted(units))})"
-    query = f"SELECT {', '.join(select)} FROM {SERVICE_TALLY} t WHERE {where}"
+    table = (BY_PROCEDURE if "procedure" in by else BY_UNIT).table
+    query = f"SELECT {', '.join(select)} FROM {table} t WHERE {where}"
     if by:
         query += f" GROUP BY {', '.join(dimensions[name] for name in by)}"
     rows = await Dossier.raw(query, *sql.values)
@@ -258,7 +259,8 @@ async def counted(
     start: date, end: date, units: set[int] | None, by: tuple[str, ...] = (), *, monthly: bool = False
 ) -> list[tuple[dict, Counts]]:
     """The counts from the tally for whole months, else from the rows."""
-    count = count_from_tally if whole_months(start, end) else count_dossiers
+    by_procedure_in_a_unit = "procedure" in by and units is not None  # the procedure tally has no unit
+    count = count_from_tally if whole_months(start, end) and not by_procedure_in_a_unit else count_dossiers
     return await count(start, end, units, by, monthly=monthly)
 
 
@@ -473,7 +475,7 @@ def _unit_key(tree: UnitTree, unit_id: int) -> dict:
 
 
 async def _by_procedure(period: IndexPeriod, units: set[int] | None) -> list[IndexGroup]:
-    rows = await count_dossiers(period.start, period.end, units, ("procedure",))
+    rows = await counted(period.start, period.end, units, ("procedure",))
     online = {entry.procedure_id: entry.online for entry in await catalogue_on(period.end)}
     procedures = {
         row["id"]: row
