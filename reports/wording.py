@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from core.text import fold, format_date_formal, format_date_long, format_date_short, format_int, format_number
+from core.text import (
+    fold,
+    format_date_formal,
+    format_date_long,
+    format_date_short,
+    format_int,
+    format_number,
+    format_percent,
+)
 from models.dossiers.stats import Figures
 from models.vocabulary import IndexKind, Measure, ProgressMethod
 from reports.data import (
@@ -79,7 +87,7 @@ def placeholder(what: str) -> str:
 
 def percent(value: float) -> str:
     """Every share of a report with two decimals: 95.1149 -> "95,11%", 75 -> "75,00%"."""
-    return f"{value:,.2f}".translate(str.maketrans(",.", ".,")) + "%"
+    return format_percent(value, 2)
 
 
 def share(part: int, whole: int) -> float | None:
