@@ -368,7 +368,7 @@ def service_index_sentence(section: ServiceIndexSection) -> str:
         parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
     return (
         "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
-        f"({SERVICE_INDEX_SOURCE}), tính trên các hồ sơ tiếp nhận trong kỳ: {'; '.join(parts)}."
+        f"({SERVICE_INDEX_SOURCE}), tính theo phương pháp của Quyết định trên các hồ sơ tiếp nhận trong kỳ, kể cả hồ sơ đang giải quyết: {'; '.join(parts)}."
     )
 
 
