@@ -37,7 +37,7 @@ from models.notifications import service as notifications
 from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import JobState
-from reports import drafts
+from reports import drafts, wording
 from reports.collect import collect_report
 from reports.data import DossierCoverage, ReportData
 from reports.document import IssueInfo, Paragraph, Section, compose, placeholders
@@ -632,10 +632,16 @@ def coverage(data: ReportData) -> tuple[Coverage, ...]:
     sentence is written), said plainly on the draft page before generating."""
     cutoff = format_date_short(data.period_end)
     found = data.coverage
+    rounds = data.rounds  # the period's reporting round, when it has one
     return (
         Coverage("Kế hoạch CCHC", data.plan is not None, _plan_statement(data, cutoff)),
         Coverage("Hồ sơ TTHC", found.dossiers.received > 0, _dossier_statement(found.dossiers)),
         Coverage("Chỉ số CCHC", bool(data.indices), _index_statement(data, cutoff)),
+        *(
+            (Coverage("Báo cáo của các đơn vị", rounds.accepted > 0, wording.round_coverage(rounds)),)
+            if rounds
+            else ()
+        ),
     )
 
 

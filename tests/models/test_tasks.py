@@ -50,7 +50,7 @@ async def test_unit_head_updates_own_task_and_history_records_it(db):
 
 async def test_unit_head_is_refused_another_units_task(db):
     w = await build_world()
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied, match=r"^a unit head may change only tasks their unit leads$"):
         await report_progress(w.head_a, w.task_b, ProgressReport("in_progress", 10), now=MAY)
     assert (await get_task(w.task_b))["version"] == 1
 

@@ -23,6 +23,7 @@ from reports.collect import collect_report
 from reports.document import compose
 from reports.periods import Calendar, PeriodKind, period_for
 from reports.render import render_report
+from reports.runs import coverage
 from tests.reports.docx_read import full_text, load, section_blocks, tables
 from tests.rounds_world import open_test_round
 from tests.world import build_world
@@ -120,6 +121,10 @@ async def test_a_round_from_opening_to_the_report(db, today):
         assert body[code][5] == f"{reported}/4"
     assert body["CDS03"][4] == "—"  # nobody reported it: no figure, not a zero
 
+    statement = coverage(data)[-1]
+    assert (statement.source, statement.available) == ("Báo cáo của các đơn vị", True)
+    assert "chưa có báo cáo của Sở Công Thương" in statement.statement  # on the draft page, before generating
+
     offered = drafts.unit_answers(data, {})
     assert offered["II.1"] == [
         "Sở Tư pháp: Rà soát 40 văn bản, kiến nghị bãi bỏ 3 văn bản.",
@@ -132,6 +137,7 @@ async def test_a_report_without_a_round_prints_no_round_figures(db, today):
     await build_world()
     data = await collect_report(PERIOD, SETTINGS)
     assert data.rounds is None
+    assert [c.source for c in coverage(data)] == ["Kế hoạch CCHC", "Hồ sơ TTHC", "Chỉ số CCHC"]
     document = load(render_report(data, compose(data), None))
     text = full_text(document)
     assert (
