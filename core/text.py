@@ -57,8 +57,9 @@ def format_number(value: float, digits: int = 2) -> str:
 
 
 def format_percent(value: float, digits: int = 2) -> str:
-    """95.114 -> "95,11%"; whole numbers lose their decimals: 75.0 -> "75%"."""
-    return format_number(value, digits) + "%"
+    """95.114 -> "95,11%"; 75.0 -> "75,00%": every share printed with the same number of decimals,
+    so a column of rates never mixes "48,7%" with "50,94%" (issue 12's one-precision rule)."""
+    return f"{value:,.{digits}f}".translate(str.maketrans(",.", ".,")) + "%"
 
 
 def format_date_long(day: date) -> str:

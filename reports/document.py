@@ -240,7 +240,9 @@ def _service_index_paragraphs(data: ReportData, item: OutlineItem) -> list[Parag
     if section is None:
         return []
     key = f"{item.key}.service_index"
-    paragraphs = [_text(key, wording.service_index_sentence(section))]
+    paragraphs = [
+        _text(key, wording.service_index_sentence(section), *wording.service_index_figures(section))
+    ]
     if text := wording.service_index_gaps(section):
         paragraphs.append(_text(f"{key}.gaps", text))
     if text := wording.weakest_units_sentence(section):

@@ -13,7 +13,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from core.text import fold, format_date_formal, format_date_long, format_date_short, format_int, format_number
+from core.text import (
+    fold,
+    format_date_formal,
+    format_date_long,
+    format_date_short,
+    format_int,
+    format_number,
+    format_percent,
+)
 from models.dossiers.stats import Figures
 from models.vocabulary import IndexKind, Measure, ProgressMethod
 from reports.data import (
@@ -79,7 +87,7 @@ def placeholder(what: str) -> str:
 
 def percent(value: float) -> str:
     """Every share of a report with two decimals: 95.1149 -> "95,11%", 75 -> "75,00%"."""
-    return f"{value:,.2f}".translate(str.maketrans(",.", ".,")) + "%"
+    return format_percent(value, 2)
 
 
 def share(part: int, whole: int) -> float | None:
@@ -368,8 +376,19 @@ def service_index_sentence(section: ServiceIndexSection) -> str:
         parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
     return (
         "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
-        f"({SERVICE_INDEX_SOURCE}), tính trên các hồ sơ tiếp nhận trong kỳ: {'; '.join(parts)}."
+        f"({SERVICE_INDEX_SOURCE}), tính theo phương pháp của Quyết định trên các hồ sơ tiếp nhận trong kỳ, kể cả hồ sơ đang giải quyết: {'; '.join(parts)}."
     )
+
+
+def service_index_figures(section: ServiceIndexSection) -> tuple[tuple[str, str], ...]:
+    """The figures ``service_index_sentence`` states, as printed, for the contradiction check."""
+    figures = [
+        (f"service_index.{a.key}", percent(a.ratio)) for a in section.total.assessments if a.status == "ok"
+    ]
+    days = section.total.average_handling_days
+    if days is not None:
+        figures.append(("service_index.average_handling_days", format_number(days, 1)))
+    return tuple(figures)
 
 
 def service_index_gaps(section: ServiceIndexSection) -> str:
@@ -616,6 +635,23 @@ FIGURE_TERMS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("hồ sơ thanh toán", "hồ sơ thanh toán không dùng tiền mặt"),
     ),
     "dossiers.cashless_share": (("không dùng tiền mặt", "thanh toán không dùng tiền mặt"), ()),
+    # Decision 766 (service index) ratios, as staff quote them ("tỷ lệ số hóa hồ sơ đạt 45%").
+    "service_index.on_time": (
+        ("giải quyết đúng hạn", "giải quyết đúng hạn đạt", "đúng hạn theo bộ chỉ số"),
+        (),
+    ),
+    "service_index.online_submission": (("nộp trực tuyến", "nộp trực tuyến đạt", "hồ sơ nộp trực tuyến"), ()),
+    "service_index.online_payment": (("thanh toán trực tuyến", "thanh toán trực tuyến đạt"), ()),
+    "service_index.electronic_result": (("trả kết quả điện tử", "trả kết quả điện tử đạt"), ()),
+    "service_index.digitised": (("số hóa hồ sơ", "số hóa hồ sơ đạt", "số hóa hồ sơ, kết quả giải quyết"), ()),
+    "service_index.reused_data": (
+        ("tái sử dụng dữ liệu", "tái sử dụng dữ liệu số hóa", "tái sử dụng dữ liệu số hóa đạt"),
+        (),
+    ),
+    "service_index.average_handling_days": (
+        ("thời gian giải quyết trung bình", "thời gian giải quyết trung bình là"),
+        (),
+    ),
 }
 
 

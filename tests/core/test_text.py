@@ -38,7 +38,9 @@ def test_vietnamese_number_formats():
     assert format_int(532950) == "532.950"
     assert format_percent(95.114) == "95,11%"
     assert format_percent(75.0, 0) == "75%"
-    assert format_percent(100.0) == "100%"
+    assert format_percent(100.0) == "100,00%"
+    assert format_percent(48.7) == "48,70%"  # never "48,7%" beside "50,94%" in one column
+    assert format_percent(1234.5) == "1.234,50%"
     assert format_number(91.49) == "91,49"
     assert format_number(2.5) == "2,5"
     assert format_number(7.0) == "7"

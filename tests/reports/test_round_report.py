@@ -152,3 +152,21 @@ def test_every_section_a_round_asks_about_is_in_the_report_outline():
 
     keys = {item.key for item in OUTLINE}
     assert set(QUESTION_SECTIONS) <= keys and set(INDICATOR_SECTIONS) <= keys
+
+
+# A staff paragraph quoting a consolidated figure (19 documents issued; 80,00% filed online):
+# flagged unless it agrees. Round indicators are the province's data, not FIGURE_TERMS: their
+# figures are named by the words before them in their generated item ("… đã ban hành: 19").
+ROUND_CONTRADICTIONS = [
+    ("II.1", "Các đơn vị đã ban hành 25 văn bản quy phạm pháp luật.", 1),
+    ("II.1", "Các đơn vị đã ban hành 19 văn bản quy phạm pháp luật.", 0),
+    ("II.1", "Tổ chức 3 đoàn kiểm tra tại 15 đơn vị.", 0),
+]
+
+
+@pytest.mark.parametrize(("section", "text", "flagged"), ROUND_CONTRADICTIONS)
+async def test_a_staff_paragraph_contradicting_a_round_figure_is_flagged(db, today, section, text, flagged):
+    await run_the_round()
+    composed = compose(await collect_report(PERIOD, SETTINGS))
+    _, warnings = drafts.apply_draft(composed, {section: (drafts.Item(drafts.STAFF, "staff:a", text),)})
+    assert [w.kind for w in warnings if w.paragraph_key == "staff:a"] == ["contradiction"] * flagged

@@ -11,6 +11,7 @@ from core.settings import get_settings
 from models.dossiers.ingest import ingest_records
 from reports.collect import collect_report
 from reports.document import compose
+from reports.drafts import STAFF, Item, apply_draft
 from reports.periods import Calendar, PeriodKind, period_for
 from tests.dossier_data import build_catalogue, dossier
 from tests.models.test_service_index import SAMPLE
@@ -66,3 +67,21 @@ async def test_fields_absent_are_said_to_have_no_data(world):
 async def test_no_section_without_dossiers(world):
     data = await collect_report(Q1, CALENDAR)
     assert data.service_index is None and paragraphs(data) == {}
+
+
+# A staff paragraph quoting a service-index ratio: flagged unless it agrees with the sentence.
+CONTRADICTION_CASES = [
+    ("Tỷ lệ hồ sơ nộp trực tuyến đạt 80%.", 1),  # the system holds 75,00%
+    ("Tỷ lệ hồ sơ nộp trực tuyến đạt 75%.", 0),  # rounded, agrees
+    ("Tỷ lệ tái sử dụng dữ liệu số hóa đạt 60,00%.", 1),  # 50,00%
+    ("Tỷ lệ tái sử dụng dữ liệu số hóa đạt 50,00%.", 0),
+    ("Tổ chức 3 đoàn kiểm tra tại 15 đơn vị.", 0),  # other words: not a figure
+]
+
+
+@pytest.mark.parametrize(("text", "flagged"), CONTRADICTION_CASES)
+async def test_a_staff_paragraph_contradicting_a_service_index_ratio_is_flagged(world, text, flagged):
+    await push(world, SAMPLE)
+    composed = compose(await collect_report(Q1, CALENDAR))
+    _, warnings = apply_draft(composed, {"II.2": (Item(STAFF, "staff:a", text),)})
+    assert [w.kind for w in warnings if w.paragraph_key == "staff:a"] == ["contradiction"] * flagged

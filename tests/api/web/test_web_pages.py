@@ -30,7 +30,7 @@ async def test_dashboard_progress_areas_units_and_indices(browser, world):
     await browser.sign_in_as("viewer")
     page = (await browser.get("/")).text
     assert "1/2 nhiệm vụ đã hoàn thành" in page
-    assert "Tỷ lệ hoàn thành: <strong>50%</strong>" in page
+    assert "Tỷ lệ hoàn thành: <strong>50,00%</strong>" in page
     assert "Cải cách thể chế" in page and "Xây dựng, phát triển Chính phủ điện tử, Chính phủ số" in page
     assert '<svg role="img" aria-label="Hoàn thành' in page  # the chart, described in words
     assert "Chỉ số hài lòng (SIPAS) năm 2024" in page and "90,12%" in page and "Mục tiêu: 85%" in page
