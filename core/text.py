@@ -48,18 +48,21 @@ def format_int(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
+_VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")
+
+
 def format_number(value: float, digits: int = 2) -> str:
     """91.49 -> "91,49"; 1234.5 -> "1.234,5"; whole numbers lose their decimals: 7.0 -> "7"."""
     text = f"{value:,.{digits}f}"
     if digits:
         text = text.rstrip("0").rstrip(".")
-    return text.translate(str.maketrans(",.", ".,"))
+    return text.translate(_VIETNAMESE_SEPARATORS)
 
 
 def format_percent(value: float, digits: int = 2) -> str:
     """95.114 -> "95,11%"; 75.0 -> "75,00%": every share printed with the same number of decimals,
     so a column of rates never mixes "48,7%" with "50,94%" (issue 12's one-precision rule)."""
-    return f"{value:,.{digits}f}".translate(str.maketrans(",.", ".,")) + "%"
+    return f"{value:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS) + "%"
 
 
 def format_date_long(day: date) -> str:
