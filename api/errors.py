@@ -20,6 +20,7 @@ from core.errors import DomainError, FieldError, NotAuthenticated, TooManyAttemp
 PROBLEM_JSON = "application/problem+json"
 log = logging.getLogger("cchc.api")
 NAMED_FIELD = re.compile(r"field `([^`]+)`")
+MISSING_PARAMETER = re.compile(r"Missing required \w+ parameter '([^']+)'")
 TOO_LONG = re.compile(r"Expected `(str|array|object)` of length <= (\d+)")
 DB_INT_RANGE = range(-(2**31), 2**31)  # the narrowest integer column (PostgreSQL integer)
 
@@ -76,6 +77,12 @@ def _field_of(item: dict) -> str:
     return key.removeprefix("data.")
 
 
+def _missing_parameter(detail: str) -> str:
+    """Litestar names a missing query, header or path parameter only in its message."""
+    missing = MISSING_PARAMETER.search(detail)
+    return missing.group(1) if missing else "body"
+
+
 def _vietnamese(reason: str) -> str:
     if too_long := TOO_LONG.search(reason):
         unit = "ký tự" if too_long.group(1) == "str" else "mục"
@@ -91,7 +98,7 @@ def validation_error(request: Request, exc: ValidationException) -> Response:
         FieldError(_field_of(item), reason := str(item.get("message", "invalid value")), _vietnamese(reason))
         for item in extra
         if isinstance(item, dict)
-    ] or [FieldError("body", exc.detail, "Dữ liệu gửi lên không hợp lệ.")]
+    ] or [FieldError(_missing_parameter(exc.detail), exc.detail, "Dữ liệu gửi lên không hợp lệ.")]
     if all(TOO_LONG.search(error.reason) for error in errors):
         return problem(request, 422, "Invalid input", exc.detail, errors)
     return problem(request, 400, "Invalid request", exc.detail, errors)

@@ -104,3 +104,5 @@ async def test_missing_period_and_bad_paging_are_400(client, sample, headers):
     for url in ("/api/service-index", "/api/service-index/dossiers?period=2024&indicator=on_time&limit=0"):
         response = await client.get(url, headers=headers["viewer"])
         assert response.status_code == 400, response.text
+    missing = await client.get("/api/service-index", headers=headers["viewer"])
+    assert [error["field"] for error in missing.json()["errors"]] == ["period"]
