@@ -18,7 +18,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -702,7 +702,8 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     staff = signed_in(chromium, own_server, "noivu", width=1366)
     go(staff, "Báo cáo định kỳ")
     staff.get_by_label("Kỳ báo cáo").select_option(index=1)
-    staff.get_by_label("Hạn nộp").fill("31/12/2099")
+    deadline = date.today() + timedelta(days=20)  # a deadline a unit would be given, still ahead
+    staff.get_by_label("Hạn nộp").fill(deadline.strftime("%d/%m/%Y"))
     staff.get_by_role("button", name="Mở đợt báo cáo").click()
     expect(staff.get_by_role("status")).to_contain_text("Đã mở đợt báo cáo")
     round_url = staff.url.split("?")[0]
