@@ -6,15 +6,13 @@ from __future__ import annotations
 import asyncio
 from datetime import date, datetime, timedelta
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from models.dossiers.ingest import ingest_records
 from models.dossiers.stats import Figures, dossier_stats
-from tests.conftest import empty_tables, opened_database
-from tests.dossier_data import build_catalogue, delete_dossiers
-from tests.world import build_world
+from tests.conftest import opened_database
+from tests.dossier_data import delete_dossiers
 
 BASE = datetime(2024, 1, 1)
 OUTCOMES = ("open", "resolved", "returned", "withdrawn")
@@ -86,20 +84,8 @@ def brute_force(rows: list[dict], start: date, end: date) -> Figures:
     return Figures(**counts)
 
 
-@pytest.fixture
-def prepared(database_url):
-    async def build():
-        async with opened_database(database_url) as engine:
-            await empty_tables(engine)
-            world = await build_world()
-            await build_catalogue(world)
-            return world
-
-    return asyncio.run(build())
-
-
-def test_statistics_equal_a_brute_force_count(database_url, prepared):
-    world = prepared
+def test_statistics_equal_a_brute_force_count(database_url, catalogued_world):
+    world = catalogued_world
 
     @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(
