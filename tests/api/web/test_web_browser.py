@@ -417,6 +417,7 @@ UNIT_CLOSURES = {390: ("SCT", "Sở Tài chính"), 1366: ("SYT", "Sở Nội v�
 
 def fits_the_screen(page: Page) -> None:
     """Nothing is cut off: the page is no wider than the screen."""
+    page.wait_for_load_state()
     width = page.evaluate("document.documentElement.scrollWidth")
     screen = page.viewport_size["width"]
     assert width <= screen, f"{page.url} is {width} px wide on a {screen} px screen"
@@ -568,6 +569,7 @@ def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots
     page = signed_in(chromium, server, "admin", width)
     go(page, "Quản trị")
     page.get_by_role("link", name="Đơn vị và lịch sử sáp nhập").click()
+    expect(page).to_have_url(re.compile(r"/admin/units$"))  # measured once the new page is there
     fits_the_screen(page)
     page.screenshot(path=shots / f"admin-units-{width}.png", full_page=False)
     page.get_by_role("link", name=f"Sửa, đóng {code}").click()
