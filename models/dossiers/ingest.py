@@ -54,6 +54,7 @@ from models.permissions import Action, Principal
 
 BATCH_ROWS = 5_000
 PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
+MAX_READERS = 2  # child processes parsing a big file (each holds a few batches)
 PARENT_CHECK_SECONDS = 0.5
 MAX_REPORTED_ERRORS = 1_000
 DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
@@ -63,6 +64,20 @@ DOSSIER_MAX_EXPANDED = 8 * 1024**3  # an XLSX of a year's dossiers (1.2 million 
 DOSSIER_MAX_SHARED_STRINGS = 64 * 1024 * 1024
 Cells = dict[str, str]
 Rows = Iterator[tuple[int, Cells]]
+
+
+@dataclass(frozen=True)
+class Share:
+    """A reader's part of a file read by several: the batches of ``batch_rows`` data rows
+    numbered ``index`` modulo ``readers``."""
+
+    index: int
+    readers: int
+    batch_rows: int
+
+    def holds(self, ordinal: int) -> bool:
+        """Whether the data row at ``ordinal`` (from 0) is this reader's."""
+        return (ordinal // self.batch_rows) % self.readers == self.index
 
 
 @dataclass
@@ -137,30 +152,42 @@ class RowFile:
             return self._xlsx_position / max(self._xlsx_rows, 1)
         return min(self._binary.tell() / self.size, 1.0)
 
-    def rows(self) -> Rows:
-        return {"csv": self._csv_rows, "jsonl": self._jsonl_rows, "xlsx": self._xlsx_rows_iter}[self.kind]()
+    @property
+    def shareable(self) -> bool:
+        """Whether several readers can each read the whole file and parse their share: a
+        workbook's XML is the slow part of reading it, so it is read once."""
+        return self.kind != "xlsx"
 
-    def _csv_rows(self) -> Rows:
+    def rows(self, share: Share | None = None) -> Rows:
+        """The data rows, or only ``share`` of them (see ``Share``)."""
+        reader = {"csv": self._csv_rows, "jsonl": self._jsonl_rows, "xlsx": self._xlsx_rows_iter}[self.kind]
+        return reader(share)
+
+    def _csv_rows(self, share: Share | None) -> Rows:
         text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
         reader = csv.reader(text)
         try:
-            yield from _keyed((reader.line_num, values) for values in reader)
+            yield from _keyed(((reader.line_num, values) for values in reader), share)
         except UnicodeDecodeError:
             raise first_non_utf8(self.path) from None
         finally:
             text.detach()
 
-    def _jsonl_rows(self) -> Rows:
+    def _jsonl_rows(self, share: Share | None) -> Rows:
         decoder = msgspec.json.Decoder(dict)
+        ordinal = -1
         for number, line in enumerate(self._binary, start=1):
             if not line.strip():
+                continue
+            ordinal += 1
+            if share and not share.holds(ordinal):
                 continue
             try:
                 yield number, cells_from_record(decoder.decode(line))
             except msgspec.DecodeError:
                 yield number, {"": "not a JSON object"}
 
-    def _xlsx_rows_iter(self) -> Rows:
+    def _xlsx_rows_iter(self, share: Share | None) -> Rows:
         from openpyxl import load_workbook
 
         try:
@@ -179,7 +206,7 @@ class RowFile:
             except WORKBOOK_ERRORS as exc:
                 raise unreadable_workbook(exc) from None
 
-        yield from _keyed(numbered())
+        yield from _keyed(numbered(), share)
 
 
 def _xlsx_text(value) -> str:
@@ -192,15 +219,19 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _keyed(numbered_rows) -> Rows:
+def _keyed(numbered_rows, share: Share | None = None) -> Rows:
     """Rows of cells by column key, after the header (the first non-empty row)."""
     positions = None
+    ordinal = -1
     for number, values in numbered_rows:
-        if not any(cell.strip() for cell in values):
+        if not (values and values[0].strip()) and not any(cell.strip() for cell in values):
             continue
         if positions is None:
             header = [nfc(cell) for cell in values]
             positions = list(header_positions(header, FILE_COLUMNS, set(FILE_REQUIRED)).items())
+            continue
+        ordinal += 1
+        if share and not share.holds(ordinal):
             continue
         width = len(values)
         yield number, {key: values[index] if index < width else "" for key, index in positions}
@@ -441,14 +472,15 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
-def _produce(path: str, references: References, as_text: bool, zone: str, queue) -> None:
-    """In the child process: read and parse the file, a few batches ahead of the writer."""
+def _produce(path: str, references: References, as_text: bool, zone: str, share: Share, queue) -> None:
+    """In a child process: read the file and parse its ``share`` of the rows, a few batches
+    ahead of the writer."""
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     try:
         parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
         with RowFile(Path(path)) as source:
-            rows = source.rows()
-            while (batch := _parse_batch(rows, parser, BATCH_ROWS)).read:
+            rows = source.rows(share if share.readers > 1 else None)
+            while (batch := _parse_batch(rows, parser, share.batch_rows)).read:
                 batch.fraction = source.fraction
                 queue.put(batch)
         queue.put(None)
@@ -458,24 +490,22 @@ def _produce(path: str, references: References, as_text: bool, zone: str, queue)
         queue.put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
 
 
-class ProcessBatches:
-    """A big file read and parsed by a child process, so that parsing (on one core) runs
-    beside the database writes (on the other). The queue holds a few batches: memory stays
-    flat. A dead child is an error, never a hang."""
+class _Reader:
+    """A child process reading the file and parsing its share of the rows into a queue of a
+    few batches (memory stays flat). A dead child is an error, never a hang."""
 
     AHEAD = 4
 
-    def __init__(self, path: Path, references: References, as_text: bool) -> None:
-        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+    def __init__(self, context, path: Path, references: References, as_text: bool, share: Share) -> None:
         self.queue = context.Queue(maxsize=self.AHEAD)
         self.process = context.Process(
             target=_produce,
-            args=(str(path), references, as_text, get_settings().time_zone, self.queue),
+            args=(str(path), references, as_text, get_settings().time_zone, share, self.queue),
             daemon=True,
         )
         self.process.start()
 
-    def _get(self):
+    def get(self):
         while True:
             try:
                 return self.queue.get(timeout=1)
@@ -483,18 +513,39 @@ class ProcessBatches:
                 if not self.process.is_alive():
                     raise RuntimeError("the file reader stopped unexpectedly") from None
 
+    def close(self) -> None:
+        if self.process.is_alive():
+            self.process.terminate()
+        self.process.join(timeout=5)
+        self.queue.close()
+
+
+class ProcessBatches:
+    """A big file parsed by child processes, beside the database writes: parsing is most of
+    an import's work, so on a machine of two cores and more two readers each parse every
+    other batch (each reads the whole file, which costs little beside parsing), and the
+    batches are taken from them by turns, in the file's order."""
+
+    def __init__(self, path: Path, references: References, as_text: bool, readers: int = 1) -> None:
+        context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.readers = [
+            _Reader(context, path, references, as_text, Share(index, readers, BATCH_ROWS))
+            for index in range(readers)
+        ]
+        self.turn = 0
+
     async def next(self) -> Batch | None:
-        item = await anyio.to_thread.run_sync(self._get)
+        reader = self.readers[self.turn]
+        self.turn = (self.turn + 1) % len(self.readers)
+        item = await anyio.to_thread.run_sync(reader.get)
         if isinstance(item, tuple):
             error_type, detail, errors = item
             raise error_type(detail, errors) if issubclass(error_type, DomainError) else error_type(detail)
         return item
 
     def close(self) -> None:
-        if self.process.is_alive():
-            self.process.terminate()
-        self.process.join(timeout=5)
-        self.queue.close()
+        for reader in self.readers:
+            reader.close()
 
 
 async def import_rows(rows: Rows, **options) -> ImportResult:
@@ -511,7 +562,8 @@ async def import_file(path: Path, **options) -> ImportResult:
         batches = ThreadBatches(source.rows(), RowParser(references, as_text=_as_text()), source)
     else:
         source.close()
-        batches = ProcessBatches(path, references, _as_text())
+        readers = min(os.cpu_count() or 1, MAX_READERS) if source.shareable else 1
+        batches = ProcessBatches(path, references, _as_text(), readers)
     return await _import(batches, **options)
 
 

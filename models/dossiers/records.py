@@ -8,7 +8,7 @@ read (local dates and timeliness). The bulk path that writes rows is models.doss
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from core.clock import local_zone
@@ -76,6 +76,8 @@ STORED_COLUMNS = (
 MAX_CODE_LENGTH = 64
 TRUE_TEXTS = frozenset({"1", "true", "yes", "co", "có", "x"})
 FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
+OPTIONAL_FLAGS = {**dict.fromkeys(FALSE_TEXTS - {""}, False), **dict.fromkeys(TRUE_TEXTS, True)}
+MOMENT_CACHE_SIZE = 100_000  # entries per cache; cleared when full, so memory stays flat
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
@@ -120,6 +122,9 @@ class RowParser:
         self._fixed_offset = _fixed_offset(self.zone)
         self._channels = {member.value: member.value for member in Channel}
         self._outcomes = {member.value: member.value for member in DossierOutcome}
+        # Parsed moments by their text, one cache for deadlines (a bare date is the day's end)
+        # and one for the rest: an export repeats its deadlines and minutes many times.
+        self._moments: tuple[dict[str, datetime | None], ...] = ({}, {})
 
     def parse(self, number: int, cells: dict[str, str]) -> tuple[DossierRow | None, list[FieldError]]:
         errors: list[FieldError] = []
@@ -127,9 +132,10 @@ class RowParser:
         def fail(key: str, reason: str, message: str) -> None:
             errors.append(row_error(key, reason, message, number, cells.get(key, "")))
 
-        for key, text in cells.items():
-            if not text.isascii() and legacy_vietnamese(text):
-                fail(key, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE)
+        if not "".join(cells.values()).isascii():  # one test for the usual all-ASCII row
+            for key, text in cells.items():
+                if not text.isascii() and legacy_vietnamese(text):
+                    fail(key, "legacy Vietnamese encoding (VNI or TCVN3)", LEGACY_ENCODING_MESSAGE)
         code = _code(cells.get("code", ""))
         if not code or len(code) > MAX_CODE_LENGTH:
             fail("code", f"1 to {MAX_CODE_LENGTH} characters", "Mã hồ sơ dài 1–64 ký tự.")
@@ -261,7 +267,13 @@ class RowParser:
             if required:
                 fail(key, "required", f"Thiếu {LABELS[key].lower()}.")
             return None
-        moment = _parse_moment(text, self.zone, end_of_day)
+        cache = self._moments[end_of_day]
+        try:
+            moment = cache[text]
+        except KeyError:
+            if len(cache) >= MOMENT_CACHE_SIZE:
+                cache.clear()
+            moment = cache[text] = _parse_moment(text, self.zone, end_of_day)
         if moment is None:
             fail(key, "expected ISO 8601 or dd/mm/yyyy hh:mm", "Thời điểm phải có dạng dd/mm/yyyy hh:mm.")
         return moment
@@ -282,15 +294,13 @@ class RowParser:
     @staticmethod
     def _optional_flag(cells, key: str, fail) -> bool | None:
         """1/0 (có/không, x, true/false), or None for an empty cell: the source did not say."""
-        text = cells.get(key, "").strip().casefold()
-        if not text:
-            return None
-        if text in TRUE_TEXTS:
-            return True
-        if text in FALSE_TEXTS:
-            return False
-        fail(key, "expected 1, 0 or empty", f"{LABELS[key]}: ghi 1, 0 hoặc để trống.")
-        return None
+        text = cells.get(key, "")
+        value = OPTIONAL_FLAGS.get(text)  # the cell as written, usually "", "0" or "1"
+        if value is None and (text := text.strip().casefold()):
+            value = OPTIONAL_FLAGS.get(text)
+            if value is None:
+                fail(key, "expected 1, 0 or empty", f"{LABELS[key]}: ghi 1, 0 hoặc để trống.")
+        return value
 
     def _supplement(self, cells, received_at, resolved_at, fail):
         """The number of supplement requests and the first one's dates, checked against each
@@ -418,8 +428,7 @@ def _fixed_offset(zone: ZoneInfo) -> timedelta | None:
 def _utc_text(moment: datetime | None) -> str | None:
     if moment is None:
         return None
-    utc = moment.replace(tzinfo=None) - moment.utcoffset()
-    return f"{utc.isoformat(' ')}+00:00"
+    return moment.astimezone(UTC).isoformat(" ")
 
 
 def _day_text(day: date | None) -> str | None:

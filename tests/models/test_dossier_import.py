@@ -116,6 +116,33 @@ async def test_invalid_rows_are_listed_by_row_and_nothing_is_written(world, tmp_
     assert await Dossier.count() == 0
 
 
+@pytest.mark.parametrize("writer", [write_csv, write_jsonl], ids=["csv", "jsonl"])
+async def test_readers_taking_turns_keep_the_file_order_row_numbers_and_duplicates(
+    world, tmp_path, monkeypatch, writer
+):
+    """Three child processes, each parsing every third batch of two rows: the rows, their
+    numbers in errors and the duplicates across readers' batches are those of one reader."""
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    monkeypatch.setattr(dossier_import, "BATCH_ROWS", 2)
+    monkeypatch.setattr(dossier_import, "MAX_READERS", 3)
+    monkeypatch.setattr(dossier_import.os, "cpu_count", lambda: 3)
+    rows = [dossier(f"T-{n}") for n in range(1, 12)]
+    rows[6] = dossier("T-7", channel="fax")  # the 7th data row: the second batch of reader 0
+    rows[9] = dossier("T-2")  # a duplicate, parsed by another reader than the first T-2
+    suffix = ".csv" if writer is write_csv else ".jsonl"
+    first_row = 2 if writer is write_csv else 1  # a CSV's header is line 1
+    job = await run_file(world, writer(tmp_path / f"turns{suffix}", rows), keep_valid=True)
+    assert (job["state"], job["rows_done"], job["rows_rejected"], job["created"]) == ("done", 11, 2, 9)
+    assert {(e["row"], e["field"]) for e in job["errors"]} == {
+        (first_row + 6, "channel"),
+        (first_row + 9, "code"),
+    }
+    duplicate = next(e for e in job["errors"] if e["field"] == "code")
+    assert str(first_row + 1) in duplicate["message"], "the first T-2 is named"
+    codes = {r["code"] for r in await Dossier.select(Dossier.code)}
+    assert codes == {f"T-{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9, 11)}
+
+
 async def test_keep_valid_writes_the_valid_rows_only(world, tmp_path):
     job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS), keep_valid=True)
     assert (job["state"], job["created"], job["rows_rejected"]) == ("done", 1, 8)
