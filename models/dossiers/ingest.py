@@ -494,10 +494,10 @@ class _Reader:
     """A child process reading the file and parsing its share of the rows into a queue of a
     few batches (memory stays flat). A dead child is an error, never a hang."""
 
-    AHEAD = 4
+    AHEAD = 4  # batches waiting, over all the readers
 
     def __init__(self, context, path: Path, references: References, as_text: bool, share: Share) -> None:
-        self.queue = context.Queue(maxsize=self.AHEAD)
+        self.queue = context.Queue(maxsize=max(self.AHEAD // share.readers, 1))
         self.process = context.Process(
             target=_produce,
             args=(str(path), references, as_text, get_settings().time_zone, share, self.queue),

@@ -77,7 +77,7 @@ MAX_CODE_LENGTH = 64
 TRUE_TEXTS = frozenset({"1", "true", "yes", "co", "có", "x"})
 FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
 OPTIONAL_FLAGS = {**dict.fromkeys(FALSE_TEXTS - {""}, False), **dict.fromkeys(TRUE_TEXTS, True)}
-MOMENT_CACHE_SIZE = 100_000  # entries per cache; cleared when full, so memory stays flat
+MOMENT_CACHE_SIZE = 20_000  # entries per cache (a few MB); cleared when full, so memory stays flat
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
