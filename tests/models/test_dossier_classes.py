@@ -136,3 +136,53 @@ def test_a_moment_that_is_not_one_is_refused_naming_the_field(text):
     assert [(e.row, e.field, e.reason, e.value) for e in errors] == [
         (7, "due_at", "expected ISO 8601 or dd/mm/yyyy hh:mm", text)
     ]
+
+
+# Rule: an optional service-index flag is 1/0 in any of its spellings, or unknown when empty.
+@pytest.mark.parametrize(
+    ("text", "stored"),
+    [
+        ("", None),
+        ("   ", None),
+        ("1", True),
+        (" 1 ", True),
+        ("x", True),
+        ("Có", True),
+        ("TRUE", True),
+        ("0", False),
+        ("không", False),
+        ("Khong", False),
+        (" no", False),
+    ],
+)
+def test_an_optional_flag_in_each_spelling(text, stored):
+    assert parsed(digitised=text)["digitised"] is stored
+
+
+@pytest.mark.parametrize("text", ["2", "có thể", "-", "yes please"])
+def test_an_optional_flag_that_is_not_one_is_refused_naming_the_field(text):
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE)
+    row, errors = parser.parse(3, dossier("HS-1", digitised=text))
+    assert row is None
+    assert [(e.row, e.field, e.value) for e in errors] == [(3, "digitised", text)]
+
+
+def test_one_text_is_a_days_start_as_a_moment_and_its_end_as_a_deadline_in_one_file():
+    """Moments are cached by their text: a deadline's bare date (the day's end) and the same
+    text as a received moment (the day's start) are kept apart, row after row."""
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE, as_text=True)
+    for number in (1, 2):
+        row, errors = parser.parse(
+            number,
+            dossier(
+                f"HS-{number}", received_at="15/03/2024", due_at="15/03/2024", outcome="open", resolved_at=""
+            ),
+        )
+        assert errors == []
+        stored = dict(zip(STORED_COLUMNS, row, strict=True))
+        # SQLite stores instants as UTC text: the province is 7 hours ahead
+        assert (stored["received_at"], stored["due_at"]) == (
+            "2024-03-14 17:00:00+00:00",
+            "2024-03-15 16:59:59+00:00",
+        )
+        assert (stored["received_on"], stored["due_on"]) == ("2024-03-15", "2024-03-15")

@@ -423,6 +423,12 @@ def fits_the_screen(page: Page) -> None:
     assert width <= screen, f"{page.url} is {width} px wide on a {screen} px screen"
 
 
+def shown_as_cards(page: Page, label: str) -> None:
+    """On a phone, a card table's cells are stacked, each led by its column's name."""
+    cell = page.locator(f'table.cards td[data-label="{label}"]').first
+    assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == f'"{label}"'
+
+
 def go(page: Page, label: str) -> None:
     """Follow a main-menu link, opening the folded menu first on a phone."""
     toggle = page.get_by_role("button", name="Menu")
@@ -678,6 +684,8 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     expect(page.get_by_role("heading", name=re.compile("^Hồ sơ bị trừ điểm"))).to_be_visible()
     expect(page.locator("table tbody tr").first).to_be_visible()
     fits_the_screen(page)
+    if width < 600:
+        shown_as_cards(page, "Hẹn trả")
     page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
     page.context.close()
 
@@ -758,4 +766,7 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     for address in ("/rounds", round_url, "/rounds/indicators", form_url):
         small.goto(address)
         fits_the_screen(small)
+    small.goto("/rounds/indicators")
+    shown_as_cards(small, "Đơn vị tính")  # the catalogue is one card per indicator
+    small.screenshot(path=shots / "round-indicators-360.png")
     small.context.close()
