@@ -276,6 +276,8 @@ class PeriodSplit:
 
 
 def split_period(start: date, end: date) -> PeriodSplit:
+    """The whole months of ``start``–``end``, the days at either end outside them and the
+    pending month; a span with no whole month is all rows."""
     first = start if start.day == 1 else _add_months(start, 1)
     stop = end + timedelta(days=1) if _is_month_end(end) else end.replace(day=1)  # after the whole months
     if first >= stop:
