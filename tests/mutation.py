@@ -46,6 +46,10 @@ MODULES: dict[str, tuple[str, ...]] = {
     "models/dossiers/stats.py": ("tests/models/test_dossier_figures.py",),
     "models/dossiers/tallies.py": ("tests/models/test_dossier_tallies.py",),
     "models/service_index/indicators.py": ("tests/models/test_service_index_rules.py",),
+    "models/service_index/service.py": (
+        "tests/models/test_service_index_rules.py",
+        "tests/models/test_service_index_split.py",
+    ),
     "models/rounds/rules.py": ("tests/models/test_round_rules.py",),
 }
 # Where only some functions of a module are rules (the rest is storage and history, or parsing
@@ -53,6 +57,17 @@ MODULES: dict[str, tuple[str, ...]] = {
 # "Class.method". mutmut leaves decorated functions alone, so properties (Figures.on_time_rate)
 # are pinned by their tables but not measured here.
 RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
+    # How a span splits into the tally's whole months and the rows (the rest is queries and
+    # figures, pinned by the service-index model and API tests).
+    "models/service_index/service.py": (
+        "_month_of",
+        "_is_month_end",
+        "split_period",
+        "pending_in_tally",
+        "pending_in_rows",
+        "_rest",
+        "_merged",
+    ),
     "models/plans/tasks.py": ("derived", "_apply_report", "_filtered", "check_can_report"),
     "models/dossiers/records.py": (
         "resolution_timeliness",

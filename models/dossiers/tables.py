@@ -41,6 +41,7 @@ class Dossier(Table):
     apology_new_due = Date(null=True, default=None)
     received_on = Date(index=True)
     due_on = Date()
+    # Indexed with received_on by dossier_closed_on (a migration: the service index's split).
     closed_on = Date(null=True, default=None)
     timeliness = Varchar(length=8, null=True, default=None)
     # Decision 766 service-index fields: optional in every source, so NULL means "the source
@@ -56,7 +57,7 @@ class Dossier(Table):
     # Derived on write (models.dossiers.records): the appointment after deducting the time the
     # citizen spent supplementing (NULL while that supplement is still awaited: the clock is
     # stopped), whether a closed dossier was finished by it, and its handling time net of it.
-    service_due_on = Date(null=True, default=None)
+    service_due_on = Date(null=True, default=None)  # indexed with received_on: dossier_service_due_on
     service_on_time = Boolean(null=True, default=None)
     handling_minutes = Integer(null=True, default=None)
 

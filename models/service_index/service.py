@@ -1,15 +1,35 @@
-"""The Decision 766 service index of a period: counted from the dossier rows, per unit (with
-the units under it and those merged into it) and for the province, by month, quarter or year.
+"""The Decision 766 service index of a period: counted per unit (with the units under it and
+those merged into it) and for the province, by month, quarter or year, or over any span (a
+report's period).
 
-Read from the rows, not from tallies: an open dossier is judged at the period's end, so a
-dossier's class depends on the period asked for, which day-keyed counts cannot hold. One
-grouped query reads the period's received dossiers once (their ``received_on`` index), every
-indicator a conditional count; a trend of months is one query too, each row judged at the end
-of its own month. tests/bench measures it against a plain count of the same rows.
+An open dossier is judged at the period's last day E, so a dossier's class depends on the
+period asked for. ``count_dossiers`` counts the rows received in the period (one grouped
+query over the ``received_on`` index, every indicator a conditional count; a trend of months
+is one query too, each row judged at the end of its own month): the reference. ``counted``
+gives the same answer faster by splitting the period (``split_period``):
+
+* its whole calendar months are read from the monthly tally (models.dossiers.service_tally),
+  which keeps each dossier's received, closed and appointment months. Every condition that
+  reads E (indicators.py: closed by E, open at E, appointment passed by E) compares closed_on
+  or service_due_on with E; for a day in another month than E's, the month alone says which
+  side of E it falls on (before E's month: on or before E; after it: after E). So a tally row
+  is decided unless its closed month is E's month, or it is open after E's month and its
+  appointment month is E's month (the appointment is read only while a dossier is open).
+  When E is a month's last day nothing is undecided: a day in E's month is on or before E;
+* the dossiers received in the partial months at either end, and the whole months' dossiers
+  the tally leaves undecided (``pending_in_tally`` and ``pending_in_rows``, the same set), are
+  counted from their rows, found through the received_on, closed_on and service_due_on
+  indexes (a few weeks of dossiers instead of the period's).
+
+The two parts count disjoint sets of dossiers whose union is the period's, with the same
+judgement, so their sum is the row count's answer; tests/models/test_service_index_split.py
+checks it on generated dossiers. ``monthly`` judges each dossier at its own month's end, which
+the tally always decides. tests/bench measures the counts against a plain count of the rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Literal
@@ -170,6 +190,13 @@ class _Sql:
             return "CAST(date_trunc('month', d.received_on) + interval '1 month' - interval '1 day' AS date)"
         return "date(d.received_on, 'start of month', '+1 month', '-1 day')"
 
+    def unindexed(self, column: str) -> str:
+        """``column`` where SQLite must not search by its index: without statistics of ranges,
+        SQLite would read the received_on index over whole months rather than the closed_on or
+        service_due_on index over one (a unary + hides a column from the planner;
+        PostgreSQL, which has the statistics, needs no hint)."""
+        return column if self.postgres else f"+{column}"
+
     def month(self) -> str:
         return "to_char(d.received_on, 'YYYY-MM')" if self.postgres else "substr(d.received_on, 1, 7)"
 
@@ -178,11 +205,36 @@ def _postgres() -> bool:
     return isinstance(Dossier._meta.db, PostgresEngine)
 
 
+def _of_units(sql: _Sql, units: set[int] | None) -> str:
+    """`` AND`` the dossier is of ``units`` (nothing for None: all)."""
+    if units is None:
+        return ""
+    return f' AND d."unit" IN ({", ".join(sql.value(unit) for unit in sorted(units))})'
+
+
+def _between(sql: _Sql, column: str, days: tuple[date, date]) -> str:
+    return f"{column} >= {sql.value(days[0])} AND {column} <= {sql.value(days[1])}"
+
+
 def _received_in(sql: _Sql, start: date, end: date, units: set[int] | None) -> str:
-    where = f"d.received_on >= {sql.value(start)} AND d.received_on <= {sql.value(end)}"
-    if units is not None:
-        where += f' AND d."unit" IN ({", ".join(sql.value(unit) for unit in sorted(units))})'
-    return where
+    return _between(sql, "d.received_on", (start, end)) + _of_units(sql, units)
+
+
+async def _count_rows(
+    sql: _Sql, by: tuple[str, ...], where: Callable[[_Sql], str]
+) -> list[tuple[dict, Counts]]:
+    """The measures over the dossier rows ``where(sql)`` selects (called after the measures are
+    written, so that its placeholders follow theirs), grouped ``by``."""
+    dimensions = {"unit": 'd."unit"', "procedure": 'd."procedure"', "month": sql.month()}
+    select = [f"{dimensions[name]} AS {name}" for name in by]
+    select += [f"COUNT(*) FILTER (WHERE {sql.judged(condition)}) AS {name}" for name, condition in MEASURES]
+    handled = sql.judged(f"{CLOSED_BY_END} AND d.handling_minutes IS NOT NULL")
+    select.append(f"SUM(CASE WHEN {handled} THEN d.handling_minutes ELSE 0 END) AS handling_minutes")
+    query = f"SELECT {', '.join(select)} FROM dossier d WHERE {where(sql)}"
+    if by:
+        query += f" GROUP BY {', '.join(dimensions[name] for name in by)}"
+    rows = await Dossier.raw(query, *sql.values)
+    return [({name: row[name] for name in by}, {n: int(row[n] or 0) for n in COUNT_NAMES}) for row in rows]
 
 
 async def count_dossiers(
@@ -190,36 +242,101 @@ async def count_dossiers(
 ) -> list[tuple[dict, Counts]]:
     """The indicators' counts over the dossiers received from ``start`` to ``end`` (of
     ``units``; None: all), grouped by ``unit``, ``procedure`` and/or ``month``; ``monthly``
-    judges each dossier at the end of its month instead of at ``end``."""
+    judges each dossier at the end of its month instead of at ``end``. The reference the other
+    ways of counting must equal."""
     sql = _Sql(None if monthly else end, _postgres())
-    dimensions = {"unit": 'd."unit"', "procedure": 'd."procedure"', "month": sql.month()}
-    select = [f"{dimensions[name]} AS {name}" for name in by]
-    select += [f"COUNT(*) FILTER (WHERE {sql.judged(condition)}) AS {name}" for name, condition in MEASURES]
-    handled = sql.judged(f"{CLOSED_BY_END} AND d.handling_minutes IS NOT NULL")
-    select.append(f"SUM(CASE WHEN {handled} THEN d.handling_minutes ELSE 0 END) AS handling_minutes")
-    query = f"SELECT {', '.join(select)} FROM dossier d WHERE {_received_in(sql, start, end, units)}"
-    if by:
-        query += f" GROUP BY {', '.join(dimensions[name] for name in by)}"
-    rows = await Dossier.raw(query, *sql.values)
-    return [({name: row[name] for name in by}, {n: int(row[n] or 0) for n in COUNT_NAMES}) for row in rows]
+    return await _count_rows(sql, by, lambda sql: _received_in(sql, start, end, units))
 
 
 def _month_number(day: date) -> int:
     return day.year * 12 + day.month - 1
 
 
-def whole_months(start: date, end: date) -> bool:
-    """Whether a span is calendar months (the tally can answer it)."""
-    return start.day == 1 and (end + timedelta(days=1)).day == 1
+def _month_of(day: date) -> tuple[date, date]:
+    """The first and last days of ``day``'s month."""
+    first = day.replace(day=1)
+    return first, _add_months(first, 1) - timedelta(days=1)
+
+
+def _is_month_end(day: date) -> bool:
+    return (day + timedelta(days=1)).day == 1
+
+
+@dataclass(frozen=True)
+class PeriodSplit:
+    """A period as ``counted`` reads it: its whole calendar months from the tally, the rest
+    from the dossier rows."""
+
+    whole: tuple[date, date] | None  # the first day of the first whole month, the last of the last
+    partial: tuple[tuple[date, date], ...]  # the received days outside them, at either end
+    # The month of the period's last day when that is not the month's last day (and there are
+    # whole months): the whole months' dossiers closed in it, or still open after it and due in
+    # it, are judged from their rows (the tally knows those days only as their month).
+    pending: tuple[date, date] | None
+
+
+def split_period(start: date, end: date) -> PeriodSplit:
+    """The whole months of ``start``–``end``, the days at either end outside them and the
+    pending month; a span with no whole month is all rows."""
+    first = start if start.day == 1 else _add_months(start, 1)
+    stop = end + timedelta(days=1) if _is_month_end(end) else end.replace(day=1)  # after the whole months
+    if first >= stop:
+        return PeriodSplit(None, ((start, end),), None)
+    ends = ((start, first - timedelta(days=1)), (stop, end))
+    pending = None if _is_month_end(end) else _month_of(end)
+    return PeriodSplit((first, stop - timedelta(days=1)), tuple(s for s in ends if s[0] <= s[1]), pending)
+
+
+# The pending dossiers of a split, once for the tally rows and once for the dossier rows (the
+# same set: the tally keeps a dossier's closed_month and due_month, the months of its closed_on
+# and service_due_on). The appointment is read only while a dossier is open (ON_TIME), so a
+# dossier closed before the pending month is decided whatever its due month.
+
+
+def pending_in_tally(month: int) -> str:
+    """The tally rows a period ending inside ``month`` (a month number) cannot judge."""
+    return f"(t.closed_month = {month} OR (t.closed_month > {month} AND t.due_month = {month}))"
+
+
+def pending_in_rows(days: tuple[date, date]) -> list[Callable[[_Sql], str]]:
+    """``pending_in_tally`` over the dossier rows (``days``: the month's first and last), as
+    alternatives each of which an index can find (dossier_closed_on, dossier_service_due_on)."""
+    return [
+        lambda sql: _between(sql, "d.closed_on", days),
+        lambda sql: (
+            f"{_between(sql, 'd.service_due_on', days)} AND (d.closed_on IS NULL OR d.closed_on > {sql.value(days[1])})"
+        ),
+    ]
+
+
+def _rest(sql: _Sql, split: PeriodSplit, units: set[int] | None) -> str:
+    """The dossier rows of a split that the tally does not count."""
+    branches = [_between(sql, "d.received_on", days) for days in split.partial]
+    if split.pending:
+        for pending in pending_in_rows(split.pending):
+            branches.append(
+                f"{_between(sql, sql.unindexed('d.received_on'), split.whole)} AND {pending(sql)}"
+            )
+    return f"({' OR '.join(f'({branch})' for branch in branches)}){_of_units(sql, units)}"
 
 
 async def count_from_tally(
-    start: date, end: date, units: set[int] | None, by: tuple[str, ...] = (), *, monthly: bool = False
+    start: date,
+    end: date,
+    units: set[int] | None,
+    by: tuple[str, ...] = (),
+    *,
+    monthly: bool = False,
+    judged_on: date | None = None,
 ) -> list[tuple[dict, Counts]]:
-    """``count_dossiers`` for whole months, from the monthly tally (models.dossiers.service_tally):
-    each tally row is judged at the period's last month (``monthly``: at its own month)."""
+    """``count_dossiers`` for the whole months from ``start`` to ``end``, from the monthly tally
+    (models.dossiers.service_tally): each tally row is judged at ``judged_on`` (by default
+    ``end``; ``monthly``: at its own month's end). When ``judged_on`` is not a month's last day,
+    the rows its month leaves undecided (``pending_in_tally``) are left out: the caller counts
+    them from the dossier rows."""
     sql = _Sql(None, _postgres())
-    last = "t.month" if monthly else str(_month_number(end))  # an int: written as a literal
+    judged_on = judged_on or end
+    last = "t.month" if monthly else str(_month_number(judged_on))  # an int: written as a literal
     closed = f"t.closed_month <= {last}"
     sums = {"received": "SUM(t.received)", "on_time_applies": "SUM(t.received)"}
     sums["on_time_meets"] = (
@@ -241,6 +358,8 @@ async def count_from_tally(
     where = f"t.month >= {sql.value(_month_number(start))} AND t.month <= {sql.value(_month_number(end))}"
     if units is not None:
         where += f" AND t.unit IN ({', '.join(sql.value(unit) for unit in sorted(units))})"
+    if not monthly and not _is_month_end(judged_on):
+        where += f" AND NOT {pending_in_tally(_month_number(judged_on))}"
     table = (BY_PROCEDURE if "procedure" in by else BY_UNIT).table
     query = f"SELECT {', '.join(select)} FROM {table} t WHERE {where}"
     if by:
@@ -255,13 +374,31 @@ async def count_from_tally(
     return [(key, counts) for key, counts in result if counts["received"]]
 
 
+def _merged(parts: list[list[tuple[dict, Counts]]]) -> list[tuple[dict, Counts]]:
+    """The counts of disjoint sets of dossiers added up group by group (groups of none left out)."""
+    groups: dict[tuple, tuple[dict, Counts]] = {}
+    for part in parts:
+        for key, counts in part:
+            _add(groups.setdefault(tuple(key.items()), (key, {}))[1], counts)
+    return [(key, counts) for key, counts in groups.values() if counts.get("received")]
+
+
 async def counted(
     start: date, end: date, units: set[int] | None, by: tuple[str, ...] = (), *, monthly: bool = False
 ) -> list[tuple[dict, Counts]]:
-    """The counts from the tally for whole months, else from the rows."""
+    """``count_dossiers``' answer: the period's whole months from the tally, the rest (the
+    partial months at either end, and what the tally cannot judge at ``end``) from the rows."""
+    split = split_period(start, end)
     by_procedure_in_a_unit = "procedure" in by and units is not None  # the procedure tally has no unit
-    count = count_from_tally if whole_months(start, end) and not by_procedure_in_a_unit else count_dossiers
-    return await count(start, end, units, by, monthly=monthly)
+    if split.whole is None or by_procedure_in_a_unit:
+        return await count_dossiers(start, end, units, by, monthly=monthly)
+    if monthly:  # each dossier judged at its own month's end: the tally decides them all
+        split = replace(split, pending=None)
+    parts = [await count_from_tally(*split.whole, units, by, monthly=monthly, judged_on=end)]
+    if split.partial or split.pending:
+        sql = _Sql(None if monthly else end, _postgres())
+        parts.append(await _count_rows(sql, by, lambda sql: _rest(sql, split, units)))
+    return _merged(parts)
 
 
 def _add(into: Counts, counts: Counts) -> Counts:

@@ -1,6 +1,6 @@
 """The Decision 766 indicator rules at their boundaries (table-driven, no database): the
 supplement-adjusted timing of a dossier, ratios and N/A, the full-marks thresholds and points,
-the overall score and ranking, and the periods."""
+the overall score and ranking, the periods and how a span splits into whole months and the rest."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from models.service_index.indicators import (
     scoring_rules,
     total_points,
 )
-from models.service_index.service import IndexFigures, IndexGroup, parse_period, ranked
+from models.service_index.service import IndexFigures, IndexGroup, parse_period, ranked, split_period
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=UTC)  # received
 DUE = T0 + timedelta(days=10)
@@ -243,3 +243,98 @@ def test_only_the_result_indicators_wait_for_a_result_by_the_periods_end():
     gated = {indicator.key for indicator in DOSSIER_INDICATORS if indicator.at_end("c") != "c"}
     assert gated == {"electronic_result", "digitised"}
     assert BY_KEY["digitised"].at_end("c") == f"({RESOLVED} AND {CLOSED_BY_END} AND c)"
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+# (start, end) -> (whole months, partial spans, pending month)
+SPLITS = [
+    ("a calendar year: all tally", "2020-01-01", "2020-12-31", ("2020-01-01", "2020-12-31"), [], None),
+    (
+        "the report calendar 15/12–14/12",
+        "2019-12-15",
+        "2020-12-14",
+        ("2020-01-01", "2020-11-30"),
+        [("2019-12-15", "2019-12-31"), ("2020-12-01", "2020-12-14")],
+        ("2020-12-01", "2020-12-31"),
+    ),
+    ("inside one month: all rows", "2024-02-03", "2024-02-20", None, [("2024-02-03", "2024-02-20")], None),
+    (
+        "from the 2nd to the month end: rows",
+        "2024-02-02",
+        "2024-02-29",
+        None,
+        [("2024-02-02", "2024-02-29")],
+        None,
+    ),
+    (
+        "from the 1st to the day before its end: rows",
+        "2024-02-01",
+        "2024-02-28",
+        None,
+        [("2024-02-01", "2024-02-28")],
+        None,
+    ),
+    ("one whole month", "2024-02-01", "2024-02-29", ("2024-02-01", "2024-02-29"), [], None),
+    (
+        "15th to 14th of the next month: no whole month",
+        "2024-01-15",
+        "2024-02-14",
+        None,
+        [("2024-01-15", "2024-02-14")],
+        None,
+    ),
+    (
+        "ending on the 1st",
+        "2024-01-01",
+        "2024-02-01",
+        ("2024-01-01", "2024-01-31"),
+        [("2024-02-01", "2024-02-01")],
+        ("2024-02-01", "2024-02-29"),
+    ),
+    (
+        "ending the day before a month end",
+        "2024-01-01",
+        "2024-03-30",
+        ("2024-01-01", "2024-02-29"),
+        [("2024-03-01", "2024-03-30")],
+        ("2024-03-01", "2024-03-31"),
+    ),
+    (
+        "starting the day after a month end",
+        "2024-02-01",
+        "2024-03-31",
+        ("2024-02-01", "2024-03-31"),
+        [],
+        None,
+    ),
+    (
+        "starting on a month's last day",
+        "2024-01-31",
+        "2024-03-31",
+        ("2024-02-01", "2024-03-31"),
+        [("2024-01-31", "2024-01-31")],
+        None,
+    ),
+    (
+        "across a year end, a partial month at each end",
+        "2023-12-31",
+        "2024-02-01",
+        ("2024-01-01", "2024-01-31"),
+        [("2023-12-31", "2023-12-31"), ("2024-02-01", "2024-02-01")],
+        ("2024-02-01", "2024-02-29"),
+    ),
+    ("one day", "2024-03-01", "2024-03-01", None, [("2024-03-01", "2024-03-01")], None),
+]
+
+
+@pytest.mark.parametrize(
+    "name, start, end, whole, partial, pending", SPLITS, ids=[case[0] for case in SPLITS]
+)
+def test_split_period(name, start, end, whole, partial, pending):
+    split = split_period(d(start), d(end))
+    assert split.whole == (whole and (d(whole[0]), d(whole[1])))
+    assert split.partial == tuple((d(a), d(b)) for a, b in partial)
+    assert split.pending == (pending and (d(pending[0]), d(pending[1])))
