@@ -202,10 +202,17 @@ ISSUE_REFUSALS = [
     ({"number": "١٥"}, "number"),  # digits, but not the ones a Vietnamese number is written with
     ({"signer_name": "  "}, "signer_name"),
     ({"issued_on": "2024-06-13"}, "issued_on"),  # the day before the cut-off (14/6)
-    ({"issued_on": (local_date(utcnow()) + timedelta(days=1)).isoformat()}, "issued_on"),  # tomorrow
+    ({"issued_on": "tomorrow"}, "issued_on"),  # the province's tomorrow when the request is sent
     ({"profile": "ministry"}, "profile"),
     ({"placeholder_reason": ""}, "placeholder_reason"),  # placeholders left and no reason
 ]
+
+
+def dated(change: dict) -> dict:
+    """``change`` with "tomorrow" as a date, taken when it is sent: a date taken when the tests
+    were collected was today by the time a run crossed the province's midnight (17:00 UTC)."""
+    tomorrow = (local_date(utcnow()) + timedelta(days=1)).isoformat()
+    return {key: tomorrow if value == "tomorrow" else value for key, value in change.items()}
 
 
 async def test_issuing_refuses_what_a_clerk_must_fix(client, world, headers):
@@ -213,7 +220,7 @@ async def test_issuing_refuses_what_a_clerk_must_fix(client, world, headers):
     assert run["placeholders"] > 0
     for change, field in ISSUE_REFUSALS:
         response = await client.post(
-            f"/api/reports/{run['id']}/issue", json=ISSUE | change, headers=headers["staff"]
+            f"/api/reports/{run['id']}/issue", json=ISSUE | dated(change), headers=headers["staff"]
         )
         assert response.status_code == 422, (change, response.text)
         assert [error["field"] for error in response.json()["errors"]] == [field], change
