@@ -80,6 +80,13 @@ class Share:
         return (ordinal // self.batch_rows) % self.readers == self.index
 
 
+def _shared(data_rows: Iterator, share: Share | None) -> Iterator:
+    """The data rows that are ``share``'s (all of them without one)."""
+    if share is None:
+        return data_rows
+    return (row for ordinal, row in enumerate(data_rows) if share.holds(ordinal))
+
+
 @dataclass
 class ImportResult:
     rows_done: int = 0
@@ -175,13 +182,8 @@ class RowFile:
 
     def _jsonl_rows(self, share: Share | None) -> Rows:
         decoder = msgspec.json.Decoder(dict)
-        ordinal = -1
-        for number, line in enumerate(self._binary, start=1):
-            if not line.strip():
-                continue
-            ordinal += 1
-            if share and not share.holds(ordinal):
-                continue
+        lines = ((number, line) for number, line in enumerate(self._binary, start=1) if line.strip())
+        for number, line in _shared(lines, share):
             try:
                 yield number, cells_from_record(decoder.decode(line))
             except msgspec.DecodeError:
@@ -221,22 +223,18 @@ def _xlsx_text(value) -> str:
 
 def _keyed(numbered_rows, share: Share | None = None) -> Rows:
     """Rows of cells by column key, after the header (the first non-empty row)."""
-    positions = None
-    ordinal = -1
-    for number, values in numbered_rows:
-        if not (values and values[0].strip()) and not any(cell.strip() for cell in values):
-            continue
-        if positions is None:
-            header = [nfc(cell) for cell in values]
-            positions = list(header_positions(header, FILE_COLUMNS, set(FILE_REQUIRED)).items())
-            continue
-        ordinal += 1
-        if share and not share.holds(ordinal):
-            continue
+    rows = (
+        (number, values)
+        for number, values in numbered_rows
+        if (values and values[0].strip()) or any(cell.strip() for cell in values)
+    )
+    if (header := next(rows, None)) is None:
+        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
+    names = [nfc(cell) for cell in header[1]]
+    positions = list(header_positions(names, FILE_COLUMNS, set(FILE_REQUIRED)).items())
+    for number, values in _shared(rows, share):
         width = len(values)
         yield number, {key: values[index] if index < width else "" for key, index in positions}
-    if positions is None:
-        raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
 
 
 # --- staging and writing ------------------------------------------------------------------------

@@ -50,7 +50,6 @@ class ServiceGrain:
 BY_UNIT = ServiceGrain("dossier_service_tally", "unit")
 BY_PROCEDURE = ServiceGrain("dossier_service_procedure_tally", "procedure")
 GRAINS = (BY_UNIT, BY_PROCEDURE)
-TABLE = BY_UNIT.table
 MEASURES = tuple(name for name in vars(ServiceMeasures) if not name.startswith("_"))
 NEVER = 999_999  # the month of a dossier still open, or of an appointment not running
 # The dossier columns the counts read: a change elsewhere changes nothing here.
