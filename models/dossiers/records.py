@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from core.clock import local_zone
@@ -83,6 +84,16 @@ LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
 
 
+class Moment(NamedTuple):
+    """A parsed moment with what the stored row derives from it, worked out once per distinct
+    text (an export repeats its deadlines and minutes many times)."""
+
+    at: datetime
+    utc_text: str  # as Piccolo stores an instant in SQLite
+    day: date  # the province's calendar date
+    day_text: str
+
+
 @dataclass(frozen=True)
 class References:
     """Codes the rows name, resolved to ids."""
@@ -123,8 +134,8 @@ class RowParser:
         self._channels = {member.value: member.value for member in Channel}
         self._outcomes = {member.value: member.value for member in DossierOutcome}
         # Parsed moments by their text, one cache for deadlines (a bare date is the day's end)
-        # and one for the rest: an export repeats its deadlines and minutes many times.
-        self._moments: tuple[dict[str, datetime | None], ...] = ({}, {})
+        # and one for the rest.
+        self._moments: tuple[dict[str, Moment | None], ...] = ({}, {})
 
     def parse(self, number: int, cells: dict[str, str]) -> tuple[DossierRow | None, list[FieldError]]:
         errors: list[FieldError] = []
@@ -151,9 +162,10 @@ class RowParser:
         outcome = self._enum(cells.get("outcome", ""), self._outcomes, DossierOutcome)
         if outcome is None:
             fail("outcome", "one of open, resolved, returned, withdrawn", "Tình trạng hồ sơ không hợp lệ.")
-        received_at = self._moment(cells, "received_at", fail, required=True)
-        due_at = self._moment(cells, "due_at", fail, required=True, end_of_day=True)
-        resolved_at = self._moment(cells, "resolved_at", fail, required=False)
+        received = self._moment(cells, "received_at", fail, required=True)
+        due = self._moment(cells, "due_at", fail, required=True, end_of_day=True)
+        resolved = self._moment(cells, "resolved_at", fail, required=False)
+        received_at, due_at, resolved_at = received and received.at, due and due.at, resolved and resolved.at
         cashless = self._flag(cells.get("cashless", ""), fail)
         apology_issued_on = self._day(cells, "apology_issued_on", fail)
         apology_new_due = self._day(cells, "apology_new_due", fail)
@@ -181,43 +193,45 @@ class RowParser:
                 "paid online but fee_bearing is 0",
                 "Hồ sơ không có phí mà ghi thanh toán trực tuyến.",
             )
-        requests, requested_at, returned_at = self._supplement(cells, received_at, resolved_at, fail)
+        requests, requested, returned = self._supplement(cells, received_at, resolved_at, fail)
         if errors:
             return None, errors
 
+        requested_at, returned_at = requested and requested.at, returned and returned.at
         service_due, service_on_time, handling_minutes = service_timing(
             received_at, due_at, resolved_at, requests, requested_at, returned_at
         )
-        service_due_on = None if service_due is None else self._local_date(service_due)
-        received_on = self._local_date(received_at)
-        due_on = self._local_date(due_at)
-        closed_on = self._local_date(resolved_at) if resolved_at else None
+        if service_due is None:
+            service_due_on = None
+        else:  # the deadline itself unless supplementing moved it
+            service_due_on = due.day if service_due == due_at else self._local_date(service_due)
+        received_on, due_on = received.day, due.day
+        closed_on = resolved and resolved.day
         timeliness = None
         if outcome == DossierOutcome.RESOLVED:
             timeliness = resolution_timeliness(resolved_at, due_at, closed_on, due_on)
         if self.as_text:
-            moment, day = _utc_text, _day_text
             return (
                 code,
                 procedure,
                 unit,
                 channel,
-                moment(received_at),
-                moment(due_at),
-                moment(resolved_at),
+                received.utc_text,
+                due.utc_text,
+                resolved and resolved.utc_text,
                 outcome,
                 cashless,
-                day(apology_issued_on),
-                day(apology_new_due),
-                day(received_on),
-                day(due_on),
-                day(closed_on),
+                _day_text(apology_issued_on),
+                _day_text(apology_new_due),
+                received.day_text,
+                due.day_text,
+                resolved and resolved.day_text,
                 timeliness,
                 *flags.values(),
                 requests,
-                moment(requested_at),
-                moment(returned_at),
-                day(service_due_on),
+                requested and requested.utc_text,
+                returned and returned.utc_text,
+                _day_text(service_due_on),
                 service_on_time,
                 handling_minutes,
             ), []
@@ -261,7 +275,7 @@ class RowParser:
             value = member.value if member else None
         return value
 
-    def _moment(self, cells, key: str, fail, *, required: bool, end_of_day: bool = False) -> datetime | None:
+    def _moment(self, cells, key: str, fail, *, required: bool, end_of_day: bool = False) -> Moment | None:
         text = cells.get(key, "").strip()
         if not text:
             if required:
@@ -273,10 +287,15 @@ class RowParser:
         except KeyError:
             if len(cache) >= MOMENT_CACHE_SIZE:
                 cache.clear()
-            moment = cache[text] = _parse_moment(text, self.zone, end_of_day)
+            at = _parse_moment(text, self.zone, end_of_day)
+            moment = cache[text] = None if at is None else self._stamped(at)
         if moment is None:
             fail(key, "expected ISO 8601 or dd/mm/yyyy hh:mm", "Thời điểm phải có dạng dd/mm/yyyy hh:mm.")
         return moment
+
+    def _stamped(self, at: datetime) -> Moment:
+        day = self._local_date(at)
+        return Moment(at, at.astimezone(UTC).isoformat(" "), day, day.isoformat())
 
     @staticmethod
     def _day(cells, key: str, fail) -> date | None:
@@ -316,8 +335,9 @@ class RowParser:
                     f"Số lần yêu cầu bổ sung là số nguyên từ 0 đến {MAX_SUPPLEMENT_REQUESTS}.",
                 )
                 requests = None
-        requested_at = self._moment(cells, "supplement_requested_at", fail, required=False)
-        returned_at = self._moment(cells, "supplement_returned_at", fail, required=False)
+        requested = self._moment(cells, "supplement_requested_at", fail, required=False)
+        returned = self._moment(cells, "supplement_returned_at", fail, required=False)
+        requested_at, returned_at = requested and requested.at, returned and returned.at
         if requested_at and not requests:
             fail(
                 "supplement_requests",
@@ -349,7 +369,7 @@ class RowParser:
             ):
                 if moment and moment > resolved_at:
                     fail(key, "after resolved_at", f"{LABELS[key]} sau thời điểm trả kết quả.")
-        return requests, requested_at, returned_at
+        return requests, requested, returned
 
     @staticmethod
     def _flag(text: str, fail) -> bool:
@@ -423,12 +443,6 @@ def _fixed_offset(zone: ZoneInfo) -> timedelta | None:
     """The zone's UTC offset if it has not changed since 1976 (Asia/Ho_Chi_Minh: +07:00)."""
     offsets = {zone.utcoffset(datetime(year, month, 15)) for year in range(1976, 2040) for month in (1, 7)}
     return offsets.pop() if len(offsets) == 1 else None
-
-
-def _utc_text(moment: datetime | None) -> str | None:
-    if moment is None:
-        return None
-    return moment.astimezone(UTC).isoformat(" ")
 
 
 def _day_text(day: date | None) -> str | None:

@@ -138,6 +138,58 @@ def test_a_moment_that_is_not_one_is_refused_naming_the_field(text):
     ]
 
 
+# Rule: the Decision 766 appointment's day (service_due_on) is the due day unless supplementing
+# moved the appointment; then it is the province's calendar day of the moved appointment, and
+# none while the citizen's answer is awaited. Both output forms (objects, SQLite's text) agree.
+@pytest.mark.parametrize(
+    ("supplement", "service_due_on"),
+    [
+        ({}, date(2024, 3, 15)),
+        # answered after 2 days: the appointment moves 2 days
+        (
+            {"requested_at": "2024-03-05T08:00:00+07:00", "returned_at": "2024-03-07T08:00:00+07:00"},
+            date(2024, 3, 17),
+        ),
+        # 8 hours of supplementing push 17:00 past the province's midnight (still the 15th in UTC)
+        (
+            {"requested_at": "2024-03-05T08:00:00+07:00", "returned_at": "2024-03-05T16:00:00+07:00"},
+            date(2024, 3, 16),
+        ),
+        # the same, the deadline written in UTC: the day is still the province's
+        (
+            {
+                "due_at": "2024-03-15T10:00:00+00:00",
+                "requested_at": "2024-03-05T08:00:00+07:00",
+                "returned_at": "2024-03-05T16:00:00+07:00",
+            },
+            date(2024, 3, 16),
+        ),
+        # an answer within the same minute moves nothing
+        (
+            {"requested_at": "2024-03-05T08:00:00+07:00", "returned_at": "2024-03-05T08:00:00+07:00"},
+            date(2024, 3, 15),
+        ),
+        # still awaited, asked before the deadline: no appointment yet
+        ({"requested_at": "2024-03-05T08:00:00+07:00", "outcome": "open"}, None),
+    ],
+)
+@pytest.mark.parametrize("as_text", [False, True])
+def test_the_appointment_day_follows_the_supplement_pause(supplement, service_due_on, as_text):
+    cells = {"supplement_requests": "1", "supplement_requested_at": supplement.get("requested_at", "")}
+    cells |= {"supplement_returned_at": supplement.get("returned_at", "")}
+    if not supplement:
+        cells = {}
+    if supplement.get("outcome") == "open":
+        cells |= {"outcome": "open", "resolved_at": ""}
+    if "due_at" in supplement:
+        cells["due_at"] = supplement["due_at"]
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE, as_text=as_text)
+    row, errors = parser.parse(1, dossier("HS-1", **cells))
+    assert errors == []
+    stored = dict(zip(STORED_COLUMNS, row, strict=True))["service_due_on"]
+    assert stored == (service_due_on.isoformat() if as_text and service_due_on else service_due_on)
+
+
 # Rule: an optional service-index flag is 1/0 in any of its spellings, or unknown when empty.
 @pytest.mark.parametrize(
     ("text", "stored"),
