@@ -102,18 +102,31 @@ def _measure_sums() -> dict[str, str]:
     return {name: sums[name] for name in MEASURES}
 
 
-def tally_select(grain: ServiceGrain, source: str, postgres: bool) -> str:
-    """The tally rows (keys and measures) of the signed dossier rows in ``source``."""
-    keys = {
+def _key_sql(postgres: bool) -> dict[str, str]:
+    """Every key a service tally can be kept by, as SQL over ``d`` (a dossier row)."""
+    return {
         "month": month_number("d.received_on", postgres),
-        grain.dimension: f'd."{grain.dimension}"',
+        "unit": 'd."unit"',
+        "procedure": 'd."procedure"',
         "closed_month": month_number("d.closed_on", postgres),
         "due_month": month_number("d.service_due_on", postgres),
         "supplemented_twice": f"({SUPPLEMENTED_TWICE})",
     }
-    select = [f"{sql} AS {name}" for name, sql in keys.items()]
+
+
+def tally_select(keys: tuple[str, ...], source: str, postgres: bool) -> str:
+    """The tally rows (``keys`` and measures) of the signed dossier rows in ``source``."""
+    key_sql = {name: sql for name, sql in _key_sql(postgres).items() if name in keys}
+    select = [f"{sql} AS {name}" for name, sql in key_sql.items()]
     select += [f"{sql} AS {name}" for name, sql in _measure_sums().items()]
-    return f"SELECT {', '.join(select)} FROM {source} d GROUP BY {', '.join(keys.values())}"
+    return f"SELECT {', '.join(select)} FROM {source} d GROUP BY {', '.join(key_sql.values())}"
+
+
+def _rolled_up(grain: ServiceGrain, delta: str) -> str:
+    """``grain``'s rows summed from a tally kept by both unit and procedure."""
+    keys = _quoted(grain.keys)
+    sums = ", ".join(f"SUM({name}) AS {name}" for name in MEASURES)
+    return f"SELECT {keys}, {sums} FROM {delta} GROUP BY {keys}"
 
 
 def _quoted(names) -> str:
@@ -133,15 +146,19 @@ def change_statements(postgres: bool, stage: str) -> list[str]:
     to run just before it in the same transaction: the rows about to change are subtracted,
     the staged ones added (rows that will not change are skipped)."""
     dialect = Dialect(postgres)
+    # The conditions are evaluated once a row, by unit and procedure at once (a year's 1.2
+    # million rows fall into some 170,000 such keys), and each grain is summed from that.
+    both = tuple(dict.fromkeys((*BY_UNIT.keys, *BY_PROCEDURE.keys)))
+    changed = f"({signed_changes(dialect, stage, SOURCE_COLUMNS)})"
     return [
-        *dialect.temp_table("service_rows", signed_changes(dialect, stage, SOURCE_COLUMNS)),
-        *(_add(grain, tally_select(grain, "service_rows", postgres)) for grain in GRAINS),
-        dialect.drop("service_rows"),
+        *dialect.temp_table("service_delta", tally_select(both, changed, postgres)),
+        *(_add(grain, _rolled_up(grain, "service_delta")) for grain in GRAINS),
+        dialect.drop("service_delta"),
     ]
 
 
 def _from_rows(grain: ServiceGrain, postgres: bool) -> str:
-    return tally_select(grain, f"(SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier)", postgres)
+    return tally_select(grain.keys, f"(SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier)", postgres)
 
 
 async def rebuild(grain: ServiceGrain, postgres: bool, execute, fetch) -> int:
