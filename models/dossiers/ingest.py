@@ -16,6 +16,9 @@ import csv
 import io
 import multiprocessing
 import os
+import shutil
+import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
@@ -55,6 +58,10 @@ from models.permissions import Action, Principal
 BATCH_ROWS = 5_000
 PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
 MAX_READERS = 2  # child processes parsing a big file (each holds a few batches)
+# SQLite's settings for a file's final write: a helper thread for big sorts, and 64 MiB of page
+# cache for main and temp; then SQLite's defaults again (none, 2 MB) for the pooled connection.
+WRITE_PRAGMAS = {"threads": 1, "cache_size": -64 * 1024, "temp.cache_size": -64 * 1024}
+SQLITE_DEFAULTS = {"threads": 0, "cache_size": -2000, "temp.cache_size": -2000}
 PARENT_CHECK_SECONDS = 0.5
 MAX_REPORTED_ERRORS = 1_000
 DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
@@ -325,6 +332,17 @@ class SQLiteStage:
         marks = ", ".join("?" for _ in STAGE_COLUMNS)
         await self.connection.executemany(f"INSERT INTO temp.dossier_stage VALUES ({marks})", rows)
 
+    async def add_files(self, paths: list[Path]) -> None:
+        """Rows the readers staged in files of their own (see ``ProcessBatches``)."""
+        for path in paths:
+            await self.connection.execute("ATTACH DATABASE ? AS reader_stage", (str(path),))
+            try:
+                await self.connection.execute(
+                    "INSERT INTO temp.dossier_stage SELECT * FROM reader_stage.dossier_stage"
+                )
+            finally:
+                await self.connection.execute("DETACH DATABASE reader_stage")
+
     async def fetch(self, sql: str, *args) -> list[dict]:
         async with self.connection.execute(sql, args) as cursor:
             return list(await cursor.fetchall())
@@ -335,6 +353,18 @@ class SQLiteStage:
         )
 
     async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
+        # The readers are done by now: the writer may take a second core for its sorts (the
+        # tallies' GROUP BYs sort the whole stage) and more memory for the pages it changes
+        # (the dossier table's indexes take them in no order). Reset for the pooled connection.
+        try:
+            for name, value in WRITE_PRAGMAS.items():
+                await self.connection.execute(f"PRAGMA {name} = {value}")
+            return await self._write(finish)
+        finally:
+            for name, value in SQLITE_DEFAULTS.items():
+                await self.connection.execute(f"PRAGMA {name} = {value}")
+
+    async def _write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
         async with write_lock_for(self.engine):
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
@@ -447,6 +477,8 @@ def _parse_batch(rows: Rows, parser: RowParser, size: int) -> Batch:
 class ThreadBatches:
     """Rows parsed batch by batch in a worker thread, so the event loop stays free."""
 
+    staged_files: list[Path] = []  # the rows come back in the batches
+
     def __init__(self, rows: Rows, parser: RowParser, source: RowFile | None = None) -> None:
         self.rows, self.parser, self.source = rows, parser, source
 
@@ -470,16 +502,19 @@ def _exit_with(parent: int) -> None:
     os._exit(1)
 
 
-def _produce(path: str, references: References, as_text: bool, zone: str, share: Share, queue) -> None:
+def _produce(
+    path: str, references: References, as_text: bool, zone: str, share: Share, stage: str | None, queue
+) -> None:
     """In a child process: read the file and parse its ``share`` of the rows, a few batches
-    ahead of the writer."""
+    ahead of the writer; with a ``stage`` file, the valid rows go there instead of the queue."""
     threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
     try:
         parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
-        with RowFile(Path(path)) as source:
+        with RowFile(Path(path)) as source, _FileStage(stage) as staging:
             rows = source.rows(share if share.readers > 1 else None)
             while (batch := _parse_batch(rows, parser, share.batch_rows)).read:
                 batch.fraction = source.fraction
+                staging.take(batch)
                 queue.put(batch)
         queue.put(None)
     except DomainError as exc:
@@ -488,17 +523,52 @@ def _produce(path: str, references: References, as_text: bool, zone: str, share:
         queue.put((RuntimeError, f"{type(exc).__name__}: {exc}", []))
 
 
+class _FileStage:
+    """A reader's own staging file (SQLite, nothing to recover: no journal, no sync), which
+    the writer copies into its stage at the end: inserting the rows costs about as much as
+    parsing them, and the readers do it side by side instead of the writer after them."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+
+    def __enter__(self) -> _FileStage:
+        if self.path:
+            self.connection = sqlite3.connect(self.path, isolation_level=None)
+            self.connection.execute("PRAGMA journal_mode = OFF")
+            self.connection.execute("PRAGMA synchronous = OFF")
+            self.connection.execute(f"CREATE TABLE dossier_stage ({_STAGE_DDL})")
+            self.connection.execute("BEGIN")
+        return self
+
+    def take(self, batch: Batch) -> None:
+        """Stage the batch's valid rows here (the batch goes on without them)."""
+        if self.path and batch.staged:
+            marks = ", ".join("?" for _ in STAGE_COLUMNS)
+            self.connection.executemany(f"INSERT INTO dossier_stage VALUES ({marks})", batch.staged)
+            batch.staged = []
+
+    def __exit__(self, exc_type, *exc) -> None:
+        if self.path:
+            if exc_type is None:
+                self.connection.execute("COMMIT")
+            self.connection.close()
+
+
 class _Reader:
     """A child process reading the file and parsing its share of the rows into a queue of a
     few batches (memory stays flat). A dead child is an error, never a hang."""
 
     AHEAD = 4  # batches waiting, over all the readers
 
-    def __init__(self, context, path: Path, references: References, as_text: bool, share: Share) -> None:
+    def __init__(
+        self, context, path: Path, references: References, as_text: bool, share: Share, stage: Path | None
+    ) -> None:
         self.queue = context.Queue(maxsize=max(self.AHEAD // share.readers, 1))
+        zone = get_settings().time_zone
+        stage_path = str(stage) if stage else None
         self.process = context.Process(
             target=_produce,
-            args=(str(path), references, as_text, get_settings().time_zone, share, self.queue),
+            args=(str(path), references, as_text, zone, share, stage_path, self.queue),
             daemon=True,
         )
         self.process.start()
@@ -522,12 +592,31 @@ class ProcessBatches:
     """A big file parsed by child processes, beside the database writes: parsing is most of
     an import's work, so on a machine of two cores and more two readers each parse every
     other batch (each reads the whole file, which costs little beside parsing), and the
-    batches are taken from them by turns, in the file's order."""
+    batches are taken from them by turns, in the file's order. With ``stage_in_files`` (SQLite)
+    each reader also stages its valid rows in a file of its own (``staged_files``)."""
 
-    def __init__(self, path: Path, references: References, as_text: bool, readers: int = 1) -> None:
+    def __init__(
+        self,
+        path: Path,
+        references: References,
+        as_text: bool,
+        readers: int = 1,
+        stage_in_files: bool = False,
+    ) -> None:
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
+        self.scratch = Path(tempfile.mkdtemp(prefix="cchc-import-")) if stage_in_files else None
+        self.staged_files = (
+            [self.scratch / f"reader-{index}.sqlite" for index in range(readers)] if self.scratch else []
+        )
         self.readers = [
-            _Reader(context, path, references, as_text, Share(index, readers, BATCH_ROWS))
+            _Reader(
+                context,
+                path,
+                references,
+                as_text,
+                Share(index, readers, BATCH_ROWS),
+                self.staged_files[index] if self.scratch else None,
+            )
             for index in range(readers)
         ]
         self.turn = 0
@@ -544,12 +633,14 @@ class ProcessBatches:
     def close(self) -> None:
         for reader in self.readers:
             reader.close()
+        if self.scratch:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
 
 async def import_rows(rows: Rows, **options) -> ImportResult:
     """Import rows given in memory (the API's push): see ``_import``."""
     references = await load_references()
-    return await _import(ThreadBatches(rows, RowParser(references, as_text=_as_text())), **options)
+    return await _import(ThreadBatches(rows, RowParser(references, as_text=_on_sqlite())), **options)
 
 
 async def import_file(path: Path, **options) -> ImportResult:
@@ -557,15 +648,16 @@ async def import_file(path: Path, **options) -> ImportResult:
     references = await load_references()
     source = RowFile(path)  # fails at once on an unreadable or mislabelled file
     if path.stat().st_size < PROCESS_THRESHOLD_BYTES:
-        batches = ThreadBatches(source.rows(), RowParser(references, as_text=_as_text()), source)
+        batches = ThreadBatches(source.rows(), RowParser(references, as_text=_on_sqlite()), source)
     else:
         source.close()
         readers = min(os.cpu_count() or 1, MAX_READERS) if source.shareable else 1
-        batches = ProcessBatches(path, references, _as_text(), readers)
+        batches = ProcessBatches(path, references, _on_sqlite(), readers, stage_in_files=_on_sqlite())
     return await _import(batches, **options)
 
 
-def _as_text() -> bool:
+def _on_sqlite() -> bool:
+    """SQLite takes rows as text (RowParser ``as_text``), and a big file's readers stage them."""
     return not isinstance(Dossier._meta.db, PostgresEngine)
 
 
@@ -590,6 +682,8 @@ async def _import(
                     await stage.add(batch.staged)
                 if progress:
                     await progress(result, batch.fraction)
+            if batches.staged_files:
+                await stage.add_files(batches.staged_files)
             await _reject_duplicates(stage, result, keep_valid)
             if result.rows_rejected and not keep_valid:
                 return result

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import tempfile
+
 import pytest
 
 from models.dossiers import import_jobs
@@ -141,6 +143,22 @@ async def test_readers_taking_turns_keep_the_file_order_row_numbers_and_duplicat
     assert str(first_row + 1) in duplicate["message"], "the first T-2 is named"
     codes = {r["code"] for r in await Dossier.select(Dossier.code)}
     assert codes == {f"T-{n}" for n in (1, 2, 3, 4, 5, 6, 8, 9, 11)}
+
+
+@pytest.mark.parametrize("keep_valid", [False, True])
+async def test_the_readers_staging_files_are_removed_whatever_the_outcome(
+    world, tmp_path, monkeypatch, keep_valid
+):
+    """On SQLite a big file's readers stage their rows in files of their own (in the system's
+    temporary directory); written or refused, the import leaves none behind."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS), keep_valid=keep_valid)
+    assert (job["state"], job["rows_rejected"]) == ("done" if keep_valid else "failed", 8)
+    assert await Dossier.count() == (1 if keep_valid else 0)
+    assert list(scratch.iterdir()) == []
 
 
 async def test_keep_valid_writes_the_valid_rows_only(world, tmp_path):
