@@ -588,6 +588,28 @@ class _Reader:
         self.queue.close()
 
 
+SCRATCH_PREFIX = "cchc-import-"
+
+
+def _remove_stale_scratch() -> None:
+    """Remove the staging directories of imports whose process is gone (killed, so they could
+    not clean up); each is named after its process."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*-*"):
+        pid = stale.name.removeprefix(SCRATCH_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
 class ProcessBatches:
     """A big file parsed by child processes, beside the database writes: parsing is most of
     an import's work, so on a machine of two cores and more two readers each parse every
@@ -604,7 +626,10 @@ class ProcessBatches:
         stage_in_files: bool = False,
     ) -> None:
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
-        self.scratch = Path(tempfile.mkdtemp(prefix="cchc-import-")) if stage_in_files else None
+        _remove_stale_scratch()
+        self.scratch = None
+        if stage_in_files:
+            self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
         self.staged_files = (
             [self.scratch / f"reader-{index}.sqlite" for index in range(readers)] if self.scratch else []
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
 import tempfile
 
 import pytest
@@ -159,6 +161,25 @@ async def test_the_readers_staging_files_are_removed_whatever_the_outcome(
     assert (job["state"], job["rows_rejected"]) == ("done" if keep_valid else "failed", 8)
     assert await Dossier.count() == (1 if keep_valid else 0)
     assert list(scratch.iterdir()) == []
+
+
+async def test_a_killed_imports_staging_files_are_removed_by_the_next_import(world, tmp_path, monkeypatch):
+    """A killed import cannot remove its staging directory: the next big import removes those
+    whose process is gone, and leaves a running one's alone."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    gone = subprocess.Popen(["true"])  # its pid names no process once it is reaped
+    gone.wait()
+    stale = scratch / f"{dossier_import.SCRATCH_PREFIX}{gone.pid}-abc"
+    running = scratch / f"{dossier_import.SCRATCH_PREFIX}{os.getpid()}-def"
+    for directory in (stale, running):
+        directory.mkdir()
+        (directory / "reader-0.sqlite").write_bytes(b"x" * 10)
+    job = await run_file(world, write_csv(tmp_path / "ok.csv", ROWS))
+    assert job["state"] == "done"
+    assert [path.name for path in scratch.iterdir()] == [running.name]
 
 
 async def test_keep_valid_writes_the_valid_rows_only(world, tmp_path):
