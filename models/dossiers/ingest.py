@@ -1,7 +1,8 @@
 """Bulk dossier import: a year's export from the one-stop system (a million rows and more).
 
 The file is streamed: rows are parsed in batches (in a worker thread, so the API's event loop
-stays responsive) into a temporary staging table on one connection. Duplicate codes are found
+stays responsive; a big file by child processes, which on SQLite also stage their rows in files
+of their own) into a temporary staging table on one connection. Duplicate codes are found
 there with SQL, so memory stays flat whatever the file's size. Only then, in one short
 transaction, are the staged rows upserted into ``dossier`` by code (a row is rewritten only if
 a value changed), and the job's final state is written in that same transaction: a crash at

@@ -23,28 +23,32 @@ pytestmark = pytest.mark.anyio
 BURST = 40
 
 
+# The right password is sent after each burst, not in it: requests sent together reach the
+# throttle in no set order (on a loaded machine the last one was sometimes among the first five).
+
+
 async def test_a_burst_of_guesses_gets_no_more_checks_than_the_limit(concurrent_client, world):
-    guesses = [f"wrong-guess-{n}" for n in range(BURST - 1)] + [PASSWORD]  # the right one last
     responses = await asyncio.gather(
         *(
-            concurrent_client.post("/api/auth/login", json={"username": "head_a", "password": p})
-            for p in guesses
+            concurrent_client.post("/api/auth/login", json={"username": "head_a", "password": f"wrong-{n}"})
+            for n in range(BURST)
         )
     )
     statuses = [r.status_code for r in responses]
     assert statuses.count(401) == MAX_PER_ACCOUNT
     assert statuses.count(429) == BURST - MAX_PER_ACCOUNT
-    assert statuses[-1] == 429  # the right password came after the limit: not even checked
+    right = await concurrent_client.post("/api/auth/login", json={"username": "head_a", "password": PASSWORD})
+    assert right.status_code == 429  # after the limit the right password is not even checked
 
 
 async def test_a_burst_on_the_web_sign_in_is_held_too(concurrent_client, world):
     browser = await Browser(concurrent_client).sign_in_as(None)
     responses = await asyncio.gather(
-        *(browser.post("/login", {"username": "head_a", "password": f"wrong-{n}"}) for n in range(BURST - 1)),
-        browser.post("/login", {"username": "head_a", "password": PASSWORD}),
+        *(browser.post("/login", {"username": "head_a", "password": f"wrong-{n}"}) for n in range(BURST))
     )
-    statuses = [r.status_code for r in responses]
-    assert statuses.count(401) == MAX_PER_ACCOUNT and statuses[-1] == 429
+    assert [r.status_code for r in responses].count(401) == MAX_PER_ACCOUNT
+    right = await browser.post("/login", {"username": "head_a", "password": PASSWORD})
+    assert right.status_code == 429
 
 
 async def test_a_burst_across_usernames_is_held_by_the_client_limit(concurrent_client, world):
@@ -52,29 +56,27 @@ async def test_a_burst_across_usernames_is_held_by_the_client_limit(concurrent_c
         *(
             concurrent_client.post("/api/auth/login", json={"username": f"nobody{n}", "password": "x"})
             for n in range(BURST)
-        ),
-        concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD}),
+        )
     )
-    statuses = [r.status_code for r in responses]
-    assert statuses.count(401) == MAX_PER_CLIENT and statuses[-1] == 429
+    assert [r.status_code for r in responses].count(401) == MAX_PER_CLIENT
+    right = await concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    assert right.status_code == 429
 
 
 async def test_old_password_guesses_are_throttled(concurrent_client, world, headers):
-    guesses = [f"wrong-old-{n}" for n in range(BURST - 1)] + [PASSWORD]
-    responses = await asyncio.gather(
-        *(
-            concurrent_client.post(
-                "/api/auth/password",
-                json={"old_password": p, "new_password": "a-new-password-1"},
-                headers=headers["head_a"],
-            )
-            for p in guesses
+    def change(old_password: str):
+        return concurrent_client.post(
+            "/api/auth/password",
+            json={"old_password": old_password, "new_password": "a-new-password-1"},
+            headers=headers["head_a"],
         )
-    )
+
+    responses = await asyncio.gather(*(change(f"wrong-old-{n}") for n in range(BURST)))
     statuses = [r.status_code for r in responses]
     assert statuses.count(422) == MAX_PER_ACCOUNT
     assert statuses.count(429) == BURST - MAX_PER_ACCOUNT
-    assert responses[-1].headers["Retry-After"]
+    right = await change(PASSWORD)
+    assert right.status_code == 429 and right.headers["Retry-After"]
 
 
 async def test_a_successful_sign_in_hands_its_reservation_back(concurrent_client, world):
