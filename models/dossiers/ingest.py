@@ -648,8 +648,19 @@ class ProcessBatches:
         self.turn = 0
 
     async def next(self) -> Batch | None:
+        """The next batch in the file's order; None once every reader has finished (so each
+        has committed its staging file: the one with the last batch may still be writing
+        when the next in turn says it has nothing more)."""
         reader = self.readers[self.turn]
         self.turn = (self.turn + 1) % len(self.readers)
+        if (item := await self._take(reader)) is None:
+            for other in self.readers:
+                if other is not reader and await self._take(other) is not None:
+                    raise RuntimeError("a file reader gave rows after the end of the file")
+        return item
+
+    @staticmethod
+    async def _take(reader: _Reader) -> Batch | None:
         item = await anyio.to_thread.run_sync(reader.get)
         if isinstance(item, tuple):
             error_type, detail, errors = item
