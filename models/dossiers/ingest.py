@@ -275,6 +275,8 @@ _SQL_TYPES = {
 }
 _STAGE_DDL = ", ".join(f'"{name}" {_SQL_TYPES[name]}' for name in STAGE_COLUMNS)
 _QUOTED = ", ".join(f'"{name}"' for name in STORED_COLUMNS)
+# The stage's rows, on SQLite: the writer's TEMP table, or a reader's own file (see _FileStage).
+_STAGE_INSERT = f"INSERT INTO dossier_stage VALUES ({', '.join('?' for _ in STAGE_COLUMNS)})"
 _DUPLICATES = (
     "SELECT code, row FROM dossier_stage WHERE code IN "
     "(SELECT code FROM dossier_stage GROUP BY code HAVING COUNT(*) > 1) ORDER BY code, row"
@@ -330,8 +332,7 @@ class SQLiteStage:
                 await self.connection.close()
 
     async def add(self, rows: list[tuple]) -> None:
-        marks = ", ".join("?" for _ in STAGE_COLUMNS)
-        await self.connection.executemany(f"INSERT INTO temp.dossier_stage VALUES ({marks})", rows)
+        await self.connection.executemany(_STAGE_INSERT, rows)
 
     async def add_files(self, paths: list[Path]) -> None:
         """Rows the readers staged in files of their own (see ``ProcessBatches``)."""
@@ -478,7 +479,7 @@ def _parse_batch(rows: Rows, parser: RowParser, size: int) -> Batch:
 class ThreadBatches:
     """Rows parsed batch by batch in a worker thread, so the event loop stays free."""
 
-    staged_files: list[Path] = []  # the rows come back in the batches
+    staged_files: tuple[Path, ...] = ()  # the rows come back in the batches
 
     def __init__(self, rows: Rows, parser: RowParser, source: RowFile | None = None) -> None:
         self.rows, self.parser, self.source = rows, parser, source
@@ -544,8 +545,7 @@ class _FileStage:
     def take(self, batch: Batch) -> None:
         """Stage the batch's valid rows here (the batch goes on without them)."""
         if self.path and batch.staged:
-            marks = ", ".join("?" for _ in STAGE_COLUMNS)
-            self.connection.executemany(f"INSERT INTO dossier_stage VALUES ({marks})", batch.staged)
+            self.connection.executemany(_STAGE_INSERT, batch.staged)
             batch.staged = []
 
     def __exit__(self, exc_type, *exc) -> None:
@@ -689,7 +689,8 @@ async def import_file(path: Path, **options) -> ImportResult:
     else:
         source.close()
         readers = min(os.cpu_count() or 1, MAX_READERS) if source.shareable else 1
-        batches = ProcessBatches(path, references, _on_sqlite(), readers, stage_in_files=_on_sqlite())
+        on_sqlite = _on_sqlite()
+        batches = ProcessBatches(path, references, on_sqlite, readers, stage_in_files=on_sqlite)
     return await _import(batches, **options)
 
 
