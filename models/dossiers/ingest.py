@@ -35,7 +35,7 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
 from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
-from core.db import PooledSQLiteEngine, write_lock_for
+from core.db import SQLITE_BUSY_TIMEOUT_S, PooledSQLiteEngine, write_lock_for
 from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
 from core.settings import get_settings
 from core.tabular import MAX_COLUMNS, WORKBOOK_ERRORS, header_positions, unreadable_workbook
@@ -53,7 +53,7 @@ from models.dossiers.records import (
     load_references,
 )
 from models.dossiers.tables import Dossier
-from models.dossiers.tallies import Dialect, change_statements
+from models.dossiers.tallies import Changes, Dialect, change_statements
 from models.permissions import Action, Principal
 
 BATCH_ROWS = 5_000
@@ -284,14 +284,18 @@ _DUPLICATES = (
 _NEW_CODES = "SELECT COUNT(*) AS n FROM dossier_stage s WHERE NOT EXISTS (SELECT 1 FROM dossier d WHERE d.code = s.code)"
 
 
-# The tallies follow every upsert, in its transaction (keyed by "is PostgreSQL").
-TALLY_CHANGES = {
-    postgres: [
-        *change_statements(Dialect(postgres), "dossier_stage"),
-        *service_tally.change_statements(postgres, "dossier_stage"),
-    ]
-    for postgres in (False, True)
-}
+def _tally_changes(dialect: Dialect) -> Changes:
+    """The tallies follow every upsert, in its transaction."""
+    return change_statements(dialect, "dossier_stage") + service_tally.change_statements(
+        dialect, "dossier_stage"
+    )
+
+
+TALLY_CHANGES = {postgres: _tally_changes(Dialect(postgres)).in_order for postgres in (False, True)}
+# A big SQLite import's, worked out on a second connection into its scratch file (SQLiteFileStage).
+SHARED_CHANGES = _tally_changes(Dialect(postgres=False, scratch="delta"))
+# A scratch file holds nothing to recover: no journal, no sync.
+SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
 
 
 def _upsert_sql(distinct: str) -> str:
@@ -318,41 +322,41 @@ class SQLiteStage:
 
     async def __aenter__(self) -> SQLiteStage:
         self.connection = await self.engine.get_connection()
-        await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
-        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL})")
+        try:
+            await self._create()
+        except BaseException:
+            await self._release()
+            raise
         return self
 
     async def __aexit__(self, *exc) -> None:
         try:
-            await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+            await self._drop()
         finally:
-            if isinstance(self.engine, PooledSQLiteEngine):
-                await self.engine.release(self.connection)
-            else:
-                await self.connection.close()
+            await self._release()
+
+    async def _create(self) -> None:
+        await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+        await self.connection.execute(f"CREATE TEMP TABLE dossier_stage ({_STAGE_DDL})")
+
+    async def _drop(self) -> None:
+        await self.connection.execute("DROP TABLE IF EXISTS temp.dossier_stage")
+
+    async def _release(self) -> None:
+        if isinstance(self.engine, PooledSQLiteEngine):
+            await self.engine.release(self.connection)
+        else:
+            await self.connection.close()
 
     async def add(self, rows: list[tuple]) -> None:
         await self.connection.executemany(_STAGE_INSERT, rows)
-
-    async def add_files(self, paths: list[Path]) -> None:
-        """Rows the readers staged in files of their own (see ``ProcessBatches``)."""
-        for path in paths:
-            await self.connection.execute("ATTACH DATABASE ? AS reader_stage", (str(path),))
-            try:
-                await self.connection.execute(
-                    "INSERT INTO temp.dossier_stage SELECT * FROM reader_stage.dossier_stage"
-                )
-            finally:
-                await self.connection.execute("DETACH DATABASE reader_stage")
 
     async def fetch(self, sql: str, *args) -> list[dict]:
         async with self.connection.execute(sql, args) as cursor:
             return list(await cursor.fetchall())
 
     async def delete_rows(self, numbers: list[int]) -> None:
-        await self.connection.executemany(
-            "DELETE FROM temp.dossier_stage WHERE row = ?", [(n,) for n in numbers]
-        )
+        await self.connection.executemany("DELETE FROM dossier_stage WHERE row = ?", [(n,) for n in numbers])
 
     async def write(self, finish: Callable[[int, int], tuple[str, list] | None]) -> tuple[int, int]:
         # The readers are done by now: the writer may take a second core for its sorts (the
@@ -371,10 +375,7 @@ class SQLiteStage:
             await self.connection.execute("BEGIN IMMEDIATE")
             try:
                 created = (await self.fetch(_NEW_CODES))[0]["n"]
-                for statement in TALLY_CHANGES[False]:
-                    await self.connection.execute(statement)
-                async with self.connection.execute(self.upsert) as cursor:
-                    changed = cursor.rowcount
+                changed = await self._upsert()
                 if statement := finish(created, changed):
                     sql, args = statement
                     await self.connection.execute(sql.replace("{}", "?"), args)
@@ -383,6 +384,87 @@ class SQLiteStage:
                 await self.connection.execute("ROLLBACK")
                 raise
         return created, changed
+
+    async def _upsert(self) -> int:
+        """The tallies' changes, then the upsert: how many rows it wrote."""
+        for statement in TALLY_CHANGES[False]:
+            await self.connection.execute(statement)
+        async with self.connection.execute(self.upsert) as cursor:
+            return cursor.rowcount
+
+
+class SQLiteFileStage(SQLiteStage):
+    """A big file's stage on SQLite: a scratch file that the readers' files are copied into,
+    attached to the pooled connection as ``stage``. Being a file, a second connection can read
+    it: the tallies' changes are worked out there while the upsert runs (each takes a core)."""
+
+    def __init__(self, engine: SQLiteEngine, scratch: Path) -> None:
+        super().__init__(engine)
+        self.stage_file = scratch / "stage.sqlite"
+        self.delta_file = scratch / "delta.sqlite"
+        self.delta_attached = False
+
+    async def _create(self) -> None:
+        await self.connection.execute("ATTACH DATABASE ? AS stage", (str(self.stage_file),))
+        for pragma in SCRATCH_PRAGMAS:
+            await self.connection.execute(f"PRAGMA stage.{pragma}")
+        await self.connection.execute(f"CREATE TABLE stage.dossier_stage ({_STAGE_DDL})")
+
+    async def _drop(self) -> None:
+        # After the commit or rollback: a database is not detached in a transaction.
+        if self.delta_attached:
+            await self.connection.execute("DETACH DATABASE delta")
+        await self.connection.execute("DETACH DATABASE stage")
+
+    async def add_files(self, paths: list[Path]) -> None:
+        """Rows the readers staged in files of their own (see ``ProcessBatches``)."""
+        for path in paths:
+            await self.connection.execute("ATTACH DATABASE ? AS reader_stage", (str(path),))
+            try:
+                await self.connection.execute(
+                    "INSERT INTO stage.dossier_stage SELECT * FROM reader_stage.dossier_stage"
+                )
+            finally:
+                await self.connection.execute("DETACH DATABASE reader_stage")
+
+    async def _upsert(self) -> int:
+        """The upsert, while another connection works the tallies' changes out; then they are
+        added. That connection reads the rows as they were before the upsert: this one holds
+        the write lock (nobody else commits meanwhile) and its own writes are not seen by
+        others until it commits (WAL)."""
+        changed = 0
+
+        async def upsert() -> None:
+            nonlocal changed
+            async with self.connection.execute(self.upsert) as cursor:
+                changed = cursor.rowcount
+
+        async with anyio.create_task_group() as both:  # waits for the thread, even on an error
+            both.start_soon(anyio.to_thread.run_sync, self._compute_changes)
+            both.start_soon(upsert)
+        await self.connection.execute("ATTACH DATABASE ? AS delta", (str(self.delta_file),))
+        self.delta_attached = True
+        for statement in SHARED_CHANGES.apply:
+            await self.connection.execute(statement)
+        return changed
+
+    def _compute_changes(self) -> None:
+        """In a thread, on a connection of its own: ``SHARED_CHANGES.compute`` into the delta
+        file, in one read transaction of the database (one snapshot)."""
+        connection = sqlite3.connect(self.engine.path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            connection.execute("ATTACH DATABASE ? AS stage", (str(self.stage_file),))
+            connection.execute("ATTACH DATABASE ? AS delta", (str(self.delta_file),))
+            for pragma in SCRATCH_PRAGMAS:
+                connection.execute(f"PRAGMA delta.{pragma}")
+            for name, value in WRITE_PRAGMAS.items():
+                connection.execute(f"PRAGMA {name} = {value}")
+            connection.execute("BEGIN")
+            for statement in SHARED_CHANGES.compute:
+                connection.execute(statement)
+            connection.execute("COMMIT")
+        finally:
+            connection.close()
 
 
 class PostgresStage:
@@ -443,11 +525,12 @@ def _numbered(sql: str, numbers) -> str:
     return sql
 
 
-def open_stage():
+def open_stage(scratch: Path | None = None):
+    """The stage of an import: on SQLite in a file when ``scratch`` (a big file's directory)."""
     engine = Dossier._meta.db
     if isinstance(engine, PostgresEngine):
         return PostgresStage(engine)
-    return SQLiteStage(engine)
+    return SQLiteFileStage(engine, scratch) if scratch else SQLiteStage(engine)
 
 
 @dataclass
@@ -480,6 +563,7 @@ class ThreadBatches:
     """Rows parsed batch by batch in a worker thread, so the event loop stays free."""
 
     staged_files: tuple[Path, ...] = ()  # the rows come back in the batches
+    scratch = None
 
     def __init__(self, rows: Rows, parser: RowParser, source: RowFile | None = None) -> None:
         self.rows, self.parser, self.source = rows, parser, source
@@ -711,7 +795,7 @@ async def _import(
     transaction, so that a job's final state commits with its data."""
     result = ImportResult()
     try:
-        async with open_stage() as stage:
+        async with open_stage(batches.scratch) as stage:
             while batch := await batches.next():
                 result.rows_done += batch.read
                 result.rows_rejected += batch.rejected

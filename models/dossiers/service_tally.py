@@ -24,7 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.db import write_transaction
 from models.dossiers.tables import Dossier, ServiceMeasures
-from models.dossiers.tallies import Dialect, signed_changes
+from models.dossiers.tallies import Changes, Dialect, signed_changes
 from models.service_index.indicators import (
     DOSSIER_INDICATORS,
     ON_TIME,
@@ -141,20 +141,19 @@ def _add(grain: ServiceGrain, select: str) -> str:
     )
 
 
-def change_statements(postgres: bool, stage: str) -> list[str]:
-    """Statements that bring the tally in step with an upsert of ``stage`` into ``dossier``,
-    to run just before it in the same transaction: the rows about to change are subtracted,
-    the staged ones added (rows that will not change are skipped)."""
-    dialect = Dialect(postgres)
+def change_statements(dialect: Dialect, stage: str) -> Changes:
+    """What brings the tally in step with an upsert of ``stage`` into ``dossier``, in the same
+    transaction: the rows about to change are subtracted, the staged ones added (rows that
+    will not change are skipped)."""
     # The conditions are evaluated once a row, by unit and procedure at once (a year's 1.2
     # million rows fall into some 170,000 such keys), and each grain is summed from that.
     both = tuple(dict.fromkeys((*BY_UNIT.keys, *BY_PROCEDURE.keys)))
     changed = f"({signed_changes(dialect, stage, SOURCE_COLUMNS)})"
-    return [
-        *dialect.temp_table("service_delta", tally_select(both, changed, postgres)),
-        *(_add(grain, _rolled_up(grain, "service_delta")) for grain in GRAINS),
-        dialect.drop("service_delta"),
-    ]
+    return Changes(
+        compute=tuple(dialect.temp_table("service_delta", tally_select(both, changed, dialect.postgres))),
+        apply=tuple(_add(grain, _rolled_up(grain, "service_delta")) for grain in GRAINS),
+        cleanup=(dialect.drop("service_delta"),),
+    )
 
 
 def _from_rows(grain: ServiceGrain, postgres: bool) -> str:

@@ -79,6 +79,9 @@ class Dialect:
     """The few spellings SQLite and PostgreSQL disagree on."""
 
     postgres: bool
+    # SQLite: the schema the working tables go in; an attached file's shares them with
+    # another connection (models.dossiers.ingest works a big import's changes out on one).
+    scratch: str = "temp"
 
     def greatest(self, left: str, right: str) -> str:
         return f"GREATEST({left}, {right})" if self.postgres else f"MAX({left}, {right})"
@@ -95,10 +98,35 @@ class Dialect:
     def temp_table(self, name: str, select: str) -> list[str]:
         if self.postgres:
             return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"]
-        return [f"DROP TABLE IF EXISTS temp.{name}", f"CREATE TEMP TABLE {name} AS {select}"]
+        return [
+            f"DROP TABLE IF EXISTS {self.scratch}.{name}",
+            f"CREATE TABLE {self.scratch}.{name} AS {select}",
+        ]
 
     def drop(self, name: str) -> str:
-        return f"DROP TABLE IF EXISTS {name}" if self.postgres else f"DROP TABLE IF EXISTS temp.{name}"
+        return (
+            f"DROP TABLE IF EXISTS {name}" if self.postgres else f"DROP TABLE IF EXISTS {self.scratch}.{name}"
+        )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """Statements that bring tallies in step with an upsert of a stage, in its transaction:
+    ``compute`` works the changes out into working tables, reading the stage and the rows as
+    they were before the upsert; ``apply`` adds them to the tallies (before or after the
+    upsert); ``cleanup`` drops the working tables."""
+
+    compute: tuple[str, ...]
+    apply: tuple[str, ...]
+    cleanup: tuple[str, ...]
+
+    def __add__(self, other: Changes) -> Changes:
+        return Changes(self.compute + other.compute, self.apply + other.apply, self.cleanup + other.cleanup)
+
+    @property
+    def in_order(self) -> tuple[str, ...]:
+        """All of them on one connection, before the upsert."""
+        return self.compute + self.apply + self.cleanup
 
 
 def _flag(condition: str) -> str:
@@ -220,16 +248,18 @@ def signed_changes(dialect: Dialect, stage: str, columns: tuple[str, ...]) -> st
     )
 
 
-def change_statements(dialect: Dialect, stage: str) -> list[str]:
-    """Statements that bring the tallies in step with an upsert of ``stage`` into ``dossier``,
-    to run just before it in the same transaction: the events of the rows about to change
-    are subtracted, those of the staged rows added (rows that will not change are skipped)."""
-    return [
-        *dialect.temp_table("tally_source", signed_changes(dialect, stage, SOURCE_COLUMNS)),
-        *_delta_statements(dialect),
-        *_add_statements(dialect),
-        *_cleanup(dialect),
-    ]
+def change_statements(dialect: Dialect, stage: str) -> Changes:
+    """What brings the tallies in step with an upsert of ``stage`` into ``dossier``, in the
+    same transaction: the events of the rows about to change are subtracted, those of the
+    staged rows added (rows that will not change are skipped)."""
+    return Changes(
+        compute=(
+            *dialect.temp_table("tally_source", signed_changes(dialect, stage, SOURCE_COLUMNS)),
+            *_delta_statements(dialect),
+        ),
+        apply=tuple(_add_statements(dialect)),
+        cleanup=tuple(_cleanup(dialect)),
+    )
 
 
 # --- rebuilding ---------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from models.dossiers import import_jobs
 from models.dossiers import ingest as dossier_import
 from models.dossiers.ingest import ImportResult, import_file
 from models.dossiers.records import get_dossier
+from models.dossiers.service_tally import rebuild_service_tally
 from models.dossiers.tables import Dossier, ImportJob
+from models.dossiers.tallies import rebuild_tallies
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
 
@@ -86,6 +88,31 @@ async def test_reimport_changes_nothing_and_a_changed_row_is_updated_by_code(wor
     assert (third["created"], third["updated"], third["unchanged"]) == (1, 1, 4)
     assert (await get_dossier("HS-5"))["outcome"] == "withdrawn"
     assert await Dossier.count() == 6
+
+
+async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchanged_rows(
+    world, tmp_path, monkeypatch
+):
+    """A big file's tallies are worked out on a second connection while the upsert runs (on
+    SQLite); they must read the rows as they were before it. After an import and a re-import
+    that changes some rows (closed, now late, now withdrawn), adds one and leaves the rest, the
+    rebuild finds every tally in step."""
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    path = tmp_path / "year.csv"
+    await run_file(world, write_csv(path, ROWS))
+    changed = [
+        ROWS[0],
+        dossier("HS-2", resolved_at="2024-03-20T16:00:00+07:00", apology_issued_on="2024-03-18"),
+        ROWS[2],
+        dossier("HS-4", procedure="2.001", due_at="05/03/2024", resolved_at="2024-03-07T09:00:00+07:00"),
+        dossier("HS-5", outcome="withdrawn", channel="postal"),
+        dossier("HS-6", unit="SYT", channel="postal", outcome="open", resolved_at=""),
+    ]
+    job = await run_file(world, write_csv(path, changed))
+    assert (job["state"], job["created"], job["updated"], job["unchanged"]) == ("done", 1, 3, 2)
+    assert (await get_dossier("HS-2"))["timeliness"] == "late"
+    assert set((await rebuild_tallies()).values()) == {0}
+    assert set((await rebuild_service_tally()).values()) == {0}
 
 
 BAD_ROWS = [
