@@ -17,7 +17,7 @@ day E exactly when ``received_on <= E < closed_on``. The one figure that needs t
 once, a late result apologised only after it, is counted by both dates in
 ``dossier_late_apology``.
 
-Writers (the bulk import and the push, models.dossiers.ingest) call ``apply_changes`` in the
+Writers (the bulk import and the push, models.dossiers.ingest) run ``change_statements`` in the
 transaction that writes the rows: the old rows' events are subtracted and the new ones added.
 ``rebuild`` recomputes everything from the rows and reports what differed.
 """

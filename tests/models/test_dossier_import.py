@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import sqlite3
 import subprocess
 import tempfile
 
@@ -113,6 +115,25 @@ async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchange
     assert (await get_dossier("HS-2"))["timeliness"] == "late"
     assert set((await rebuild_tallies()).values()) == {0}
     assert set((await rebuild_service_tally()).values()) == {0}
+
+
+async def test_a_failure_working_out_the_tallies_beside_the_upsert_writes_nothing(
+    world, tmp_path, monkeypatch, engine_name
+):
+    """SQLite: when the second connection fails, the upsert beside it is rolled back too, its
+    error is the import's, and the scratch files go."""
+    if engine_name != "sqlite":
+        pytest.skip("PostgreSQL works the tallies out on the upsert's own connection")
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    failing = dataclasses.replace(dossier_import.SHARED_CHANGES, compute=("SELECT * FROM no_such_table",))
+    monkeypatch.setattr(dossier_import, "SHARED_CHANGES", failing)
+    with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
+        await import_file(write_csv(tmp_path / "a.csv", ROWS))
+    assert await Dossier.count() == 0
+    assert list(scratch.iterdir()) == []
 
 
 BAD_ROWS = [
