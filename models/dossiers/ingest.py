@@ -698,22 +698,16 @@ class ProcessBatches:
     ) -> None:
         context = multiprocessing.get_context("spawn")  # no fork of a process with threads
         _remove_stale_scratch()
-        self.scratch = None
-        if stage_in_files:
-            self.scratch = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-"))
-        self.staged_files = (
-            [self.scratch / f"reader-{index}.sqlite" for index in range(readers)] if self.scratch else []
+        self.scratch = (
+            Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-")) if stage_in_files else None
         )
+        stages = [
+            self.scratch / f"reader-{index}.sqlite" if self.scratch else None for index in range(readers)
+        ]
+        self.staged_files = [stage for stage in stages if stage]
         self.readers = [
-            _Reader(
-                context,
-                path,
-                references,
-                as_text,
-                Share(index, readers, BATCH_ROWS),
-                self.staged_files[index] if self.scratch else None,
-            )
-            for index in range(readers)
+            _Reader(context, path, references, as_text, Share(index, readers, BATCH_ROWS), stage)
+            for index, stage in enumerate(stages)
         ]
         self.turn = 0
 

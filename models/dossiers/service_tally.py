@@ -24,7 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.db import write_transaction
 from models.dossiers.tables import Dossier, ServiceMeasures
-from models.dossiers.tallies import Changes, Dialect, signed_changes
+from models.dossiers.tallies import Changes, Dialect, signed_changes, sums
 from models.service_index.indicators import (
     DOSSIER_INDICATORS,
     ON_TIME,
@@ -125,8 +125,7 @@ def tally_select(keys: tuple[str, ...], source: str, postgres: bool) -> str:
 def _rolled_up(grain: ServiceGrain, delta: str) -> str:
     """``grain``'s rows summed from a tally kept by both unit and procedure."""
     keys = _quoted(grain.keys)
-    sums = ", ".join(f"SUM({name}) AS {name}" for name in MEASURES)
-    return f"SELECT {keys}, {sums} FROM {delta} GROUP BY {keys}"
+    return f"SELECT {keys}, {sums(MEASURES)} FROM {delta} GROUP BY {keys}"
 
 
 def _quoted(names) -> str:

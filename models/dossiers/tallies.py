@@ -168,8 +168,9 @@ def _events(dialect: Dialect) -> str:
     )
 
 
-def _sums(prefix: str = "") -> str:
-    return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in MEASURES)
+def sums(measures: tuple[str, ...] = MEASURES, prefix: str = "") -> str:
+    """``SUM(name) AS name`` of each measure (of ``prefix``'s table)."""
+    return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in measures)
 
 
 def _delta_statements(dialect: Dialect) -> list[str]:
@@ -177,11 +178,11 @@ def _delta_statements(dialect: Dialect) -> list[str]:
     (``tally_delta``), the same by unit and level (``unit_delta``, which the month tally sums
     in turn) and the late results apologised after them (``late_delta``), in temp tables."""
     fine = (
-        f'SELECT day, unit, "procedure", channel, {_sums()} FROM ({_events(dialect)}) events '
+        f'SELECT day, unit, "procedure", channel, {sums()} FROM ({_events(dialect)}) events '
         'GROUP BY day, unit, "procedure", channel'
     )
     by_unit = (
-        f"SELECT t.day, t.unit, p.level, t.channel, {_sums('t.')} FROM tally_delta t "
+        f"SELECT t.day, t.unit, p.level, t.channel, {sums(prefix='t.')} FROM tally_delta t "
         'JOIN admin_procedure p ON p.id = t."procedure" GROUP BY t.day, t.unit, p.level, t.channel'
     )
     late = (
@@ -204,7 +205,7 @@ def rollup_select(grain: Grain, dialect: Dialect) -> str:
         return f"SELECT day, unit, level, channel, {', '.join(MEASURES)} FROM unit_delta WHERE true"
     first = dialect.first_day(grain.span, "day")
     return (
-        f"SELECT {first} AS day, unit, level, channel, {_sums()} FROM unit_delta "
+        f"SELECT {first} AS day, unit, level, channel, {sums()} FROM unit_delta "
         f"WHERE true GROUP BY {first}, unit, level, channel"
     )
 
