@@ -8,7 +8,8 @@ transaction, are the staged rows upserted into ``dossier`` by code (a row is rew
 a value changed), and the job's final state is written in that same transaction: a crash at
 any point leaves the database as it was before the import, and the job either says "done"
 with the data in place or did not finish. The dossier tallies (models.dossiers.tallies) change
-in that same transaction.
+in that same transaction; for a big file on SQLite, a second connection works their changes out
+beside the upsert (SQLiteFileStage).
 """
 
 from __future__ import annotations
