@@ -597,7 +597,7 @@ def _produce(
 
 
 class _FileStage:
-    """A reader's own staging file (SQLite, nothing to recover: no journal, no sync), which
+    """A reader's own staging file (SQLite, a scratch file: SCRATCH_PRAGMAS), which
     the writer copies into its stage at the end: inserting the rows costs about as much as
     parsing them, and the readers do it side by side instead of the writer after them."""
 
@@ -607,8 +607,8 @@ class _FileStage:
     def __enter__(self) -> _FileStage:
         if self.path:
             self.connection = sqlite3.connect(self.path, isolation_level=None)
-            self.connection.execute("PRAGMA journal_mode = OFF")
-            self.connection.execute("PRAGMA synchronous = OFF")
+            for pragma in SCRATCH_PRAGMAS:
+                self.connection.execute(f"PRAGMA {pragma}")
             self.connection.execute(f"CREATE TABLE dossier_stage ({_STAGE_DDL})")
             self.connection.execute("BEGIN")
         return self

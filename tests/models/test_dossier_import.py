@@ -30,6 +30,16 @@ async def world(db):
     return world
 
 
+@pytest.fixture
+def scratch(tmp_path, monkeypatch):
+    """The system's temporary directory, for a big file's import (staged in files on SQLite)."""
+    directory = tmp_path / "tmp"
+    directory.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(directory))
+    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
+    return directory
+
+
 async def run_file(world, path, keep_valid=False) -> dict:
     job = await import_jobs.create_job(world.staff, path.name, keep_valid)
     return await import_jobs.run_dossier_job(job["id"], path)
@@ -118,16 +128,12 @@ async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchange
 
 
 async def test_a_failure_working_out_the_tallies_beside_the_upsert_writes_nothing(
-    world, tmp_path, monkeypatch, engine_name
+    world, tmp_path, monkeypatch, engine_name, scratch
 ):
     """SQLite: when the second connection fails, the upsert beside it is rolled back too, its
     error is the import's, and the scratch files go."""
     if engine_name != "sqlite":
         pytest.skip("PostgreSQL works the tallies out on the upsert's own connection")
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
     failing = dataclasses.replace(dossier_import.SHARED_CHANGES, compute=("SELECT * FROM no_such_table",))
     monkeypatch.setattr(dossier_import, "SHARED_CHANGES", failing)
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
@@ -197,27 +203,19 @@ async def test_readers_taking_turns_keep_the_file_order_row_numbers_and_duplicat
 
 @pytest.mark.parametrize("keep_valid", [False, True])
 async def test_the_readers_staging_files_are_removed_whatever_the_outcome(
-    world, tmp_path, monkeypatch, keep_valid
+    world, tmp_path, scratch, keep_valid
 ):
     """On SQLite a big file's readers stage their rows in files of their own (in the system's
     temporary directory); written or refused, the import leaves none behind."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
     job = await run_file(world, write_csv(tmp_path / "bad.csv", BAD_ROWS), keep_valid=keep_valid)
     assert (job["state"], job["rows_rejected"]) == ("done" if keep_valid else "failed", 8)
     assert await Dossier.count() == (1 if keep_valid else 0)
     assert list(scratch.iterdir()) == []
 
 
-async def test_a_killed_imports_staging_files_are_removed_by_the_next_import(world, tmp_path, monkeypatch):
+async def test_a_killed_imports_staging_files_are_removed_by_the_next_import(world, tmp_path, scratch):
     """A killed import cannot remove its staging directory: the next big import removes those
     whose process is gone, and leaves a running one's alone."""
-    scratch = tmp_path / "tmp"
-    scratch.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
-    monkeypatch.setattr(dossier_import, "PROCESS_THRESHOLD_BYTES", 0)
     gone = subprocess.Popen(["true"])  # its pid names no process once it is reaped
     gone.wait()
     stale = scratch / f"{dossier_import.SCRATCH_PREFIX}{gone.pid}-abc"
