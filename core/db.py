@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import threading
 import weakref
 from contextlib import asynccontextmanager, nullcontext
 from pathlib import Path
@@ -20,6 +21,8 @@ SQLITE_BUSY_TIMEOUT_S = 30
 # DEBUG: it never does here, whatever level the root logger is at.
 logging.getLogger("aiosqlite").setLevel(logging.INFO)
 IDLE_CONNECTIONS = 8
+CHECKPOINT_DELAY_S = 1.0
+log = logging.getLogger(__name__)
 
 
 class AppPostgresEngine(PostgresEngine):
@@ -46,13 +49,62 @@ class PooledSQLiteTransaction(SQLiteTransaction):
         return exception is None
 
 
+class WalCheckpointer:
+    """Copies the write-ahead log back into the database file on a thread of its own, a moment
+    (CHECKPOINT_DELAY_S) after the first write since the last copy.
+
+    Left to itself, SQLite does this inside the commit that takes the log past 1,000 pages, so
+    one request in many paid for everybody's pages: a fifth of a day's push from the one-stop
+    system, and the slowest task updates. A PASSIVE checkpoint neither waits for nor blocks
+    readers and writers. Nothing is left behind when a process stops without it: closing the
+    last connection to a file checkpoints that file."""
+
+    def __init__(self, path: str) -> None:
+        self._path = path
+        self._due = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def written(self) -> None:
+        if self._thread is None:
+            self._stopping.clear()
+            self._thread = threading.Thread(
+                target=self._run, name=f"wal-checkpoint {self._path}", daemon=True
+            )
+            self._thread.start()
+        self._due.set()
+
+    def stop(self) -> None:
+        """Finish the checkpoint under way, if any, and end the thread."""
+        thread, self._thread = self._thread, None
+        if thread is not None:
+            self._stopping.set()
+            self._due.set()
+            thread.join()
+
+    def _run(self) -> None:
+        connection = sqlite3.connect(self._path, timeout=SQLITE_BUSY_TIMEOUT_S, isolation_level=None)
+        try:
+            while self._due.wait() and not self._stopping.wait(CHECKPOINT_DELAY_S):
+                self._due.clear()
+                try:
+                    connection.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:  # the next write tries again
+                    log.warning("WAL checkpoint of %s failed: %s", self._path, exc)
+        finally:
+            connection.close()
+
+
 class PooledSQLiteEngine(SQLiteEngine):
     """Piccolo's SQLite engine opens a connection (and a thread) for every query and runs a
-    PRAGMA before each; this one keeps a few configured connections open and reuses them."""
+    PRAGMA before each; this one keeps a few configured connections open and reuses them, and
+    leaves checkpoints to a WalCheckpointer."""
 
     def __init__(self, path: str, **connection_kwargs) -> None:
         super().__init__(path=path, **connection_kwargs)
         self._idle: list[aiosqlite.Connection] = []
+        self._changes_seen: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._checkpointer = WalCheckpointer(path)
         self._write_locks: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
     def write_lock(self) -> asyncio.Lock:
@@ -69,9 +121,14 @@ class PooledSQLiteEngine(SQLiteEngine):
         # A killed process loses nothing committed; a power cut may lose the last commits, never
         # the file's integrity. Each push from the one-stop system waited ~0.1 s for its fsync.
         await connection.execute("PRAGMA synchronous = NORMAL")
+        await connection.execute("PRAGMA wal_autocheckpoint = 0")
+        self._changes_seen[connection] = 0
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
+        if connection.total_changes != self._changes_seen.get(connection):
+            self._changes_seen[connection] = connection.total_changes
+            self._checkpointer.written()
         if connection.in_transaction:  # a failed COMMIT/ROLLBACK: never reuse that state
             await connection.close()
         elif len(self._idle) < IDLE_CONNECTIONS:
@@ -83,6 +140,7 @@ class PooledSQLiteEngine(SQLiteEngine):
         idle, self._idle = self._idle, []
         for connection in idle:
             await connection.close()
+        await asyncio.to_thread(self._checkpointer.stop)
 
     async def get_connection(self):
         return await self.acquire()

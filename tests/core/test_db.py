@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 
+import anyio
 import pytest
 from piccolo.engine.postgres import PostgresEngine
 
@@ -31,3 +34,27 @@ def test_database_urls():
     assert isinstance(engine_from_url("postgresql://postgres@127.0.0.1:5432/test"), PostgresEngine)
     with pytest.raises(ValueError):
         engine_from_url("mysql://root@localhost/db")
+
+
+async def test_sqlite_commits_leave_the_checkpoint_to_a_thread_that_runs_it_a_moment_later(tmp_path):
+    """A commit never copies the write-ahead log into the database file (SQLite's automatic
+    checkpoint is off on the pooled connections); the engine's checkpointer does, unprompted,
+    shortly after, and stops with the engine."""
+    path = tmp_path / "x.sqlite"
+    engine = engine_from_url(f"sqlite:///{path}")
+    try:
+        assert await engine._run_in_new_connection("PRAGMA wal_autocheckpoint") == [{"wal_autocheckpoint": 0}]
+        await engine._run_in_new_connection("CREATE TABLE filler (data BLOB)")
+        before = path.stat().st_size
+        await engine._run_in_new_connection(  # some 2,500 pages, past SQLite's 1,000-page trigger
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2500) "
+            "INSERT INTO filler SELECT randomblob(4000) FROM n"
+        )
+        assert path.stat().st_size == before
+        deadline = time.monotonic() + 30
+        while path.stat().st_size < before + 2500 * 4000 and time.monotonic() < deadline:
+            await anyio.sleep(0.05)
+        assert path.stat().st_size >= before + 2500 * 4000
+    finally:
+        await close_engine(engine)
+    assert not [thread for thread in threading.enumerate() if thread.name == f"wal-checkpoint {path}"]
