@@ -24,7 +24,7 @@ from piccolo.engine.postgres import PostgresEngine
 
 from core.db import write_transaction
 from models.dossiers.tables import Dossier, ServiceMeasures
-from models.dossiers.tallies import Changes, Dialect, signed_changes, sums
+from models.dossiers.tallies import Changes, Dialect, any_nonzero, signed_changes, sums
 from models.service_index.indicators import (
     DOSSIER_INDICATORS,
     ON_TIME,
@@ -163,7 +163,7 @@ async def rebuild(grain: ServiceGrain, postgres: bool, execute, fetch) -> int:
     """Recompute a tally from the dossier rows (in the caller's write transaction), replace
     it, and return how many keys differed (a row missing, extra or with other counts)."""
     columns = _quoted((*grain.keys, *MEASURES))
-    nonzero = " OR ".join(f"x.{name} <> 0" for name in MEASURES)
+    nonzero = any_nonzero(f"x.{name}" for name in MEASURES)
     expected = f"SELECT {columns} FROM ({_from_rows(grain, postgres)}) AS x WHERE {nonzero}"
     stored = f"SELECT {columns} FROM {grain.table} x WHERE {nonzero}"
     keys = _quoted(grain.keys)

@@ -173,13 +173,25 @@ def sums(measures: tuple[str, ...] = MEASURES, prefix: str = "") -> str:
     return ", ".join(f"SUM({prefix}{name}) AS {name}" for name in measures)
 
 
+def any_nonzero(values) -> str:
+    """SQL true when any of ``values`` (SQL expressions) is not zero."""
+    return " OR ".join(f"{value} <> 0" for value in values)
+
+
+def _summed_nonzero(measures: tuple[str, ...] = MEASURES) -> str:
+    """A HAVING condition that leaves out groups whose every sum is zero: a dossier updated
+    without a change to some day's events subtracts and adds the same counts there, and
+    adding zeros would only rewrite the stored rows."""
+    return any_nonzero(f"SUM({name})" for name in measures)
+
+
 def _delta_statements(dialect: Dialect) -> list[str]:
     """From ``tally_source``, the signed changes by day, unit, procedure and channel
     (``tally_delta``), the same by unit and level (``unit_delta``, which the month tally sums
     in turn) and the late results apologised after them (``late_delta``), in temp tables."""
     fine = (
         f'SELECT day, unit, "procedure", channel, {sums()} FROM ({_events(dialect)}) events '
-        'GROUP BY day, unit, "procedure", channel'
+        f'GROUP BY day, unit, "procedure", channel HAVING {_summed_nonzero()}'
     )
     by_unit = (
         f"SELECT t.day, t.unit, p.level, t.channel, {sums(prefix='t.')} FROM tally_delta t "
@@ -267,8 +279,7 @@ def change_statements(dialect: Dialect, stage: str) -> Changes:
 
 
 def _stored(grain: Grain) -> str:
-    nonzero = " OR ".join(f"{name} <> 0" for name in MEASURES)
-    return f"SELECT {_quoted((*grain.keys, *MEASURES))} FROM {grain.table} WHERE {nonzero}"
+    return f"SELECT {_quoted((*grain.keys, *MEASURES))} FROM {grain.table} WHERE {any_nonzero(MEASURES)}"
 
 
 def _difference(expected: str, stored: str, keys: tuple[str, ...]) -> str:
@@ -281,7 +292,7 @@ def _difference(expected: str, stored: str, keys: tuple[str, ...]) -> str:
 
 
 def _expected_nonzero(grain: Grain, dialect: Dialect) -> str:
-    nonzero = " OR ".join(f"x.{name} <> 0" for name in MEASURES)
+    nonzero = any_nonzero(f"x.{name}" for name in MEASURES)
     return f"SELECT {_quoted((*grain.keys, *MEASURES))} FROM ({rollup_select(grain, dialect)}) AS x WHERE {nonzero}"
 
 

@@ -13,8 +13,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from core.db import write_transaction
 from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
+from models.dossiers.records import STORED_COLUMNS
 from models.dossiers.stats import (
     Scope,
     UnitTree,
@@ -24,12 +26,13 @@ from models.dossiers.stats import (
     receipts,
     resolutions_by_day,
 )
-from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
+from models.dossiers.tables import Dossier
+from models.dossiers.tallies import TALLY_TABLES, change_statements, dialect_of, rebuild_tallies
 from models.procedures.tables import Procedure
 from models.units.service import UnitData, create_unit_unchecked
 from models.units.tables import Unit
 from tests.conftest import empty_tables, opened_database
-from tests.dossier_data import build_catalogue, delete_dossiers
+from tests.dossier_data import build_catalogue, delete_dossiers, dossier
 from tests.models.test_dossier_stats_properties import BASE, local, records
 from tests.world import build_world
 
@@ -186,3 +189,39 @@ def brute_force_resolutions(rows, start: date, end: date) -> list[tuple[date, in
         counts[resolved.date(), kind] += 1
     days = sorted({day for day, _ in counts})
     return [(day, counts[day, "early"], counts[day, "on_time"], counts[day, "late"]) for day in days]
+
+
+def test_a_days_counts_an_update_leaves_as_they_were_are_not_rewritten(database_url, prepared):
+    """A dossier resolved two days later than stored: only its two closing days change. Its
+    receipt day and its due day are subtracted and added back, and those groups, all zeros,
+    stay out of the changes (adding zeros would only rewrite the stored rows)."""
+    world = prepared[0]
+    stored = dossier("OLD", resolved_at="2024-03-10T10:00:00+07:00")
+    later = dossier("LATER", resolved_at="2024-03-12T10:00:00+07:00")
+
+    async def run():
+        async with opened_database(database_url) as engine:
+            await delete_dossiers()
+            await ingest_records(world.admin, [stored, later])
+            dialect = dialect_of(engine)
+            others = ", ".join(f'"{name}"' for name in STORED_COLUMNS if name != "code")
+            changes = change_statements(dialect, "staged")
+            async with write_transaction(engine):
+                staged = f"SELECT 'OLD' AS code, {others} FROM dossier WHERE code = 'LATER'"
+                for statement in dialect.temp_table("staged", staged):
+                    await Dossier.raw(statement)
+                for statement in changes.compute:
+                    await Dossier.raw(statement)
+                fine = await Dossier.raw("SELECT day, received, closed_early FROM tally_delta ORDER BY day")
+                by_unit = await Dossier.raw("SELECT day, received, closed_early FROM unit_delta ORDER BY day")
+                for statement in (*changes.cleanup, dialect.drop("staged")):
+                    await Dossier.raw(statement)
+            return fine, by_unit
+
+    fine, by_unit = asyncio.run(run())
+    expected = [
+        {"day": date(2024, 3, 10), "received": 0, "closed_early": -1},
+        {"day": date(2024, 3, 12), "received": 0, "closed_early": 1},
+    ]
+    for rows in (fine, by_unit):
+        assert [{**row, "day": date.fromisoformat(str(row["day"]))} for row in rows] == expected
