@@ -8,7 +8,7 @@ transaction, are the staged rows upserted into ``dossier`` by code (a row is rew
 a value changed), and the job's final state is written in that same transaction: a crash at
 any point leaves the database as it was before the import, and the job either says "done"
 with the data in place or did not finish. The dossier tallies (models.dossiers.tallies) change
-in that same transaction; for a big file on SQLite, a second connection works their changes out
+in that same transaction; for a big file on SQLite, two more connections work their changes out
 beside the upsert (SQLiteFileStage).
 """
 
@@ -61,10 +61,11 @@ from models.permissions import Action, Principal
 BATCH_ROWS = 5_000
 PROCESS_THRESHOLD_BYTES = 4 * 1024 * 1024  # smaller files are parsed in a thread
 MAX_READERS = 2  # child processes parsing a big file (each holds a few batches)
-# SQLite's settings for working a big import's tally changes out (SQLiteFileStage): a helper
-# thread for its sorts, and 64 MiB of page cache, which also bounds a sort's memory (the upsert
-# beside it keeps SQLite's 2 MB: it finishes first all the same, and the process stays < 300 MB).
-CHANGES_PRAGMAS = {"threads": 1, "cache_size": -64 * 1024}
+# SQLite's settings for each connection working a big import's tally changes out
+# (SQLiteFileStage): a helper thread for its sorts, and 32 MiB of page cache, which also bounds
+# a sort's memory (the upsert beside them keeps SQLite's 2 MB; with 64 MiB each, the process
+# tree peaked at 348 MB, over the 300 MB promise; with 32 MiB the readers' 253 MB is the peak).
+CHANGES_PRAGMAS = {"threads": 1, "cache_size": -32 * 1024}
 PARENT_CHECK_SECONDS = 0.5
 MAX_REPORTED_ERRORS = 1_000
 DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
@@ -294,8 +295,15 @@ def _tally_changes(dialect: Dialect) -> Changes:
 
 
 TALLY_CHANGES = {postgres: _tally_changes(Dialect(postgres)).in_order for postgres in (False, True)}
-# A big SQLite import's, worked out on a second connection into its scratch file (SQLiteFileStage).
-SHARED_CHANGES = _tally_changes(Dialect(postgres=False, scratch="delta"))
+# A big SQLite import's, by the scratch file they are worked out in: the day tallies' and the
+# service tallies' on connections of their own, beside the upsert (SQLiteFileStage).
+SHARED_CHANGES = {
+    scratch: changes(Dialect(postgres=False, scratch=scratch), "dossier_stage")
+    for scratch, changes in (
+        ("day_changes", change_statements),
+        ("service_changes", service_tally.change_statements),
+    )
+}
 # A scratch file holds nothing to recover: no journal, no sync.
 SCRATCH_PRAGMAS = ("journal_mode = OFF", "synchronous = OFF")
 
@@ -385,14 +393,14 @@ class SQLiteStage:
 
 class SQLiteFileStage(SQLiteStage):
     """A big file's stage on SQLite: a scratch file that the readers' files are copied into,
-    attached to the pooled connection as ``stage``. Being a file, a second connection can read
+    attached to the pooled connection as ``stage``. Being a file, other connections can read
     it: the tallies' changes are worked out there while the upsert runs (each takes a core)."""
 
     def __init__(self, engine: SQLiteEngine, scratch: Path) -> None:
         super().__init__(engine)
+        self.scratch = scratch
         self.stage_file = scratch / "stage.sqlite"
-        self.delta_file = scratch / "delta.sqlite"
-        self.delta_attached = False
+        self.attached: list[str] = []
 
     async def _create(self) -> None:
         await self.connection.execute("ATTACH DATABASE ? AS stage", (str(self.stage_file),))
@@ -402,9 +410,8 @@ class SQLiteFileStage(SQLiteStage):
 
     async def _drop(self) -> None:
         # After the commit or rollback: a database is not detached in a transaction.
-        if self.delta_attached:
-            await self.connection.execute("DETACH DATABASE delta")
-        await self.connection.execute("DETACH DATABASE stage")
+        for schema in (*self.attached, "stage"):
+            await self.connection.execute(f"DETACH DATABASE {schema}")
 
     async def add_files(self, paths: list[Path]) -> None:
         """Rows the readers staged in files of their own (see ``ProcessBatches``)."""
@@ -418,36 +425,45 @@ class SQLiteFileStage(SQLiteStage):
                 await self.connection.execute("DETACH DATABASE reader_stage")
 
     async def _upsert(self) -> int:
-        """The upsert, while another connection works the tallies' changes out; then they are
-        added. That connection reads the rows as they were before the upsert: this one holds
+        """The upsert, while other connections work the tallies' changes out; then they are
+        added. Those connections read the rows as they were before the upsert: this one holds
         the write lock (nobody else commits meanwhile) and its own writes are not seen by
         others until it commits (WAL)."""
-        computing = asyncio.ensure_future(anyio.to_thread.run_sync(self._compute_changes))
+        computing = [
+            asyncio.ensure_future(anyio.to_thread.run_sync(self._compute_changes, scratch))
+            for scratch in SHARED_CHANGES
+        ]
         try:
             async with self.connection.execute(self.upsert) as cursor:
                 changed = cursor.rowcount
         finally:  # a thread cannot be stopped: its files stay until it is done, whatever happens
-            await asyncio.wait([computing])
-        computing.result()  # its error, if any
-        await self.connection.execute("ATTACH DATABASE ? AS delta", (str(self.delta_file),))
-        self.delta_attached = True
-        for statement in SHARED_CHANGES.apply:
-            await self.connection.execute(statement)
+            await asyncio.wait(computing)
+        for computed in computing:
+            computed.result()  # its error, if any
+        for scratch, changes in SHARED_CHANGES.items():
+            await self.connection.execute(f"ATTACH DATABASE ? AS {scratch}", (str(self._file(scratch)),))
+            self.attached.append(scratch)
+            for statement in changes.apply:
+                await self.connection.execute(statement)
         return changed
 
-    def _compute_changes(self) -> None:
-        """In a thread, on a connection of its own: ``SHARED_CHANGES.compute`` into the delta
-        file, in one read transaction of the database (one snapshot)."""
+    def _file(self, scratch: str) -> Path:
+        return self.scratch / f"{scratch}.sqlite"
+
+    def _compute_changes(self, scratch: str) -> None:
+        """In a thread, on a connection of its own: the ``compute`` statements of
+        ``SHARED_CHANGES[scratch]`` into that scratch file, in one read transaction of the
+        database (one snapshot)."""
         connection = sqlite3.connect(self.engine.path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_S)
         try:
             connection.execute("ATTACH DATABASE ? AS stage", (str(self.stage_file),))
-            connection.execute("ATTACH DATABASE ? AS delta", (str(self.delta_file),))
+            connection.execute(f"ATTACH DATABASE ? AS {scratch}", (str(self._file(scratch)),))
             for pragma in SCRATCH_PRAGMAS:
-                connection.execute(f"PRAGMA delta.{pragma}")
+                connection.execute(f"PRAGMA {scratch}.{pragma}")
             for name, value in CHANGES_PRAGMAS.items():
                 connection.execute(f"PRAGMA {name} = {value}")
             connection.execute("BEGIN")
-            for statement in SHARED_CHANGES.compute:
+            for statement in SHARED_CHANGES[scratch].compute:
                 connection.execute(statement)
             connection.execute("COMMIT")
         finally:

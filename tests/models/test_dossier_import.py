@@ -105,7 +105,7 @@ async def test_reimport_changes_nothing_and_a_changed_row_is_updated_by_code(wor
 async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchanged_rows(
     world, tmp_path, monkeypatch
 ):
-    """A big file's tallies are worked out on a second connection while the upsert runs (on
+    """A big file's tallies are worked out on connections of their own while the upsert runs (on
     SQLite); they must read the rows as they were before it. After an import and a re-import
     that changes some rows (closed, now late, now withdrawn), adds one and leaves the rest, the
     rebuild finds every tally in step."""
@@ -127,15 +127,18 @@ async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchange
     assert set((await rebuild_service_tally()).values()) == {0}
 
 
+@pytest.mark.parametrize("failing", list(dossier_import.SHARED_CHANGES))
 async def test_a_failure_working_out_the_tallies_beside_the_upsert_writes_nothing(
-    world, tmp_path, monkeypatch, engine_name, scratch
+    world, tmp_path, monkeypatch, engine_name, scratch, failing
 ):
-    """SQLite: when the second connection fails, the upsert beside it is rolled back too, its
-    error is the import's, and the scratch files go."""
+    """SQLite: when one of the connections working out the tallies' changes fails, the upsert
+    beside it is rolled back too, its error is the import's, and the scratch files go."""
     if engine_name != "sqlite":
         pytest.skip("PostgreSQL works the tallies out on the upsert's own connection")
-    failing = dataclasses.replace(dossier_import.SHARED_CHANGES, compute=("SELECT * FROM no_such_table",))
-    monkeypatch.setattr(dossier_import, "SHARED_CHANGES", failing)
+    broken = dataclasses.replace(
+        dossier_import.SHARED_CHANGES[failing], compute=("SELECT * FROM no_such_table",)
+    )
+    monkeypatch.setitem(dossier_import.SHARED_CHANGES, failing, broken)
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         await import_file(write_csv(tmp_path / "a.csv", ROWS))
     assert await Dossier.count() == 0
