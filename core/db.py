@@ -122,11 +122,10 @@ class PooledSQLiteEngine(SQLiteEngine):
         # the file's integrity. Each push from the one-stop system waited ~0.1 s for its fsync.
         await connection.execute("PRAGMA synchronous = NORMAL")
         await connection.execute("PRAGMA wal_autocheckpoint = 0")
-        self._changes_seen[connection] = 0
         return connection
 
     async def release(self, connection: aiosqlite.Connection) -> None:
-        if connection.total_changes != self._changes_seen.get(connection):
+        if connection.total_changes != self._changes_seen.get(connection, 0):  # it wrote
             self._changes_seen[connection] = connection.total_changes
             self._checkpointer.written()
         if connection.in_transaction:  # a failed COMMIT/ROLLBACK: never reuse that state

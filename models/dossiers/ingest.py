@@ -66,7 +66,7 @@ MAX_READERS = 2  # child processes parsing a big file (each holds a few batches)
 # them keeps SQLite's 2 MB; with 64 MiB each, the process tree peaked at 348 MB, over the 300 MB
 # promise; with 32 MiB the readers' 253 MB is the peak). No helper threads for the sorts: the
 # three connections already keep both cores busy, and with one each the write took 0.6 s more.
-CHANGES_PRAGMAS = {"cache_size": -32 * 1024}
+CHANGES_PRAGMAS = ("cache_size = -32768",)  # KiB
 PARENT_CHECK_SECONDS = 0.5
 MAX_REPORTED_ERRORS = 1_000
 DOSSIER_EXTENSIONS = (".csv", ".xlsx", ".jsonl", ".ndjson")
@@ -461,8 +461,8 @@ class SQLiteFileStage(SQLiteStage):
             connection.execute(f"ATTACH DATABASE ? AS {scratch}", (str(self._file(scratch)),))
             for pragma in SCRATCH_PRAGMAS:
                 connection.execute(f"PRAGMA {scratch}.{pragma}")
-            for name, value in CHANGES_PRAGMAS.items():
-                connection.execute(f"PRAGMA {name} = {value}")
+            for pragma in CHANGES_PRAGMAS:
+                connection.execute(f"PRAGMA {pragma}")
             connection.execute("BEGIN")
             for statement in SHARED_CHANGES[scratch].compute:
                 connection.execute(statement)

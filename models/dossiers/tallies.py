@@ -178,11 +178,11 @@ def any_nonzero(values) -> str:
     return " OR ".join(f"{value} <> 0" for value in values)
 
 
-def _summed_nonzero(measures: tuple[str, ...] = MEASURES) -> str:
+def _summed_nonzero() -> str:
     """A HAVING condition that leaves out groups whose every sum is zero: a dossier updated
     without a change to some day's events subtracts and adds the same counts there, and
     adding zeros would only rewrite the stored rows."""
-    return any_nonzero(f"SUM({name})" for name in measures)
+    return any_nonzero(f"SUM({name})" for name in MEASURES)
 
 
 def _delta_statements(dialect: Dialect) -> list[str]:
