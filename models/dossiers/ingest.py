@@ -15,8 +15,10 @@ beside the upsert (SQLiteFileStage).
 from __future__ import annotations
 
 import asyncio
+import codecs
 import csv
 import io
+import itertools
 import multiprocessing
 import os
 import shutil
@@ -183,14 +185,25 @@ class RowFile:
         return reader(share)
 
     def _csv_rows(self, share: Share | None) -> Rows:
-        text = io.TextIOWrapper(self._binary, encoding="utf-8-sig", newline="")
-        reader = csv.reader(text)
         try:
-            yield from _keyed(((reader.line_num, values) for values in reader), share)
+            yield from _keyed(self._csv_records(), share)
         except UnicodeDecodeError:
             raise first_non_utf8(self.path) from None
-        finally:
-            text.detach()
+
+    def _csv_records(self) -> Iterator[tuple[int, bytes | list[str]]]:
+        """(line number, record) of each CSV record. While the lines hold no quote and no
+        carriage return but their end, each line is a record and comes as its bytes (see
+        ``_cells``): a reader then decodes and splits only its share of them, where the csv
+        module would parse every line (half of a reader's reading, measured). From the first
+        other line on, the csv module reads the rest."""
+        for number, line in enumerate(self._binary, start=1):
+            if number == 1 and line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8) :]
+            record = line.rstrip(b"\r\n")
+            if b'"' in record or b"\r" in record or len(line) - len(record) > 2:
+                yield from _csv_module_records(line, self._binary, first_number=number)
+                return
+            yield number, record
 
     def _jsonl_rows(self, share: Share | None) -> Rows:
         decoder = msgspec.json.Decoder(dict)
@@ -233,18 +246,42 @@ def _xlsx_text(value) -> str:
     return str(value)
 
 
-def _keyed(numbered_rows, share: Share | None = None) -> Rows:
-    """Rows of cells by column key, after the header (the first non-empty row)."""
-    rows = (
-        (number, values)
-        for number, values in numbered_rows
-        if (values and values[0].strip()) or any(cell.strip() for cell in values)
-    )
-    if (header := next(rows, None)) is None:
+def _csv_module_records(line: bytes, rest, first_number: int) -> Iterator[tuple[int, list[str]]]:
+    """The records of ``line`` (bytes) and of the binary file ``rest`` after it, by the csv
+    module; ``line`` is line ``first_number`` of the file."""
+    text = io.TextIOWrapper(rest, encoding="utf-8", newline="")
+    reader = csv.reader(itertools.chain(io.StringIO(line.decode(), newline=""), text))
+    try:
+        for values in reader:
+            yield first_number - 1 + reader.line_num, values
+    finally:
+        if not text.closed:  # RowFile closes the file, not this wrapper
+            text.detach()
+
+
+def _cells(record: bytes | list[str]) -> list[str]:
+    """A record's cells: a quote-free CSV line (bytes, see ``RowFile._csv_records``) split at
+    its commas, or the cells as they came."""
+    return record.decode().split(",") if isinstance(record, bytes) else record
+
+
+def _blank(record: bytes | list[str]) -> bool:
+    """Whether no cell of the record holds more than white space."""
+    if isinstance(record, bytes) and record[:1].isalnum():  # the usual line: no need to decode
+        return False
+    values = _cells(record)
+    return not ((values and values[0].strip()) or any(cell.strip() for cell in values))
+
+
+def _keyed(numbered_records, share: Share | None = None) -> Rows:
+    """Rows of cells by column key, after the header (the first non-blank record)."""
+    records = ((number, record) for number, record in numbered_records if not _blank(record))
+    if (header := next(records, None)) is None:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
-    names = [nfc(cell) for cell in header[1]]
+    names = [nfc(cell) for cell in _cells(header[1])]
     positions = list(header_positions(names, FILE_COLUMNS, set(FILE_REQUIRED)).items())
-    for number, values in _shared(rows, share):
+    for number, record in _shared(records, share):
+        values = _cells(record)
         width = len(values)
         yield number, {key: values[index] if index < width else "" for key, index in positions}
 
