@@ -44,6 +44,7 @@ FILE_COLUMNS = (
     ("supplement_requested_at", "Thời điểm yêu cầu bổ sung"),
     ("supplement_returned_at", "Thời điểm nộp bổ sung"),
 )
+# parse reads the first two by place
 SERVICE_FLAGS = ("fee_bearing", "paid_online", "electronic_result", "digitised", "reused_data")
 MAX_SUPPLEMENT_REQUESTS = 99
 FILE_REQUIRED = frozenset({"code", "procedure", "unit", "channel", "received_at", "due_at", "outcome"})
@@ -78,10 +79,17 @@ MAX_CODE_LENGTH = 64
 TRUE_TEXTS = frozenset({"1", "true", "yes", "co", "có", "x"})
 FALSE_TEXTS = frozenset({"", "0", "false", "no", "khong", "không"})
 OPTIONAL_FLAGS = {**dict.fromkeys(FALSE_TEXTS - {""}, False), **dict.fromkeys(TRUE_TEXTS, True)}
+FLAG_CELLS = {**OPTIONAL_FLAGS, "": None}  # a flag's cell as written, usually "", "0" or "1"
+UNUSUAL = object()  # a cell FLAG_CELLS does not hold as it is written
+NO_PAUSE = timedelta(0)
 MOMENT_CACHE_SIZE = 20_000  # entries per cache (a few MB); cleared when full, so memory stays flat
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
 DossierRow = tuple  # the values of STORED_COLUMNS
+# Plain strings of the enum members the parser compares every row with (reading an enum
+# member's value costs more than the comparison).
+OPEN, RESOLVED = DossierOutcome.OPEN.value, DossierOutcome.RESOLVED.value
+EARLY, ON_TIME, LATE = Timeliness.EARLY.value, Timeliness.ON_TIME.value, Timeliness.LATE.value
 
 
 class Moment(NamedTuple):
@@ -114,8 +122,8 @@ def resolution_timeliness(resolved_at: datetime, due_at: datetime, closed_on: da
     calendar: ``closed_on``, ``due_on``) before the due day, else "on_time" (on the due day, by
     the due moment). Returned, withdrawn and open dossiers have no class."""
     if resolved_at > due_at:
-        return Timeliness.LATE.value
-    return (Timeliness.EARLY if closed_on < due_on else Timeliness.ON_TIME).value
+        return LATE
+    return EARLY if closed_on < due_on else ON_TIME
 
 
 class RowParser:
@@ -174,20 +182,21 @@ class RowParser:
             fail("due_at", "before received_at", "Hạn trả kết quả trước thời điểm tiếp nhận.")
         if received_at and resolved_at and resolved_at < received_at:
             fail("resolved_at", "before received_at", "Thời điểm trả kết quả trước thời điểm tiếp nhận.")
-        if outcome == DossierOutcome.OPEN and resolved_at:
+        if outcome == OPEN and resolved_at:
             fail(
                 "resolved_at",
                 "must be empty while the dossier is open",
                 "Hồ sơ đang giải quyết chưa có ngày trả.",
             )
-        if outcome not in (None, DossierOutcome.OPEN) and _blank(cells, "resolved_at"):
+        if outcome not in (None, OPEN) and _blank(cells, "resolved_at"):
             fail("resolved_at", "required once the dossier is closed", "Thiếu thời điểm trả kết quả.")
         if apology_new_due and not apology_issued_on:
             fail("apology_issued_on", "required with apology_new_due", "Thiếu ngày gửi phiếu xin lỗi.")
         if apology_new_due and apology_issued_on and apology_new_due < apology_issued_on:
             fail("apology_new_due", "before apology_issued_on", "Ngày hẹn trả lại trước ngày xin lỗi.")
-        flags = {key: self._optional_flag(cells, key, fail) for key in SERVICE_FLAGS}
-        if flags["paid_online"] and flags["fee_bearing"] is False:
+        flags = self._optional_flags(cells, fail)
+        fee_bearing, paid_online, *_ = flags
+        if paid_online and fee_bearing is False:
             fail(
                 "paid_online",
                 "paid online but fee_bearing is 0",
@@ -208,7 +217,7 @@ class RowParser:
         received_on, due_on = received.day, due.day
         closed_on = resolved and resolved.day
         timeliness = None
-        if outcome == DossierOutcome.RESOLVED:
+        if outcome == RESOLVED:
             timeliness = resolution_timeliness(resolved_at, due_at, closed_on, due_on)
         if self.as_text:
             return (
@@ -227,7 +236,7 @@ class RowParser:
                 due.day_text,
                 resolved and resolved.day_text,
                 timeliness,
-                *flags.values(),
+                *flags,
                 requests,
                 requested and requested.utc_text,
                 returned and returned.utc_text,
@@ -251,7 +260,7 @@ class RowParser:
             due_on,
             closed_on,
             timeliness,
-            *flags.values(),
+            *flags,
             requests,
             requested_at,
             returned_at,
@@ -311,19 +320,27 @@ class RowParser:
         return None
 
     @staticmethod
-    def _optional_flag(cells, key: str, fail) -> bool | None:
-        """1/0 (có/không, x, true/false), or None for an empty cell: the source did not say."""
-        text = cells.get(key, "")
-        value = OPTIONAL_FLAGS.get(text)  # the cell as written, usually "", "0" or "1"
-        if value is None and (text := text.strip().casefold()):
-            value = OPTIONAL_FLAGS.get(text)
-            if value is None:
-                fail(key, "expected 1, 0 or empty", f"{LABELS[key]}: ghi 1, 0 hoặc để trống.")
-        return value
+    def _optional_flags(cells, fail) -> list[bool | None]:
+        """Each of SERVICE_FLAGS: 1/0 (có/không, x, true/false), or None for an empty cell (the
+        source did not say). A cell is nearly always "", "0" or "1": one lookup each."""
+        flags = [FLAG_CELLS.get(cells.get(key, ""), UNUSUAL) for key in SERVICE_FLAGS]
+        if UNUSUAL in flags:
+            for index, key in enumerate(SERVICE_FLAGS):
+                if flags[index] is UNUSUAL:
+                    flags[index] = OPTIONAL_FLAGS.get(text := cells[key].strip().casefold())
+                    if flags[index] is None and text:
+                        fail(key, "expected 1, 0 or empty", f"{LABELS[key]}: ghi 1, 0 hoặc để trống.")
+        return flags
 
     def _supplement(self, cells, received_at, resolved_at, fail):
         """The number of supplement requests and the first one's dates, checked against each
         other and against the dossier's own dates."""
+        if not (
+            cells.get("supplement_requests")
+            or cells.get("supplement_requested_at")
+            or cells.get("supplement_returned_at")
+        ):  # the usual dossier: never asked to supplement
+            return None, None, None
         text = cells.get("supplement_requests", "").strip()
         requests = None
         if text:
@@ -397,10 +414,10 @@ def service_timing(
     None (never passed), unless the request came after the deadline had already passed. A
     dossier asked to supplement more than once is late whatever its dates (later requests'
     dates therefore change nothing and are not kept). Only a closed dossier has the last two."""
-    pause = timedelta(0)
+    pause = NO_PAUSE
     pause_end = returned_at or resolved_at
     if requested_at is not None and pause_end is not None:
-        pause = max(pause_end - requested_at, timedelta(0))
+        pause = max(pause_end - requested_at, NO_PAUSE)
     awaited = requested_at is not None and pause_end is None
     appointment = None if awaited and requested_at <= due_at else due_at + pause
     if resolved_at is None:

@@ -219,6 +219,25 @@ def test_an_optional_flag_that_is_not_one_is_refused_naming_the_field(text):
     assert [(e.row, e.field, e.value) for e in errors] == [(3, "digitised", text)]
 
 
+# Rule: a dossier without fees cannot have been paid online; an unknown fee says nothing.
+@pytest.mark.parametrize(
+    ("fee_bearing", "paid_online", "refused"),
+    [
+        ("0", "1", True),
+        ("không", "x", True),
+        ("1", "1", False),
+        ("", "1", False),
+        ("0", "0", False),
+        ("0", "", False),
+    ],
+)
+def test_paid_online_is_refused_only_for_a_dossier_without_fees(fee_bearing, paid_online, refused):
+    parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE)
+    row, errors = parser.parse(4, dossier("HS-1", fee_bearing=fee_bearing, paid_online=paid_online))
+    assert [(e.row, e.field) for e in errors] == ([(4, "paid_online")] if refused else [])
+    assert (row is None) is refused
+
+
 def test_one_text_is_a_days_start_as_a_moment_and_its_end_as_a_deadline_in_one_file():
     """Moments are cached by their text: a deadline's bare date (the day's end) and the same
     text as a received moment (the day's start) are kept apart, row after row."""
