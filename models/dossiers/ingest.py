@@ -463,10 +463,11 @@ class SQLiteFileStage(SQLiteStage):
                 await self.connection.execute("DETACH DATABASE reader_stage")
 
     async def _upsert(self) -> int:
-        """The upsert, while other connections work the tallies' changes out; then they are
-        added. Those connections read the rows as they were before the upsert: this one holds
-        the write lock (nobody else commits meanwhile) and its own writes are not seen by
-        others until it commits (WAL)."""
+        """The upsert, while other connections work the tallies' changes out; each is added
+        once it is ready and the upsert is done (the first ready is added while the other is
+        still at work). Those connections read the rows as they were before the upsert: this
+        one holds the write lock (nobody else commits meanwhile) and its own writes are not
+        seen by others until it commits (WAL)."""
         computing = [
             asyncio.ensure_future(anyio.to_thread.run_sync(self._compute_changes, scratch))
             for scratch in SHARED_CHANGES
@@ -474,24 +475,25 @@ class SQLiteFileStage(SQLiteStage):
         try:
             async with self.connection.execute(self.upsert) as cursor:
                 changed = cursor.rowcount
+            for computed in asyncio.as_completed(computing):
+                await self._apply_changes(await computed)
         finally:  # a thread cannot be stopped: its files stay until it is done, whatever happens
             await asyncio.wait(computing)
-        for computed in computing:
-            computed.result()  # its error, if any
-        for scratch, changes in SHARED_CHANGES.items():
-            await self.connection.execute(f"ATTACH DATABASE ? AS {scratch}", (str(self._file(scratch)),))
-            self.attached.append(scratch)
-            for statement in changes.apply:
-                await self.connection.execute(statement)
         return changed
+
+    async def _apply_changes(self, scratch: str) -> None:
+        await self.connection.execute(f"ATTACH DATABASE ? AS {scratch}", (str(self._file(scratch)),))
+        self.attached.append(scratch)
+        for statement in SHARED_CHANGES[scratch].apply:
+            await self.connection.execute(statement)
 
     def _file(self, scratch: str) -> Path:
         return self.scratch / f"{scratch}.sqlite"
 
-    def _compute_changes(self, scratch: str) -> None:
+    def _compute_changes(self, scratch: str) -> str:
         """In a thread, on a connection of its own: the ``compute`` statements of
         ``SHARED_CHANGES[scratch]`` into that scratch file, in one read transaction of the
-        database (one snapshot)."""
+        database (one snapshot). Returns ``scratch``."""
         connection = sqlite3.connect(self.engine.path, isolation_level=None, timeout=SQLITE_BUSY_TIMEOUT_S)
         try:
             connection.execute("ATTACH DATABASE ? AS stage", (str(self.stage_file),))
@@ -506,6 +508,7 @@ class SQLiteFileStage(SQLiteStage):
             connection.execute("COMMIT")
         finally:
             connection.close()
+        return scratch
 
 
 class PostgresStage:

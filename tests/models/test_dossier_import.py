@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sqlite3
 import subprocess
 import tempfile
+import threading
 
 import pytest
 
@@ -15,7 +15,14 @@ from models.dossiers import ingest as dossier_import
 from models.dossiers.ingest import ImportResult, import_file
 from models.dossiers.records import get_dossier
 from models.dossiers.service_tally import rebuild_service_tally
-from models.dossiers.tables import Dossier, ImportJob
+from models.dossiers.tables import (
+    Dossier,
+    DossierServiceProcedureTally,
+    DossierServiceTally,
+    DossierTally,
+    DossierUnitYear,
+    ImportJob,
+)
 from models.dossiers.tallies import rebuild_tallies
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
@@ -131,17 +138,32 @@ async def test_a_big_files_tallies_stay_in_step_through_new_changed_and_unchange
 async def test_a_failure_working_out_the_tallies_beside_the_upsert_writes_nothing(
     world, tmp_path, monkeypatch, engine_name, scratch, failing
 ):
-    """SQLite: when one of the connections working out the tallies' changes fails, the upsert
-    beside it is rolled back too, its error is the import's, and the scratch files go."""
+    """SQLite: when one of the connections working out the tallies' changes fails, after the
+    other's changes were added, the upsert and those changes are rolled back too, its error
+    is the import's, and the scratch files go."""
     if engine_name != "sqlite":
         pytest.skip("PostgreSQL works the tallies out on the upsert's own connection")
-    broken = dataclasses.replace(
-        dossier_import.SHARED_CHANGES[failing], compute=("SELECT * FROM no_such_table",)
-    )
-    monkeypatch.setitem(dossier_import.SHARED_CHANGES, failing, broken)
+    other_added = threading.Event()
+    stage = dossier_import.SQLiteFileStage
+    compute, apply = stage._compute_changes, stage._apply_changes
+
+    def failing_late(self, name: str) -> str:
+        if name != failing:
+            return compute(self, name)
+        assert other_added.wait(timeout=30)
+        raise sqlite3.OperationalError("no such table: no_such_table")
+
+    async def noting(self, name: str) -> None:
+        await apply(self, name)
+        other_added.set()
+
+    monkeypatch.setattr(stage, "_compute_changes", failing_late)
+    monkeypatch.setattr(stage, "_apply_changes", noting)
     with pytest.raises(sqlite3.OperationalError, match="no_such_table"):
         await import_file(write_csv(tmp_path / "a.csv", ROWS))
-    assert await Dossier.count() == 0
+    assert other_added.is_set()
+    for table in (Dossier, DossierTally, DossierUnitYear, DossierServiceTally, DossierServiceProcedureTally):
+        assert await table.count() == 0, table
     assert list(scratch.iterdir()) == []
 
 
