@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import csv
 import io
+import multiprocessing
+import sqlite3
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput, UnsupportedMediaType
-from models.dossiers.ingest import RowFile, Share, _keyed
+from models.dossiers.ingest import STAGE_COLUMNS, Batch, RowFile, Share, _FileStage, _keyed
 
 HEADER = "code,procedure,unit,channel,received_at,due_at,outcome"
 
@@ -122,3 +124,30 @@ def csv_files(draw) -> bytes:
 def test_any_file_reads_as_the_csv_module_reads_it_whole_and_by_share(tmp_path, data):
     for share in SHARES:
         assert outcome(read, tmp_path, data, share) == outcome(by_csv_module, data, share)
+
+
+def _stage_one_row(path: str, row: tuple) -> None:
+    with _FileStage(path) as stage:
+        stage.take(Batch([row], [], 1, 0))
+
+
+def test_a_reader_stages_none_as_null_and_booleans_as_1_or_0_in_its_own_process(tmp_path):
+    """A reader's staging binds None and booleans through adapters registered in its own
+    process (they are quicker): what it stores is what sqlite3 stores without them."""
+    values = dict.fromkeys(STAGE_COLUMNS) | {"row": 7, "code": "HS-1", "cashless": True, "digitised": False}
+    path = tmp_path / "reader.sqlite"
+    child = multiprocessing.get_context("spawn").Process(
+        target=_stage_one_row, args=(str(path), tuple(values.values()))
+    )
+    child.start()
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    with sqlite3.connect(path) as connection:
+        connection.row_factory = sqlite3.Row
+        stored = dict(connection.execute("SELECT * FROM dossier_stage").fetchone())
+        types = connection.execute(
+            "SELECT typeof(cashless), typeof(digitised), typeof(unit) FROM dossier_stage"
+        )
+        assert tuple(types.fetchone()) == ("integer", "integer", "null")
+    assert stored == values | {"cashless": 1, "digitised": 0}
+    assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters  # this process is left alone
