@@ -624,20 +624,31 @@ class ThreadBatches:
 
 
 def _exit_with(parent: int) -> None:
-    """In the child process: exit as soon as ``parent`` is gone. Neither waiting to put a batch
-    nor the queue's feeder thread (blocked on a pipe no one reads, which a normal exit joins)
-    may keep it alive: a reader outlived a kill -9 of the API by 13 minutes and more."""
+    """In the child process: exit as soon as ``parent`` (the pid the parent gave) is no longer
+    its parent. Neither waiting to put a batch nor the queue's feeder thread (blocked on a pipe
+    no one reads, which a normal exit joins) may keep it alive: a reader outlived a kill -9 of
+    the API by 13 minutes and more. The parent's pid comes from the parent: a child that asked
+    for it itself, after a parent killed while the child was starting, got init's pid and
+    watched init forever."""
     while os.getppid() == parent:
         time.sleep(PARENT_CHECK_SECONDS)
     os._exit(1)
 
 
 def _produce(
-    path: str, references: References, as_text: bool, zone: str, share: Share, stage: str | None, queue
+    path: str,
+    references: References,
+    as_text: bool,
+    zone: str,
+    share: Share,
+    stage: str | None,
+    queue,
+    parent: int,
 ) -> None:
-    """In a child process: read the file and parse its ``share`` of the rows, a few batches
-    ahead of the writer; with a ``stage`` file, the valid rows go there instead of the queue."""
-    threading.Thread(target=_exit_with, args=(os.getppid(),), daemon=True).start()
+    """In a child process of ``parent``: read the file and parse its ``share`` of the rows, a
+    few batches ahead of the writer; with a ``stage`` file, the valid rows go there instead of
+    the queue."""
+    threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
     try:
         parser = RowParser(references, ZoneInfo(zone), as_text=as_text)
         with RowFile(Path(path)) as source, _FileStage(stage) as staging:
@@ -712,7 +723,7 @@ class _Reader:
         stage_path = str(stage) if stage else None
         self.process = context.Process(
             target=_produce,
-            args=(str(path), references, as_text, zone, share, stage_path, self.queue),
+            args=(str(path), references, as_text, zone, share, stage_path, self.queue, os.getpid()),
             daemon=True,
         )
         self.process.start()

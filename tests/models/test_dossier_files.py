@@ -7,15 +7,31 @@ from __future__ import annotations
 import csv
 import io
 import multiprocessing
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.errors import InvalidInput, UnsupportedMediaType
-from models.dossiers.ingest import STAGE_COLUMNS, Batch, RowFile, Share, _FileStage, _keyed
+from models.dossiers.ingest import (
+    BATCH_ROWS,
+    PARENT_CHECK_SECONDS,
+    STAGE_COLUMNS,
+    Batch,
+    RowFile,
+    Share,
+    _FileStage,
+    _keyed,
+)
 
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 HEADER = "code,procedure,unit,channel,received_at,due_at,outcome"
 
 
@@ -151,3 +167,35 @@ def test_a_reader_stages_none_as_null_and_booleans_as_1_or_0_in_its_own_process(
         assert tuple(types.fetchone()) == ("integer", "integer", "null")
     assert stored == values | {"cashless": 1, "digitised": 0}
     assert (type(None), sqlite3.PrepareProtocol) not in sqlite3.adapters  # this process is left alone
+
+
+PARENT_KILLED_AT_ONCE = """
+import os, sys
+from pathlib import Path
+from models.dossiers.ingest import ProcessBatches
+from models.dossiers.records import References
+batches = ProcessBatches(Path(sys.argv[1]), References({}, {}), as_text=True, readers=2)
+Path(sys.argv[2]).write_text(" ".join(str(reader.process.pid) for reader in batches.readers))
+os._exit(9)
+"""
+
+
+def test_readers_whose_parent_dies_while_they_start_exit(tmp_path):
+    """A parent killed right after starting its readers (they are still importing): each
+    reader, which would wait for ever to queue a batch, was given the parent's pid, sees
+    another parent and exits; a reader that looked its parent up itself got init's pid and
+    watched init for ever."""
+    source, pids_file = tmp_path / "d.csv", tmp_path / "pids"
+    source.write_text(HEADER + "\nA,1" * 20 * BATCH_ROWS)  # more batches than a reader may queue
+    subprocess.run([sys.executable, "-c", PARENT_KILLED_AT_ONCE, source, pids_file], cwd=PROJECT_ROOT)
+    pids = [int(pid) for pid in pids_file.read_text().split()]
+    deadline = time.monotonic() + 60 * PARENT_CHECK_SECONDS
+    try:
+        while (
+            alive := [pid for pid in pids if Path(f"/proc/{pid}").exists()]
+        ) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert alive == []
+    finally:
+        for pid in alive:
+            os.kill(pid, signal.SIGKILL)
