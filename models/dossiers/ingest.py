@@ -265,7 +265,7 @@ def _cells(record: bytes | list[str]) -> list[str]:
     return record.decode().split(",") if isinstance(record, bytes) else record
 
 
-def _blank(record: bytes | list[str]) -> bool:
+def _blank_record(record: bytes | list[str]) -> bool:
     """Whether no cell of the record holds more than white space."""
     if isinstance(record, bytes) and record[:1].isalnum():  # the usual line: no need to decode
         return False
@@ -275,7 +275,7 @@ def _blank(record: bytes | list[str]) -> bool:
 
 def _keyed(numbered_records, share: Share | None = None) -> Rows:
     """Rows of cells by column key, after the header (the first non-blank record)."""
-    records = ((number, record) for number, record in numbered_records if not _blank(record))
+    records = ((number, record) for number, record in numbered_records if not _blank_record(record))
     if (header := next(records, None)) is None:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
     names = [nfc(cell) for cell in _cells(header[1])]

@@ -44,8 +44,8 @@ FILE_COLUMNS = (
     ("supplement_requested_at", "Thời điểm yêu cầu bổ sung"),
     ("supplement_returned_at", "Thời điểm nộp bổ sung"),
 )
-# parse reads the first two by place
 SERVICE_FLAGS = ("fee_bearing", "paid_online", "electronic_result", "digitised", "reused_data")
+FEE_BEARING, PAID_ONLINE = SERVICE_FLAGS.index("fee_bearing"), SERVICE_FLAGS.index("paid_online")
 MAX_SUPPLEMENT_REQUESTS = 99
 FILE_REQUIRED = frozenset({"code", "procedure", "unit", "channel", "received_at", "due_at", "outcome"})
 LABELS = dict(FILE_COLUMNS)
@@ -195,8 +195,7 @@ class RowParser:
         if apology_new_due and apology_issued_on and apology_new_due < apology_issued_on:
             fail("apology_new_due", "before apology_issued_on", "Ngày hẹn trả lại trước ngày xin lỗi.")
         flags = self._optional_flags(cells, fail)
-        fee_bearing, paid_online, *_ = flags
-        if paid_online and fee_bearing is False:
+        if flags[PAID_ONLINE] and flags[FEE_BEARING] is False:
             fail(
                 "paid_online",
                 "paid online but fee_bearing is 0",
