@@ -10,7 +10,7 @@ import anyio
 import pytest
 from piccolo.engine.postgres import PostgresEngine
 
-from core.db import PooledSQLiteEngine, close_engine, engine_from_url, sqlite_path
+from core.db import PooledSQLiteEngine, WalCheckpointer, close_engine, engine_from_url, sqlite_path
 
 pytestmark = pytest.mark.anyio
 
@@ -57,4 +57,26 @@ async def test_sqlite_commits_leave_the_checkpoint_to_a_thread_that_runs_it_a_mo
         assert path.stat().st_size >= before + 2500 * 4000
     finally:
         await close_engine(engine)
+    assert not [thread for thread in threading.enumerate() if thread.name == f"wal-checkpoint {path}"]
+
+
+def test_a_failed_checkpoint_is_logged_and_the_next_write_tries_again(tmp_path, caplog):
+    """A checkpoint that fails (here: the file is not a database) is a warning naming the file;
+    the thread carries on, checkpoints again after the next write, and stops when asked."""
+    path = tmp_path / "not-a-database.sqlite"
+    path.write_bytes(b"plain text, not SQLite" * 100)
+    checkpointer = WalCheckpointer(str(path))
+    try:
+        for attempt in (1, 2):
+            checkpointer.written()
+            deadline = time.monotonic() + 30
+            while len(caplog.records) < attempt and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert [(record.levelname, record.getMessage()) for record in caplog.records][attempt - 1] == (
+                "WARNING",
+                f"WAL checkpoint of {path} failed: file is not a database",
+            )
+    finally:
+        checkpointer.stop()
+    assert len(caplog.records) == 2
     assert not [thread for thread in threading.enumerate() if thread.name == f"wal-checkpoint {path}"]
