@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from core.db import write_transaction
 from core.paging import PageRequest
+from models.dossiers import service_tally
 from models.dossiers.ingest import ingest_records
 from models.dossiers.records import STORED_COLUMNS
 from models.dossiers.stats import (
@@ -27,7 +28,6 @@ from models.dossiers.stats import (
     resolutions_by_day,
 )
 from models.dossiers.tables import Dossier
-from models.dossiers import service_tally
 from models.dossiers.tallies import TALLY_TABLES, change_statements, dialect_of, rebuild_tallies
 from models.procedures.tables import Procedure
 from models.units.service import UnitData, create_unit_unchecked
@@ -257,5 +257,7 @@ def test_on_postgresql_a_tally_row_is_rewritten_on_its_own_page(database_url):
             return options, counts[0]
 
     options, counts = asyncio.run(run())
-    assert {row["relname"]: row["reloptions"] for row in options} == dict.fromkeys(tables, ["fillfactor=80"])
+    assert {row["relname"]: row["reloptions"] for row in options} == {
+        table: ["fillfactor=80"] for table in tables
+    }
     assert counts == {"n_tup_upd": 10, "n_tup_hot_upd": 10}
