@@ -187,12 +187,23 @@ class ServiceIndexController(Controller):
                 name="unit_id", description="a ranking row's unit (with the units merged into it)"
             ),
         ] = None,
+        with_children: Annotated[
+            bool,
+            QueryParameter(
+                name="with_children",
+                description="with unit_id: the unit with the units under it (the scope's total), not its ranking row",
+            ),
+        ] = False,
         limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
         offset: Annotated[int, Parameter(ge=0)] = 0,
     ) -> Page[LostDossierOut]:
         principal.require(Action.READ)
         rows, total = await service.lost_points(
-            service.parse_period(period), indicator, unit_id, PageRequest(limit, offset)
+            service.parse_period(period),
+            indicator,
+            unit_id,
+            PageRequest(limit, offset),
+            with_children=with_children,
         )
         return Page(
             [msgspec.convert(row, LostDossierOut, strict=False) for row in rows], total, limit, offset

@@ -35,10 +35,14 @@ def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexP
         chosen = service.parse_period(period)
     except InvalidInput as exc:
         errors.add_domain(exc.errors)
-    unit = strict_int(unit_id) if unit_id else None
-    if unit_id and (unit or 0) < 1:
-        errors.add("unit_id", "Đơn vị không hợp lệ.")
-    return chosen, unit
+    return chosen, _unit(unit_id, "unit_id", errors)
+
+
+def _unit(text: str, field: str, errors: FormErrors) -> int | None:
+    unit = strict_int(text) if text else None
+    if text and (unit or 0) < 1:
+        errors.add(field, "Đơn vị không hợp lệ.")
+    return unit
 
 
 def trend_bars(trend: list) -> list:
@@ -57,6 +61,27 @@ def trend_bars(trend: list) -> list:
         label="label",
         own_scale=True,
         caption=lambda row: "không có dữ liệu" if row["score"] is None else f"{format_number(row['score'])}%",
+    )
+
+
+def lost_url(period: service.IndexPeriod, indicator: str, scope: int | None, group=None) -> str:
+    """The dossiers that lost ``indicator``'s points: a ranking row's (``group``) or the whole
+    scope's (the unit the page is for with the units under it, or the province); ``scope``
+    rides along so that the list links back to the page it came from."""
+    if group is None:
+        return query_url(
+            "/service-index/dossiers",
+            period=period.key,
+            indicator=indicator,
+            unit_id=scope,
+            with_children=scope and 1,
+        )
+    return query_url(
+        "/service-index/dossiers",
+        period=period.key,
+        indicator=indicator,
+        unit_id=group.key["unit_id"],
+        from_unit=scope,
     )
 
 
@@ -91,12 +116,7 @@ class ServiceIndexPagesController(Controller):
                     trend_bars=trend_bars(trend),
                     trend_segments=TREND_SEGMENTS,
                     export_url=query_url("/api/service-index/export", period=chosen.key, unit_id=unit),
-                    lost_url=lambda key, group=None: query_url(
-                        "/service-index/dossiers",
-                        period=chosen.key,
-                        indicator=key,
-                        unit_id=group.key["unit_id"] if group else None,
-                    ),
+                    lost_url=lambda key, group=None: lost_url(chosen, key, unit, group),
                 )
         unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
         return page(
@@ -114,18 +134,36 @@ class ServiceIndexPagesController(Controller):
         period: FromQuery[str] = "",
         indicator: FromQuery[str] = "",
         unit_id: FromQuery[str] = "",
+        with_children: FromQuery[str] = "",
+        from_unit: FromQuery[str] = "",
         page_number: FromQuery[int] = 1,
     ) -> Response:
-        """The dossiers one indicator counts against, for a ranking row's unit or the province."""
+        """The dossiers one indicator counts against, for a ranking row's unit, a unit with the
+        units under it (``with_children=1``) or the province; ``from_unit`` is the unit of the
+        page to go back to."""
         principal.require(Action.READ)
         errors = FormErrors()
         chosen, unit = _read(period, unit_id, errors)
+        back_to = _unit(from_unit, "from_unit", errors)
+        if with_children not in ("", "1"):
+            errors.add("with_children", "Chỉ nhận giá trị 1 (gồm các đơn vị trực thuộc).")
+        whole_scope = with_children == "1" and unit is not None
         page_number = max(1, page_number)
-        context: dict = {"errors": errors, "rule": BY_KEY.get(indicator), "period": chosen, "unit": None}
+        context: dict = {
+            "errors": errors,
+            "rule": BY_KEY.get(indicator),
+            "period": chosen,
+            "unit": None,
+            "with_children": whole_scope,
+        }
         if not errors:
             try:
                 rows, total = await service.lost_points(
-                    chosen, indicator, unit, PageRequest(LOST_PAGE, (page_number - 1) * LOST_PAGE)
+                    chosen,
+                    indicator,
+                    unit,
+                    PageRequest(LOST_PAGE, (page_number - 1) * LOST_PAGE),
+                    with_children=whole_scope,
                 )
                 context["unit"] = (await units.get_unit(unit))["name"] if unit else None
             except InvalidInput as exc:
@@ -141,9 +179,13 @@ class ServiceIndexPagesController(Controller):
                         period=chosen.key,
                         indicator=indicator,
                         unit_id=unit,
+                        with_children=whole_scope and 1,
+                        from_unit=back_to,
                         page_number=n if n > 1 else None,
                     ),
-                    back_url=query_url("/service-index", period=chosen.key),
+                    back_url=query_url(
+                        "/service-index", period=chosen.key, unit_id=unit if whole_scope else back_to
+                    ),
                 )
         return page(
             "service_index_dossiers.html",

@@ -660,22 +660,27 @@ async def monthly_trend(
 
 
 async def lost_points(
-    period: IndexPeriod, indicator: str, unit_id: int | None, page: PageRequest
+    period: IndexPeriod,
+    indicator: str,
+    unit_id: int | None,
+    page: PageRequest,
+    *,
+    with_children: bool = False,
 ) -> tuple[list[dict], int]:
     """The dossiers an indicator counts against (in its denominator, not its numerator):
     of one ranking row's unit (its own dossiers and those of the units merged into it, as the
-    ranking counts them), or of the province; in the order they were received (by day, then
-    as stored: the received_on index gives that order without sorting). The total comes from
-    the indicator's own counts."""
+    ranking counts them), of a scope (``with_children``: the unit with the units under it, as
+    ``service_index`` counts its total), or of the province; in the order they were received
+    (by day, then as stored: the received_on index gives that order without sorting). The
+    total comes from the indicator's own counts."""
     rule = BY_KEY.get(indicator)
     if rule is None:
         raise InvalidInput.field(
             "indicator", f"one of {', '.join(BY_KEY)}", "Chỉ số không hợp lệ hoặc không tính theo hồ sơ."
         )
     tree = await UnitTree.load()
-    units = None
-    if unit_id is not None:
-        _scope(tree, unit_id)
+    units = _scope(tree, unit_id)
+    if unit_id is not None and not with_children:
         units = {u for u in tree.units if tree.representative(u, period.start) == unit_id}
         if not units:  # closed before the period: its dossiers rank under its successor
             return [], 0

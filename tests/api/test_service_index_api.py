@@ -9,6 +9,7 @@ import pytest
 from openpyxl import load_workbook
 
 from models.dossiers.ingest import ingest_records
+from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue
 from tests.models.test_service_index import SAMPLE
 
@@ -63,6 +64,18 @@ async def test_drill_down_and_trend(client, sample, headers, world):
     url = f"/api/service-index/dossiers?period=2024-03&indicator=on_time&unit_id={world.unit_b}&limit=1"
     body = (await client.get(url, headers=headers["viewer"])).json()
     assert (body["total"], len(body["items"]), body["items"][0]["unit_code"]) == (2, 1, "SYT")
+    await create_unit_unchecked(UnitData("BVT", "Bệnh viện tỉnh", "other", "province", world.unit_b))
+    opened = {
+        "received_at": "2024-03-20T09:00:00+07:00",
+        "due_at": "2024-03-25T09:00:00+07:00",
+        "outcome": "open",
+    }
+    await ingest_records(
+        world.admin, [{"code": "H1", "procedure": "1.001", "unit": "BVT", "channel": "online", **opened}]
+    )
+    for scope, expected in (("", {"A6", "A7"}), ("&with_children=true", {"A6", "A7", "H1"})):
+        body = (await client.get(url.replace("&limit=1", scope), headers=headers["viewer"])).json()
+        assert (body["total"], {item["code"] for item in body["items"]}) == (len(expected), expected)
     trend = (await client.get(ENDPOINTS[1], headers=headers["viewer"])).json()
     assert [month["period"] for month in trend] == ["2024-01", "2024-02", "2024-03"]
 
@@ -90,6 +103,7 @@ async def test_export_is_the_published_table(client, sample, headers):
         ("/api/service-index/trend?period=x", "period"),
         ("/api/service-index/dossiers?period=2024&indicator=procedures_online", "indicator"),
         ("/api/service-index/dossiers?period=2024&indicator=on_time&unit_id=999999", "unit_id"),
+        ("/api/service-index/dossiers?period=2024&indicator=on_time&with_children=maybe", "with_children"),
         ("/api/service-index/export?period=", "period"),
     ],
 )

@@ -13,6 +13,7 @@ from core.paging import PageRequest
 from models.dossiers.ingest import import_file, ingest_records
 from models.dossiers.records import get_dossier
 from models.service_index.service import lost_points, monthly_trend, parse_period, service_index
+from models.units.service import UnitData, create_unit_unchecked
 from models.units.tables import Unit
 from tests.dossier_data import build_catalogue, dossier, write_csv, write_jsonl, write_xlsx
 from tests.world import build_world
@@ -223,6 +224,30 @@ async def test_drill_down_lists_the_dossiers_that_lost_points(world, tmp_path):
     with pytest.raises(InvalidInput) as caught:
         await lost_points(MARCH, "procedures_online", None, PageRequest())
     assert caught.value.errors[0].field == "indicator"
+
+
+async def test_a_units_scope_lists_its_childrens_dossiers_and_its_ranking_row_does_not(world, tmp_path):
+    """The page of Sở Y tế counts the hospital under it in its total, so the list behind that
+    total (``with_children``) holds the hospital's late dossier; the department's ranking row
+    counts its own dossiers only, and so does its list."""
+    hospital = await create_unit_unchecked(
+        UnitData("BVT", "Bệnh viện tỉnh", "other", "province", parent_id=world.unit_b)
+    )
+    late = dossier("H1", unit="BVT", received_at=at("03-20"), due_at=at("03-25"), resolved_at=at("03-27"))
+    await import_file(write_csv(tmp_path / "s.csv", [*SAMPLE, late]))
+    own, own_total = await lost_points(MARCH, "on_time", world.unit_b, PageRequest())
+    scoped, scoped_total = await lost_points(
+        MARCH, "on_time", world.unit_b, PageRequest(), with_children=True
+    )
+    assert (own_total, {r["code"] for r in own}) == (2, {"A6", "A7"})
+    assert (scoped_total, {r["code"] for r in scoped}) == (3, {"A6", "A7", "H1"})
+    on_time = (await service_index(MARCH, world.unit_b)).total.assessment("on_time")
+    assert on_time.denominator - on_time.numerator == scoped_total
+    leaf, leaf_total = await lost_points(MARCH, "on_time", hospital["id"], PageRequest(), with_children=True)
+    assert (leaf_total, [r["code"] for r in leaf]) == (1, ["H1"])
+    with pytest.raises(InvalidInput) as caught:
+        await lost_points(MARCH, "on_time", 99_999, PageRequest(), with_children=True)
+    assert caught.value.errors[0].field == "unit_id"
 
 
 async def test_bad_scope_and_grouping(world):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models.dossiers.ingest import ingest_records
+from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue
 from tests.models.test_service_index import SAMPLE
 
@@ -35,6 +36,46 @@ async def test_the_page_ranks_units_and_links_to_the_dossiers_that_lost_points(b
     lost = (await browser.get(link.replace("&amp;", "&"))).text
     assert "Hồ sơ bị trừ điểm: tỷ lệ hồ sơ giải quyết đúng hạn" in lost
     assert "Sở Y tế, tháng 3/2024 (2)" in lost and "A6" in lost and "A7" in lost and "A1" not in lost
+
+
+async def test_a_units_page_links_to_the_dossiers_behind_its_own_total_and_back(browser, world, sample):
+    """On the page of Sở Y tế, whose total counts the hospital under it, the headline's list
+    holds the hospital's dossiers too; a ranking row's list is that row's unit alone; both
+    lead back to the page of Sở Y tế."""
+    hospital = await create_unit_unchecked(
+        UnitData("BVT", "Bệnh viện tỉnh", "other", "province", parent_id=world.unit_b)
+    )
+    late = {"code": "H1", "procedure": "1.001", "unit": "BVT", "channel": "online", "outcome": "resolved"}
+    await ingest_records(
+        world.admin,
+        [
+            late
+            | {
+                "received_at": "2024-03-20T09:00:00+07:00",
+                "due_at": "2024-03-25T09:00:00+07:00",
+                "resolved_at": "2024-03-27T09:00:00+07:00",
+            }
+        ],
+    )
+    await browser.sign_in_as("viewer")
+    page = (await browser.get(f"/service-index?period=2024-03&unit_id={world.unit_b}")).text
+    scope = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={world.unit_b}&amp;with_children=1"
+    row = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={hospital['id']}&amp;from_unit={world.unit_b}"
+    assert scope in page and row in page
+    back = f'href="/service-index?period=2024-03&amp;unit_id={world.unit_b}"'
+    whole = (await browser.get(scope.replace("&amp;", "&"))).text
+    assert "Sở Y tế và các đơn vị trực thuộc, tháng 3/2024 (3)" in whole
+    assert all(code in whole for code in ("A6", "A7", "H1")) and back in whole
+    alone = (await browser.get(row.replace("&amp;", "&"))).text
+    assert (
+        "Bệnh viện tỉnh, tháng 3/2024 (1)" in alone and "H1" in alone and "A6" not in alone and back in alone
+    )
+    for bad, message in (
+        ("with_children=yes", "Chỉ nhận giá trị 1"),
+        ("from_unit=abc", "Đơn vị không hợp lệ."),
+    ):
+        response = await browser.get(f"/service-index/dossiers?period=2024-03&indicator=on_time&{bad}")
+        assert response.status_code == 422 and message in response.text
 
 
 async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
