@@ -1,4 +1,5 @@
-"""`cchc dossiers import`: progress and counts, and a process killed mid-import leaves nothing."""
+"""`cchc dossiers import`: progress and counts, and a process killed mid-import leaves nothing;
+`cchc dossiers rebuild-aggregates`: what it finds out of step, and its exit code."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ import time
 
 import pytest
 
+from models.dossiers import service_tally
 from models.dossiers.import_jobs import fail_interrupted_jobs
-from models.dossiers.tables import Dossier, ImportJob
+from models.dossiers.ingest import ingest_records
+from models.dossiers.tables import Dossier, DossierServiceTally, DossierTally, ImportJob
+from models.dossiers.tallies import TALLY_TABLES
 from tests.cli.test_main import cchc
 from tests.dossier_data import build_catalogue, dossier, write_csv
 from tests.world import build_world
@@ -64,3 +68,26 @@ async def test_killing_the_import_midway_leaves_the_database_as_it_was(world, da
     assert await fail_interrupted_jobs() == 1
     job = await ImportJob.select(ImportJob.state, ImportJob.message).first()
     assert job["state"] == "failed" and "nothing was written" in job["message"]
+
+
+async def test_rebuild_aggregates_reports_each_tally_that_was_out_of_step_and_mends_it(world, database_url):
+    """In step: every table says so, exit 0. One day's count off and the service tally gone:
+    those two tables name how many keys differed, exit 2; the next run finds all in step."""
+    await ingest_records(world.admin, [dossier(f"R-{n}", unit=("STP", "SYT")[n % 2]) for n in range(6)])
+    tables = (*TALLY_TABLES, *(grain.table for grain in service_tally.GRAINS))
+    clean = cchc(database_url, "dossiers", "rebuild-aggregates")
+    assert clean.returncode == 0, clean.stdout + clean.stderr
+    assert [line for line in clean.stdout.splitlines() if line] == [f"{table}: in step" for table in tables]
+    service_keys = await DossierServiceTally.count()
+    await DossierTally.raw(
+        "UPDATE dossier_tally SET received = received + 1 WHERE id = (SELECT MIN(id) FROM dossier_tally)"
+    )
+    await DossierServiceTally.delete(force=True)
+    mended = cchc(database_url, "dossiers", "rebuild-aggregates")
+    assert mended.returncode == 2, mended.stdout + mended.stderr
+    assert "dossier_tally: 1 keys differed" in mended.stdout
+    assert f"dossier_service_tally: {service_keys:,} keys differed" in mended.stdout
+    assert "dossier_unit_day: in step" in mended.stdout
+    assert "The tallies have been recomputed from the dossiers." in mended.stdout
+    again = cchc(database_url, "dossiers", "rebuild-aggregates")
+    assert again.returncode == 0 and "differed" not in again.stdout
