@@ -7,7 +7,9 @@
   demo database; wall time and the peak memory of the process tree (sampled every 50 ms,
   the child that parses included) are recorded.
   On PostgreSQL the baseline is a plain ``COPY`` of the file into a table of its columns with
-  a unique code (the import itself stages with COPY too).
+  a unique code (the import itself stages with COPY too). On SQLite a second baseline does the
+  same with ``executemany`` (``ratio_to_plain_table``): the first one writes into ``dossier``
+  and so pays for its indexes and columns as the import does, this one only for a unique code.
 * statistics: the year's figures grouped by unit through ``models.dossiers.stats`` (summed
   from the tallies) beside one hand-written SQL query computing the same figures over the
   rows; then the statistics of 2024 on a database holding five generated years (2020-2024),
@@ -199,6 +201,21 @@ def baseline_sqlite(url: str, path: str) -> None:
         connection.execute("COMMIT")
 
 
+def baseline_sqlite_plain(url: str, path: str) -> None:
+    """The file's rows inserted as they are into a table of its columns with a unique code (what
+    the PostgreSQL baseline COPYs into): no other index, no reference looked up."""
+    connection = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader)
+        connection.execute(
+            f"CREATE TABLE plain_dossier ({', '.join(f'{name} TEXT' for name in header)}, UNIQUE (code))"
+        )
+        connection.execute("BEGIN")
+        connection.executemany(f"INSERT INTO plain_dossier VALUES ({', '.join('?' * len(header))})", reader)
+        connection.execute("COMMIT")
+
+
 async def baseline_postgres(url: str, path: str) -> None:
     """A plain COPY of the file into a table of its columns, the code unique."""
     connection = await asyncpg.connect(url)
@@ -329,6 +346,8 @@ async def increment(url: str) -> dict:
 
 class SQLiteSide:
     name = "sqlite"
+    # A second baseline: a table of the file's columns with only a unique code, as PostgreSQL's.
+    plain_baseline = "baseline-sqlite-plain"
 
     def __init__(self, work: Path) -> None:
         self.work = work
@@ -363,6 +382,7 @@ class SQLiteSide:
 
 class PostgresSide:
     name = "postgres"
+    plain_baseline = None  # its baseline is the plain table already
 
     def __init__(self) -> None:
         self.prefix = f"bench_dossiers_{os.getpid()}"
@@ -471,7 +491,7 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
         print(f"generated {csv_path.name} in {generated['seconds']:.1f} s")
         full_width(csv_path)
     rows = sum(1 for _ in csv_path.open(encoding="utf-8")) - 1
-    baselines, imports = [], []
+    baselines, plains, imports = [], [], []
     for repeat in range(REPEATS):
         url = side.fresh("baseline")
         baselines.append(
@@ -480,6 +500,14 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
                 env,
             )
         )
+        if side.plain_baseline:
+            url = side.fresh("plain")
+            plains.append(
+                timed(
+                    [sys.executable, "-m", "tests.bench.dossiers", side.plain_baseline, url, str(csv_path)],
+                    env,
+                )
+            )
         url = side.fresh("ours")
         imports.append(
             timed(
@@ -510,7 +538,8 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
             "baseline_rows_per_s": round(rows / base_s),
             "baseline_peak_mb_median": statistics.median(b["peak_mb"] for b in baselines),
             "ratio_to_baseline": round(import_s / base_s, 2),
-            "runs": {"import": imports, "baseline": baselines},
+            **(plain_table_figures(plains, import_s) if plains else {}),
+            "runs": {"import": imports, "baseline": baselines, **({"plain_table": plains} if plains else {})},
         },
         "annual_report": report,
         "stats_by_unit": {
@@ -521,6 +550,15 @@ def measure_side(side, env: dict, csv_path: Path) -> dict:
             **(five_years_figures(five, ours_s) if five else {}),
         },
         "increment": increment_figures,
+    }
+
+
+def plain_table_figures(plains: list[dict], import_s: float) -> dict:
+    plain_s = statistics.median(p["seconds"] for p in plains)
+    return {
+        "plain_table_seconds_median": round(plain_s, 2),
+        "plain_table_cpu_s_median": statistics.median(p["cpu_s"] for p in plains),
+        "ratio_to_plain_table": round(import_s / plain_s, 2),
     }
 
 
@@ -619,6 +657,7 @@ def main() -> None:
             i, s, r, n = side["import"], side["stats_by_unit"], side["annual_report"], side["increment"]
             print(
                 f"{engine}: import {i['rows_per_s']:,} rows/s ({i['ratio_to_baseline']}x baseline, "
+                f"{i.get('ratio_to_plain_table', i['ratio_to_baseline'])}x a plain table with a unique code, "
                 f"peak {i['peak_mb_median']} MB); stats by unit {s['seconds_median']} s "
                 f"({s['ratio_to_hand_sql']}x hand SQL; five years {s.get('five_years_ratio_to_one_year')}x); "
                 f"annual report {r['whole_report_s']} s, CPU {r['whole_report_cpu_s']} s "
@@ -630,6 +669,8 @@ def main() -> None:
 if __name__ == "__main__":
     if len(sys.argv) == 4 and sys.argv[1] == "baseline-sqlite":
         baseline_sqlite(sys.argv[2], sys.argv[3])
+    elif len(sys.argv) == 4 and sys.argv[1] == "baseline-sqlite-plain":
+        baseline_sqlite_plain(sys.argv[2], sys.argv[3])
     elif len(sys.argv) == 4 and sys.argv[1] == "baseline-postgres":
         asyncio.run(baseline_postgres(sys.argv[2], sys.argv[3]))
     elif len(sys.argv) == 3 and sys.argv[1] == "increment":
