@@ -16,6 +16,8 @@ import httpx
 import pytest
 
 from demo.loader import DEMO_PASSWORD, load_demo
+from models.dossiers import service_tally
+from models.dossiers.ingest import import_file
 from models.dossiers.service_tally import rebuild_service_tally
 from models.dossiers.tables import Dossier, ImportJob
 from models.dossiers.tallies import TALLY_TABLES, rebuild_tallies
@@ -24,6 +26,7 @@ from reports.tables import ReportRun
 from scheduler.jobs import ensure_default_schedules
 from scheduler.tables import JobRun, Schedule
 from tests.bench.run import free_port, start_server, stop_server
+from tests.cli.test_main import cchc
 from tests.dossier_data import build_catalogue, dossier, write_csv
 from tests.world import PASSWORD, build_world
 
@@ -131,6 +134,54 @@ async def test_killed_late_in_an_import_nothing_is_written_no_reader_or_file_is_
     assert await rebuild_tallies() == dict.fromkeys(TALLY_TABLES, 0), "the tallies are as before"
     assert not any((await rebuild_service_tally()).values()), "the service-index tallies are as before"
     assert list((tmp_path / "data" / "imports").glob("job-*")) == []  # the uploaded file is gone
+
+
+async def test_killed_while_writing_over_stored_dossiers_they_and_their_tallies_are_as_before(
+    db, database_url, server, tmp_path
+):
+    """Killed once every row is read, while the import writes (the stage, the upsert and the
+    tallies in one transaction) over 2,000 stored open dossiers it would resolve: the stored
+    rows and every tally table are as they were, and `cchc dossiers rebuild-aggregates`
+    finds them in step."""
+    world = await build_world()
+    await build_catalogue(world)
+    opened = {"resolved_at": "", "outcome": "open", "due_at": "2024-03-29T17:00:00+07:00"}
+    stored = [dossier(f"K-{n:06d}", **opened) for n in range(2_000)]
+    await import_file(write_csv(tmp_path / "stored.csv", stored))
+    before = await _dossiers_and_tallies()
+    rows = 120_000
+    path = write_csv(tmp_path / "big.csv", [dossier(f"K-{n:06d}") for n in range(rows)])
+    server.start()
+    async with server.client("staff", PASSWORD) as client:
+        with path.open("rb") as handle:
+            job_url = (
+                await client.post("/api/dossiers/imports", files={"file": ("big.csv", handle)})
+            ).headers["location"]
+
+        async def writing():  # every row read (the last batch's progress), not yet committed
+            job = (await client.get(job_url)).json()
+            assert job["state"] in ("queued", "running"), "the kill came too late: the import was done"
+            return job if job["rows_done"] == rows else None
+
+        await wait_until(writing, seconds=120, interval=0.01)
+    server.kill()
+    server.start()
+    async with server.client("staff", PASSWORD) as client:
+        job = (await client.get(job_url)).json()
+    assert job["state"] == "failed" and "nothing was written" in job["message"]
+    assert await _dossiers_and_tallies() == before
+    rebuilt = cchc(database_url, "dossiers", "rebuild-aggregates")
+    assert rebuilt.returncode == 0 and "differed" not in rebuilt.stdout, rebuilt.stdout
+
+
+async def _dossiers_and_tallies() -> dict[str, list[dict]]:
+    """Every dossier's code and outcome, and every row of every tally table."""
+    tables = (*TALLY_TABLES, *(grain.table for grain in service_tally.GRAINS))
+    found = {"dossier": await Dossier.raw("SELECT code, outcome, closed_on FROM dossier ORDER BY code")}
+    for table in tables:
+        found[table] = await Dossier.raw(f"SELECT * FROM {table} ORDER BY id")
+    assert found["dossier_tally"], "the stored dossiers are counted"
+    return found
 
 
 def descendants(pid: int) -> list[int]:
