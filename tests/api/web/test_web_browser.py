@@ -670,7 +670,8 @@ def test_a_browser_gets_pages_not_json(chromium, server):
 @pytest.mark.parametrize("width", [360, 1366])
 def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(chromium, server, shots, width):
     """The demo's 2020 index from the menu: the indicators, the ranking (a wide table that
-    scrolls in its box), the trend; a unit's late dossiers one click away."""
+    scrolls in its box), the trend; a unit's late dossiers one click away; the page of a city
+    with the communes under it, whose headline figure lists theirs too, and back to it."""
     page = signed_in(chromium, server, "lanhdao", width)
     go(page, "Chỉ số phục vụ")
     page.get_by_label("Kỳ đánh giá").fill("2020")
@@ -687,7 +688,25 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     if width < 600:
         shown_as_cards(page, "Hẹn trả")
     page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
+    back_to_the_index(page)
+    expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
+    page.get_by_label("Đơn vị (gồm").select_option(label="UBND thành phố Hạ Long (đến 30/06/2025)")
+    page.get_by_role("button", name="Xem chỉ số").click()
+    expect(page.get_by_role("heading", name="Năm 2020: đơn vị đã chọn")).to_be_visible()
+    page.locator("#chi-so").locator("..").get_by_role("link", name=re.compile("hồ sơ$")).first.click()
+    expect(
+        page.get_by_role("heading", name=re.compile("UBND thành phố Hạ Long và các đơn vị trực thuộc"))
+    ).to_be_visible()
+    fits_the_screen(page)
+    page.screenshot(path=shots / f"service-index-unit-dossiers-{width}.png", full_page=True)
+    back_to_the_index(page)
+    expect(page.locator("#unit_id option:checked")).to_have_text("UBND thành phố Hạ Long (đến 30/06/2025)")
     page.context.close()
+
+
+def back_to_the_index(page: Page) -> None:
+    page.get_by_role("link", name=re.compile("^‹ Bộ chỉ số")).click()
+    expect(page.get_by_role("heading", name="Bộ chỉ số phục vụ người dân, doanh nghiệp")).to_be_visible()
 
 
 def fill_required_figures(page: Page, tc01: str) -> None:
