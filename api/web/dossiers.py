@@ -263,9 +263,11 @@ class DossierPagesController(Controller):
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, FIELD_NAMES)
             else:
+                judged = dossier_stats.judged_until(first, last, local_date(utcnow()))
                 context.update(
                     start=first,
-                    end=last,
+                    end=judged,
+                    until_today=judged < last,
                     total=total,
                     rows=rows,
                     chart_bars=stacked_bars(

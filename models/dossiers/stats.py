@@ -15,6 +15,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
+from core import clock
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from core.text import nfc
@@ -128,6 +129,18 @@ def check_period(start: date, end: date, group_by: tuple[str, ...]) -> None:
                 f"unknown key {key!r}; allowed: {', '.join(GROUP_KEYS)}",
                 "Tiêu chí nhóm không hợp lệ.",
             )
+
+
+def judged_until(start: date, end: date, today: date) -> date:
+    """The last day a period's figures can speak for: its end, or today when it ends later. A
+    dossier still open is overdue only once its appointment has passed, so judging it at a
+    day still ahead would count as late what may yet be done in time; a period that starts
+    after today has no figures at all (422)."""
+    if start > today:
+        raise InvalidInput.field(
+            "from", "after today: no figures yet", "Kỳ thống kê bắt đầu sau hôm nay: chưa có số liệu."
+        )
+    return min(end, today)
 
 
 # --- units and their history ----------------------------------------------------------------
@@ -502,6 +515,7 @@ async def dossier_stats(
     """The figures of a period (from the tallies; ``counter=grouped_by_scan`` counts the rows,
     the reference the tests compare with, and the only way to leave out old receipts)."""
     check_period(start, end, group_by)
+    end = judged_until(start, end, clock.today())
     if scope.received_from is not None:
         counter = grouped_by_scan
     tree = await UnitTree.load()
@@ -546,8 +560,10 @@ async def late_without_apology(
     start: date, end: date, scope: Scope, page: PageRequest
 ) -> tuple[list[dict], int]:
     """Dossiers late in the period (resolved late, or open past the deadline at its end) with
-    no apology issued by its end: the units owe these citizens a letter."""
+    no apology issued by its end (or today, ``judged_until``): the units owe these citizens a
+    letter."""
     check_period(start, end, ())
+    end = judged_until(start, end, clock.today())
     resolved_late = (
         (Dossier.timeliness == Timeliness.LATE.value)
         & (Dossier.closed_on >= start)

@@ -6,6 +6,7 @@ import asyncio
 
 import pytest
 
+from core import clock
 from models.accounts.service import create_api_key
 from models.vocabulary import Role
 from tests.dossier_data import build_catalogue, dossier, write_csv
@@ -129,3 +130,10 @@ async def test_stats_parameters_are_checked(client, world, headers):
         "/api/dossiers/late-without-apology?from=2024-01-01&to=2024-12-31", headers=headers["viewer"]
     )
     assert late.status_code == 200 and late.json()["total"] == 0
+    ahead = await client.get("/api/dossiers/stats?from=2999-01-01&to=2999-12-31", headers=headers["viewer"])
+    assert ahead.status_code == 422 and ahead.json()["errors"][0]["field"] == "from"
+    this_year = clock.today().year
+    running = await client.get(
+        f"/api/dossiers/stats?from={this_year}-01-01&to={this_year}-12-31", headers=headers["viewer"]
+    )
+    assert running.json()["to"] <= clock.today().isoformat()  # judged until today at the latest

@@ -10,7 +10,7 @@ import pytest
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
-from models.dossiers.stats import Figures, Scope, dossier_stats, late_without_apology
+from models.dossiers.stats import Figures, Scope, dossier_stats, judged_until, late_without_apology
 from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
@@ -206,6 +206,51 @@ async def test_bad_periods_and_group_keys_are_refused(world):
     assert excinfo.value.errors[0].field == "group_by"
     with pytest.raises(InvalidInput):
         await dossier_stats(*Q1, Scope(unit_id=999_999))
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "judged"),
+    [
+        (date(2024, 6, 1), date(2024, 6, 29), date(2024, 6, 29)),  # ended yesterday: its end
+        (date(2024, 6, 1), date(2024, 6, 30), date(2024, 6, 30)),  # ends today
+        (date(2024, 6, 1), date(2024, 7, 1), date(2024, 6, 30)),  # ends tomorrow: today
+        (date(2024, 6, 30), date(2024, 12, 31), date(2024, 6, 30)),  # starts today
+    ],
+)
+def test_a_period_is_judged_until_its_end_or_today(start, end, judged):
+    assert judged_until(start, end, date(2024, 6, 30)) == judged
+
+
+def test_a_period_that_starts_after_today_has_no_figures():
+    with pytest.raises(InvalidInput) as excinfo:
+        judged_until(date(2024, 7, 1), date(2024, 7, 31), date(2024, 6, 30))
+    assert excinfo.value.errors[0].field == "from"
+
+
+async def test_a_dossier_due_after_today_is_not_overdue_in_a_period_that_ends_later(world, today):
+    """On 30 June, a dossier due on 2 July is open within its deadline in June–July, not overdue
+    at the end of July (a day still ahead); one due on 29 June is overdue."""
+    await ingest_records(
+        world.admin,
+        [
+            dossier(
+                "D1",
+                received_at=at("2024-06-20"),
+                due_at=at("2024-07-02", "17:00"),
+                resolved_at="",
+                outcome="open",
+            ),
+            dossier(
+                "D2",
+                received_at=at("2024-06-20"),
+                due_at=at("2024-06-29", "17:00"),
+                resolved_at="",
+                outcome="open",
+            ),
+        ],
+    )
+    stats = await dossier_stats(date(2024, 6, 1), date(2024, 7, 31))
+    assert (stats.end, stats.total.open_within_deadline, stats.total.open_overdue) == (today, 1, 1)
 
 
 async def test_one_bad_record_rejects_the_batch(world):
