@@ -22,7 +22,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PeriodParam = Annotated[
     str,
     QueryParameter(
-        name="period", max_length=16, description="YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year)"
+        name="period",
+        max_length=16,
+        description="YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year), ended before today",
     ),
 ]
 UnitParam = Annotated[

@@ -48,7 +48,7 @@ def _unit(text: str, field: str, errors: FormErrors) -> int | None:
 def trend_bars(trend: list) -> list:
     rows = [
         {
-            "label": month.label.capitalize(),
+            "label": month.title,
             "earned": round(figures.score) if figures.score is not None else 0,
             "missing": 100 - round(figures.score) if figures.score is not None else 0,
             "score": figures.score,

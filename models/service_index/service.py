@@ -36,6 +36,7 @@ from typing import Literal
 
 from piccolo.engine.postgres import PostgresEngine
 
+from core import clock
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from models.dossiers.service_tally import BY_PROCEDURE, BY_UNIT
@@ -95,6 +96,12 @@ class IndexPeriod:
             "quarter": f"quý {ROMAN.get(self.number)}/{self.year}",
         }.get(self.kind, f"năm {self.year}")
 
+    @property
+    def title(self) -> str:
+        """The label opening a sentence or a heading: "Quý II/2023" (str.capitalize would
+        lower the numeral: "Quý ii/2023")."""
+        return self.label[:1].upper() + self.label[1:]
+
     def previous(self) -> IndexPeriod:
         if self.kind == "year":
             return IndexPeriod("year", self.year - 1)
@@ -120,8 +127,11 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def parse_period(text: str) -> IndexPeriod:
-    """ "2023-06" (a month), "2023-Q2" (a quarter) or "2023" (a year)."""
+def parse_period(text: str, today: date | None = None) -> IndexPeriod:
+    """ "2023-06" (a month), "2023-Q2" (a quarter) or "2023" (a year), ended before ``today``
+    (default: today in the province). The index judges each dossier at the period's end (an
+    open one is late when its appointment has passed by then), so a period still running has
+    no index yet: judged at its end it would count as late what may yet be done in time."""
     value = text.strip().upper()
     year_text, _, rest = value.partition("-")
     period = None
@@ -138,6 +148,13 @@ def parse_period(text: str) -> IndexPeriod:
             "period",
             "expected YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year), from 2000 to 2100",
             "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm).",
+        )
+    if period.end >= (today or clock.today()):
+        raise InvalidInput.field(
+            "period",
+            "the period has not ended: the index judges dossiers at a period's end",
+            f"{period.title} chưa kết thúc: chỉ số đánh giá hồ sơ vào cuối kỳ, "
+            "nên chỉ tính cho kỳ đã kết thúc.",
         )
     return period
 

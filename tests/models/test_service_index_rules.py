@@ -230,6 +230,35 @@ def test_bad_periods_name_the_field(text):
     assert caught.value.errors[0].field == "period"
 
 
+@pytest.mark.parametrize(
+    ("text", "today", "ended"),
+    [
+        ("2024-06", date(2024, 7, 1), True),  # ended yesterday
+        ("2024-06", date(2024, 6, 30), False),  # its last day is today
+        ("2024-Q2", date(2024, 6, 15), False),  # running
+        ("2024", date(2025, 1, 1), True),
+        ("2024", date(2024, 12, 31), False),
+        ("2025-01", date(2024, 12, 31), False),  # not begun
+    ],
+)
+def test_only_a_period_that_has_ended_has_an_index(text, today, ended):
+    if ended:
+        assert parse_period(text, today).key == text
+        return
+    with pytest.raises(InvalidInput) as caught:
+        parse_period(text, today)
+    assert caught.value.errors[0].field == "period"
+    assert "chưa kết thúc: chỉ số đánh giá hồ sơ vào cuối kỳ" in caught.value.errors[0].message
+
+
+def test_a_period_title_keeps_its_numeral():
+    assert [parse_period(text).title for text in ("2023-Q2", "2023-06", "2023")] == [
+        "Quý II/2023",
+        "Tháng 6/2023",
+        "Năm 2023",
+    ]
+
+
 def test_trend_months():
     assert [m.key for m in parse_period("2023-03").trend_months()][:2] == ["2022-04", "2022-05"]
     assert len(parse_period("2023-03").trend_months()) == 12

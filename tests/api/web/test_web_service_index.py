@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import clock
 from models.dossiers.ingest import ingest_records
 from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue
@@ -85,6 +86,9 @@ async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
     assert 'id="period"' in response.text and 'aria-invalid="true"' in response.text
     assert "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm)." in response.text
     assert 'value="2024-13"' in response.text  # what was typed is kept
+    running = await browser.get(f"/service-index?period={clock.today().year}")
+    assert running.status_code == 422 and "chưa kết thúc: chỉ số đánh giá hồ sơ vào cuối kỳ" in running.text
+    assert f'value="{clock.today().year}"' in running.text
     unknown_unit = await browser.get("/service-index?period=2024-03&unit_id=99999")
     assert unknown_unit.status_code == 422 and "Đơn vị không tồn tại." in unknown_unit.text
     bad_indicator = await browser.get("/service-index/dossiers?period=2024-03&indicator=colour")
