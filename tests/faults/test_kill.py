@@ -109,10 +109,7 @@ async def test_killed_late_in_an_import_nothing_is_written_no_reader_or_file_is_
     path = write_csv(tmp_path / "big.csv", [dossier(f"K-{n:06d}") for n in range(120_000)])
     server.start()
     async with server.client("staff", PASSWORD) as client:
-        with path.open("rb") as handle:
-            job_url = (
-                await client.post("/api/dossiers/imports", files={"file": ("big.csv", handle)})
-            ).headers["location"]
+        job_url = await post_import(client, path)
 
         async def late_in_reading():  # the reader child has sent most of its batches
             job = (await client.get(job_url)).json()
@@ -153,10 +150,7 @@ async def test_killed_while_writing_over_stored_dossiers_they_and_their_tallies_
     path = write_csv(tmp_path / "big.csv", [dossier(f"K-{n:06d}") for n in range(rows)])
     server.start()
     async with server.client("staff", PASSWORD) as client:
-        with path.open("rb") as handle:
-            job_url = (
-                await client.post("/api/dossiers/imports", files={"file": ("big.csv", handle)})
-            ).headers["location"]
+        job_url = await post_import(client, path)
 
         async def writing():  # every row read (the last batch's progress), not yet committed
             job = (await client.get(job_url)).json()
@@ -182,6 +176,13 @@ async def _dossiers_and_tallies() -> dict[str, list[dict]]:
         found[table] = await Dossier.raw(f"SELECT * FROM {table} ORDER BY id")
     assert found["dossier_tally"], "the stored dossiers are counted"
     return found
+
+
+async def post_import(client, path: Path) -> str:
+    """Upload ``path`` as a dossier import job; the job's address."""
+    with path.open("rb") as handle:
+        response = await client.post("/api/dossiers/imports", files={"file": (path.name, handle)})
+    return response.headers["location"]
 
 
 def descendants(pid: int) -> list[int]:
