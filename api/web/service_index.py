@@ -112,6 +112,7 @@ class ServiceIndexPagesController(Controller):
             else:
                 context.update(
                     index=index,
+                    unit_name=(await units.get_unit(unit))["name"] if unit else "",
                     trend=trend,
                     trend_bars=trend_bars(trend),
                     trend_segments=TREND_SEGMENTS,

@@ -692,7 +692,9 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
     page.get_by_label("Đơn vị (gồm").select_option(label="UBND thành phố Hạ Long (đến 30/06/2025)")
     page.get_by_role("button", name="Xem chỉ số").click()
-    expect(page.get_by_role("heading", name="Năm 2020: đơn vị đã chọn")).to_be_visible()
+    expect(
+        page.get_by_role("heading", name="Năm 2020: UBND thành phố Hạ Long và các đơn vị trực thuộc")
+    ).to_be_visible()
     page.locator("#chi-so").locator("..").get_by_role("link", name=re.compile("hồ sơ$")).first.click()
     expect(
         page.get_by_role("heading", name=re.compile("UBND thành phố Hạ Long và các đơn vị trực thuộc"))

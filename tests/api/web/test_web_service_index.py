@@ -63,6 +63,7 @@ async def test_a_units_page_links_to_the_dossiers_behind_its_own_total_and_back(
     scope = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={world.unit_b}&amp;with_children=1"
     row = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={hospital['id']}&amp;from_unit={world.unit_b}"
     assert scope in page and row in page
+    assert "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" in page
     back = f'href="/service-index?period=2024-03&amp;unit_id={world.unit_b}"'
     whole = (await browser.get(scope.replace("&amp;", "&"))).text
     assert "Sở Y tế và các đơn vị trực thuộc, tháng 3/2024 (3)" in whole
