@@ -633,6 +633,13 @@ def test_nothing_is_cut_off_at_360_px(chromium, server):
     table.get_by_role("link", name=re.compile("^Tiếp nhận")).click()  # sort, swapped in by HTMX
     expect(table.locator('th[aria-sort="ascending"]')).to_contain_text("Tiếp nhận")
     fits_the_screen(phone)
+    # a filter changed after the sort keeps the order the table shows
+    phone.get_by_label("Cấp thực hiện thủ tục").select_option(label="Cấp tỉnh")
+    phone.get_by_role("button", name="Thống kê").click()
+    expect(phone).to_have_url(re.compile(r"level=province.*sort=received|sort=received.*level=province"))
+    expect(phone.locator("#ket-qua-ho-so table").first.locator('th[aria-sort="ascending"]')).to_contain_text(
+        "Tiếp nhận"
+    )
     phone.context.close()
 
 
