@@ -10,10 +10,11 @@ from litestar.params import FromQuery
 from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, query_url, viewer_for
+from api.web.forms import parse_int
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from core.text import format_number, strict_int
+from core.text import format_number
 from models.permissions import Action
 from models.service_index import service
 from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
@@ -35,14 +36,11 @@ def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexP
         chosen = service.parse_period(period)
     except InvalidInput as exc:
         errors.add_domain(exc.errors)
-    return chosen, _unit(unit_id, "unit_id", errors)
+    return chosen, _unit({"unit_id": unit_id}, "unit_id", errors)
 
 
-def _unit(text: str, field: str, errors: FormErrors) -> int | None:
-    unit = strict_int(text) if text else None
-    if text and (unit or 0) < 1:
-        errors.add(field, "Đơn vị không hợp lệ.")
-    return unit
+def _unit(query: dict[str, str], name: str, errors: FormErrors) -> int | None:
+    return parse_int(query, name, errors, "Đơn vị không hợp lệ.", low=1)
 
 
 def trend_bars(trend: list) -> list:
@@ -145,7 +143,7 @@ class ServiceIndexPagesController(Controller):
         principal.require(Action.READ)
         errors = FormErrors()
         chosen, unit = _read(period, unit_id, errors)
-        back_to = _unit(from_unit, "from_unit", errors)
+        back_to = _unit({"from_unit": from_unit}, "from_unit", errors)
         if with_children not in ("", "1"):
             errors.add("with_children", "Chỉ nhận giá trị 1 (gồm các đơn vị trực thuộc).")
         whole_scope = with_children == "1" and unit is not None
