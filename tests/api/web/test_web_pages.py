@@ -249,3 +249,46 @@ async def test_the_statistics_table_sorts_by_its_headers(browser, world):
     ]
     bad = await browser.get(base + "&sort=title")
     assert bad.status_code == 422 and "Cách sắp xếp không hợp lệ." in bad.text
+
+
+@pytest.mark.parametrize(
+    ("role", "method", "address", "form", "heading"),
+    [
+        (None, "post", "/login", {"username": "", "password": ""}, "Chưa đăng nhập được: có 2 lỗi cần sửa"),
+        ("viewer", "get", "/?as_of=31/02/2024", None, "Chưa xem được số liệu: có 1 lỗi cần sửa"),
+        ("viewer", "get", "/service-index?period=2024-13", None, "Chưa xem được số liệu: có 1 lỗi cần sửa"),
+        (
+            "viewer",
+            "get",
+            "/service-index/dossiers?period=2024-03&indicator=colour",
+            None,
+            "Chưa xem được danh sách hồ sơ: có 1 lỗi cần sửa",
+        ),
+        (
+            "staff",
+            "post",
+            "/reports",
+            {"kind": "Q", "year": "2024", "quarter": ""},
+            "Chưa tạo được báo cáo: có 1 lỗi cần sửa",
+        ),
+        (
+            "viewer",
+            "post",
+            "/account/password",
+            {"old_password": "", "new_password": "", "new_password_again": ""},
+            "Chưa lưu được: có",
+        ),
+    ],
+)
+async def test_the_error_summary_says_what_did_not_happen(
+    browser, world, role, method, address, form, heading
+):
+    """A page that only shows figures saved nothing: its summary must not say "Chưa lưu được"."""
+    if role:
+        await browser.sign_in_as(role)
+    else:
+        await browser.get("/login")
+    response = await (browser.get(address) if method == "get" else browser.post(address, form))
+    assert response.status_code == 422
+    summary = re.search(r'<div class="error-summary".*?</h2>', response.text, re.S).group(0)
+    assert heading in summary
