@@ -59,10 +59,16 @@ def format_number(value: float, digits: int = 2) -> str:
     return text.translate(_VIETNAMESE_SEPARATORS)
 
 
+def format_fixed(value: float, digits: int = 2) -> str:
+    """8.5 -> "8,50"; 1234.5 -> "1.234,50": always ``digits`` decimals (``format_number`` drops
+    trailing zeros), for figures read beside percentages, such as a change in percentage points."""
+    return f"{value:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
+
+
 def format_percent(value: float, digits: int = 2) -> str:
     """95.114 -> "95,11%"; 75.0 -> "75,00%": every share printed with the same number of decimals,
     so a column of rates never mixes "48,7%" with "50,94%" (issue 12's one-precision rule)."""
-    return f"{value:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS) + "%"
+    return format_fixed(value, digits) + "%"
 
 
 def format_date_long(day: date) -> str:

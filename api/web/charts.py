@@ -4,14 +4,18 @@ figures in words, and every chart sits beside a table of the same numbers)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+
+from core.text import format_int
 
 
 @dataclass(frozen=True)
 class Segment:
     key: str
     label: str
-    value: int
+    value: float
+    text: str  # the value as the bar's words say it
     x: float  # percent of the chart's width
     width: float
 
@@ -20,7 +24,7 @@ class Segment:
 class Bar:
     label: str
     caption: str
-    total: int
+    total: float
     segments: tuple[Segment, ...]
     href: str | None = None
 
@@ -39,11 +43,13 @@ def stacked_bars(
     caption,
     href=None,
     own_scale: bool = False,
+    value_text: Callable[[float], str] = lambda count: format_int(round(count)),
 ) -> list[Bar]:
     """One bar per row, its segments (``(key, label)``, drawn in that order). On a common
     scale the largest row fills the width, so bars compare sizes across rows; with
-    ``own_scale`` every bar fills the width, so each shows its row's shares (5 of 5 is full)."""
-    totals = [sum(int(row.get(key) or 0) for key, _ in segments) for row in rows]
+    ``own_scale`` every bar fills the width, so each shows its row's shares (5 of 5 is full).
+    Each segment's value is said in words by ``value_text`` (counts by default)."""
+    totals = [sum(float(row.get(key) or 0) for key, _ in segments) for row in rows]
     common = max(totals, default=0) or 1
     bars = []
     for row, total in zip(rows, totals, strict=True):
@@ -51,10 +57,10 @@ def stacked_bars(
         x = 0.0
         parts = []
         for key, name in segments:
-            value = int(row.get(key) or 0)
+            value = float(row.get(key) or 0)
             if value:
                 width = round(100 * value / scale, 3)
-                parts.append(Segment(key, name, value, round(x, 3), width))
+                parts.append(Segment(key, name, value, value_text(value), round(x, 3), width))
                 x += width
         bars.append(Bar(str(row[label]), caption(row), total, tuple(parts), href(row) if href else None))
     return bars

@@ -38,7 +38,14 @@ from api.web.forms import (  # noqa: F401  (the pages' form helpers)
 from core.clock import local_zone, today
 from core.errors import DomainError, NotAuthenticated
 from core.paging import PageRequest
-from core.text import format_date_long, format_date_short, format_int, format_number, format_percent
+from core.text import (
+    format_date_long,
+    format_date_short,
+    format_fixed,
+    format_int,
+    format_number,
+    format_percent,
+)
 from models.accounts import service as accounts
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
@@ -137,6 +144,10 @@ def _decimal(value: Any, digits: int = 2) -> str:
     return format_number(float(value), digits)
 
 
+def _fixed(value: Any, digits: int = 2) -> str:
+    return "—" if value is None else format_fixed(float(value), digits)
+
+
 def _date_long(value: date | None) -> str:
     return "—" if value is None else format_date_long(value)
 
@@ -176,6 +187,7 @@ def environment() -> Environment:
         number=_number,
         percent=_percent,
         decimal=_decimal,
+        fixed=_fixed,
         date_long=_date_long,
         date_short=_date_short,
         moment=_moment,

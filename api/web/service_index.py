@@ -14,14 +14,14 @@ from api.web.forms import parse_int
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from core.text import format_number
+from core.text import format_fixed, format_percent
 from models.permissions import Action
 from models.service_index import service
 from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
 from models.units import service as units
 
 LOST_PAGE = 50
-TREND_SEGMENTS = [("earned", "Mức đạt (%)"), ("missing", "Còn thiếu so với mức tối đa (%)")]
+TREND_SEGMENTS = [("earned", "Mức đạt"), ("missing", "Còn thiếu so với mức tối đa")]
 
 
 def default_period() -> str:
@@ -43,12 +43,24 @@ def _unit(query: dict[str, str], name: str, errors: FormErrors) -> int | None:
     return parse_int(query, name, errors, "Đơn vị không hợp lệ.", low=1)
 
 
+def change_words(change: float | None) -> str | None:
+    """A score's change since the previous period, in percentage points with the two decimals
+    of the scores beside it ("▲ tăng 8,50", "▼ giảm 0,07"); "không đổi" when it shows as 0,00;
+    None when there is nothing to compare with."""
+    if change is None:
+        return None
+    shown = format_fixed(abs(change))
+    if shown == format_fixed(0):
+        return "không đổi"
+    return f"▲ tăng {shown}" if change > 0 else f"▼ giảm {shown}"
+
+
 def trend_bars(trend: list) -> list:
     rows = [
         {
             "label": month.title,
-            "earned": round(figures.score) if figures.score is not None else 0,
-            "missing": 100 - round(figures.score) if figures.score is not None else 0,
+            "earned": figures.score or 0,
+            "missing": 0 if figures.score is None else 100 - figures.score,
             "score": figures.score,
         }
         for month, figures in trend
@@ -58,7 +70,8 @@ def trend_bars(trend: list) -> list:
         TREND_SEGMENTS,
         label="label",
         own_scale=True,
-        caption=lambda row: "không có dữ liệu" if row["score"] is None else f"{format_number(row['score'])}%",
+        caption=lambda row: "không có dữ liệu" if row["score"] is None else format_percent(row["score"]),
+        value_text=format_percent,
     )
 
 
@@ -100,6 +113,7 @@ class ServiceIndexPagesController(Controller):
             "rules": scoring_rules(),
             "dossier_keys": set(BY_KEY),
             "short_labels": SHORT_LABELS,
+            "change_words": change_words,
         }
         if not errors:
             try:

@@ -29,15 +29,18 @@ def _indicator_cells(figures: IndexFigures, with_points: set[str]) -> list:
 
 
 def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
-    """(header, rows, percent columns) of the published table."""
+    """(header, rows, columns shown with two decimals) of the published table: the score, its
+    change, each indicator's ratio and points, as the page shows them."""
     with_points = {key for key, rule in scoring_rules().items() if rule.maximum is not None}
     header = ["Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)", "Tăng, giảm so với kỳ trước", "Hồ sơ tiếp nhận"]
+    two_decimals = {2, 3}
     for key, label in INDICATOR_LABELS.items():
+        two_decimals.add(len(header))
         header.append(f"{label} (%)")
         if key in with_points:
+            two_decimals.add(len(header))
             header.append(f"{label}: điểm (tối đa {scoring_rules()[key].maximum:g})")
     header.append("Thời gian giải quyết trung bình (ngày)")
-    percent = {2, 3, *(i for i, name in enumerate(header) if name.endswith("(%)"))}
 
     def row(rank, name: str, figures: IndexFigures, change: float | None) -> list:
         return [
@@ -52,12 +55,12 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
 
     rows = [row(g.rank, g.key["unit_name"], g.figures, g.change) for g in index.groups]
     rows.append(row(None, "Toàn tỉnh" if index.unit_id is None else "Tổng cộng", index.total, index.change))
-    return header, rows, percent
+    return header, rows, two_decimals
 
 
 def index_workbook(index: ServiceIndex) -> bytes:
-    header, rows, percent = index_table(index)
-    return write_workbook(f"Bộ chỉ số {index.period.key}", header, rows, percent_columns=percent)
+    header, rows, two_decimals = index_table(index)
+    return write_workbook(f"Bộ chỉ số {index.period.key}", header, rows, percent_columns=two_decimals)
 
 
 def index_filename(index: ServiceIndex) -> str:

@@ -7,6 +7,7 @@ from core.text import (
     format_date_formal,
     format_date_long,
     format_date_short,
+    format_fixed,
     format_int,
     format_number,
     format_percent,
@@ -46,6 +47,9 @@ def test_vietnamese_number_formats():
     assert format_number(7.0) == "7"
     assert format_number(0.0) == "0"
     assert format_number(1234.567) == "1.234,57"
+    assert format_fixed(8.5) == "8,50"  # a change in points beside "23,16": never "8,5"
+    assert format_fixed(0.0) == "0,00"
+    assert format_fixed(1234.5) == "1.234,50"
 
 
 def test_vietnamese_dates():

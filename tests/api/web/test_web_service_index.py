@@ -3,10 +3,14 @@ ranked with a link to each one's dossiers that lost points, the trend, bad input
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
+from api.web.service_index import change_words, trend_bars
 from core import clock
 from models.dossiers.ingest import ingest_records
+from models.service_index.service import IndexFigures, IndexPeriod
 from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue
 from tests.models.test_service_index import SAMPLE
@@ -28,6 +32,8 @@ async def test_the_page_ranks_units_and_links_to_the_dossiers_that_lost_points(b
     assert "Tháng 3/2024: toàn tỉnh" in page
     assert "<strong>7</strong> hồ sơ tiếp nhận trong kỳ" in page
     assert "42,86%" in page  # on time: 3 of 7
+    assert "▲ tăng" in page or "▼ giảm" in page  # Sở Tư pháp had dossiers in February
+    every_figure_has_two_decimals(page)
     assert "Không có dữ liệu" in page  # Sở Y tế's dossiers say nothing of re-used data
     assert "Xếp hạng đơn vị" in page and page.index("Sở Tư pháp") < page.index("Sở Y tế")
     assert "Tháng 1/2024" in page and "không có dữ liệu" in page  # the trend: no dossiers in January
@@ -94,3 +100,53 @@ async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
     assert unknown_unit.status_code == 422 and "Đơn vị không tồn tại." in unknown_unit.text
     bad_indicator = await browser.get("/service-index/dossiers?period=2024-03&indicator=colour")
     assert bad_indicator.status_code == 422 and "Chỉ số không hợp lệ" in bad_indicator.text
+
+
+# Rule: every ratio on the service-index page has two decimals, as the ranking's do
+# (format_percent), and so has a change in percentage points: never "67,3%" beside "69,83%",
+# nor "tăng 8,5" beside "tăng 23,16"; a change that shows as 0,00 is "không đổi".
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (8.5, "▲ tăng 8,50"),
+        (23.16, "▲ tăng 23,16"),
+        (-8.5, "▼ giảm 8,50"),
+        (-0.07, "▼ giảm 0,07"),
+        (0.006, "▲ tăng 0,01"),
+        (0.004, "không đổi"),
+        (-0.004, "không đổi"),
+        (0.0, "không đổi"),
+        (None, None),
+    ],
+)
+def test_a_change_has_two_decimals(change, words):
+    assert change_words(change) == words
+
+
+@pytest.mark.parametrize(
+    ("score", "caption", "segments"),
+    [
+        (67.3, "67,30%", ["Mức đạt: 67,30%", "Còn thiếu so với mức tối đa: 32,70%"]),
+        (69.83, "69,83%", ["Mức đạt: 69,83%", "Còn thiếu so với mức tối đa: 30,17%"]),
+        (44.999, "45,00%", ["Mức đạt: 45,00%", "Còn thiếu so với mức tối đa: 55,00%"]),
+        (100.0, "100,00%", ["Mức đạt: 100,00%"]),
+        (0.0, "0,00%", ["Còn thiếu so với mức tối đa: 100,00%"]),
+        (None, "không có dữ liệu", []),
+    ],
+)
+def test_the_trend_says_each_month_with_two_decimals(score, caption, segments):
+    figures = IndexFigures(1, (), 0, None, score, None)
+    [bar] = trend_bars([(IndexPeriod("month", 2024, 3), figures)])
+    assert bar.caption == caption
+    assert [f"{segment.label}: {segment.text}" for segment in bar.segments] == segments
+
+
+def every_figure_has_two_decimals(page: str) -> None:
+    """Every percentage the page shows as a figure (a cell's, a caption's, a bar's words) and
+    every change has two decimals."""
+    shares = re.findall(r"[>:] ?(\d[\d.,]*)%", page)
+    changes = re.findall(r"(?:tăng|giảm) (\d[\d.,]*)", page)
+    assert shares and changes
+    assert [
+        figure for figure in shares + changes if not re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d", figure)
+    ] == []
