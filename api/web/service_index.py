@@ -15,6 +15,7 @@ from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from core.text import format_fixed, format_percent
+from models.dossiers import import_jobs
 from models.permissions import Action
 from models.service_index import service
 from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
@@ -114,6 +115,7 @@ class ServiceIndexPagesController(Controller):
             "dossier_keys": set(BY_KEY),
             "short_labels": SHORT_LABELS,
             "change_words": change_words,
+            "imports": await import_jobs.unfinished_jobs(),
         }
         if not errors:
             try:

@@ -116,9 +116,9 @@ async def test_the_pages_show_dossier_imports_still_loading(browser, world):
 
     job = await create_job(world.staff, "ho-so-mau-2026.csv", keep_valid=False)
     await browser.sign_in_as("viewer")
-    for url in ("/", "/dossiers"):
+    for url in ("/", "/dossiers", "/service-index"):  # each page whose figures the import changes
         page = (await browser.get(url)).text
-        assert "Đang nạp dữ liệu hồ sơ." in page and "ho-so-mau-2026.csv: đang chuẩn bị tệp" in page
+        assert "Đang nạp dữ liệu hồ sơ." in page and "ho-so-mau-2026.csv: đang chuẩn bị tệp" in page, url
     await ImportJob.update({ImportJob.state: "running", ImportJob.rows_done: 120000}).where(
         ImportJob.id == job["id"]
     )
