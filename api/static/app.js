@@ -1,7 +1,7 @@
 /* CCHC Tracker: small progressive enhancements (the pages work without them; the
    Content-Security-Policy allows scripts from /static only, so nothing here is inline).
-   - the error summary takes focus when a form comes back with errors, and its links move
-     the focus to their field;
+   - the error summary takes focus when a form comes back with errors (a page, or a part HTMX
+     swapped in), and its links move the focus to their field;
    - a form posts once: its buttons are disabled on submit (a double click sends nothing more);
    - on a narrow screen the main menu folds behind a "Menu" button. */
 (function () {
@@ -70,6 +70,12 @@
   }
 
   document.addEventListener("submit", postOnce);
+  // A form that swaps itself in place (HTMX) and comes back with errors: the same focus as a page.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    if (event.target.querySelector && event.target.querySelector("[data-error-summary]")) {
+      focusErrorSummary();
+    }
+  });
   window.addEventListener("pageshow", enableAgain);
   document.addEventListener("DOMContentLoaded", function () {
     foldMenu();

@@ -14,19 +14,22 @@ from litestar_htmx import HTMXRequest
 from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
-from api.web.forms import DATE_INVALID, day_text
+from api.web.forms import DATE_INVALID, FORM, day_text, parse_whole
 from core.clock import local_date, utcnow
 from core.errors import FieldError, InvalidInput
 from core.paging import PageRequest
 from core.tabular import neutralise, write_workbook
-from core.text import format_int, strict_int
+from core.text import format_int, nfc, strict_int
 from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
 from models.permissions import Action
+from models.procedures import service as procedures
 from models.units import service as units
 from models.vocabulary import Channel, UnitLevel
 
-RESULTS = "ket-qua-ho-so"
+RESULTS = "ket-qua-ho-so"  # the part a sort or a page of the list swaps
+QUERY = "thong-ke-ho-so"  # the form with the results: what the form swaps
+PAGE_INVALID = "Số trang không hợp lệ."
 LATE_PAGE = 50
 GROUPINGS = {
     "unit": "Đơn vị",
@@ -97,39 +100,65 @@ class StatsQuery:
     last: date
     unit_id: int | None
     level: str | None
+    field: str | None
+    procedure_id: int | None
     group_by: str
     sort: str
     errors: FormErrors
 
     @property
     def scope(self) -> dossier_stats.Scope:
-        return dossier_stats.Scope(unit_id=self.unit_id, level=self.level)
+        return dossier_stats.Scope(
+            unit_id=self.unit_id, level=self.level, field=self.field, procedure_id=self.procedure_id
+        )
 
     @classmethod
-    def parse(
-        cls, start: str, end: str, unit_id: str, level: str, group_by: str, sort: str = "group"
-    ) -> StatsQuery:
+    async def parse(cls, filters: dict[str, str], sort: str = "group") -> StatsQuery:
+        """``filters``: the form's fields as typed (see ``FILTERS``)."""
         today = local_date(utcnow())
         errors = FormErrors()
-        first, last = date(today.year, 1, 1), today
-        for name, raw in (("start", start), ("end", end)):
-            if raw:
+        days = {"start": date(today.year, 1, 1), "end": today}
+        for name in days:
+            if filters[name]:
                 try:
-                    value = parse_day(raw)
+                    days[name] = parse_day(filters[name])
                 except ValueError:
                     errors.add(name, DATE_INVALID)
-                    continue
-                first, last = (value, last) if name == "start" else (first, value)
-        if unit_id and (strict_int(unit_id) or 0) < 1:
+        unit_id = strict_int(filters["unit_id"]) if filters["unit_id"] else None
+        if filters["unit_id"] and (unit_id or 0) < 1:
             errors.add("unit_id", "Đơn vị không hợp lệ.")
-        if level and level not in set(UnitLevel):
+        if filters["level"] and filters["level"] not in set(UnitLevel):
             errors.add("level", "Cấp thực hiện không hợp lệ.")
-        if group_by not in GROUPINGS:
+        if filters["field"] and nfc(filters["field"]) not in await procedures.catalogue_fields():
+            errors.add("field", "Lĩnh vực không có trong danh mục thủ tục.")
+        procedure_id = None
+        if filters["procedure"]:
+            procedure_id = await procedures.procedure_id_by_code(filters["procedure"])
+            if procedure_id is None:
+                errors.add("procedure", "Không có thủ tục mang mã này trong danh mục.")
+        if filters["group_by"] not in GROUPINGS:
             errors.add("group_by", "Tiêu chí nhóm không hợp lệ.")
-        if sort.removeprefix("-") not in SORT_COLUMNS:
-            errors.add("sort", "Cách sắp xếp không hợp lệ.")
-        unit = strict_int(unit_id) if unit_id and "unit_id" not in errors else None
-        return cls(first, last, unit, level or None, group_by, sort, errors)
+        if sort.removeprefix("-") not in SORT_COLUMNS:  # no field of its own: a hand-made address
+            errors.add(FORM, "Cách sắp xếp không hợp lệ.")
+        return cls(
+            days["start"],
+            days["end"],
+            unit_id if "unit_id" not in errors else None,
+            filters["level"] or None,
+            nfc(filters["field"]) or None,
+            procedure_id,
+            filters["group_by"],
+            sort,
+            errors,
+        )
+
+    def shown(self, filters: dict[str, str]) -> dict[str, str]:
+        """The filters as the form shows them again: a date read is written dd/mm/yyyy (also
+        when typed as 2024-01-05), one that could not be read is kept as typed."""
+        return filters | {
+            name: filters[name] if name in self.errors else day_text(day)
+            for name, day in (("start", self.first), ("end", self.last))
+        }
 
     async def rows(self) -> tuple[list[dict], dossier_stats.Figures]:
         """The table's rows, labelled and in the asked order, and the total."""
@@ -139,6 +168,14 @@ class StatsQuery:
             for position, group in enumerate(stats.groups)
         ]
         return sort_rows(rows, self.sort), stats.total
+
+
+# The form's fields in page order (the error summary lists them so).
+FILTERS = ("start", "end", "unit_id", "level", "field", "procedure", "group_by")
+
+
+def read_filters(**typed: str) -> dict[str, str]:
+    return {name: typed[name].strip()[:255] for name in FILTERS}
 
 
 EXPORT_HEADER = [
@@ -196,12 +233,23 @@ class DossierPagesController(Controller):
         end: FromQuery[str] = "",
         unit_id: FromQuery[str] = "",
         level: FromQuery[str] = "",
+        field: FromQuery[str] = "",
+        procedure: FromQuery[str] = "",
         group_by: FromQuery[str] = "unit",
         sort: FromQuery[str] = "group",
     ) -> Response:
         """The page's table as XLSX: one row per group in the page's order, then the total."""
         principal.require(Action.READ)
-        query = StatsQuery.parse(start, end, unit_id, level, group_by, sort)
+        filters = read_filters(
+            start=start,
+            end=end,
+            unit_id=unit_id,
+            level=level,
+            field=field,
+            procedure=procedure,
+            group_by=group_by,
+        )
+        query = await StatsQuery.parse(filters, sort)
         if query.errors:
             raise InvalidInput(
                 "invalid statistics query",
@@ -228,21 +276,29 @@ class DossierPagesController(Controller):
         end: FromQuery[str] = "",
         unit_id: FromQuery[str] = "",
         level: FromQuery[str] = "",
+        field: FromQuery[str] = "",
+        procedure: FromQuery[str] = "",
         group_by: FromQuery[str] = "unit",
         sort: FromQuery[str] = "group",
-        page_number: FromQuery[int] = 1,
+        page_number: FromQuery[str] = "",
     ) -> Response:
+        """The statistics page. An HTMX request that swaps the results gets them alone; one
+        that swaps the form and results (the form's own), or any with errors, gets both, so
+        each error shows in the summary and beside its field and a mended one goes away."""
         principal.require(Action.READ)
-        query = StatsQuery.parse(start, end, unit_id, level, group_by, sort)
-        first, last, errors = query.first, query.last, query.errors
-        page_number = max(1, page_number)
-        filters = {
-            "start": start or day_text(first),
-            "end": end or day_text(last),
-            "unit_id": unit_id,
-            "level": level,
-            "group_by": group_by,
-        }
+        typed = read_filters(
+            start=start,
+            end=end,
+            unit_id=unit_id,
+            level=level,
+            field=field,
+            procedure=procedure,
+            group_by=group_by,
+        )
+        query = await StatsQuery.parse(typed, sort)
+        errors = query.errors
+        wanted_page = read_page_number(page_number, errors)
+        filters = query.shown(typed)
         sort_param = sort if sort != "group" else None  # the default order is left out of addresses
         context: dict = {
             "filters": filters,
@@ -254,47 +310,81 @@ class DossierPagesController(Controller):
             "export_url": query_url("/dossiers/export", **filters, sort=sort_param),
         }
         if not errors:
-            scope = query.scope
             try:
-                rows, total = await query.rows()
-                late, late_total = await dossier_stats.late_without_apology(
-                    first, last, scope, PageRequest(LATE_PAGE, (page_number - 1) * LATE_PAGE)
-                )
+                context |= await results(query, wanted_page)
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, FIELD_NAMES)
             else:
-                judged = dossier_stats.judged_until(first, last, local_date(utcnow()))
-                context.update(
-                    start=first,
-                    end=judged,
-                    until_today=judged < last,
-                    total=total,
-                    rows=rows,
-                    chart_bars=stacked_bars(
-                        rows,
-                        SEGMENTS,
-                        label="label",
-                        caption=lambda row: f"{format_int(row['figures'].received)} hồ sơ tiếp nhận",
-                    ),
-                    late=late,
-                    late_total=late_total,
-                    page_number=page_number,
-                    pages=max(1, -(-late_total // LATE_PAGE)),
-                    page_url=lambda n: query_url(
-                        "/dossiers", **filters, sort=sort_param, page_number=n if n > 1 else None
-                    ),
+                context["page_url"] = lambda n: query_url(
+                    "/dossiers", **filters, sort=sort_param, page_number=n if n > 1 else None
                 )
+        context["errors"] = errors.ordered(FILTERS)
         context["imports"] = await import_jobs.unfinished_jobs()
-        if wants_fragment(request, RESULTS):
+        if wants_fragment(request, RESULTS) and not errors:
             response = page("_dossier_results.html", None, **context)
         else:
-            unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
-            response = page(
-                "dossiers.html",
-                await viewer_for(principal),
-                status_code=422 if errors else 200,
-                units=unit_rows,
-                **context,
-            )
+            context |= await choices()
+            if request.htmx and not request.htmx.history_restore_request:
+                response = page("_dossier_query.html", None, **context)
+                response.headers["HX-Retarget"] = f"#{QUERY}"
+            else:
+                response = page(
+                    "dossiers.html",
+                    await viewer_for(principal),
+                    status_code=422 if errors else 200,
+                    **context,
+                )
         response.headers["Vary"] = "HX-Request, HX-Target"
         return response
+
+
+def read_page_number(raw: str, errors: FormErrors) -> int:
+    """The list's page from the pager's links (1 when absent); anything else is an address
+    typed by hand, refused as a whole ("form": the page has no such field)."""
+    try:
+        return parse_whole(raw, low=1) if raw else 1
+    except ValueError:
+        errors.add(FORM, PAGE_INVALID)
+        return 1
+
+
+async def choices() -> dict:
+    """What the form's lists offer: the units (the province's and the merged ones) and the
+    catalogue's fields."""
+    unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
+    return {"units": unit_rows, "fields": await procedures.catalogue_fields()}
+
+
+async def results(query: StatsQuery, wanted_page: int) -> dict:
+    """The figures, the chart and the page of late dossiers without an apology; a page past
+    the last one shows the last (a list that shrank since its address was made)."""
+    rows, total = await query.rows()
+    late, late_total = await _late_page(query, wanted_page)
+    pages = max(1, -(-late_total // LATE_PAGE))
+    if wanted_page > pages:
+        wanted_page = pages
+        late, late_total = await _late_page(query, pages)
+    judged = dossier_stats.judged_until(query.first, query.last, local_date(utcnow()))
+    return {
+        "start": query.first,
+        "end": judged,
+        "until_today": judged < query.last,
+        "total": total,
+        "rows": rows,
+        "chart_bars": stacked_bars(
+            rows,
+            SEGMENTS,
+            label="label",
+            caption=lambda row: f"{format_int(row['figures'].received)} hồ sơ tiếp nhận",
+        ),
+        "late": late,
+        "late_total": late_total,
+        "page_number": wanted_page,
+        "pages": pages,
+    }
+
+
+async def _late_page(query: StatsQuery, number: int) -> tuple[list[dict], int]:
+    return await dossier_stats.late_without_apology(
+        query.first, query.last, query.scope, PageRequest(LATE_PAGE, (number - 1) * LATE_PAGE)
+    )

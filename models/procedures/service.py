@@ -13,7 +13,7 @@ from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
 from core.tabular import lookup, parse_all, parse_date, read_records
-from core.text import fold, identifier, nfc
+from core.text import fold, identifier, nfc, vietnamese_sort_key
 from models.permissions import Action, Principal
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
@@ -165,6 +165,19 @@ def _filtered(query: Query, flt: ProcedureFilter) -> Query:
 async def list_procedures(flt: ProcedureFilter, page: PageRequest) -> tuple[list[dict], int]:
     query = apply_sort(_filtered(Procedure.select(*PROCEDURE_COLUMNS), flt), page.sort, SORT_KEYS, ["code"])
     return await query.limit(page.limit).offset(page.offset), await _filtered(Procedure.count(), flt)
+
+
+async def catalogue_fields() -> list[str]:
+    """The fields (lĩnh vực) the catalogue names, in Vietnamese order: what a statistics page
+    offers to choose from."""
+    rows = await Procedure.select(Procedure.field).distinct()
+    return sorted((row["field"] for row in rows if row["field"]), key=vietnamese_sort_key)
+
+
+async def procedure_id_by_code(code: str) -> int | None:
+    """The catalogue's procedure with this code (typed as stored: NFC, no invisible characters)."""
+    row = await Procedure.select(Procedure.id).where(Procedure.code == identifier(code)).first()
+    return None if row is None else row["id"]
 
 
 async def procedure_counts(flt: ProcedureFilter) -> dict:

@@ -664,6 +664,38 @@ def test_a_phone_shows_the_dossier_statistics_as_cards(chromium, server, shots):
     phone.context.close()
 
 
+def test_a_mistake_in_the_dossier_filters_is_shown_and_goes_once_mended(chromium, server, shots):
+    """The filters swap themselves with the results (HTMX): a date that does not exist is named
+    in the summary, which takes the focus, and beside its field, the typed text kept; once
+    mended both go and the figures of the chosen field come; a date typed as yyyy-mm-dd comes
+    back as dd/mm/yyyy."""
+    page = signed_in(chromium, server, "lanhdao", width=390)
+    page.goto("/dossiers?start=01/01/2020&end=31/12/2020")
+    start = page.get_by_label("Từ ngày")
+    start.fill("31/02/2020")
+    page.get_by_role("button", name="Thống kê").click()
+    summary = page.locator(".error-summary")
+    expect(summary).to_contain_text("Chưa xem được số liệu: có 1 lỗi cần sửa")
+    expect(summary).to_be_focused()
+    expect(page.locator("#start-error")).to_contain_text("Ngày không hợp lệ")
+    expect(page.get_by_label("Từ ngày")).to_have_value("31/02/2020")
+    fits_the_screen(page)
+    page.screenshot(path=shots / "dossiers-error-390.png", full_page=True)
+    summary.get_by_role("link").click()
+    expect(page.get_by_label("Từ ngày")).to_be_focused()
+    page.get_by_label("Từ ngày").fill("2020-01-05")
+    field = page.get_by_label("Lĩnh vực").locator("option").nth(1).text_content()
+    page.get_by_label("Lĩnh vực").select_option(label=field)
+    page.get_by_role("button", name="Thống kê").click()
+    expect(page.get_by_role("heading", name="Từ 05/01/2020 đến 31/12/2020")).to_be_visible()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.locator(".field-error")).to_have_count(0)
+    expect(page.get_by_label("Từ ngày")).to_have_value("05/01/2020")
+    expect(page.get_by_label("Lĩnh vực")).to_have_value(field)
+    fits_the_screen(page)
+    page.context.close()
+
+
 def test_a_browser_gets_pages_not_json(chromium, server):
     page = signed_in(chromium, server, "lanhdao", 390)
     page.goto("/khong-co-trang-nay")

@@ -79,7 +79,7 @@ async def test_dossier_statistics_export_to_xlsx(browser, world):
     query = "?start=2024-01-01&end=2024-06-30&group_by=unit"
     page = (await browser.get("/dossiers" + query)).text
     link = html.unescape(re.search(r'href="(/dossiers/export\?[^"]+)"', page).group(1))
-    assert "start=2024-01-01" in link and "group_by=unit" in link
+    assert "start=01/01/2024" in link and "group_by=unit" in link
     response = await browser.client.get(link)
     assert response.status_code == 200 and response.headers["content-type"].startswith(
         "application/vnd.openxmlformats"

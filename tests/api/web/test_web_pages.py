@@ -292,3 +292,134 @@ async def test_the_error_summary_says_what_did_not_happen(
     assert response.status_code == 422
     summary = re.search(r'<div class="error-summary".*?</h2>', response.text, re.S).group(0)
     assert heading in summary
+
+
+async def _three_dossiers_of_one_procedure(world) -> None:
+    """Three dossiers of procedure 1.001 (field "Lý lịch tư pháp"), received 01/03/2024, due
+    10/03: two resolved early, one resolved late (20/03) without an apology."""
+    await create_procedure(
+        world.staff,
+        ProcedureData(
+            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
+        ),
+    )
+    await ingest_records(
+        world.admin,
+        [
+            {
+                "code": f"HS-{n}",
+                "procedure": "1.001",
+                "unit": "STP",
+                "channel": "online",
+                "received_at": datetime(2024, 3, 1, 2, 0, tzinfo=UTC).isoformat(),
+                "due_at": datetime(2024, 3, 10, 10, 0, tzinfo=UTC).isoformat(),
+                "resolved_at": datetime(2024, 3, 5 if n else 20, 10, 0, tzinfo=UTC).isoformat(),
+                "outcome": "resolved",
+            }
+            for n in range(3)
+        ],
+    )
+
+
+PERIOD = "/dossiers?start=01/01/2024&end=30/06/2024"
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "shown"),
+    [
+        ("&field=Lý lịch tư pháp", 200, "<strong>3</strong> hồ sơ tiếp nhận mới"),
+        ("&field=Ly%CC%81 li%CC%A3ch tư pháp", 200, "<strong>3</strong> hồ sơ tiếp nhận mới"),  # typed in NFD
+        ("&field=Đất đai", 422, "Lĩnh vực không có trong danh mục thủ tục."),
+        ("&procedure=1.001", 200, "<strong>3</strong> hồ sơ tiếp nhận mới"),
+        ("&procedure= 1.001 ", 200, "<strong>3</strong> hồ sơ tiếp nhận mới"),
+        ("&procedure=9.999", 422, "Không có thủ tục mang mã này trong danh mục."),
+        ("&page_number=1", 200, "HS-0"),
+        ("&page_number=2", 200, "HS-0"),  # past the last page: the last page, not an empty list
+        ("&page_number=0", 422, "Số trang không hợp lệ."),
+        ("&page_number=abc", 422, "Số trang không hợp lệ."),
+        ("&sort=colour", 422, "Cách sắp xếp không hợp lệ."),
+    ],
+)
+async def test_dossier_statistics_filters_and_their_errors(browser, world, query, status, shown):
+    await _three_dossiers_of_one_procedure(world)
+    await browser.sign_in_as("viewer")
+    response = await browser.get(PERIOD + query)
+    assert response.status_code == status and shown in response.text
+    if status == 422:  # named in the summary at the top, the figures held back
+        assert 'class="error-summary"' in response.text and "Chưa xem được số liệu: có 1 lỗi" in response.text
+        assert "hồ sơ tiếp nhận mới" not in response.text
+
+
+async def test_the_dossier_form_offers_the_catalogues_fields_and_keeps_what_was_typed(browser, world):
+    await _three_dossiers_of_one_procedure(world)
+    await browser.sign_in_as("viewer")
+    page = (await browser.get("/dossiers?start=2024-01-05&end=30/6/2024&field=Lý lịch tư pháp")).text
+    assert '<option value="Lý lịch tư pháp" selected>' in page
+    assert 'value="05/01/2024"' in page and 'value="30/06/2024"' in page  # written back as dd/mm/yyyy
+    wrong = (await browser.get("/dossiers?start=31/02/2024&procedure=9.999")).text
+    assert 'value="31/02/2024"' in wrong and 'value="9.999"' in wrong  # kept as typed
+    assert 'id="start-error"' in wrong and 'id="procedure-error"' in wrong
+    assert summary_targets(wrong) == ["start", "procedure"]  # in the form's order
+
+
+def summary_targets(page: str) -> list[str]:
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S).group(0)
+    return re.findall(r'<a href="#([^"]+)">', summary)
+
+
+async def test_the_dossier_forms_htmx_answer_carries_the_form_so_errors_come_and_go(browser, world):
+    """The form swaps itself with the results: an error shows beside its field and in the
+    summary (a 200, which HTMX swaps), and the next answer, mended, has neither."""
+    await _three_dossiers_of_one_procedure(world)
+    await browser.sign_in_as("viewer")
+    form = {"HX-Request": "true", "HX-Target": "thong-ke-ho-so"}
+    wrong = await browser.get("/dossiers?start=hôm-qua&end=30/06/2024", headers=form)
+    assert wrong.status_code == 200 and "<html" not in wrong.text
+    assert wrong.headers["HX-Retarget"] == "#thong-ke-ho-so"
+    assert 'id="dossier-filters"' in wrong.text and 'id="start-error"' in wrong.text
+    assert summary_targets(wrong.text) == ["start"]
+    mended = await browser.get(PERIOD, headers=form)
+    assert 'id="dossier-filters"' in mended.text and "error-summary" not in mended.text
+    assert "field-error" not in mended.text and "<strong>3</strong> hồ sơ tiếp nhận mới" in mended.text
+    sort = {"HX-Request": "true", "HX-Target": "ket-qua-ho-so"}
+    sorted_only = await browser.get(PERIOD + "&sort=-received", headers=sort)
+    assert 'id="dossier-filters"' not in sorted_only.text and "HX-Retarget" not in sorted_only.headers
+    hand_made = await browser.get(PERIOD + "&sort=colour", headers=sort)  # errors need the summary
+    assert (
+        hand_made.headers["HX-Retarget"] == "#thong-ke-ho-so"
+        and "Cách sắp xếp không hợp lệ." in hand_made.text
+    )
+
+
+@pytest.mark.parametrize(
+    ("resolved", "rate"),
+    [
+        (True, "<strong>100,00%</strong> giải quyết trước hạn và đúng hạn"),
+        (False, "Tỷ lệ giải quyết trước hạn và đúng hạn: không có dữ liệu"),
+    ],
+)
+async def test_a_rate_without_resolved_dossiers_says_there_is_no_data(browser, world, resolved, rate):
+    await create_procedure(
+        world.staff,
+        ProcedureData("1.002", "Đăng ký khai sinh", "Hộ tịch", "province", "full", world.unit_a, 1),
+    )
+    await ingest_records(
+        world.admin,
+        [
+            {
+                "code": "HS-MO",
+                "procedure": "1.002",
+                "unit": "STP",
+                "channel": "direct",
+                "received_at": datetime(2024, 6, 3, 2, 0, tzinfo=UTC).isoformat(),
+                "due_at": datetime(2024, 7, 10, 10, 0, tzinfo=UTC).isoformat(),
+                "resolved_at": datetime(2024, 6, 4, 2, 0, tzinfo=UTC).isoformat() if resolved else None,
+                "outcome": "resolved" if resolved else "open",
+            }
+        ],
+    )
+    await browser.sign_in_as("viewer")
+    page = (await browser.get(PERIOD)).text
+    assert rate in page
+    cell = re.search(r'data-label="Tỷ lệ đúng hạn">(.*?)</td>', page).group(1)
+    assert ("không có dữ liệu" in cell) is not resolved and "—" not in cell
