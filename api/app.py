@@ -43,6 +43,7 @@ from core.settings import get_settings
 from models.dossiers.import_jobs import fail_interrupted_jobs
 from models.plans.tables import Task
 from piccolo_app import use_engine
+from reports.pdf import stop_conversions
 from reports.runs import resume_runs
 from scheduler.jobs import ensure_default_schedules
 
@@ -129,7 +130,8 @@ def create_app(engine: Engine | None = None, *, connection_pool: bool = True) ->
         # One API process per database: at start-up, an import job still marked running was
         # cut off by the previous process's end.
         on_startup=[open_pool, recover, *scheduler_hooks[:1]] if connection_pool else [recover],
-        on_shutdown=[*scheduler_hooks[1:], close_pool] if connection_pool else [],
+        # A report's PDF conversion runs in a process group of its own: stopped with this one.
+        on_shutdown=[stop_conversions, *([*scheduler_hooks[1:], close_pool] if connection_pool else [])],
         request_max_body_size=settings.evidence_max_bytes + 1024 * 1024,
         plugins=[ProblemResponses()],
         before_send=[security_headers],

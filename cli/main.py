@@ -396,6 +396,7 @@ def scheduler(
     ),
 ) -> None:
     """Run the scheduler (reports on their cut-off dates, daily sweeps) until interrupted."""
+    from reports.pdf import stop_conversions
     from reports.runs import execute_run, runs_to_resume
     from scheduler.jobs import catch_up, ensure_default_schedules, fail_dead_firings
     from scheduler.service import SchedulerService
@@ -414,6 +415,7 @@ def scheduler(
             await asyncio.Event().wait()
         finally:
             await service.stop()
+            stop_conversions()  # a report's PDF conversion, in a process group of its own
 
     if catch_up_only:
         resumed, fired = _run(once())

@@ -1,19 +1,27 @@
 """Optional PDF beside the .docx, where LibreOffice is installed.
 
 ``soffice --headless --convert-to pdf`` with a throw-away user profile (so concurrent conversions
-and a user's own LibreOffice never share one), in its own process group, killed on timeout.
+and a user's own LibreOffice never share one), in its own process group, killed on timeout and
+when the process that started it shuts down (``stop_conversions``): being in a group of its own,
+it would otherwise outlive the server by up to the timeout and write into a report folder the
+next process is already regenerating.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
 import subprocess
 import tempfile
+import threading
 from pathlib import Path
 
 TIMEOUT_SECONDS = 120
+_running: set[subprocess.Popen] = set()  # the conversions this process waits for
+_stopped: set[subprocess.Popen] = set()  # those stop_conversions killed
+_running_lock = threading.Lock()
 
 
 class PdfConversionError(RuntimeError):
@@ -60,12 +68,39 @@ def _run(command: list[str], timeout: float) -> str:
     with subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
     ) as process:
+        with _running_lock:
+            _running.add(process)
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            _kill_group(process)
             process.communicate()
             raise PdfConversionError(f"LibreOffice took longer than {timeout:g} s") from None
+        finally:
+            with _running_lock:
+                _running.discard(process)
+                stopped = process in _stopped
+                _stopped.discard(process)
+    if stopped:
+        raise PdfConversionError("LibreOffice was stopped: this process is shutting down")
     if process.returncode != 0:
         raise PdfConversionError(f"LibreOffice exited with {process.returncode}: {output.strip()}")
     return output
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    if process.returncode is not None:  # reaped: its pid may be another process's now
+        return
+    with contextlib.suppress(ProcessLookupError):  # the group has gone already
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def stop_conversions() -> int:
+    """Kill every conversion this process started and is waiting for (with what soffice forked);
+    each one's caller gets a PdfConversionError. How many there were."""
+    with _running_lock:
+        running = list(_running)
+        _stopped.update(running)
+    for process in running:
+        _kill_group(process)
+    return len(running)

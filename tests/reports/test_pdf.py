@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import threading
 import time
 
 import pytest
@@ -84,3 +85,39 @@ def test_a_conversion_that_hangs_is_killed(monkeypatch, tmp_path):
     with pytest.raises(PdfConversionError, match="longer than"):
         convert_to_pdf(tmp_path / "report.docx", timeout=0.5)
     assert time.monotonic() - started < 10
+
+
+def test_a_conversion_running_at_shutdown_is_stopped_with_its_children(monkeypatch, tmp_path):
+    """soffice runs in a process group of its own, so the server's end does not reach it:
+    stop_conversions kills the group (the child it forked too) and the caller hears why."""
+    child_pid = tmp_path / "child.pid"
+    binary = fake_soffice(tmp_path, f"sleep 60 & echo $! > {child_pid}; wait")
+    monkeypatch.setattr(pdf, "libreoffice", lambda: binary)
+    outcome: list[BaseException] = []
+
+    def convert() -> None:
+        try:
+            convert_to_pdf(tmp_path / "report.docx", timeout=60)
+        except PdfConversionError as error:
+            outcome.append(error)
+
+    worker = threading.Thread(target=convert)
+    worker.start()
+    deadline = time.monotonic() + 10
+    while not (child_pid.exists() and child_pid.read_text().strip()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert pdf.stop_conversions() == 1
+    worker.join(10)
+    assert not worker.is_alive()
+    assert [str(error) for error in outcome] == ["LibreOffice was stopped: this process is shutting down"]
+    assert not process_alive(int(child_pid.read_text()))
+    assert pdf.stop_conversions() == 0  # nothing left to stop
+
+
+def process_alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie, killed but not yet reaped by init, counts as gone)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split(") ", 1)[1][0] != "Z"
+    except FileNotFoundError:
+        return False
