@@ -17,6 +17,7 @@ from models.permissions import Action
 from models.service_index import service
 from models.service_index.export import index_filename, index_workbook
 from models.service_index.indicators import scoring_rules
+from models.units import service as units
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PeriodParam = Annotated[
@@ -215,8 +216,9 @@ class ServiceIndexController(Controller):
     async def export(self, principal: Caller, period: PeriodParam, unit_id: UnitParam = None) -> Response:
         principal.require(Action.READ)
         index = await service.service_index(service.parse_period(period), unit_id, "unit")
+        unit = await units.get_unit(unit_id) if unit_id else None
         return Response(
-            index_workbook(index),
+            index_workbook(index, unit),
             media_type=XLSX,
-            headers={"Content-Disposition": f'attachment; filename="{index_filename(index)}"'},
+            headers={"Content-Disposition": f'attachment; filename="{index_filename(index, unit)}"'},
         )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -40,6 +41,8 @@ FORMULA_PREFIXES = ("=", "+", "-", "@")
 MAX_COLUMNS = 64
 MAX_SHOWN_VALUE = 100  # of a rejected cell, quoted back in its row's error
 MAX_SHARED_STRINGS_BYTES = 16 * 1024 * 1024
+SHEET_TITLE_MAX = 31
+_NOT_IN_SHEET_TITLES = re.compile(r"[\[\]:*?/\\]")
 PARSE_SLOTS = CapacityLimiter(2)
 
 
@@ -286,22 +289,39 @@ def plain_cell(value) -> str | int | float:
     return "" if value is None else value
 
 
+def sheet_title(text: str) -> str:
+    """``text`` as Excel takes a sheet's name: without []:*?/\\ (openpyxl refuses them), without
+    an apostrophe at either end, at most 31 characters (Excel cuts or refuses a longer one)."""
+    return _NOT_IN_SHEET_TITLES.sub("-", text)[:SHEET_TITLE_MAX].strip().strip("'").strip()
+
+
 def write_workbook(
-    title: str, header: list[str], rows: list[list], percent_columns: set[int] = frozenset()
+    title: str,
+    header: list[str],
+    rows: list[list],
+    percent_columns: set[int] = frozenset(),
+    *,
+    heading: str = "",
 ) -> bytes:
     """An XLSX people can work with: a bold frozen header with filters, dates and numbers as
     typed cells (dd/mm/yyyy; the ``percent_columns``, 0-based, with two decimals), columns as
-    wide as their contents (at most MAX_WIDTH). Texts are written as given: neutralise them."""
+    wide as their contents (at most MAX_WIDTH); the sheet named ``title`` (made a valid sheet
+    name), ``heading`` (what the table is of) in a bold row above the header. Texts are written
+    as given: neutralise them."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = title
+    sheet.title = sheet_title(title)
+    if heading:
+        sheet.append([heading])
+        sheet.cell(1, 1).font = Font(bold=True, size=13)
     sheet.append(header)
+    header_row = sheet.max_row
     for row in rows:
         sheet.append(row)
-    for cell in sheet[1]:
+    for cell in sheet[header_row]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for column in sheet.iter_cols(min_row=2):
+    for column in sheet.iter_cols(min_row=header_row + 1):
         for cell in column:
             if isinstance(cell.value, datetime):
                 cell.number_format = MOMENT_FORMAT
@@ -312,8 +332,8 @@ def write_workbook(
     for index, label in enumerate(header):
         longest = max([len(label)] + [len(str(plain_cell(row[index]))) for row in rows])
         sheet.column_dimensions[get_column_letter(index + 1)].width = min(MAX_WIDTH, longest + 2)
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = f"A{header_row + 1}"
+    sheet.auto_filter.ref = f"A{header_row}:{get_column_letter(sheet.max_column)}{sheet.max_row}"
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

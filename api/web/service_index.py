@@ -124,9 +124,10 @@ class ServiceIndexPagesController(Controller):
             except InvalidInput as exc:
                 errors.add_domain(exc.errors)
             else:
+                unit_name = (await units.get_unit(unit))["name"] if unit else None
                 context.update(
                     index=index,
-                    unit_name=(await units.get_unit(unit))["name"] if unit else "",
+                    heading=service.scope_heading(chosen, unit_name),
                     trend=trend,
                     trend_bars=trend_bars(trend),
                     trend_segments=TREND_SEGMENTS,

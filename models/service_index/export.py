@@ -1,13 +1,18 @@
 """The service index as the XLSX table provinces publish: one row per unit by rank, each
 indicator's ratio (and points when a maximum is configured), the score and its change, then
-the province (or the scope) as the last row."""
+the province (or the scope) as the last row; a heading row, the sheet's and the file's names
+say the period and, for a unit's index, the unit."""
 
 from __future__ import annotations
 
-from core.tabular import neutralise, write_workbook
-from models.service_index.indicators import INDICATOR_LABELS, scoring_rules
-from models.service_index.service import IndexFigures, ServiceIndex
+import re
 
+from core.tabular import neutralise, write_workbook
+from core.text import fold
+from models.service_index.indicators import INDICATOR_LABELS, scoring_rules
+from models.service_index.service import IndexFigures, ServiceIndex, scope_heading
+
+TITLE = "Bộ chỉ số phục vụ người dân, doanh nghiệp"
 NO_DATA = "Không có dữ liệu"
 NOT_APPLICABLE = "N/A"
 
@@ -58,10 +63,22 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
     return header, rows, two_decimals
 
 
-def index_workbook(index: ServiceIndex) -> bytes:
+def index_workbook(index: ServiceIndex, unit: dict | None) -> bytes:
+    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province."""
     header, rows, two_decimals = index_table(index)
-    return write_workbook(f"Bộ chỉ số {index.period.key}", header, rows, percent_columns=two_decimals)
+    return write_workbook(
+        f"Bộ chỉ số {index.period.key} {unit['code']}" if unit else f"Bộ chỉ số {index.period.key}",
+        header,
+        rows,
+        percent_columns=two_decimals,
+        heading=f"{TITLE} — {scope_heading(index.period, unit and unit['name'])}",
+    )
 
 
-def index_filename(index: ServiceIndex) -> str:
-    return f"bo-chi-so-phuc-vu-{index.period.key}.xlsx"
+def index_filename(index: ServiceIndex, unit: dict | None) -> str:
+    """bo-chi-so-phuc-vu-2024-03.xlsx, or with the unit's code in ASCII letters and digits
+    (bo-chi-so-phuc-vu-syt-2024-03.xlsx; the unit's id when its code has none)."""
+    if unit is None:
+        return f"bo-chi-so-phuc-vu-{index.period.key}.xlsx"
+    code = re.sub(r"[^a-z0-9]+", "-", fold(unit["code"])).strip("-") or str(unit["id"])
+    return f"bo-chi-so-phuc-vu-{code}-{index.period.key}.xlsx"

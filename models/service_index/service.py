@@ -523,6 +523,13 @@ class ServiceIndex:
         return self.total.score - self.previous_score
 
 
+def scope_heading(period: IndexPeriod, unit_name: str | None) -> str:
+    """Whose figures an index is, as its page and its export head it: "Tháng 3/2024: toàn tỉnh",
+    "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" (the units under it count)."""
+    scope = f"{unit_name} và các đơn vị trực thuộc" if unit_name else "toàn tỉnh"
+    return f"{period.title}: {scope}"
+
+
 def _scope(tree: UnitTree, unit_id: int | None) -> set[int] | None:
     if unit_id is None:
         return None

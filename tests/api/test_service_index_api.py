@@ -85,12 +85,53 @@ async def test_export_is_the_published_table(client, sample, headers):
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert 'filename="bo-chi-so-phuc-vu-2024-03.xlsx"' in response.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Bộ chỉ số 2024-03"
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][:3] == ("Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)")
-    assert [row[1] for row in rows[1:]] == ["Sở Tư pháp", "Sở Y tế", "Toàn tỉnh"]
-    reused = rows[0].index("Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa (%)")
-    assert rows[2][reused] == "Không có dữ liệu"
-    assert rows[3][rows[0].index("Hồ sơ tiếp nhận")] == 7
+    assert rows[0][0] == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3/2024: toàn tỉnh"
+    header, table = rows[1], rows[2:]
+    assert header[:4] == ("Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)", "Tăng, giảm so với kỳ trước")
+    assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
+    assert [row[1] for row in table] == ["Sở Tư pháp", "Sở Y tế", "Toàn tỉnh"]
+    reused = header.index("Tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa (%)")
+    assert table[1][reused] == "Không có dữ liệu"
+    assert table[2][header.index("Hồ sơ tiếp nhận")] == 7
+    # the score, its change and each ratio with two decimals, as on the page
+    on_time = header.index("Tỷ lệ hồ sơ giải quyết đúng hạn (%)")
+    assert {sheet.cell(3, column + 1).number_format for column in (2, 3, on_time)} == {"0.00"}
+
+
+@pytest.mark.parametrize(
+    ("code", "filename", "sheet_title"),
+    [
+        ("BVT", "bo-chi-so-phuc-vu-bvt-2024-03.xlsx", "Bộ chỉ số 2024-03 BVT"),
+        # a code with diacritics and characters a file or a sheet cannot have
+        ("BV/Đa khoa:1", "bo-chi-so-phuc-vu-bv-da-khoa-1-2024-03.xlsx", "Bộ chỉ số 2024-03 BV-Đa khoa-1"),
+        # a long code: the sheet's name stops at Excel's 31 characters
+        (
+            "BVĐK-TỈNH-QN-2024",
+            "bo-chi-so-phuc-vu-bvdk-tinh-qn-2024-2024-03.xlsx",
+            "Bộ chỉ số 2024-03 BVĐK-TỈNH-QN-",
+        ),
+    ],
+)
+async def test_a_units_export_names_the_unit_and_the_period(
+    client, sample, headers, world, code, filename, sheet_title
+):
+    unit = await create_unit_unchecked(
+        UnitData(code, "Bệnh viện tỉnh", "other", "province", parent_id=world.unit_b)
+    )
+    response = await client.get(
+        f"/api/service-index/export?period=2024-03&unit_id={unit['id']}", headers=headers["viewer"]
+    )
+    assert response.status_code == 200, response.text
+    assert f'filename="{filename}"' in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == sheet_title and len(sheet.title) <= 31
+    heading = sheet.cell(1, 1).value
+    assert (
+        heading
+        == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3/2024: Bệnh viện tỉnh và các đơn vị trực thuộc"
+    )
 
 
 @pytest.mark.parametrize(
