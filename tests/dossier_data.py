@@ -10,6 +10,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from models.dossiers.ingest import ingest_records
 from models.dossiers.records import FILE_COLUMNS
 from models.dossiers.tables import (
     Dossier,
@@ -74,6 +75,20 @@ def dossier(code: str, **overrides) -> dict[str, str]:
         "apology_new_due": "",
     }
     return row | overrides
+
+
+async def judicial_record_dossiers(world, records: list[dict]) -> None:
+    """Procedure 1.001, "Cấp phiếu lý lịch tư pháp" (field "Lý lịch tư pháp", provincial, Sở Tư
+    pháp, 10 days), and ``records`` of it pushed as the one-stop system does: each names its
+    code, times and outcome; procedure, unit (STP) and channel (online) are filled in."""
+    await create_procedure(
+        world.staff,
+        ProcedureData(
+            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
+        ),
+    )
+    filled = {"procedure": "1.001", "unit": "STP", "channel": "online"}
+    await ingest_records(world.admin, [filled | record for record in records])
 
 
 def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:

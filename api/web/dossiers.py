@@ -4,10 +4,11 @@ which no apology was issued (the same functions as GET /api/dossiers/stats and
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from litestar import Controller, Response, get
+from litestar import Controller, Request, Response, get
 from litestar.params import FromQuery
 from litestar_htmx import HTMXRequest
 
@@ -174,8 +175,9 @@ class StatsQuery:
 FILTERS = ("start", "end", "unit_id", "level", "field", "procedure", "group_by")
 
 
-def read_filters(**typed: str) -> dict[str, str]:
-    return {name: typed[name].strip()[:255] for name in FILTERS}
+def read_filters(query: Mapping[str, str]) -> dict[str, str]:
+    """The form's fields from the address, as typed (trimmed); grouped by unit by default."""
+    return {name: query.get(name, "unit" if name == "group_by" else "").strip()[:255] for name in FILTERS}
 
 
 EXPORT_HEADER = [
@@ -229,26 +231,12 @@ class DossierPagesController(Controller):
     async def export(
         self,
         principal: Caller,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        unit_id: FromQuery[str] = "",
-        level: FromQuery[str] = "",
-        field: FromQuery[str] = "",
-        procedure: FromQuery[str] = "",
-        group_by: FromQuery[str] = "unit",
+        request: Request,
         sort: FromQuery[str] = "group",
     ) -> Response:
         """The page's table as XLSX: one row per group in the page's order, then the total."""
         principal.require(Action.READ)
-        filters = read_filters(
-            start=start,
-            end=end,
-            unit_id=unit_id,
-            level=level,
-            field=field,
-            procedure=procedure,
-            group_by=group_by,
-        )
+        filters = read_filters(request.query_params)
         query = await StatsQuery.parse(filters, sort)
         if query.errors:
             raise InvalidInput(
@@ -258,7 +246,7 @@ class DossierPagesController(Controller):
         table, total = await query.rows()
         rows = [export_row(row["label"], row["figures"]) for row in table]
         rows.append(export_row("Tổng cộng", total))
-        header = [GROUPINGS[group_by], *EXPORT_HEADER]
+        header = [GROUPINGS[query.group_by], *EXPORT_HEADER]
         content = write_workbook("Hồ sơ TTHC", header, rows, percent_columns={7})
         name = f"thong-ke-ho-so-{query.first:%Y%m%d}-{query.last:%Y%m%d}.xlsx"
         return Response(
@@ -272,13 +260,6 @@ class DossierPagesController(Controller):
         self,
         principal: Caller,
         request: HTMXRequest,
-        start: FromQuery[str] = "",
-        end: FromQuery[str] = "",
-        unit_id: FromQuery[str] = "",
-        level: FromQuery[str] = "",
-        field: FromQuery[str] = "",
-        procedure: FromQuery[str] = "",
-        group_by: FromQuery[str] = "unit",
         sort: FromQuery[str] = "group",
         page_number: FromQuery[str] = "",
     ) -> Response:
@@ -286,15 +267,7 @@ class DossierPagesController(Controller):
         that swaps the form and results (the form's own), or any with errors, gets both, so
         each error shows in the summary and beside its field and a mended one goes away."""
         principal.require(Action.READ)
-        typed = read_filters(
-            start=start,
-            end=end,
-            unit_id=unit_id,
-            level=level,
-            field=field,
-            procedure=procedure,
-            group_by=group_by,
-        )
+        typed = read_filters(request.query_params)
         query = await StatsQuery.parse(typed, sort)
         errors = query.errors
         wanted_page = read_page_number(page_number, errors)

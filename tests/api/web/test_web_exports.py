@@ -10,6 +10,8 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from tests.dossier_data import judicial_record_dossiers
+
 pytestmark = pytest.mark.anyio
 
 
@@ -50,23 +52,11 @@ async def test_the_task_table_sorts_by_its_headers(browser, world):
 
 
 async def test_dossier_statistics_export_to_xlsx(browser, world):
-    from models.dossiers.ingest import ingest_records
-    from models.procedures.service import ProcedureData, create_procedure
-
-    await create_procedure(
-        world.staff,
-        ProcedureData(
-            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
-        ),
-    )
-    await ingest_records(
-        world.admin,
+    await judicial_record_dossiers(
+        world,
         [
             {
                 "code": f"STP-{n}",
-                "procedure": "1.001",
-                "unit": "STP",
-                "channel": "online",
                 "received_at": "2024-03-01T08:00:00+07:00",
                 "due_at": "2024-03-15T17:00:00+07:00",
                 "resolved_at": resolved,

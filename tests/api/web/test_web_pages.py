@@ -12,11 +12,10 @@ import pytest
 from openpyxl import load_workbook
 
 from api.web.dossiers import sort_rows
-from models.dossiers.ingest import ingest_records
 from models.dossiers.stats import Figures
 from models.indices.service import IndexResultData, put_index_result
 from models.plans.tasks import ProgressReport, TaskDefinition, create_task, report_progress
-from models.procedures.service import ProcedureData, create_procedure
+from tests.dossier_data import judicial_record_dossiers
 
 # Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
@@ -82,29 +81,7 @@ async def test_plan_filter_answers_htmx_with_the_results_only(browser, world):
 
 
 async def test_dossier_statistics_and_late_without_apology(browser, world):
-    await create_procedure(
-        world.staff,
-        ProcedureData(
-            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
-        ),
-    )
-    moment = datetime(2024, 3, 1, 2, 0, tzinfo=UTC)
-    await ingest_records(
-        world.admin,
-        [
-            {
-                "code": f"HS-{n}",
-                "procedure": "1.001",
-                "unit": "STP",
-                "channel": "online",
-                "received_at": moment.isoformat(),
-                "due_at": datetime(2024, 3, 10, 10, 0, tzinfo=UTC).isoformat(),
-                "resolved_at": datetime(2024, 3, 5 if n else 20, 10, 0, tzinfo=UTC).isoformat(),
-                "outcome": "resolved",
-            }
-            for n in range(3)
-        ],
-    )
+    await _three_dossiers_of_one_procedure(world)
     await browser.sign_in_as("viewer")
     page = (await browser.get("/dossiers?start=2024-01-01&end=2024-06-30&group_by=unit")).text
     assert "Từ 01/01/2024 đến 30/06/2024" in page
@@ -195,20 +172,11 @@ def test_the_statistics_table_sorts_by_a_column(sort, order):
 
 
 async def test_the_statistics_table_sorts_by_its_headers(browser, world):
-    await create_procedure(
-        world.staff,
-        ProcedureData(
-            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
-        ),
-    )
-    await ingest_records(
-        world.admin,
+    await judicial_record_dossiers(
+        world,
         [
             {
                 "code": f"HS-{month}-{n}",
-                "procedure": "1.001",
-                "unit": "STP",
-                "channel": "online",
                 "received_at": datetime(2024, month, 3, 2, 0, tzinfo=UTC).isoformat(),
                 "due_at": datetime(2024, month, 20, 10, 0, tzinfo=UTC).isoformat(),
                 "resolved_at": datetime(2024, month, 10, 10, 0, tzinfo=UTC).isoformat(),
@@ -297,20 +265,11 @@ async def test_the_error_summary_says_what_did_not_happen(
 async def _three_dossiers_of_one_procedure(world) -> None:
     """Three dossiers of procedure 1.001 (field "Lý lịch tư pháp"), received 01/03/2024, due
     10/03: two resolved early, one resolved late (20/03) without an apology."""
-    await create_procedure(
-        world.staff,
-        ProcedureData(
-            "1.001", "Cấp phiếu lý lịch tư pháp", "Lý lịch tư pháp", "province", "full", world.unit_a, 10
-        ),
-    )
-    await ingest_records(
-        world.admin,
+    await judicial_record_dossiers(
+        world,
         [
             {
                 "code": f"HS-{n}",
-                "procedure": "1.001",
-                "unit": "STP",
-                "channel": "online",
                 "received_at": datetime(2024, 3, 1, 2, 0, tzinfo=UTC).isoformat(),
                 "due_at": datetime(2024, 3, 10, 10, 0, tzinfo=UTC).isoformat(),
                 "resolved_at": datetime(2024, 3, 5 if n else 20, 10, 0, tzinfo=UTC).isoformat(),
@@ -399,18 +358,11 @@ async def test_the_dossier_forms_htmx_answer_carries_the_form_so_errors_come_and
     ],
 )
 async def test_a_rate_without_resolved_dossiers_says_there_is_no_data(browser, world, resolved, rate):
-    await create_procedure(
-        world.staff,
-        ProcedureData("1.002", "Đăng ký khai sinh", "Hộ tịch", "province", "full", world.unit_a, 1),
-    )
-    await ingest_records(
-        world.admin,
+    await judicial_record_dossiers(
+        world,
         [
             {
                 "code": "HS-MO",
-                "procedure": "1.002",
-                "unit": "STP",
-                "channel": "direct",
                 "received_at": datetime(2024, 6, 3, 2, 0, tzinfo=UTC).isoformat(),
                 "due_at": datetime(2024, 7, 10, 10, 0, tzinfo=UTC).isoformat(),
                 "resolved_at": datetime(2024, 6, 4, 2, 0, tzinfo=UTC).isoformat() if resolved else None,
