@@ -708,8 +708,8 @@ def test_a_browser_gets_pages_not_json(chromium, server):
 
 @pytest.mark.parametrize("width", [360, 1366])
 def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(chromium, server, shots, width):
-    """The demo's 2020 index from the menu: the indicators, the ranking (a wide table that
-    scrolls in its box), the trend; a unit's late dossiers one click away; the page of a city
+    """The demo's 2020 index from the menu: the indicators, the ranking (one card per unit on a
+    phone), the trend; a unit's late dossiers one click away; the page of a city
     with the communes under it, whose headline figure lists theirs too, and back to it."""
     page = signed_in(chromium, server, "lanhdao", width)
     go(page, "Chỉ số phục vụ")
@@ -742,6 +742,29 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     page.screenshot(path=shots / f"service-index-unit-dossiers-{width}.png", full_page=True)
     back_to_the_index(page)
     expect(page.locator("#unit_id option:checked")).to_have_text("UBND thành phố Hạ Long (đến 30/06/2025)")
+    page.context.close()
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+def test_the_service_index_ranking_fits_the_screen(chromium, server, width):
+    """The ranking of units, 12 columns (a review found it 1632 px wide on a 1366 px screen, and
+    at 360 px its caption cut and its links off-screen), fits with nothing to scroll sideways:
+    on a desktop its short headers wrap; on a phone each unit is a card, its name first."""
+    page = signed_in(chromium, server, "lanhdao", width)
+    page.goto("/service-index?period=2020-06")  # after May: every unit's change is filled in
+    ranking = page.locator("#xep-hang").locator("..").locator("table")
+    expect(ranking.get_by_text(re.compile(r"^▲ tăng|^▼ giảm")).first).to_be_visible()
+    fits_the_screen(page)
+    inside = ranking.evaluate("table => table.parentElement.scrollWidth - table.parentElement.clientWidth")
+    assert inside <= 0, f"the ranking scrolls {inside} px sideways in its box at {width} px"
+    for part in (ranking.locator("caption"), ranking.get_by_role("link").last):
+        box = part.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= width, (part, box)
+    if width < 600:
+        shown_as_cards(page, "Mức đạt")
+        card = ranking.locator("tbody tr").first
+        name, rank = card.locator("td.card-title"), card.locator('td[data-label="Hạng"]')
+        assert name.bounding_box()["y"] < rank.bounding_box()["y"]  # the card opens with the unit
     page.context.close()
 
 
