@@ -67,12 +67,21 @@ def _run(coro):
 
 @app.command()
 def migrate() -> None:
-    """Apply the database migrations (the only way the schema changes)."""
+    """Apply the database migrations (the only way the schema changes), then compute the
+    dossier tallies a migration has just created from the dossiers already stored."""
+    from models.dossiers.aggregates import migrations_run, rebuild_aggregates, tallies_to_fill
+
+    before = _run(migrations_run())
     result = subprocess.run(
         [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"], check=False
     )
     if result.returncode:
         raise typer.Exit(result.returncode)
+    if tallies_to_fill(_run(migrations_run()) - before):
+        with console.status("Computing the dossier tallies from the stored dossiers ..."):
+            filled = _run(rebuild_aggregates())
+        if any(filled.values()):  # a new database has no dossiers to count
+            console.print("Dossier tallies computed from the dossiers already stored.")
 
 
 @app.command()
@@ -306,12 +315,10 @@ def indices_import(file: Path) -> None:
 def dossiers_rebuild_aggregates() -> None:
     """Recompute the dossier tallies from the dossier rows, replace them, and report any
     difference found (there should be none: imports keep them in step)."""
-    from models.dossiers.service_tally import rebuild_service_tally
-    from models.dossiers.tallies import rebuild_tallies
+    from models.dossiers.aggregates import rebuild_aggregates
 
     with console.status("Recomputing the dossier tallies ..."):
-        differences = _run(rebuild_tallies())
-        differences.update(_run(rebuild_service_tally()))
+        differences = _run(rebuild_aggregates())
     for table, count in differences.items():
         console.print(f"{table}: {count:,} keys differed" if count else f"{table}: in step")
     if any(differences.values()):

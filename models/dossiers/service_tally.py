@@ -176,10 +176,10 @@ async def rebuild(grain: ServiceGrain, postgres: bool, execute, fetch) -> int:
     return int(rows[0]["n"])
 
 
-async def rebuild_service_tally(grains: tuple[ServiceGrain, ...] = GRAINS) -> dict[str, int]:
+async def rebuild_service_tally() -> dict[str, int]:
     """``rebuild`` of each grain in a write transaction of the dossiers' database: how many keys
     differed, by table."""
     engine = Dossier._meta.db
     postgres = isinstance(engine, PostgresEngine)
     async with write_transaction(engine):
-        return {grain.table: await rebuild(grain, postgres, Dossier.raw, Dossier.raw) for grain in grains}
+        return {grain.table: await rebuild(grain, postgres, Dossier.raw, Dossier.raw) for grain in GRAINS}

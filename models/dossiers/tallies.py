@@ -226,10 +226,10 @@ def _quoted(names) -> str:
     return ", ".join(f'"{name}"' for name in names)
 
 
-def _add_statements(dialect: Dialect, grains: tuple[Grain, ...] = GRAINS) -> list[str]:
+def _add_statements(dialect: Dialect) -> list[str]:
     """Add the deltas to the stored tallies."""
     statements = []
-    for grain in grains:
+    for grain in GRAINS:
         additions = ", ".join(f"{name} = {grain.table}.{name} + excluded.{name}" for name in MEASURES)
         statements.append(
             f"INSERT INTO {grain.table} ({_quoted((*grain.keys, *MEASURES))}) {rollup_select(grain, dialect)} "
@@ -304,25 +304,22 @@ Fetch = Callable[[str], Awaitable[list[dict]]]
 Execute = Callable[[str], Awaitable[object]]
 
 
-async def rebuild(
-    dialect: Dialect, execute: Execute, fetch: Fetch, grains: tuple[Grain, ...] = GRAINS
-) -> dict[str, int]:
+async def rebuild(dialect: Dialect, execute: Execute, fetch: Fetch) -> dict[str, int]:
     """Recompute every tally from the dossier rows (inside the caller's write transaction),
     replace the stored ones, and return, per table, how many keys differed (a row missing,
-    extra or with other counts); all zeros when the tallies were in step. ``grains``: the
-    tally tables that exist (a migration written before a grain was added names its own)."""
+    extra or with other counts); all zeros when the tallies were in step."""
     source = f"SELECT {_quoted(SOURCE_COLUMNS)}, 1 AS sign FROM dossier"
     for statement in (*dialect.temp_table("tally_source", source), *_delta_statements(dialect)):
         await execute(statement)
     differences = {}
-    for grain in grains:
+    for grain in GRAINS:
         rows = await fetch(_difference(_expected_nonzero(grain, dialect), _stored(grain), grain.keys))
         differences[grain.table] = int(rows[0]["n"])
     rows = await fetch(_difference(LATE_EXPECTED, LATE_STORED, LATE_KEYS))
     differences["dossier_late_apology"] = int(rows[0]["n"])
-    for table in (*(grain.table for grain in grains), "dossier_late_apology"):
+    for table in TALLY_TABLES:
         await execute(f"DELETE FROM {table}")
-    for statement in (*_add_statements(dialect, grains), *_cleanup(dialect)):
+    for statement in (*_add_statements(dialect), *_cleanup(dialect)):
         await execute(statement)
     return differences
 
@@ -331,8 +328,8 @@ def dialect_of(engine) -> Dialect:
     return Dialect(postgres=isinstance(engine, PostgresEngine))
 
 
-async def rebuild_tallies(grains: tuple[Grain, ...] = GRAINS) -> dict[str, int]:
+async def rebuild_tallies() -> dict[str, int]:
     """``rebuild`` in a write transaction of the dossiers' database."""
     engine = Dossier._meta.db
     async with write_transaction(engine):
-        return await rebuild(dialect_of(engine), Dossier.raw, Dossier.raw, grains)
+        return await rebuild(dialect_of(engine), Dossier.raw, Dossier.raw)
