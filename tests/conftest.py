@@ -49,10 +49,12 @@ PG_ADMIN_DSN = os.environ.get("TEST_PG_DSN", "postgresql://postgres@127.0.0.1:54
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
-def migrate(url: str) -> None:
+def migrate(url: str, up_to: str | None = None) -> None:
+    """Run the migrations on ``url``: all of them, or up to the one whose id is ``up_to``."""
     env = {**os.environ, "DATABASE_URL": url}
+    target = ["all"] if up_to is None else ["models", up_to]
     subprocess.run(
-        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "all"],
+        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", *target],
         cwd=ROOT,
         env=env,
         check=True,

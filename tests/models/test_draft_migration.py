@@ -7,13 +7,11 @@ import asyncio
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 
 import asyncpg
 
 from reports.drafts import STAFF, load_draft
-from tests.conftest import _TMP, ROOT, scratch_postgres
+from tests.conftest import _TMP, migrate, scratch_postgres
 
 BEFORE = "2026-11-24T01:44:05:217017"  # the last migration before drafts changed shape
 OLD_SECTIONS = {
@@ -35,16 +33,6 @@ INSERT = (
     "INSERT INTO report_draft (kind, period_key, scope_key, sections, version, updated_at) "
     "VALUES ('half_year', '2023-H1', 0, {}, 3, '2023-06-10T00:00:00+00:00')"
 )
-
-
-def migrate(url: str, target: str = "all") -> None:
-    subprocess.run(
-        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "models", target],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        check=True,
-        capture_output=True,
-    )
 
 
 def check(stored: str) -> None:

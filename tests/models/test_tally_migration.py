@@ -15,7 +15,7 @@ import sys
 import asyncpg
 import pytest
 
-from tests.conftest import _TMP, ROOT, scratch_postgres
+from tests.conftest import _TMP, ROOT, migrate, scratch_postgres
 
 BEFORE = "2026-11-30T08:22:05:888024"  # the tally tables exist, their keys and contents do not
 SETUP = (
@@ -82,16 +82,6 @@ def cchc(url: str, *args: str) -> subprocess.CompletedProcess:
     )
 
 
-def migrate_to_before_the_keys(url: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "piccolo.main", "migrations", "forwards", "models", BEFORE],
-        cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": url},
-        check=True,
-        capture_output=True,
-    )
-
-
 def migrate_and_check(url: str, received_sums) -> None:
     done = cchc(url, "migrate")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -106,7 +96,7 @@ def migrate_and_check(url: str, received_sums) -> None:
 def test_sqlite_tallies_are_filled_after_the_migrations():
     path = _TMP / "tally-migration.sqlite"
     url = f"sqlite:///{path}"
-    migrate_to_before_the_keys(url)
+    migrate(url, BEFORE)
     with sqlite3.connect(path) as connection:
         for statement in SETUP:
             connection.execute(statement)
@@ -121,7 +111,7 @@ def test_sqlite_tallies_are_filled_after_the_migrations():
 
 def test_postgres_tallies_are_filled_after_the_migrations():
     with scratch_postgres(f"cchc_tally_migration_{os.getpid()}") as url:
-        migrate_to_before_the_keys(url)
+        migrate(url, BEFORE)
 
         async def run(work):
             connection = await asyncpg.connect(url)
