@@ -21,6 +21,7 @@ SCHEDULE_NAMES = {
     "report-quarter": "Báo cáo quý (tự động)",
     "overdue-sweep": "Nhắc nhiệm vụ quá hạn và sắp đến hạn",
     "late-dossier-check": "Kiểm tra hồ sơ trễ hạn chưa xin lỗi",
+    "round-reminders": "Nhắc đơn vị chưa nộp báo cáo định kỳ",
     "staged-evidence-sweep": "Xóa tệp minh chứng tải lên quá 1 ngày chưa gắn vào báo cáo",
 }
 

@@ -7,8 +7,10 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from api.web.schedules import SCHEDULE_NAMES
 from models.notifications.service import reminder_kind, sweep_tasks
 from models.notifications.tables import Notification
+from reports.periods import Calendar
 from reports.runs import RunRequest, execute_run, request_run
 from scheduler import jobs
 from scheduler.service import record_alive
@@ -62,6 +64,12 @@ async def test_the_schedules_page_says_each_schedule_in_words_and_if_a_scheduler
     assert "/schedules" in (await browser.get("/reports")).text
     await browser.sign_in_as("head_a")
     assert (await browser.get("/schedules")).status_code == 403
+
+
+@pytest.mark.parametrize("calendar", list(Calendar))
+def test_every_default_schedule_has_a_vietnamese_name(calendar):
+    # "round-reminders" was shown by its key: a schedule added without a name must fail here.
+    assert {row["key"] for row in jobs.default_schedules(calendar)} == set(SCHEDULE_NAMES)
 
 
 async def test_a_unit_head_reads_their_notification_from_the_bell(browser, world):
