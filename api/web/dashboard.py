@@ -79,6 +79,9 @@ class DashboardController(Controller):
         plan, all_plans = await choose_plan(plan_id)
         errors = FormErrors()
         chosen = parse_date_field({"as_of": as_of or ""}, "as_of", errors)
+        if chosen is not None and chosen > today:  # no figure speaks for a day still ahead
+            errors.add("as_of", f"Ngày tính số liệu không được sau hôm nay ({day_text(today)}).")
+            chosen = None
         figures_day = chosen or today
         context: dict = {
             "plan": plan,

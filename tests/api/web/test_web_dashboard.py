@@ -138,3 +138,30 @@ async def test_a_bad_as_of_day_is_said_beside_the_field_and_at_the_top(browser, 
     assert f'<a href="#as_of">{DATE_INVALID}</a>' in response.text  # the error summary
     assert f'id="as_of-error">{DATE_INVALID}<' in response.text  # beside the field
     assert f'name="as_of" value="{html.escape(typed)}"' in response.text  # what was typed is kept
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("today")  # 30/06/2024
+@pytest.mark.parametrize(
+    ("typed", "status"),
+    [("30/06/2024", 200), ("1/7/2024", 422), ("31/12/2024", 422), ("01/01/2030", 422)],
+)
+async def test_a_day_after_today_is_said_beside_the_field_on_the_dashboard(browser, world, typed, status):
+    # 01/01/2030 was a bare 422 page (the dossier figures of a year not begun), without the
+    # dashboard, its form or the menu.
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/", params={"as_of": typed})
+    assert response.status_code == status
+    message = "Ngày tính số liệu không được sau hôm nay (30/06/2024)."
+    if status == 200:
+        assert message not in response.text and "Số liệu tính đến ngày 30 tháng 6 năm 2024" in response.text
+        return
+    assert f'<a href="#as_of">{message}</a>' in response.text  # the error summary
+    assert f'id="as_of-error">{message}<' in response.text  # beside the field
+    assert f'name="as_of" value="{typed}"' in response.text  # what was typed is kept
+    # the rest of the dashboard is today's, with its menu
+    assert (
+        "Số liệu tính đến ngày 30 tháng 6 năm 2024" in response.text
+        and "nhiệm vụ đã hoàn thành" in response.text
+    )
+    assert 'aria-label="Điều hướng chính"' in response.text
