@@ -25,6 +25,16 @@ TABLE_MAX_EXPANDED = 256 * 1024 * 1024  # a plan, catalogue or scores workbook
 WORKBOOK_MEMBER = "xl/workbook.xml"
 
 
+NOT_A_WORKBOOK = "Tệp không phải bảng tính Excel (.xlsx)."
+
+
+def not_a_workbook() -> UnsupportedMediaType:
+    """415 for a file named .xlsx that is no zip at all (a CSV or a text file renamed)."""
+    return UnsupportedMediaType(
+        "the .xlsx file is not a workbook", [FieldError("file", "not a workbook", NOT_A_WORKBOOK)]
+    )
+
+
 def _too_large(detail: str) -> PayloadTooLarge:
     return PayloadTooLarge(
         detail,
@@ -72,7 +82,7 @@ def check_zip(source: bytes | BinaryIO | Path, max_expanded: int, *, require: st
     if require is not None and require not in {member.filename for member in members}:
         raise UnsupportedMediaType(
             f"the zip file has no {require} (not an Excel workbook)",
-            [FieldError("file", f"no {require}", "Tệp không phải bảng tính Excel (.xlsx).")],
+            [FieldError("file", f"no {require}", NOT_A_WORKBOOK)],
         )
 
 

@@ -27,7 +27,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from core.archives import TABLE_MAX_EXPANDED, WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
+from core.archives import (
+    TABLE_MAX_EXPANDED,
+    WORKBOOK_MEMBER,
+    ZIP_MAGIC,
+    check_workbook,
+    check_zip,
+    not_a_workbook,
+)
 from core.errors import FieldError, InvalidInput, UnsupportedMediaType
 from core.text import LEGACY_ENCODING_MESSAGE, fold, format_date_short, format_int, legacy_vietnamese, nfc
 from core.uploads import TABLE_EXTENSIONS, check_name, check_not_binary, decode_utf8, extension
@@ -139,7 +146,7 @@ def _rows(filename: str, data: bytes) -> Iterator[list[str]]:
         return _workbook_rows(data)
     check_not_binary(data[:262])
     if extension(filename) == ".xlsx":
-        raise UnsupportedMediaType("the .xlsx file is not a workbook")
+        raise not_a_workbook()
     return _csv_rows(data)
 
 

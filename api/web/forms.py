@@ -23,7 +23,7 @@ from typing import Any
 from litestar.response import Template
 
 from api.errors import VI_TITLES
-from core.errors import Conflict, FieldError, InvalidInput
+from core.errors import Conflict, DomainError, FieldError, InvalidInput
 from core.text import format_int, strict_int
 
 DATE_INVALID = "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."
@@ -46,6 +46,13 @@ class FormErrors(dict):
         """The same errors in page order: ``names`` first, any others (such as ``form``) before."""
         order = {name: index for index, name in enumerate(names)}
         return FormErrors(sorted(self.items(), key=lambda item: order.get(item[0], -1)))
+
+
+def refusal_messages(exc: DomainError) -> list[str]:
+    """What a refusal says to a person: each field error's Vietnamese message (the status's
+    Vietnamese title for one without), never the English ``detail``, which is the API's."""
+    title = VI_TITLES.get(exc.status_code, VI_TITLES[400])
+    return [error.message or title for error in exc.errors] or [title]
 
 
 # --- reading values -------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from api.web.forms import (
     confirmation,
     date_field,
     password_field,
+    refusal_messages,
     text_field,
     whole_field,
 )
@@ -417,13 +418,17 @@ class RoundPagesController(Controller):
         file, form, shown = chosen
         try:
             await upload_form(principal, submission_id, file.filename, await file.read(), form["version"])
-        except (InvalidInput, Conflict, UnsupportedMediaType) as exc:
-            cells = [error.message for error in exc.errors] or [exc.detail]
-            shown.add_error(
-                "file", f"Tệp có {len(cells)} lỗi nên chưa lưu gì; sửa trong Excel rồi tải lên lại."
-            )
+        except (InvalidInput, Conflict, UnsupportedMediaType, PayloadTooLarge) as exc:
+            lines = refusal_messages(exc)
+            if any(error.row for error in exc.errors):  # cells (or the header) to mend in Excel
+                shown.add_error(
+                    "file", f"Tệp có {len(lines)} lỗi nên chưa lưu gì; sửa trong Excel rồi tải lên lại."
+                )
+            else:  # the file as a whole (not a workbook, too large) or the form's state
+                shown.add_error("file", " ".join(lines))
+                lines = []
             return await submission_page(
-                principal, submission_id, sent=shown, upload_errors=cells, status_code=exc.status_code
+                principal, submission_id, sent=shown, upload_errors=lines, status_code=exc.status_code
             )
         return see_other(f"/submissions/{submission_id}?done=uploaded")
 

@@ -38,9 +38,9 @@ import msgspec
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine
 
-from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip
+from core.archives import WORKBOOK_MEMBER, ZIP_MAGIC, check_workbook, check_zip, not_a_workbook
 from core.db import SQLITE_BUSY_TIMEOUT_S, PooledSQLiteEngine, write_lock_for
-from core.errors import DomainError, FieldError, InvalidInput, UnsupportedMediaType
+from core.errors import DomainError, FieldError, InvalidInput
 from core.settings import get_settings
 from core.tabular import MAX_COLUMNS, WORKBOOK_ERRORS, header_positions, unreadable_workbook
 from core.text import nfc
@@ -155,7 +155,7 @@ class RowFile:
         if suffix in {".jsonl", ".ndjson"}:
             return "jsonl"
         if suffix == ".xlsx":
-            raise UnsupportedMediaType("the .xlsx file is not a workbook")
+            raise not_a_workbook()
         return "csv"
 
     def close(self) -> None:

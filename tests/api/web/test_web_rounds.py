@@ -6,6 +6,7 @@ accept; the completeness page puts late units first; who may see what."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from models.rounds import submissions as subs
 from models.rounds.rounds import completeness
 from tests.rounds_world import open_test_round
+from tests.sample_files import PDF, csv_bytes, xlsx_bytes, zip_bomb
 
 pytestmark = pytest.mark.anyio
 
@@ -128,6 +130,52 @@ async def test_an_uploaded_form_with_a_bad_cell_is_refused_by_cell(browser, worl
     )
     assert refused.status_code == 422
     assert f"Ô E{row[0].row}: Phải là một số" in refused.text
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "status", "beside", "lines"),
+    [
+        # a text file named .xlsx, a zip holding no workbook: said once, beside the field
+        ("bao-cao.xlsx", b"Ma,So lieu\nCD01,3\n", 415, "Tệp không phải bảng tính Excel (.xlsx).", []),
+        (
+            "bao-cao.xlsx",
+            xlsx_bytes([["x"]]).replace(b"xl/", b"wd/"),
+            415,
+            "Tệp không phải bảng tính Excel (.xlsx).",
+            [],
+        ),
+        ("bao-cao.pdf", PDF, 415, "Chỉ nhận tệp .csv, .xlsx; tệp gửi lên là .pdf.", []),
+        (
+            "bao-cao.xlsx",
+            zip_bomb(),
+            413,
+            "Tệp nén (Excel/Word) giải nén ra quá lớn hoặc có tỉ lệ nén bất thường "
+            "(nghi là “bom nén”); hệ thống không mở tệp này.",
+            [],
+        ),
+        # what is wrong where in the file: counted beside the field, each listed under it
+        (
+            "bao-cao.csv",
+            csv_bytes([["Mã", "Số liệu / nội dung", "Hạn"], ["CD01", "3", ""]]),
+            422,
+            "Tệp có 1 lỗi nên chưa lưu gì; sửa trong Excel rồi tải lên lại.",
+            ["Cột &#39;Hạn&#39; không có trong mẫu."],
+        ),
+    ],
+)
+async def test_a_refused_upload_says_why_in_vietnamese(
+    browser, world, opened, name, content, status, beside, lines
+):
+    sid = await _sid(world, opened, world.unit_b)
+    await browser.sign_in_as("head_b")
+    await browser.get(f"/submissions/{sid}")
+    refused = await browser.post(f"/submissions/{sid}/upload", files={"file": (name, content)})
+    assert refused.status_code == status
+    assert f'<p class="field-error" id="file-error">{beside}</p>' in refused.text
+    assert f'<a href="#file">{beside}</a>' in refused.text  # the summary at the top says the same
+    shown = re.findall(r'<li class="field-error">(.*?)</li>', refused.text)
+    assert shown == lines
+    assert "workbook" not in refused.text and "expected" not in refused.text  # no English reason
 
 
 async def test_late_units_come_first_and_others_cannot_open_a_unit_form(browser, world, opened):
