@@ -93,6 +93,17 @@ def form_spec(form: dict) -> FormSpec:
     return FormSpec(*fields, whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1))
 
 
+def field_labels(form: dict) -> dict[str, str]:
+    """Each field of the unit's form as the error summary names it: on a form of thirty
+    indicators "Phải là số nguyên." alone does not say which (the message beside the field can)."""
+    labels = {}
+    for indicator in form["indicators"]:
+        figure = f"{indicator['code']} · {indicator['name']}"
+        labels[subs.figure_field(indicator["code"])] = figure
+        labels[subs.note_field(indicator["code"])] = f"Ghi chú cho {figure}"
+    return labels | {subs.answer_field(q["section"]): q["text"] for q in form["round"]["questions"]}
+
+
 def typed_value(measure: str, value) -> str:
     """A stored figure as the form shows it for editing (532.950; 95,11; có/không)."""
     if value is None:
@@ -151,6 +162,7 @@ async def submission_page(
         active="rounds",
         form=form,
         sent=sent,
+        labels=field_labels(form),
         editable=editable,
         reviewer=may_review(principal),
         review_errors=review_errors or {},

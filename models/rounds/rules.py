@@ -129,7 +129,7 @@ def check_value(indicator: Mapping, raw: object) -> tuple[Value | None, FieldErr
 def missing_required(indicators: Sequence[Mapping], values: Mapping[str, Value]) -> list[FieldError]:
     """The required figures left empty: a submission cannot be sent without them."""
     return [
-        FieldError(ind["code"], "required", "Chỉ tiêu bắt buộc: cần nhập số liệu.")
+        FieldError(ind["code"], "required", "Chưa nhập số liệu; đây là chỉ tiêu bắt buộc.")
         for ind in indicators
         if ind.get("required") and values.get(ind["code"]) is None
     ]

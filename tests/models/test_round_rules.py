@@ -211,7 +211,7 @@ FORM = [
 def test_missing_required(figures, missing):
     errors = rules.missing_required(FORM, figures)
     assert [e.field for e in errors] == missing
-    assert all(e.message == "Chỉ tiêu bắt buộc: cần nhập số liệu." for e in errors)
+    assert all(e.message == "Chưa nhập số liệu; đây là chỉ tiêu bắt buộc." for e in errors)
 
 
 @pytest.mark.parametrize(

@@ -614,6 +614,10 @@ def test_a_phone_shows_tables_as_cards_and_folds_the_menu(chromium, server, shot
     for path in ("/admin/users", "/admin/units", "/admin/plans", "/dossiers", "/reports", "/"):
         admin.goto(path)
         fits_the_screen(admin)
+    shown_as_cards(admin, "Tỷ lệ")  # the dashboard's lead units (their table was cut in its box)
+    admin.goto("/schedules")
+    fits_the_screen(admin)
+    shown_as_cards(admin, "Lần chạy gần nhất")  # was cut off at the box's edge
     admin.context.close()
 
 

@@ -104,6 +104,63 @@ async def test_a_unit_fills_sends_is_returned_and_sends_again(browser, world, op
     assert "1/3 đơn vị đã nộp" in state.text and "Chưa có số liệu của: Sở Y tế, Xã Hải Hà" in state.text
 
 
+CD01 = "CD01 · Số văn bản chỉ đạo, điều hành cải cách hành chính đã ban hành"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "action", "summary", "beside"),
+    [
+        ("figures.CD01", "2,5", "save", CD01, "Phải là số nguyên."),
+        (
+            "figures.CD02",
+            "-1",
+            "save",
+            "CD02 · Số cuộc kiểm tra công tác cải cách hành chính đã thực hiện",
+            "Không được nhỏ hơn 0.",
+        ),
+        (
+            "figures.TT04",
+            "100,01",
+            "save",
+            "TT04 · Tỷ lệ hồ sơ tiếp nhận trực tuyến",
+            "Không được lớn hơn 100.",
+        ),
+        (
+            "figures.TC01",
+            "mười",
+            "save",
+            "TC01 · Số văn bản quy phạm pháp luật đã ban hành",
+            "Phải là một số (ví dụ 1.250 hoặc 95,5).",
+        ),
+        (
+            "figures.CDS04",
+            "có lẽ",
+            "save",
+            "CDS04 · Hệ thống quản lý văn bản kết nối, liên thông bốn cấp",
+            "Chọn Có hoặc Không.",
+        ),
+        ("notes.CD01", "x" * 1001, "save", f"Ghi chú cho {CD01}", "Tối đa 1.000 ký tự."),
+        ("answers.II.1", "x" * 20_001, "save", "Kết quả nổi bật về cải cách thể chế", "Tối đa 20.000 ký tự."),
+        ("figures.CD01", "", "submit", CD01, "Chưa nhập số liệu; đây là chỉ tiêu bắt buộc."),
+    ],
+)
+async def test_each_error_in_the_summary_names_its_indicator(
+    browser, world, opened, field, typed, action, summary, beside
+):
+    """On a form of thirty indicators, 'Phải là số nguyên.' at the top does not say which: each
+    summary line names the field as the form shows it and links to it; beside it, the short message."""
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("head_a")
+    await browser.get(f"/submissions/{sid}")
+    filled = {"figures.CD02": "1", "figures.TC01": "3"} if action == "submit" else {}
+    refused = await browser.post(
+        f"/submissions/{sid}", {"version": "1", **filled, field: typed, "action": action}
+    )
+    assert refused.status_code == 422
+    assert f'<a href="#{field}">{summary}: {beside}</a>' in refused.text
+    assert f'<p class="field-error" id="{field}-error">{beside}</p>' in refused.text
+
+
 async def test_a_stale_save_keeps_what_was_typed(browser, world, opened):
     sid = await _sid(world, opened)
     await subs.save(world.head_a, sid, subs.Changes(figures={"CD01": 1}))
