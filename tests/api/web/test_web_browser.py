@@ -777,6 +777,17 @@ def back_to_the_index(page: Page) -> None:
     expect(page.get_by_role("heading", name="Bộ chỉ số phục vụ người dân, doanh nghiệp")).to_be_visible()
 
 
+def headings_inside_their_boxes(page: Page) -> None:
+    """Each section heading of the round form lies inside its box, below the top border (as a
+    fieldset's legend it sat on the border, and one wrapping on a phone ran across it)."""
+    headings = page.locator("#unit-form h2").evaluate_all(
+        """hs => hs.map(h => [h.textContent, h.getBoundingClientRect().height,
+            h.getBoundingClientRect().top - h.closest('.card').getBoundingClientRect().top])"""
+    )
+    assert any(height > 40 for _, height, _ in headings), headings  # some wrap on a phone
+    assert all(gap >= 8 for _, _, gap in headings), headings
+
+
 def fill_required_figures(page: Page, tc01: str) -> None:
     page.locator('[name="figures.CD01"]').fill("4")
     page.locator('[name="figures.CD02"]').fill("2")
@@ -808,6 +819,7 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     phone = signed_in(chromium, own_server, "tuphap", width=390)
     go(phone, "Báo cáo định kỳ")
     phone.get_by_role("region", name=re.compile("Báo cáo của Sở Tư pháp")).get_by_role("link").first.click()
+    headings_inside_their_boxes(phone)
     phone.locator('[name="figures.TC01"]').fill("mười hai")
     phone.get_by_role("button", name="Lưu nháp").click()
     expect(phone.locator('[id="figures.TC01-error"]')).to_contain_text("Phải là một số")
