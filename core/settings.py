@@ -61,7 +61,7 @@ def _report_settings() -> ReportSettings:
         signer_name=env("REPORT_SIGNER_NAME", ""),
         recipients=_list(
             "REPORT_RECIPIENTS",
-            "Ủy ban nhân dân tỉnh (b/c);|Bộ Nội vụ (b/c);|Các sở, ban, ngành tỉnh;|Lưu: VT, CCHC.",
+            "Giám đốc, các Phó Giám đốc Sở;|Lưu: VT, CCHC.",
         ),
     )
 

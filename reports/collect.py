@@ -42,6 +42,7 @@ from models.procedures.service import ProcedureFilter, procedure_counts
 from models.procedures.tables import Procedure
 from models.rounds.consolidation import consolidate_round
 from models.rounds.rounds import round_for_period
+from models.service_index.indicators import reported_for
 from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
 from reports.data import (
@@ -302,8 +303,8 @@ async def collect_service_index(
     period: Period, scope_unit_id: int | None, coverage: DossierCoverage
 ) -> ServiceIndexSection | None:
     """The Decision 766 indicators of the dossiers received in the period, and the units with
-    the lowest score; None without dossiers."""
-    if not coverage.received:
+    the lowest score; None without dossiers, or for a period that ended before the Decision."""
+    if not coverage.received or not reported_for(period.end):
         return None
     total, ranking = await index_between(period.start, period.end, scope_unit_id)
     scored = [group for group in ranking if group.figures.score is not None]

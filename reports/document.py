@@ -120,32 +120,39 @@ def _round_paragraphs(data: ReportData, key: str) -> list[Paragraph]:
     return [_text(f"{key}.round", wording.round_figures_intro()), *items]
 
 
-def _leadership(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    paragraphs = []
+def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    """I.1: the year's plan, and how far it is done at the cut-off."""
     plan = data.plan
     if plan is None:
-        paragraphs.append(_text(f"{item.key}.no_plan", wording.no_plan(data)))
-    else:
-        paragraphs.append(_text(f"{item.key}.plan", wording.plan_opening(plan)))
-        area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
-        if area.total:
-            paragraphs += _area_paragraphs(item.key, area)
-    paragraphs += _round_paragraphs(data, item.key)
-    return paragraphs + [_to_write(f"{item.key}.{key}", what) for key, what in wording.LEADERSHIP_TOPICS]
+        return [_text(f"{item.key}.no_plan", wording.no_plan(data))]
+    figures = (
+        ("tasks.completed", str(plan.completed)),
+        ("tasks.total", str(plan.total)),
+        ("tasks.percent", wording.percent(plan.percent)),
+    )
+    return [
+        _text(f"{item.key}.plan", wording.plan_opening(plan)),
+        _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures),
+    ]
+
+
+def _direction(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    """I.2: the plan's tasks of direction, the units' figures the round files under section I,
+    and what staff write."""
+    paragraphs = []
+    area = next(a for a in data.plan.areas if a.key == Area.LEADERSHIP) if data.plan else None
+    if area is not None and area.total:
+        paragraphs += _area_paragraphs(item.key, area)
+    return [*paragraphs, *_round_paragraphs(data, "I"), *_topic(data, item)]
+
+
+def _topic(data: ReportData, item: OutlineItem) -> list[Paragraph]:
+    """What staff write on one topic of section I (the data holds no figures for it)."""
+    return [_to_write(f"{item.key}.{item.argument}", wording.LEADERSHIP_TOPICS[item.argument])]
 
 
 def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
-    plan = data.plan
-    if plan is not None:
-        figures = (
-            ("tasks.completed", str(plan.completed)),
-            ("tasks.total", str(plan.total)),
-            ("tasks.percent", wording.percent(plan.percent)),
-        )
-        paragraphs.append(
-            _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures)
-        )
     if data.rounds is not None:
         figures = (("round.accepted", f"{data.rounds.accepted}/{data.rounds.total}"),)
         paragraphs.append(_text(f"{item.key}.round", wording.round_coverage(data.rounds), *figures))
@@ -337,7 +344,9 @@ def _recommendations(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 BUILDERS: dict[str, Builder] = {
     "intro": _intro,
     "nothing": _nothing,
-    "leadership": _leadership,
+    "plan": _plan,
+    "direction": _direction,
+    "topic": _topic,
     "results": _results,
     "area": _area,
     "procedures": _procedures,

@@ -1,6 +1,7 @@
 """The outline of the periodic CCHC report, as data (FORMATS.md, "The periodic CCHC report").
 
-The order found in provincial reports: I. chỉ đạo, điều hành; II. results by the six reform areas;
+The order found in provincial reports: I. chỉ đạo, điều hành (1. the plan and how far it is done;
+2. direction; 3. inspection; 4. communication; 5. initiatives); II. results by the six reform areas;
 III. đánh giá chung (ưu điểm, tồn tại hạn chế, nguyên nhân); IV. phương hướng kỳ tới; V. đề xuất,
 kiến nghị; then the appendices. When the Ministry's guidance changes, a deployment edits these
 tuples: each item names its stable key (drafts keep staff paragraphs under it), its printed
@@ -19,12 +20,17 @@ class OutlineItem:
     heading: str  # as printed; "{next}" is the next period ("6 THÁNG CUỐI NĂM 2023" in a level-1 heading)
     level: int  # 0: the opening, no heading; 1: roman headings; 2: numbered sub-items
     builder: str  # a name in reports.document.BUILDERS
-    argument: str = ""  # e.g. the Area value an "area" builder reports
+    argument: str = ""  # e.g. the Area value an "area" builder reports, the topic a "topic" one asks for
 
 
 OUTLINE: tuple[OutlineItem, ...] = (
     OutlineItem("intro", "", 0, "intro"),
-    OutlineItem("I", "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", 1, "leadership"),
+    OutlineItem("I", "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH", 1, "nothing"),
+    OutlineItem("I.1", "1. Kế hoạch cải cách hành chính", 2, "plan"),
+    OutlineItem("I.2", "2. Tổ chức chỉ đạo, điều hành cải cách hành chính", 2, "direction", "direction"),
+    OutlineItem("I.3", "3. Kiểm tra công tác cải cách hành chính", 2, "topic", "inspection"),
+    OutlineItem("I.4", "4. Tuyên truyền cải cách hành chính", 2, "topic", "communication"),
+    OutlineItem("I.5", "5. Sáng kiến, giải pháp mới trong cải cách hành chính", 2, "topic", "initiatives"),
     OutlineItem("II", "II. KẾT QUẢ THỰC HIỆN CÁC NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH", 1, "results"),
     OutlineItem("II.1", "1. Cải cách thể chế", 2, "area", "institutions"),
     OutlineItem("II.2", "2. Cải cách thủ tục hành chính", 2, "procedures", "procedures"),

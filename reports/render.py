@@ -10,7 +10,8 @@ page 2; then one landscape section per appendix, each numbered on its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from io import BytesIO
 
@@ -91,8 +92,9 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
         block(document, wording.DRAFT_MARK, size=DRAFT_MARK_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _letterhead(document, data, issue)
     _title_block(document, data)
+    charts = itertools.count(1)
     for index, part in enumerate(sections):
-        _section(document, data, part, closing=index == len(sections) - 1)
+        _section(document, data, part, charts, closing=index == len(sections) - 1)
     _signature(document, data, issue)
     printed = [item for item in APPENDICES if APPENDIX_SOURCES[item.writer](data)]
     for numeral, item in zip(ROMAN_NUMERALS, printed, strict=False):
@@ -162,38 +164,44 @@ def _heading(document: DocumentObject, text: str, level: int) -> None:
     add_run(document.add_paragraph(style=f"Heading {level}"), text)
 
 
-def _section(document: DocumentObject, data: ReportData, part: Section, closing: bool) -> None:
+def _section(
+    document: DocumentObject, data: ReportData, part: Section, charts: Iterator[int], closing: bool
+) -> None:
     """One outline section: its heading, then its paragraphs (placeholders marked), and the
-    chart that follows a paragraph it illustrates. The closing section is kept on the page of
-    the signature block that follows it."""
+    chart that follows a paragraph it illustrates (numbered from ``charts``). The closing
+    section is kept on the page of the signature block that follows it."""
     if part.heading:
         _heading(document, part.heading, part.level)
     for paragraph in part.paragraphs:
         printed = (placeholder if paragraph.placeholder else body)(document, paragraph.text)
         printed.paragraph_format.keep_with_next = closing or None
-        if chart := _CHARTS.get(paragraph.key):
-            chart(document, data)
+        chart = _CHARTS.get(paragraph.key)
+        if chart and (drawn := chart(data)):
+            _chart(document, *drawn, next(charts))
 
 
-def _chart(document: DocumentObject, png: bytes, caption: str) -> None:
+def _chart(document: DocumentObject, png: bytes, caption: str, number: int) -> None:
     picture = block(document, space_before=6)
     picture.paragraph_format.keep_with_next = True
     picture.add_run().add_picture(BytesIO(png), width=Cm(CHART_WIDTH_CM))
-    block(document, caption, size=CAPTION_SIZE, italic=True, space_after=6)
+    block(document, wording.chart_caption(number, caption), size=CAPTION_SIZE, italic=True, space_after=6)
 
 
-def _tasks_chart(document: DocumentObject, data: ReportData) -> None:
-    if data.plan is not None and data.plan.areas:
-        _chart(document, task_completion_chart(data.plan.areas), wording.TASKS_CHART_CAPTION)
+def _tasks_chart(data: ReportData) -> tuple[bytes, str] | None:
+    if data.plan is None or not data.plan.areas:
+        return None
+    return task_completion_chart(data.plan.areas), wording.TASKS_CHART_CAPTION
 
 
-def _dossiers_chart(document: DocumentObject, data: ReportData) -> None:
-    if data.dossiers is not None and data.dossiers.by_month:
-        _chart(document, dossier_outcome_chart(data.dossiers.by_month), wording.DOSSIERS_CHART_CAPTION)
+def _dossiers_chart(data: ReportData) -> tuple[bytes, str] | None:
+    if data.dossiers is None or not data.dossiers.by_month:
+        return None
+    return dossier_outcome_chart(data.dossiers.by_month), wording.DOSSIERS_CHART_CAPTION
 
 
-_CHARTS: dict[str, Callable[[DocumentObject, ReportData], None]] = {
-    "II.overview": _tasks_chart,
+# The chart (its picture and caption, or None without data) that follows a paragraph, by key.
+_CHARTS: dict[str, Callable[[ReportData], tuple[bytes, str] | None]] = {
+    "I.1.overview": _tasks_chart,
     "II.2.dossiers.resolved": _dossiers_chart,
 }
 

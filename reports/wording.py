@@ -10,6 +10,7 @@ goes where; ``reports.render`` only prints.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -18,11 +19,13 @@ from core.text import (
     format_date_formal,
     format_date_long,
     format_date_short,
+    format_fixed,
     format_int,
     format_number,
     format_percent,
 )
 from models.dossiers.stats import Figures
+from models.service_index.indicators import DECISION_REFERENCE
 from models.vocabulary import IndexKind, Measure, ProgressMethod
 from reports.data import (
     AreaResult,
@@ -45,8 +48,8 @@ from reports.issuers import Issuer
 
 ONGOING = "Thường xuyên"
 NONE_CELL = "—"
-TASKS_CHART_CAPTION = "Biểu đồ 1. Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực"
-DOSSIERS_CHART_CAPTION = "Biểu đồ 2. Kết quả giải quyết hồ sơ thủ tục hành chính theo tháng"
+TASKS_CHART_CAPTION = "Kết quả thực hiện nhiệm vụ cải cách hành chính theo lĩnh vực"
+DOSSIERS_CHART_CAPTION = "Kết quả giải quyết hồ sơ thủ tục hành chính theo tháng"
 ARCHIVE_LINE = "Lưu: VT"
 DRAFT_MARK = "DỰ THẢO"
 BLANK_NUMBER = "     "
@@ -69,12 +72,13 @@ PROGRESS_METHODS = {
     ProgressMethod.WEIGHTED: "tính theo trọng số của các nhiệm vụ",
     ProgressMethod.MANUAL: "theo đánh giá của cơ quan theo dõi kế hoạch",
 }
-LEADERSHIP_TOPICS = (
-    ("direction", "tổ chức chỉ đạo, điều hành cải cách hành chính"),
-    ("inspection", "kiểm tra công tác cải cách hành chính"),
-    ("communication", "tuyên truyền cải cách hành chính"),
-    ("initiatives", "sáng kiến, giải pháp mới trong cải cách hành chính"),
-)
+# What staff write under section I's items (reports.outline names each by its key).
+LEADERSHIP_TOPICS = {
+    "direction": "tổ chức chỉ đạo, điều hành cải cách hành chính",
+    "inspection": "kiểm tra công tác cải cách hành chính",
+    "communication": "tuyên truyền cải cách hành chính",
+    "initiatives": "sáng kiến, giải pháp mới trong cải cách hành chính",
+}
 
 
 def area_topic(label: str) -> str:
@@ -357,7 +361,12 @@ def cashless_sentence(figures: Figures) -> str:
     )
 
 
-SERVICE_INDEX_SOURCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+HANDLING_DAYS_DECIMALS = 1
+
+
+def handling_days(days: float) -> str:
+    """ "7,0 ngày/hồ sơ": one decimal always, so that one report's 7,0 reads beside another's 7,2."""
+    return f"{format_fixed(days, HANDLING_DAYS_DECIMALS)} ngày/hồ sơ"
 
 
 def service_index_sentence(section: ServiceIndexSection) -> str:
@@ -373,10 +382,10 @@ def service_index_sentence(section: ServiceIndexSection) -> str:
         parts.append(part)
     days = section.total.average_handling_days
     if days is not None:
-        parts.append(f"thời gian giải quyết trung bình {format_number(days, 1)} ngày/hồ sơ")
+        parts.append(f"thời gian giải quyết trung bình {handling_days(days)}")
     return (
         "Bộ chỉ số phục vụ người dân, doanh nghiệp trong thực hiện thủ tục hành chính, dịch vụ công "
-        f"({SERVICE_INDEX_SOURCE}), tính theo phương pháp của Quyết định trên các hồ sơ tiếp nhận trong kỳ, kể cả hồ sơ đang giải quyết: {'; '.join(parts)}."
+        f"({DECISION_REFERENCE}), tính theo phương pháp của Quyết định trên các hồ sơ tiếp nhận trong kỳ, kể cả hồ sơ đang giải quyết: {'; '.join(parts)}."
     )
 
 
@@ -387,7 +396,7 @@ def service_index_figures(section: ServiceIndexSection) -> tuple[tuple[str, str]
     ]
     days = section.total.average_handling_days
     if days is not None:
-        figures.append(("service_index.average_handling_days", format_number(days, 1)))
+        figures.append(("service_index.average_handling_days", format_fixed(days, HANDLING_DAYS_DECIMALS)))
     return tuple(figures)
 
 
@@ -711,12 +720,29 @@ def recipient_lines(issuer: Issuer) -> list[str]:
     """ "- xxx;" each; "- Như trên;" first when there is a "Kính gửi"; the archive line
     "- Lưu: VT, ..." last, ending with "."."""
     bare = [r.strip().lstrip("-").strip().rstrip(";.").strip() for r in issuer.recipients]
-    bare = [text for text in bare if text and fold(text) != fold(AS_ABOVE)]
+    bare = [
+        text
+        for text in bare
+        if text and fold(text) != fold(AS_ABOVE) and not names_addressee(text, issuer.addressee)
+    ]
     archive = [text for text in bare if fold(text).startswith("luu:")] or [ARCHIVE_LINE]
     lines = [text for text in bare if text not in archive] + archive[-1:]
     if issuer.addressee:
         lines.insert(0, AS_ABOVE)
     return listed(lines)
+
+
+def chart_caption(number: int, caption: str) -> str:
+    """ "Biểu đồ 2. …": charts are numbered in the order printed (a report without the plan's
+    chart has its dossier chart as Biểu đồ 1)."""
+    return f"Biểu đồ {number}. {caption}"
+
+
+def names_addressee(recipient: str, addressee: str) -> bool:
+    """Whether a recipient line is the "Kính gửi" again ("Ủy ban nhân dân tỉnh (b/c)" under
+    "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ninh"): "Như trên" already sends it there."""
+    name = fold(re.sub(r"\s*\([^)]*\)$", "", recipient))
+    return bool(addressee and name) and fold(addressee).startswith(name)
 
 
 def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | None) -> str:

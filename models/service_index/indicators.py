@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Literal
@@ -24,6 +25,10 @@ from typing import Literal
 from models.vocabulary import Channel, DossierOutcome
 
 SCORING_FILE = Path(__file__).with_name("scoring.json")
+# Decision 766/QĐ-TTg was signed on 23 June 2022: a report of a period that ended before it
+# cannot quote its indicators (the page still computes them for any month, for comparison).
+DECISION_SIGNED = date(2022, 6, 23)
+DECISION_REFERENCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
 
 CLOSED_BY_END = "(d.closed_on IS NOT NULL AND d.closed_on <= :end)"
 OPEN_AT_END = "(d.closed_on IS NULL OR d.closed_on > :end)"
@@ -207,3 +212,8 @@ def total_points(assessments: list[Assessment]) -> float | None:
     if not scored or any(a.points is None for a in scored):
         return None
     return sum(a.points for a in scored)
+
+
+def reported_for(period_end: date) -> bool:
+    """Whether a report of the period ending on ``period_end`` quotes the index (DECISION_SIGNED)."""
+    return period_end >= DECISION_SIGNED

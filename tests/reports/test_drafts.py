@@ -47,7 +47,7 @@ APOLOGIES = Paragraph(
     "II.2.dossiers.apologies", "Đã gửi 12 văn bản xin lỗi.", (("dossiers.apologies", "12"),)
 )
 OVERVIEW = Paragraph(
-    "II.overview",
+    "I.1.overview",
     "Tính đến ngày 14 tháng 6 năm 2023, đã hoàn thành 17/32 nhiệm vụ (53,12%).",
     (("tasks.completed", "17"), ("tasks.total", "32")),
 )
@@ -500,7 +500,7 @@ def test_staff_numbers_against_the_generated_figures(text, expected):
     ("section", "expected"),
     [
         # a task count is held against the figure of the section it is written in
-        ("II", "“đã hoàn thành 25/33” -> 24; “hoàn thành 25/33” -> 32"),  # the plan's 24/32
+        ("I.1", "“đã hoàn thành 25/33” -> 24; “hoàn thành 25/33” -> 32"),  # the plan's 24/32 (I.1)
         ("II.2", "“đã hoàn thành 25/33” -> 5; “hoàn thành 25/33” -> 6"),  # the area's 5/6
     ],
 )

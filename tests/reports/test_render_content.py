@@ -33,6 +33,11 @@ def test_sections_follow_the_official_outline(document):
     ]
     areas = [p.text for p in document.paragraphs if p.style.name == "Heading 2"]
     assert areas == [
+        "1. Kế hoạch cải cách hành chính",
+        "2. Tổ chức chỉ đạo, điều hành cải cách hành chính",
+        "3. Kiểm tra công tác cải cách hành chính",
+        "4. Tuyên truyền cải cách hành chính",
+        "5. Sáng kiến, giải pháp mới trong cải cách hành chính",
         "1. Cải cách thể chế",
         "2. Cải cách thủ tục hành chính",
         "3. Cải cách tổ chức bộ máy hành chính nhà nước",
@@ -144,12 +149,12 @@ def test_placeholders_mark_every_missing_narrative(document):
 def test_edited_sections_are_printed_as_given(sample_data):
     """Staff text replaces a generated paragraph in place; a removed one is gone."""
     sections = list(compose(sample_data))
-    (index, leadership) = next((i, s) for i, s in enumerate(sections) if s.key == "I")
+    (index, direction) = next((i, s) for i, s in enumerate(sections) if s.key == "I.2")
     written = Paragraph("staff:1", "Ủy ban nhân dân tỉnh ban hành kế hoạch và chỉ đạo triển khai đồng bộ.")
-    sections[index] = replace(leadership, paragraphs=(written,))
+    sections[index] = replace(direction, paragraphs=(written,))
     document = load(render_report(sample_data, tuple(sections), None))
     assert paragraph(document, written.text)
-    assert len(placeholders(document)) == 12  # I's four are gone
+    assert len(placeholders(document)) == 15  # I.2's placeholder is gone
 
 
 def test_sections_without_data_say_so_in_one_sentence():
@@ -203,8 +208,17 @@ def test_two_charts_are_embedded_fifteen_centimetres_wide(document):
     assert len(shapes) == 2
     for shape in shapes:
         assert abs(shape.width - Cm(15)) < Cm(0.01)
-    assert paragraph(document, wording.TASKS_CHART_CAPTION)
-    assert paragraph(document, wording.DOSSIERS_CHART_CAPTION)
+    assert paragraph(document, f"Biểu đồ 1. {wording.TASKS_CHART_CAPTION}")
+    assert paragraph(document, f"Biểu đồ 2. {wording.DOSSIERS_CHART_CAPTION}")
+
+
+def test_charts_are_numbered_in_the_order_printed():
+    """Without a plan the dossier chart is the first (a review found "Biểu đồ 2" alone)."""
+    data = sample.report(plan=None)
+    document = load(render_report(data, compose(data), None))
+    assert len(document.inline_shapes) == 1
+    assert paragraph(document, f"Biểu đồ 1. {wording.DOSSIERS_CHART_CAPTION}")
+    assert not any(p.text.startswith("Biểu đồ 2") for p in document.paragraphs)
 
 
 def test_rendering_is_a_pure_function_of_the_data(sample_data, sample_docx):
@@ -238,6 +252,41 @@ def test_recipient_lines_end_with_semicolons_and_the_archive_line_with_a_full_st
         "- Bộ Nội vụ;",
         "- Lưu: VT.",
     ]
+
+
+@pytest.mark.parametrize(
+    "recipient, addressee, named",
+    [
+        ("Ủy ban nhân dân tỉnh (b/c)", "Ủy ban nhân dân tỉnh Quảng Ninh", True),
+        ("Ủy ban nhân dân tỉnh Quảng Ninh", "Ủy ban nhân dân tỉnh Quảng Ninh", True),
+        ("ủy ban nhân dân tỉnh", "Ủy ban nhân dân tỉnh Quảng Ninh", True),
+        ("Ủy ban nhân dân tỉnh Quảng Trị (b/c)", "Ủy ban nhân dân tỉnh Quảng Ninh", False),
+        ("Ủy ban nhân dân huyện (b/c)", "Ủy ban nhân dân tỉnh Quảng Ninh", False),
+        ("Bộ Nội vụ (b/c)", "Bộ Nội vụ", True),
+        ("Bộ Nội vụ (b/c)", "Ủy ban nhân dân tỉnh Quảng Ninh", False),
+        ("Bộ Nội vụ", "", False),
+        ("(b/c)", "Bộ Nội vụ", False),
+    ],
+)
+def test_a_recipient_naming_the_addressee_again_is_left_out(recipient, addressee, named):
+    assert wording.names_addressee(recipient, addressee) is named
+    printed = wording.recipient_lines(sample.issuer(recipients=(recipient,), addressee=addressee))
+    assert (f"- {recipient};" not in printed) is named
+
+
+@pytest.mark.parametrize(
+    "days, printed",
+    [
+        (7.0, "7,0 ngày/hồ sơ"),
+        (7.04, "7,0 ngày/hồ sơ"),
+        (7.16, "7,2 ngày/hồ sơ"),
+        (12.96, "13,0 ngày/hồ sơ"),
+        (0.0, "0,0 ngày/hồ sơ"),
+        (1234.56, "1.234,6 ngày/hồ sơ"),
+    ],
+)
+def test_average_handling_time_has_one_decimal(days, printed):
+    assert wording.handling_days(days) == printed
 
 
 def test_changes_are_said_in_words():

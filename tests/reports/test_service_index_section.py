@@ -4,11 +4,13 @@ and says plainly which indicators the data cannot give."""
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 
 from core.settings import get_settings
 from models.dossiers.ingest import ingest_records
+from models.service_index.indicators import reported_for
 from reports.collect import collect_report
 from reports.document import compose
 from reports.drafts import STAFF, Item, apply_draft
@@ -85,3 +87,20 @@ async def test_a_staff_paragraph_contradicting_a_service_index_ratio_is_flagged(
     composed = compose(await collect_report(Q1, CALENDAR))
     _, warnings = apply_draft(composed, {"II.2": (Item(STAFF, "staff:a", text),)})
     assert [w.kind for w in warnings if w.paragraph_key == "staff:a"] == ["contradiction"] * flagged
+
+
+@pytest.mark.parametrize(
+    "period_end, quoted",
+    [
+        (date(2020, 12, 31), False),
+        (date(2022, 6, 14), False),  # the half-year of Decree 09 that ends before the Decision
+        (date(2022, 6, 22), False),
+        (date(2022, 6, 23), True),  # the day it was signed
+        (date(2022, 6, 30), True),
+        (date(2024, 3, 31), True),
+    ],
+)
+async def test_a_report_quotes_the_index_only_for_a_period_ending_once_the_decision_was_signed(
+    period_end, quoted
+):
+    assert reported_for(period_end) is quoted
