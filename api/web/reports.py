@@ -83,17 +83,13 @@ async def reports_page(
     principal.require(Action.READ)
     names, unit_rows = await _unit_names()
     rows, total = await report_runs.list_runs(principal, report_runs.RunFilter(), PageRequest(50))
-    plan, _ = await choose_plan(None)
-    year = plan["year"] if plan else local_date(utcnow()).year
     return page(
         "reports.html",
         await viewer_for(principal),
         status_code=status_code,
         runs=[describe(row, names) for row in rows],
         total=total,
-        units=[row for row in unit_rows if row["valid_to"] is None],
-        kinds=PERIOD_KINDS,
-        form=form or {"kind": "H1", "year": str(year), "quarter": "", "scope_unit_id": ""},
+        **await period_form(form, unit_rows),
         errors=errors or FormErrors(),
         requested=requested,
         notice=notice,
@@ -102,6 +98,20 @@ async def reports_page(
         can_issue=principal.can(Action.ISSUE_REPORTS),
         request_key=uuid.uuid4().hex,
     )
+
+
+async def period_form(form: dict | None, unit_rows: list[dict]) -> dict:
+    """What a form choosing a report's period and scope shows (the request form, the draft
+    choice): the kinds, the units open today, and what was typed or else the plan's half-year."""
+    if form is None:
+        plan, _ = await choose_plan(None)
+        year = plan["year"] if plan else local_date(utcnow()).year
+        form = {"kind": "H1", "year": str(year), "quarter": "", "scope_unit_id": ""}
+    return {
+        "kinds": PERIOD_KINDS,
+        "units": [row for row in unit_rows if row["valid_to"] is None],
+        "form": form,
+    }
 
 
 def may_write_draft(principal: Principal, unit_id: int | None) -> bool:
@@ -128,6 +138,36 @@ def period_key(form: dict, errors: FormErrors) -> str | None:
     return f"{year}-Q{quarter}" if kind == "Q" else f"{year}-{kind}"
 
 
+def chosen_period(principal: Principal, form: dict, errors: FormErrors) -> tuple[str | None, int | None]:
+    """The period key and the scope (None: the province) a period form names; a unit head's
+    scope is their own unit, whatever was sent."""
+    key = period_key(form, errors)
+    scope = parse_int(form, "scope_unit_id", errors, "Đơn vị không hợp lệ.", low=1)
+    if principal.role is Role.UNIT_HEAD:
+        scope = principal.unit_id
+    return key, scope
+
+
+async def draft_choice(principal: Principal, query: dict) -> Response:
+    """/reports/drafts without a period (the reports page links here): the period and scope to
+    open, chosen in a form; once chosen, the draft's own address."""
+    principal.require(Action.READ)
+    form, errors = None, FormErrors()
+    if "kind" in query:
+        form = {name: text(query, name, 16) for name in PERIOD_FIELDS}
+        key, scope = chosen_period(principal, form, errors)
+        if not errors:
+            return see_other(query_url("/reports/drafts", period=key, unit_id=scope))
+    _, unit_rows = await _unit_names()
+    return page(
+        "report_draft_choice.html",
+        await viewer_for(principal),
+        status_code=422 if errors else 200,
+        errors=errors,
+        **await period_form(form, unit_rows),
+    )
+
+
 class ReportPagesController(Controller):
     path = "/reports"
 
@@ -144,13 +184,10 @@ class ReportPagesController(Controller):
     async def request_report(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.GENERATE_REPORTS)
         raw = await request.form()
-        form = {k: text(raw, k, 16) for k in ("kind", "year", "quarter", "scope_unit_id")}
+        form = {name: text(raw, name, 16) for name in PERIOD_FIELDS}
         errors = FormErrors()
-        key = period_key(form, errors)
-        scope = parse_int(form, "scope_unit_id", errors, "Đơn vị không hợp lệ.", low=1)
-        if principal.role is Role.UNIT_HEAD:
-            scope = principal.unit_id  # a unit head reports on their own unit only
-        if key is not None and not errors:
+        key, scope = chosen_period(principal, form, errors)
+        if not errors:
             try:
                 # The key was made with the page: a double click makes one run.
                 wanted = report_runs.RunRequest(key, scope, text(raw, "request_key", 200))
@@ -219,10 +256,13 @@ class ReportPagesController(Controller):
     async def draft(
         self,
         principal: Caller,
-        period: FromQuery[str],
+        request: Request,
+        period: FromQuery[str | None] = None,
         unit_id: FromQuery[int | None] = None,
         saved: FromQuery[str | None] = None,
-    ) -> Template:
+    ) -> Response:
+        if period is None:
+            return await draft_choice(principal, request.query_params)
         view = await report_runs.open_draft(principal, period, unit_id)
         return await draft_page(principal, view, notice=SAVED.get(saved or "", ""))
 
@@ -284,6 +324,7 @@ class ReportPagesController(Controller):
         return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
 
 
+PERIOD_FIELDS = ("kind", "year", "quarter", "scope_unit_id")
 ISSUE_FIELDS = ("profile", "number", "issued_on", "signer_name", "placeholder_reason")
 CHANGE_FIELDS = ("period", "unit_id", "version", "op", "section", "key", "text", "direction", "profile")
 SAVED = {

@@ -25,6 +25,7 @@ def pages(world):
         ("service index dossiers", "/service-index/dossiers?period=2024-03&indicator=on_time", set(ROLES)),
         ("reports", "/reports", set(ROLES)),
         ("report draft", "/reports/drafts?period=2024-H1", set(ROLES)),
+        ("report draft choice", "/reports/drafts", set(ROLES)),
         ("accounts", "/admin/users", {"admin"}),
         ("units", "/admin/units", {"admin"}),
         ("one unit", f"/admin/units/{world.unit_a}", {"admin"}),
@@ -205,8 +206,7 @@ async def test_every_form_address_opened_in_a_browser_leads_to_a_page(browser, w
     """A reload after an error, a bookmark: the address a form posts to shows a page (the one
     with the form, or the page above it), never a 405 problem."""
     await browser.sign_in_as("admin")
-    # The report pages are the report engineer's (GET /reports/drafts wants a period).
-    paths = [path for _, path, *_ in forms(world) if not path.startswith("/reports")]
+    paths = [path for _, path, *_ in forms(world)]
     paths += ["/logout", f"/admin/plans/{world.plan_id}/import"]
     for path in paths:
         response = await browser.client.get(path, headers={"Accept": "text/html"}, follow_redirects=True)

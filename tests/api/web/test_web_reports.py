@@ -84,6 +84,55 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
 
 
+@pytest.mark.parametrize(
+    ("kind", "year", "quarter", "opened"),
+    [
+        ("H1", "2000", "", "2000-H1"),
+        ("Y", "2100", "", "2100-Y"),
+        ("Q", "2024", "4", "2024-Q4"),
+        ("H1", "1999", "", {"year": "Năm báo cáo phải từ 2000 đến 2100."}),
+        ("Y", "2101", "", {"year": "Năm báo cáo phải từ 2000 đến 2100."}),
+        ("Q", "2024", "", {"quarter": "Chọn quý (1 đến 4)."}),
+        ("Q", "2024", "5", {"quarter": "Quý phải từ 1 đến 4."}),
+        ("Q", "20x4", "0", {"year": "Năm báo cáo phải từ 2000 đến 2100.", "quarter": "Quý phải từ 1 đến 4."}),
+    ],
+)
+async def test_the_reports_page_leads_to_the_draft_of_a_chosen_period(
+    browser, world, kind, year, quarter, opened
+):
+    # With no report yet the reports page had no way to a draft, and /reports/drafts without a
+    # period answered 400 "Yêu cầu không hợp lệ".
+    await browser.sign_in_as("staff")
+    assert '<a href="/reports/drafts">' in (await browser.get("/reports")).text
+    choice = await browser.get("/reports/drafts")
+    assert choice.status_code == 200
+    assert '<form method="get" action="/reports/drafts"' in choice.text and 'name="kind"' in choice.text
+    chosen = await browser.get(
+        "/reports/drafts", params={"kind": kind, "year": year, "quarter": quarter, "scope_unit_id": ""}
+    )
+    if isinstance(opened, str):
+        assert chosen.status_code == 303 and chosen.headers["location"] == f"/reports/drafts?period={opened}"
+        return
+    assert chosen.status_code == 422
+    for field, message in opened.items():
+        assert f'<li><a href="#{field}">{message}</a></li>' in chosen.text  # the summary
+        assert f'id="{field}-error">{message}<' in chosen.text  # beside the field
+    assert f'name="year" value="{year}"' in chosen.text  # what was typed is kept
+
+
+async def test_a_unit_head_opens_their_own_units_draft_and_a_viewer_has_no_drafting_link(browser, world):
+    await browser.sign_in_as("head_a")
+    assert '<a href="/reports/drafts">' in (await browser.get("/reports")).text
+    chosen = await browser.get(
+        "/reports/drafts", params={"kind": "H1", "year": "2024", "scope_unit_id": str(world.unit_b)}
+    )
+    assert chosen.headers["location"] == f"/reports/drafts?period=2024-H1&unit_id={world.unit_a}"
+    await browser.sign_in_as("viewer")  # reads every draft, writes none
+    assert '<a href="/reports/drafts">' not in (await browser.get("/reports")).text
+    choice = await browser.get("/reports/drafts")
+    assert choice.status_code == 200 and 'id="scope_unit_id"' in choice.text
+
+
 ISSUE = {
     "profile": "department",
     "number": "15",
