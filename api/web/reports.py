@@ -234,23 +234,24 @@ class ReportPagesController(Controller):
         raw = await request.form()
         form = {name: text(raw, name, 2000) for name in ISSUE_FIELDS}
         errors = FormErrors()
+        # A date that cannot be read goes on as none, which the domain refuses too: its messages
+        # for the other fields come with this one, all at once.
         issued_on = parse_date_field(form, "issued_on", errors)
-        if not errors:
-            issue = report_runs.IssueRequest(
-                form["profile"], form["number"], issued_on, form["signer_name"], form["placeholder_reason"]
-            )
-            try:
-                await report_runs.issue_run(principal, run_id, issue)
-            except InvalidInput as exc:
-                errors.add_domain(exc.errors)
-            except Conflict as exc:
-                run = await report_runs.get_run(principal, run_id)
-                refusal = next((e.message for e in exc.errors if e.message), "")
-                return await issue_page(principal, run, form, refused=refusal or True, status_code=409)
-            else:
-                return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}")
+        issue = report_runs.IssueRequest(
+            form["profile"], form["number"], issued_on, form["signer_name"], form["placeholder_reason"]
+        )
+        try:
+            await report_runs.issue_run(principal, run_id, issue)
+        except InvalidInput as exc:
+            errors.add_domain(exc.errors)
+        except Conflict as exc:
+            run = await report_runs.get_run(principal, run_id)
+            refusal = next((e.message for e in exc.errors if e.message), "")
+            return await issue_page(principal, run, form, refused=refusal or True, status_code=409)
+        else:
+            return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}")
         run = await report_runs.get_run(principal, run_id)
-        return await issue_page(principal, run, form, errors=errors, status_code=422)
+        return await issue_page(principal, run, form, errors=errors.ordered(ISSUE_FIELDS), status_code=422)
 
     @get("/drafts", name="web:report-draft")
     async def draft(

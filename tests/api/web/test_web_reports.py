@@ -142,6 +142,47 @@ ISSUE = {
 }
 
 
+# (what is wrong in the issuing form, every error shown at once, in the page's order); the
+# first was shown as the date's error alone, the other three only once the date was mended.
+ISSUE_MISTAKES = [
+    (
+        {"number": "15/BC", "issued_on": "32/13/2026", "signer_name": "", "placeholder_reason": ""},
+        {
+            "number": "Nhập số văn bản, ví dụ 15.",
+            "issued_on": DATE_INVALID,
+            "signer_name": "Nhập họ và tên người ký.",
+            "placeholder_reason": "Báo cáo còn ",
+        },
+    ),
+    ({"issued_on": "32/13/2026"}, {"issued_on": DATE_INVALID}),
+    (
+        {"issued_on": "31/02/2024", "number": "0"},
+        {"number": "Nhập số văn bản, ví dụ 15.", "issued_on": DATE_INVALID},
+    ),
+    (
+        {"issued_on": "", "signer_name": " "},
+        {"issued_on": "Nhập ngày ban hành.", "signer_name": "Nhập họ và tên người ký."},
+    ),
+]
+
+
+async def test_the_issuing_form_shows_every_error_at_once(browser, world):
+    await browser.sign_in_as("staff")
+    response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+    run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+    await wait_done(browser, run_id)
+    await browser.get(f"/reports/runs/{run_id}/issue")
+    for mistakes, expected in ISSUE_MISTAKES:
+        refused = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE | mistakes)
+        assert refused.status_code == 422, mistakes
+        summary = re.findall(r'<li><a href="#(\w+)">([^<]*)</a></li>', refused.text)
+        assert [field for field, _ in summary] == list(expected), mistakes
+        for (field, message), wanted in zip(summary, expected.values(), strict=True):
+            assert message.startswith(wanted), (field, message)
+            assert f'id="{field}-error">{message}<' in refused.text  # beside its field too
+        assert f'name="number" value="{(ISSUE | mistakes)["number"]}"' in refused.text  # kept
+
+
 def draft_form(version: str, op: str, section: str, key: str = "", **fields) -> dict:
     return {"period": "2024-H1", "version": version, "op": op, "section": section, "key": key, **fields}
 
