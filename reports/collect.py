@@ -72,9 +72,14 @@ from reports.periods import Calendar, Period, PeriodKind
 # A dossier received this long before the period and still open at its start is a data-quality
 # problem (an unrecorded result, a stale import), not a carried-over dossier: it is counted apart.
 STALE_AFTER = timedelta(days=365)
-# Dossier data starting this long after the period's start, or ending this long before its
-# cut-off, covers only part of the period: the report says so.
-COVERAGE_GAP = timedelta(days=31)
+# Dossier data starting after the period's start, or ending before its cut-off, by more than
+# the longest quiet spell the data's own rate allows covers only part of the period, and the
+# report says so. A province receives dossiers every working day: no period starts or ends
+# within a week of a long holiday (Tết falls between 21 January and 20 February), so a week
+# without a dossier at an edge is missing data. A small scope receives one now and then: there
+# the allowance is ten times the mean interval between its dossiers.
+QUIET_DAYS_AT_AN_EDGE = 7
+QUIET_INTERVALS_AT_AN_EDGE = 10
 
 TASK_LINES = f"""
     SELECT s.code, s.title, s.area, s.status, s.progress, s.weight, s.deadline, s.completed_on,
@@ -220,7 +225,7 @@ async def dossier_coverage(period: Period, units: set[int] | None) -> DossierCov
         )
         .first()
     )
-    partial = bool(received) and (first - period.start > COVERAGE_GAP or period.end - last > COVERAGE_GAP)
+    partial = bool(received) and covers_part(period, received, first, last)
     return DossierCoverage(
         received=received,
         first_received=first,
@@ -229,6 +234,14 @@ async def dossier_coverage(period: Period, units: set[int] | None) -> DossierCov
         stale_since=_day(stale["first"]),
         partial=partial,
     )
+
+
+def covers_part(period: Period, received: int, first: date, last: date) -> bool:
+    """Whether ``received`` dossiers, the first received on ``first`` and the last on ``last``,
+    leave an edge of the period without data (QUIET_DAYS_AT_AN_EDGE)."""
+    days = (period.end - period.start).days + 1
+    allowed = max(QUIET_DAYS_AT_AN_EDGE, QUIET_INTERVALS_AT_AN_EDGE * days / received)
+    return (first - period.start).days > allowed or (period.end - last).days > allowed
 
 
 def _day(value) -> date | None:
