@@ -429,7 +429,8 @@ def weakest_units_sentence(section: ServiceIndexSection) -> str:
         )
     return (
         f"Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong {format_int(section.units_scored)} "
-        f"đơn vị: {'; '.join(items)}."
+        f"đơn vị (mức đạt của một chỉ số là tỷ lệ so với ngưỡng đạt điểm tối đa, không quá 100%; "
+        f"xếp theo bình quân các chỉ số có dữ liệu): {'; '.join(items)}."
     )
 
 

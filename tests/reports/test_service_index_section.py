@@ -54,7 +54,11 @@ async def test_the_section_quotes_the_figures_and_the_weakest_units(world):
     assert "tỷ lệ hồ sơ tái sử dụng dữ liệu số hóa 50,00% (trên 2 hồ sơ có dữ liệu)" in quoted
     assert quoted.endswith(".") and "ngày/hồ sơ" in quoted
     weakest = text["II.2.service_index.weakest"]
-    assert weakest.startswith("Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong 2 đơn vị: Sở Y tế")
+    assert weakest.startswith(
+        "Các đơn vị có mức đạt bình quân các chỉ số thấp nhất trong 2 đơn vị (mức đạt của một chỉ số là "
+        "tỷ lệ so với ngưỡng đạt điểm tối đa, không quá 100%; xếp theo bình quân các chỉ số có dữ liệu): "
+        "Sở Y tế"
+    )  # the measure is the app's (no maximum points configured), so the sentence defines it
 
 
 async def test_fields_absent_are_said_to_have_no_data(world):
