@@ -22,13 +22,16 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
+from core.text import format_date_short
 from models.vocabulary import Channel, DossierOutcome
 
 SCORING_FILE = Path(__file__).with_name("scoring.json")
 # Decision 766/QĐ-TTg was signed on 23 June 2022: a report of a period that ended before it
 # cannot quote its indicators (the page still computes them for any month, for comparison).
 DECISION_SIGNED = date(2022, 6, 23)
-DECISION_REFERENCE = "Quyết định số 766/QĐ-TTg ngày 23/6/2022 của Thủ tướng Chính phủ"
+DECISION_REFERENCE = (
+    f"Quyết định số 766/QĐ-TTg ngày {format_date_short(DECISION_SIGNED)} của Thủ tướng Chính phủ"
+)
 
 CLOSED_BY_END = "(d.closed_on IS NOT NULL AND d.closed_on <= :end)"
 OPEN_AT_END = "(d.closed_on IS NULL OR d.closed_on > :end)"
