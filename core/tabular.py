@@ -201,28 +201,63 @@ def check_legacy_encoding(rows: list[tuple[int, list[str]]], limit: int = 100) -
         )
 
 
-def header_positions(header: list[str], columns: Columns, required: set[str]) -> dict[str, int]:
+class HeaderMismatch(InvalidInput):
+    """The header row names columns the template does not have, or lacks required ones: a
+    problem with the header, not with a cell. Each column is still a field error (the API's
+    problem details name them); ``lines`` say it all in Vietnamese, with the template's columns.
+    Built from (detail, errors) like any InvalidInput, so a reader process can pass it on."""
+
+    def __init__(self, detail: str, errors: list[FieldError], lines: list[str] | None = None, row: int = 1):
+        super().__init__(detail, errors)
+        self.lines, self.row = lines or [], row
+
+
+def header_mismatch(
+    row: int, unknown: list[str], missing: list[str], columns: Columns, required: set[str]
+) -> HeaderMismatch:
+    """Every unknown column and every missing required one of the header on row ``row``."""
+
+    def listed(labels: list[str]) -> str:
+        return ", ".join(f"“{label}”" for label in labels)
+
+    needed = [label for key, label in columns if key in required]
+    optional = [label for key, label in columns if key not in required]
+    lines = [f"Cột không có trong mẫu: {listed(unknown)}."] if unknown else []
+    if missing:
+        lines.append(f"Thiếu cột bắt buộc: {listed(missing)}.")
+    lines.append(f"Cột bắt buộc của mẫu: {listed(needed)}.")
+    if optional:
+        lines.append(f"Cột không bắt buộc: {listed(optional)}.")
+    return HeaderMismatch(
+        f"row {row}, the header, does not match the template: unknown columns {unknown}, "
+        f"required columns missing {missing}; the template's columns are {[label for _, label in columns]}",
+        [FieldError(cell, "unknown column", f"Cột '{cell}' không có trong mẫu.", row=row) for cell in unknown]
+        + [
+            FieldError(label, "required column missing", f"Thiếu cột bắt buộc '{label}'.", row=row)
+            for label in missing
+        ],
+        lines,
+        row,
+    )
+
+
+def header_positions(header: list[str], columns: Columns, required: set[str], row: int = 1) -> dict[str, int]:
+    """Each known column's position in the header (row ``row`` of the file); HeaderMismatch
+    naming every unknown column and every missing required one at once."""
     by_label = {fold(label): key for key, label in columns} | {key: key for key, _ in columns}
     positions: dict[str, int] = {}
+    unknown: list[str] = []
     for index, cell in enumerate(header):
         if not cell.strip():
             continue
         key = by_label.get(fold(cell))
         if key is None:
-            raise InvalidInput(
-                f"unknown column {cell!r}",
-                [FieldError(cell, "unknown column", f"Cột '{cell}' không có trong mẫu.", row=1)],
-            )
-        positions[key] = index
-    if missing := required - positions.keys():
-        labels = dict(columns)
-        raise InvalidInput(
-            "required columns missing",
-            [
-                FieldError(labels[k], "required column missing", f"Thiếu cột '{labels[k]}'.", row=1)
-                for k in sorted(missing)
-            ],
-        )
+            unknown.append(cell)
+        else:
+            positions[key] = index
+    missing = [label for key, label in columns if key in required and key not in positions]
+    if unknown or missing:
+        raise header_mismatch(row, unknown, missing, columns, required)
     return positions
 
 
@@ -241,7 +276,8 @@ def _records(
     table = read_table(filename, data, max_rows)
     if not table:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
-    positions = header_positions(table[0][1], columns, required)
+    header_row, header = table[0]
+    positions = header_positions(header, columns, required, header_row)
     return [
         (number, {key: _cell(values, positions.get(key)) for key, _ in columns})
         for number, values in table[1:]

@@ -32,6 +32,7 @@ from api.web.forms import (
 )
 from core.errors import InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.paging import PageRequest
+from core.tabular import HeaderMismatch
 from core.text import format_date_short
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
@@ -503,7 +504,7 @@ class AdminPlansController(Controller):
         principal.require(Action.MANAGE_PLANS)
         form = await request.form()
         upload = form.get("file")
-        result: dict = {"plan_id": plan_id, "errors": [], "message": ""}
+        result: dict = {"plan_id": plan_id, "errors": [], "header": [], "message": ""}
         content = await upload.read(IMPORT_MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
         if not content:
             result["message"] = "Vui lòng chọn tệp XLSX hoặc CSV."
@@ -514,6 +515,11 @@ class AdminPlansController(Controller):
                 outcome = await plan_files.import_plan_file(
                     principal, plan_id, upload.filename or "", content
                 )
+            except HeaderMismatch as exc:
+                result["message"] = (
+                    f"Dòng tiêu đề (dòng {exc.row}) của tệp không khớp với mẫu; chưa có dữ liệu nào được ghi."
+                )
+                result["header"] = exc.lines
             except InvalidInput as exc:
                 result["message"] = (
                     "Tệp có lỗi; chưa có dữ liệu nào được ghi. Sửa các dòng dưới đây rồi tải lên lại."

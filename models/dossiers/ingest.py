@@ -279,7 +279,7 @@ def _keyed(numbered_records, share: Share | None = None) -> Rows:
     if (header := next(records, None)) is None:
         raise InvalidInput.field("file", "the file has no header row", "Tệp không có dòng tiêu đề.")
     names = [nfc(cell) for cell in _cells(header[1])]
-    positions = list(header_positions(names, FILE_COLUMNS, set(FILE_REQUIRED)).items())
+    positions = list(header_positions(names, FILE_COLUMNS, set(FILE_REQUIRED), header[0]).items())
     for number, record in _shared(records, share):
         values = _cells(record)
         width = len(values)

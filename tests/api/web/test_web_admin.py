@@ -181,6 +181,49 @@ async def test_plans_create_status_and_import(browser, world):
     assert "1 nhiệm vụ mới, 0 cập nhật, 0 không đổi" in (await browser.get(imported.headers["location"])).text
 
 
+@pytest.mark.parametrize(
+    ("header", "lines"),
+    [
+        (
+            "Mã,Tên nhiệm vụ,Hạn",
+            [
+                "Cột không có trong mẫu: “Mã”, “Tên nhiệm vụ”, “Hạn”.",
+                "Thiếu cột bắt buộc: “Mã nhiệm vụ”, “Lĩnh vực”, “Nhiệm vụ”, “Đơn vị chủ trì”, “Thời hạn”.",
+            ],
+        ),
+        (
+            "Mã nhiệm vụ,Lĩnh vực,Nhiệm vụ,Đơn vị chủ trì,Thời hạn,Hạn chót",
+            ["Cột không có trong mẫu: “Hạn chót”."],
+        ),
+        ("Mã nhiệm vụ,Lĩnh vực,Đơn vị chủ trì,Thời hạn", ["Thiếu cột bắt buộc: “Nhiệm vụ”."]),
+    ],
+)
+async def test_a_plan_file_with_a_wrong_header_is_told_so_in_its_plan(browser, world, header, lines):
+    """The header is the problem, not a cell of row 1: every unknown and missing column is named,
+    with the template's columns, in the box of the plan the file was sent to."""
+    await browser.sign_in_as("staff")
+    await browser.get("/admin/plans")
+    refused = await browser.post(
+        f"/admin/plans/{world.plan_id}/import",
+        {},
+        files={"file": ("ke-hoach.csv", f"{header}\nA.1,Rà soát,31/12/2024\n".encode(), "text/csv")},
+    )
+    assert refused.status_code == 422
+    box = re.search(r'<div class="notice error"[^>]*id="([^"]+)">(.*?)</div>', refused.text, re.S)
+    assert box and box.group(1) == f"p{world.plan_id}-import-errors"
+    assert (
+        "<strong>Chưa nhập được tệp vào kế hoạch năm 2024 · Kế hoạch CCHC năm 2024.</strong> "
+        "Dòng tiêu đề (dòng 1) của tệp không khớp với mẫu; chưa có dữ liệu nào được ghi."
+    ) in box.group(2)
+    shown = re.findall(r"<li>(.*?)</li>", box.group(2))
+    assert shown[:-2] == lines
+    assert shown[-2].startswith("Cột bắt buộc của mẫu: “Mã nhiệm vụ”, “Lĩnh vực”, “Nhiệm vụ”")
+    assert "<table>" not in box.group(2) and "(để trống)" not in box.group(2)
+    # the box sits in the plan's own section, beside its file field
+    section = refused.text.index(f'id="plan-{world.plan_id}"')
+    assert section < refused.text.index(box.group(1)) < refused.text.index(f'id="p{world.plan_id}-file"')
+
+
 async def test_plan_edit_with_a_stale_version_is_explained(browser, world):
     await browser.sign_in_as("admin")
     await browser.get("/admin/plans")
