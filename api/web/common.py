@@ -27,6 +27,7 @@ from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
+from api.security import SCOPE_PRINCIPAL
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.web.forms import (  # noqa: F401  (the pages' form helpers)
     FormErrors,
@@ -269,14 +270,21 @@ HINTS = {
 
 
 def _error_page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
+    """The error as a page; a caller already signed in keeps the menu and the sign-out (an error
+    raised before the caller was known, such as an unknown address, has neither)."""
+    principal = request.scope.get(SCOPE_PRINCIPAL)
+    # Handlers here are synchronous, so the header names the account by its username.
+    me = Viewer(principal, principal.username, None) if principal and principal.signed_in else None
     return page(
         "error.html",
-        None,
+        me,
         status_code=status,
         title=TITLES.get(status, "Có lỗi xảy ra"),
         message=message,
         details=details or [],
         hint=HINTS.get(status, ""),
+        status=status,
+        active="",
     )
 
 

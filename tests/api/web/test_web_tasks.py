@@ -260,6 +260,26 @@ async def test_a_form_address_opened_in_a_browser_shows_the_form_and_unknown_pag
     assert script.status_code == 405 and script.headers["content-type"] == "application/problem+json"
 
 
+@pytest.mark.parametrize(
+    "address, status, other_account",
+    [
+        ("/tasks/999999", 404, False),  # a record that does not exist
+        ("/plans/999999", 404, False),
+        ("/admin/users", 403, True),  # another account may be allowed
+        ("/reports/runs/999999", 404, False),
+    ],
+)
+async def test_an_error_page_keeps_the_menu_of_the_person_signed_in(
+    browser, world, address, status, other_account
+):
+    await browser.sign_in_as("head_a")
+    answer = await browser.get(address, headers={"Accept": "text/html"})
+    assert answer.status_code == status, answer.text[:500]
+    assert 'aria-label="Điều hướng chính"' in answer.text and "Đăng xuất" in answer.text
+    assert 'href="/my-tasks"' in answer.text  # a unit head's menu
+    assert ("Đăng nhập bằng tài khoản khác" in answer.text) is other_account
+
+
 async def test_dates_are_typed_as_dd_mm_yyyy_whatever_the_browser(browser, world):
     await browser.sign_in_as("head_a")
     page = await browser.get(f"/tasks/{world.task_a}")
