@@ -250,31 +250,29 @@ class TaskPagesController(Controller):
         if isinstance(upload, UploadFile) and (staged := await _stage_file(principal, task_id, upload, sent)):
             evidence_ids.append(staged["id"])
         form = ReportForm(task, sent, status_choices(principal, task), await _staged(evidence_ids))
+        report = tasks.ProgressReport(
+            sent["status"], sent["progress"], sent["note"] or "", sent["completed_on"], tuple(evidence_ids)
+        )
         status_code = 422
-        if sent.ok:
-            report = tasks.ProgressReport(
-                sent["status"],
-                sent["progress"],
-                sent["note"] or "",
-                sent["completed_on"],
-                tuple(evidence_ids),
-            )
-            try:
+        try:
+            # The domain's errors join the form's, all at once (a field the form could not read
+            # stays as it was): a future completion date was refused only on a second send. A
+            # form of an older version is first told what changed since (StaleVersion).
+            if not changes:
+                sent.add_problems(await tasks.report_problems(principal, task, report), FORM_FIELDS)
+            if sent.ok:
                 await tasks.report_progress(principal, task_id, report, expected_version=sent["version"])
-            except StaleVersion as exc:
-                form.stale = await _changes_since(task_id, version)
-                sent.typed["version"] = str(exc.current_version)
-                status_code = 409
-            except InvalidInput as exc:
-                sent.add_problems(exc.errors, FORM_FIELDS)
-            except PermissionDenied:
-                # The unit check passed above, so this is re-opening or cancelling a task.
-                sent.add_error(
-                    "status", "Chỉ Sở Nội vụ mới được mở lại hoặc dừng một nhiệm vụ đã hoàn thành."
-                )
-                status_code = 403
-            else:
                 return _done(task_id, return_to)
+        except StaleVersion as exc:
+            form.stale = await _changes_since(task_id, version)
+            sent.typed["version"] = str(exc.current_version)
+            status_code = 409
+        except InvalidInput as exc:
+            sent.add_problems(exc.errors, FORM_FIELDS)
+        except PermissionDenied:
+            # The unit check passed above, so this is re-opening, cancelling or re-dating a task.
+            sent.add_error("status", "Chỉ Sở Nội vụ mới được mở lại hoặc dừng một nhiệm vụ đã hoàn thành.")
+            status_code = 403
         if return_to == MY_TASKS:
             return await my_tasks_page(principal, sent=form, status_code=status_code)
         return await task_page(principal, task_id, sent=form, status_code=status_code)

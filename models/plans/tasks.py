@@ -188,57 +188,94 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
     return values, coordinators
 
 
-def _apply_report(
-    current: dict, report: ProgressReport, actor: Principal, today: date, plan_year: int
-) -> dict:
-    """The new status fields for a progress report, or InvalidInput/PermissionDenied."""
+def _report_errors(current: dict, report: ProgressReport, today: date, plan_year: int) -> list[FieldError]:
+    """Every field of a progress report the task as it stands refuses, all at once (a form shows
+    them together); none when it can be applied. Who may make it is ``_check_allowed``'s."""
+    errors = []
     status = report.status or current["status"]
     if status not in set(TaskStatus):
-        raise InvalidInput.field("status", f"one of {', '.join(TaskStatus)}", "Trạng thái không hợp lệ.")
+        errors.append(FieldError("status", f"one of {', '.join(TaskStatus)}", "Trạng thái không hợp lệ."))
     progress = report.progress if report.progress is not None else current["progress"]
     if not 0 <= progress <= 100:
-        raise InvalidInput.field("progress", "between 0 and 100", "Tiến độ phải từ 0 đến 100%.")
+        errors.append(FieldError("progress", "between 0 and 100", "Tiến độ phải từ 0 đến 100%."))
     if len(report.note) > MAX_NOTE:
-        raise InvalidInput.field(
-            "note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự."
+        errors.append(
+            FieldError("note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự.")
         )
+    if status == TaskStatus.COMPLETED:
+        if not report.note.strip() and not report.evidence_ids:
+            errors.append(
+                FieldError(
+                    "note",
+                    "completing a task needs a note or evidence",
+                    "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
+                )
+            )
+        completed_on = _completion_date(current, report, today)
+        # today is the default (completed now); a date kept as it was is not judged again
+        if completed_on not in (today, current["completed_on"]) and (
+            problem := completion_date_error(
+                completed_on, plan_year, local_date(current["created_at"]), today
+            )
+        ):
+            errors.append(problem)
+    elif status == TaskStatus.NOT_STARTED and progress > 0:
+        errors.append(
+            FieldError(
+                "progress",
+                "a task not started has 0% progress",
+                "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
+            )
+        )
+    return errors
+
+
+def _check_allowed(current: dict, report: ProgressReport, actor: Principal, today: date) -> None:
+    """Only home-affairs staff re-open or cancel a task, or re-date a completed one (a unit head
+    turned a late completion into an on-time one with 1900-01-01): PermissionDenied."""
+    status = report.status or current["status"]
     changing_closed = status != current["status"] and (
         current["status"] in CLOSED or status == TaskStatus.CANCELLED
     )
     if changing_closed and not actor.can(Action.REOPEN_TASK):
         raise PermissionDenied("only home-affairs staff may re-open or cancel a task")
-    completed_on = None
-    if status == TaskStatus.COMPLETED:
-        if not report.note.strip() and not report.evidence_ids:
-            raise InvalidInput.field(
-                "note",
-                "completing a task needs a note or evidence",
-                "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
-            )
-        progress = 100
-        completed_on = report.completed_on or current["completed_on"] or today
-        if completed_on != current["completed_on"]:
-            _check_completion_date(current, completed_on, actor, today, plan_year)
-    elif status == TaskStatus.NOT_STARTED and progress > 0:
-        raise InvalidInput.field(
-            "progress",
-            "a task not started has 0% progress",
-            "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
-        )
-    return {"status": status, "progress": progress, "completed_on": completed_on}
-
-
-def _check_completion_date(
-    current: dict, completed_on: date, actor: Principal, today: date, plan_year: int
-) -> None:
-    """A new completion date: only staff re-date a completed task (a unit head turned a late
-    completion into an on-time one with 1900-01-01), and the date must be a sane one."""
-    if current["status"] == TaskStatus.COMPLETED and not actor.can(Action.REOPEN_TASK):
+    if (
+        status == current["status"] == TaskStatus.COMPLETED
+        and _completion_date(current, report, today) != current["completed_on"]
+        and not actor.can(Action.REOPEN_TASK)
+    ):
         raise PermissionDenied("only home-affairs staff may change a completed task's completion date")
-    if completed_on == today:  # the default: completed now
-        return
-    if problem := completion_date_error(completed_on, plan_year, local_date(current["created_at"]), today):
-        raise InvalidInput(f"completed_on: {problem.reason}", [problem])
+
+
+async def report_problems(actor: Principal, task: dict, report: ProgressReport) -> list[FieldError]:
+    """What ``report_progress`` would refuse in ``report`` against ``task`` as read now, before
+    anything is written: PermissionDenied, else every field error at once (a form shows them
+    with its own)."""
+    today = local_date(utcnow())
+    _check_allowed(task, report, actor, today)
+    return _report_errors(task, report, today, await _plan_year(task["plan"]))
+
+
+def _completion_date(current: dict, report: ProgressReport, today: date) -> date:
+    return report.completed_on or current["completed_on"] or today
+
+
+def _apply_report(
+    current: dict, report: ProgressReport, actor: Principal, today: date, plan_year: int
+) -> dict:
+    """The new status fields for a progress report, or PermissionDenied/InvalidInput."""
+    _check_allowed(current, report, actor, today)
+    if errors := _report_errors(current, report, today, plan_year):
+        raise InvalidInput("; ".join(f"{error.field}: {error.reason}" for error in errors), errors)
+    status = report.status or current["status"]
+    if status == TaskStatus.COMPLETED:
+        return {"status": status, "progress": 100, "completed_on": _completion_date(current, report, today)}
+    progress = report.progress if report.progress is not None else current["progress"]
+    return {"status": status, "progress": progress, "completed_on": None}
+
+
+async def _plan_year(plan_id: int) -> int:
+    return (await Plan.select(Plan.year).where(Plan.id == plan_id).first())["year"]
 
 
 def check_can_report(actor: Principal, task: dict) -> None:
@@ -501,8 +538,7 @@ async def report_progress(
     today = local_date(now)
 
     async def write(current: dict) -> bool:
-        plan = await Plan.select(Plan.year).where(Plan.id == current["plan"]).first()
-        new = _apply_report(current, report, actor, today, plan["year"])
+        new = _apply_report(current, report, actor, today, await _plan_year(current["plan"]))
         changed = [name for name, value in new.items() if value != current[name]]
         if not changed and not report.note.strip() and not report.evidence_ids:
             raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from api.web.forms import DATE_INVALID
 from models.plans.tasks import ProgressReport, report_progress
 
 # Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
@@ -204,6 +205,7 @@ async def test_a_mistake_on_my_tasks_comes_back_on_my_tasks_with_the_form_open(b
     assert summary_links(wrong.text) == [
         (f"{prefix}progress", "Tiến độ phải là số nguyên từ 0 đến 100."),
         (f"{prefix}completed_on", "Ngày không hợp lệ; nhập theo dạng ngày/tháng/năm, ví dụ 30/06/2025."),
+        (f"{prefix}note", "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."),
     ]
     assert field_error(wrong.text, f"{prefix}progress") == "Tiến độ phải là số nguyên từ 0 đến 100."
     card = re.search(rf'<li id="task-{world.task_a}".*?</li>', wrong.text, re.S).group(0)
@@ -214,6 +216,50 @@ async def test_a_mistake_on_my_tasks_comes_back_on_my_tasks_with_the_form_open(b
     assert summary_links(no_note.text) == [
         (f"{prefix}note", "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.")
     ]
+
+
+PROGRESS_WRONG = "Tiến độ phải là số nguyên từ 0 đến 100."
+FUTURE = "Ngày hoàn thành không được ở tương lai."
+NO_NOTE = "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."
+
+
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        # A future completion date was refused only once the progress was mended.
+        (
+            {"status": "completed", "progress": "abc", "completed_on": "01/07/2024", "note": "x"},
+            [("progress", PROGRESS_WRONG), ("completed_on", FUTURE)],
+        ),
+        (
+            {"status": "completed", "progress": "101", "completed_on": "1/7/2024", "note": ""},
+            [("progress", PROGRESS_WRONG), ("completed_on", FUTURE), ("note", NO_NOTE)],
+        ),
+        (
+            {"status": "completed", "progress": "abc", "completed_on": "30/06/2024", "note": "x"},
+            [("progress", PROGRESS_WRONG)],
+        ),
+        (
+            {"status": "completed", "progress": "100", "completed_on": "01/07/2024", "note": ""},
+            [("completed_on", FUTURE), ("note", NO_NOTE)],
+        ),
+        (
+            {"status": "not_started", "progress": "20", "completed_on": "31/02/2024"},
+            [("progress", "Nhiệm vụ chưa triển khai thì tiến độ là 0%."), ("completed_on", DATE_INVALID)],
+        ),
+    ],
+)
+async def test_every_error_of_the_task_form_shows_at_once(browser, world, sent, expected):
+    await browser.sign_in_as("head_a")
+    await browser.get("/my-tasks")
+    prefix = f"t{world.task_a}-"
+    wrong = await browser.post(
+        f"/tasks/{world.task_a}/updates", {**sent, "version": "1", "return_to": "my-tasks"}
+    )
+    assert wrong.status_code == 422
+    assert summary_links(wrong.text) == [(prefix + field, message) for field, message in expected]
+    for field, message in expected:
+        assert field_error(wrong.text, prefix + field) == message
 
 
 async def test_success_is_shown_on_the_changed_task_and_a_double_click_is_no_error(browser, world):
