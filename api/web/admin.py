@@ -77,6 +77,7 @@ async def users_page(
     new: Submission | None = None,
     edited: tuple[int, Submission] | None = None,
     saved: int | None = None,
+    done: str = "",
     status_code: int = 200,
 ) -> Template:
     principal.require(Action.MANAGE_ACCOUNTS)
@@ -101,11 +102,21 @@ async def users_page(
         forms=forms,
         edited=edited,
         saved=next((row for row in shown if row["id"] == saved), None),
+        saved_label=ACCOUNT_DONE.get(done, ACCOUNT_DONE["saved"]),
     )
 
 
-def account_saved(account_id: int) -> Response:
-    return see_other(query_url("/admin/users", saved=account_id) + f"#user-{account_id}")
+# What the row of an account just changed says (the ``done`` of its address).
+ACCOUNT_DONE = {
+    "saved": "Đã lưu",
+    "locked": "Đã khóa tài khoản",
+    "unlocked": "Đã mở khóa tài khoản",
+}
+
+
+def account_saved(account_id: int, done: str = "saved") -> Response:
+    address = query_url("/admin/users", saved=account_id, done=None if done == "saved" else done)
+    return see_other(f"{address}#user-{account_id}")
 
 
 class AdminUsersController(Controller):
@@ -118,8 +129,9 @@ class AdminUsersController(Controller):
         q: FromQuery[str] = "",
         role: FromQuery[str] = "",
         saved: FromQuery[int | None] = None,
+        done: FromQuery[str] = "",
     ) -> Template:
-        return await users_page(principal, q=q.strip()[:100], role=role, saved=saved)
+        return await users_page(principal, q=q.strip()[:100], role=role, saved=saved, done=done)
 
     @post("/", status_code=303)
     async def create(self, principal: Caller, request: Request) -> Response:
@@ -176,9 +188,11 @@ class AdminUsersController(Controller):
                 button=f"Khóa tài khoản {account['username']}",
                 cancel=f"/admin/users#user-{account_id}",
                 active="admin",
+                warning="Có thể mở khóa tài khoản sau, nhưng các phiên đăng nhập và khóa API bị thu hồi "
+                "thì không khôi phục được.",
             )
         if await sent.attempt(accounts.update_account(principal, account_id, active=False)):
-            return account_saved(account_id)
+            return account_saved(account_id, "locked")
         shown = account_form(account)
         shown.errors = sent.errors
         return await users_page(principal, edited=(account_id, shown), status_code=409)
@@ -186,7 +200,7 @@ class AdminUsersController(Controller):
     @post("/{account_id:int}/activate", status_code=303)
     async def activate(self, principal: Caller, account_id: FromPath[int]) -> Response:
         await accounts.update_account(principal, account_id, active=True)
-        return account_saved(account_id)
+        return account_saved(account_id, "unlocked")
 
 
 # --- units ----------------------------------------------------------------------------------

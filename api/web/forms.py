@@ -258,6 +258,9 @@ class FormSpec:
 # --- confirming an irreversible action ------------------------------------------------------
 
 
+IRREVERSIBLE = "Thao tác này không thể hoàn tác."
+
+
 def confirmation(
     me: Any,
     *,
@@ -270,10 +273,12 @@ def confirmation(
     details: list[str] | None = None,
     details_title: str = "",
     active: str = "",
+    warning: str = IRREVERSIBLE,
 ) -> Template:
-    """The page before an irreversible action: what will happen (``consequences``, and the
-    records affected in ``details``), a button posting ``fields`` back to ``action`` with
-    ``confirmed=yes``, and a way back (``cancel``)."""
+    """The page before an action that cannot simply be taken back: ``warning`` says how far it
+    can be undone, then what will happen (``consequences``, and the records affected in
+    ``details``), a button posting ``fields`` back to ``action`` with ``confirmed=yes``, and a
+    way back (``cancel``)."""
     return Template(
         template_name="confirm.html",
         context={
@@ -287,5 +292,6 @@ def confirmation(
             "details": details or [],
             "details_title": details_title,
             "active": active,
+            "warning": warning,
         },
     )

@@ -398,6 +398,7 @@ class RoundPagesController(Controller):
             ],
             action=f"/submissions/{submission_id}/submit",
             button="Nộp báo cáo",
+            warning="Đơn vị không tự rút lại được báo cáo đã nộp.",
             cancel=f"/submissions/{submission_id}",
             fields={"version": str(saved["version"])},
             active="rounds",

@@ -72,14 +72,26 @@ async def test_a_created_account_is_highlighted_and_locking_it_is_confirmed(brow
     assert asked.status_code == 200 and "Khóa tài khoản tp2?" in asked.text
     assert "Mọi phiên đăng nhập và khóa API của tài khoản bị thu hồi ngay" in asked.text
     assert 'name="confirmed" value="yes"' in asked.text
+    # it can be undone, in part: the page says so instead of "không thể hoàn tác"
+    assert "Có thể mở khóa tài khoản sau" in asked.text and "không thể hoàn tác" not in asked.text
     assert "Đã khóa" not in (await browser.get("/admin/users?q=tp2")).text  # nothing done yet
     locked = await browser.post(f"/admin/users/{account_id}/deactivate", {"confirmed": "yes"})
     assert locked.status_code == 303
     assert "Đã khóa" in (await browser.get("/admin/users?q=tp2")).text
+    assert badge(await browser.get(locked.headers["location"]), account_id) == "Đã khóa tài khoản"
     again = await browser.post(f"/admin/users/{account_id}/deactivate", {"confirmed": "yes"})
     assert again.status_code == 303  # a second click changes nothing and says no error
-    await browser.post(f"/admin/users/{account_id}/activate", {})
+    unlocked = await browser.post(f"/admin/users/{account_id}/activate", {})
     assert "Đã khóa" not in (await browser.get("/admin/users?q=tp2")).text
+    assert badge(await browser.get(unlocked.headers["location"]), account_id) == "Đã mở khóa tài khoản"
+    other = await browser.get(f"/admin/users?saved={account_id}&done=anything")
+    assert badge(other, account_id) == "Đã lưu"  # an address made up says no more than that
+
+
+def badge(answer, account_id: int) -> str:
+    """The status the row of ``account_id`` shows after a change."""
+    row = re.search(rf'<tr id="user-{account_id}" class="is-updated">.*?</tr>', answer.text, re.S).group(0)
+    return re.search(r'<span class="badge done" role="status">(.*?)</span>', row).group(1)
 
 
 async def test_an_admin_cannot_lock_their_own_account(browser, world):
