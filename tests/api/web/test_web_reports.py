@@ -42,7 +42,9 @@ async def test_request_follow_download_and_issue(browser, world):
     assert f'<form method="get" action="/reports/runs/{run_id}/issue">' in row  # a button, not a link
     confirm = await browser.get(f"/reports/runs/{run_id}/issue")
     assert confirm.status_code == 200
-    assert "Phiên bản</dt><dd>1" in confirm.text and "Người lập</dt><dd>Staff" in confirm.text
+    assert "Người lập</dt><dd>Staff" in confirm.text
+    # made with no draft saved: its version says so, not "từ dự thảo phiên bản 0"
+    assert "Phiên bản</dt><dd>1 (văn bản hệ thống soạn, chưa có dự thảo được chỉnh sửa)</dd>" in confirm.text
     assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
     assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
     today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
@@ -227,6 +229,8 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
     assert 'data-state="done"' in await wait_done(browser, run_id)
     run = (await browser.client.get(f"/api/reports/{run_id}")).json()
     assert run["draft_version"] == 4 and run["issuer_profile"] == "people_committee"
+    issuing = (await browser.get(f"/reports/runs/{run_id}/issue")).text
+    assert "(từ dự thảo phiên bản 4)</dd>" in issuing
 
 
 async def test_who_may_write_a_draft_and_issue_on_the_web(browser, world):
