@@ -107,7 +107,9 @@ DISTRICTS = (
     ("MONGCAI", "UBND thành phố Móng Cái"),
     ("CAMPHA", "UBND thành phố Cẩm Phả"),
     ("UONGBI", "UBND thành phố Uông Bí"),
-    ("DONGTRIEU", "UBND thành phố Đông Triều"),
+    # A town (thị xã) until it became a city on 1 November 2024 (Nghị quyết 1199/NQ-UBTVQH15):
+    # every demo year with district-level data (2020, 2023) is before that, so the town's name.
+    ("DONGTRIEU", "UBND thị xã Đông Triều"),
     ("QUANGYEN", "UBND thị xã Quảng Yên"),
     ("VANDON", "UBND huyện Vân Đồn"),
     ("COTO", "UBND huyện Cô Tô"),
