@@ -14,6 +14,7 @@ import uuid
 from litestar import Controller, Request, Response, get, post
 from litestar.params import FromPath, FromQuery
 from litestar.response import Template
+from litestar_htmx import HTMXRequest
 
 from api.security import Caller
 from api.web.common import (
@@ -26,6 +27,7 @@ from api.web.common import (
     see_other,
     text,
     viewer_for,
+    wants_fragment,
 )
 from api.web.forms import day_text
 from core.clock import local_date, utcnow
@@ -200,10 +202,12 @@ class ReportPagesController(Controller):
         return await reports_page(principal, form=form, errors=errors, status_code=422)
 
     @get("/runs/{run_id:int}", name="web:report-run")
-    async def run_row(self, principal: Caller, run_id: FromPath[int]) -> Template:
+    async def run_row(self, principal: Caller, request: HTMXRequest, run_id: FromPath[int]) -> Response:
         """One run's table row: HTMX asks for it every two seconds while the run is queued or
-        running; the finished row stops asking."""
+        running; the finished row stops asking. Opened as an address, the row on its page."""
         run = await report_runs.get_run(principal, run_id)
+        if not wants_fragment(request, f"run-{run_id}"):
+            return see_other(f"/reports#run-{run_id}")
         names, _ = await _unit_names()
         return page(
             "_report_row.html",

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.anyio
 
 async def wait_done(browser, run_id: int) -> str:
     for _ in range(400):
-        row = (await browser.get(f"/reports/runs/{run_id}", headers={"HX-Request": "true"})).text
+        asked = {"HX-Request": "true", "HX-Target": f"run-{run_id}"}  # as the row's hx-get sends it
+        row = (await browser.get(f"/reports/runs/{run_id}", headers=asked)).text
         if 'data-state="done"' in row or 'data-state="failed"' in row:
             return row
         assert 'hx-trigger="every 2s"' in row  # still polling while queued or running
@@ -36,6 +37,8 @@ async def test_request_follow_download_and_issue(browser, world):
     assert f'id="run-{run_id}"' in listing and "Báo cáo 6 tháng đầu năm 2024" in listing
     row = await wait_done(browser, run_id)
     assert 'data-state="done"' in row and "hx-trigger" not in row
+    opened = await browser.get(f"/reports/runs/{run_id}")  # the row's address typed or bookmarked
+    assert opened.status_code == 303 and opened.headers["location"] == f"/reports#run-{run_id}"
     link = re.search(r'href="(/api/reports/\d+/file)"', row).group(1)
     download = await browser.client.get(link)
     assert download.status_code == 200 and download.content[:2] == b"PK"
