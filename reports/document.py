@@ -64,6 +64,27 @@ def placeholders(sections: tuple[Section, ...]) -> tuple[Paragraph, ...]:
     return tuple(p for section in sections for p in section.paragraphs if p.placeholder)
 
 
+OPENING = "Phần mở đầu"
+
+
+def section_labels(sections: tuple[Section, ...]) -> dict[str, str]:
+    """Each section as staff point to it in a list: its heading, a numbered item under its
+    roman one ("III.3. Nguyên nhân", since I, II and III each have a "3."), the opening by name."""
+    labels, numeral = {}, ""
+    for section in sections:
+        if section.level == 1:
+            numeral = section.heading.split(".", 1)[0]
+        label = f"{numeral}.{section.heading}" if section.level == 2 and numeral else section.heading
+        labels[section.key] = label or OPENING
+    return labels
+
+
+def placeholders_where(sections: tuple[Section, ...]) -> tuple[tuple[str, Paragraph], ...]:
+    """``placeholders`` with the label of the section each is in (``section_labels``)."""
+    labels = section_labels(sections)
+    return tuple((labels[s.key], p) for s in sections for p in s.paragraphs if p.placeholder)
+
+
 # --- builders: one per kind of outline item --------------------------------------------------------
 
 Builder = Callable[[ReportData, OutlineItem], list[Paragraph]]

@@ -40,7 +40,7 @@ from models.vocabulary import JobState
 from reports import drafts, wording
 from reports.collect import collect_report
 from reports.data import DossierCoverage, ReportData
-from reports.document import IssueInfo, Paragraph, Section, compose, placeholders
+from reports.document import IssueInfo, Paragraph, Section, compose, placeholders, placeholders_where
 from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
@@ -445,12 +445,17 @@ def run_snapshot(run_id: int) -> Snapshot:
     return msgspec.json.decode(path.read_bytes(), type=Snapshot)
 
 
-async def still_to_write(actor: Principal, run_id: int) -> tuple[Paragraph, ...]:
-    """The placeholders a finished run still printed."""
+async def still_to_write(actor: Principal, run_id: int) -> tuple[tuple[str, Paragraph], ...]:
+    """The placeholders a finished run still printed, each with the label of its section."""
     run = await get_run(actor, run_id)
     if run["state"] != JobState.DONE.value or not report_path(run_id, ".json").exists():
         return ()
-    return placeholders((await anyio.to_thread.run_sync(run_snapshot, run_id)).sections)
+    return placeholders_where((await anyio.to_thread.run_sync(run_snapshot, run_id)).sections)
+
+
+NUMBER_DIGITS_ONLY = (
+    "Số văn bản chỉ gồm chữ số, từ 1 đến 999999, ví dụ 15; ký hiệu (như /BC-SNV) hệ thống tự thêm."
+)
 
 
 def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldError]:
@@ -458,8 +463,10 @@ def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldEr
     errors = []
     if request.profile not in issuer_profiles(get_settings().report):
         errors.append(FieldError("profile", "unknown issuer profile", "Chọn cơ quan ban hành."))
-    if re.fullmatch(r"[0-9]{1,6}", request.number) is None or int(request.number) == 0:
-        errors.append(FieldError("number", "a number from 1 to 999999", "Nhập số văn bản, ví dụ 15."))
+    if not request.number.strip():
+        errors.append(FieldError("number", "required", "Nhập số văn bản, ví dụ 15."))
+    elif re.fullmatch(r"[0-9]{1,6}", request.number) is None or int(request.number) == 0:
+        errors.append(FieldError("number", "a number from 1 to 999999", NUMBER_DIGITS_ONLY))
     cutoff = parse_period(run["period_key"]).end
     if request.issued_on is None:
         errors.append(FieldError("issued_on", "required", "Nhập ngày ban hành."))

@@ -40,6 +40,7 @@ from models.units import service as units
 from models.vocabulary import JobState, Role
 from reports import drafts
 from reports import runs as report_runs
+from reports.document import section_labels
 from reports.issuers import issuer_profiles
 
 PERIOD_KINDS = {
@@ -397,7 +398,7 @@ async def draft_page(
     status_code: int = 200,
 ) -> Template:
     scope_name = (await units.get_unit(view.scope_unit_id))["name"] if view.scope_unit_id else "Toàn tỉnh"
-    headings = {section.key: section.heading or "Phần mở đầu" for section in view.composed}
+    headings = section_labels(view.composed)
     section_of = {p.key: s.key for s in view.applied for p in s.paragraphs}
     return page(
         "report_draft.html",

@@ -14,7 +14,7 @@ from docx.shared import Cm
 from models.dossiers.stats import Figures
 from reports import wording
 from reports.data import TaskCounts, TaskState, UnitTasks
-from reports.document import Paragraph, compose
+from reports.document import Paragraph, compose, placeholders_where, section_labels
 from reports.render import render_report
 from tests.reports import sample
 from tests.reports.docx_read import full_text, load, paragraph, section_blocks, texts
@@ -416,3 +416,24 @@ def test_late_dossiers_as_limitations(late, open_overdue, without_apology, expec
     )
     data = sample.report(plan=None, indices=(), dossiers=dossiers)
     assert wording.limitation_facts(data) == expected
+
+
+@pytest.mark.parametrize(
+    "key, label",
+    [
+        ("intro", "Phần mở đầu"),
+        ("I", "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH"),
+        ("I.3", "I.3. Kiểm tra công tác cải cách hành chính"),
+        ("II.3", "II.3. Cải cách tổ chức bộ máy hành chính nhà nước"),
+        ("III.causes", "III.3. Nguyên nhân"),
+        ("IV", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM 6 THÁNG CUỐI NĂM 2023"),
+    ],
+)
+def test_a_section_is_pointed_to_with_its_roman_numeral(sample_data, key, label):
+    """Lists of what is still to write name the section: I, II and III each have a "3."."""
+    assert section_labels(compose(sample_data))[key] == label
+
+
+def test_what_is_still_to_write_says_where():
+    where = dict((p.text, label) for label, p in placeholders_where(compose(sample.report())))
+    assert where["[Nội dung do chuyên viên bổ sung: nguyên nhân chủ quan]"] == "III.3. Nguyên nhân"

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from api.web.forms import DATE_INVALID
+from reports.runs import NUMBER_DIGITS_ONLY
 
 pytestmark = pytest.mark.anyio
 
@@ -50,13 +51,17 @@ async def test_request_follow_download_and_issue(browser, world):
     assert "Phiên bản</dt><dd>1 (văn bản hệ thống soạn, chưa có dự thảo được chỉnh sửa)</dd>" in confirm.text
     assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
     assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
+    assert (
+        "<li>III.3. Nguyên nhân: [Nội dung do chuyên viên bổ sung: nguyên nhân khách quan]</li>"
+        in confirm.text
+    )
     today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
     assert today and 'placeholder="dd/mm/yyyy"' in confirm.text  # today, typed as dd/mm/yyyy
     refused = await browser.post(
         f"/reports/runs/{run_id}/issue", ISSUE | {"placeholder_reason": "", "number": "x"}
     )
     assert refused.status_code == 422
-    assert '<li><a href="#number">Nhập số văn bản, ví dụ 15.</a></li>' in refused.text
+    assert f'<li><a href="#number">{NUMBER_DIGITS_ONLY}</a></li>' in refused.text  # "x"
     assert '<li><a href="#placeholder_reason">' in refused.text
     assert 'value="Nguyễn Văn A"' in refused.text  # what was typed is kept
     for typed in ("06/20/2024", "2024-02-30", "20.6.2024"):
@@ -153,7 +158,7 @@ ISSUE_MISTAKES = [
     (
         {"number": "15/BC", "issued_on": "32/13/2026", "signer_name": "", "placeholder_reason": ""},
         {
-            "number": "Nhập số văn bản, ví dụ 15.",
+            "number": NUMBER_DIGITS_ONLY,  # the symbol typed in: not "enter a number" as if empty
             "issued_on": DATE_INVALID,
             "signer_name": "Nhập họ và tên người ký.",
             "placeholder_reason": "Báo cáo còn ",
@@ -162,8 +167,10 @@ ISSUE_MISTAKES = [
     ({"issued_on": "32/13/2026"}, {"issued_on": DATE_INVALID}),
     (
         {"issued_on": "31/02/2024", "number": "0"},
-        {"number": "Nhập số văn bản, ví dụ 15.", "issued_on": DATE_INVALID},
+        {"number": NUMBER_DIGITS_ONLY, "issued_on": DATE_INVALID},
     ),
+    ({"number": ""}, {"number": "Nhập số văn bản, ví dụ 15."}),
+    ({"number": "1234567"}, {"number": NUMBER_DIGITS_ONLY}),
     (
         {"issued_on": "", "signer_name": " "},
         {"issued_on": "Nhập ngày ban hành.", "signer_name": "Nhập họ và tên người ký."},
@@ -197,6 +204,7 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
     page = (await browser.get("/reports/drafts?period=2024-H1")).text
     assert "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống." in page
     assert "Nội dung còn phải viết" in page and "Lập dự thảo</button>" in page
+    assert '<a href="#p-III.causes.subjective">III.3. Nguyên nhân</a>' in page  # which "3." it is
     assert 'id="s-V"' in page and 'id="h-III.limitations"' in page
     key = re.search(r'id="p-(V\.[^"]+)"', page).group(1)
     saved = await browser.post(
