@@ -257,6 +257,9 @@ async def test_every_error_of_the_task_form_shows_at_once(browser, world, sent, 
         f"/tasks/{world.task_a}/updates", {**sent, "version": "1", "return_to": "my-tasks"}
     )
     assert wrong.status_code == 422
+    # the page lists all the unit's tasks: the summary says whose form it is
+    title = f"Chưa cập nhật được nhiệm vụ II.1: có {len(expected)} lỗi cần sửa"
+    assert f'<h2 id="{prefix}error-summary-title">{title}</h2>' in wrong.text
     assert summary_links(wrong.text) == [(prefix + field, message) for field, message in expected]
     for field, message in expected:
         assert field_error(wrong.text, prefix + field) == message
