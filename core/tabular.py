@@ -225,7 +225,8 @@ def header_mismatch(
     lines = [f"Cột không có trong mẫu: {listed(unknown)}."] if unknown else []
     if missing:
         lines.append(f"Thiếu cột bắt buộc: {listed(missing)}.")
-    lines.append(f"Cột bắt buộc của mẫu: {listed(needed)}.")
+    if missing != needed:  # else the line above has said them all
+        lines.append(f"Cột bắt buộc của mẫu: {listed(needed)}.")
     if optional:
         lines.append(f"Cột không bắt buộc: {listed(optional)}.")
     return HeaderMismatch(

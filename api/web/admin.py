@@ -463,6 +463,7 @@ async def plans_page(
         notice=notice,
         saved=saved,
         import_columns=[label for _, label in plan_files.COLUMNS],
+        ignored_columns=[label for _, label in plan_files.READER_COLUMNS],
     )
 
 

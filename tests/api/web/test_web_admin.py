@@ -224,13 +224,20 @@ async def test_a_plan_file_with_a_wrong_header_is_told_so_in_its_plan(browser, w
     box = re.search(r'<div class="notice error"[^>]*id="([^"]+)">(.*?)</div>', refused.text, re.S)
     assert box and box.group(1) == f"p{world.plan_id}-import-errors"
     assert (
-        "<strong>Chưa nhập được tệp vào kế hoạch năm 2024 · Kế hoạch CCHC năm 2024.</strong> "
+        "<strong>Chưa nhập được tệp vào Kế hoạch CCHC năm 2024.</strong> "
         "Dòng tiêu đề (dòng 1) của tệp không khớp với mẫu; chưa có dữ liệu nào được ghi."
     ) in box.group(2)
     shown = re.findall(r"<li>(.*?)</li>", box.group(2))
-    assert shown[:-2] == lines
-    assert shown[-2].startswith("Cột bắt buộc của mẫu: “Mã nhiệm vụ”, “Lĩnh vực”, “Nhiệm vụ”")
+    assert shown[: len(lines)] == lines
+    template = [line for line in shown if line.startswith("Cột bắt buộc của mẫu: “Mã nhiệm vụ”, “Lĩnh vực”")]
+    every_required_missing = lines[-1].startswith("Thiếu cột bắt buộc: “Mã nhiệm vụ”, “Lĩnh vực”")
+    assert len(template) == (0 if every_required_missing else 1)  # the template's list, not twice
+    assert (
+        shown[-1].startswith("Cột không bắt buộc: “Sản phẩm”")
+        and len(shown) == len(lines) + len(template) + 1
+    )
     assert "<table>" not in box.group(2) and "(để trống)" not in box.group(2)
+    assert "các cột Quá hạn, Ngày hoàn thành, Cập nhật lần cuối của tệp xuất được bỏ qua" in refused.text
     # the box sits in the plan's own section, beside its file field
     section = refused.text.index(f'id="plan-{world.plan_id}"')
     assert section < refused.text.index(box.group(1)) < refused.text.index(f'id="p{world.plan_id}-file"')
