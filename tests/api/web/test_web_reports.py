@@ -187,6 +187,9 @@ async def test_the_issuing_form_shows_every_error_at_once(browser, world):
     for mistakes, expected in ISSUE_MISTAKES:
         refused = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE | mistakes)
         assert refused.status_code == 422, mistakes
+        assert (
+            f"Chưa ban hành được: có {len(expected)} lỗi cần sửa</h2>" in refused.text
+        )  # the pages' one summary
         summary = re.findall(r'<li><a href="#(\w+)">([^<]*)</a></li>', refused.text)
         assert [field for field, _ in summary] == list(expected), mistakes
         for (field, message), wanted in zip(summary, expected.values(), strict=True):
