@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 # Control characters other than tab and newline: Word's Shift+Enter pastes a vertical tab (a
 # line break: kept as one), the others are dropped. None of them may reach a .docx ("All
@@ -51,9 +52,16 @@ def format_int(value: int) -> str:
 _VIETNAMESE_SEPARATORS = str.maketrans(",.", ".,")
 
 
+def rounded(value: float, digits: int = 2) -> Decimal:
+    """``value`` to ``digits`` decimals, a half rounded up as people count (53,125 -> 53,13; 2,675
+    -> 2,68), from the shortest decimal that is the float (a float's own rounding goes to even
+    and works on its binary value: f"{53.125:.2f}" is "53.12", f"{2.675:.2f}" is "2.67")."""
+    return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def format_number(value: float, digits: int = 2) -> str:
     """91.49 -> "91,49"; 1234.5 -> "1.234,5"; whole numbers lose their decimals: 7.0 -> "7"."""
-    text = f"{value:,.{digits}f}"
+    text = f"{rounded(value, digits):,.{digits}f}"
     if digits:
         text = text.rstrip("0").rstrip(".")
     return text.translate(_VIETNAMESE_SEPARATORS)
@@ -62,7 +70,7 @@ def format_number(value: float, digits: int = 2) -> str:
 def format_fixed(value: float, digits: int = 2) -> str:
     """8.5 -> "8,50"; 1234.5 -> "1.234,50": always ``digits`` decimals (``format_number`` drops
     trailing zeros), for figures read beside percentages, such as a change in percentage points."""
-    return f"{value:,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
+    return f"{rounded(value, digits):,.{digits}f}".translate(_VIETNAMESE_SEPARATORS)
 
 
 def format_percent(value: float, digits: int = 2) -> str:

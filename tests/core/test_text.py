@@ -70,7 +70,7 @@ def test_format_percent_keeps_the_digits_asked_for():
     assert format_percent(95.114, 1) == "95,1%"
     assert format_percent(95.114, 0) == "95%"
     assert format_percent(95.116, 2) == "95,12%"
-    assert format_number(1234.5, 0) == "1.234"
+    assert format_number(1234.5, 0) == "1.235"  # a half goes up (test_a_half_is_rounded_up)
     assert format_number(10.0) == "10"
     assert format_number(100.5, 1) == "100,5"
 
@@ -152,3 +152,23 @@ def test_identifiers_lose_invisible_characters(raw, stored):
 )
 def test_strict_integers_are_ascii_digits(text, number):
     assert strict_int(text) == number
+
+
+@pytest.mark.parametrize(
+    "value, digits, percent, number",
+    [
+        (53.125, 2, "53,13%", "53,13"),  # 17/32: a half goes up, as people count (was "53,12%")
+        (53.124, 2, "53,12%", "53,12"),
+        (2.675, 2, "2,68%", "2,68"),  # the float is 2.67499…: the written value is what counts
+        (0.285, 2, "0,29%", "0,29"),
+        (7.25, 1, "7,3%", "7,3"),  # one decimal: 7,25 ngày -> 7,3 (was 7,2)
+        (7.24, 1, "7,2%", "7,2"),
+        (-1.005, 2, "-1,01%", "-1,01"),  # a fall by half a hundredth is shown as a fall
+        (1234.565, 2, "1.234,57%", "1.234,57"),
+        (75.0, 0, "75%", "75"),
+        (74.5, 0, "75%", "75"),
+    ],
+)
+def test_a_half_is_rounded_up(value, digits, percent, number):
+    assert format_percent(value, digits) == percent
+    assert format_number(value, digits) == number
