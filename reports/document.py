@@ -142,7 +142,8 @@ def _round_paragraphs(data: ReportData, key: str) -> list[Paragraph]:
 
 
 def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    """I.1: the year's plan, and how far it is done at the cut-off."""
+    """I.1: the year's plan, how far it is done at the cut-off, and its own tasks of direction
+    (issuing the plan, inspecting, communicating …: the plan's words, not sorted into I.2–I.5)."""
     plan = data.plan
     if plan is None:
         return [_text(f"{item.key}.no_plan", wording.no_plan(data))]
@@ -151,20 +152,17 @@ def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         ("tasks.total", str(plan.total)),
         ("tasks.percent", wording.percent(plan.percent)),
     )
-    return [
+    paragraphs = [
         _text(f"{item.key}.plan", wording.plan_opening(plan)),
         _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures),
     ]
+    area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
+    return paragraphs + (_area_paragraphs(item.key, area) if area.total else [])
 
 
 def _direction(data: ReportData, item: OutlineItem) -> list[Paragraph]:
-    """I.2: the plan's tasks of direction, the units' figures the round files under section I,
-    and what staff write."""
-    paragraphs = []
-    area = next(a for a in data.plan.areas if a.key == Area.LEADERSHIP) if data.plan else None
-    if area is not None and area.total:
-        paragraphs += _area_paragraphs(item.key, area)
-    return [*paragraphs, *_round_paragraphs(data, "I"), *_topic(data, item)]
+    """I.2: the units' figures the round files under section I, and what staff write."""
+    return [*_round_paragraphs(data, "I"), *_topic(data, item)]
 
 
 def _topic(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -219,9 +217,7 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         paragraphs.append(_text(f"{item.key}.procedures", sentence, *figures))
     coverage = data.coverage.dossiers
     if coverage.stale_open:
-        paragraphs.append(
-            Paragraph(f"{item.key}.dossiers.stale", wording.stale_dossiers(coverage), placeholder=True)
-        )
+        paragraphs.append(Paragraph(f"{item.key}.dossiers.stale", wording.stale_dossiers(coverage)))
     section = data.dossiers
     if section is None:
         return [*paragraphs, _text(f"{item.key}.dossiers.none", wording.no_dossiers())]

@@ -53,7 +53,7 @@ OUTLINE: tuple[OutlineItem, ...] = (
 class AppendixItem:
     """An appendix, printed only when the report has its data (the body already says what is
     missing: an appendix holding only that sentence is an empty page), numbered "Phụ lục I",
-    "Phụ lục II" … in the order printed."""
+    "Phụ lục II" … in the order printed ("Phụ lục" alone when it is the only one)."""
 
     title: str  # printed in upper case under "Phụ lục …"
     writer: str  # a name in reports.render.APPENDIX_WRITERS

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from io import BytesIO
 
 from docx.document import Document as DocumentObject
@@ -81,7 +81,9 @@ ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
 
 def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInfo | None) -> bytes:
     """The report as .docx bytes: ``sections`` as composed or edited by staff; ``issue`` None
-    prints a draft ("DỰ THẢO", number and date left blank)."""
+    prints a draft ("DỰ THẢO", number and date left blank, what staff are still to write marked).
+    An issued report leaves out what was not written: issuing with placeholders left takes a
+    reason (reports.runs), and a signed document never carries "[Nội dung do chuyên viên …]"."""
     if issue is not None and issue.profile_key != data.issuer.key:
         raise ValueError(f"issued as {issue.profile_key!r} but written for {data.issuer.key!r}")
     document = new_document(data.title, data.issuer.issuing_body, data.period_end)
@@ -92,12 +94,14 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
         block(document, wording.DRAFT_MARK, size=DRAFT_MARK_SIZE, bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
     _letterhead(document, data, issue)
     _title_block(document, data)
+    if issue is not None:
+        sections = without_placeholders(sections)
     charts = itertools.count(1)
     for index, part in enumerate(sections):
         _section(document, data, part, charts, closing=index == len(sections) - 1)
     _signature(document, data, issue)
     printed = [item for item in APPENDICES if APPENDIX_SOURCES[item.writer](data)]
-    for numeral, item in zip(ROMAN_NUMERALS, printed, strict=False):
+    for numeral, item in zip(appendix_numerals(len(printed)), printed, strict=False):
         _appendix(document, data, issue, numeral, item)
     return document_bytes(document)
 
@@ -164,6 +168,19 @@ def _heading(document: DocumentObject, text: str, level: int) -> None:
     add_run(document.add_paragraph(style=f"Heading {level}"), text)
 
 
+def appendix_numerals(count: int) -> Sequence[str]:
+    """Decree 30 numbers appendices with Roman numerals when there are several; a single one is
+    just "Phụ lục"."""
+    return ("",) if count == 1 else ROMAN_NUMERALS[:count]
+
+
+def without_placeholders(sections: Sequence[Section]) -> tuple[Section, ...]:
+    return tuple(
+        replace(section, paragraphs=tuple(p for p in section.paragraphs if not p.placeholder))
+        for section in sections
+    )
+
+
 def _section(
     document: DocumentObject, data: ReportData, part: Section, charts: Iterator[int], closing: bool
 ) -> None:
@@ -223,10 +240,11 @@ _RIGHT = WD_ALIGN_PARAGRAPH.RIGHT
 def _appendix(
     document: DocumentObject, data: ReportData, issue: IssueInfo | None, numeral: str, item: AppendixItem
 ) -> None:
-    """A new landscape section, numbered from 1, headed "Phụ lục I", its name and reference."""
+    """A new landscape section, numbered from 1, headed "Phụ lục I" (or "Phụ lục" alone), its name
+    and reference."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     setup_section(section, landscape=True, restart_numbering=True)
-    block(document, f"Phụ lục {numeral}", size=APPENDIX_TITLE_SIZE, bold=True)
+    block(document, f"Phụ lục {numeral}".rstrip(), size=APPENDIX_TITLE_SIZE, bold=True)
     block(document, item.title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)
     reference = wording.appendix_reference(
         data.issuer, issue.number if issue else None, issue.issued_on if issue else None

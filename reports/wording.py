@@ -252,11 +252,11 @@ def partial_dossiers(coverage: DossierCoverage) -> str:
 
 
 def stale_dossiers(coverage: DossierCoverage) -> str:
-    """A data-quality note for staff, kept out of the figures."""
-    return placeholder(
-        f"rà soát {format_int(coverage.stale_open)} hồ sơ tiếp nhận từ ngày "
-        f"{format_date_short(coverage.stale_since)} vẫn ghi nhận đang giải quyết trên hệ thống; "
-        "các hồ sơ này không được tính vào số liệu của kỳ"
+    """Said plainly in the report (it is signed with it): the figures leave these dossiers out."""
+    return (
+        f"Số liệu của kỳ không tính {format_int(coverage.stale_open)} hồ sơ tiếp nhận từ ngày "
+        f"{format_date_short(coverage.stale_since)} (trước kỳ báo cáo hơn một năm) vẫn ghi nhận đang "
+        "giải quyết trên hệ thống; các hồ sơ này cần được rà soát, cập nhật."
     )
 
 

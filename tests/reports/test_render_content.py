@@ -15,7 +15,7 @@ from models.dossiers.stats import Figures
 from reports import wording
 from reports.data import TaskCounts, TaskState, UnitTasks
 from reports.document import Paragraph, compose, placeholders_where, section_labels
-from reports.render import render_report
+from reports.render import appendix_numerals, render_report
 from tests.reports import sample
 from tests.reports.docx_read import full_text, load, paragraph, section_blocks, texts
 
@@ -136,14 +136,33 @@ def placeholders(document):
     return [p for p in document.paragraphs if p.text.startswith(PLACEHOLDER)]
 
 
-def test_placeholders_mark_every_missing_narrative(document):
-    found = placeholders(document)
-    # I: four topics; II.1–II.6: achievements; III: strengths, limitations, two causes; IV; V
+def test_placeholders_mark_every_missing_narrative(sample_data):
+    draft = load(render_report(sample_data, compose(sample_data), None))
+    found = placeholders(draft)
+    # I.2–I.5: four topics; II.1–II.6: achievements; III: strengths, limitations, two causes; IV; V
     assert len(found) == 16
     for block in found:
         assert block.text.endswith("]")
         (run,) = block.runs
         assert run.font.italic is True and run.font.highlight_color == WD_COLOR_INDEX.YELLOW
+
+
+def test_an_issued_report_prints_no_placeholder(document, sample_data):
+    """Issuing with placeholders left takes a reason; the signed file leaves them out, headings
+    and every generated paragraph kept."""
+    assert placeholders(document) == []
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert "3. Kiểm tra công tác cải cách hành chính" in headings and "V. ĐỀ XUẤT, KIẾN NGHỊ" in headings
+    generated = [p.text for s in compose(sample_data) for p in s.paragraphs if not p.placeholder]
+    assert all(paragraph(document, text) for text in generated[:5])
+
+
+@pytest.mark.parametrize(
+    "count, numerals",
+    [(1, ("",)), (2, ("I", "II")), (4, ("I", "II", "III", "IV")), (0, ())],
+)
+def test_appendices_are_numbered_only_when_there_are_several(count, numerals):
+    assert tuple(appendix_numerals(count)) == numerals
 
 
 def test_edited_sections_are_printed_as_given(sample_data):
@@ -199,8 +218,12 @@ def test_an_appendix_without_data_is_left_out_and_the_others_numbered_in_order(m
     data = sample.report(**missing)
     document = load(render_report(data, compose(data), sample.ISSUE))
     appendices = [texts(blocks)[:2] for blocks in section_blocks(document)[1:]]
-    numerals = ["I", "II", "III", "IV"][: len(printed)]
-    assert appendices == [[f"Phụ lục {n}", titles[was]] for n, was in zip(numerals, printed, strict=True)]
+    names = (
+        [f"Phụ lục {n}" for n in ["I", "II", "III", "IV"][: len(printed)]]
+        if len(printed) > 1
+        else ["Phụ lục"]
+    )
+    assert appendices == [[name, titles[was]] for name, was in zip(names, printed, strict=True)]
 
 
 def test_two_charts_are_embedded_fifteen_centimetres_wide(document):
