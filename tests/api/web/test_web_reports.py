@@ -55,6 +55,7 @@ async def test_request_follow_download_and_issue(browser, world):
         "<li>III.3. Nguyên nhân: [Nội dung do chuyên viên bổ sung: nguyên nhân khách quan]</li>"
         in confirm.text
     )
+    assert "tệp ban hành không có các đoạn này (đề mục vẫn giữ)" in confirm.text  # what issuing does
     today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
     assert today and 'placeholder="dd/mm/yyyy"' in confirm.text  # today, typed as dd/mm/yyyy
     refused = await browser.post(
