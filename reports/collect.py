@@ -45,6 +45,7 @@ from models.rounds.rounds import round_for_period
 from models.service_index.indicators import reported_for
 from models.service_index.service import index_between
 from models.vocabulary import Area, IndexKind, OnlineLevel, ProgressMethod, TaskStatus, UnitLevel
+from reports import wording
 from reports.data import (
     AreaResult,
     Coverage,
@@ -302,11 +303,26 @@ async def collect_dossiers(
         by_level=by_level,
         by_unit=units,
         by_month=tuple(
-            DossierRow(f"T{month}", "", Figures(resolved_early=e, resolved_on_time=o, resolved_late=la))
-            for (year, month), (e, o, la) in sorted(months.items())
+            DossierRow(
+                wording.chart_month(year, month, period.start, period.end),
+                "",
+                Figures(resolved_early=e, resolved_on_time=o, resolved_late=la),
+            )
+            for (year, month) in months_of(period.start, period.end)
+            for e, o, la in [months.get((year, month), (0, 0, 0))]
         ),
         late_without_apology=stats.total.apologies_outstanding,
     )
+
+
+def months_of(start: date, end: date) -> list[tuple[int, int]]:
+    """Every (year, month) the days from ``start`` to ``end`` touch, in order: the chart shows a
+    month without a resolution as an empty bar, not as no month at all."""
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append((year, month))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 WEAKEST_UNITS = 3

@@ -10,6 +10,7 @@ goes where; ``reports.render`` only prints.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Sequence
 from datetime import date
@@ -731,6 +732,17 @@ def recipient_lines(issuer: Issuer) -> list[str]:
     if issuer.addressee:
         lines.insert(0, AS_ABOVE)
     return listed(lines)
+
+
+def chart_month(year: int, month: int, start: date, end: date) -> str:
+    """A month's label on the dossier chart of the period from ``start`` to ``end``: "T3"; a
+    month of the year before the period's end "T12/2022"; a month the period cuts says which
+    days it holds on a second line ("T6\n1–14": a Decree 09 half-year ends on 14 June)."""
+    label = f"T{month}" if year == end.year else f"T{month}/{year}"
+    first = start.day if (year, month) == (start.year, start.month) else 1
+    last_of_month = calendar.monthrange(year, month)[1]
+    last = end.day if (year, month) == (end.year, end.month) else last_of_month
+    return label if (first, last) == (1, last_of_month) else f"{label}\n{first}–{last}"
 
 
 def chart_caption(number: int, caption: str) -> str:
