@@ -293,23 +293,19 @@ async def collect_dossiers(
     for group in stats.groups:
         by_unit[group.key["unit"]] += group.figures
     by_level, units = _level_rows(by_unit, tree)
-    months: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0, 0])
+    months: dict[tuple[int, int], Figures] = defaultdict(Figures)  # a month without any: zeros
     for day, early, on_time, late in days:
-        bucket = months[(day.year, day.month)]
-        bucket[0], bucket[1], bucket[2] = bucket[0] + early, bucket[1] + on_time, bucket[2] + late
+        months[day.year, day.month] += Figures(
+            resolved_early=early, resolved_on_time=on_time, resolved_late=late
+        )
     return DossierSection(
         current=stats.total,
         last_year=last_stats.total if last_stats.total.received else None,
         by_level=by_level,
         by_unit=units,
         by_month=tuple(
-            DossierRow(
-                wording.chart_month(year, month, period.start, period.end),
-                "",
-                Figures(resolved_early=e, resolved_on_time=o, resolved_late=la),
-            )
-            for (year, month) in months_of(period.start, period.end)
-            for e, o, la in [months.get((year, month), (0, 0, 0))]
+            DossierRow(wording.chart_month(year, month, period.start, period.end), "", months[year, month])
+            for year, month in months_of(period.start, period.end)
         ),
         late_without_apology=stats.total.apologies_outstanding,
     )

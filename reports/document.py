@@ -61,7 +61,7 @@ def _heading(item: OutlineItem, data: ReportData) -> str:
 
 def placeholders(sections: tuple[Section, ...]) -> tuple[Paragraph, ...]:
     """The paragraphs still to be written by staff."""
-    return tuple(p for section in sections for p in section.paragraphs if p.placeholder)
+    return tuple(paragraph for _, paragraph in placeholders_where(sections))
 
 
 OPENING = "Phần mở đầu"

@@ -26,7 +26,7 @@ from core.text import (
     format_percent,
 )
 from models.dossiers.stats import Figures
-from models.service_index.indicators import DECISION_REFERENCE
+from models.service_index.indicators import DECISION_REFERENCE, HANDLING_DAYS_DECIMALS
 from models.vocabulary import IndexKind, Measure, ProgressMethod
 from reports.data import (
     AreaResult,
@@ -360,9 +360,6 @@ def cashless_sentence(figures: Figures) -> str:
         f"Có {format_int(figures.received_cashless)} hồ sơ thanh toán phí, lệ phí không dùng tiền mặt, "
         f"chiếm {percent(share(figures.received_cashless, figures.received))} số hồ sơ tiếp nhận mới."
     )
-
-
-HANDLING_DAYS_DECIMALS = 1
 
 
 def handling_days(days: float) -> str:

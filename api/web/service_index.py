@@ -18,7 +18,7 @@ from core.text import format_fixed, format_percent
 from models.dossiers import import_jobs
 from models.permissions import Action
 from models.service_index import service
-from models.service_index.indicators import BY_KEY, SHORT_LABELS, scoring_rules
+from models.service_index.indicators import BY_KEY, HANDLING_DAYS_DECIMALS, SHORT_LABELS, scoring_rules
 from models.units import service as units
 
 LOST_PAGE = 50
@@ -114,6 +114,7 @@ class ServiceIndexPagesController(Controller):
             "rules": scoring_rules(),
             "dossier_keys": set(BY_KEY),
             "short_labels": SHORT_LABELS,
+            "days_decimals": HANDLING_DAYS_DECIMALS,
             "change_words": change_words,
             "imports": await import_jobs.unfinished_jobs(),
         }

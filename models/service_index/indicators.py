@@ -29,6 +29,8 @@ SCORING_FILE = Path(__file__).with_name("scoring.json")
 # Decision 766/QĐ-TTg was signed on 23 June 2022: a report of a period that ended before it
 # cannot quote its indicators (the page still computes them for any month, for comparison).
 DECISION_SIGNED = date(2022, 6, 23)
+# The average handling time, in days, is printed with this many decimals everywhere ("7,0").
+HANDLING_DAYS_DECIMALS = 1
 DECISION_REFERENCE = (
     f"Quyết định số 766/QĐ-TTg ngày {format_date_short(DECISION_SIGNED)} của Thủ tướng Chính phủ"
 )
