@@ -40,6 +40,12 @@ async def test_request_follow_download_and_issue(browser, world):
     assert 'data-state="done"' in row and "hx-trigger" not in row
     opened = await browser.get(f"/reports/runs/{run_id}")  # the row's address typed or bookmarked
     assert opened.status_code == 303 and opened.headers["location"] == f"/reports#run-{run_id}"
+    missing = await browser.get("/reports/runs/999999", headers={"Accept": "text/html"})
+    assert missing.status_code == 404  # looked up before the redirect: no way to a run that is not
+    await browser.sign_in_as(None)
+    anonymous = await browser.get(f"/reports/runs/{run_id}")
+    assert anonymous.status_code == 303 and anonymous.headers["location"].startswith("/login")
+    await browser.sign_in_as("staff")
     link = re.search(r'href="(/api/reports/\d+/file)"', row).group(1)
     download = await browser.client.get(link)
     assert download.status_code == 200 and download.content[:2] == b"PK"
