@@ -59,6 +59,12 @@ def rounded(value: float, digits: int = 2) -> Decimal:
     return Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
+def round_half_up(value: float, digits: int = 2) -> float:
+    """``rounded`` as a float, for a figure stored or sent rounded (the plan's percentage): it
+    then prints as the same figure computed afresh does."""
+    return float(rounded(value, digits))
+
+
 def format_number(value: float, digits: int = 2) -> str:
     """91.49 -> "91,49"; 1234.5 -> "1.234,5"; whole numbers lose their decimals: 7.0 -> "7"."""
     text = f"{rounded(value, digits):,.{digits}f}"

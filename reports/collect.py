@@ -23,7 +23,7 @@ from piccolo.query.functions.aggregate import Count, Max, Min
 from core.clock import end_of_day
 from core.paging import PageRequest
 from core.settings import ReportSettings
-from core.text import vietnamese_sort_key
+from core.text import round_half_up, vietnamese_sort_key
 from models.dossiers.stats import (
     Figures,
     Scope,
@@ -159,7 +159,7 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
         percent = (await plan_summary(plan["id"], as_of=period.end))["percent"]
     else:  # a unit's share of the plan; a manual figure is the whole plan's, so count its tasks
         method = ProgressMethod.TASK_COUNT.value if method == ProgressMethod.MANUAL else method
-        percent = round(plan_progress(method, ProgressTotals.of(rows)), 2)
+        percent = round_half_up(plan_progress(method, ProgressTotals.of(rows)))
     areas = []
     for area in Area:
         in_area = [line for line in lines if line.area == area]

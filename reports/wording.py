@@ -24,6 +24,7 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    round_half_up,
 )
 from models.dossiers.stats import Figures
 from models.service_index.indicators import DECISION_REFERENCE, HANDLING_DAYS_DECIMALS
@@ -304,8 +305,12 @@ def resolved_sentence(section: DossierSection) -> str:
         f"{percent(now.on_time_rate)}"
     )
     last = section.last_year
-    if last is not None and last.on_time_rate is not None and round(now.on_time_rate - last.on_time_rate, 2):
-        text += f" ({change(round(now.on_time_rate - last.on_time_rate, 2), 'điểm phần trăm')} so với cùng kỳ năm trước)"
+    if (
+        last is not None
+        and last.on_time_rate is not None
+        and (moved := round_half_up(now.on_time_rate - last.on_time_rate))
+    ):
+        text += f" ({change(moved, 'điểm phần trăm')} so với cùng kỳ năm trước)"
     return text + "."
 
 

@@ -14,7 +14,7 @@ from piccolo.engine.base import Engine
 
 from core.clock import end_of_day, local_date, start_of_day, utcnow
 from core.errors import InvalidInput
-from core.text import format_percent
+from core.text import format_percent, round_half_up
 from models.plans.plans import PLAN_YEARS, get_plan
 from models.plans.rules import late_sql, overdue_sql, plan_progress
 from models.plans.tables import Task, TaskEvent
@@ -124,7 +124,7 @@ class Tally:
             self.not_started += n
 
     def as_dict(self, method: str, manual: float | None) -> dict:
-        percent = round(plan_progress(method, self, manual), 2)
+        percent = round_half_up(plan_progress(method, self, manual))
         return {
             "total": self.total,
             "completed": self.completed,

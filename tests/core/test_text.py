@@ -14,6 +14,7 @@ from core.text import (
     identifier,
     legacy_vietnamese,
     nfc,
+    round_half_up,
     strict_int,
 )
 
@@ -172,3 +173,14 @@ def test_strict_integers_are_ascii_digits(text, number):
 def test_a_half_is_rounded_up(value, digits, percent, number):
     assert format_percent(value, digits) == percent
     assert format_number(value, digits) == number
+
+
+@pytest.mark.parametrize(
+    "value, stored",
+    [(53.125, 53.13), (53.124999, 53.12), (2.675, 2.68), (75.0, 75.0), (-1.005, -1.01), (99.995, 100.0)],
+)
+def test_a_figure_stored_rounded_prints_as_when_computed_afresh(value, stored):
+    """The plan's percentage is stored rounded (the summary, the API): 17/32 was stored 53.12 by
+    round(), so the report's body said 53,12% beside its appendix's 53,13%."""
+    assert round_half_up(value) == stored
+    assert format_percent(round_half_up(value)) == format_percent(value)

@@ -221,3 +221,14 @@ async def test_the_tasks_overdue_as_of_a_past_day(uneven_plan, as_of, limit, cod
     rows, total = await overdue_as_of(uneven_plan.plan_id, as_of, limit)
     assert ([row["code"] for row in rows], total) == (codes, count), why
     assert all(row["ongoing"] is False for row in rows)  # a bool on both engines, not SQLite's 0
+
+
+@pytest.mark.parametrize(
+    "completed, total, percent",
+    [(17, 32, 53.13), (1, 8, 12.5), (1, 3, 33.33), (2, 3, 66.67), (32, 32, 100.0)],
+)
+def test_the_plans_percentage_rounds_a_half_up(completed, total, percent):
+    """17/32 = 53,125%: the summary (the dashboard, the API, the report's body) said 53,12% while
+    the report's appendix, counting afresh, said 53,13%."""
+    tally = Tally(completed_on_time=completed, in_progress=total - completed)
+    assert tally.as_dict("task_count", None)["percent"] == percent
