@@ -50,6 +50,7 @@ if not CHROMIUM.exists():
         f"browser tests skipped: {CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True
     )
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from tests.serving import uvicorn_command  # noqa: E402
@@ -149,6 +150,26 @@ def shots(tmp_path_factory):
     return SHOTS
 
 
+CAPTURE_ATTEMPTS = 4
+
+
+def capture(page: Page, path: Path, *, full_page: bool = False) -> None:
+    """Screenshot ``page`` to ``path``, asking again when Chromium refuses one capture.
+
+    Headless Chromium now and then answers a capture with "Unable to capture screenshot" and takes
+    the same picture when asked a moment later (CI failed a run on it once); a screenshot is a
+    picture for people to read, not a check, so only that refusal is retried.
+    """
+    for attempt in range(1, CAPTURE_ATTEMPTS + 1):
+        try:
+            page.screenshot(path=path, full_page=full_page)
+            return
+        except PlaywrightError as refused:
+            if "Unable to capture screenshot" not in str(refused) or attempt == CAPTURE_ATTEMPTS:
+                raise
+            page.wait_for_timeout(250 * attempt)
+
+
 def signed_in(chromium, server: str, username: str, width: int = 1280) -> Page:
     context = chromium.new_context(
         base_url=server, locale="vi-VN", viewport={"width": width, "height": 900}, accept_downloads=True
@@ -170,11 +191,11 @@ def test_unit_head_updates_a_task_with_evidence_and_sees_the_dashboard_change(
 ):
     page = signed_in(chromium, own_server, "khcn")
     expect(page.locator("#plan-progress")).to_have_text("6/17 nhiệm vụ đã hoàn thành")  # this year's plan
-    page.screenshot(path=shots / "dashboard.png", full_page=True)
+    capture(page, shots / "dashboard.png", full_page=True)
 
     page.get_by_role("link", name="Nhiệm vụ của đơn vị tôi").click()
     expect(page.get_by_role("heading", name="Nhiệm vụ của đơn vị tôi")).to_be_visible()
-    page.screenshot(path=shots / "my-tasks.png", full_page=True)
+    capture(page, shots / "my-tasks.png", full_page=True)
     card = page.locator("li", has=page.get_by_role("heading", name=re.compile(r"^VII\.3 ")))
     card.get_by_text("Cập nhật tiến độ nhiệm vụ VII.3").click()
     card.get_by_label("Trạng thái").select_option(label="Hoàn thành")
@@ -205,7 +226,7 @@ def test_a_form_with_bad_input_shows_the_vietnamese_error(chromium, server, shot
     expect(page.locator("#progress-error")).to_have_text("Tiến độ phải là số nguyên từ 0 đến 100.")
     expect(progress).to_have_attribute("aria-invalid", "true")
     expect(progress).to_have_value("tám mươi")
-    page.screenshot(path=shots / "task-form-error.png", full_page=True)
+    capture(page, shots / "task-form-error.png", full_page=True)
     page.context.close()
 
 
@@ -238,10 +259,10 @@ def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, s
     expect(page).to_have_url(re.compile(r"overdue=yes"))
     expect(page.locator("#ket-qua tbody tr.is-overdue")).not_to_have_count(0)
     expect(page.locator("#ket-qua tbody tr:not(.is-overdue)")).to_have_count(0)
-    page.screenshot(path=shots / "plan.png", full_page=True)
+    capture(page, shots / "plan.png", full_page=True)
     page.goto("/dossiers?start=2020-01-01&end=2020-12-31&group_by=month")
     expect(page.get_by_role("heading", name="Từ 01/01/2020 đến 31/12/2020")).to_be_visible()
-    page.screenshot(path=shots / "dossiers.png", full_page=True)
+    capture(page, shots / "dossiers.png", full_page=True)
     page.context.close()
 
 
@@ -259,7 +280,7 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     download = download_info.value
     assert download.suggested_filename == "Báo cáo CCHC 6 tháng đầu năm 2023.docx"
     assert Path(download.path()).read_bytes()[:2] == b"PK"
-    page.screenshot(path=shots / "reports.png", full_page=True)
+    capture(page, shots / "reports.png", full_page=True)
 
     # The draft: staff rewrite a generated paragraph and add their own; the page warns of a
     # number that contradicts the system's figure.
@@ -283,7 +304,7 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     warnings = page.locator("#canh-bao").locator("..")
     expect(warnings).to_contain_text("ghi “tiếp nhận 532.950”, nhưng số liệu trên hệ thống là")
     page.evaluate("window.scrollTo(0, 0)")
-    page.screenshot(path=shots / "report-draft.png")  # the top: sources, warnings, what to write
+    capture(page, shots / "report-draft.png")  # the top: sources, warnings, what to write
     runs_before = page.request.get("/api/reports?period=2023-H1").json()["total"]
     page.get_by_role("button", name="Lập dự thảo").dblclick()  # a double click makes one version
     row = page.locator("tbody tr").first
@@ -334,14 +355,14 @@ def test_administration_and_a_phone_sized_screen(chromium, server, shots):
     page.get_by_label("Tìm theo mã, tên").fill("tien yen")
     page.get_by_role("button", name="Lọc").click()
     expect(page.get_by_text("Sáp nhập vào UBND xã Tiên Yên").first).to_be_visible()
-    page.screenshot(path=shots / "admin-units.png", full_page=True)
+    capture(page, shots / "admin-units.png", full_page=True)
     page.context.close()
 
     phone = signed_in(chromium, server, "khcn", width=360)
     phone.goto("/my-tasks")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the page scrolls sideways at 360 px ({width} px wide)"
-    phone.screenshot(path=shots / "my-tasks-phone.png", full_page=True)
+    capture(phone, shots / "my-tasks-phone.png", full_page=True)
     phone.goto("/reports/drafts?period=2023-H1")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"the draft page scrolls sideways at 360 px ({width} px wide)"
@@ -357,7 +378,7 @@ def test_a_unit_head_reads_a_notification(chromium, server, shots, width):
     expect(bell).to_have_attribute("aria-label", f"Thông báo: {unread} chưa đọc")
     bell.click()
     expect(page.get_by_role("heading", name="Thông báo", exact=True)).to_be_visible()
-    page.screenshot(path=shots / f"notifications-{width}.png", full_page=True)
+    capture(page, shots / f"notifications-{width}.png", full_page=True)
     first = page.locator("li.is-unread").first
     subject = first.locator("button.notification-open").inner_text()
     code = re.search(r"Nhiệm vụ (\S+)", subject).group(1)
@@ -381,7 +402,7 @@ def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width,
     expect(page).to_have_url(re.compile(r"area=digital_government"))
     expect(page.locator("#so-ket-qua")).to_contain_text("Tìm thấy 6 nhiệm vụ")
     link = page.get_by_role("link", name="Tải 6 nhiệm vụ đang lọc (XLSX)")
-    page.screenshot(path=shots / f"plan-export-{width}.png", full_page=True)
+    capture(page, shots / f"plan-export-{width}.png", full_page=True)
     with page.expect_download() as download_info:
         link.click()
     path = tmp_path / "ke-hoach.xlsx"
@@ -490,7 +511,7 @@ def test_a_new_unit_head_changes_the_temporary_password_and_reports_progress(
         ["Mật khẩu phải có ít nhất 8 ký tự.", "Hai lần nhập mật khẩu mới không khớp."]
     )
     fits_the_screen(page)
-    page.screenshot(path=shots / f"password-errors-{width}.png", full_page=True)
+    capture(page, shots / f"password-errors-{width}.png", full_page=True)
     page.get_by_label("Mật khẩu hiện tại").fill("tam-thoi-2025")
     page.get_by_label("Mật khẩu mới", exact=True).fill("mat-khau-rieng-2025")
     page.get_by_label("Nhập lại mật khẩu mới").fill("mat-khau-rieng-2025")
@@ -518,7 +539,7 @@ def test_a_new_unit_head_changes_the_temporary_password_and_reports_progress(
     card = task_card(page, first)
     expect(card.get_by_label("Tiến độ (%)")).to_have_value("150")
     expect(card.get_by_text("Tiến độ phải là số nguyên từ 0 đến 100.")).to_be_visible()
-    page.screenshot(path=shots / f"my-tasks-errors-{width}.png", full_page=False)
+    capture(page, shots / f"my-tasks-errors-{width}.png", full_page=False)
     summary.get_by_role("link", name="Tiến độ phải là số nguyên từ 0 đến 100.").click()
     expect(card.get_by_label("Tiến độ (%)")).to_be_focused()
     expect(card.get_by_label("Tiến độ (%)")).to_be_in_viewport()
@@ -546,7 +567,7 @@ def test_a_new_unit_head_changes_the_temporary_password_and_reports_progress(
     notice = card.get_by_role("status")
     expect(notice).to_have_text(f"Đã cập nhật nhiệm vụ {first}: đang thực hiện, tiến độ 85%.")
     expect(notice).to_be_in_viewport()
-    page.screenshot(path=shots / f"my-tasks-updated-{width}.png", full_page=False)
+    capture(page, shots / f"my-tasks-updated-{width}.png", full_page=False)
 
     # Completing a task, with a double click: one update, and the completed task is shown.
     card = task_card(page, second)
@@ -565,7 +586,7 @@ def test_a_new_unit_head_changes_the_temporary_password_and_reports_progress(
     fits_the_screen(page)
     page.goto(f"/tasks/{task_id}")
     fits_the_screen(page)
-    page.screenshot(path=shots / f"task-{width}.png", full_page=True)
+    capture(page, shots / f"task-{width}.png", full_page=True)
     context.close()
 
 
@@ -577,7 +598,7 @@ def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots
     page.get_by_role("link", name="Đơn vị và lịch sử sáp nhập").click()
     expect(page).to_have_url(re.compile(r"/admin/units$"))  # measured once the new page is there
     fits_the_screen(page)
-    page.screenshot(path=shots / f"admin-units-{width}.png", full_page=False)
+    capture(page, shots / f"admin-units-{width}.png", full_page=False)
     page.get_by_role("link", name=f"Sửa, đóng {code}").click()
     page.get_by_label("Ngày cuối cùng còn hoạt động").fill("28/02/2025")
     page.get_by_label("Đơn vị kế thừa (sáp nhập vào)").select_option(label=successor)
@@ -588,7 +609,7 @@ def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots
     expect(page.get_by_text(f"Số liệu từ ngày 01/03/2025 được tính cho {successor}.")).to_be_visible()
     expect(page.get_by_role("heading", name=re.compile(r"nhiệm vụ đang mở và \d+ tài khoản"))).to_be_visible()
     fits_the_screen(page)
-    page.screenshot(path=shots / f"unit-close-confirm-{width}.png", full_page=True)
+    capture(page, shots / f"unit-close-confirm-{width}.png", full_page=True)
     page.get_by_role("button", name=f"Đóng đơn vị {code}").click()
 
     row = page.locator("tr.is-updated")
@@ -604,7 +625,7 @@ def test_a_phone_shows_tables_as_cards_and_folds_the_menu(chromium, server, shot
     phone.goto("/plans")
     expect(phone.locator("#ket-qua table.cards tbody tr").first).to_be_visible()
     fits_the_screen(phone)  # the task table is one card per task, nothing cut off
-    phone.screenshot(path=shots / "plan-phone.png", full_page=False)
+    capture(phone, shots / "plan-phone.png", full_page=False)
     toggle = phone.get_by_role("button", name="Menu")
     expect(phone.get_by_role("link", name="Hồ sơ TTHC")).to_be_hidden()
     toggle.click()
@@ -661,7 +682,7 @@ def test_a_phone_shows_the_dossier_statistics_as_cards(chromium, server, shots):
     assert received.bounding_box()["y"] > group.bounding_box()["y"]  # stacked, not side by side
     assert received.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Tiếp nhận"'
     fits_the_screen(phone)
-    phone.screenshot(path=shots / "dossiers-phone-390.png", full_page=True)
+    capture(phone, shots / "dossiers-phone-390.png", full_page=True)
     table.get_by_role("link", name=re.compile("^Tiếp nhận")).click()  # a sort button above the cards
     expect(table.locator('th[aria-sort="ascending"]')).to_contain_text("Tiếp nhận")
     fits_the_screen(phone)
@@ -684,7 +705,7 @@ def test_a_mistake_in_the_dossier_filters_is_shown_and_goes_once_mended(chromium
     expect(page.locator("#start-error")).to_contain_text("Ngày không hợp lệ")
     expect(page.get_by_label("Từ ngày")).to_have_value("31/02/2020")
     fits_the_screen(page)
-    page.screenshot(path=shots / "dossiers-error-390.png", full_page=True)
+    capture(page, shots / "dossiers-error-390.png", full_page=True)
     summary.get_by_role("link").click()
     expect(page.get_by_label("Từ ngày")).to_be_focused()
     page.get_by_label("Từ ngày").fill("2020-01-05")
@@ -722,7 +743,7 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
     expect(page.get_by_role("heading", name="Xếp hạng đơn vị")).to_be_visible()
     fits_the_screen(page)
-    page.screenshot(path=shots / f"service-index-{width}.png", full_page=True)
+    capture(page, shots / f"service-index-{width}.png", full_page=True)
     ranking = page.locator("#xep-hang").locator("..")
     ranking.get_by_role("link", name=re.compile("Tỷ lệ hồ sơ giải quyết đúng hạn của")).first.click()
     expect(page.get_by_role("heading", name=re.compile("^Hồ sơ bị trừ điểm"))).to_be_visible()
@@ -730,7 +751,7 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     fits_the_screen(page)
     if width < 600:
         shown_as_cards(page, "Hẹn trả")
-    page.screenshot(path=shots / f"service-index-dossiers-{width}.png", full_page=True)
+    capture(page, shots / f"service-index-dossiers-{width}.png", full_page=True)
     back_to_the_index(page)
     expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
     page.get_by_label("Đơn vị (gồm").select_option(label="UBND thành phố Hạ Long (đến 30/06/2025)")
@@ -743,7 +764,7 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
         page.get_by_role("heading", name=re.compile("UBND thành phố Hạ Long và các đơn vị trực thuộc"))
     ).to_be_visible()
     fits_the_screen(page)
-    page.screenshot(path=shots / f"service-index-unit-dossiers-{width}.png", full_page=True)
+    capture(page, shots / f"service-index-unit-dossiers-{width}.png", full_page=True)
     back_to_the_index(page)
     expect(page.locator("#unit_id option:checked")).to_have_text("UBND thành phố Hạ Long (đến 30/06/2025)")
     page.context.close()
@@ -825,12 +846,12 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     expect(phone.locator('[id="figures.TC01-error"]')).to_contain_text("Phải là một số")
     expect(phone.locator('[name="figures.TC01"]')).to_have_value("mười hai")
     fits_the_screen(phone)
-    phone.screenshot(path=shots / "round-form-errors-390.png")
+    capture(phone, shots / "round-form-errors-390.png")
     fill_required_figures(phone, "12")
     phone.get_by_role("button", name="Lưu nháp").click()
     expect(phone.get_by_role("status")).to_contain_text("Đã lưu nháp.")
     expect(phone.locator('[name="figures.TC01"]')).to_have_value("12")
-    phone.screenshot(path=shots / "round-form-390.png")
+    capture(phone, shots / "round-form-390.png")
     send_the_form(phone)
     expect(phone.locator('[name="figures.TC01"]')).to_have_count(0)  # read-only once sent
     fits_the_screen(phone)
@@ -848,7 +869,7 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     comment = phone.locator('[id="comment-figures.TC01"]')
     expect(comment).to_contain_text("Số văn bản chưa khớp")
     comment.scroll_into_view_if_needed()
-    phone.screenshot(path=shots / "round-form-returned-390.png")
+    capture(phone, shots / "round-form-returned-390.png")
     phone.locator('[name="figures.TC01"]').fill("10")
     send_the_form(phone)
     phone.context.close()
@@ -858,7 +879,7 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     expect(staff.get_by_role("status")).to_contain_text("Đã tiếp nhận")
     staff.goto(round_url)
     expect(staff.locator(".headline")).to_contain_text(re.compile(r"^1/\d+ đơn vị đã nộp$"))
-    staff.screenshot(path=shots / "round-completeness-1366.png")
+    capture(staff, shots / "round-completeness-1366.png")
     staff.context.close()
 
     small = signed_in(chromium, own_server, "tuphap", width=360)
@@ -867,5 +888,5 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
         fits_the_screen(small)
     small.goto("/rounds/indicators")
     shown_as_cards(small, "Đơn vị tính")  # the catalogue is one card per indicator
-    small.screenshot(path=shots / "round-indicators-360.png")
+    capture(small, shots / "round-indicators-360.png")
     small.context.close()
