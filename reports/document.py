@@ -8,8 +8,9 @@ sections it is given, generated or edited.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 
 from core.text import format_int, format_number
@@ -17,7 +18,7 @@ from models.dossiers.stats import Figures
 from models.vocabulary import Area
 from reports import wording
 from reports.data import AreaResult, DossierRow, ReportData
-from reports.outline import OUTLINE, OutlineItem
+from reports.outline import OUTLINE, ROMAN_NUMERALS, OutlineItem
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,57 @@ def placeholders_where(sections: tuple[Section, ...]) -> tuple[tuple[str, Paragr
     """``placeholders`` with the label of the section each is in (``section_labels``)."""
     labels = section_labels(sections)
     return tuple((labels[s.key], p) for s in sections for p in s.paragraphs if p.placeholder)
+
+
+HEADING_NUMBER = re.compile(r"^(?:[IVX]+|\d+)\.\s+")  # "II. " / "3. " before a heading's words
+
+
+def as_issued(sections: Sequence[Section]) -> tuple[Section, ...]:
+    """What a signed report prints: no placeholder (issuing with some left takes a reason), no
+    heading left with nothing under it, and the items kept numbered in sequence (I.3 left out
+    makes "4. Tuyên truyền" the new "3."), as a department drops an item it has nothing to say on."""
+    written = [replace(s, paragraphs=tuple(p for p in s.paragraphs if not p.placeholder)) for s in sections]
+    kept = [
+        s
+        for index, s in enumerate(written)
+        if s.paragraphs or any(i.paragraphs for i in _under(written, index))
+    ]
+    return tuple(_numbered_in_sequence(kept))
+
+
+def left_out_when_issued(sections: Sequence[Section]) -> tuple[str, ...]:
+    """The labels (``section_labels``) of the headings ``as_issued`` leaves out."""
+    kept = {section.key for section in as_issued(sections)}
+    labels = section_labels(sections)
+    return tuple(labels[s.key] for s in sections if s.heading and s.key not in kept)
+
+
+def _under(sections: list[Section], index: int) -> list[Section]:
+    """The sections under ``sections[index]``: those after it of a deeper level, up to the next
+    one of its own level or above. The opening (level 0) has none: it is no heading."""
+    level, under = sections[index].level, []
+    if not level:
+        return under
+    for section in sections[index + 1 :]:
+        if section.level <= level:
+            break
+        under.append(section)
+    return under
+
+
+def _numbered_in_sequence(sections: list[Section]) -> list[Section]:
+    numerals, items = iter(ROMAN_NUMERALS), 0
+    numbered = []
+    for section in sections:
+        if section.level == 1:
+            number, items = next(numerals), 0
+        elif section.level == 2:
+            items += 1
+            number = str(items)
+        if section.level and HEADING_NUMBER.match(section.heading):
+            section = replace(section, heading=HEADING_NUMBER.sub(f"{number}. ", section.heading, count=1))
+        numbered.append(section)
+    return numbered
 
 
 # --- builders: one per kind of outline item --------------------------------------------------------

@@ -49,6 +49,9 @@ OUTLINE: tuple[OutlineItem, ...] = (
 )
 
 
+ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")  # headings, appendices
+
+
 @dataclass(frozen=True)
 class AppendixItem:
     """An appendix, printed only when the report has its data (the body already says what is

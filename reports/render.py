@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from io import BytesIO
 
 from docx.document import Document as DocumentObject
@@ -27,7 +27,7 @@ from models.dossiers.stats import Figures
 from reports import wording
 from reports.charts import dossier_outcome_chart, task_completion_chart
 from reports.data import ReportData, TaskCounts, TaskLine, TaskState
-from reports.document import IssueInfo, Section
+from reports.document import IssueInfo, Section, as_issued
 from reports.docx_kit import (
     TEXT_WIDTH_MM,
     add_run,
@@ -48,7 +48,7 @@ from reports.docx_kit import (
     stamp_row,
     text_width_mm,
 )
-from reports.outline import APPENDICES, AppendixItem
+from reports.outline import APPENDICES, ROMAN_NUMERALS, AppendixItem
 
 NATIONAL_TITLE = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -76,14 +76,14 @@ SIGNATURE_COLUMNS_MM = (80, 85)  # left: Nơi nhận; right: the signer
 SIGNATURE_SPACE_PT = 72  # room for the signature and the seal
 CHART_WIDTH_CM = 15
 DRAFT_MARK_SIZE = 14
-ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
 
 
 def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInfo | None) -> bytes:
     """The report as .docx bytes: ``sections`` as composed or edited by staff; ``issue`` None
     prints a draft ("DỰ THẢO", number and date left blank, what staff are still to write marked).
-    An issued report leaves out what was not written: issuing with placeholders left takes a
-    reason (reports.runs), and a signed document never carries "[Nội dung do chuyên viên …]"."""
+    An issued report prints ``reports.document.as_issued``: what was not written is left out
+    (issuing with placeholders left takes a reason, reports.runs), never "[Nội dung do chuyên
+    viên …]" nor a heading with nothing under it."""
     if issue is not None and issue.profile_key != data.issuer.key:
         raise ValueError(f"issued as {issue.profile_key!r} but written for {data.issuer.key!r}")
     document = new_document(data.title, data.issuer.issuing_body, data.period_end)
@@ -95,7 +95,7 @@ def render_report(data: ReportData, sections: Sequence[Section], issue: IssueInf
     _letterhead(document, data, issue)
     _title_block(document, data)
     if issue is not None:
-        sections = without_placeholders(sections)
+        sections = as_issued(sections)
     charts = itertools.count(1)
     for index, part in enumerate(sections):
         _section(document, data, part, charts, closing=index == len(sections) - 1)
@@ -172,13 +172,6 @@ def appendix_numerals(count: int) -> Sequence[str]:
     """Decree 30 numbers appendices with Roman numerals when there are several; a single one is
     just "Phụ lục"."""
     return ("",) if count == 1 else ROMAN_NUMERALS[:count]
-
-
-def without_placeholders(sections: Sequence[Section]) -> tuple[Section, ...]:
-    return tuple(
-        replace(section, paragraphs=tuple(p for p in section.paragraphs if not p.placeholder))
-        for section in sections
-    )
 
 
 def _section(

@@ -40,7 +40,15 @@ from models.vocabulary import JobState
 from reports import drafts, wording
 from reports.collect import collect_report
 from reports.data import DossierCoverage, ReportData
-from reports.document import IssueInfo, Paragraph, Section, compose, placeholders, placeholders_where
+from reports.document import (
+    IssueInfo,
+    Paragraph,
+    Section,
+    compose,
+    left_out_when_issued,
+    placeholders,
+    placeholders_where,
+)
 from reports.issuers import DEPARTMENT, issuer_profiles
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
@@ -445,12 +453,21 @@ def run_snapshot(run_id: int) -> Snapshot:
     return msgspec.json.decode(path.read_bytes(), type=Snapshot)
 
 
-async def still_to_write(actor: Principal, run_id: int) -> tuple[tuple[str, Paragraph], ...]:
-    """The placeholders a finished run still printed, each with the label of its section."""
+@dataclass(frozen=True)
+class Unwritten:
+    """What a finished run still asks staff to write, as the issue page warns of it."""
+
+    placeholders: tuple[tuple[str, Paragraph], ...] = ()  # each with the label of its section
+    left_out: tuple[str, ...] = ()  # headings the issued file leaves out: nothing written under them
+
+
+async def still_to_write(actor: Principal, run_id: int) -> Unwritten:
+    """The placeholders a finished run still printed, and the headings issuing it would drop."""
     run = await get_run(actor, run_id)
     if run["state"] != JobState.DONE.value or not report_path(run_id, ".json").exists():
-        return ()
-    return placeholders_where((await anyio.to_thread.run_sync(run_snapshot, run_id)).sections)
+        return Unwritten()
+    sections = (await anyio.to_thread.run_sync(run_snapshot, run_id)).sections
+    return Unwritten(placeholders_where(sections), left_out_when_issued(sections))
 
 
 NUMBER_DIGITS_ONLY = (

@@ -93,7 +93,16 @@ def paragraphs(draft: dict, section: str) -> list[dict]:
 async def test_a_draft_shows_every_section_with_coverage_and_what_is_still_to_write(client, world, headers):
     draft = (await client.get(DRAFT, headers=headers["viewer"])).json()
     assert draft["version"] == 0 and draft["issuer_profile"] == "department"
-    assert [s["key"] for s in draft["sections"]][:8] == ["intro", "I", "I.1", "I.2", "I.3", "I.4", "I.5", "II"]
+    assert [s["key"] for s in draft["sections"]][:8] == [
+        "intro",
+        "I",
+        "I.1",
+        "I.2",
+        "I.3",
+        "I.4",
+        "I.5",
+        "II",
+    ]
     assert {c["source"] for c in draft["coverage"]} == {"Kế hoạch CCHC", "Hồ sơ TTHC", "Chỉ số CCHC"}
     dossiers = next(c for c in draft["coverage"] if c["source"] == "Hồ sơ TTHC")
     assert dossiers == {

@@ -19,7 +19,18 @@ def sample_docx(sample_data) -> bytes:
     return render_report(sample_data, compose(sample_data), sample.ISSUE)
 
 
+@pytest.fixture(scope="session")
+def sample_draft_docx(sample_data) -> bytes:
+    return render_report(sample_data, compose(sample_data), None)
+
+
 @pytest.fixture
 def document(sample_docx):
-    """A fresh parse for each test, so no test sees another's edits."""
+    """The issued sample, parsed afresh for each test, so no test sees another's edits."""
     return docx_read.load(sample_docx)
+
+
+@pytest.fixture
+def draft(sample_draft_docx):
+    """The sample as a draft: every heading of the outline, what staff are still to write marked."""
+    return docx_read.load(sample_draft_docx)

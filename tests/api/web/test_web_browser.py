@@ -315,6 +315,16 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     # Issuing: a button, then a page that says what will happen and asks for number, date, signer.
     row.get_by_role("button", name="Ban hành…").click()
     expect(page.get_by_text("Khi bấm “Ban hành báo cáo”:")).to_be_visible()
+    # headings with nothing written under them are named before the file leaves them out
+    expect(page.get_by_text("các mục sau được đánh số lại")).to_be_visible()
+    expect(page.locator("#con-thieu").locator("..")).to_contain_text(
+        "I.3. Kiểm tra công tác cải cách hành chính"
+    )
+    capture(page, shots / "report-issue-1280.png", full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    fits_the_screen(page)
+    capture(page, shots / "report-issue-390.png", full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_label("Số văn bản").fill("125")
     page.get_by_label("Ngày ban hành").fill("16/06/2023")  # typed as dd/mm/yyyy, whatever the browser
     page.get_by_label("Họ và tên người ký").fill("Nguyễn Văn Hùng")

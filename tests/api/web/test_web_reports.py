@@ -61,7 +61,8 @@ async def test_request_follow_download_and_issue(browser, world):
         "<li>III.3. Nguyên nhân: [Nội dung do chuyên viên bổ sung: nguyên nhân khách quan]</li>"
         in confirm.text
     )
-    assert "tệp ban hành không có các đoạn này (đề mục vẫn giữ)" in confirm.text  # what issuing does
+    assert "tệp ban hành không có các đoạn này; hãy nêu lý do" in confirm.text  # what issuing does
+    assert "các mục sau được đánh số lại" in confirm.text and "<li>III.3. Nguyên nhân</li>" in confirm.text
     today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
     assert today and 'placeholder="dd/mm/yyyy"' in confirm.text  # today, typed as dd/mm/yyyy
     refused = await browser.post(
