@@ -59,7 +59,8 @@
   function foldMenu() {
     var toggle = document.querySelector("[data-menu-toggle]");
     var header = document.querySelector(".top");
-    if (!toggle || !header) { return; }
+    if (!toggle || !header || toggle.dataset.folds) { return; }
+    toggle.dataset.folds = "yes";
     toggle.hidden = false;
     header.classList.add("menu-folds");
     toggle.addEventListener("click", function () {
@@ -75,6 +76,7 @@
     if (event.target.querySelector && event.target.querySelector("[data-error-summary]")) {
       focusErrorSummary();
     }
+    foldMenu();  // the menu an error page loads once it knows who is signed in (/header-menu)
   });
   window.addEventListener("pageshow", enableAgain);
   document.addEventListener("DOMContentLoaded", function () {

@@ -16,6 +16,7 @@ from api.security import (
     Caller,
     cleared_session_cookie,
     client_address,
+    provide_principal,
     session_cookie,
     sign_in,
 )
@@ -118,6 +119,19 @@ class SignInController(Controller):
         response = see_other("/login")
         response.cookies.append(cleared_session_cookie())
         return response
+
+    @get("/header-menu", include_in_schema=False)
+    async def header_menu(self, request: Request) -> Response:
+        """The header's menu for a page drawn before its viewer was known (an unknown address:
+        no route, so no sign-in check ran); base.html has HTMX load it. Nobody signed in, or
+        an account still to change its temporary password: nothing (204, nothing swapped)."""
+        try:
+            principal = await provide_principal(request)
+        except NotAuthenticated:
+            return Response(None, status_code=204)
+        if principal.must_change_password:
+            return Response(None, status_code=204)
+        return page("_menu.html", await viewer_for(principal), active="")
 
     @get(PASSWORD_PAGE, name="web:password")
     async def password_form(self, principal: Caller, changed: FromQuery[bool] = False) -> Response:

@@ -20,6 +20,7 @@ from litestar import Request, Response
 from litestar.exceptions import (
     HTTPException,
     MethodNotAllowedException,
+    NotFoundException,
     PermissionDeniedException,
     ValidationException,
 )
@@ -27,7 +28,7 @@ from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
 from api.errors import VI_TITLES
-from api.security import SCOPE_PRINCIPAL
+from api.security import SCOPE_PRINCIPAL, SESSION_COOKIE
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.web.forms import (  # noqa: F401  (the pages' form helpers)
     FormErrors,
@@ -270,14 +271,16 @@ HINTS = {
 
 
 def _error_page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
-    """The error as a page; a caller already signed in keeps the menu and the sign-out (an error
-    raised before the caller was known, such as an unknown address, has neither)."""
+    """The error as a page; a caller already signed in keeps the menu and the sign-out. An error
+    raised before the caller was known (an unknown address: no route, so no sign-in check ran)
+    has the browser load the menu (``menu_later``, /header-menu) when it sends a session."""
     principal = request.scope.get(SCOPE_PRINCIPAL)
     # Handlers here are synchronous, so the header names the account by its username.
     me = Viewer(principal, principal.username, None) if principal and principal.signed_in else None
     return page(
         "error.html",
         me,
+        menu_later=me is None and bool(request.cookies.get(SESSION_COOKIE)),
         status_code=status,
         title=TITLES.get(status, "Có lỗi xảy ra"),
         message=message,
@@ -345,6 +348,8 @@ def http_error_page(request: Request, exc: HTTPException) -> Response:
             "Biểu mẫu đã hết hạn hoặc thiếu mã bảo vệ (CSRF).",
             ["Vui lòng tải lại trang rồi gửi lại biểu mẫu."],
         )
+    if isinstance(exc, NotFoundException):
+        return _error_page(request, 404, f"Không có trang nào ở địa chỉ {request.url.path}.")
     return _error_page(request, exc.status_code, VI_TITLES.get(exc.status_code, VI_TITLES[400]))
 
 

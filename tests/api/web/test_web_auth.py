@@ -158,6 +158,7 @@ async def test_a_temporary_password_must_be_changed_before_anything_else(browser
     for path in ("/", "/plans", "/my-tasks", "/reports"):
         response = await browser.get(path)
         assert response.status_code == 303 and response.headers["location"] == "/account/password", path
+    assert (await browser.get("/header-menu")).status_code == 204  # no menu to reach other pages by
     page = await browser.get("/account/password")
     assert "Bạn đang dùng mật khẩu tạm thời" in page.text
     changed = await browser.post(

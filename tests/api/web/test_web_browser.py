@@ -735,6 +735,11 @@ def test_a_browser_gets_pages_not_json(chromium, server):
     page = signed_in(chromium, server, "lanhdao", 390)
     page.goto("/khong-co-trang-nay")
     expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    menu = page.get_by_role("button", name="Menu")  # loaded once the page knows who is asking
+    expect(menu).to_be_visible()
+    menu.click()
+    expect(page.get_by_role("navigation", name="Điều hướng chính")).to_be_visible()
+    expect(page.get_by_role("link", name="Chỉ số phục vụ")).to_be_visible()
     page.goto("/tasks/1/updates")  # a form's address opened directly: the page with the form
     expect(page).to_have_url(re.compile(r"/tasks/1$"))
     fits_the_screen(page)

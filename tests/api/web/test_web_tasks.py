@@ -303,6 +303,18 @@ async def test_a_form_address_opened_in_a_browser_shows_the_form_and_unknown_pag
     missing = await browser.get("/khong-co-trang-nay", headers=html)
     assert missing.status_code == 404 and "Không tìm thấy trang" in missing.text
     assert missing.headers["content-type"].startswith("text/html")
+    assert "Không có trang nào ở địa chỉ /khong-co-trang-nay." in missing.text
+    # no route ran, so the page cannot know who asks: it loads the menu, and offers no sign-in
+    assert 'hx-get="/header-menu"' in missing.text and 'href="/login"' not in missing.text
+    menu = await browser.get("/header-menu")
+    assert menu.status_code == 200 and 'aria-label="Điều hướng chính"' in menu.text
+    assert 'href="/my-tasks"' in menu.text and "Đăng xuất" in menu.text and "<html" not in menu.text
+    assert '<span class="who-name">Head_A<' in menu.text  # the full name (username head_a)
+    await browser.sign_in_as(None)
+    assert (await browser.get("/header-menu")).status_code == 204  # nobody: nothing to swap in
+    stranger = await browser.get("/khong-co-trang-nay", headers=html)
+    assert 'hx-get="/header-menu"' not in stranger.text and '<a href="/login">Đăng nhập</a>' in stranger.text
+    await browser.sign_in_as("head_a")
     api = await browser.get("/api/khong-co", headers=html)
     assert api.status_code == 404 and api.headers["content-type"] == "application/problem+json"
     script = await browser.get(f"/tasks/{world.task_a}/updates")  # no text/html asked for
