@@ -731,6 +731,27 @@ def test_a_mistake_in_the_dossier_filters_is_shown_and_goes_once_mended(chromium
     page.context.close()
 
 
+@pytest.mark.parametrize(
+    "address, mistaken, beside, button",
+    [
+        ("/dossiers?start=32/13/2024&end=01/02/2024", "#start", "#end", None),  # error in row 1
+        ("/?as_of=99/99/2024", "#as_of", None, "Xem"),  # the button beside the mistaken date
+    ],
+)
+def test_a_mistake_under_a_filter_leaves_its_row_level(chromium, server, address, mistaken, beside, button):
+    """A row of filters keeps its controls on one line and the button level with them, whatever
+    the hints above or an error below one of them (each field in the row's shared tracks)."""
+    page = signed_in(chromium, server, "noivu", width=1366)
+    page.goto(address)
+    expect(page.locator(f"{mistaken}-error")).to_be_visible()
+    level = page.locator(mistaken).bounding_box()["y"]
+    if beside:
+        assert page.locator(beside).bounding_box()["y"] == level
+    if button:
+        assert page.get_by_role("button", name=button, exact=True).bounding_box()["y"] == level
+    page.context.close()
+
+
 def test_a_browser_gets_pages_not_json(chromium, server):
     page = signed_in(chromium, server, "lanhdao", 390)
     page.goto("/khong-co-trang-nay")
