@@ -335,6 +335,11 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành báo cáo.")
     issued = page.locator("tbody tr").first
     expect(issued).to_contain_text("Số 125, ngày 16/06/2023")
+    page.set_viewport_size({"width": 360, "height": 740})  # on a phone each version is a card:
+    download = issued.get_by_role("link", name="Tải .docx")  # its file in sight, not scrolled to
+    assert download.bounding_box()["x"] + download.bounding_box()["width"] <= 360
+    fits_the_screen(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     pdf = issued.get_by_role("link", name="PDF")
     if pdf.count():  # LibreOffice installed: page 1 of the issued report for the README
         with page.expect_download() as download_info:
