@@ -271,16 +271,16 @@ HINTS = {
 
 
 def _error_page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
-    """The error as a page; a caller already signed in keeps the menu and the sign-out. An error
-    raised before the caller was known (an unknown address: no route, so no sign-in check ran)
-    has the browser load the menu (``menu_later``, /header-menu) when it sends a session."""
+    """The error as a page; a caller already signed in keeps the menu and the sign-out. Handlers
+    here are synchronous (no database): the header names a known caller by username, and the
+    browser loads the full menu (``menu_later``, /header-menu: full name, unread count) when it
+    sends a session; an unknown address is answered before anyone is identified, so only then."""
     principal = request.scope.get(SCOPE_PRINCIPAL)
-    # Handlers here are synchronous, so the header names the account by its username.
     me = Viewer(principal, principal.username, None) if principal and principal.signed_in else None
     return page(
         "error.html",
         me,
-        menu_later=me is None and bool(request.cookies.get(SESSION_COOKIE)),
+        menu_later=bool(request.cookies.get(SESSION_COOKIE)),
         status_code=status,
         title=TITLES.get(status, "Có lỗi xảy ra"),
         message=message,

@@ -338,6 +338,7 @@ async def test_an_error_page_keeps_the_menu_of_the_person_signed_in(
     assert answer.status_code == status, answer.text[:500]
     assert 'aria-label="Điều hướng chính"' in answer.text and "Đăng xuất" in answer.text
     assert 'href="/my-tasks"' in answer.text  # a unit head's menu
+    assert 'hx-get="/header-menu"' in answer.text  # then the full one (name, unread count)
     assert ("Đăng nhập bằng tài khoản khác" in answer.text) is other_account
 
 
