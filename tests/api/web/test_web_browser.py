@@ -635,6 +635,31 @@ def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots
     page.context.close()
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_an_admin_locks_an_account_through_its_confirmation(chromium, server, shots, width):
+    """Locking signs the person out everywhere, so the button asks first and says what it does;
+    the row then shows the account locked, where the administrator is, and unlocking is one
+    click (the account is unlocked again for the other tests)."""
+    page = signed_in(chromium, server, "admin", width)
+    page.goto("/admin/users")
+    page.get_by_text("Sửa tttt", exact=True).click()
+    page.get_by_role("button", name="Khóa tài khoản tttt…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Khóa tài khoản tttt?")
+    expect(page.get_by_text("Mọi phiên đăng nhập và khóa API của tài khoản bị thu hồi ngay")).to_be_visible()
+    fits_the_screen(page)
+    capture(page, shots / f"account-lock-confirm-{width}.png", full_page=True)
+    page.get_by_role("button", name="Khóa tài khoản tttt", exact=True).click()
+    row = page.locator("tr.is-updated")
+    expect(row.get_by_role("status")).to_have_text("Đã khóa tài khoản")
+    expect(row).to_contain_text("Đã khóa")
+    expect(row.get_by_role("status")).to_be_in_viewport()
+    fits_the_screen(page)
+    row.get_by_text("Sửa tttt", exact=True).click()
+    row.get_by_role("button", name="Mở khóa tài khoản tttt").click()
+    expect(page.locator("tr.is-updated").get_by_role("status")).to_have_text("Đã mở khóa tài khoản")
+    page.context.close()
+
+
 def test_a_phone_shows_tables_as_cards_and_folds_the_menu(chromium, server, shots):
     phone = signed_in(chromium, server, "lanhdao", width=360)
     phone.goto("/plans")
