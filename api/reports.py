@@ -169,7 +169,7 @@ class IssueIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 def draft_out(view: report_runs.DraftView) -> DraftOut:
-    profiles = issuer_profiles(get_settings().report)
+    profiles = issuer_profiles(get_settings().report, view.data.scope_unit)
     sections = [
         SectionOut(
             section.key,
@@ -196,7 +196,7 @@ def draft_out(view: report_runs.DraftView) -> DraftOut:
         version=view.stored.version,
         updated_at=view.stored.updated_at,
         updated_by=view.stored.updated_by,
-        issuer_profile=view.stored.issuer_profile,
+        issuer_profile=view.data.issuer.key,  # the profile printed (reports.issuers.issuer_for)
         issuer_profiles=[ProfileOut(p.key, p.label) for p in profiles.values()],
         coverage=[CoverageOut(c.source, c.available, c.statement) for c in report_runs.coverage(view.data)],
         sections=sections,

@@ -67,7 +67,7 @@ from reports.data import (
     TaskState,
     UnitTasks,
 )
-from reports.issuers import DEPARTMENT, issuer_profiles
+from reports.issuers import DEPARTMENT, IssuingUnit, issuer_for
 from reports.periods import Calendar, Period, PeriodKind
 
 # A dossier received this long before the period and still open at its start is a data-quality
@@ -423,6 +423,10 @@ async def collect_report(
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
+    scope_unit = None
+    if scope_unit_id is not None:
+        row = tree.units[scope_unit_id]
+        scope_unit = IssuingUnit(row["name"], row["code"], row["kind"])
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
@@ -440,7 +444,7 @@ async def collect_report(
         period_start=period.start,
         period_end=period.end,
         scope_label=scope_label,
-        issuer=issuer_profiles(settings)[issuer_key],
+        issuer=issuer_for(settings, issuer_key, scope_unit),
         coverage=Coverage(task_coverage, coverage, len(indices), withheld),
         plan=plan,
         procedures=procedures,
@@ -448,4 +452,5 @@ async def collect_report(
         indices=indices,
         rounds=round_section,
         service_index=service_index,
+        scope_unit=scope_unit,
     )

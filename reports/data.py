@@ -14,7 +14,7 @@ from enum import StrEnum
 
 from models.dossiers.stats import Figures
 from models.service_index.service import IndexFigures, IndexGroup
-from reports.issuers import Issuer
+from reports.issuers import Issuer, IssuingUnit
 
 
 class TaskState(StrEnum):
@@ -274,3 +274,4 @@ class ReportData:
     indices: tuple[IndexLine, ...]
     rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
     service_index: ServiceIndexSection | None = None  # None: no dossier received in the period
+    scope_unit: IssuingUnit | None = None  # None: the province's report; else the unit it is for

@@ -205,7 +205,7 @@ def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         ("tasks.percent", wording.percent(plan.percent)),
     )
     paragraphs = [
-        _text(f"{item.key}.plan", wording.plan_opening(plan)),
+        _text(f"{item.key}.plan", wording.plan_opening(plan, data.scope_unit)),
         _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end), *figures),
     ]
     area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
@@ -227,6 +227,8 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     if data.rounds is not None:
         figures = (("round.accepted", f"{data.rounds.accepted}/{data.rounds.total}"),)
         paragraphs.append(_text(f"{item.key}.round", wording.round_coverage(data.rounds), *figures))
+    if data.scope_unit is not None:  # the indices score the province, not a unit
+        return paragraphs
     if not data.indices:
         return [*paragraphs, _text(f"{item.key}.indices.none", wording.no_indices())]
     paragraphs.append(_text(f"{item.key}.indices", wording.indices_intro()))

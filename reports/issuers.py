@@ -1,10 +1,14 @@
-"""Who issues a report: the two issuer profiles of the provincial reporting chain (FORMATS.md).
+"""Who issues a report: the two issuer profiles of the provincial reporting chain (FORMATS.md),
+and a unit's own letterhead for a unit's report.
 
 The Sở Nội vụ drafts two documents per period: its own report to the People's Committee
 (SỞ NỘI VỤ, …/BC-SNV, KT. GIÁM ĐỐC) and the People's Committee's report to the Ministry of Home
-Affairs (ỦY BAN NHÂN DÂN TỈNH …, …/BC-UBND, TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH). A profile is
-data: names come from settings where a setting exists, the rest follows the Decree 30 usage.
-Staff choose the profile per report; ``reports.render`` prints the chosen one.
+Affairs (ỦY BAN NHÂN DÂN TỈNH …, …/BC-UBND, TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH). A unit's report
+(its own tasks and dossiers) is the unit's document to the Sở Nội vụ, which builds the province's
+from them: the unit's name in the letterhead, its code in the symbol (…/BC-STP), its head signing.
+A profile is data: names come from settings and the unit where they exist, the rest follows the
+Decree 30 usage. Staff choose among the profiles the report's scope offers; ``reports.render``
+prints the chosen one.
 """
 
 from __future__ import annotations
@@ -12,9 +16,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.settings import ReportSettings
+from models.units import service as units
+from models.vocabulary import UnitKind
 
 DEPARTMENT = "department"
 PEOPLE_COMMITTEE = "people_committee"
+UNIT = "unit"  # a unit's report, on its own letterhead
 
 
 @dataclass(frozen=True)
@@ -33,8 +40,43 @@ class Issuer:
     recipients: tuple[str, ...]  # without "- " and without "Như trên" (added when there is a Kính gửi)
 
 
-def issuer_profiles(settings: ReportSettings) -> dict[str, Issuer]:
-    """The deployment's profiles by key, the department's first (the default)."""
+@dataclass(frozen=True)
+class IssuingUnit:
+    """The unit a unit's report is written for and issued by."""
+
+    name: str  # "Sở Tư pháp", "UBND huyện Cô Tô"
+    code: str  # "STP": the document symbol's suffix for a department
+    kind: str  # models.vocabulary.UnitKind
+
+
+async def issuing_unit(unit_id: int | None) -> IssuingUnit | None:
+    """The scope's unit (None: the province's report)."""
+    if unit_id is None:
+        return None
+    row = await units.get_unit(unit_id)
+    return IssuingUnit(row["name"], row["code"], row["kind"])
+
+
+COMMITTEES = frozenset(
+    {UnitKind.PROVINCIAL_COMMITTEE, UnitKind.DISTRICT_COMMITTEE, UnitKind.COMMUNE_COMMITTEE}
+)
+# The head who signs a unit's report, by the first words of the unit's name; any other unit's
+# head is its "Thủ trưởng".
+HEAD_TITLES = (
+    ("Sở ", "GIÁM ĐỐC"),
+    ("Trung tâm ", "GIÁM ĐỐC"),
+    ("Văn phòng ", "CHÁNH VĂN PHÒNG"),
+    ("Thanh tra ", "CHÁNH THANH TRA"),
+    ("Ban ", "TRƯỞNG BAN"),
+)
+OTHER_HEAD = "THỦ TRƯỞNG"
+
+
+def issuer_profiles(settings: ReportSettings, unit: IssuingUnit | None = None) -> dict[str, Issuer]:
+    """The profiles a report's scope offers, by key, the default first: the province's two, or
+    a unit's own one."""
+    if unit is not None:
+        return {UNIT: unit_issuer(settings, unit)}
     province = settings.province.strip()
     return {
         DEPARTMENT: Issuer(
@@ -71,5 +113,31 @@ def issuer_profiles(settings: ReportSettings) -> dict[str, Issuer]:
     }
 
 
-def default_issuer(settings: ReportSettings) -> Issuer:
-    return issuer_profiles(settings)[DEPARTMENT]
+def issuer_for(settings: ReportSettings, key: str, unit: IssuingUnit | None = None) -> Issuer:
+    """The profile ``key`` of the scope; a choice the scope does not offer (a unit's draft saved
+    before units had their own letterhead) gives the scope's default."""
+    profiles = issuer_profiles(settings, unit)
+    return profiles.get(key) or next(iter(profiles.values()))
+
+
+def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
+    """A unit's own report to the Sở Nội vụ (the Sở Nội vụ's own, to the People's Committee)."""
+    committee = unit.kind in COMMITTEES
+    name = "Ủy ban nhân dân" + unit.name[len("UBND") :] if unit.name.startswith("UBND ") else unit.name
+    home_affairs = name.upper() == settings.issuing_body.upper()
+    return Issuer(
+        key=UNIT,
+        label=f"Báo cáo của {unit.name}",
+        supervising_body="" if committee else settings.supervising_body,
+        issuing_body=name.upper(),
+        symbol="BC-UBND" if committee else f"BC-{unit.code}",
+        place=settings.place,
+        addressee=settings.addressee if home_affairs else f"Sở Nội vụ {settings.province.strip()}",
+        signer_authority=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") if committee else (_head_title(unit.name),),
+        signer_name="",
+        recipients=("Lưu: VT.",),
+    )
+
+
+def _head_title(name: str) -> str:
+    return next((title for start, title in HEAD_TITLES if name.startswith(start)), OTHER_HEAD)

@@ -49,7 +49,7 @@ from reports.document import (
     placeholders,
     placeholders_where,
 )
-from reports.issuers import DEPARTMENT, issuer_profiles
+from reports.issuers import DEPARTMENT, UNIT, Issuer, issuer_for, issuer_profiles, issuing_unit
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -340,7 +340,7 @@ async def _produce(run_id: int) -> dict:
         ReportRun.size: len(generated.content),
         ReportRun.sha256: hashlib.sha256(generated.content).hexdigest(),
         ReportRun.pdf_size: await _pdf(path),
-        ReportRun.issuer_profile: generated.draft.issuer_profile,
+        ReportRun.issuer_profile: generated.snapshot.data.issuer.key,  # the profile printed
         ReportRun.draft_version: generated.draft.version,
         ReportRun.placeholders: len(placeholders(generated.snapshot.sections)),
     }
@@ -475,10 +475,13 @@ NUMBER_DIGITS_ONLY = (
 )
 
 
-def _issue_errors(request: IssueRequest, run: dict, today: date) -> list[FieldError]:
-    """Each field the clerk must fix before the report can be issued."""
+def _issue_errors(
+    request: IssueRequest, run: dict, today: date, profiles: dict[str, Issuer]
+) -> list[FieldError]:
+    """Each field the clerk must fix before the report can be issued (``profiles``: those the
+    run's scope offers)."""
     errors = []
-    if request.profile not in issuer_profiles(get_settings().report):
+    if request.profile not in profiles:
         errors.append(FieldError("profile", "unknown issuer profile", "Chọn cơ quan ban hành."))
     if not request.number.strip():
         errors.append(FieldError("number", "required", "Nhập số văn bản, ví dụ 15."))
@@ -521,11 +524,15 @@ def _cleaned(request: IssueRequest) -> IssueRequest:
     )
 
 
-async def _number_taken(request: IssueRequest) -> bool:
-    """The same issuer gives a number once a year."""
+async def _number_taken(request: IssueRequest, run: dict) -> bool:
+    """The same issuer gives a number once a year: the department, the People's Committee, or
+    each unit for its own reports."""
+    same_issuer = ReportRun.issuer_profile == request.profile
+    if request.profile == UNIT:
+        same_issuer &= ReportRun.scope_unit == run["scope_unit"]
     rows = await ReportRun.select(ReportRun.issue_date).where(
         (ReportRun.issued == True)  # noqa: E712
-        & (ReportRun.issuer_profile == request.profile)
+        & same_issuer
         & (ReportRun.issue_number == request.number)
     )
     return any(row["issue_date"].year == request.issued_on.year for row in rows)
@@ -535,7 +542,7 @@ def _render_issued(run_id: int, profile: str, issue: IssueInfo) -> bytes:
     snapshot = run_snapshot(run_id)
     data = snapshot.data
     if data.issuer.key != profile:  # the letterhead, recipients and signer's authority of the profile chosen
-        data = replace(data, issuer=issuer_profiles(get_settings().report)[profile])
+        data = replace(data, issuer=issuer_for(get_settings().report, profile, data.scope_unit))
     return render_report(data, snapshot.sections, issue)
 
 
@@ -547,8 +554,9 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     run = await _run(run_id)
     _require_issuable(run)
     request = _cleaned(request)
-    errors = _issue_errors(request, run, local_date(utcnow()))
-    if not errors and await _number_taken(request):
+    profiles = issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
+    errors = _issue_errors(request, run, local_date(utcnow()), profiles)
+    if not errors and await _number_taken(request, run):
         errors.append(
             FieldError(
                 "number", "already given to another issued report this year", "Số này đã dùng trong năm."
@@ -634,7 +642,7 @@ async def _stored_draft(kind: str, period_key: str, scope_unit_id: int | None) -
         .first()
     )
     if row is None:
-        return StoredDraft({}, DEPARTMENT, 0, None, None)
+        return StoredDraft({}, UNIT if scope_unit_id else DEPARTMENT, 0, None, None)
     return StoredDraft(
         drafts.load_draft(row["sections"] or {}),
         row["issuer_profile"],
@@ -660,7 +668,12 @@ def coverage(data: ReportData) -> tuple[Coverage, ...]:
     return (
         Coverage("Kế hoạch CCHC", data.plan is not None, _plan_statement(data, cutoff)),
         Coverage("Hồ sơ TTHC", found.dossiers.received > 0, _dossier_statement(found.dossiers)),
-        Coverage("Chỉ số CCHC", bool(data.indices), _index_statement(data, cutoff)),
+        # the indices score the province: a unit's report quotes none
+        *(
+            (Coverage("Chỉ số CCHC", bool(data.indices), _index_statement(data, cutoff)),)
+            if not data.scope_unit
+            else ()
+        ),
         *(
             (Coverage("Báo cáo của các đơn vị", rounds.accepted > 0, wording.round_coverage(rounds)),)
             if rounds
@@ -768,7 +781,9 @@ class DraftChange:
     profile: str = ""  # issuer
 
 
-def _changed_sections(stored: StoredDraft, composed: tuple[Section, ...], change: DraftChange) -> dict:
+def _changed_sections(
+    stored: StoredDraft, composed: tuple[Section, ...], change: DraftChange, profiles: dict[str, Issuer]
+) -> dict:
     sections, section, key = stored.sections, change.section, change.key
     match change.op:
         case "edit":
@@ -783,7 +798,7 @@ def _changed_sections(stored: StoredDraft, composed: tuple[Section, ...], change
             new_key = f"{drafts.STAFF_PREFIX}{uuid.uuid4()}"
             return drafts.add_paragraph(sections, composed, section, new_key, change.text, key or None)
         case "issuer":
-            if change.profile not in issuer_profiles(get_settings().report):
+            if change.profile not in profiles:
                 raise InvalidInput.field("profile", "unknown issuer profile", "Chọn cơ quan ban hành.")
             return sections
     raise InvalidInput.field("op", "edit, delete, restore, move, add or issuer", "Thao tác không hợp lệ.")
@@ -807,7 +822,8 @@ async def change_draft(
         stored = await _stored_draft(period.kind.value, period.key, scope_unit_id)
         if version != stored.version:
             raise StaleVersion(stored.version)
-        sections = drafts.dump_draft(_changed_sections(stored, composed, change))
+        profiles = issuer_profiles(get_settings().report, data.scope_unit)
+        sections = drafts.dump_draft(_changed_sections(stored, composed, change, profiles))
         profile = change.profile if change.op == "issuer" else stored.issuer_profile
         now = utcnow()
         if stored.version == 0:
@@ -833,5 +849,5 @@ async def change_draft(
             await ReportDraft.update(values).where(key)
     after = await _stored_draft(period.kind.value, period.key, scope_unit_id)
     if profile != before.issuer_profile:
-        data = replace(data, issuer=issuer_profiles(get_settings().report)[profile])
+        data = replace(data, issuer=issuer_for(get_settings().report, profile, data.scope_unit))
     return await _view(period, scope_unit_id, after, data)

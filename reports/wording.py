@@ -46,7 +46,7 @@ from reports.data import (
     TaskLine,
     TaskState,
 )
-from reports.issuers import Issuer
+from reports.issuers import Issuer, IssuingUnit
 
 ONGOING = "Thường xuyên"
 NONE_CELL = "—"
@@ -141,11 +141,16 @@ def no_plan(data: ReportData) -> str:
     )
 
 
-def plan_opening(plan: PlanSection) -> str:
+def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
+    """The plan and its tasks; a unit's report counts the tasks it leads (and its units')."""
     reference = ""
     if plan.plan_number:
         reference = f" (Kế hoạch số {plan.plan_number}"
         reference += f" ngày {format_date_short(plan.plan_date)})" if plan.plan_date else ")"
+    if unit is not None:
+        return (
+            f"Triển khai {plan.plan_title}{reference}, {unit.name} chủ trì {format_int(plan.total)} nhiệm vụ."
+        )
     return f"Triển khai {plan.plan_title}{reference} với {format_int(plan.total)} nhiệm vụ."
 
 

@@ -41,7 +41,7 @@ from models.vocabulary import JobState, Role
 from reports import drafts
 from reports import runs as report_runs
 from reports.document import section_labels
-from reports.issuers import issuer_profiles
+from reports.issuers import issuer_for, issuer_profiles, issuing_unit
 
 PERIOD_KINDS = {
     "H1": "Báo cáo 6 tháng đầu năm",
@@ -223,12 +223,13 @@ class ReportPagesController(Controller):
         """What issuing will do, and the number, date and signer it asks for."""
         principal.require(Action.ISSUE_REPORTS)
         run = await report_runs.get_run(principal, run_id)
-        profile = issuer_profiles(get_settings().report).get(run["issuer_profile"])
+        scope_unit = await issuing_unit(run["scope_unit"])
+        profile = issuer_for(get_settings().report, run["issuer_profile"], scope_unit)
         form = {
-            "profile": run["issuer_profile"],
+            "profile": profile.key,
             "number": "",
             "issued_on": day_text(local_date(utcnow())),
-            "signer_name": profile.signer_name if profile else "",
+            "signer_name": profile.signer_name,
             "placeholder_reason": "",
         }
         return await issue_page(principal, run, form)
@@ -371,7 +372,7 @@ async def issue_page(
     status_code: int = 200,
 ) -> Template:
     names, _ = await _unit_names()
-    profiles = issuer_profiles(get_settings().report)
+    profiles = issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
     return page(
         "report_issue.html",
         await viewer_for(principal),
@@ -414,7 +415,7 @@ async def draft_page(
         headings=headings,
         section_of=section_of,
         coverage=report_runs.coverage(view.data),
-        profiles=issuer_profiles(get_settings().report).values(),
+        profiles=issuer_profiles(get_settings().report, view.data.scope_unit).values(),
         origins=ORIGINS,
         errors=errors or FormErrors(),
         stale=stale,

@@ -156,6 +156,7 @@ class UnitTree:
             Unit.id,
             Unit.code,
             Unit.name,
+            Unit.kind,
             Unit.level,
             Unit.parent,
             Unit.successor,

@@ -196,8 +196,9 @@ async def test_who_may_change_a_draft(client, world, headers):
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "unit_id"
 
 
-async def generated(client, headers, period: str = "2024-H1") -> dict:
-    response = await client.post("/api/reports", json={"period": period}, headers=headers["staff"])
+async def generated(client, headers, period: str = "2024-H1", unit_id: int | None = None) -> dict:
+    request = {"period": period} | ({"scope_unit_id": unit_id} if unit_id else {})
+    response = await client.post("/api/reports", json=request, headers=headers["staff"])
     run = await finished(client, response.headers["location"], headers["staff"])
     assert run["state"] == "done", run["error"]
     return run
@@ -268,6 +269,36 @@ async def test_an_issued_report_is_frozen(client, world, headers):
     draft = (await client.get(f"/api/reports/{other['id']}/file", headers=headers["viewer"])).content
     assert DRAFT_MARK in document_text(draft) and BLANK_DATE in document_text(draft)
     assert BLANK_DATE not in issued_text
+
+
+async def test_a_units_report_is_numbered_and_printed_as_the_units_own(client, world, headers):
+    """A unit's report carries the unit's letterhead (reports.issuers.unit_issuer) and its own
+    numbering: the department's number 15 does not block the unit's 15, nor one unit's another's."""
+    department = await generated(client, headers)
+    issued = await client.post(f"/api/reports/{department['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert issued.status_code == 200, issued.text
+    run = await generated(client, headers, unit_id=world.unit_a)
+    assert run["issuer_profile"] == "unit"
+    draft = (
+        await client.get(f"/api/reports/drafts/2024-H1?unit_id={world.unit_a}", headers=headers["staff"])
+    ).json()
+    assert draft["issuer_profile"] == "unit" and [p["key"] for p in draft["issuer_profiles"]] == ["unit"]
+    assert "Chỉ số CCHC" not in [c["source"] for c in draft["coverage"]]  # they score the province
+    refused = await client.post(f"/api/reports/{run['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "profile"
+    as_unit = ISSUE | {"profile": "unit"}
+    issued = await client.post(f"/api/reports/{run['id']}/issue", json=as_unit, headers=headers["staff"])
+    assert issued.status_code == 200, issued.text
+    text = document_text(
+        (await client.get(f"/api/reports/{run['id']}/file", headers=headers["viewer"])).content
+    )
+    assert "Số: 15/BC-STP" in text and "SỞ TƯ PHÁP" in text and "Kính gửi: Sở Nội vụ" in text
+    again = await generated(client, headers, unit_id=world.unit_a)
+    taken = await client.post(f"/api/reports/{again['id']}/issue", json=as_unit, headers=headers["staff"])
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "number"
+    other_unit = await generated(client, headers, unit_id=world.unit_b)
+    own = await client.post(f"/api/reports/{other_unit['id']}/issue", json=as_unit, headers=headers["staff"])
+    assert own.status_code == 200, own.text
 
 
 def document_text(blob: bytes) -> str:

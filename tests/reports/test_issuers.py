@@ -1,13 +1,16 @@
-"""The two issuer profiles of the reporting chain, and how each prints (FORMATS.md)."""
+"""The two issuer profiles of the reporting chain, a unit's own letterhead, and how each prints
+(FORMATS.md)."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from core.settings import get_settings
 from reports import wording
 from reports.document import compose
-from reports.issuers import DEPARTMENT, PEOPLE_COMMITTEE, issuer_profiles
+from reports.issuers import DEPARTMENT, PEOPLE_COMMITTEE, UNIT, IssuingUnit, issuer_for, issuer_profiles
 from reports.render import render_report
 from tests.reports import sample
 from tests.reports.docx_read import full_text, load, paragraph
@@ -44,3 +47,133 @@ def test_an_issue_under_another_profile_is_refused():
         assert "people_committee" in str(error)
     else:
         raise AssertionError("rendered under the wrong profile")
+
+
+# --- a unit's report: the unit's own letterhead, to the Sở Nội vụ --------------------------------
+
+SETTINGS = replace(
+    get_settings().report,
+    province="tỉnh Quảng Ninh",
+    place="Quảng Ninh",
+    supervising_body="UBND TỈNH QUẢNG NINH",
+    issuing_body="SỞ NỘI VỤ",
+    addressee="Ủy ban nhân dân tỉnh Quảng Ninh",
+)
+TO_HOME_AFFAIRS = "Sở Nội vụ tỉnh Quảng Ninh"
+
+
+@pytest.mark.parametrize(
+    "unit, supervising, issuing, symbol, addressee, signer",
+    [
+        (
+            IssuingUnit("Sở Tư pháp", "STP", "department"),
+            "UBND TỈNH QUẢNG NINH",
+            "SỞ TƯ PHÁP",
+            "BC-STP",
+            TO_HOME_AFFAIRS,
+            ("GIÁM ĐỐC",),
+        ),
+        (
+            IssuingUnit("Trung tâm Phục vụ hành chính công tỉnh", "TTPVHCC", "department"),
+            "UBND TỈNH QUẢNG NINH",
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH",
+            "BC-TTPVHCC",
+            TO_HOME_AFFAIRS,
+            ("GIÁM ĐỐC",),
+        ),
+        (
+            IssuingUnit("Văn phòng UBND tỉnh", "VPUBND", "department"),
+            "UBND TỈNH QUẢNG NINH",
+            "VĂN PHÒNG UBND TỈNH",
+            "BC-VPUBND",
+            TO_HOME_AFFAIRS,
+            ("CHÁNH VĂN PHÒNG",),
+        ),
+        (
+            IssuingUnit("Thanh tra tỉnh", "TTR", "department"),
+            "UBND TỈNH QUẢNG NINH",
+            "THANH TRA TỈNH",
+            "BC-TTR",
+            TO_HOME_AFFAIRS,
+            ("CHÁNH THANH TRA",),
+        ),
+        (
+            IssuingUnit("Ban Quản lý Khu kinh tế", "BQLKKT", "other"),
+            "UBND TỈNH QUẢNG NINH",
+            "BAN QUẢN LÝ KHU KINH TẾ",
+            "BC-BQLKKT",
+            TO_HOME_AFFAIRS,
+            ("TRƯỞNG BAN",),
+        ),
+        (  # a head whose title the name does not tell
+            IssuingUnit("Đài Phát thanh và Truyền hình", "DPTTH", "other"),
+            "UBND TỈNH QUẢNG NINH",
+            "ĐÀI PHÁT THANH VÀ TRUYỀN HÌNH",
+            "BC-DPTTH",
+            TO_HOME_AFFAIRS,
+            ("THỦ TRƯỞNG",),
+        ),
+        (  # the Sở Nội vụ's own report goes to the People's Committee, not to itself
+            IssuingUnit("Sở Nội vụ", "SNV", "department"),
+            "UBND TỈNH QUẢNG NINH",
+            "SỞ NỘI VỤ",
+            "BC-SNV",
+            "Ủy ban nhân dân tỉnh Quảng Ninh",
+            ("GIÁM ĐỐC",),
+        ),
+        (  # a People's Committee: its full name, no body above it, its chair for the committee
+            IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee"),
+            "",
+            "ỦY BAN NHÂN DÂN HUYỆN CÔ TÔ",
+            "BC-UBND",
+            TO_HOME_AFFAIRS,
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
+        (
+            IssuingUnit("UBND phường Hồng Gai", "P-HONGGAI", "commune_committee"),
+            "",
+            "ỦY BAN NHÂN DÂN PHƯỜNG HỒNG GAI",
+            "BC-UBND",
+            TO_HOME_AFFAIRS,
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
+        (  # a name already written in full is not expanded twice
+            IssuingUnit("Ủy ban nhân dân thị xã Quảng Yên", "QUANGYEN", "district_committee"),
+            "",
+            "ỦY BAN NHÂN DÂN THỊ XÃ QUẢNG YÊN",
+            "BC-UBND",
+            TO_HOME_AFFAIRS,
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
+    ],
+)
+def test_a_units_report_is_issued_on_its_own_letterhead(
+    unit, supervising, issuing, symbol, addressee, signer
+):
+    issuer = issuer_profiles(SETTINGS, unit)[UNIT]
+    assert (issuer.supervising_body, issuer.issuing_body, issuer.symbol) == (supervising, issuing, symbol)
+    assert (issuer.addressee, issuer.signer_authority) == (addressee, signer)
+    assert wording.recipient_lines(issuer) == ["- Như trên;", "- Lưu: VT."]
+
+
+def test_a_unit_is_offered_only_its_own_letterhead():
+    unit = IssuingUnit("Sở Tư pháp", "STP", "department")
+    assert list(issuer_profiles(SETTINGS, unit)) == [UNIT]
+    assert list(issuer_profiles(SETTINGS)) == [DEPARTMENT, PEOPLE_COMMITTEE]
+    # a unit's draft saved before units had their own letterhead still prints the unit's
+    assert issuer_for(SETTINGS, DEPARTMENT, unit).key == UNIT
+    assert issuer_for(SETTINGS, PEOPLE_COMMITTEE).key == PEOPLE_COMMITTEE
+
+
+def test_a_units_report_prints_its_letterhead_and_quotes_no_provincial_index():
+    unit = IssuingUnit("Sở Tư pháp", "STP", "department")
+    issuer = issuer_profiles(SETTINGS, unit)[UNIT]
+    data = sample.report(issuer=issuer, scope_unit=unit, scope_label=unit.name, indices=())
+    issue = replace(sample.ISSUE, profile_key=UNIT)
+    document = load(render_report(data, compose(data), issue))
+    assert paragraph(document, "Số: ").text == "Số: 15/BC-STP"
+    assert paragraph(document, "Kính gửi:").text == f"Kính gửi: {TO_HOME_AFFAIRS}."
+    text = full_text(document)
+    assert "SỞ TƯ PHÁP" in text and "SỞ NỘI VỤ" not in text
+    assert ", Sở Tư pháp chủ trì 32 nhiệm vụ." in text  # the tasks it leads, not the plan's
+    assert wording.no_indices() not in text and "PAR INDEX" not in text
