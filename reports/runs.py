@@ -105,13 +105,18 @@ def parse_period(key: str) -> Period:
     return period_from_key(key, get_settings().report.calendar)
 
 
+def may_write(actor: Principal, scope_unit_id: int | None) -> bool:
+    """Who generates, drafts and issues a report of this scope: home-affairs staff and admins
+    any; a unit head their own unit's (its own document, on its own letterhead)."""
+    if not actor.can(Action.GENERATE_REPORTS):
+        return False
+    return actor.can(Action.ISSUE_REPORTS) or (scope_unit_id is not None and scope_unit_id == actor.unit_id)
+
+
 def _check_scope(actor: Principal, scope_unit_id: int | None) -> None:
-    """Home-affairs staff and admins report on anything; a unit head on their own unit."""
     actor.require(Action.GENERATE_REPORTS)
-    if actor.can(Action.ISSUE_REPORTS):
-        return
-    if scope_unit_id is None or scope_unit_id != actor.unit_id:
-        raise PermissionDenied("a unit head generates only their own unit's report")
+    if not may_write(actor, scope_unit_id):
+        raise PermissionDenied("a unit head writes and issues only their own unit's report")
 
 
 async def _insert_run(
@@ -550,8 +555,8 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     """Issue a finished run: its number, date of issue and signer printed on a file rendered
     from what was reviewed; that file is frozen (written once, read-only, SHA-256 kept) and the
     run is kept for good."""
-    actor.require(Action.ISSUE_REPORTS)
     run = await _run(run_id)
+    _check_scope(actor, run["scope_unit"])
     _require_issuable(run)
     request = _cleaned(request)
     profiles = issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))

@@ -98,7 +98,7 @@ async def reports_page(
         notice=notice,
         can_see_schedules=principal.can(Action.ISSUE_REPORTS),
         can_request=principal.can(Action.GENERATE_REPORTS),
-        can_issue=principal.can(Action.ISSUE_REPORTS),
+        issuable={row["id"] for row in rows if report_runs.may_write(principal, row["scope_unit"])},
         request_key=uuid.uuid4().hex,
     )
 
@@ -115,13 +115,6 @@ async def period_form(form: dict | None, unit_rows: list[dict]) -> dict:
         "units": [row for row in unit_rows if row["valid_to"] is None],
         "form": form,
     }
-
-
-def may_write_draft(principal: Principal, unit_id: int | None) -> bool:
-    """As report_runs.change_draft decides: staff write any report's draft, a unit head their unit's."""
-    if not principal.can(Action.GENERATE_REPORTS):
-        return False
-    return principal.can(Action.ISSUE_REPORTS) or (unit_id is not None and unit_id == principal.unit_id)
 
 
 def period_key(form: dict, errors: FormErrors) -> str | None:
@@ -214,15 +207,14 @@ class ReportPagesController(Controller):
             "_report_row.html",
             None,
             run=describe(run, names),
-            can_issue=principal.can(Action.ISSUE_REPORTS),
+            issuable={run["id"]} if report_runs.may_write(principal, run["scope_unit"]) else set(),
             requested=None,
         )
 
     @get("/runs/{run_id:int}/issue", name="web:report-issue")
     async def issue_form(self, principal: Caller, run_id: FromPath[int]) -> Template:
         """What issuing will do, and the number, date and signer it asks for."""
-        principal.require(Action.ISSUE_REPORTS)
-        run = await report_runs.get_run(principal, run_id)
+        run = await _issuable_run(principal, run_id)
         scope_unit = await issuing_unit(run["scope_unit"])
         profile = issuer_for(get_settings().report, run["issuer_profile"], scope_unit)
         form = {
@@ -236,7 +228,7 @@ class ReportPagesController(Controller):
 
     @post("/runs/{run_id:int}/issue", status_code=303)
     async def issue(self, principal: Caller, run_id: FromPath[int], request: Request) -> Response:
-        principal.require(Action.ISSUE_REPORTS)
+        await _issuable_run(principal, run_id)
         raw = await request.form()
         form = {name: text(raw, name, 2000) for name in ISSUE_FIELDS}
         errors = FormErrors()
@@ -280,7 +272,7 @@ class ReportPagesController(Controller):
         errors = FormErrors()
         unit_id = parse_int(form, "unit_id", errors, "Đơn vị không hợp lệ.", low=1)
         version = parse_int(form, "version", errors, "Phiên bản không hợp lệ; hãy tải lại trang.", low=0)
-        if not may_write_draft(principal, unit_id):
+        if not report_runs.may_write(principal, unit_id):
             raise PermissionDenied("a unit head writes only their own unit's report")
         change = report_runs.DraftChange(
             form["op"], form["section"], form["key"], form["text"], form["direction"], form["profile"]
@@ -355,6 +347,14 @@ def form_field(change: report_runs.DraftChange) -> str:
     return f"add-{change.section}" if change.op == "add" else f"text-{change.key}"
 
 
+async def _issuable_run(principal: Principal, run_id: int) -> dict:
+    """The run, when this person may issue it (report_runs.may_write: a unit head their unit's)."""
+    run = await report_runs.get_run(principal, run_id)
+    if not report_runs.may_write(principal, run["scope_unit"]):
+        raise PermissionDenied("a unit head issues only their own unit's report")
+    return run
+
+
 async def _author(account_id: int | None) -> str:
     if account_id is None:
         return "Lịch tự động"
@@ -421,7 +421,7 @@ async def draft_page(
         stale=stale,
         typed=typed or {},
         notice=notice,
-        can_edit=may_write_draft(principal, view.scope_unit_id),
+        can_edit=report_runs.may_write(principal, view.scope_unit_id),
         request_key=uuid.uuid4().hex,
         offers=drafts.unit_answers(view.data, view.stored.sections),
     )

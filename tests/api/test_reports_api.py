@@ -301,6 +301,25 @@ async def test_a_units_report_is_numbered_and_printed_as_the_units_own(client, w
     assert own.status_code == 200, own.text
 
 
+@pytest.mark.parametrize(
+    "who, scope, status",
+    [
+        ("head_a", "unit_a", 200),  # a unit head issues their own unit's report
+        ("head_a", "unit_b", 403),  # not another unit's
+        ("head_a", None, 403),  # nor the province's
+        ("viewer", "unit_a", 403),
+        ("staff", "unit_a", 200),
+    ],
+)
+async def test_who_may_issue_a_report(client, world, headers, who, scope, status):
+    run = await generated(client, headers, unit_id=getattr(world, scope) if scope else None)
+    request = ISSUE | {"profile": "unit" if scope else "department"}
+    response = await client.post(f"/api/reports/{run['id']}/issue", json=request, headers=headers[who])
+    assert response.status_code == status, response.text
+    issued = (await client.get(f"/api/reports/{run['id']}", headers=headers["staff"])).json()["issued"]
+    assert issued is (status == 200)  # a refusal writes nothing
+
+
 def document_text(blob: bytes) -> str:
     """Every paragraph of a .docx, its tables' cells included."""
     document = load(blob)

@@ -97,7 +97,12 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     assert response.status_code == 303  # the scope is their own unit, whatever the form said
     run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
     row = await wait_done(browser, run_id)
-    assert "Sở Tư pháp" in row and "Ban hành" not in row
+    assert "Sở Tư pháp" in row and "Ban hành…" in row  # their own document, on its own letterhead
+    confirm = await browser.get(f"/reports/runs/{run_id}/issue")
+    assert confirm.status_code == 200 and "Báo cáo của Sở Tư pháp (BC-STP)</option>" in confirm.text
+    await browser.sign_in_as("head_b")
+    assert "Ban hành…" not in await wait_done(browser, run_id)  # another unit's report
+    assert (await browser.get(f"/reports/runs/{run_id}/issue")).status_code == 403
     await browser.sign_in_as("viewer")
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
 
