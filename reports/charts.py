@@ -45,7 +45,9 @@ def _style() -> dict:
 
 
 def task_completion_chart(areas: Sequence[AreaResult]) -> bytes:
-    """Horizontal bars per reform area: all tasks behind, completed ones in front, "x/y" beside."""
+    """Horizontal bars per reform area with tasks (a unit's report leads in few areas: no "0/0"
+    rows): all tasks behind, completed ones in front, "x/y" beside."""
+    areas = [area for area in areas if area.total]
     with _RC_LOCK, matplotlib.rc_context(_style()):
         figure = _figure(height_cm=2 + 0.9 * len(areas))
         axes = figure.add_subplot()

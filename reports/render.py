@@ -198,7 +198,7 @@ def _chart(document: DocumentObject, png: bytes, caption: str, number: int) -> N
 
 
 def _tasks_chart(data: ReportData) -> tuple[bytes, str] | None:
-    if data.plan is None or not data.plan.areas:
+    if data.plan is None or not any(area.total for area in data.plan.areas):
         return None
     return task_completion_chart(data.plan.areas), wording.TASKS_CHART_CAPTION
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 import struct
 import warnings
 import zlib
+from dataclasses import replace
 
 import pytest
 
 from reports.charts import DPI, WIDTH_CM, dossier_outcome_chart, task_completion_chart
+from reports.data import TaskCounts
 from tests.reports import sample
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -44,6 +46,14 @@ def test_charts_are_300_dpi_fifteen_centimetres_wide_without_metadata(which):
     assert b"tIME" not in parts
     texts = b"".join(parts.get(b"tEXt", []) + parts.get(b"iTXt", []) + parts.get(b"zTXt", []))
     assert b"Software" not in texts and b"matplotlib" not in texts.lower()
+
+
+def test_an_area_without_tasks_has_no_bar():
+    """A unit's report leads tasks in a few areas: the chart shows those, not rows of "0/0"."""
+    areas = sample.report().plan.areas
+    emptied = [replace(area, counts=TaskCounts()) if index % 2 else area for index, area in enumerate(areas)]
+    assert task_completion_chart(emptied) == task_completion_chart([a for a in emptied if a.total])
+    assert task_completion_chart(emptied) != task_completion_chart(areas)
 
 
 def test_the_same_figures_draw_the_same_bytes():
