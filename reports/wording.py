@@ -169,16 +169,20 @@ def counts_text(counts: TaskCounts) -> str:
     return text
 
 
-def plan_overview(plan: PlanSection, cut_off: date) -> str:
-    """ "Tính đến …, đã hoàn thành 24/32 nhiệm vụ …. Tỷ lệ thực hiện kế hoạch (…) đạt 75,00%."."""
+def plan_overview(plan: PlanSection, cut_off: date, unit: IssuingUnit | None = None) -> str:
+    """ "Tính đến …, đã hoàn thành 24/32 nhiệm vụ …. Tỷ lệ thực hiện kế hoạch (…) đạt 75,00%."; a
+    unit's report gives the share of the tasks it leads, not the plan's."""
     text = f"Tính đến {format_date_long(cut_off)}, {counts_text(plan.counts)}."
     if plan.counts.cancelled:
         text += f" Có {plan.counts.cancelled} nhiệm vụ dừng, điều chỉnh, không tính vào tổng số."
     method = PROGRESS_METHODS.get(plan.progress_method, "")
-    return text + f" Tỷ lệ thực hiện kế hoạch ({method}) đạt {percent(plan.percent)}."
+    share = f"các nhiệm vụ do {unit.name} chủ trì" if unit else "kế hoạch"
+    return text + f" Tỷ lệ thực hiện {share} ({method}) đạt {percent(plan.percent)}."
 
 
-def area_result(area: AreaResult) -> str:
+def area_result(area: AreaResult, unit: IssuingUnit | None = None) -> str:
+    if not area.total and unit is not None:
+        return f"{unit.name} không chủ trì nhiệm vụ nào về {_lower_first(area.label)} đến kỳ báo cáo."
     if not area.total:
         return f"Kế hoạch không có nhiệm vụ về {_lower_first(area.label)} đến kỳ báo cáo."
     ending = ", cụ thể:" if area.completed_tasks or area.unfinished_tasks else "."

@@ -9,6 +9,7 @@ import pytest
 
 from core.settings import get_settings
 from reports import wording
+from reports.data import TaskCounts
 from reports.document import compose
 from reports.issuers import DEPARTMENT, PEOPLE_COMMITTEE, UNIT, IssuingUnit, issuer_for, issuer_profiles
 from reports.render import render_report
@@ -176,4 +177,21 @@ def test_a_units_report_prints_its_letterhead_and_quotes_no_provincial_index():
     text = full_text(document)
     assert "SỞ TƯ PHÁP" in text and "SỞ NỘI VỤ" not in text
     assert ", Sở Tư pháp chủ trì 32 nhiệm vụ." in text  # the tasks it leads, not the plan's
+    assert "Tỷ lệ thực hiện các nhiệm vụ do Sở Tư pháp chủ trì (" in text
+    assert "Tỷ lệ thực hiện kế hoạch" not in text
     assert wording.no_indices() not in text and "PAR INDEX" not in text
+
+
+@pytest.mark.parametrize(
+    "unit, said",
+    [
+        (None, "Kế hoạch không có nhiệm vụ về cải cách thể chế đến kỳ báo cáo."),
+        (
+            IssuingUnit("Sở Y tế", "SYT", "department"),
+            "Sở Y tế không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+        ),
+    ],
+)
+def test_an_area_without_tasks_says_whose_plan_has_none(unit, said):
+    area = next(a for a in sample.report().plan.areas if a.label == "Cải cách thể chế")
+    assert wording.area_result(replace(area, counts=TaskCounts()), unit) == said
