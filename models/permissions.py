@@ -26,7 +26,7 @@ class Action(StrEnum):
     INGEST_DOSSIERS = "ingest_dossiers"  # the one-stop system pushing dossier records
     MANAGE_INDICES = "manage_indices"  # PAR INDEX / SIPAS / PAPI / PCI scores and targets
     GENERATE_REPORTS = "generate_reports"  # request report runs, write drafts (unit heads: own unit)
-    ISSUE_REPORTS = "issue_reports"  # mark a run issued (then never overwritten or deleted)
+    ISSUE_REPORTS = "issue_reports"  # issue any report, delete versions (a unit head issues their own unit's: reports.runs.may_write)
     MANAGE_SCHEDULES = "manage_schedules"
     MANAGE_ROUNDS = "manage_rounds"  # the indicator catalogue, opening rounds, reviewing submissions
     SUBMIT_ROUND = "submit_round"  # fill and send the unit's own submission (models.rounds)

@@ -425,8 +425,7 @@ async def collect_report(
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     scope_unit = None
     if scope_unit_id is not None:
-        row = tree.units[scope_unit_id]
-        scope_unit = IssuingUnit(row["name"], row["code"], row["kind"])
+        scope_unit = IssuingUnit.from_row(tree.units[scope_unit_id])
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(

@@ -124,15 +124,19 @@ def _under(sections: list[Section], index: int) -> list[Section]:
 
 
 def _numbered_in_sequence(sections: list[Section]) -> list[Section]:
+    """Each numbered heading its number in sequence: romans for level 1, arabic from 1 under each
+    roman heading; a heading without a number keeps its words and takes none."""
     numerals, items = iter(ROMAN_NUMERALS), 0
     numbered = []
     for section in sections:
         if section.level == 1:
-            number, items = next(numerals), 0
-        elif section.level == 2:
-            items += 1
-            number = str(items)
+            items = 0
         if section.level and HEADING_NUMBER.match(section.heading):
+            if section.level == 1:
+                number = next(numerals)
+            else:
+                items += 1
+                number = str(items)
             section = replace(section, heading=HEADING_NUMBER.sub(f"{number}. ", section.heading, count=1))
         numbered.append(section)
     return numbered

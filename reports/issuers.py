@@ -48,13 +48,19 @@ class IssuingUnit:
     code: str  # "STP": the document symbol's suffix for a department
     kind: str  # models.vocabulary.UnitKind
 
+    @classmethod
+    def from_row(cls, row: dict) -> IssuingUnit:
+        return cls(row["name"], row["code"], row["kind"])
+
 
 async def issuing_unit(unit_id: int | None) -> IssuingUnit | None:
     """The scope's unit (None: the province's report)."""
-    if unit_id is None:
-        return None
-    row = await units.get_unit(unit_id)
-    return IssuingUnit(row["name"], row["code"], row["kind"])
+    return None if unit_id is None else IssuingUnit.from_row(await units.get_unit(unit_id))
+
+
+def default_profile(unit_scoped: bool) -> str:
+    """The profile a report is written for until staff choose: the department's, or a unit's own."""
+    return UNIT if unit_scoped else DEPARTMENT
 
 
 COMMITTEES = frozenset(
@@ -117,7 +123,7 @@ def issuer_for(settings: ReportSettings, key: str, unit: IssuingUnit | None = No
     """The profile ``key`` of the scope; a choice the scope does not offer (a unit's draft saved
     before units had their own letterhead) gives the scope's default."""
     profiles = issuer_profiles(settings, unit)
-    return profiles.get(key) or next(iter(profiles.values()))
+    return profiles.get(key) or profiles[default_profile(unit is not None)]
 
 
 def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
@@ -125,6 +131,10 @@ def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
     committee = unit.kind in COMMITTEES
     name = "Ủy ban nhân dân" + unit.name[len("UBND") :] if unit.name.startswith("UBND ") else unit.name
     home_affairs = name.upper() == settings.issuing_body.upper()
+    if unit.kind == UnitKind.PROVINCIAL_COMMITTEE:
+        addressee = "Bộ Nội vụ"  # the province reports to the Ministry
+    else:
+        addressee = settings.addressee if home_affairs else f"Sở Nội vụ {settings.province.strip()}"
     return Issuer(
         key=UNIT,
         label=f"Báo cáo của {unit.name}",
@@ -132,7 +142,7 @@ def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
         issuing_body=name.upper(),
         symbol="BC-UBND" if committee else f"BC-{unit.code}",
         place=settings.place,
-        addressee=settings.addressee if home_affairs else f"Sở Nội vụ {settings.province.strip()}",
+        addressee=addressee,
         signer_authority=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") if committee else (_head_title(unit.name),),
         signer_name="",
         recipients=("Lưu: VT.",),

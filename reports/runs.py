@@ -49,7 +49,7 @@ from reports.document import (
     placeholders,
     placeholders_where,
 )
-from reports.issuers import DEPARTMENT, UNIT, Issuer, issuer_for, issuer_profiles, issuing_unit
+from reports.issuers import Issuer, IssuingUnit, default_profile, issuer_for, issuer_profiles, issuing_unit
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -529,23 +529,38 @@ def _cleaned(request: IssueRequest) -> IssueRequest:
     )
 
 
-async def _number_taken(request: IssueRequest, run: dict) -> bool:
-    """The same issuer gives a number once a year: the department, the People's Committee, or
-    each unit for its own reports."""
-    same_issuer = ReportRun.issuer_profile == request.profile
-    if request.profile == UNIT:
-        same_issuer &= ReportRun.scope_unit == run["scope_unit"]
-    rows = await ReportRun.select(ReportRun.issue_date).where(
+async def _number_taken(request: IssueRequest, issuer: Issuer) -> bool:
+    """A letterhead gives a number once a year: "Số: 15/BC-SNV" is the department's, whether
+    issued as its own report or as the Sở Nội vụ unit's; each district's "BC-UBND" is its own."""
+    rows = await ReportRun.select(ReportRun.issue_date, ReportRun.issuer_profile, ReportRun.scope_unit).where(
         (ReportRun.issued == True)  # noqa: E712
-        & same_issuer
         & (ReportRun.issue_number == request.number)
     )
-    return any(row["issue_date"].year == request.issued_on.year for row in rows)
+    for row in rows:
+        if row["issue_date"].year != request.issued_on.year:
+            continue
+        other = issuer_for(
+            get_settings().report, row["issuer_profile"], await issuing_unit(row["scope_unit"])
+        )
+        if (other.issuing_body, other.symbol) == (issuer.issuing_body, issuer.symbol):
+            return True
+    return False
 
 
-def _render_issued(run_id: int, profile: str, issue: IssueInfo) -> bytes:
+def _render_issued(run_id: int, profile: str, issue: IssueInfo, unit: IssuingUnit | None) -> bytes:
     snapshot = run_snapshot(run_id)
     data = snapshot.data
+    if (data.scope_unit is None) != (unit is None):  # a unit's run kept before units had their letterhead
+        raise Conflict(
+            f"report run {run_id} was generated before units had their own letterhead; generate it again",
+            [
+                FieldError(
+                    "run",
+                    "generated before unit letterheads",
+                    "Báo cáo này được lập trước khi báo cáo của đơn vị có tiêu đề riêng; hãy lập lại rồi ban hành.",
+                )
+            ],
+        )
     if data.issuer.key != profile:  # the letterhead, recipients and signer's authority of the profile chosen
         data = replace(data, issuer=issuer_for(get_settings().report, profile, data.scope_unit))
     return render_report(data, snapshot.sections, issue)
@@ -559,9 +574,10 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     _check_scope(actor, run["scope_unit"])
     _require_issuable(run)
     request = _cleaned(request)
-    profiles = issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
+    unit = await issuing_unit(run["scope_unit"])
+    profiles = issuer_profiles(get_settings().report, unit)
     errors = _issue_errors(request, run, local_date(utcnow()), profiles)
-    if not errors and await _number_taken(request, run):
+    if not errors and await _number_taken(request, profiles[request.profile]):
         errors.append(
             FieldError(
                 "number", "already given to another issued report this year", "Số này đã dùng trong năm."
@@ -570,7 +586,7 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     if errors:
         raise InvalidInput("the report cannot be issued as asked", errors)
     issue = IssueInfo(request.number, request.issued_on, request.signer_name, request.profile)
-    content = await anyio.to_thread.run_sync(_render_issued, run_id, request.profile, issue)
+    content = await anyio.to_thread.run_sync(_render_issued, run_id, request.profile, issue, unit)
     partial = issued_path(run_id, f".{uuid.uuid4().hex}.part")
     await anyio.to_thread.run_sync(partial.write_bytes, content)
     try:
@@ -647,7 +663,7 @@ async def _stored_draft(kind: str, period_key: str, scope_unit_id: int | None) -
         .first()
     )
     if row is None:
-        return StoredDraft({}, UNIT if scope_unit_id else DEPARTMENT, 0, None, None)
+        return StoredDraft({}, default_profile(scope_unit_id is not None), 0, None, None)
     return StoredDraft(
         drafts.load_draft(row["sections"] or {}),
         row["issuer_profile"],

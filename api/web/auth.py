@@ -123,12 +123,13 @@ class SignInController(Controller):
     @get("/header-menu", include_in_schema=False)
     async def header_menu(self, request: Request) -> Response:
         """The header's menu for a page drawn before its viewer was known (an unknown address:
-        no route, so no sign-in check ran); base.html has HTMX load it. Nobody signed in, or
-        an account still to change its temporary password: nothing (204, nothing swapped)."""
+        no route, so no sign-in check ran); base.html has HTMX load it. Nobody signed in (a
+        session expired): the way to sign in; an account still to change its temporary
+        password: nothing (204, nothing swapped)."""
         try:
             principal = await provide_principal(request)
         except NotAuthenticated:
-            return Response(None, status_code=204)
+            return page("_menu_sign_in.html", None)
         if principal.must_change_password:
             return Response(None, status_code=204)
         return page("_menu.html", await viewer_for(principal), active="")

@@ -4,12 +4,14 @@ drafts, who may do what; schedules and notifications."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 from urllib.parse import quote
 
 import pytest
 
 from core.clock import local_date, utcnow
+from models.units.service import UnitData, create_unit_unchecked
 from reports.runs import report_path
 from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
@@ -299,6 +301,37 @@ async def test_a_units_report_is_numbered_and_printed_as_the_units_own(client, w
     other_unit = await generated(client, headers, unit_id=world.unit_b)
     own = await client.post(f"/api/reports/{other_unit['id']}/issue", json=as_unit, headers=headers["staff"])
     assert own.status_code == 200, own.text
+
+
+async def test_a_number_belongs_to_the_letterhead_that_prints_it(client, world, headers):
+    """The Sở Nội vụ's own unit report prints SỞ NỘI VỤ, …/BC-SNV like the department's report:
+    one sequence of numbers; the Sở Tư pháp's BC-STP is another."""
+    home_affairs = await create_unit_unchecked(
+        UnitData("SNV", "Sở Nội vụ", "department", "province", world.province_id)
+    )
+    department = await generated(client, headers)
+    issued = await client.post(f"/api/reports/{department['id']}/issue", json=ISSUE, headers=headers["staff"])
+    assert issued.status_code == 200, issued.text
+    as_unit = ISSUE | {"profile": "unit"}
+    own = await generated(client, headers, unit_id=home_affairs["id"])
+    taken = await client.post(f"/api/reports/{own['id']}/issue", json=as_unit, headers=headers["staff"])
+    assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "number"
+    justice = await generated(client, headers, unit_id=world.unit_a)
+    free = await client.post(f"/api/reports/{justice['id']}/issue", json=as_unit, headers=headers["staff"])
+    assert free.status_code == 200, free.text
+
+
+async def test_a_units_run_kept_before_unit_letterheads_is_generated_again(client, world, headers):
+    run = await generated(client, headers, unit_id=world.unit_a)
+    path = report_path(run["id"], ".json")
+    snapshot = json.loads(path.read_bytes())
+    del snapshot["data"]["scope_unit"]  # as a run of the Sở Nội vụ's letterhead kept it
+    path.write_text(json.dumps(snapshot, ensure_ascii=False), encoding="utf-8")
+    refused = await client.post(
+        f"/api/reports/{run['id']}/issue", json=ISSUE | {"profile": "unit"}, headers=headers["staff"]
+    )
+    assert refused.status_code == 409 and refused.json()["errors"][0]["field"] == "run"
+    assert (await client.get(f"/api/reports/{run['id']}", headers=headers["staff"])).json()["issued"] is False
 
 
 @pytest.mark.parametrize(

@@ -71,6 +71,16 @@ def headings(sections) -> list[str]:
             ["I. A", "1. a", "2. b"],
             id="a fully written outline is printed as it is",
         ),
+        pytest.param(
+            [("I. A", 1, "w"), ("1. a", 2, "w"), ("Không số", 2, "w"), ("3. c", 2, "p"), ("4. d", 2, "w")],
+            ["I. A", "1. a", "Không số", "2. d"],
+            id="a heading without a number takes none",
+        ),
+        pytest.param(
+            [("Lời nói đầu", 1, "w"), ("II. B", 1, "p"), ("III. C", 1, "w")],
+            ["Lời nói đầu", "I. C"],
+            id="an unnumbered heading of level 1 takes no numeral either",
+        ),
     ],
 )
 def test_what_a_signed_report_keeps_of_its_outline(items, issued):

@@ -138,6 +138,14 @@ TO_HOME_AFFAIRS = "Sở Nội vụ tỉnh Quảng Ninh"
             TO_HOME_AFFAIRS,
             ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
         ),
+        (  # the province's own People's Committee reports to the Ministry
+            IssuingUnit("Ủy ban nhân dân tỉnh Quảng Ninh", "UBND-QN", "provincial_committee"),
+            "",
+            "ỦY BAN NHÂN DÂN TỈNH QUẢNG NINH",
+            "BC-UBND",
+            "Bộ Nội vụ",
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
         (  # a name already written in full is not expanded twice
             IssuingUnit("Ủy ban nhân dân thị xã Quảng Yên", "QUANGYEN", "district_committee"),
             "",

@@ -13,8 +13,8 @@ from api.app import create_app
 pytestmark = pytest.mark.anyio
 
 # (method, route path) that answer a stranger: liveness, signing in, the sign-in page's
-# assets, the API's own description, and the error pages' menu (204, nothing, to a stranger:
-# tests/api/web/test_web_tasks.py).
+# assets, the API's own description, and the error pages' menu (to a stranger, only the link
+# to sign in: tests/api/web/test_web_tasks.py).
 PUBLIC = {
     ("GET", "/healthz"),
     ("GET", "/header-menu"),
