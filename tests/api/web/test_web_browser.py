@@ -872,6 +872,9 @@ def back_to_the_index(page: Page) -> None:
 def headings_inside_their_boxes(page: Page) -> None:
     """Each section heading of the round form lies inside its box, below the top border (as a
     fieldset's legend it sat on the border, and one wrapping on a phone ran across it)."""
+    expect(
+        page.locator("#unit-form h2").first
+    ).to_be_visible()  # the form's page, not the list it was opened from
     headings = page.locator("#unit-form h2").evaluate_all(
         """hs => hs.map(h => [h.textContent, h.getBoundingClientRect().height,
             h.getBoundingClientRect().top - h.closest('.card').getBoundingClientRect().top])"""
