@@ -49,7 +49,7 @@ from reports.document import (
     placeholders,
     placeholders_where,
 )
-from reports.issuers import Issuer, IssuingUnit, default_profile, issuer_for, issuer_profiles, issuing_unit
+from reports.issuers import Issuer, default_profile, issuer_for, issuer_profiles, issuing_unit
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -212,6 +212,18 @@ async def _run(run_id: int) -> dict:
 async def get_run(actor: Principal, run_id: int) -> dict:
     actor.require(Action.READ)
     return await _run(run_id)
+
+
+async def run_to_issue(actor: Principal, run_id: int) -> dict:
+    """The run, when ``actor`` may issue it (``may_write``): NotFound, else PermissionDenied."""
+    run = await _run(run_id)
+    _check_scope(actor, run["scope_unit"])
+    return run
+
+
+async def run_profiles(run: dict) -> dict[str, Issuer]:
+    """The issuer profiles the run's scope offers (reports.issuers.issuer_profiles)."""
+    return issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
 
 
 @dataclass(frozen=True)
@@ -547,10 +559,10 @@ async def _number_taken(request: IssueRequest, issuer: Issuer) -> bool:
     return False
 
 
-def _render_issued(run_id: int, profile: str, issue: IssueInfo, unit: IssuingUnit | None) -> bytes:
+def _render_issued(run_id: int, profile: str, issue: IssueInfo, unit_scoped: bool) -> bytes:
     snapshot = run_snapshot(run_id)
     data = snapshot.data
-    if (data.scope_unit is None) != (unit is None):  # a unit's run kept before units had their letterhead
+    if (data.scope_unit is not None) != unit_scoped:  # a unit's run kept before units had their letterhead
         raise Conflict(
             f"report run {run_id} was generated before units had their own letterhead; generate it again",
             [
@@ -570,12 +582,10 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     """Issue a finished run: its number, date of issue and signer printed on a file rendered
     from what was reviewed; that file is frozen (written once, read-only, SHA-256 kept) and the
     run is kept for good."""
-    run = await _run(run_id)
-    _check_scope(actor, run["scope_unit"])
+    run = await run_to_issue(actor, run_id)
     _require_issuable(run)
     request = _cleaned(request)
-    unit = await issuing_unit(run["scope_unit"])
-    profiles = issuer_profiles(get_settings().report, unit)
+    profiles = await run_profiles(run)
     errors = _issue_errors(request, run, local_date(utcnow()), profiles)
     if not errors and await _number_taken(request, profiles[request.profile]):
         errors.append(
@@ -586,7 +596,8 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     if errors:
         raise InvalidInput("the report cannot be issued as asked", errors)
     issue = IssueInfo(request.number, request.issued_on, request.signer_name, request.profile)
-    content = await anyio.to_thread.run_sync(_render_issued, run_id, request.profile, issue, unit)
+    unit_scoped = run["scope_unit"] is not None
+    content = await anyio.to_thread.run_sync(_render_issued, run_id, request.profile, issue, unit_scoped)
     partial = issued_path(run_id, f".{uuid.uuid4().hex}.part")
     await anyio.to_thread.run_sync(partial.write_bytes, content)
     try:

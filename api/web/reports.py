@@ -214,7 +214,7 @@ class ReportPagesController(Controller):
     @get("/runs/{run_id:int}/issue", name="web:report-issue")
     async def issue_form(self, principal: Caller, run_id: FromPath[int]) -> Template:
         """What issuing will do, and the number, date and signer it asks for."""
-        run = await _issuable_run(principal, run_id)
+        run = await report_runs.run_to_issue(principal, run_id)
         scope_unit = await issuing_unit(run["scope_unit"])
         profile = issuer_for(get_settings().report, run["issuer_profile"], scope_unit)
         form = {
@@ -228,7 +228,6 @@ class ReportPagesController(Controller):
 
     @post("/runs/{run_id:int}/issue", status_code=303)
     async def issue(self, principal: Caller, run_id: FromPath[int], request: Request) -> Response:
-        await _issuable_run(principal, run_id)
         raw = await request.form()
         form = {name: text(raw, name, 2000) for name in ISSUE_FIELDS}
         errors = FormErrors()
@@ -347,14 +346,6 @@ def form_field(change: report_runs.DraftChange) -> str:
     return f"add-{change.section}" if change.op == "add" else f"text-{change.key}"
 
 
-async def _issuable_run(principal: Principal, run_id: int) -> dict:
-    """The run, when this person may issue it (report_runs.may_write: a unit head their unit's)."""
-    run = await report_runs.get_run(principal, run_id)
-    if not report_runs.may_write(principal, run["scope_unit"]):
-        raise PermissionDenied("a unit head issues only their own unit's report")
-    return run
-
-
 async def _author(account_id: int | None) -> str:
     if account_id is None:
         return "Lịch tự động"
@@ -372,7 +363,7 @@ async def issue_page(
     status_code: int = 200,
 ) -> Template:
     names, _ = await _unit_names()
-    profiles = issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
+    profiles = await report_runs.run_profiles(run)
     return page(
         "report_issue.html",
         await viewer_for(principal),
