@@ -286,6 +286,13 @@ async def test_a_units_report_is_numbered_and_printed_as_the_units_own(client, w
     ).json()
     assert draft["issuer_profile"] == "unit" and [p["key"] for p in draft["issuer_profiles"]] == ["unit"]
     assert "Chỉ số CCHC" not in [c["source"] for c in draft["coverage"]]  # they score the province
+    for other in ("department", "people_committee"):  # the province's letterheads are not the unit's
+        changed = await client.post(
+            f"/api/reports/drafts/2024-H1/changes?unit_id={world.unit_a}",
+            json={"op": "issuer", "profile": other, "version": draft["version"]},
+            headers=headers["staff"],
+        )
+        assert changed.status_code == 422 and changed.json()["errors"][0]["field"] == "profile"
     refused = await client.post(f"/api/reports/{run['id']}/issue", json=ISSUE, headers=headers["staff"])
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "profile"
     as_unit = ISSUE | {"profile": "unit"}

@@ -103,6 +103,10 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     await browser.sign_in_as("head_b")
     assert "Ban hành…" not in await wait_done(browser, run_id)  # another unit's report
     assert (await browser.get(f"/reports/runs/{run_id}/issue")).status_code == 403
+    sent = {"profile": "unit", "number": "3", "issued_on": "20/06/2024", "signer_name": "B"}
+    assert (await browser.post(f"/reports/runs/{run_id}/issue", sent)).status_code == 403
+    await browser.sign_in_as("head_a")
+    assert "Ban hành…" in await wait_done(browser, run_id)  # the refusal issued nothing
     await browser.sign_in_as("viewer")
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
 
