@@ -209,12 +209,12 @@ def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         ("tasks.total", str(plan.total)),
         ("tasks.percent", wording.percent(plan.percent)),
     )
-    paragraphs = [
-        _text(f"{item.key}.plan", wording.plan_opening(plan, data.scope_unit)),
-        _text(
-            f"{item.key}.overview", wording.plan_overview(plan, data.period_end, data.scope_unit), *figures
-        ),
-    ]
+    paragraphs = [_text(f"{item.key}.plan", wording.plan_opening(plan, data.scope_unit))]
+    if not plan.total:  # no task of the scope: no "0/0", no share of nothing
+        return paragraphs
+    paragraphs.append(
+        _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end, data.scope_unit), *figures)
+    )
     area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
     return paragraphs + (_area_paragraphs(item.key, area, data.scope_unit) if area.total else [])
 
@@ -407,7 +407,7 @@ def _causes(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _next_period(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
     plan = data.plan
-    if plan is not None:
+    if plan is not None and plan.total:  # with no task, none was finished nor is carried over
         figures = (("tasks.unfinished", str(len(plan.unfinished))),)
         paragraphs.append(_text(f"{item.key}.carried", wording.carried_intro(plan), *figures))
         paragraphs += _task_items(item.key, plan.unfinished, wording.carried_item)

@@ -495,8 +495,8 @@ def _appendix_rounds(document: DocumentObject, data: ReportData) -> None:
 _Writer = Callable[[DocumentObject, ReportData], None]
 # What each appendix prints: it is printed only when the report has it.
 APPENDIX_SOURCES: dict[str, Callable[[ReportData], object]] = {
-    "progress": lambda data: data.plan,
-    "tasks": lambda data: data.plan,
+    "progress": lambda data: data.plan and data.plan.total,  # a scope leading no task: no table of 0
+    "tasks": lambda data: data.plan and data.plan.total,
     "dossiers": lambda data: data.dossiers,
     "indices": lambda data: data.indices,
     "rounds": lambda data: data.rounds,

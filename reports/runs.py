@@ -718,6 +718,8 @@ def _plan_statement(data: ReportData, cutoff: str) -> str:
     plan, tasks = data.plan, data.coverage.tasks
     if plan is None:
         return f"Chưa có kế hoạch cải cách hành chính năm {data.period_end.year} trên hệ thống."
+    if not plan.total:
+        return wording.plan_opening(plan, data.scope_unit)
     last = (
         f"cập nhật gần nhất ngày {format_date_short(tasks.last_change)}"
         if tasks.last_change

@@ -147,10 +147,16 @@ def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
     if plan.plan_number:
         reference = f" (Kế hoạch số {plan.plan_number}"
         reference += f" ngày {format_date_short(plan.plan_date)})" if plan.plan_date else ")"
+    if unit is not None and not plan.total:
+        return (
+            f"Triển khai {plan.plan_title}{reference}, {unit.name} không chủ trì nhiệm vụ nào của kế hoạch."
+        )
     if unit is not None:
         return (
             f"Triển khai {plan.plan_title}{reference}, {unit.name} chủ trì {format_int(plan.total)} nhiệm vụ."
         )
+    if not plan.total:
+        return f"{plan.plan_title}{reference} chưa có nhiệm vụ nào trên hệ thống."
     return f"Triển khai {plan.plan_title}{reference} với {format_int(plan.total)} nhiệm vụ."
 
 

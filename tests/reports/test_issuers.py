@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -203,3 +204,48 @@ def test_a_units_report_prints_its_letterhead_and_quotes_no_provincial_index():
 def test_an_area_without_tasks_says_whose_plan_has_none(unit, said):
     area = next(a for a in sample.report().plan.areas if a.label == "Cải cách thể chế")
     assert wording.area_result(replace(area, counts=TaskCounts()), unit) == said
+
+
+COTO = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
+
+
+@pytest.mark.parametrize(
+    "unit, tasks, said",
+    [
+        (None, 32, "Triển khai Kế hoạch cải cách hành chính năm 2023"),
+        (
+            None,
+            0,
+            "Kế hoạch cải cách hành chính năm 2023 (Kế hoạch số 12/KH-UBND ngày 10/01/2023) chưa có nhiệm vụ nào trên hệ thống.",
+        ),
+        (COTO, 1, ", UBND huyện Cô Tô chủ trì 1 nhiệm vụ."),
+        (COTO, 0, ", UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch."),
+    ],
+)
+def test_the_plan_opening_says_how_many_tasks_and_whose(unit, tasks, said):
+    plan = replace(sample.report().plan, counts=TaskCounts(in_progress=tasks))
+    opening = wording.plan_opening(plan, unit)
+    assert said in opening and (tasks > 0 or "0 nhiệm vụ" not in opening)
+
+
+def test_a_unit_leading_no_task_prints_no_share_of_nothing_nor_its_empty_tables():
+    """UBND huyện Cô Tô leads no task of the plan: no "0/0", no "0,00%", no "đã hoàn thành" in
+    IV, and no appendix of tasks (only the dossiers' one is left)."""
+    issuer = issuer_profiles(SETTINGS, COTO)[UNIT]
+    empty = replace(
+        sample.report().plan,
+        counts=TaskCounts(),
+        areas=tuple(
+            replace(a, counts=TaskCounts(), completed_tasks=(), unfinished_tasks=())
+            for a in sample.report().plan.areas
+        ),
+        by_unit=(),
+        tasks=(),
+        unfinished=(),
+        percent=0.0,
+    )
+    data = sample.report(issuer=issuer, scope_unit=COTO, scope_label=COTO.name, indices=(), plan=empty)
+    text = full_text(load(render_report(data, compose(data), replace(sample.ISSUE, profile_key=UNIT))))
+    assert "UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch." in text
+    assert not re.search(r"\b0/0\b|(?<![\d.,])0,00%", text) and "đã hoàn thành" not in text
+    assert "Phụ lục III" not in text and "DANH MỤC NHIỆM VỤ" not in text and "Phụ lục" in text
