@@ -21,7 +21,7 @@ from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 import matplotlib
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -210,6 +210,17 @@ def document_bytes(document: DocumentObject) -> bytes:
 
 
 # --- sections --------------------------------------------------------------------------------------
+
+
+def new_page_section(document: DocumentObject):
+    """A section starting on a new page. python-docx ends the previous one with an empty
+    paragraph holding its settings; that paragraph is made 1 pt high, so that a page the body
+    (its signature block) fills to the bottom does not push it onto a blank page of its own."""
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    fmt = document.paragraphs[-1].paragraph_format
+    fmt.space_before, fmt.space_after, fmt.first_line_indent = Pt(0), Pt(0), Cm(0)
+    fmt.line_spacing_rule, fmt.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(1)
+    return section
 
 
 def setup_section(section, *, landscape: bool, restart_numbering: bool) -> None:

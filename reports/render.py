@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from io import BytesIO
 
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
@@ -39,6 +38,7 @@ from reports.docx_kit import (
     document_bytes,
     keep_row_whole,
     new_document,
+    new_page_section,
     page_number_header,
     placeholder,
     repeat_as_header,
@@ -235,7 +235,7 @@ def _appendix(
 ) -> None:
     """A new landscape section, numbered from 1, headed "Phụ lục I" (or "Phụ lục" alone), its name
     and reference."""
-    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section = new_page_section(document)
     setup_section(section, landscape=True, restart_numbering=True)
     block(document, f"Phụ lục {numeral}".rstrip(), size=APPENDIX_TITLE_SIZE, bold=True)
     block(document, item.title.upper(), size=APPENDIX_TITLE_SIZE, bold=True)

@@ -421,3 +421,14 @@ def test_cell_padding_is_what_the_widths_assume(letterhead_table):
     assert twips_mm(margins.find(qn("w:right")).get(qn("w:w"))) == pytest.approx(
         cell_padding_mm(letterhead_table)
     )
+
+
+def test_a_section_break_takes_no_room(document):
+    """The empty paragraph that ends the body before an appendix is 1 pt high: a signature
+    block filling its page to the bottom does not push it onto a blank page of its own."""
+    breaks = [p for p in document.paragraphs if p._p.pPr is not None and p._p.pPr.sectPr is not None]
+    assert breaks  # the sample has appendices
+    for section_break in breaks:
+        fmt = section_break.paragraph_format
+        assert (fmt.line_spacing_rule, fmt.line_spacing) == (WD_LINE_SPACING.EXACTLY, Pt(1))
+        assert fmt.space_before == fmt.space_after == Pt(0)
