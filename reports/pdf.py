@@ -65,11 +65,12 @@ def convert_to_pdf(
 
 def _run(command: list[str], timeout: float) -> str:
     """Run ``command`` in a new process group; on timeout kill the whole group (soffice forks)."""
-    with subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
-    ) as process:
-        with _running_lock:
-            _running.add(process)
+    with _running_lock:  # started and registered as one step, so stop_conversions cannot miss it
+        process = subprocess.Popen(
+            command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+        )
+        _running.add(process)
+    with process:
         try:
             output, _ = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
