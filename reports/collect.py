@@ -146,7 +146,10 @@ async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCo
     return TaskCoverage(plan_found=True, tasks=tasks, last_change=_day(row["last"] if row else None))
 
 
-async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSection | None, TaskCoverage]:
+async def collect_plan(
+    period: Period, units: set[int] | None, scope_unit_id: int | None = None
+) -> tuple[PlanSection | None, TaskCoverage]:
+    """The plan's tasks led in ``units`` (all of them when None): the scope unit and those under it."""
     plan = await active_or_newest_plan(period.year)
     if plan is None:
         return None, await _task_coverage(None, period.end, 0)
@@ -170,6 +173,7 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
     by_unit: dict[str, list[TaskLine]] = defaultdict(list)
     for line in lines:
         by_unit[line.lead_unit].append(line)
+    under = [line for row, line in zip(rows, lines, strict=True) if row["lead_unit"] != scope_unit_id]
     section = PlanSection(
         plan_title=plan["title"],
         plan_number=plan["doc_number"],
@@ -184,6 +188,7 @@ async def collect_plan(period: Period, units: set[int] | None) -> tuple[PlanSect
         ),
         tasks=tuple(lines),
         unfinished=_unfinished_first(lines),
+        led_under=TaskCounts.of(under).total if scope_unit_id is not None else 0,
     )
     return section, coverage
 
@@ -429,7 +434,7 @@ async def collect_report(
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
-        collect_plan(period, units),
+        collect_plan(period, units, scope_unit_id),
         collect_procedures(period.end),
         collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
         collect_service_index(period, scope_unit_id, coverage),

@@ -125,6 +125,8 @@ class PlanSection(_Counted):
     by_unit: tuple[UnitTasks, ...]  # in Vietnamese alphabetical order
     tasks: tuple[TaskLine, ...]  # the full list, by code
     unfinished: tuple[TaskLine, ...]  # every unfinished task, overdue first: carried into the next period
+    # of ``total``, the tasks the units under a unit's report lead (a district's communes); 0 for the province
+    led_under: int = 0
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,6 @@ from models.dossiers.stats import Figures
 from models.vocabulary import Area
 from reports import wording
 from reports.data import AreaResult, DossierRow, ReportData
-from reports.issuers import IssuingUnit
 from reports.outline import OUTLINE, ROMAN_NUMERALS, OutlineItem
 
 
@@ -172,10 +171,10 @@ def _nothing(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     return []
 
 
-def _area_paragraphs(key: str, area: AreaResult, unit: IssuingUnit | None) -> list[Paragraph]:
+def _area_paragraphs(key: str, area: AreaResult, leader: str | None) -> list[Paragraph]:
     counts = area.counts
     figures = (("tasks.completed", str(counts.completed)), ("tasks.total", str(counts.total)))
-    paragraphs = [_text(f"{key}.tasks", wording.area_result(area, unit), *figures)]
+    paragraphs = [_text(f"{key}.tasks", wording.area_result(area, leader), *figures)]
     tasks = [*area.completed_tasks, *area.unfinished_tasks]
     return paragraphs + _task_items(key, tasks, wording.result_item)
 
@@ -216,7 +215,8 @@ def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end, data.scope_unit), *figures)
     )
     area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
-    return paragraphs + (_area_paragraphs(item.key, area, data.scope_unit) if area.total else [])
+    leader = wording.leaders(plan, data.scope_unit)
+    return paragraphs + (_area_paragraphs(item.key, area, leader) if area.total else [])
 
 
 def _direction(data: ReportData, item: OutlineItem) -> list[Paragraph]:
@@ -252,7 +252,11 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     to_write = _to_write(f"{item.key}.achievements", wording.area_topic(Area(item.argument).label))
     area = next((a for a in data.plan.areas if a.key == item.argument), None) if data.plan else None
-    tasks = _area_paragraphs(item.key, area, data.scope_unit) if area is not None else []
+    tasks = (
+        _area_paragraphs(item.key, area, wording.leaders(data.plan, data.scope_unit))
+        if area is not None
+        else []
+    )
     return [*tasks, *_round_paragraphs(data, item.key), to_write]
 
 

@@ -109,6 +109,10 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _parts(parts: Sequence[tuple[str, int]]) -> str:
     """ "trực tuyến 12, trực tiếp 3" leaving out the zero counts."""
     return ", ".join(f"{label} {format_int(count)}" for label, count in parts if count)
@@ -141,8 +145,21 @@ def no_plan(data: ReportData) -> str:
     )
 
 
+def leaders(plan: PlanSection, unit: IssuingUnit | None) -> str | None:
+    """Who leads the tasks a unit's report counts: the unit, the units under it (a district's
+    communes), or both; None for the province's report."""
+    if unit is None:
+        return None
+    if not plan.led_under:
+        return unit.name
+    if plan.led_under == plan.total:
+        return f"các đơn vị trực thuộc {unit.name}"
+    return f"{unit.name} và các đơn vị trực thuộc"
+
+
 def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
-    """The plan and its tasks; a unit's report counts the tasks it leads (and its units')."""
+    """The plan and its tasks; a unit's report counts the tasks it leads and its units lead,
+    saying whose they are."""
     reference = ""
     if plan.plan_number:
         reference = f" (Kế hoạch số {plan.plan_number}"
@@ -152,8 +169,13 @@ def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
             f"Triển khai {plan.plan_title}{reference}, {unit.name} không chủ trì nhiệm vụ nào của kế hoạch."
         )
     if unit is not None:
+        own = plan.total - plan.led_under
+        detail = (
+            f" ({unit.name} trực tiếp chủ trì {format_int(own)} nhiệm vụ)" if own and plan.led_under else ""
+        )
         return (
-            f"Triển khai {plan.plan_title}{reference}, {unit.name} chủ trì {format_int(plan.total)} nhiệm vụ."
+            f"Triển khai {plan.plan_title}{reference}, {leaders(plan, unit)} chủ trì "
+            f"{format_int(plan.total)} nhiệm vụ{detail}."
         )
     if not plan.total:
         return f"{plan.plan_title}{reference} chưa có nhiệm vụ nào trên hệ thống."
@@ -182,13 +204,16 @@ def plan_overview(plan: PlanSection, cut_off: date, unit: IssuingUnit | None = N
     if plan.counts.cancelled:
         text += f" Có {plan.counts.cancelled} nhiệm vụ dừng, điều chỉnh, không tính vào tổng số."
     method = PROGRESS_METHODS.get(plan.progress_method, "")
-    share = f"các nhiệm vụ do {unit.name} chủ trì" if unit else "kế hoạch"
+    share = f"các nhiệm vụ do {leaders(plan, unit)} chủ trì" if unit else "kế hoạch"
     return text + f" Tỷ lệ thực hiện {share} ({method}) đạt {percent(plan.percent)}."
 
 
-def area_result(area: AreaResult, unit: IssuingUnit | None = None) -> str:
-    if not area.total and unit is not None:
-        return f"{unit.name} không chủ trì nhiệm vụ nào về {_lower_first(area.label)} đến kỳ báo cáo."
+def area_result(area: AreaResult, leader: str | None = None) -> str:
+    """An area's tasks; ``leader`` (``leaders``) names whose they are in a unit's report."""
+    if not area.total and leader is not None:
+        return (
+            f"{_upper_first(leader)} không chủ trì nhiệm vụ nào về {_lower_first(area.label)} đến kỳ báo cáo."
+        )
     if not area.total:
         return f"Kế hoạch không có nhiệm vụ về {_lower_first(area.label)} đến kỳ báo cáo."
     ending = ", cụ thể:" if area.completed_tasks or area.unfinished_tasks else "."

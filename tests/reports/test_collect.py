@@ -74,6 +74,34 @@ async def test_a_unit_report_covers_only_its_tasks(demo):
     assert data.indices == ()
 
 
+async def test_a_districts_report_says_which_tasks_its_communes_lead(demo):
+    """The district's report counts the tasks of the units under it, and says so: first one task
+    led by a commune only, then one led by the district itself as well."""
+    ids = await unit_ids_by_code({"COTO", "OLD-TT-COTO", "STP"})
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    tasks = [
+        row["task"] for row in await TaskEvent.select(TaskEvent.task).where(TaskEvent.lead_unit == ids["STP"])
+    ]
+    commune_task, district_task = sorted(set(tasks))[:2]
+    await TaskEvent.update({TaskEvent.lead_unit: ids["OLD-TT-COTO"]}).where(TaskEvent.task == commune_task)
+    data = await collect_report(period, CALENDAR, scope_unit_id=ids["COTO"])
+    assert (data.plan.total, data.plan.led_under) == (1, 1)
+    assert ", các đơn vị trực thuộc UBND huyện Cô Tô chủ trì 1 nhiệm vụ." in wording.plan_opening(
+        data.plan, data.scope_unit
+    )
+    await TaskEvent.update({TaskEvent.lead_unit: ids["COTO"]}).where(TaskEvent.task == district_task)
+    data = await collect_report(period, CALENDAR, scope_unit_id=ids["COTO"])
+    assert (data.plan.total, data.plan.led_under) == (2, 1)
+    text = full_text(load(render_report(data, compose(data), None)))
+    assert (
+        ", UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì 2 nhiệm vụ (UBND huyện Cô Tô trực tiếp chủ trì 1 nhiệm vụ)."
+        in text
+    )
+    assert "Tỷ lệ thực hiện các nhiệm vụ do UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì (" in text
+    province = await collect_report(period, CALENDAR)
+    assert province.plan.led_under == 0
+
+
 async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
     path = tmp_path / "2020.csv"
     totals = await generate_demo_dossiers(path, 2020, 0.01)

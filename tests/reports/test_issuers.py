@@ -191,39 +191,66 @@ def test_a_units_report_prints_its_letterhead_and_quotes_no_provincial_index():
     assert wording.no_indices() not in text and "PAR INDEX" not in text
 
 
-@pytest.mark.parametrize(
-    "unit, said",
-    [
-        (None, "Kế hoạch không có nhiệm vụ về cải cách thể chế đến kỳ báo cáo."),
-        (
-            IssuingUnit("Sở Y tế", "SYT", "department"),
-            "Sở Y tế không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
-        ),
-    ],
-)
-def test_an_area_without_tasks_says_whose_plan_has_none(unit, said):
-    area = next(a for a in sample.report().plan.areas if a.label == "Cải cách thể chế")
-    assert wording.area_result(replace(area, counts=TaskCounts()), unit) == said
-
-
 COTO = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
 
 
 @pytest.mark.parametrize(
-    "unit, tasks, said",
+    "unit, led_under, said",
     [
-        (None, 32, "Triển khai Kế hoạch cải cách hành chính năm 2023"),
+        (None, 0, "Kế hoạch không có nhiệm vụ về cải cách thể chế đến kỳ báo cáo."),
+        (
+            IssuingUnit("Sở Y tế", "SYT", "department"),
+            0,
+            "Sở Y tế không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+        ),
+        (
+            COTO,
+            1,
+            "UBND huyện Cô Tô và các đơn vị trực thuộc không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+        ),
+        (
+            COTO,
+            2,
+            "Các đơn vị trực thuộc UBND huyện Cô Tô không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+        ),
+    ],
+)
+def test_an_area_without_tasks_says_whose_plan_has_none(unit, led_under, said):
+    plan = replace(sample.report().plan, counts=TaskCounts(in_progress=2), led_under=led_under)
+    area = next(a for a in plan.areas if a.label == "Cải cách thể chế")
+    assert wording.area_result(replace(area, counts=TaskCounts()), wording.leaders(plan, unit)) == said
+
+
+@pytest.mark.parametrize(
+    "unit, tasks, led_under, said",
+    [
+        (None, 32, 0, "Triển khai Kế hoạch cải cách hành chính năm 2023"),
         (
             None,
             0,
+            0,
             "Kế hoạch cải cách hành chính năm 2023 (Kế hoạch số 12/KH-UBND ngày 10/01/2023) chưa có nhiệm vụ nào trên hệ thống.",
         ),
-        (COTO, 1, ", UBND huyện Cô Tô chủ trì 1 nhiệm vụ."),
-        (COTO, 0, ", UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch."),
+        (COTO, 1, 0, ", UBND huyện Cô Tô chủ trì 1 nhiệm vụ."),
+        (COTO, 0, 0, ", UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch."),
+        # a district's report counts its communes' tasks too, and says whose they are
+        (
+            COTO,
+            2,
+            1,
+            ", UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì 2 nhiệm vụ (UBND huyện Cô Tô trực tiếp chủ trì 1 nhiệm vụ).",
+        ),
+        (
+            COTO,
+            3,
+            2,
+            ", UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì 3 nhiệm vụ (UBND huyện Cô Tô trực tiếp chủ trì 1 nhiệm vụ).",
+        ),
+        (COTO, 2, 2, ", các đơn vị trực thuộc UBND huyện Cô Tô chủ trì 2 nhiệm vụ."),
     ],
 )
-def test_the_plan_opening_says_how_many_tasks_and_whose(unit, tasks, said):
-    plan = replace(sample.report().plan, counts=TaskCounts(in_progress=tasks))
+def test_the_plan_opening_says_how_many_tasks_and_whose(unit, tasks, led_under, said):
+    plan = replace(sample.report().plan, counts=TaskCounts(in_progress=tasks), led_under=led_under)
     opening = wording.plan_opening(plan, unit)
     assert said in opening and (tasks > 0 or "0 nhiệm vụ" not in opening)
 
