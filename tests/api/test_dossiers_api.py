@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import asyncio
-
 import pytest
 
 from core import clock
 from models.accounts.service import create_api_key
 from models.vocabulary import Role
 from tests.dossier_data import build_catalogue, dossier, write_csv
+from tests.waiting import wait_until
 from tests.world import make_account
 
 pytestmark = pytest.mark.anyio
@@ -67,12 +66,11 @@ async def test_a_bad_record_is_a_422_naming_its_row_and_field(client, catalogue,
 
 
 async def wait_for(client, url, headers) -> dict:
-    for _ in range(200):
+    async def ended() -> dict | None:
         job = (await client.get(url, headers=headers)).json()
-        if job["state"] in ("done", "failed"):
-            return job
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"job did not finish: {job}")
+        return job if job["state"] in ("done", "failed") else None
+
+    return await wait_until(ended, f"import job {url} to end")
 
 
 async def test_an_import_job_runs_in_the_background_and_reports_its_counts(

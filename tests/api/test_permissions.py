@@ -5,7 +5,6 @@ is a 403 problem."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from types import SimpleNamespace
@@ -14,7 +13,6 @@ import pytest
 from litestar.routes import HTTPRoute
 
 from api.app import create_app
-from core import background
 from models.accounts.service import AccountData, create_account_unchecked, create_api_key, sign_in
 from models.dossiers.import_jobs import create_job
 from models.dossiers.ingest import ingest_records
@@ -28,6 +26,7 @@ from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
 from tests.rounds_world import open_test_round
 from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
+from tests.waiting import background_idle
 from tests.world import PASSWORD, make_account
 
 pytestmark = pytest.mark.anyio
@@ -596,14 +595,6 @@ def api_routes() -> list[tuple[str, str]]:
     ]
 
 
-async def _background_done() -> None:
-    for _ in range(600):
-        if not background._running:
-            return
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"background work still running after 30 s: {background._running}")
-
-
 def test_every_api_route_is_in_the_matrix_and_every_action_is_tried():
     person = SimpleNamespace(account_id=1)
     world = SimpleNamespace(plan_id=1, task_a=1, task_b=2, unit_a=1, unit_b=2, viewer=person)
@@ -640,7 +631,7 @@ async def test_role_matrix(client, world, callers, extra):
                     call.json = {**call.json, "code": call.json["code"] + role[:2].upper()}
                 if "username" in call.json:
                     call.json = {**call.json, "username": call.json["username"] + role}
-    await _background_done()
+    await background_idle()
 
 
 async def test_without_credentials_every_protected_route_is_401(client, world, extra):

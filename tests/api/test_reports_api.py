@@ -3,7 +3,6 @@ drafts, who may do what; schedules and notifications."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import timedelta
 from urllib.parse import quote
@@ -15,17 +14,17 @@ from models.units.service import UnitData, create_unit_unchecked
 from reports.runs import report_path
 from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
 
 
 async def finished(client, url, headers) -> dict:
-    for _ in range(400):
+    async def ended() -> dict | None:
         run = (await client.get(url, headers=headers)).json()
-        if run["state"] in ("done", "failed"):
-            return run
-        await asyncio.sleep(0.05)
-    raise AssertionError(f"report run did not finish: {run}")
+        return run if run["state"] in ("done", "failed") else None
+
+    return await wait_until(ended, f"report run {url} to end")
 
 
 async def test_generate_download_issue(client, world, headers):

@@ -57,7 +57,7 @@ WARMUP = 50
 # process, loaded latency is mostly queueing (p50 ~ C / throughput); this shows the cost of
 # one request on its own.
 UNLOADED = int(os.environ.get("BENCH_UNLOADED", "100"))
-SERVER_START_TIMEOUT_S = 30.0
+SERVER_START_TIMEOUT_S = 120.0  # a cold start beside a test suite on two shared cores
 # Longer than any client's idle gap: with uvicorn's 5 s default a client can send on a
 # connection the server is closing at that moment (a read error that is not the app's).
 KEEP_ALIVE_S = 75

@@ -9,7 +9,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
@@ -28,6 +27,7 @@ from scheduler.tables import JobRun, Schedule
 from tests.bench.run import free_port, start_server, stop_server
 from tests.cli.test_main import cchc
 from tests.dossier_data import build_catalogue, dossier, write_csv
+from tests.waiting import wait_until
 from tests.world import PASSWORD, build_world
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -67,15 +67,6 @@ class _Client:
         await self.http.aclose()
 
 
-async def wait_until(check, seconds: float = 60, interval: float = 0.02):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if value := await check():
-            return value
-        await asyncio.sleep(interval)
-    raise AssertionError("timed out waiting")
-
-
 @pytest.fixture
 def server(database_url, tmp_path):
     server = Server(database_url, tmp_path)
@@ -89,7 +80,7 @@ async def test_killed_during_a_report_it_is_generated_after_restart(db, server):
     server.start()
     async with server.client("noivu", DEMO_PASSWORD) as client:
         run_url = (await client.post("/api/reports", json={"period": "2023-H1"})).headers["location"]
-        await wait_until(lambda: _state_is(client, run_url, "running"))
+        await wait_until(lambda: _state_is(client, run_url, "running"), interval=0.02)
     server.kill()
     server.start()  # start-up resumes the run the dead process held
     async with server.client("noivu", DEMO_PASSWORD) as client:
@@ -211,18 +202,23 @@ async def test_killed_during_task_updates_no_row_is_half_written(db, server):
     world = await build_world()
     server.start()
     async with server.client("staff", PASSWORD) as client:
+        saved = 0
 
         async def keep_updating(seed: int):
+            nonlocal saved
             for n in range(1000):
                 task = (world.task_a, world.task_b)[(seed + n) % 2]
                 body = {"status": "in_progress", "progress": (seed * 7 + n) % 99 + 1, "note": "tải"}
                 try:
-                    await client.post(f"/api/tasks/{task}/updates", json=body)
+                    saved += (await client.post(f"/api/tasks/{task}/updates", json=body)).status_code == 201
                 except httpx.HTTPError:
                     return
 
+        async def some_saved() -> bool:  # killed mid-stream, not before the first update
+            return saved >= 20
+
         workers = [asyncio.create_task(keep_updating(seed)) for seed in range(8)]
-        await asyncio.sleep(2)
+        await wait_until(some_saved, "20 updates saved", seconds=120)
         server.kill()
         await asyncio.gather(*workers)
     for task_id in (world.task_a, world.task_b):
@@ -254,7 +250,7 @@ async def test_killed_scheduler_mid_run_makes_one_report(db, database_url, tmp_p
         async def generating():
             return await ReportRun.exists().where(ReportRun.state == "running")
 
-        await wait_until(generating, seconds=90)
+        await wait_until(generating, seconds=90, interval=0.02)
     finally:
         scheduler.send_signal(signal.SIGKILL)
         scheduler.wait(timeout=10)

@@ -4,13 +4,10 @@ never stored as mojibake)."""
 
 from __future__ import annotations
 
-import asyncio
-import time
 import tracemalloc
 
 import pytest
 
-from core import background
 from models.indices.tables import IndexResult
 from models.plans.tables import Task
 from models.procedures.tables import Procedure
@@ -31,6 +28,7 @@ from tests.sample_files import (
     xlsx_bytes,
     zip_bomb,
 )
+from tests.waiting import background_idle
 
 pytestmark = pytest.mark.anyio
 MB = 1024 * 1024
@@ -80,16 +78,9 @@ async def catalogue(world):
     return await build_catalogue(world)
 
 
-async def _settled() -> None:
-    for _ in range(400):
-        if not background._running:
-            return
-        await asyncio.sleep(0.05)
-
-
 async def _job(client, response, headers) -> dict:
     assert response.status_code == 202, response.text
-    await _settled()
+    await background_idle()
     return (await client.get(response.headers["location"], headers=headers)).json()
 
 
@@ -151,16 +142,13 @@ async def test_evidence_is_typed_by_its_bytes_whatever_its_name(client, world, h
 async def test_a_zip_bomb_dressed_as_xlsx_is_refused_at_once(client, world, headers, real_bomb, kind):
     for bomb in (zip_bomb(expanded=4 * 1024**3), real_bomb):  # says 4 GiB; really 200 MiB
         tracemalloc.start()
-        started = time.perf_counter()
         response = await client.post(
             import_url(kind, world), files={"file": ("so-lieu.xlsx", bomb)}, headers=headers["staff"]
         )
-        elapsed = time.perf_counter() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert_problem(response, 413, "expands")
-        assert elapsed < 5, elapsed
-        assert peak < 32 * MB, peak  # nothing was expanded
+        assert peak < 32 * MB, peak  # nothing was expanded (the time it took is no proof on a shared machine)
 
 
 async def test_a_zip_bomb_dressed_as_docx_evidence_is_refused(client, world, headers):
@@ -246,7 +234,7 @@ async def test_a_100_mb_dossier_file_is_streamed_to_disk(client, world, headers,
     tracemalloc.stop()
     assert sent["status"] == 202, sent
     assert peak < 24 * MB, peak
-    await _settled()
+    await background_idle()
     job_url = sent["headers"]["location"]
     job = (await client.get(job_url, headers=headers["staff"])).json()
     assert job["state"] == "failed" and "column" in job["message"]  # "a,b" is no dossier header

@@ -4,7 +4,6 @@ outside its folder, never a header of its own; the database is intact afterwards
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 from urllib.parse import quote
@@ -12,13 +11,13 @@ from urllib.parse import quote
 import pytest
 
 from api.reports import content_disposition
-from core import background
 from core.settings import get_settings
 from models.dossiers.ingest import ingest_records
 from piccolo_app import TABLES
 from reports.runs import RunRequest, request_run
 from tests.dossier_data import build_catalogue, dossier
 from tests.sample_files import PNG, csv_bytes, dossier_rows
+from tests.waiting import background_idle
 
 pytestmark = pytest.mark.anyio
 
@@ -188,10 +187,7 @@ async def test_uploaded_file_names_never_leave_their_folder_or_a_header(client, 
         headers=headers["staff"],
     )
     assert job.status_code == 202 and job.json()["filename"] == "cchc-pwn.csv"
-    for _ in range(400):  # let the job finish before the test's event loop closes
-        if not background._running:
-            break
-        await asyncio.sleep(0.05)
+    await background_idle()  # let the job finish before the test's event loop closes
     assert not Path("/tmp/cchc-pwn.png").exists() and not Path("/tmp/cchc-pwn.csv").exists()
     assert not Path("/etc/cron.d/cchc-pwn.png").exists()
     outside = [

@@ -17,6 +17,7 @@ from models.plans.tables import Task
 from reports import runs
 from reports.tables import ReportRun
 from tests.api.web.conftest import Browser
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
 
@@ -83,11 +84,11 @@ REQUEST_KEY = re.compile(r'name="request_key" value="([0-9a-f]+)"')
 
 async def all_generated() -> bool:
     """Every run started in the background finished (before the test's loop closes)."""
-    for _ in range(600):
-        if all(row["state"] in ("done", "failed") for row in await ReportRun.select(ReportRun.state)):
-            return True
-        await asyncio.sleep(0.1)
-    return False
+
+    async def ended() -> bool:
+        return all(row["state"] in ("done", "failed") for row in await ReportRun.select(ReportRun.state))
+
+    return await wait_until(ended, "every report run to end", interval=0.1)
 
 
 async def double_click(browser: Browser, page: str, action: str, form: dict) -> list[int]:

@@ -99,8 +99,13 @@ async def test_healthz_answers_during_a_burst_of_real_cost_sign_ins(concurrent_c
     about one sign-in's time, not after the whole burst (a ratio to a sign-in measured here)."""
     production_hash = PasswordHasher().hash(PASSWORD)
     await Account.update({Account.password_hash: production_hash}).where(Account.id.is_not_null())
-    one_sign_in = await _timed(
-        concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    one_sign_in = min(  # the quickest of three: one sample can land on a busy moment of the machine
+        [
+            await _timed(
+                concurrent_client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+            )
+            for _ in range(3)
+        ]
     )
     names = ["admin", "staff", "head_a", "head_b", "viewer"]
     burst = [
@@ -117,4 +122,5 @@ async def test_healthz_answers_during_a_burst_of_real_cost_sign_ins(concurrent_c
     healthz = await _timed(concurrent_client.get("/healthz"))
     whole_burst = max(await asyncio.gather(*burst))
     assert whole_burst > 4 * one_sign_in  # the burst really queued
-    assert healthz < whole_burst / 4, (healthz, one_sign_in, whole_burst)
+    # hashing on the event loop would make /healthz wait for the whole burst
+    assert healthz < whole_burst / 2, (healthz, one_sign_in, whole_burst)

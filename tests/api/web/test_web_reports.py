@@ -3,26 +3,27 @@ the narrative sections with their stale-edit rule."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 import pytest
 
 from api.web.forms import DATE_INVALID
 from reports.runs import NUMBER_DIGITS_ONLY
+from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
 
 
 async def wait_done(browser, run_id: int) -> str:
-    for _ in range(400):
+    async def ended() -> str | None:
         asked = {"HX-Request": "true", "HX-Target": f"run-{run_id}"}  # as the row's hx-get sends it
         row = (await browser.get(f"/reports/runs/{run_id}", headers=asked)).text
         if 'data-state="done"' in row or 'data-state="failed"' in row:
             return row
         assert 'hx-trigger="every 2s"' in row  # still polling while queued or running
-        await asyncio.sleep(0.05)
-    raise AssertionError("report run did not finish")
+        return None
+
+    return await wait_until(ended, f"report run {run_id} to end")
 
 
 async def test_request_follow_download_and_issue(browser, world):
