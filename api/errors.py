@@ -42,14 +42,19 @@ VI_TITLES = {
 
 
 def problem(
-    request: Request, status: int, title: str, detail: str, errors: list[FieldError] | None = None
+    request: Request,
+    status: int,
+    title: str,
+    detail: str,
+    errors: list[FieldError] | None = None,
+    message: str = "",
 ) -> Response:
     body: dict = {
         "type": "about:blank",
         "title": title,
         "status": status,
         "detail": detail,
-        "message": VI_TITLES.get(status, VI_TITLES[400]),
+        "message": message or VI_TITLES.get(status, VI_TITLES[400]),
         "instance": request.url.path,
     }
     if errors:
@@ -60,7 +65,7 @@ def problem(
 
 
 def domain_error(request: Request, exc: DomainError) -> Response:
-    response = problem(request, exc.status_code, exc.title, exc.detail, exc.errors)
+    response = problem(request, exc.status_code, exc.title, exc.detail, exc.errors, exc.message)
     if isinstance(exc, NotAuthenticated):
         response.headers["WWW-Authenticate"] = 'Bearer realm="cchc"'
     if isinstance(exc, TooManyAttempts):

@@ -18,13 +18,17 @@ class FieldError:
 
 
 class DomainError(Exception):
+    """``detail`` in English for the API; ``message``, where given, says in Vietnamese what went
+    wrong for the person reading the page (else the status's own words are shown)."""
+
     status_code = 400
     title = "Bad request"
 
-    def __init__(self, detail: str, errors: list[FieldError] | None = None) -> None:
+    def __init__(self, detail: str, errors: list[FieldError] | None = None, message: str = "") -> None:
         super().__init__(detail)
         self.detail = detail
         self.errors = errors or []
+        self.message = message
 
 
 class InvalidInput(DomainError):
@@ -47,8 +51,13 @@ class PermissionDenied(DomainError):
 
 
 class NotFound(DomainError):
+    """A record that does not exist (or no longer does); ``message`` names it in Vietnamese."""
+
     status_code = 404
     title = "Not found"
+
+    def __init__(self, detail: str, message: str) -> None:
+        super().__init__(detail, message=message)
 
 
 class Conflict(DomainError):

@@ -351,7 +351,10 @@ async def load_catalogue(year: int) -> DemoCatalogue:
             Unit.code, Unit.level, Unit.valid_from, Unit.valid_to, Unit.successor.code.as_alias("successor")
         ).order_by(Unit.code)
     except Exception as exc:  # no tables yet: the database was never migrated
-        raise NotFound(f"cannot read the procedure catalogue ({exc}); {hint}") from exc
+        raise NotFound(
+            f"cannot read the procedure catalogue ({exc}); {hint}",
+            "Chưa đọc được danh mục thủ tục hành chính.",
+        ) from exc
     procedures = tuple(
         CatalogueProcedure(
             row["code"],
@@ -366,7 +369,10 @@ async def load_catalogue(year: int) -> DemoCatalogue:
         and (row["valid_to"] is None or row["valid_to"] >= last)
     )
     if not procedures:
-        raise NotFound(f"no procedure in force throughout {year}; {hint}")
+        raise NotFound(
+            f"no procedure in force throughout {year}; {hint}",
+            f"Không có thủ tục nào có hiệu lực suốt năm {year}.",
+        )
     units = tuple(
         CatalogueUnit(r["code"], r["level"], r["valid_from"], r["valid_to"], r["successor"])
         for r in unit_rows

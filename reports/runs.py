@@ -205,7 +205,7 @@ async def claim_scheduled_run(
 async def _run(run_id: int) -> dict:
     row = await ReportRun.select(*RUN_COLUMNS).where(ReportRun.id == run_id).first()
     if row is None:
-        raise NotFound(f"report run {run_id} not found")
+        raise NotFound(f"report run {run_id} not found", "Không tìm thấy phiên bản báo cáo này.")
     return row
 
 
@@ -425,7 +425,9 @@ async def run_file(actor: Principal, run_id: int, fmt: str = "docx") -> tuple[Pa
         raise InvalidInput.field("format", "docx or pdf", "Định dạng tệp không hợp lệ.")
     path = (issued_path if run["issued"] else report_path)(run_id, f".{fmt}")
     if not path.exists():
-        raise NotFound(f"report run {run_id} has no {fmt} file")
+        raise NotFound(
+            f"report run {run_id} has no {fmt} file", f"Phiên bản báo cáo này không có tệp {fmt.upper()}."
+        )
     return path, str(Path(run["file_name"]).with_suffix(f".{fmt}"))
 
 

@@ -156,7 +156,7 @@ async def load_schedules() -> list[dict]:
 async def get_schedule(key: str) -> dict:
     row = await Schedule.select().where(Schedule.key == key).output(load_json=True).first()
     if row is None:
-        raise NotFound(f"schedule {key!r} not found")
+        raise NotFound(f"schedule {key!r} not found", "Không tìm thấy lịch chạy này.")
     return row
 
 

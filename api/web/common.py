@@ -333,7 +333,8 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
     if isinstance(exc, NotAuthenticated):
         return sign_in_redirect(request)
     messages = [error.message for error in exc.errors if error.message]
-    return _error_page(request, exc.status_code, VI_TITLES.get(exc.status_code, VI_TITLES[400]), messages)
+    summary = exc.message or VI_TITLES.get(exc.status_code, VI_TITLES[400])
+    return _error_page(request, exc.status_code, summary, messages)
 
 
 def validation_error_page(request: Request, exc: ValidationException) -> Response:

@@ -193,7 +193,7 @@ ACCOUNT_COLUMNS = (
 async def get_account(account_id: int) -> dict:
     row = await Account.select(*ACCOUNT_COLUMNS).where(Account.id == account_id).first()
     if row is None:
-        raise NotFound(f"account {account_id} not found")
+        raise NotFound(f"account {account_id} not found", "Không tìm thấy tài khoản này.")
     return row
 
 
@@ -399,7 +399,7 @@ async def revoke_api_key(actor: Principal, key_id: int) -> None:
         .returning(Credential.id)
     )
     if not updated:
-        raise NotFound(f"API key {key_id} not found")
+        raise NotFound(f"API key {key_id} not found", "Không tìm thấy khóa API này.")
 
 
 async def sign_out(principal: Principal) -> None:

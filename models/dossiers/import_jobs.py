@@ -108,7 +108,7 @@ async def create_job(actor: Principal, filename: str, keep_valid: bool) -> dict:
 async def _job(job_id: int) -> dict:
     row = await ImportJob.select(*JOB_COLUMNS).where(ImportJob.id == job_id).output(load_json=True).first()
     if row is None:
-        raise NotFound(f"import job {job_id} not found")
+        raise NotFound(f"import job {job_id} not found", "Không tìm thấy lượt nhập hồ sơ này.")
     return row
 
 

@@ -515,5 +515,5 @@ DOSSIER_COLUMNS = (
 async def get_dossier(code: str) -> dict:
     row = await Dossier.select(*DOSSIER_COLUMNS).where(Dossier.code == nfc(code)).first()
     if row is None:
-        raise NotFound(f"dossier {code!r} not found")
+        raise NotFound(f"dossier {code!r} not found", f"Không tìm thấy hồ sơ có mã {code}.")
     return row

@@ -444,7 +444,10 @@ async def get_index_result(kind: str, year: int) -> dict:
         .first()
     )
     if row is None:
-        raise NotFound(f"no {SHORT_NAMES[IndexKind(kind)]} result for {year}")
+        raise NotFound(
+            f"no {SHORT_NAMES[IndexKind(kind)]} result for {year}",
+            f"Chưa có kết quả {SHORT_NAMES[IndexKind(kind)]} năm {year}.",
+        )
     return (await _describe([row]))[0]
 
 

@@ -229,7 +229,7 @@ async def get_notification(actor: Principal, notification_id: int) -> dict:
         .first()
     )
     if row is None:
-        raise NotFound(f"notification {notification_id} not found")
+        raise NotFound(f"notification {notification_id} not found", "Không tìm thấy thông báo này.")
     return row
 
 
@@ -257,4 +257,4 @@ async def mark_read(actor: Principal, notification_id: int) -> None:
             .returning(Notification.id)
         )
     if not updated:
-        raise NotFound(f"notification {notification_id} not found")
+        raise NotFound(f"notification {notification_id} not found", "Không tìm thấy thông báo này.")

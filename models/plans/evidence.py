@@ -184,7 +184,7 @@ async def get_evidence(evidence_id: int) -> dict:
         .first()
     )
     if row is None:
-        raise NotFound(f"evidence {evidence_id} not found")
+        raise NotFound(f"evidence {evidence_id} not found", "Không tìm thấy tệp minh chứng này.")
     return row
 
 

@@ -129,7 +129,7 @@ async def update_plan(actor: Principal, plan_id: int, changes: dict, expected_ve
 async def get_plan(plan_id: int) -> dict:
     row = await Plan.select(*PLAN_COLUMNS).where(Plan.id == plan_id).first()
     if row is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound(f"plan {plan_id} not found", "Không tìm thấy kế hoạch này.")
     return row
 
 

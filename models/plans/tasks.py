@@ -291,7 +291,7 @@ def check_can_report(actor: Principal, task: dict) -> None:
 async def load_task(task_id: int) -> dict:
     row = await Task.select(*TASK_COLUMNS).where(Task.id == task_id).first()
     if row is None:
-        raise NotFound(f"task {task_id} not found")
+        raise NotFound(f"task {task_id} not found", "Không tìm thấy nhiệm vụ này.")
     return row
 
 
@@ -418,7 +418,7 @@ async def create_task_unchecked(
     now = now or utcnow()
     plan = await Plan.select(Plan.id, Plan.year).where(Plan.id == plan_id).first()
     if plan is None:
-        raise NotFound(f"plan {plan_id} not found")
+        raise NotFound(f"plan {plan_id} not found", "Không tìm thấy kế hoạch này.")
     values, coordinators = await _validate_definition(plan, data)
     async with write_transaction(Task._meta.db):
         await _ensure_code_free(plan_id, values["code"])

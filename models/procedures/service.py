@@ -142,7 +142,7 @@ async def create_procedure(actor: Principal, data: ProcedureData) -> dict:
 async def get_procedure(procedure_id: int) -> dict:
     row = await Procedure.select(*PROCEDURE_COLUMNS).where(Procedure.id == procedure_id).first()
     if row is None:
-        raise NotFound(f"procedure {procedure_id} not found")
+        raise NotFound(f"procedure {procedure_id} not found", "Không tìm thấy thủ tục hành chính này.")
     return row
 
 

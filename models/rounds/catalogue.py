@@ -125,7 +125,7 @@ async def indicators_by_code(codes: list[str]) -> list[dict]:
 async def get_indicator(code: str) -> dict:
     row = await Indicator.select(*FIELDS).where(Indicator.code == code).output(load_json=True).first()
     if row is None:
-        raise NotFound(f"indicator {code!r} not found")
+        raise NotFound(f"indicator {code!r} not found", f"Không tìm thấy chỉ tiêu có mã {code}.")
     return row
 
 

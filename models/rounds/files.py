@@ -50,5 +50,5 @@ async def open_file(actor: Principal, submission_id: int, file_id: int) -> Store
         .first()
     )
     if row is None:
-        raise NotFound(f"file {file_id} not found")
+        raise NotFound(f"file {file_id} not found", "Không tìm thấy tệp này.")
     return StoredFile(file_path(row["sha256"]), row["filename"], row["content_type"], row["size"])

@@ -68,7 +68,7 @@ ROUND_FIELDS = (
 async def get_round(round_id: int) -> dict:
     row = await Round.select(*ROUND_FIELDS).where(Round.id == round_id).output(load_json=True).first()
     if row is None:
-        raise NotFound(f"round {round_id} not found")
+        raise NotFound(f"round {round_id} not found", "Không tìm thấy đợt báo cáo này.")
     return row
 
 

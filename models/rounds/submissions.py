@@ -91,7 +91,7 @@ async def load_submission(submission_id: int) -> dict:
         await Submission.select(*FIELDS).where(Submission.id == submission_id).output(load_json=True).first()
     )
     if row is None:
-        raise NotFound(f"submission {submission_id} not found")
+        raise NotFound(f"submission {submission_id} not found", "Không tìm thấy báo cáo của đơn vị này.")
     return row
 
 
@@ -174,7 +174,10 @@ async def submission_id_for(actor: Principal, round_id: int, unit_id: int) -> in
         .first()
     )
     if row is None:
-        raise NotFound(f"unit {unit_id} is not asked in round {round_id}")
+        raise NotFound(
+            f"unit {unit_id} is not asked in round {round_id}",
+            "Đơn vị này không được yêu cầu báo cáo trong đợt này.",
+        )
     check_can_see(actor, row)
     return row["id"]
 

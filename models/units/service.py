@@ -155,7 +155,7 @@ async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
 async def get_unit(unit_id: int) -> dict:
     row = await Unit.select(*UNIT_COLUMNS).where(Unit.id == unit_id).first()
     if row is None:
-        raise NotFound(f"unit {unit_id} not found")
+        raise NotFound(f"unit {unit_id} not found", "Không tìm thấy đơn vị này.")
     return row
 
 

@@ -325,20 +325,21 @@ async def test_a_form_address_opened_in_a_browser_shows_the_form_and_unknown_pag
 
 
 @pytest.mark.parametrize(
-    "address, status, other_account",
+    "address, status, other_account, said",
     [
-        ("/tasks/999999", 404, False),  # a record that does not exist
-        ("/plans/999999", 404, False),
-        ("/admin/users", 403, True),  # another account may be allowed
-        ("/reports/runs/999999", 404, False),
+        ("/tasks/999999", 404, False, "Không tìm thấy nhiệm vụ này."),  # a record that does not exist
+        ("/plans/999999", 404, False, "Không tìm thấy kế hoạch này."),
+        ("/admin/users", 403, True, "Bạn không có quyền thực hiện thao tác này."),  # another account may be
+        ("/reports/runs/999999", 404, False, "Không tìm thấy phiên bản báo cáo này."),
     ],
 )
 async def test_an_error_page_keeps_the_menu_of_the_person_signed_in(
-    browser, world, address, status, other_account
+    browser, world, address, status, other_account, said
 ):
     await browser.sign_in_as("head_a")
     answer = await browser.get(address, headers={"Accept": "text/html"})
     assert answer.status_code == status, answer.text[:500]
+    assert said in answer.text
     assert 'aria-label="Điều hướng chính"' in answer.text and "Đăng xuất" in answer.text
     assert 'href="/my-tasks"' in answer.text  # a unit head's menu
     assert 'hx-get="/header-menu"' in answer.text  # then the full one (name, unread count)
