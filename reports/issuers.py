@@ -76,6 +76,9 @@ HEAD_TITLES = (
     ("Ban ", "TRƯỞNG BAN"),
 )
 OTHER_HEAD = "THỦ TRƯỞNG"
+# The kinds of local administrative unit a district or commune committee is named after, longest
+# first ("thị xã" before "xã").
+LOCALITY_KINDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "huyện", "quận", "phường", "xã")
 
 
 def issuer_profiles(settings: ReportSettings, unit: IssuingUnit | None = None) -> dict[str, Issuer]:
@@ -141,12 +144,29 @@ def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
         supervising_body="" if committee else settings.supervising_body,
         issuing_body=name.upper(),
         symbol="BC-UBND" if committee else f"BC-{unit.code}",
-        place=settings.place,
+        place=document_place(settings, unit),
         addressee=addressee,
         signer_authority=("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH") if committee else (_head_title(unit.name),),
         signer_name="",
         recipients=("Lưu: VT.",),
     )
+
+
+def document_place(settings: ReportSettings, unit: IssuingUnit) -> str:
+    """The place before the date (Decree 30, Appendix I): the proper name of the administrative
+    unit where the issuer sits, so a district's or commune's committee writes its own ("Cô Tô,
+    ngày …") and the province's bodies the province's. A unit named by a number keeps its kind
+    ("Phường 12", "Phường Móng Cái 1"), as the decree asks."""
+    if unit.kind not in (UnitKind.DISTRICT_COMMITTEE, UnitKind.COMMUNE_COMMITTEE):
+        return settings.place
+    locality = unit.name.removeprefix("UBND ").removeprefix("Ủy ban nhân dân ")
+    kind = next((kind for kind in LOCALITY_KINDS if locality.startswith(f"{kind} ")), None)
+    if kind is None:  # a name the system does not recognise: the province's place, as before
+        return settings.place
+    proper = locality[len(kind) + 1 :].strip()
+    if not proper:
+        return settings.place
+    return f"{kind[:1].upper()}{kind[1:]} {proper}" if any(ch.isdigit() for ch in proper) else proper
 
 
 def _head_title(name: str) -> str:

@@ -166,6 +166,30 @@ def test_a_units_report_is_issued_on_its_own_letterhead(
     assert wording.recipient_lines(issuer) == ["- Như trên;", "- Lưu: VT."]
 
 
+@pytest.mark.parametrize(
+    "name, kind, place",
+    [
+        ("UBND huyện Cô Tô", "district_committee", "Cô Tô"),
+        ("UBND thị xã Quảng Yên", "district_committee", "Quảng Yên"),
+        ("UBND thành phố Hạ Long", "district_committee", "Hạ Long"),
+        ("Ủy ban nhân dân quận Hoàn Kiếm", "district_committee", "Hoàn Kiếm"),
+        ("UBND đặc khu Cô Tô", "commune_committee", "Cô Tô"),
+        ("UBND phường Hồng Gai", "commune_committee", "Hồng Gai"),
+        ("UBND xã Quảng Hà", "commune_committee", "Quảng Hà"),
+        ("UBND thị trấn Tiên Yên", "commune_committee", "Tiên Yên"),
+        ("UBND xã Xuân Thịnh", "commune_committee", "Xuân Thịnh"),  # "xã" is not "thị xã"
+        ("UBND phường 12", "commune_committee", "Phường 12"),  # named by a number: its kind too
+        ("UBND phường Móng Cái 1", "commune_committee", "Phường Móng Cái 1"),
+        ("UBND huyện", "district_committee", "Quảng Ninh"),  # no proper name: the province's
+        ("UBND khu Tây", "district_committee", "Quảng Ninh"),  # an unknown kind of unit
+        ("Sở Tư pháp", "department", "Quảng Ninh"),  # the province's bodies write the province
+        ("Ủy ban nhân dân tỉnh Quảng Ninh", "provincial_committee", "Quảng Ninh"),
+    ],
+)
+def test_a_local_committee_dates_its_report_from_its_own_locality(name, kind, place):
+    assert issuer_profiles(SETTINGS, IssuingUnit(name, "X", kind))[UNIT].place == place
+
+
 def test_a_unit_is_offered_only_its_own_letterhead():
     unit = IssuingUnit("Sở Tư pháp", "STP", "department")
     assert list(issuer_profiles(SETTINGS, unit)) == [UNIT]
@@ -274,5 +298,6 @@ def test_a_unit_leading_no_task_prints_no_share_of_nothing_nor_its_empty_tables(
     data = sample.report(issuer=issuer, scope_unit=COTO, scope_label=COTO.name, indices=(), plan=empty)
     text = full_text(load(render_report(data, compose(data), replace(sample.ISSUE, profile_key=UNIT))))
     assert "UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch." in text
+    assert "Cô Tô, ngày" in text and "Quảng Ninh, ngày" not in text  # its own locality
     assert not re.search(r"\b0/0\b|(?<![\d.,])0,00%", text) and "đã hoàn thành" not in text
     assert "Phụ lục III" not in text and "DANH MỤC NHIỆM VỤ" not in text and "Phụ lục" in text
