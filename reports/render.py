@@ -433,7 +433,7 @@ def _appendix_dossiers(document: DocumentObject, data: ReportData) -> None:
         rows.append((BOLD, _dossier_row(numeral, level.label, level.figures)))
         units = [row for row in section.by_unit if row.level == level.level]
         rows += [(PLAIN, _dossier_row(str(i), row.label, row.figures)) for i, row in enumerate(units, 1)]
-    rows.append((BOLD, _dossier_row("", wording.PROVINCE_TOTAL, section.current)))
+    rows.append((BOLD, _dossier_row("", wording.dossier_total(data.scope_unit), section.current)))
     _data_table(document, _DOSSIER_COLUMNS, rows, _DOSSIER_GROUPS, size=BIEU_06_SIZE)
     body(document, wording.balance_sentence(section.current))
 

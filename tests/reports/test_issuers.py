@@ -62,6 +62,7 @@ SETTINGS = replace(
     addressee="Ủy ban nhân dân tỉnh Quảng Ninh",
 )
 TO_HOME_AFFAIRS = "Sở Nội vụ tỉnh Quảng Ninh"
+COTO = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
 
 
 @pytest.mark.parametrize(
@@ -213,9 +214,20 @@ def test_a_units_report_prints_its_letterhead_and_quotes_no_provincial_index():
     assert "Tỷ lệ thực hiện các nhiệm vụ do Sở Tư pháp chủ trì (" in text
     assert "Tỷ lệ thực hiện kế hoạch" not in text
     assert wording.no_indices() not in text and "PAR INDEX" not in text
+    assert "Biểu 06" in text or "BIỂU 06" in text
+    assert "Tổng cộng toàn tỉnh" not in text  # Biểu 06 totals the unit's dossiers, not the province's
 
 
-COTO = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
+@pytest.mark.parametrize(
+    "unit, total",
+    [
+        (None, "Tổng cộng toàn tỉnh"),
+        (IssuingUnit("Sở Tư pháp", "STP", "department"), "Tổng cộng"),
+        (COTO, "Tổng cộng"),
+    ],
+)
+def test_biểu_06_totals_the_reports_scope(unit, total):
+    assert wording.dossier_total(unit) == total
 
 
 @pytest.mark.parametrize(
