@@ -269,7 +269,7 @@ def _procedures(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
     if (catalogue := data.procedures) is not None:
-        sentence = wording.procedures_sentence(catalogue, data.period_end)
+        sentence = wording.procedures_sentence(catalogue, data.period_end, data.scope_unit)
         figures = (
             _counts(
                 ("procedures.total", catalogue.total),

@@ -264,7 +264,9 @@ def carried_intro(plan: PlanSection) -> str:
 # --- procedures and dossiers ---------------------------------------------------------------------
 
 
-def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date) -> str:
+def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date, unit: IssuingUnit | None = None) -> str:
+    """The catalogue in force at the cut-off. It is the province's: a unit's report says so
+    ("toàn tỉnh có …"), rather than seem to count the unit's own procedures."""
     if catalogue.undated:
         return (
             f"Danh mục thủ tục hành chính trên hệ thống chưa ghi ngày có hiệu lực của "
@@ -278,8 +280,8 @@ def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date) -> str:
         )
     levels = _parts([(_lower_first(label), count) for label, count in catalogue.by_level])
     text = (
-        f"Tại {format_date_long(cut_off)}, có {format_int(catalogue.total)} thủ tục hành chính đang áp dụng"
-        + (f" ({levels})" if levels else "")
+        f"Tại {format_date_long(cut_off)}, {'toàn tỉnh ' if unit else ''}có {format_int(catalogue.total)}"
+        " thủ tục hành chính đang áp dụng" + (f" ({levels})" if levels else "")
     )
     online = _parts([("toàn trình", catalogue.fully_online), ("một phần", catalogue.partly_online)])
     if online:

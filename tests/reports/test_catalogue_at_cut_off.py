@@ -12,6 +12,7 @@ from models.vocabulary import OnlineLevel, UnitLevel
 from reports import wording
 from reports.collect import collect_procedures
 from reports.data import ProcedureCatalogue
+from reports.issuers import IssuingUnit
 
 pytestmark = pytest.mark.anyio
 CUT_OFF = date(2020, 12, 31)
@@ -91,3 +92,14 @@ SENTENCES = [
 @pytest.mark.parametrize(("found", "sentence"), SENTENCES)
 def test_the_catalogue_sentence_states_a_figure_only_when_it_is_known(found, sentence):
     assert wording.procedures_sentence(found, CUT_OFF) == sentence
+
+
+def test_a_units_report_says_the_catalogue_is_the_provinces():
+    unit = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
+    found = catalogue(1_882)
+    assert wording.procedures_sentence(found, CUT_OFF, unit) == wording.procedures_sentence(
+        found, CUT_OFF
+    ).replace("2020, có", "2020, toàn tỉnh có")
+    assert ", toàn tỉnh có 1.882 thủ tục hành chính đang áp dụng" in wording.procedures_sentence(
+        found, CUT_OFF, unit
+    )
