@@ -60,12 +60,6 @@ AS_ABOVE = "Như trên"
 TOTAL = "Tổng cộng"
 PROVINCE_TOTAL = "Tổng cộng toàn tỉnh"
 
-
-def dossier_total(unit: IssuingUnit | None) -> str:
-    """Biểu 06's last row: the province's total, or a unit's (its own and its units')."""
-    return TOTAL if unit is not None else PROVINCE_TOTAL
-
-
 TASK_STATE_LABELS = {
     TaskState.COMPLETED_ON_TIME: "Hoàn thành đúng hạn",
     TaskState.COMPLETED_LATE: "Hoàn thành quá hạn",
@@ -287,6 +281,11 @@ def procedures_sentence(catalogue: ProcedureCatalogue, cut_off: date, unit: Issu
     if online:
         text += f"; cung cấp dịch vụ công trực tuyến: {online} thủ tục"
     return text + "."
+
+
+def dossier_total(unit: IssuingUnit | None) -> str:
+    """Biểu 06's last row: the province's total, or a unit's (its own and its units')."""
+    return TOTAL if unit is not None else PROVINCE_TOTAL
 
 
 def no_dossiers() -> str:
