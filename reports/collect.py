@@ -173,6 +173,7 @@ async def collect_plan(
     by_unit: dict[str, list[TaskLine]] = defaultdict(list)
     for line in lines:
         by_unit[line.lead_unit].append(line)
+    # the scope's tasks its units lead, not the scope unit itself (none for the province)
     under = [line for row, line in zip(rows, lines, strict=True) if row["lead_unit"] != scope_unit_id]
     section = PlanSection(
         plan_title=plan["title"],
@@ -188,7 +189,7 @@ async def collect_plan(
         ),
         tasks=tuple(lines),
         unfinished=_unfinished_first(lines),
-        led_under=TaskCounts.of(under).total if scope_unit_id is not None else 0,
+        led_under=0 if scope_unit_id is None else TaskCounts.of(under).total,
     )
     return section, coverage
 

@@ -252,11 +252,8 @@ def _results(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _area(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     to_write = _to_write(f"{item.key}.achievements", wording.area_topic(Area(item.argument).label))
     area = next((a for a in data.plan.areas if a.key == item.argument), None) if data.plan else None
-    tasks = (
-        _area_paragraphs(item.key, area, wording.leaders(data.plan, data.scope_unit))
-        if area is not None
-        else []
-    )
+    leader = wording.leaders(data.plan, data.scope_unit) if area is not None else None
+    tasks = _area_paragraphs(item.key, area, leader) if area is not None else []
     return [*tasks, *_round_paragraphs(data, item.key), to_write]
 
 

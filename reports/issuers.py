@@ -76,8 +76,7 @@ HEAD_TITLES = (
     ("Ban ", "TRƯỞNG BAN"),
 )
 OTHER_HEAD = "THỦ TRƯỞNG"
-# The kinds of local administrative unit a district or commune committee is named after, longest
-# first ("thị xã" before "xã").
+# The kinds of local administrative unit a district or commune committee is named after.
 LOCALITY_KINDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "huyện", "quận", "phường", "xã")
 
 
@@ -132,7 +131,7 @@ def issuer_for(settings: ReportSettings, key: str, unit: IssuingUnit | None = No
 def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
     """A unit's own report to the Sở Nội vụ (the Sở Nội vụ's own, to the People's Committee)."""
     committee = unit.kind in COMMITTEES
-    name = "Ủy ban nhân dân" + unit.name[len("UBND") :] if unit.name.startswith("UBND ") else unit.name
+    name = _full_name(unit)
     home_affairs = name.upper() == settings.issuing_body.upper()
     if unit.kind == UnitKind.PROVINCIAL_COMMITTEE:
         addressee = "Bộ Nội vụ"  # the province reports to the Ministry
@@ -159,7 +158,7 @@ def document_place(settings: ReportSettings, unit: IssuingUnit) -> str:
     ("Phường 12", "Phường Móng Cái 1"), as the decree asks."""
     if unit.kind not in (UnitKind.DISTRICT_COMMITTEE, UnitKind.COMMUNE_COMMITTEE):
         return settings.place
-    locality = unit.name.removeprefix("UBND ").removeprefix("Ủy ban nhân dân ")
+    locality = _full_name(unit).removeprefix("Ủy ban nhân dân ")
     kind = next((kind for kind in LOCALITY_KINDS if locality.startswith(f"{kind} ")), None)
     if kind is None:  # a name the system does not recognise: the province's place, as before
         return settings.place
@@ -167,6 +166,11 @@ def document_place(settings: ReportSettings, unit: IssuingUnit) -> str:
     if not proper:
         return settings.place
     return f"{kind[:1].upper()}{kind[1:]} {proper}" if any(ch.isdigit() for ch in proper) else proper
+
+
+def _full_name(unit: IssuingUnit) -> str:
+    """ "UBND huyện Cô Tô" written in full, as a letterhead has it: "Ủy ban nhân dân huyện Cô Tô"."""
+    return "Ủy ban nhân dân" + unit.name[len("UBND") :] if unit.name.startswith("UBND ") else unit.name
 
 
 def _head_title(name: str) -> str:
