@@ -431,7 +431,8 @@ async def collect_report(
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     scope_unit = None
     if scope_unit_id is not None:
-        scope_unit = IssuingUnit.from_row(tree.units[scope_unit_id])
+        row = tree.units[scope_unit_id]
+        scope_unit = IssuingUnit.from_row(row, tree.units.get(row["parent"]))
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(

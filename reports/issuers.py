@@ -6,6 +6,8 @@ The Sở Nội vụ drafts two documents per period: its own report to the Peopl
 Affairs (ỦY BAN NHÂN DÂN TỈNH …, …/BC-UBND, TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH). A unit's report
 (its own tasks and dossiers) is the unit's document to the Sở Nội vụ, which builds the province's
 from them: the unit's name in the letterhead, its code in the symbol (…/BC-STP), its head signing.
+Until districts ended (30 June 2025) a commune, or a district's own office, reported to its
+district's People's Committee instead.
 A profile is data: names come from settings and the unit where they exist, the rest follows the
 Decree 30 usage. Staff choose among the profiles the report's scope offers; ``reports.render``
 prints the chosen one.
@@ -47,15 +49,23 @@ class IssuingUnit:
     name: str  # "Sở Tư pháp", "UBND huyện Cô Tô"
     code: str  # "STP": the document symbol's suffix for a department
     kind: str  # models.vocabulary.UnitKind
+    # The district committee the unit answers to ("UBND huyện Cô Tô" for UBND thị trấn Cô Tô,
+    # until districts ended on 30 June 2025); empty: the unit answers to the province.
+    superior: str = ""
 
     @classmethod
-    def from_row(cls, row: dict) -> IssuingUnit:
-        return cls(row["name"], row["code"], row["kind"])
+    def from_row(cls, row: dict, parent: dict | None = None) -> IssuingUnit:
+        """The unit of ``row`` (models.units), under ``parent`` (its parent unit's row)."""
+        under_district = parent is not None and parent["kind"] == UnitKind.DISTRICT_COMMITTEE
+        return cls(row["name"], row["code"], row["kind"], parent["name"] if under_district else "")
 
 
 async def issuing_unit(unit_id: int | None) -> IssuingUnit | None:
     """The scope's unit (None: the province's report)."""
-    return None if unit_id is None else IssuingUnit.from_row(await units.get_unit(unit_id))
+    if unit_id is None:
+        return None
+    row = await units.get_unit(unit_id)
+    return IssuingUnit.from_row(row, await units.get_unit(row["parent"]) if row["parent"] else None)
 
 
 def default_profile(unit_scoped: bool) -> str:
@@ -74,6 +84,7 @@ HEAD_TITLES = (
     ("Văn phòng ", "CHÁNH VĂN PHÒNG"),
     ("Thanh tra ", "CHÁNH THANH TRA"),
     ("Ban ", "TRƯỞNG BAN"),
+    ("Phòng ", "TRƯỞNG PHÒNG"),
 )
 OTHER_HEAD = "THỦ TRƯỞNG"
 # The kinds of local administrative unit a district or commune committee is named after.
@@ -129,18 +140,25 @@ def issuer_for(settings: ReportSettings, key: str, unit: IssuingUnit | None = No
 
 
 def unit_issuer(settings: ReportSettings, unit: IssuingUnit) -> Issuer:
-    """A unit's own report to the Sở Nội vụ (the Sở Nội vụ's own, to the People's Committee)."""
+    """A unit's own report to the Sở Nội vụ (the Sở Nội vụ's own, to the People's Committee; a
+    unit under a district, to the district's People's Committee, under whose name it writes)."""
     committee = unit.kind in COMMITTEES
-    name = _full_name(unit)
+    name = _full_name(unit.name)
     home_affairs = name.upper() == settings.issuing_body.upper()
-    if unit.kind == UnitKind.PROVINCIAL_COMMITTEE:
+    if unit.superior:
+        addressee = _full_name(unit.superior)
+    elif unit.kind == UnitKind.PROVINCIAL_COMMITTEE:
         addressee = "Bộ Nội vụ"  # the province reports to the Ministry
     else:
         addressee = settings.addressee if home_affairs else f"Sở Nội vụ {settings.province.strip()}"
+    if committee:
+        supervising_body = ""
+    else:
+        supervising_body = unit.superior.upper() if unit.superior else settings.supervising_body
     return Issuer(
         key=UNIT,
         label=f"Báo cáo của {unit.name}",
-        supervising_body="" if committee else settings.supervising_body,
+        supervising_body=supervising_body,
         issuing_body=name.upper(),
         symbol="BC-UBND" if committee else f"BC-{unit.code}",
         place=document_place(settings, unit),
@@ -155,10 +173,13 @@ def document_place(settings: ReportSettings, unit: IssuingUnit) -> str:
     """The place before the date (Decree 30, Appendix I): the proper name of the administrative
     unit where the issuer sits, so a district's or commune's committee writes its own ("Cô Tô,
     ngày …") and the province's bodies the province's. A unit named by a number keeps its kind
-    ("Phường 12", "Phường Móng Cái 1"), as the decree asks."""
+    ("Phường 12", "Phường Móng Cái 1"), as the decree asks. A district's office writes its
+    district's."""
     if unit.kind not in (UnitKind.DISTRICT_COMMITTEE, UnitKind.COMMUNE_COMMITTEE):
+        if unit.superior:
+            return document_place(settings, IssuingUnit(unit.superior, "", UnitKind.DISTRICT_COMMITTEE))
         return settings.place
-    locality = _full_name(unit).removeprefix("Ủy ban nhân dân ")
+    locality = _full_name(unit.name).removeprefix("Ủy ban nhân dân ")
     kind = next((kind for kind in LOCALITY_KINDS if locality.startswith(f"{kind} ")), None)
     if kind is None:  # a name the system does not recognise: the province's place, as before
         return settings.place
@@ -168,9 +189,9 @@ def document_place(settings: ReportSettings, unit: IssuingUnit) -> str:
     return f"{kind[:1].upper()}{kind[1:]} {proper}" if any(ch.isdigit() for ch in proper) else proper
 
 
-def _full_name(unit: IssuingUnit) -> str:
+def _full_name(name: str) -> str:
     """ "UBND huyện Cô Tô" written in full, as a letterhead has it: "Ủy ban nhân dân huyện Cô Tô"."""
-    return "Ủy ban nhân dân" + unit.name[len("UBND") :] if unit.name.startswith("UBND ") else unit.name
+    return "Ủy ban nhân dân" + name[len("UBND") :] if name.startswith("UBND ") else name
 
 
 def _head_title(name: str) -> str:

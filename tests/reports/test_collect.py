@@ -21,6 +21,7 @@ from models.vocabulary import ProgressMethod
 from reports import wording
 from reports.collect import collect_report
 from reports.document import compose
+from reports.issuers import issuing_unit
 from reports.periods import Calendar, PeriodKind, period_for
 from reports.render import render_report
 from tests.reports.docx_read import full_text, load
@@ -100,6 +101,21 @@ async def test_a_districts_report_says_which_tasks_its_communes_lead(demo):
     assert "Tỷ lệ thực hiện các nhiệm vụ do UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì (" in text
     province = await collect_report(period, CALENDAR)
     assert province.plan.led_under == 0
+
+
+async def test_a_communes_report_before_july_2025_goes_to_its_district(demo):
+    """UBND thị trấn Cô Tô (closed on 30 June 2025) reported to UBND huyện Cô Tô, and the
+    commune that followed it, UBND đặc khu Cô Tô, to the province's Sở Nội vụ."""
+    ids = await unit_ids_by_code({"OLD-TT-COTO", "DK-COTO"})
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    town = await collect_report(period, CALENDAR, scope_unit_id=ids["OLD-TT-COTO"])
+    assert town.issuer.addressee == "Ủy ban nhân dân huyện Cô Tô"
+    assert (town.issuer.issuing_body, town.issuer.place) == ("ỦY BAN NHÂN DÂN THỊ TRẤN CÔ TÔ", "Cô Tô")
+    assert await issuing_unit(ids["OLD-TT-COTO"]) == town.scope_unit
+    later = await collect_report(
+        period_for(PeriodKind.HALF_YEAR, 2026, Calendar.CALENDAR), CALENDAR, ids["DK-COTO"]
+    )
+    assert later.issuer.addressee.startswith("Sở Nội vụ ")
 
 
 async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):

@@ -156,6 +156,22 @@ COTO = IssuingUnit("UBND huyện Cô Tô", "COTO", "district_committee")
             TO_HOME_AFFAIRS,
             ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
         ),
+        (  # a commune under a district (before July 2025) reports to the district's committee
+            IssuingUnit("UBND thị trấn Cô Tô", "OLD-TT-COTO", "commune_committee", "UBND huyện Cô Tô"),
+            "",
+            "ỦY BAN NHÂN DÂN THỊ TRẤN CÔ TÔ",
+            "BC-UBND",
+            "Ủy ban nhân dân huyện Cô Tô",
+            ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"),
+        ),
+        (  # a district's office writes under the district's committee, and reports to it
+            IssuingUnit("Phòng Nội vụ huyện Cô Tô", "PNV-COTO", "other", "UBND huyện Cô Tô"),
+            "UBND HUYỆN CÔ TÔ",
+            "PHÒNG NỘI VỤ HUYỆN CÔ TÔ",
+            "BC-PNV-COTO",
+            "Ủy ban nhân dân huyện Cô Tô",
+            ("TRƯỞNG PHÒNG",),
+        ),
     ],
 )
 def test_a_units_report_is_issued_on_its_own_letterhead(
@@ -189,6 +205,34 @@ def test_a_units_report_is_issued_on_its_own_letterhead(
 )
 def test_a_local_committee_dates_its_report_from_its_own_locality(name, kind, place):
     assert issuer_profiles(SETTINGS, IssuingUnit(name, "X", kind))[UNIT].place == place
+
+
+@pytest.mark.parametrize(
+    "unit, place",
+    [
+        (IssuingUnit("Phòng Nội vụ huyện Cô Tô", "X", "other", "UBND huyện Cô Tô"), "Cô Tô"),
+        (IssuingUnit("Phòng Tư pháp", "X", "other", "UBND phường 12"), "Phường 12"),
+        (IssuingUnit("UBND thị trấn Cô Tô", "X", "commune_committee", "UBND huyện Cô Tô"), "Cô Tô"),
+        (IssuingUnit("UBND xã Phong Dụ", "X", "commune_committee", "UBND huyện Tiên Yên"), "Phong Dụ"),
+    ],
+)
+def test_a_unit_under_a_district_dates_its_report_from_its_locality(unit, place):
+    """A committee writes its own locality; a district's office, its district's."""
+    assert issuer_profiles(SETTINGS, unit)[UNIT].place == place
+
+
+@pytest.mark.parametrize(
+    "parent, superior",
+    [
+        (None, ""),
+        ({"name": "Ủy ban nhân dân tỉnh Quảng Ninh", "kind": "provincial_committee"}, ""),
+        ({"name": "Sở Tư pháp", "kind": "department"}, ""),
+        ({"name": "UBND huyện Cô Tô", "kind": "district_committee"}, "UBND huyện Cô Tô"),
+    ],
+)
+def test_only_a_district_parent_is_a_units_superior(parent, superior):
+    row = {"name": "UBND thị trấn Cô Tô", "code": "OLD-TT-COTO", "kind": "commune_committee"}
+    assert IssuingUnit.from_row(row, parent).superior == superior
 
 
 def test_a_unit_is_offered_only_its_own_letterhead():
