@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 
 from piccolo.query.functions.aggregate import Count, Max, Min
 
-from core.clock import end_of_day
+from core.clock import end_of_day, today
 from core.paging import PageRequest
 from core.settings import ReportSettings
 from core.text import round_half_up, vietnamese_sort_key
@@ -147,19 +147,21 @@ async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCo
 
 
 async def collect_plan(
-    period: Period, units: set[int] | None, scope_unit_id: int | None = None
+    period: Period, units: set[int] | None, scope_unit_id: int | None = None, as_of: date | None = None
 ) -> tuple[PlanSection | None, TaskCoverage]:
-    """The plan's tasks led in ``units`` (all of them when None): the scope unit and those under it."""
+    """The plan's tasks led in ``units`` (all of them when None): the scope unit and those under
+    it, as they stood on ``as_of`` (the cut-off unless the report is drawn up before it)."""
+    as_of = as_of or period.end
     plan = await active_or_newest_plan(period.year)
     if plan is None:
-        return None, await _task_coverage(None, period.end, 0)
-    rows = await Task.raw(TASK_LINES, plan["id"], end_of_day(period.end))
+        return None, await _task_coverage(None, as_of, 0)
+    rows = await Task.raw(TASK_LINES, plan["id"], end_of_day(as_of))
     rows = [row for row in rows if units is None or row["lead_unit"] in units]
-    coverage = await _task_coverage(plan, period.end, len(rows))
-    lines = [_line(row, period.end) for row in rows]
+    coverage = await _task_coverage(plan, as_of, len(rows))
+    lines = [_line(row, as_of) for row in rows]
     method = plan["progress_method"]
     if units is None:
-        percent = (await plan_summary(plan["id"], as_of=period.end))["percent"]
+        percent = (await plan_summary(plan["id"], as_of=as_of))["percent"]
     else:  # a unit's share of the plan; a manual figure is the whole plan's, so count its tasks
         method = ProgressMethod.TASK_COUNT.value if method == ProgressMethod.MANUAL else method
         percent = round_half_up(plan_progress(method, ProgressTotals.of(rows)))
@@ -425,7 +427,10 @@ async def collect_report(
 ) -> ReportData:
     """Everything the report for ``period`` prints: for the province, or for one unit (its own
     tasks and dossiers, and those of the units under it), written for the issuer profile
-    ``issuer_key`` (reports.issuers)."""
+    ``issuer_key`` (reports.issuers). Drawn up before the cut-off, the tasks, the catalogue and
+    the indices are today's (the future is not known) and the report says so; the dossiers are
+    the period's so far, as their coverage says."""
+    as_of = min(period.end, today())
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
@@ -436,12 +441,12 @@ async def collect_report(
     calendar = Calendar(settings.calendar)
     coverage = await dossier_coverage(period, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
-        collect_plan(period, units, scope_unit_id),
-        collect_procedures(period.end),
+        collect_plan(period, units, scope_unit_id, as_of),
+        collect_procedures(as_of),
         collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
         collect_service_index(period, scope_unit_id, coverage),
     )
-    indices, withheld = await collect_indices(period.end) if scope_unit_id is None else ((), 0)
+    indices, withheld = await collect_indices(as_of) if scope_unit_id is None else ((), 0)
     round_section = await collect_round(period) if scope_unit_id is None else None
     return ReportData(
         kind=period.kind.value,
@@ -459,4 +464,5 @@ async def collect_report(
         rounds=round_section,
         service_index=service_index,
         scope_unit=scope_unit,
+        drawn_up_before_cut_off=as_of if as_of < period.end else None,
     )

@@ -277,3 +277,11 @@ class ReportData:
     rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
     service_index: ServiceIndexSection | None = None  # None: no dossier received in the period
     scope_unit: IssuingUnit | None = None  # None: the province's report; else the unit it is for
+    # A report drawn up before its cut-off (a draft started early) can only state the figures of
+    # the day it was drawn up: that day; None, the cut-off.
+    drawn_up_before_cut_off: date | None = None
+
+    @property
+    def figures_date(self) -> date:
+        """The day the report's task, catalogue and index figures stand at."""
+        return self.drawn_up_before_cut_off or self.period_end

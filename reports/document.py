@@ -212,7 +212,9 @@ def _plan(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     if not plan.total:  # no task of the scope: no "0/0", no share of nothing
         return paragraphs
     paragraphs.append(
-        _text(f"{item.key}.overview", wording.plan_overview(plan, data.period_end, data.scope_unit), *figures)
+        _text(
+            f"{item.key}.overview", wording.plan_overview(plan, data.figures_date, data.scope_unit), *figures
+        )
     )
     area = next(a for a in plan.areas if a.key == Area.LEADERSHIP)
     leader = wording.leaders(plan, data.scope_unit)
@@ -266,7 +268,7 @@ def _procedures(data: ReportData, item: OutlineItem) -> list[Paragraph]:
 def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
     paragraphs = []
     if (catalogue := data.procedures) is not None:
-        sentence = wording.procedures_sentence(catalogue, data.period_end, data.scope_unit)
+        sentence = wording.procedures_sentence(catalogue, data.figures_date, data.scope_unit)
         figures = (
             _counts(
                 ("procedures.total", catalogue.total),

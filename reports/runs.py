@@ -478,15 +478,25 @@ class Unwritten:
 
     placeholders: tuple[tuple[str, Paragraph], ...] = ()  # each with the label of its section
     left_out: tuple[str, ...] = ()  # headings the issued file leaves out: nothing written under them
+    figures_date: date | None = None  # drawn up before the cut-off: the day its figures stand at
+    cut_off: date | None = None
 
 
 async def still_to_write(actor: Principal, run_id: int) -> Unwritten:
-    """The placeholders a finished run still printed, and the headings issuing it would drop."""
+    """The placeholders a finished run still printed, the headings issuing it would drop, and
+    whether its figures stop before the cut-off."""
     run = await get_run(actor, run_id)
     if run["state"] != JobState.DONE.value or not report_path(run_id, ".json").exists():
         return Unwritten()
-    sections = (await anyio.to_thread.run_sync(run_snapshot, run_id)).sections
-    return Unwritten(placeholders_where(sections), left_out_when_issued(sections))
+    snapshot = await anyio.to_thread.run_sync(run_snapshot, run_id)
+    sections = snapshot.sections
+    data = snapshot.data
+    return Unwritten(
+        placeholders_where(sections),
+        left_out_when_issued(sections),
+        data.drawn_up_before_cut_off,
+        data.period_end,
+    )
 
 
 NUMBER_DIGITS_ONLY = (
@@ -696,7 +706,7 @@ class Coverage:
 def coverage(data: ReportData) -> tuple[Coverage, ...]:
     """What each data source holds for the report (``data.coverage``, found by collect before any
     sentence is written), said plainly on the draft page before generating."""
-    cutoff = format_date_short(data.period_end)
+    cutoff = format_date_short(data.figures_date)
     found = data.coverage
     rounds = data.rounds  # the period's reporting round, when it has one
     return (

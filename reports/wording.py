@@ -119,10 +119,18 @@ def _parts(parts: Sequence[tuple[str, int]]) -> str:
 
 
 def intro(data: ReportData) -> str:
+    """The opening; a report drawn up before its cut-off says up to which day its figures go."""
+    span = f"từ {format_date_long(data.period_start)} đến {format_date_long(data.period_end)}"
+    if data.drawn_up_before_cut_off:
+        span = (
+            f"kỳ báo cáo {span}; báo cáo lập trước ngày chốt số liệu nên số liệu tính đến "
+            f"{format_date_long(data.drawn_up_before_cut_off)}"
+        )
+    else:
+        span = f"số liệu tính {span}"
     return (
         f"Báo cáo kết quả thực hiện công tác cải cách hành chính {data.period_label} của "
-        f"{data.scope_label} (số liệu tính từ {format_date_long(data.period_start)} đến "
-        f"{format_date_long(data.period_end)}) như sau:"
+        f"{data.scope_label} ({span}) như sau:"
     )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 
+from core.clock import local_zone, stopped_at
 from core.paging import PageRequest
 from core.settings import get_settings
-from core.text import format_int
+from core.text import format_date_long, format_int
 from demo.dossiers import generate_demo_dossiers
 from demo.loader import load_demo
 from models.dossiers.ingest import import_file
@@ -20,6 +21,7 @@ from models.units.service import unit_ids_by_code
 from models.vocabulary import ProgressMethod
 from reports import wording
 from reports.collect import collect_report
+from reports.data import TaskState
 from reports.document import compose
 from reports.issuers import issuing_unit
 from reports.periods import Calendar, PeriodKind, period_for
@@ -62,6 +64,34 @@ async def test_tasks_completed_after_the_cut_off_count_as_not_completed(demo):
     assert [t.overdue for t in half.plan.unfinished] == sorted(
         (t.overdue for t in half.plan.unfinished), reverse=True
     )
+
+
+@pytest.mark.parametrize(
+    "day, drawn_up_before, iii6, vi3",
+    [  # III.6 is due on 31/5/2023 and done on 10/7; VI.3 is done on 10/6; the cut-off is 30/6
+        (date(2023, 5, 31), date(2023, 5, 31), TaskState.IN_PROGRESS, TaskState.IN_PROGRESS),
+        (date(2023, 6, 1), date(2023, 6, 1), TaskState.OVERDUE, TaskState.IN_PROGRESS),
+        (date(2023, 6, 29), date(2023, 6, 29), TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
+        (date(2023, 6, 30), None, TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
+        (date(2023, 7, 1), None, TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
+    ],
+)
+async def test_a_report_drawn_up_before_its_cut_off_states_that_days_figures(
+    demo, day, drawn_up_before, iii6, vi3
+):
+    """Before the cut-off, what the tasks will be at the cut-off is not known: the report gives
+    them as they stand that day, and says so, rather than call a task overdue that is not yet."""
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    with stopped_at(datetime.combine(day, time(10), tzinfo=local_zone())):
+        data = await collect_report(period, CALENDAR)
+    assert data.drawn_up_before_cut_off == drawn_up_before
+    assert data.figures_date == (drawn_up_before or period.end)
+    states = {line.code: line.state for line in data.plan.tasks}
+    assert (states["III.6"], states["VI.3"]) == (iii6, vi3)
+    text = full_text(load(render_report(data, compose(data), None)))
+    assert f"Tính đến {format_date_long(data.figures_date)}, đã hoàn thành" in text
+    early = f"báo cáo lập trước ngày chốt số liệu nên số liệu tính đến {format_date_long(day)})"
+    assert (early in text) == (drawn_up_before is not None)
 
 
 async def test_a_unit_report_covers_only_its_tasks(demo):

@@ -4,11 +4,13 @@ the narrative sections with their stale-edit rule."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 import pytest
 
 from api.web.forms import DATE_INVALID
-from reports.runs import NUMBER_DIGITS_ONLY
+from core.clock import local_zone, stopped_at
+from reports.runs import NUMBER_DIGITS_ONLY, parse_period
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
@@ -57,6 +59,7 @@ async def test_request_follow_download_and_issue(browser, world):
     # made with no draft saved: its version says so, not "từ dự thảo phiên bản 0"
     assert "Phiên bản</dt><dd>1 (văn bản hệ thống soạn, chưa có dự thảo được chỉnh sửa)</dd>" in confirm.text
     assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
+    assert "Số liệu chỉ tính đến" not in confirm.text  # drawn up after the cut-off
     assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
     assert (
         "<li>III.3. Nguyên nhân: [Nội dung do chuyên viên bổ sung: nguyên nhân khách quan]</li>"
@@ -86,6 +89,21 @@ async def test_request_follow_download_and_issue(browser, world):
     twice = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)  # a double submit
     assert twice.status_code == 409 and twice.headers["content-type"].startswith("text/html")
     assert "Báo cáo này đã được ban hành" in twice.text
+
+
+async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(browser, world):
+    """Its figures stop on the day it was drawn up (the document says so): before issuing it
+    after the cut-off, the clerk is told, and offered a new version."""
+    await browser.sign_in_as("staff")
+    with stopped_at(datetime(2024, 6, 10, 10, tzinfo=local_zone())):
+        response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+        run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+        assert 'data-state="done"' in await wait_done(browser, run_id)
+    confirm = (await browser.get(f"/reports/runs/{run_id}/issue")).text
+    cut_off = parse_period("2024-H1").end
+    assert "Số liệu chỉ tính đến ngày 10/06/2024</h2>" in confirm
+    assert f"được lập trước ngày chốt số liệu {cut_off:%d/%m/%Y}, nên" in confirm
+    assert 'href="/reports/drafts?period=2024-H1">lập phiên bản mới</a>' in confirm
 
 
 async def test_a_unit_head_reports_on_their_own_unit(browser, world):
