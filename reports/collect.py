@@ -428,8 +428,8 @@ async def collect_report(
     """Everything the report for ``period`` prints: for the province, or for one unit (its own
     tasks and dossiers, and those of the units under it), written for the issuer profile
     ``issuer_key`` (reports.issuers). Drawn up before the cut-off, the tasks, the catalogue and
-    the indices are today's (the future is not known) and the report says so; the dossiers are
-    the period's so far, as their coverage says."""
+    the indices are today's (the future is not known) and the report says so; so are the
+    dossiers, compared with as many days of the period a year before."""
     as_of = min(period.end, today())
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
@@ -439,12 +439,13 @@ async def collect_report(
         row = tree.units[scope_unit_id]
         scope_unit = IssuingUnit.from_row(row, tree.units.get(row["parent"]))
     calendar = Calendar(settings.calendar)
-    coverage = await dossier_coverage(period, units)
+    so_far = period.until(as_of)  # the dossiers received and handled by that day
+    coverage = await dossier_coverage(so_far, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
         collect_plan(period, units, scope_unit_id, as_of),
         collect_procedures(as_of),
-        collect_dossiers(period, scope_unit_id, calendar, tree, coverage),
-        collect_service_index(period, scope_unit_id, coverage),
+        collect_dossiers(so_far, scope_unit_id, calendar, tree, coverage),
+        collect_service_index(so_far, scope_unit_id, coverage),
     )
     indices, withheld = await collect_indices(as_of) if scope_unit_id is None else ((), 0)
     round_section = await collect_round(period) if scope_unit_id is None else None

@@ -8,7 +8,7 @@ Vietnamese label. Which windows a deployment uses is a setting (``REPORT_CALENDA
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -36,6 +36,7 @@ class Period:
     start: date
     end: date  # the data cut-off day, included
     number: int = 0  # the quarter, for quarterly periods
+    days_short: int = 0  # a period cut short (``until``): the days it stops before its cut-off
 
     @property
     def key(self) -> str:
@@ -59,7 +60,16 @@ class Period:
         }[self.kind]
 
     def same_period_last_year(self, calendar: Calendar) -> Period:
-        return period_for(self.kind, self.year - 1, calendar, self.number)
+        """The same period a year before, cut short by as many days as this one."""
+        last = period_for(self.kind, self.year - 1, calendar, self.number)
+        return replace(last, end=last.end - timedelta(days=self.days_short), days_short=self.days_short)
+
+    def until(self, day: date) -> Period:
+        """The period as far as ``day``: what a report drawn up that day, before the cut-off,
+        can count (itself when it ends by then)."""
+        if day >= self.end:
+            return self
+        return replace(self, end=day, days_short=self.days_short + (self.end - day).days)
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end

@@ -369,7 +369,9 @@ def resolved_sentence(section: DossierSection) -> str:
     return text + "."
 
 
-def open_sentence(figures: Figures) -> str:
+def open_sentence(figures: Figures, drawn_up_before_cut_off: date | None = None) -> str:
+    """Where the period's dossiers stand at its end, or on the day a report drawn up before the
+    cut-off was drawn up."""
     parts = []
     if figures.open:
         overdue = (
@@ -385,7 +387,8 @@ def open_sentence(figures: Figures) -> str:
     if not parts:
         return ""
     text = "; ".join(parts)
-    return f"Đến hết kỳ, {text}."
+    when = format_date_long(drawn_up_before_cut_off) if drawn_up_before_cut_off else "hết kỳ"
+    return f"Đến {when}, {text}."
 
 
 def level_line(row: DossierRow) -> str:

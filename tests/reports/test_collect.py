@@ -15,6 +15,7 @@ from demo.dossiers import generate_demo_dossiers
 from demo.loader import load_demo
 from models.dossiers.ingest import import_file
 from models.dossiers.stats import Scope, late_without_apology
+from models.dossiers.tables import Dossier
 from models.plans.progress import plan_summary
 from models.plans.tables import Plan, TaskEvent
 from models.units.service import unit_ids_by_code
@@ -172,6 +173,34 @@ async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
     assert data.procedures.total == 1882
     document = full_text(load(render_report(data, compose(data), None)))
     assert format_int(totals.received) in document and format_int(totals.resolved_early) in document
+
+
+async def test_dossiers_of_a_report_drawn_up_early_are_those_of_that_day(demo, tmp_path):
+    """On 10/6/2020, the 2020 half-year's dossiers are those received by that day, and an open
+    one is overdue only if its deadline has passed by then."""
+    path = tmp_path / "2020.csv"
+    await generate_demo_dossiers(path, 2020, 0.01)
+    assert (await import_file(path)).rows_rejected == 0
+    day = date(2020, 6, 10)
+    period = period_for(PeriodKind.HALF_YEAR, 2020, Calendar.CALENDAR)
+    with stopped_at(datetime.combine(day, time(10), tzinfo=local_zone())):
+        early = await collect_report(period, CALENDAR)
+    whole = await collect_report(period, CALENDAR)
+    received = await Dossier.count().where(
+        (Dossier.received_on >= period.start) & (Dossier.received_on <= day)
+    )
+    open_overdue = await Dossier.count().where(
+        (Dossier.received_on <= day)
+        & (Dossier.closed_on.is_null() | (Dossier.closed_on > day))
+        & (Dossier.due_on <= day)
+    )
+    figures = early.dossiers.current
+    assert (figures.received, figures.open_overdue) == (received, open_overdue)
+    assert open_overdue > 0 and figures.open_within_deadline > 0
+    assert figures.received < whole.dossiers.current.received
+    assert not early.coverage.dossiers.partial  # the days it counts are all there
+    text = full_text(load(render_report(early, compose(early), None)))
+    assert "Đến ngày 10 tháng 6 năm 2020, đang giải quyết" in text
 
 
 async def test_a_weighted_plan_prints_the_dashboards_percentage(demo):

@@ -160,3 +160,22 @@ def test_an_unknown_calendar_is_refused():
     with pytest.raises(InvalidInput) as refused:
         period_for(PeriodKind.ANNUAL, 2025, "lunar")
     assert refused.value.errors == [UNKNOWN_KIND]
+
+
+@pytest.mark.parametrize(
+    ("day", "end", "last_year_end"),
+    [  # the 2026 annual period of Decree 09: 15/12/2025 to 14/12/2026
+        (date(2026, 12, 2), date(2026, 12, 2), date(2025, 12, 2)),
+        (date(2026, 12, 13), date(2026, 12, 13), date(2025, 12, 13)),
+        (date(2026, 12, 14), date(2026, 12, 14), date(2025, 12, 14)),  # the cut-off: the whole period
+        (date(2026, 12, 20), date(2026, 12, 14), date(2025, 12, 14)),
+    ],
+)
+def test_a_period_cut_short_is_compared_with_as_many_days_a_year_before(day, end, last_year_end):
+    period = period_for(PeriodKind.ANNUAL, 2026, D09)
+    so_far = period.until(day)
+    assert (so_far.start, so_far.end, so_far.key, so_far.label) == (period.start, end, "2026-Y", "năm 2026")
+    assert (so_far == period) == (day >= period.end)
+    last_year = so_far.same_period_last_year(D09)
+    assert (last_year.start, last_year.end) == (date(2024, 12, 15), last_year_end)
+    assert so_far.until(day) == so_far  # cutting again at the same day changes nothing

@@ -334,18 +334,24 @@ def test_changes_are_said_in_words():
 
 
 @pytest.mark.parametrize(
-    "figures, expected",
+    "figures, drawn_up, expected",
     [
-        (Figures(), ""),  # nothing open, returned or withdrawn: no sentence at all
-        (Figures(open_within_deadline=5), "Đến hết kỳ, đang giải quyết 5 hồ sơ (đều trong hạn)."),
+        (Figures(), None, ""),  # nothing open, returned or withdrawn: no sentence at all
+        (Figures(open_within_deadline=5), None, "Đến hết kỳ, đang giải quyết 5 hồ sơ (đều trong hạn)."),
         (
             Figures(open_within_deadline=5, open_overdue=2, withdrawn=1),
+            None,
             "Đến hết kỳ, đang giải quyết 7 hồ sơ (trong hạn 5, quá hạn 2); 1 hồ sơ do người dân, tổ chức rút.",
+        ),
+        (  # drawn up before the cut-off: that day, not the period's end
+            Figures(open_overdue=2),
+            date(2026, 12, 3),
+            "Đến ngày 3 tháng 12 năm 2026, đang giải quyết 2 hồ sơ (trong hạn 0, quá hạn 2).",
         ),
     ],
 )
-def test_open_dossiers_by_situation(figures, expected):
-    assert wording.open_sentence(figures) == expected
+def test_open_dossiers_by_situation(figures, drawn_up, expected):
+    assert wording.open_sentence(figures, drawn_up) == expected
 
 
 @pytest.mark.parametrize(
