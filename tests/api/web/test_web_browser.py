@@ -1,5 +1,6 @@
 """The pages in a real browser: Debian's headless Chromium driven by Playwright, against the real
-app served by uvicorn on a fresh SQLite database with the demo data.
+app served by uvicorn on a fresh SQLite database with the demo data, on a fixed day (DEMO_TODAY):
+what the tests see does not depend on the calendar, nor on which tests ran before.
 
 Outside CI these skip (saying why) when /usr/bin/chromium is missing; with CI=true they must run
 (.ci/run installs the package). Screenshots of the main pages go to docs/screenshots/ only when
@@ -9,6 +10,7 @@ the tree as it was.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import socket
@@ -18,7 +20,7 @@ import tempfile
 import time
 import urllib.request
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,12 +55,22 @@ if not CHROMIUM.exists():
 from playwright.sync_api import Error as PlaywrightError  # noqa: E402
 from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
-from core.clock import today  # noqa: E402
-from demo.current_year import ISSUE_DAY  # noqa: E402
 from tests.serving import uvicorn_command  # noqa: E402
 
-# The demo plan is issued on 8 January: until the 9th no task of this year is overdue yet.
-DEMO_HAS_OVERDUE = today() > date(today().year, *ISSUE_DAY)
+# The day the demo servers live on, whatever the calendar says (tests/shifted_clock.py): the demo
+# plan is issued on 8 January and its tasks are dated from today (demo.current_year), so only well
+# inside the year does it have every state the tests read: tasks done, overdue (VII.2 of the Sở
+# KH&CN), due within the week (VII.3) and with months to run (VII.4), and dossiers this year.
+# A fixed day, not one of this year: the same data, weekdays and all, on every run.
+DEMO_TODAY = date(2026, 6, 16)
+DEMO_MORNING = datetime(*DEMO_TODAY.timetuple()[:3], 2, tzinfo=UTC)  # 09:00 in the province (UTC+7)
+# Accounts added to each demo server, each for one test to change, so that no test reads what
+# another changed (the demo's own accounts are signed in as by many): (username, name, unit).
+OWN_ACCOUNTS = (
+    ("khcn390", "Vũ Minh Tuấn (Phó Giám đốc Sở Khoa học và Công nghệ)", "SKHCN"),
+    ("khcn1366", "Hoàng Thị Mai (Phó Giám đốc Sở Khoa học và Công nghệ)", "SKHCN"),
+    ("xaydung", "Ngô Văn Sơn (Giám đốc Sở Xây dựng)", "SXD"),
+)
 # Assertions wait as long as actions (context.set_default_timeout), not Playwright's 5 s: an HTMX
 # swap or a double click's POST can take longer on a shared machine.
 expect.set_options(timeout=15_000)
@@ -70,26 +82,32 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _cchc(env: dict, *args: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "cli.main", *args], cwd=ROOT, env=env, check=True, capture_output=True
-    )
+# The tests' own accounts (OWN_ACCOUNTS, as sys.argv[1]), then today's overdue and due-soon
+# notifications, as the scheduler's morning sweep makes them.
+SETUP = """
+import json, sys
+from cli.main import _run
+from core.clock import local_date, utcnow
+from demo.loader import DEMO_PASSWORD
+from models.accounts.service import AccountData, create_account_unchecked
+from models.notifications.service import sweep_tasks
+from models.units.service import unit_ids_by_code
 
+async def setup(accounts):
+    units = await unit_ids_by_code({unit for *_, unit in accounts})
+    for username, name, unit in accounts:
+        data = AccountData(username, name, "unit_head", units[unit], DEMO_PASSWORD)
+        await create_account_unchecked(data)
+    await sweep_tasks(local_date(utcnow()))
 
-def _sweep_task_reminders(env: dict) -> None:
-    """Today's overdue and due-soon notifications, as the scheduler's morning sweep makes them."""
-    code = (
-        "from cli.main import _run\n"
-        "from core.clock import local_date, utcnow\n"
-        "from models.notifications.service import sweep_tasks\n"
-        "_run(sweep_tasks(local_date(utcnow())))\n"
-    )
-    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True)
+_run(setup(json.loads(sys.argv[1])))
+"""
 
 
 @contextmanager
 def demo_server():
-    """The app under uvicorn on a free port, on a new SQLite database holding the demo."""
+    """The app under uvicorn on a free port, on a new SQLite database holding the demo, its
+    clock set to 09:00 on DEMO_TODAY when the demo is loaded (and running on from there)."""
     folder = Path(tempfile.mkdtemp(prefix="cchc-browser-"))
     env = {
         **os.environ,
@@ -97,17 +115,27 @@ def demo_server():
         "DATABASE_URL": f"sqlite:///{folder / 'browser.sqlite'}",
         "SECRET_KEY": "browser-test-secret",
         "SCHEDULER_IN_API": "false",
+        "TIME_ZONE": "Asia/Ho_Chi_Minh",  # DEMO_MORNING's
     }
-    _cchc(env, "migrate")
-    _cchc(env, "demo", "--dossiers-scale", "0.003")
-    _sweep_task_reminders(env)
+    seconds = str((DEMO_MORNING - datetime.now(UTC)).total_seconds())
+
+    def on_demo_day(*command: str) -> list[str]:
+        return [sys.executable, "-m", "tests.shifted_clock", seconds, *command]
+
+    for step, command in (
+        ("cchc migrate", on_demo_day("-m", "cli.main", "migrate")),
+        ("cchc demo", on_demo_day("-m", "cli.main", "demo", "--dossiers-scale", "0.003")),
+        ("the accounts and the sweep", on_demo_day("-c", SETUP, json.dumps(OWN_ACCOUNTS))),
+    ):
+        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        assert done.returncode == 0, f"{step} failed:\n{done.stdout}{done.stderr}"
     port = _free_port()
     # The server's log goes to a file: a pipe nobody reads fills up (64 KiB) and the server then
     # blocks on its next log line, typically "Shutting down" when it is told to stop.
     log_path = folder / "server.log"
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            uvicorn_command(port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
+            on_demo_day(*uvicorn_command(port)[1:]), cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log
         )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -129,7 +157,9 @@ def demo_server():
 
 @pytest.fixture(scope="module")
 def server():
-    """One demo server for the tests that change nothing another test reads."""
+    """One demo server for the module. A test on it changes nothing that another test reads:
+    each works on its own units, tasks and accounts (REPORTERS, UNIT_CLOSURES, NOTICE_READERS,
+    LOCKED_ACCOUNTS); a test that changes figures others read takes ``own_server``."""
     with demo_server() as base:
         yield base
 
@@ -265,8 +295,7 @@ def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, s
     page.get_by_label("Tìm kiếm").fill("")
     page.get_by_label("Quá hạn").select_option("yes")
     expect(page).to_have_url(re.compile(r"overdue=yes"))
-    if DEMO_HAS_OVERDUE:
-        expect(page.locator("#ket-qua tbody tr.is-overdue")).not_to_have_count(0)
+    expect(page.locator("#ket-qua tbody tr.is-overdue")).not_to_have_count(0)  # II.1, VI.1, VII.2
     expect(page.locator("#ket-qua tbody tr:not(.is-overdue)")).to_have_count(0)
     capture(page, shots / "plan.png", full_page=True)
     page.goto("/dossiers?start=2020-01-01&end=2020-12-31&group_by=month")
@@ -275,8 +304,10 @@ def test_plan_search_ignores_diacritics_and_updates_in_place(chromium, server, s
     page.context.close()
 
 
-def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, shots, tmp_path):
-    page = signed_in(chromium, server, "noivu")
+def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server, shots, tmp_path):
+    """On a server of its own: its versions, paragraphs and issued report are the 2023-H1 report
+    that the other tests would otherwise see in one state or another, depending on the order."""
+    page = signed_in(chromium, own_server, "noivu")
     page.get_by_role("link", name="Báo cáo", exact=True).click()
     page.get_by_label("Loại báo cáo").select_option(label="Báo cáo 6 tháng đầu năm")
     page.get_by_label("Năm").fill("2023")
@@ -312,6 +343,9 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, server, sho
     procedures.get_by_role("button", name="Thêm đoạn văn").click()
     warnings = page.locator("#canh-bao").locator("..")
     expect(warnings).to_contain_text("ghi “tiếp nhận 532.950”, nhưng số liệu trên hệ thống là")
+    page.set_viewport_size({"width": 360, "height": 740})  # the draft as written, on a phone
+    fits_the_screen(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.evaluate("window.scrollTo(0, 0)")
     capture(page, shots / "report-draft.png")  # the top: sources, warnings, what to write
     runs_before = page.request.get("/api/reports?period=2023-H1").json()["total"]
@@ -395,12 +429,17 @@ def test_administration_and_a_phone_sized_screen(chromium, server, shots):
     phone.context.close()
 
 
+# Each width reads the notifications of its own head of the Sở KH&CN (OWN_ACCOUNTS): reading
+# one marks it read, which the other would see.
+NOTICE_READERS = {390: "khcn390", 1366: "khcn1366"}
+
+
 @pytest.mark.parametrize("width", [390, 1366])
 def test_a_unit_head_reads_a_notification(chromium, server, shots, width):
-    page = signed_in(chromium, server, "khcn", width=width)
+    page = signed_in(chromium, server, NOTICE_READERS[width], width=width)
     bell = page.locator("#chuong-thong-bao")
-    unread = int(bell.locator(".bell-count").inner_text())
-    assert unread > 0  # the morning sweep: VII.2 overdue, VII.3 due in 3 days
+    unread = 2  # the morning sweep: VII.2 overdue, VII.3 due in 3 days
+    expect(bell.locator(".bell-count")).to_have_text(str(unread))
     expect(bell).to_have_attribute("aria-label", f"Thông báo: {unread} chưa đọc")
     bell.click()
     expect(page.get_by_role("heading", name="Thông báo", exact=True)).to_be_visible()
@@ -445,7 +484,7 @@ def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width,
     assert all(isinstance(row["Thời hạn"], datetime) for row in rows)  # dates are dates
     assert all(isinstance(row["Tiến độ (%)"], int) for row in rows)  # numbers are numbers
     assert all(isinstance(row["Trọng số"], int | float) for row in rows)
-    assert any(row["Quá hạn"] == "Quá hạn" for row in rows) or not DEMO_HAS_OVERDUE
+    assert [row["Mã nhiệm vụ"] for row in rows if row["Quá hạn"] == "Quá hạn"] == ["VII.2"]
     assert all(isinstance(row["Cập nhật lần cuối"], datetime) for row in rows)
     page.context.close()
 
@@ -454,10 +493,12 @@ def test_staff_export_the_filtered_plan_to_excel(chromium, server, shots, width,
 
 WIDTHS = [390, 1366]
 # Each width works on its own tasks and units: the server (and its data) is shared by the module.
-# (unit, the task reported on with each mistake, the task completed) in this year's demo plan
+# (unit, the task reported on with each mistake, the task completed) in this year's demo plan;
+# none of them is one whose state another test reads (VII.2, the Sở KH&CN's overdue task, is the
+# staff export's: VII.4 only gets progress, which the tests reading it do not look at).
 REPORTERS = {
     390: ("Văn phòng UBND tỉnh", "I.3", "III.1"),
-    1366: ("Sở Khoa học và Công nghệ", "VII.4", "VII.2"),
+    1366: ("Sở Khoa học và Công nghệ", "VII.4", "VII.3"),
 }
 UNIT_CLOSURES = {390: ("SCT", "Sở Tài chính"), 1366: ("SYT", "Sở Nội vụ")}
 
@@ -646,27 +687,32 @@ def test_an_admin_closes_a_unit_through_its_confirmation(chromium, server, shots
     page.context.close()
 
 
+# Each width locks and unlocks an account that no other test signs in as (OWN_ACCOUNTS for one).
+LOCKED_ACCOUNTS = {390: "tttt", 1366: "xaydung"}
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_an_admin_locks_an_account_through_its_confirmation(chromium, server, shots, width):
     """Locking signs the person out everywhere, so the button asks first and says what it does;
     the row then shows the account locked, where the administrator is, and unlocking is one
-    click (the account is unlocked again for the other tests)."""
+    click."""
+    username = LOCKED_ACCOUNTS[width]
     page = signed_in(chromium, server, "admin", width)
     page.goto("/admin/users")
-    page.get_by_text("Sửa tttt", exact=True).click()
-    page.get_by_role("button", name="Khóa tài khoản tttt…").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Khóa tài khoản tttt?")
+    page.get_by_text(f"Sửa {username}", exact=True).click()
+    page.get_by_role("button", name=f"Khóa tài khoản {username}…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Khóa tài khoản {username}?")
     expect(page.get_by_text("Mọi phiên đăng nhập và khóa API của tài khoản bị thu hồi ngay")).to_be_visible()
     fits_the_screen(page)
     capture(page, shots / f"account-lock-confirm-{width}.png", full_page=True)
-    page.get_by_role("button", name="Khóa tài khoản tttt", exact=True).click()
+    page.get_by_role("button", name=f"Khóa tài khoản {username}", exact=True).click()
     row = page.locator("tr.is-updated")
     expect(row.get_by_role("status")).to_have_text("Đã khóa tài khoản")
     expect(row).to_contain_text("Đã khóa")
     expect(row.get_by_role("status")).to_be_in_viewport()
     fits_the_screen(page)
-    row.get_by_text("Sửa tttt", exact=True).click()
-    row.get_by_role("button", name="Mở khóa tài khoản tttt").click()
+    row.get_by_text(f"Sửa {username}", exact=True).click()
+    row.get_by_role("button", name=f"Mở khóa tài khoản {username}").click()
     expect(page.locator("tr.is-updated").get_by_role("status")).to_have_text("Đã mở khóa tài khoản")
     page.context.close()
 
@@ -915,7 +961,7 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     staff = signed_in(chromium, own_server, "noivu", width=1366)
     go(staff, "Báo cáo định kỳ")
     staff.get_by_label("Kỳ báo cáo").select_option(index=1)
-    deadline = date.today() + timedelta(days=20)  # a deadline a unit would be given, still ahead
+    deadline = DEMO_TODAY + timedelta(days=20)  # a deadline a unit would be given, still ahead
     staff.get_by_label("Hạn nộp").fill(deadline.strftime("%d/%m/%Y"))
     staff.get_by_role("button", name="Mở đợt báo cáo").click()
     expect(staff.get_by_role("status")).to_contain_text("Đã mở đợt báo cáo")
