@@ -234,7 +234,7 @@ def _appendix(
     document: DocumentObject, data: ReportData, issue: IssueInfo | None, numeral: str, item: AppendixItem
 ) -> None:
     """A new landscape section, numbered from 1, headed "Phụ lục I" (or "Phụ lục" alone), its name
-    and reference."""
+    and reference (and, drawn up before the cut-off, the days its figures cover)."""
     section = new_page_section(document)
     setup_section(section, landscape=True, restart_numbering=True)
     block(document, f"Phụ lục {numeral}".rstrip(), size=APPENDIX_TITLE_SIZE, bold=True)
@@ -242,7 +242,12 @@ def _appendix(
     reference = wording.appendix_reference(
         data.issuer, issue.number if issue else None, issue.issued_on if issue else None
     )
-    block(document, reference, size=APPENDIX_TITLE_SIZE, italic=True, space_after=12)
+    lines = [
+        block(document, line, size=APPENDIX_TITLE_SIZE, italic=True)
+        for line in (reference, wording.appendix_figures_date(data))
+        if line
+    ]
+    lines[-1].paragraph_format.space_after = Pt(12)
     APPENDIX_WRITERS[item.writer](document, data)
 
 
@@ -263,7 +268,8 @@ def _data_table(
 ) -> None:
     """A ruled table whose header rows repeat on every page and whose rows never split across
     pages. A GROUP row is one bold cell across the table, kept with the row after it; a BOLD row
-    is a subtotal or total. ``groups`` (title, span) adds a header row over the column titles
+    is a subtotal or total, and one that ends the table is kept with the row before it (a total
+    alone on a page reads as a table of its own). ``groups`` (title, span) adds a header row over the column titles
     (title None: the column's own title spans both rows). Body rows are stamped from formatted
     prototypes (a 500-task list would take seconds cell by cell)."""
     widths = tuple(column.width_mm for column in columns)
@@ -272,6 +278,10 @@ def _data_table(
     prototypes = {kind: _prototype_row(table, columns, kind, size) for kind in (PLAIN, GROUP, BOLD)}
     for kind, values in rows:
         stamp_row(table, prototypes[kind], values)
+    if len(rows) > 1 and rows[-1][0] == BOLD:
+        for cell in table.rows[-2].cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _header_rows(

@@ -823,6 +823,18 @@ def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | Non
     return f"(Kèm theo Báo cáo số {number_text(issuer, number)} {date_text(issued_on)})"
 
 
+def appendix_figures_date(data: ReportData) -> str:
+    """Under each appendix's reference of a report drawn up before its cut-off: a table sent on
+    alone must not pass for the whole period's ("" otherwise)."""
+    if not data.drawn_up_before_cut_off:
+        return ""
+    return (
+        f"(Số liệu tính từ ngày {format_date_short(data.period_start)} đến ngày "
+        f"{format_date_short(data.drawn_up_before_cut_off)}, trước ngày chốt số liệu "
+        f"{format_date_short(data.period_end)})"
+    )
+
+
 # --- the units' reporting round (models.rounds) --------------------------------------------------
 
 ROUND_APPENDIX_HEADER = ("STT", "Mã", "Chỉ tiêu", "Đơn vị tính", "Toàn tỉnh", "Số đơn vị có số liệu")

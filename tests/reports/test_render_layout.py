@@ -173,6 +173,30 @@ def test_place_and_date_pad_days_below_ten_and_january_february():
     assert references == ["(Kèm theo Báo cáo số 05/BC-SNV ngày 05 tháng 01 năm 2025)"] * 4
 
 
+@pytest.mark.parametrize(
+    ("drawn_up", "lines_under_the_reference"),
+    [
+        (None, []),
+        (
+            date(2023, 6, 13),
+            ["(Số liệu tính từ ngày 15/12/2022 đến ngày 13/06/2023, trước ngày chốt số liệu 14/06/2023)"],
+        ),
+    ],
+)
+def test_each_appendix_of_a_report_drawn_up_early_says_to_which_day(drawn_up, lines_under_the_reference):
+    """A table forwarded alone must not pass for the whole period's."""
+    data = sample.report(drawn_up_before_cut_off=drawn_up)  # with every appendix
+    paragraphs = load(render_report(data, compose(data), None)).paragraphs
+    starts = [i for i, p in enumerate(paragraphs) if p.text.startswith("(Kèm theo")]
+    assert len(starts) == 4
+    for start in starts:
+        under = [p.text for p in paragraphs[start + 1 : start + 2] if p.text.startswith("(Số liệu")]
+        assert under == lines_under_the_reference
+        last = paragraphs[start + len(under)]
+        assert last.paragraph_format.space_after == Pt(12)
+    assert sum(p.text.startswith("(Số liệu") for p in paragraphs) == 4 * len(lines_under_the_reference)
+
+
 def test_a_draft_says_so_and_leaves_number_and_date_blank():
     data = sample.report(plan=None, dossiers=None)
     document = load(render_report(data, compose(data), None))
@@ -320,6 +344,24 @@ def test_appendix_tables_are_ruled_with_repeating_header_rows_that_never_split(d
                         assert size_pt(block) == (10 if index == 3 else 12)
     dossiers = found[3]
     assert repeats_as_header(dossiers.rows[1]) and not repeats_as_header(dossiers.rows[2])
+
+
+def _kept_with_next(row) -> bool:
+    return all(p.paragraph_format.keep_with_next for cell in row.cells for p in cell.paragraphs)
+
+
+def test_a_closing_total_stays_on_the_page_of_the_row_before_it(document):
+    """LibreOffice and Word move the row before a total to the total's page rather than leave
+    "Tổng cộng" alone on one; no other plain row is held (page breaks fall where they must)."""
+    found = appendix_tables(document)
+    closing_totals = [any(c.text.startswith("Tổng cộng") for c in t.rows[-1].cells) for t in found]
+    assert closing_totals == [True, True, False, True, False]
+    for table, closes_with_total in zip(found, closing_totals, strict=True):
+        assert _kept_with_next(table.rows[-2]) is closes_with_total
+        assert not _kept_with_next(table.rows[-1])
+    tasks = found[2]
+    plain = [row for row in tasks.rows[1:] if len({c._tc for c in row.cells}) == 7]
+    assert not any(_kept_with_next(row) for row in plain)
 
 
 def test_task_list_appendix_columns_and_states(document):
