@@ -7,6 +7,7 @@ byte-stable .docx. ``reports.render`` decides what goes where; this module only 
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 import unicodedata
@@ -390,7 +391,47 @@ def rule_under(paragraph: Paragraph, length_mm: float, available_mm: float) -> P
 def short_rule_mm(text: str, size: float, bold: bool, available_mm: float) -> float:
     """The short line under the issuing body or the summary line: 1/3–1/2 of the text (of its
     longest line, when the text wraps)."""
-    return SHORT_RULE_SHARE * min(text_width_mm(text, size, bold), available_mm)
+    longest = max(text_width_mm(line, size, bold) for line in text.split("\n"))
+    return SHORT_RULE_SHARE * min(longest, available_mm)
+
+
+# Words a break may follow, or precede, between two parts of a name: "ỦY BAN NHÂN DÂN /
+# THỊ TRẤN CÔ TÔ", "SỞ LAO ĐỘNG - / THƯƠNG BINH VÀ XÃ HỘI", "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG".
+_BREAK_AFTER = ("ủy ban nhân dân", "ubnd")
+_BREAK_BEFORE = ("và",)
+
+
+def _at_phrase(words: list[str], index: int) -> bool:
+    before, after = words[index - 1], words[index]
+    return (
+        before.endswith((",", "-", ";"))
+        or after.lower() in _BREAK_BEFORE
+        or " ".join(words[:index]).lower() in _BREAK_AFTER
+    )
+
+
+def broken_into_lines(text: str, size: float, bold: bool, available_mm: float) -> str:
+    """``text`` with line breaks ("\n") where an official would put them when it does not fit on
+    one line, instead of where the word processor runs out of room ("SỞ NÔNG NGHIỆP VÀ MÔI /
+    TRƯỜNG"): as few lines as fit, broken between the parts of the name where that fits
+    (``_at_phrase``: "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), otherwise as evenly as possible."""
+    words = text.split()
+
+    def fits(line: str) -> bool:
+        return text_width_mm(line, size, bold) <= available_mm  # Liberation Serif: same metrics
+
+    for count in range(1, len(words) + 1):
+        candidates = []
+        for breaks in itertools.combinations(range(1, len(words)), count - 1):
+            bounds = (0, *breaks, len(words))
+            lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
+            if all(fits(line) for line in lines):
+                at_phrases = sum(_at_phrase(words, i) for i in breaks)
+                widest = max(text_width_mm(line, size, bold) for line in lines)
+                candidates.append((-at_phrases, widest, lines))
+        if candidates:
+            return "\n".join(min(candidates)[2])
+    return text  # a single word wider than the room: the word processor has to break it
 
 
 # --- text measure ----------------------------------------------------------------------------------

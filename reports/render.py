@@ -33,6 +33,7 @@ from reports.docx_kit import (
     add_table,
     block,
     body,
+    broken_into_lines,
     cell_width_mm,
     detach_row,
     document_bytes,
@@ -114,11 +115,12 @@ def _letterhead(document: DocumentObject, data: ReportData, issue: IssueInfo | N
     left_mm, right_mm = LETTERHEAD_COLUMNS_MM
     table = add_table(document, 2, LETTERHEAD_COLUMNS_MM, ruled=False)
     (bodies, title), (number, dated) = table.rows[0].cells, table.rows[1].cells
-    if head.supervising_body:
-        block(bodies, head.supervising_body.upper(), size=BODY_NAME_SIZE)
-    issuer = head.issuing_body.upper()
-    issuing = block(bodies, issuer, size=BODY_NAME_SIZE, bold=True)
     room = cell_width_mm(left_mm)
+    if head.supervising_body:
+        supervising = broken_into_lines(head.supervising_body.upper(), BODY_NAME_SIZE, False, room)
+        block(bodies, supervising, size=BODY_NAME_SIZE)
+    issuer = broken_into_lines(head.issuing_body.upper(), BODY_NAME_SIZE, True, room)
+    issuing = block(bodies, issuer, size=BODY_NAME_SIZE, bold=True)
     rule_under(issuing, short_rule_mm(issuer, BODY_NAME_SIZE, True, room), room)
     block(title, NATIONAL_TITLE, size=TITLE_SIZE, bold=True)
     motto = block(title, MOTTO, size=MOTTO_SIZE, bold=True)
@@ -131,8 +133,9 @@ def _letterhead(document: DocumentObject, data: ReportData, issue: IssueInfo | N
 
 def _title_block(document: DocumentObject, data: ReportData) -> None:
     block(document, DOCUMENT_TYPE, size=DOCUMENT_TYPE_SIZE, bold=True, space_before=18)
-    summary = block(document, data.title, size=SUMMARY_SIZE, bold=True)
-    rule = rule_under(summary, short_rule_mm(data.title, SUMMARY_SIZE, True, TEXT_WIDTH_MM), TEXT_WIDTH_MM)
+    title = broken_into_lines(data.title, SUMMARY_SIZE, True, TEXT_WIDTH_MM)
+    summary = block(document, title, size=SUMMARY_SIZE, bold=True)
+    rule = rule_under(summary, short_rule_mm(title, SUMMARY_SIZE, True, TEXT_WIDTH_MM), TEXT_WIDTH_MM)
     rule.paragraph_format.space_after = Pt(12)
     if addressee := wording.addressee_line(data.issuer):
         block(document, addressee, size=TEXT_SIZE, space_after=12)

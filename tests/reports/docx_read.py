@@ -139,13 +139,20 @@ def field_codes(container) -> list[str]:
     return [node.text for node in container._element.iter(qn("w:instrText"))]
 
 
+def _printed(node) -> str:
+    """A run's text, and a line break as one (the letterhead and title break between parts)."""
+    if node.tag.endswith("}t"):
+        return node.text or ""
+    return "\n" if node.tag.endswith("}br") else ""
+
+
 def as_text(docx: bytes) -> str:
     """Every paragraph of the body, then every table row as " | "-joined cells."""
     document = load(docx)
     lines = []
     for block in document.element.body.iterchildren():
         if block.tag.endswith("}p"):
-            text = "".join(node.text or "" for node in block.iter() if node.tag.endswith("}t"))
+            text = "".join(_printed(node) for node in block.iter())
             lines.append(text)
         elif block.tag.endswith("}tbl"):
             table = Table(block, document)

@@ -16,8 +16,8 @@ from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
 from reports.document import compose
-from reports.docx_kit import text_width_mm
-from reports.render import MOTTO, NATIONAL_TITLE, render_report
+from reports.docx_kit import broken_into_lines, text_width_mm
+from reports.render import BODY_NAME_SIZE, MOTTO, NATIONAL_TITLE, render_report
 from tests.reports import sample
 from tests.reports.docx_read import (
     bottom_border,
@@ -207,16 +207,56 @@ def test_a_draft_says_so_and_leaves_number_and_date_blank():
     assert reference.text == "(Kèm theo Báo cáo số      /BC-SNV ngày    tháng    năm 20..)"
 
 
+LEFT_COLUMN_MM = 63  # the letterhead's left column, less its cell margins
+
+
+@pytest.mark.parametrize(
+    ("text", "bold", "room_mm", "lines"),
+    [
+        ("SỞ NỘI VỤ", True, LEFT_COLUMN_MM, ["SỞ NỘI VỤ"]),  # fits: left alone
+        ("SỞ GIAO THÔNG VẬN TẢI", True, LEFT_COLUMN_MM, ["SỞ GIAO THÔNG VẬN TẢI"]),
+        ("SỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", True, LEFT_COLUMN_MM, ["SỞ NÔNG NGHIỆP", "VÀ MÔI TRƯỜNG"]),
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, LEFT_COLUMN_MM, ["SỞ KHOA HỌC", "VÀ CÔNG NGHỆ"]),
+        ("SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", True, LEFT_COLUMN_MM, ["SỞ VĂN HÓA,", "THỂ THAO VÀ DU LỊCH"]),
+        (
+            "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+            True,
+            LEFT_COLUMN_MM,
+            ["SỞ LAO ĐỘNG -", "THƯƠNG BINH VÀ XÃ HỘI"],
+        ),
+        ("ỦY BAN NHÂN DÂN THỊ TRẤN CÔ TÔ", True, LEFT_COLUMN_MM, ["ỦY BAN NHÂN DÂN", "THỊ TRẤN CÔ TÔ"]),
+        # no part boundary: as even as it goes
+        (
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH",
+            True,
+            LEFT_COLUMN_MM,
+            ["TRUNG TÂM PHỤC VỤ", "HÀNH CHÍNH CÔNG TỈNH"],
+        ),
+        ("UBND THÀNH PHỐ HẠ LONG", False, LEFT_COLUMN_MM, ["UBND THÀNH PHỐ HẠ LONG"]),  # 62,2 mm of 63
+        ("UBND THÀNH PHỐ HẠ LONG", False, 62, ["UBND", "THÀNH PHỐ HẠ LONG"]),
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 30, ["SỞ KHOA", "HỌC VÀ", "CÔNG NGHỆ"]),  # three lines
+        ("NGHIÊNG", True, 5, ["NGHIÊNG"]),  # one word too wide: the word processor's to break
+    ],
+)
+def test_names_and_titles_break_between_their_parts(text, bold, room_mm, lines):
+    assert broken_into_lines(text, BODY_NAME_SIZE, bold, room_mm).split("\n") == lines
+
+
 def test_document_type_summary_line_with_its_rule_and_the_addressee(document, sample_data):
     kind = paragraph(document, "BÁO CÁO")
     assert kind.text == "BÁO CÁO" and size_pt(kind) == 14 and uniform(kind, "bold") is True
     summary = following(kind)
-    assert summary.text == sample_data.title
+    assert summary.text.split("\n") == [  # broken where the phrases meet, not where room runs out
+        "Kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023",
+        "và nhiệm vụ trọng tâm 6 tháng cuối năm 2023",
+    ]
+    assert summary.text.replace("\n", " ") == sample_data.title
     assert 13 <= size_pt(summary) <= 14 and uniform(summary, "bold") is True
     rule = following(summary)
     assert_rule(rule)
     length = rule_length_mm(rule, 165)
-    assert 10 <= length <= text_width_mm(summary.text, 14, bold=True) / 2
+    longest = max(text_width_mm(line, 14, bold=True) for line in summary.text.split("\n"))
+    assert longest / 3 - 0.5 <= length <= longest / 2 + 0.5
     for part in (kind, summary, rule):
         assert part.paragraph_format.alignment == CENTER
     addressee = paragraph(document, "Kính gửi:")
