@@ -410,17 +410,24 @@ def _at_phrase(words: list[str], index: int) -> bool:
     )
 
 
+MAX_BROKEN_LINES = 3  # a letterhead name or a summary line takes two, rarely three
+
+
 def broken_into_lines(text: str, size: float, bold: bool, available_mm: float) -> str:
     """``text`` with line breaks ("\n") where an official would put them when it does not fit on
     one line, instead of where the word processor runs out of room ("SỞ NÔNG NGHIỆP VÀ MÔI /
     TRƯỜNG"): as few lines as fit, broken between the parts of the name where that fits
-    (``_at_phrase``: "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), otherwise as evenly as possible."""
+    (``_at_phrase``: "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), otherwise as evenly as possible. Text
+    that needs more than MAX_BROKEN_LINES is left to the word processor (trying every break of a
+    long name would take far too long)."""
     words = text.split()
 
     def fits(line: str) -> bool:
         return text_width_mm(line, size, bold) <= available_mm  # Liberation Serif: same metrics
 
-    for count in range(1, len(words) + 1):
+    if text_width_mm(text, size, bold) > MAX_BROKEN_LINES * available_mm:
+        return text
+    for count in range(1, min(len(words), MAX_BROKEN_LINES) + 1):
         candidates = []
         for breaks in itertools.combinations(range(1, len(words)), count - 1):
             bounds = (0, *breaks, len(words))
@@ -431,7 +438,7 @@ def broken_into_lines(text: str, size: float, bold: bool, available_mm: float) -
                 candidates.append((-at_phrases, widest, lines))
         if candidates:
             return "\n".join(min(candidates)[2])
-    return text  # a single word wider than the room: the word processor has to break it
+    return text  # too long, or a single word wider than the room
 
 
 # --- text measure ----------------------------------------------------------------------------------

@@ -236,10 +236,18 @@ LEFT_COLUMN_MM = 63  # the letterhead's left column, less its cell margins
         ("UBND THÀNH PHỐ HẠ LONG", False, 62, ["UBND", "THÀNH PHỐ HẠ LONG"]),
         ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 30, ["SỞ KHOA", "HỌC VÀ", "CÔNG NGHỆ"]),  # three lines
         ("NGHIÊNG", True, 5, ["NGHIÊNG"]),  # one word too wide: the word processor's to break
+        ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 20, ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]),  # four lines: left alone
     ],
 )
 def test_names_and_titles_break_between_their_parts(text, bold, room_mm, lines):
     assert broken_into_lines(text, BODY_NAME_SIZE, bold, room_mm).split("\n") == lines
+
+
+def test_a_long_name_is_left_to_the_word_processor_at_once():
+    """A name typed by an administrator may run to hundreds of words: its breaks are not searched
+    (trying them all would hang the report), it is left whole."""
+    name = " ".join(["SỞ KHOA HỌC VÀ CÔNG NGHỆ"] * 60)
+    assert broken_into_lines(name, BODY_NAME_SIZE, True, LEFT_COLUMN_MM) == name
 
 
 def test_document_type_summary_line_with_its_rule_and_the_addressee(document, sample_data):
