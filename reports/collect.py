@@ -429,7 +429,7 @@ async def collect_report(
     tasks and dossiers, and those of the units under it), written for the issuer profile
     ``issuer_key`` (reports.issuers). Drawn up before the cut-off, the tasks, the catalogue and
     the indices are today's (the future is not known) and the report says so; so are the
-    dossiers, compared with as many days of the period a year before."""
+    dossiers, compared with the same days a year before."""
     as_of = min(period.end, today())
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None

@@ -36,7 +36,6 @@ class Period:
     start: date
     end: date  # the data cut-off day, included
     number: int = 0  # the quarter, for quarterly periods
-    days_short: int = 0  # a period cut short (``until``): the days it stops before its cut-off
 
     @property
     def key(self) -> str:
@@ -60,19 +59,26 @@ class Period:
         }[self.kind]
 
     def same_period_last_year(self, calendar: Calendar) -> Period:
-        """The same period a year before, cut short by as many days as this one."""
+        """The same period a year before; one cut short (``until``) is compared with the same
+        days a year before: to 20/02/2027 for a period counted to 20/02/2028, not a day more or
+        less for the 29 February between."""
         last = period_for(self.kind, self.year - 1, calendar, self.number)
-        return replace(last, end=last.end - timedelta(days=self.days_short), days_short=self.days_short)
+        return replace(last, end=min(last.end, _a_year_before(self.end)))
 
     def until(self, day: date) -> Period:
         """The period as far as ``day``: what a report drawn up that day, before the cut-off,
         can count (itself when it ends by then)."""
-        if day >= self.end:
-            return self
-        return replace(self, end=day, days_short=self.days_short + (self.end - day).days)
+        return self if day >= self.end else replace(self, end=day)
 
     def contains(self, day: date) -> bool:
         return self.start <= day <= self.end
+
+
+def _a_year_before(day: date) -> date:
+    """The same day and month a year before; 29 February's is 28 February."""
+    if (day.month, day.day) == (2, 29):
+        return date(day.year - 1, 2, 28)
+    return day.replace(year=day.year - 1)
 
 
 def _quarter_window(year: int, quarter: int, calendar: Calendar) -> tuple[date, date]:

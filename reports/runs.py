@@ -105,6 +105,21 @@ def parse_period(key: str) -> Period:
     return period_from_key(key, get_settings().report.calendar)
 
 
+def period_begun(key: str) -> Period:
+    """The period a new report or draft names, refused before it begins (422 naming
+    ``period``): there is nothing to count yet, and its figures would stop on a day before the
+    period's first."""
+    period = parse_period(key)
+    if period.start > local_date(utcnow()):
+        raise InvalidInput.field(
+            "period",
+            f"begins on {period.start.isoformat()}: nothing to report yet",
+            f"Kỳ báo cáo {period.label} bắt đầu từ ngày {format_date_short(period.start)}: "
+            "chưa có số liệu để báo cáo.",
+        )
+    return period
+
+
 def may_write(actor: Principal, scope_unit_id: int | None) -> bool:
     """Who generates, drafts and issues a report of this scope: home-affairs staff and admins
     any; a unit head their own unit's (its own document, on its own letterhead)."""
@@ -173,7 +188,7 @@ async def request_run(actor: Principal, request: RunRequest) -> dict:
     made); the caller starts ``execute_run``, which does nothing for a run already taken."""
     _check_scope(actor, request.scope_unit_id)
     run_id = await _insert_run(
-        parse_period(request.period_key),
+        period_begun(request.period_key),
         request.scope_unit_id,
         MANUAL,
         request_key=clean_request_key(request.request_key),
@@ -809,7 +824,7 @@ async def _collect(period: Period, scope_unit_id: int | None, issuer_profile: st
 async def open_draft(actor: Principal, period_key: str, scope_unit_id: int | None) -> DraftView:
     """The period's draft, laid over the text the data gives now."""
     actor.require(Action.READ)
-    period = parse_period(period_key)
+    period = period_begun(period_key)
     stored = await _stored_draft(period.kind.value, period.key, scope_unit_id)
     data = await _collect(period, scope_unit_id, stored.issuer_profile)
     return await _view(period, scope_unit_id, stored, data)
@@ -856,7 +871,7 @@ async def change_draft(
     """Apply one change; ``version`` must be the stored one (0 before the first save), else
     StaleVersion (412) and nothing is written."""
     _check_scope(actor, scope_unit_id)
-    period = parse_period(period_key)
+    period = period_begun(period_key)
     key = _draft_key(period.kind.value, period.key, scope_unit_id)
     before = await _stored_draft(period.kind.value, period.key, scope_unit_id)
     data = await _collect(period, scope_unit_id, before.issuer_profile)

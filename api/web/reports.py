@@ -153,7 +153,12 @@ async def draft_choice(principal: Principal, query: dict) -> Response:
         form = {name: text(query, name, 16) for name in PERIOD_FIELDS}
         key, scope = chosen_period(principal, form, errors)
         if not errors:
-            return see_other(query_url("/reports/drafts", period=key, unit_id=scope))
+            try:
+                report_runs.period_begun(key)
+            except InvalidInput as exc:
+                errors.add_domain(exc.errors, {"period": "kind"})
+            else:
+                return see_other(query_url("/reports/drafts", period=key, unit_id=scope))
     _, unit_rows = await _unit_names()
     return page(
         "report_draft_choice.html",

@@ -75,6 +75,12 @@ async def test_who_may_generate(client, world, headers):
     await finished(client, own.headers["location"], headers["head_a"])
     bad = await client.post("/api/reports", json={"period": "2024-H3"}, headers=headers["staff"])
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "period"
+    runs_before = (await client.get("/api/reports", headers=headers["staff"])).json()["total"]
+    ahead = await client.post("/api/reports", json={"period": "2100-Y"}, headers=headers["staff"])
+    draft_ahead = await client.get("/api/reports/drafts/2100-Y", headers=headers["staff"])
+    for refused in (ahead, draft_ahead):  # a period not begun has nothing to report
+        assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "period"
+    assert (await client.get("/api/reports", headers=headers["staff"])).json()["total"] == runs_before
 
 
 DRAFT = "/api/reports/drafts/2024-H1"

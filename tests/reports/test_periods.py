@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time
 
 import pytest
 
+from core.clock import local_zone, stopped_at
 from core.errors import FieldError, InvalidInput
 from reports.periods import Calendar, PeriodKind, period_for, period_from_key
+from reports.runs import parse_period, period_begun
 
 D09, CAL = Calendar.DECREE_09, Calendar.CALENDAR
 
@@ -162,20 +164,65 @@ def test_an_unknown_calendar_is_refused():
     assert refused.value.errors == [UNKNOWN_KIND]
 
 
+D09_2026_Y = period_for(PeriodKind.ANNUAL, 2026, D09)  # 15/12/2025 to 14/12/2026
+D09_2028_Q1 = period_for(PeriodKind.QUARTER, 2028, D09, 1)  # 15/12/2027 to 14/03/2028
+D09_2029_H1 = period_for(PeriodKind.HALF_YEAR, 2029, D09)  # 15/12/2028 to 14/06/2029
+CAL_2028_Y = period_for(PeriodKind.ANNUAL, 2028, CAL)
+
+
 @pytest.mark.parametrize(
-    ("day", "end", "last_year_end"),
-    [  # the 2026 annual period of Decree 09: 15/12/2025 to 14/12/2026
-        (date(2026, 12, 2), date(2026, 12, 2), date(2025, 12, 2)),
-        (date(2026, 12, 13), date(2026, 12, 13), date(2025, 12, 13)),
-        (date(2026, 12, 14), date(2026, 12, 14), date(2025, 12, 14)),  # the cut-off: the whole period
-        (date(2026, 12, 20), date(2026, 12, 14), date(2025, 12, 14)),
+    ("period", "day", "end", "last_year"),
+    [
+        (D09_2026_Y, date(2026, 12, 2), date(2026, 12, 2), (date(2024, 12, 15), date(2025, 12, 2))),
+        (D09_2026_Y, date(2026, 12, 13), date(2026, 12, 13), (date(2024, 12, 15), date(2025, 12, 13))),
+        # the cut-off, or later: the whole period
+        (D09_2026_Y, date(2026, 12, 14), date(2026, 12, 14), (date(2024, 12, 15), date(2025, 12, 14))),
+        (D09_2026_Y, date(2026, 12, 20), date(2026, 12, 14), (date(2024, 12, 15), date(2025, 12, 14))),
+        # across 29 February: the same days of the calendar, not as many days
+        (D09_2028_Q1, date(2028, 2, 20), date(2028, 2, 20), (date(2026, 12, 15), date(2027, 2, 20))),
+        (D09_2028_Q1, date(2028, 2, 29), date(2028, 2, 29), (date(2026, 12, 15), date(2027, 2, 28))),
+        (D09_2028_Q1, date(2028, 3, 1), date(2028, 3, 1), (date(2026, 12, 15), date(2027, 3, 1))),
+        (D09_2029_H1, date(2029, 2, 20), date(2029, 2, 20), (date(2027, 12, 15), date(2028, 2, 20))),
+        (D09_2029_H1, date(2029, 3, 1), date(2029, 3, 1), (date(2027, 12, 15), date(2028, 3, 1))),
+        (CAL_2028_Y, date(2028, 2, 28), date(2028, 2, 28), (date(2027, 1, 1), date(2027, 2, 28))),
+        (CAL_2028_Y, date(2028, 12, 31), date(2028, 12, 31), (date(2027, 1, 1), date(2027, 12, 31))),
     ],
 )
-def test_a_period_cut_short_is_compared_with_as_many_days_a_year_before(day, end, last_year_end):
-    period = period_for(PeriodKind.ANNUAL, 2026, D09)
+def test_a_period_cut_short_is_compared_with_the_same_days_a_year_before(period, day, end, last_year):
     so_far = period.until(day)
-    assert (so_far.start, so_far.end, so_far.key, so_far.label) == (period.start, end, "2026-Y", "năm 2026")
+    calendar = CAL if period is CAL_2028_Y else D09
+    assert (so_far.start, so_far.end, so_far.key, so_far.label) == (
+        period.start,
+        end,
+        period.key,
+        period.label,
+    )
     assert (so_far == period) == (day >= period.end)
-    last_year = so_far.same_period_last_year(D09)
-    assert (last_year.start, last_year.end) == (date(2024, 12, 15), last_year_end)
+    before = so_far.same_period_last_year(calendar)
+    assert (before.start, before.end, before.key) == (*last_year, f"{period.year - 1}-{period.key[5:]}")
     assert so_far.until(day) == so_far  # cutting again at the same day changes nothing
+
+
+@pytest.mark.parametrize(
+    ("key", "today", "begun"),
+    [  # Decree 09: 2027-H1 runs from 15/12/2026, 2027-Q1 too; calendar years start on 1 January
+        ("2027-H1", date(2026, 12, 14), False),
+        ("2027-H1", date(2026, 12, 15), True),
+        ("2027-Q1", date(2026, 12, 14), False),
+        ("2026-Y", date(2026, 12, 3), True),  # running: drawn up early, and says so
+        ("2100-Y", date(2026, 12, 3), False),
+    ],
+)
+def test_a_report_of_a_period_not_begun_is_refused_naming_the_period(key, today, begun):
+    with stopped_at(datetime.combine(today, time(9), tzinfo=local_zone())):
+        if begun:
+            assert period_begun(key).key == key
+            return
+        with pytest.raises(InvalidInput) as refused:
+            period_begun(key)
+    (error,) = refused.value.errors
+    start = parse_period(key).start
+    assert error.field == "period"
+    assert error.message == (
+        f"Kỳ báo cáo {parse_period(key).label} bắt đầu từ ngày {start:%d/%m/%Y}: chưa có số liệu để báo cáo."
+    )

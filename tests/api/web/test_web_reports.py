@@ -134,7 +134,13 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     ("kind", "year", "quarter", "opened"),
     [
         ("H1", "2000", "", "2000-H1"),
-        ("Y", "2100", "", "2100-Y"),
+        ("Y", "2026", "", "2026-Y"),
+        (
+            "Y",
+            "2100",
+            "",
+            {"kind": "Kỳ báo cáo năm 2100 bắt đầu từ ngày 15/12/2099: chưa có số liệu để báo cáo."},
+        ),
         ("Q", "2024", "4", "2024-Q4"),
         ("H1", "1999", "", {"year": "Năm báo cáo phải từ 2000 đến 2100."}),
         ("Y", "2101", "", {"year": "Năm báo cáo phải từ 2000 đến 2100."}),
