@@ -247,7 +247,7 @@ def _appendix(
     )
     lines = [
         block(document, line, size=APPENDIX_TITLE_SIZE, italic=True)
-        for line in (reference, wording.appendix_figures_date(data))
+        for line in (reference, wording.appendix_figures_date(data, item.writer))
         if line
     ]
     lines[-1].paragraph_format.space_after = Pt(12)

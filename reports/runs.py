@@ -786,7 +786,7 @@ def _index_statement(data: ReportData, cutoff: str) -> str:
     )
     if withheld:
         statement += (
-            f" {format_int(withheld)} kết quả chưa công bố đến ngày chốt số liệu hoặc là giả định: "
+            f" {format_int(withheld)} kết quả chưa công bố đến ngày {cutoff} hoặc là giả định: "
             "không đưa vào báo cáo."
         )
     return statement

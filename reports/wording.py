@@ -823,11 +823,15 @@ def appendix_reference(issuer: Issuer, number: str | None, issued_on: date | Non
     return f"(Kèm theo Báo cáo số {number_text(issuer, number)} {date_text(issued_on)})"
 
 
-def appendix_figures_date(data: ReportData) -> str:
-    """Under each appendix's reference of a report drawn up before its cut-off: a table sent on
-    alone must not pass for the whole period's ("" otherwise)."""
-    if not data.drawn_up_before_cut_off:
+def appendix_figures_date(data: ReportData, writer: str) -> str:
+    """Under an appendix's reference, in a report drawn up before its cut-off: a table sent on
+    alone must not pass for the whole period's. The tasks and dossiers are counted to that day,
+    the indices are those published by then; the units' own figures ("rounds") are as they
+    reported them, for the period ("" then, and for a report drawn up after the cut-off)."""
+    if not data.drawn_up_before_cut_off or writer == "rounds":
         return ""
+    if writer == "indices":
+        return f"(Kết quả công bố đến ngày {format_date_short(data.drawn_up_before_cut_off)})"
     return (
         f"(Số liệu tính từ ngày {format_date_short(data.period_start)} đến ngày "
         f"{format_date_short(data.drawn_up_before_cut_off)}, trước ngày chốt số liệu "

@@ -385,7 +385,26 @@ COVERAGE_CASES = [
             (
                 True,
                 "Kết quả đã công bố đến ngày 14/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2022; "
-                "Chỉ số hài lòng (SIPAS) năm 2022. 1 kết quả chưa công bố đến ngày chốt số liệu hoặc là giả "
+                "Chỉ số hài lòng (SIPAS) năm 2022. 1 kết quả chưa công bố đến ngày 14/06/2023 hoặc là giả "
+                "định: không đưa vào báo cáo.",
+            ),
+        ],
+    ),
+    (
+        "drawn up before the cut-off: that day's tasks and indices",
+        {"drawn_up_before_cut_off": date(2023, 6, 10)},
+        [
+            (
+                True,
+                "Kế hoạch cải cách hành chính năm 2023: 24/32 nhiệm vụ hoàn thành đến ngày 10/06/2023; "
+                "cập nhật gần nhất ngày 10/06/2023.",
+            ),
+            # the days the dossiers cover are coverage's (collect finds them up to that day)
+            (True, "1.191.036 hồ sơ tiếp nhận từ ngày 15/12/2022 đến ngày 14/06/2023."),
+            (
+                True,
+                "Kết quả đã công bố đến ngày 10/06/2023: Chỉ số cải cách hành chính (PAR INDEX) năm 2022; "
+                "Chỉ số hài lòng (SIPAS) năm 2022. 1 kết quả chưa công bố đến ngày 10/06/2023 hoặc là giả "
                 "định: không đưa vào báo cáo.",
             ),
         ],

@@ -15,6 +15,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.paragraph import Paragraph
 
+from reports import wording
 from reports.document import compose
 from reports.docx_kit import broken_into_lines, text_width_mm
 from reports.render import BODY_NAME_SIZE, MOTTO, NATIONAL_TITLE, render_report
@@ -173,28 +174,36 @@ def test_place_and_date_pad_days_below_ten_and_january_february():
     assert references == ["(Kèm theo Báo cáo số 05/BC-SNV ngày 05 tháng 01 năm 2025)"] * 4
 
 
+COUNTED = "(Số liệu tính từ ngày 15/12/2022 đến ngày 13/06/2023, trước ngày chốt số liệu 14/06/2023)"
+
+
 @pytest.mark.parametrize(
-    ("drawn_up", "lines_under_the_reference"),
+    ("drawn_up", "under_each_reference"),
     [
-        (None, []),
-        (
-            date(2023, 6, 13),
-            ["(Số liệu tính từ ngày 15/12/2022 đến ngày 13/06/2023, trước ngày chốt số liệu 14/06/2023)"],
-        ),
+        (None, [[], [], [], []]),
+        (date(2023, 6, 13), [[COUNTED], [COUNTED], [COUNTED], ["(Kết quả công bố đến ngày 13/06/2023)"]]),
     ],
 )
-def test_each_appendix_of_a_report_drawn_up_early_says_to_which_day(drawn_up, lines_under_the_reference):
-    """A table forwarded alone must not pass for the whole period's."""
+def test_each_appendix_of_a_report_drawn_up_early_says_to_which_day(drawn_up, under_each_reference):
+    """A table forwarded alone must not pass for the whole period's: the tasks (I, II) and the
+    dossiers (III) are counted to that day, the indices (IV) are those published by then."""
     data = sample.report(drawn_up_before_cut_off=drawn_up)  # with every appendix
     paragraphs = load(render_report(data, compose(data), None)).paragraphs
     starts = [i for i, p in enumerate(paragraphs) if p.text.startswith("(Kèm theo")]
-    assert len(starts) == 4
-    for start in starts:
-        under = [p.text for p in paragraphs[start + 1 : start + 2] if p.text.startswith("(Số liệu")]
-        assert under == lines_under_the_reference
-        last = paragraphs[start + len(under)]
-        assert last.paragraph_format.space_after == Pt(12)
-    assert sum(p.text.startswith("(Số liệu") for p in paragraphs) == 4 * len(lines_under_the_reference)
+    assert len(starts) == len(under_each_reference)
+    for start, expected in zip(starts, under_each_reference, strict=True):
+        under = [
+            p.text for p in paragraphs[start + 1 : start + 2] if p.text.startswith(("(Số liệu", "(Kết quả"))
+        ]
+        assert under == expected
+        assert paragraphs[start + len(under)].paragraph_format.space_after == Pt(12)
+
+
+@pytest.mark.parametrize("drawn_up", [None, date(2023, 6, 13)])
+def test_the_units_own_figures_carry_no_day(drawn_up):
+    """The units report their figures for the period in the round: no day of the report's."""
+    data = sample.report(drawn_up_before_cut_off=drawn_up)
+    assert wording.appendix_figures_date(data, "rounds") == ""
 
 
 def test_a_draft_says_so_and_leaves_number_and_date_blank():
