@@ -437,7 +437,7 @@ async def collect_report(
     scope_unit = None
     if scope_unit_id is not None:
         row = tree.units[scope_unit_id]
-        scope_unit = IssuingUnit.from_row(row, tree.units.get(row["parent"]))
+        scope_unit = IssuingUnit.from_row(row, tree.units.get(row["parent"]), period.end)
     calendar = Calendar(settings.calendar)
     so_far = period.until(as_of)  # the dossiers received and handled by that day
     coverage = await dossier_coverage(so_far, units)

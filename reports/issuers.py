@@ -16,6 +16,7 @@ prints the chosen one.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from core.settings import ReportSettings
 from models.units import service as units
@@ -54,18 +55,26 @@ class IssuingUnit:
     superior: str = ""
 
     @classmethod
-    def from_row(cls, row: dict, parent: dict | None = None) -> IssuingUnit:
-        """The unit of ``row`` (models.units), under ``parent`` (its parent unit's row)."""
-        under_district = parent is not None and parent["kind"] == UnitKind.DISTRICT_COMMITTEE
+    def from_row(cls, row: dict, parent: dict | None, cut_off: date) -> IssuingUnit:
+        """The unit of ``row`` (models.units), under ``parent`` (its parent unit's row), in the
+        report for the period ending on ``cut_off``: a district it answered to counts while the
+        district still existed on that day."""
+        under_district = (
+            parent is not None
+            and parent["kind"] == UnitKind.DISTRICT_COMMITTEE
+            and (parent["valid_to"] is None or parent["valid_to"] >= cut_off)
+        )
         return cls(row["name"], row["code"], row["kind"], parent["name"] if under_district else "")
 
 
-async def issuing_unit(unit_id: int | None) -> IssuingUnit | None:
-    """The scope's unit (None: the province's report)."""
+async def issuing_unit(unit_id: int | None, cut_off: date) -> IssuingUnit | None:
+    """The scope's unit in the report for the period ending on ``cut_off`` (None: the province's
+    report)."""
     if unit_id is None:
         return None
     row = await units.get_unit(unit_id)
-    return IssuingUnit.from_row(row, await units.get_unit(row["parent"]) if row["parent"] else None)
+    parent = await units.get_unit(row["parent"]) if row["parent"] else None
+    return IssuingUnit.from_row(row, parent, cut_off)
 
 
 def default_profile(unit_scoped: bool) -> str:

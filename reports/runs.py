@@ -49,7 +49,14 @@ from reports.document import (
     placeholders,
     placeholders_where,
 )
-from reports.issuers import Issuer, default_profile, issuer_for, issuer_profiles, issuing_unit
+from reports.issuers import (
+    Issuer,
+    IssuingUnit,
+    default_profile,
+    issuer_for,
+    issuer_profiles,
+    issuing_unit,
+)
 from reports.pdf import PdfConversionError, convert_to_pdf
 from reports.periods import Period, period_from_key
 from reports.render import render_report
@@ -236,9 +243,14 @@ async def run_to_issue(actor: Principal, run_id: int) -> dict:
     return run
 
 
+async def run_unit(run: dict) -> IssuingUnit | None:
+    """The unit whose report the run is (None: the province's), as it stood at the cut-off."""
+    return await issuing_unit(run["scope_unit"], parse_period(run["period_key"]).end)
+
+
 async def run_profiles(run: dict) -> dict[str, Issuer]:
     """The issuer profiles the run's scope offers (reports.issuers.issuer_profiles)."""
-    return issuer_profiles(get_settings().report, await issuing_unit(run["scope_unit"]))
+    return issuer_profiles(get_settings().report, await run_unit(run))
 
 
 @dataclass(frozen=True)
@@ -571,16 +583,16 @@ def _cleaned(request: IssueRequest) -> IssueRequest:
 async def _number_taken(request: IssueRequest, issuer: Issuer) -> bool:
     """A letterhead gives a number once a year: "Số: 15/BC-SNV" is the department's, whether
     issued as its own report or as the Sở Nội vụ unit's; each district's "BC-UBND" is its own."""
-    rows = await ReportRun.select(ReportRun.issue_date, ReportRun.issuer_profile, ReportRun.scope_unit).where(
+    rows = await ReportRun.select(
+        ReportRun.issue_date, ReportRun.issuer_profile, ReportRun.scope_unit, ReportRun.period_key
+    ).where(
         (ReportRun.issued == True)  # noqa: E712
         & (ReportRun.issue_number == request.number)
     )
     for row in rows:
         if row["issue_date"].year != request.issued_on.year:
             continue
-        other = issuer_for(
-            get_settings().report, row["issuer_profile"], await issuing_unit(row["scope_unit"])
-        )
+        other = issuer_for(get_settings().report, row["issuer_profile"], await run_unit(row))
         if (other.issuing_body, other.symbol) == (issuer.issuing_body, issuer.symbol):
             return True
     return False

@@ -41,7 +41,7 @@ from models.vocabulary import JobState, Role
 from reports import drafts
 from reports import runs as report_runs
 from reports.document import section_labels
-from reports.issuers import issuer_for, issuer_profiles, issuing_unit
+from reports.issuers import issuer_for, issuer_profiles
 
 PERIOD_KINDS = {
     "H1": "Báo cáo 6 tháng đầu năm",
@@ -220,7 +220,7 @@ class ReportPagesController(Controller):
     async def issue_form(self, principal: Caller, run_id: FromPath[int]) -> Template:
         """What issuing will do, and the number, date and signer it asks for."""
         run = await report_runs.run_to_issue(principal, run_id)
-        scope_unit = await issuing_unit(run["scope_unit"])
+        scope_unit = await report_runs.run_unit(run)
         profile = issuer_for(get_settings().report, run["issuer_profile"], scope_unit)
         form = {
             "profile": profile.key,

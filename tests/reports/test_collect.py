@@ -135,14 +135,19 @@ async def test_a_districts_report_says_which_tasks_its_communes_lead(demo):
 
 
 async def test_a_communes_report_before_july_2025_goes_to_its_district(demo):
-    """UBND thị trấn Cô Tô (closed on 30 June 2025) reported to UBND huyện Cô Tô, and the
+    """UBND thị trấn Cô Tô (closed on 30 June 2025, as its district) reported to UBND huyện Cô Tô, and the
     commune that followed it, UBND đặc khu Cô Tô, to the province's Sở Nội vụ."""
     ids = await unit_ids_by_code({"OLD-TT-COTO", "DK-COTO"})
     period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
     town = await collect_report(period, CALENDAR, scope_unit_id=ids["OLD-TT-COTO"])
     assert town.issuer.addressee == "Ủy ban nhân dân huyện Cô Tô"
     assert (town.issuer.issuing_body, town.issuer.place) == ("ỦY BAN NHÂN DÂN THỊ TRẤN CÔ TÔ", "Cô Tô")
-    assert await issuing_unit(ids["OLD-TT-COTO"]) == town.scope_unit
+    assert await issuing_unit(ids["OLD-TT-COTO"], period.end) == town.scope_unit
+    # its 2025 report ends after the district did: it goes to the province's Sở Nội vụ
+    year_2025 = period_for(PeriodKind.ANNUAL, 2025, Calendar.CALENDAR)
+    town_2025 = await collect_report(year_2025, CALENDAR, scope_unit_id=ids["OLD-TT-COTO"])
+    assert town_2025.issuer.addressee.startswith("Sở Nội vụ ")
+    assert await issuing_unit(ids["OLD-TT-COTO"], year_2025.end) == town_2025.scope_unit
     later = await collect_report(
         period_for(PeriodKind.HALF_YEAR, 2026, Calendar.CALENDAR), CALENDAR, ids["DK-COTO"]
     )

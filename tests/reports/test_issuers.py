@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
@@ -221,18 +222,28 @@ def test_a_unit_under_a_district_dates_its_report_from_its_locality(unit, place)
     assert issuer_profiles(SETTINGS, unit)[UNIT].place == place
 
 
+DISTRICT = {"name": "UBND huyện Cô Tô", "kind": "district_committee", "valid_to": date(2025, 6, 30)}
+
+
 @pytest.mark.parametrize(
-    "parent, superior",
+    "parent, cut_off, superior",
     [
-        (None, ""),
-        ({"name": "Ủy ban nhân dân tỉnh Quảng Ninh", "kind": "provincial_committee"}, ""),
-        ({"name": "Sở Tư pháp", "kind": "department"}, ""),
-        ({"name": "UBND huyện Cô Tô", "kind": "district_committee"}, "UBND huyện Cô Tô"),
+        (None, date(2024, 12, 14), ""),
+        (
+            {"name": "Ủy ban nhân dân tỉnh Quảng Ninh", "kind": "provincial_committee", "valid_to": None},
+            date(2024, 12, 14),
+            "",
+        ),
+        ({"name": "Sở Tư pháp", "kind": "department", "valid_to": None}, date(2024, 12, 14), ""),
+        (DISTRICT, date(2024, 12, 14), "UBND huyện Cô Tô"),
+        (DISTRICT, date(2025, 6, 30), "UBND huyện Cô Tô"),  # its last day
+        (DISTRICT, date(2025, 7, 1), ""),  # the district had ended: the unit answers to the province
+        ({**DISTRICT, "valid_to": None}, date(2026, 12, 14), "UBND huyện Cô Tô"),
     ],
 )
-def test_only_a_district_parent_is_a_units_superior(parent, superior):
+def test_a_district_parent_is_a_units_superior_while_it_exists(parent, cut_off, superior):
     row = {"name": "UBND thị trấn Cô Tô", "code": "OLD-TT-COTO", "kind": "commune_committee"}
-    assert IssuingUnit.from_row(row, parent).superior == superior
+    assert IssuingUnit.from_row(row, parent, cut_off).superior == superior
 
 
 def test_a_unit_is_offered_only_its_own_letterhead():
