@@ -31,6 +31,8 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from core.text import fold
+
 FONT = "Times New Roman"
 LANGUAGE = "vi-VN"
 BLACK = RGBColor(0, 0, 0)
@@ -397,16 +399,17 @@ def short_rule_mm(text: str, size: float, bold: bool, available_mm: float) -> fl
 
 # Words a break may follow, or precede, between two parts of a name: "ỦY BAN NHÂN DÂN /
 # THỊ TRẤN CÔ TÔ", "SỞ LAO ĐỘNG - / THƯƠNG BINH VÀ XÃ HỘI", "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG".
-_BREAK_AFTER = ("ủy ban nhân dân", "ubnd")
-_BREAK_BEFORE = ("và",)
+# Compared folded (core.text.fold): "UỶ BAN" and "ỦY BAN", composed or not, are one.
+_BREAK_AFTER = ("uy ban nhan dan", "ubnd")
+_BREAK_BEFORE = ("va",)
 
 
 def _at_phrase(words: list[str], index: int) -> bool:
     before, after = words[index - 1], words[index]
     return (
         before.endswith((",", "-", ";"))
-        or after.lower() in _BREAK_BEFORE
-        or " ".join(words[:index]).lower() in _BREAK_AFTER
+        or fold(after) in _BREAK_BEFORE
+        or fold(" ".join(words[:index])) in _BREAK_AFTER
     )
 
 

@@ -234,6 +234,9 @@ LEFT_COLUMN_MM = 63  # the letterhead's left column, less its cell margins
             ["SỞ LAO ĐỘNG -", "THƯƠNG BINH VÀ XÃ HỘI"],
         ),
         ("ỦY BAN NHÂN DÂN THỊ TRẤN CÔ TÔ", True, LEFT_COLUMN_MM, ["ỦY BAN NHÂN DÂN", "THỊ TRẤN CÔ TÔ"]),
+        # short enough to halve evenly ("ỦY BAN NHÂN / DÂN XÃ BA CHẼ"), in either spelling of "Ủy"
+        ("ỦY BAN NHÂN DÂN XÃ BA CHẼ", True, LEFT_COLUMN_MM, ["ỦY BAN NHÂN DÂN", "XÃ BA CHẼ"]),
+        ("UỶ BAN NHÂN DÂN PHƯỜNG 12", True, LEFT_COLUMN_MM, ["UỶ BAN NHÂN DÂN", "PHƯỜNG 12"]),
         # no part boundary: as even as it goes
         (
             "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH",
