@@ -181,31 +181,35 @@ async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
 
 
 async def test_dossiers_of_a_report_drawn_up_early_are_those_of_that_day(demo, tmp_path):
-    """On 10/6/2020, the 2020 half-year's dossiers are those received by that day, and an open
-    one is overdue only if its deadline has passed by then."""
-    path = tmp_path / "2020.csv"
-    await generate_demo_dossiers(path, 2020, 0.01)
-    assert (await import_file(path)).rows_rejected == 0
-    day = date(2020, 6, 10)
-    period = period_for(PeriodKind.HALF_YEAR, 2020, Calendar.CALENDAR)
+    """On 10/6/2021, the 2021 half-year's dossiers are those received by that day, an open one is
+    overdue only if its deadline has passed by then, and the comparison is with 1/1–10/6/2020."""
+    for year in (2020, 2021):
+        path = tmp_path / f"{year}.csv"
+        await generate_demo_dossiers(path, year, 0.01)
+        assert (await import_file(path)).rows_rejected == 0
+    day = date(2021, 6, 10)
+    period = period_for(PeriodKind.HALF_YEAR, 2021, Calendar.CALENDAR)
     with stopped_at(datetime.combine(day, time(10), tzinfo=local_zone())):
         early = await collect_report(period, CALENDAR)
     whole = await collect_report(period, CALENDAR)
-    received = await Dossier.count().where(
-        (Dossier.received_on >= period.start) & (Dossier.received_on <= day)
-    )
+
+    async def received(start: date, end: date) -> int:
+        return await Dossier.count().where((Dossier.received_on >= start) & (Dossier.received_on <= end))
+
     open_overdue = await Dossier.count().where(
         (Dossier.received_on <= day)
         & (Dossier.closed_on.is_null() | (Dossier.closed_on > day))
         & (Dossier.due_on <= day)
     )
-    figures = early.dossiers.current
-    assert (figures.received, figures.open_overdue) == (received, open_overdue)
+    figures, last_year = early.dossiers.current, early.dossiers.last_year
+    assert (figures.received, figures.open_overdue) == (await received(period.start, day), open_overdue)
+    assert last_year.received == await received(date(2020, 1, 1), date(2020, 6, 10))
     assert open_overdue > 0 and figures.open_within_deadline > 0
     assert figures.received < whole.dossiers.current.received
+    assert last_year.received < whole.dossiers.last_year.received
     assert not early.coverage.dossiers.partial  # the days it counts are all there
     text = full_text(load(render_report(early, compose(early), None)))
-    assert "Đến ngày 10 tháng 6 năm 2020, đang giải quyết" in text
+    assert "Đến ngày 10 tháng 6 năm 2021, đang giải quyết" in text
 
 
 async def test_a_weighted_plan_prints_the_dashboards_percentage(demo):
