@@ -8,7 +8,9 @@ forwards` command; tables are emptied before each test. Outside CI the PostgreSQ
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -20,6 +22,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 _TMP = Path(tempfile.mkdtemp(prefix="cchc-tests-"))
+# This process's databases and data folder go when it ends (each xdist worker has its own).
+atexit.register(shutil.rmtree, _TMP, ignore_errors=True)
 os.environ["DATA_DIR"] = str(_TMP / "data")
 os.environ["SECRET_KEY"] = "test-secret-key"
 os.environ["ARGON2_PROFILE"] = "test"  # cheap password hashes: the suite hashes hundreds
