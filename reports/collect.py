@@ -147,10 +147,15 @@ async def _task_coverage(plan: dict | None, cut_off: date, tasks: int) -> TaskCo
 
 
 async def collect_plan(
-    period: Period, units: set[int] | None, scope_unit_id: int | None = None, as_of: date | None = None
+    period: Period,
+    units: set[int] | None,
+    scope_unit_id: int | None = None,
+    as_of: date | None = None,
+    merged: frozenset[int] = frozenset(),
 ) -> tuple[PlanSection | None, TaskCoverage]:
     """The plan's tasks led in ``units`` (all of them when None): the scope unit and those under
-    it, as they stood on ``as_of`` (the cut-off unless the report is drawn up before it)."""
+    it, as they stood on ``as_of`` (the cut-off unless the report is drawn up before it). The
+    tasks of the units ``merged`` into the scope unit are its own, taken over with them."""
     as_of = as_of or period.end
     plan = await active_or_newest_plan(period.year)
     if plan is None:
@@ -175,8 +180,15 @@ async def collect_plan(
     by_unit: dict[str, list[TaskLine]] = defaultdict(list)
     for line in lines:
         by_unit[line.lead_unit].append(line)
-    # the scope's tasks its units lead, not the scope unit itself (none for the province)
-    under = [line for row, line in zip(rows, lines, strict=True) if row["lead_unit"] != scope_unit_id]
+    # the scope's tasks its units lead, not the scope unit itself or those merged into it (none
+    # for the province)
+    own = {scope_unit_id} | merged
+    under = [line for row, line in zip(rows, lines, strict=True) if row["lead_unit"] not in own]
+    before = [
+        line
+        for row, line in zip(rows, lines, strict=True)
+        if row["lead_unit"] in merged and line.state is not TaskState.CANCELLED  # as ``total`` counts
+    ]
     section = PlanSection(
         plan_title=plan["title"],
         plan_number=plan["doc_number"],
@@ -192,6 +204,8 @@ async def collect_plan(
         tasks=tuple(lines),
         unfinished=_unfinished_first(lines),
         led_under=0 if scope_unit_id is None else TaskCounts.of(under).total,
+        led_merged=TaskCounts.of(before).total,
+        merged_leaders=tuple(sorted({line.lead_unit for line in before}, key=vietnamese_sort_key)),
     )
     return section, coverage
 
@@ -433,6 +447,7 @@ async def collect_report(
     as_of = min(period.end, today())
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
+    merged = frozenset(tree.merged_into(scope_unit_id)) if scope_unit_id is not None else frozenset()
     scope_label = settings.province if scope_unit_id is None else tree.units[scope_unit_id]["name"]
     scope_unit = None
     if scope_unit_id is not None:
@@ -442,7 +457,7 @@ async def collect_report(
     so_far = period.until(as_of)  # the dossiers received and handled by that day
     coverage = await dossier_coverage(so_far, units)
     (plan, task_coverage), procedures, dossiers, service_index = await asyncio.gather(
-        collect_plan(period, units, scope_unit_id, as_of),
+        collect_plan(period, units, scope_unit_id, as_of, merged),
         collect_procedures(as_of),
         collect_dossiers(so_far, scope_unit_id, calendar, tree, coverage),
         collect_service_index(so_far, scope_unit_id, coverage),

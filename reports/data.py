@@ -127,6 +127,9 @@ class PlanSection(_Counted):
     unfinished: tuple[TaskLine, ...]  # every unfinished task, overdue first: carried into the next period
     # of ``total``, the tasks the units under a unit's report lead (a district's communes); 0 for the province
     led_under: int = 0
+    # of the rest (the unit's own), those led by units since merged into it, and their names
+    led_merged: int = 0
+    merged_leaders: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

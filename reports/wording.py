@@ -178,9 +178,15 @@ def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
         )
     if unit is not None:
         own = plan.total - plan.led_under
-        detail = (
-            f" ({unit.name} trực tiếp chủ trì {format_int(own)} nhiệm vụ)" if own and plan.led_under else ""
+        details = (
+            [f"{unit.name} trực tiếp chủ trì {format_int(own)} nhiệm vụ"] if own and plan.led_under else []
         )
+        if plan.led_merged:  # the units merged into it in the 2025 reorganisation, say
+            details.append(
+                f"kể cả {format_int(plan.led_merged)} nhiệm vụ do {', '.join(plan.merged_leaders)} "
+                "chủ trì trước khi sắp xếp"
+            )
+        detail = f" ({'; '.join(details)})" if details else ""
         return (
             f"Triển khai {plan.plan_title}{reference}, {leaders(plan, unit)} chủ trì "
             f"{format_int(plan.total)} nhiệm vụ{detail}."

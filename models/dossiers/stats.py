@@ -175,6 +175,19 @@ class UnitTree:
             unit = self.units[unit["successor"]]
         return unit["id"]
 
+    def merged_into(self, unit_id: int) -> set[int]:
+        """The units merged into ``unit_id`` (their successor), and those merged into them."""
+        found: set[int] = set()
+        successors = {unit_id}
+        while successors:
+            successors = (
+                {row["id"] for row in self.units.values() if row["successor"] in successors}
+                - found
+                - {unit_id}
+            )
+            found |= successors
+        return found
+
     def under(self, unit_id: int) -> set[int]:
         """The unit, every unit under it, and every unit that was merged into one of those."""
         members = {unit_id}

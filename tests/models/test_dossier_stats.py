@@ -10,7 +10,7 @@ import pytest
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
-from models.dossiers.stats import Figures, Scope, dossier_stats, judged_until, late_without_apology
+from models.dossiers.stats import Figures, Scope, UnitTree, dossier_stats, judged_until, late_without_apology
 from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
@@ -258,3 +258,43 @@ async def test_one_bad_record_rejects_the_batch(world):
         await ingest_records(world.admin, [dossier("G1"), dossier("B2", unit="NOPE")])
     assert [(e.row, e.field) for e in excinfo.value.errors] == [(2, "unit")]
     assert (await dossier_stats(*Q1)).total == Figures()
+
+
+def _unit(unit_id: int, parent: int | None, successor: int | None = None) -> dict:
+    return {"id": unit_id, "parent": parent, "successor": successor}
+
+
+# 1 the province; 2 a department into which 3 and 4 merged, 5 having merged into 4 before;
+# 6 a district with 7 under it, merged into 8 (a commune of the province); 9 a department alone.
+TREE = UnitTree(
+    {
+        unit["id"]: unit
+        for unit in (
+            _unit(1, None),
+            _unit(2, 1),
+            _unit(3, 1, successor=2),
+            _unit(4, 1, successor=2),
+            _unit(5, 1, successor=4),
+            _unit(6, 1),
+            _unit(7, 6, successor=8),
+            _unit(8, 1),
+            _unit(9, 1),
+        )
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "merged", "under"),
+    [
+        (2, {3, 4, 5}, {2, 3, 4, 5}),  # merged in, directly or through another
+        (4, {5}, {4, 5}),
+        (6, set(), {6, 7}),  # a unit under it is not merged into it
+        (8, {7}, {7, 8}),
+        (9, set(), {9}),
+        (1, set(), set(range(1, 10))),
+    ],
+)
+def test_the_units_merged_into_a_unit_are_its_predecessors_not_those_under_it(unit_id, merged, under):
+    assert TREE.merged_into(unit_id) == merged
+    assert TREE.under(unit_id) == under

@@ -134,6 +134,35 @@ async def test_a_districts_report_says_which_tasks_its_communes_lead(demo):
     assert province.plan.led_under == 0
 
 
+@pytest.mark.parametrize(
+    ("scope", "predecessor", "name"),
+    [
+        ("SNNMT", "STNMT", "Sở Tài nguyên và Môi trường"),  # departments merged on 1 March 2025
+        ("DK-COTO", "OLD-TT-COTO", "UBND thị trấn Cô Tô"),  # a commune merged on 1 July 2025
+    ],
+)
+async def test_a_merged_units_tasks_are_its_successors_own_and_said_to_be_from_before(
+    demo, scope, predecessor, name
+):
+    """The tasks a unit led before it was merged count as its successor's own, said to be from
+    before the reorganisation: the predecessor was never a unit under the successor."""
+    ids = await unit_ids_by_code({scope, predecessor, "STP"})
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    tasks = await TaskEvent.select(TaskEvent.task).where(TaskEvent.lead_unit == ids["STP"])
+    earlier, own = sorted({row["task"] for row in tasks})[:2]
+    await TaskEvent.update({TaskEvent.lead_unit: ids[predecessor]}).where(TaskEvent.task == earlier)
+    await TaskEvent.update({TaskEvent.lead_unit: ids[scope]}).where(TaskEvent.task == own)
+    data = await collect_report(period, CALENDAR, scope_unit_id=ids[scope])
+    plan = data.plan
+    assert (plan.total, plan.led_under, plan.led_merged, plan.merged_leaders) == (2, 0, 1, (name,))
+    text = full_text(load(render_report(data, compose(data), None)))
+    assert (
+        f", {data.scope_label} chủ trì 2 nhiệm vụ (kể cả 1 nhiệm vụ do {name} chủ trì trước khi sắp xếp)."
+        in text
+    )
+    assert "trực thuộc" not in text
+
+
 async def test_a_communes_report_before_july_2025_goes_to_its_district(demo):
     """UBND thị trấn Cô Tô (closed on 30 June 2025, as its district) reported to UBND huyện Cô Tô, and the
     commune that followed it, UBND đặc khu Cô Tô, to the province's Sở Nội vụ."""

@@ -346,6 +346,36 @@ def test_the_plan_opening_says_how_many_tasks_and_whose(unit, tasks, led_under, 
     assert said in opening and (tasks > 0 or "0 nhiệm vụ" not in opening)
 
 
+BEFORE = "kể cả 2 nhiệm vụ do UBND thị trấn Cô Tô, UBND xã Đồng Tiến chủ trì trước khi sắp xếp"
+
+
+@pytest.mark.parametrize(
+    "tasks, led_under, led_merged, said",
+    [
+        (3, 0, 0, ", UBND huyện Cô Tô chủ trì 3 nhiệm vụ."),
+        # the tasks of units merged into it are its own, from before the reorganisation
+        (3, 0, 2, f", UBND huyện Cô Tô chủ trì 3 nhiệm vụ ({BEFORE})."),
+        (2, 0, 2, f", UBND huyện Cô Tô chủ trì 2 nhiệm vụ ({BEFORE})."),
+        (
+            4,
+            1,
+            2,
+            ", UBND huyện Cô Tô và các đơn vị trực thuộc chủ trì 4 nhiệm vụ (UBND huyện Cô Tô trực tiếp "
+            f"chủ trì 3 nhiệm vụ; {BEFORE}).",
+        ),
+    ],
+)
+def test_the_plan_opening_says_which_tasks_came_from_units_merged_into_it(tasks, led_under, led_merged, said):
+    plan = replace(
+        sample.report().plan,
+        counts=TaskCounts(in_progress=tasks),
+        led_under=led_under,
+        led_merged=led_merged,
+        merged_leaders=("UBND thị trấn Cô Tô", "UBND xã Đồng Tiến") if led_merged else (),
+    )
+    assert wording.plan_opening(plan, COTO).endswith(said)
+
+
 def test_a_unit_leading_no_task_prints_no_share_of_nothing_nor_its_empty_tables():
     """UBND huyện Cô Tô leads no task of the plan: no "0/0", no "0,00%", no "đã hoàn thành" in
     IV, and no appendix of tasks (only the dossiers' one is left)."""
