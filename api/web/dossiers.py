@@ -337,11 +337,12 @@ async def results(query: StatsQuery, wanted_page: int) -> dict:
     if wanted_page > pages:
         wanted_page = pages
         late, late_total = await _late_page(query, pages)
-    judged = dossier_stats.judged_until(query.first, query.last, local_date(utcnow()))
+    today = local_date(utcnow())
+    judged = dossier_stats.judged_until(query.first, query.last, today)
     return {
         "start": query.first,
         "end": judged,
-        "until_today": judged < query.last,
+        "until_today": dossier_stats.appointments_past(judged, today) < judged,  # today is not over
         "total": total,
         "rows": rows,
         "chart_bars": stacked_bars(

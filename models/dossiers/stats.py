@@ -397,6 +397,13 @@ def _late_apology_query(start, end, scope_units, scope, dims):
     return _grouped_sql("dossier_late_apology", period, sums, params, scope_units, scope, dims)
 
 
+def appointments_past(end: date, today: date) -> date:
+    """The last appointment day already past at the end of ``end``: ``end`` itself once that
+    day is over, the day before while it is still running (a dossier due today may yet be
+    returned in time, so it is not overdue until tomorrow)."""
+    return end if end < today else end - timedelta(days=1)
+
+
 def _grouped_sql(table, condition, sums, params, scope_units, scope, dims, *, level_column=False):
     """``SELECT dims, sums FROM table d WHERE condition AND scope GROUP BY dims``; the level is
     the table's own column in the unit tallies, the procedure's elsewhere."""
@@ -518,6 +525,50 @@ def months(start: date, end: date) -> list[tuple[date, date]]:
 Counter = Callable[..., Awaitable[list[tuple[dict, Figures]]]]
 
 
+async def _due_on_the_day(
+    day: date, scope_units, scope: Scope, dims: list[str]
+) -> dict[tuple, tuple[int, int]]:
+    """By group: the dossiers still open on ``day`` whose appointment is that day, and how many
+    of them have an apology issued."""
+    params = _Params()
+    sums = [
+        "COUNT(*) AS due",
+        f"COUNT(*) FILTER (WHERE d.apology_issued_on <= {params.add(day)}) AS apologised",
+    ]
+    condition = _condition(
+        "d.due_on = {end} AND d.received_on <= {end} AND (d.closed_on IS NULL OR d.closed_on > {end})",
+        params,
+        day,
+        day,
+    )
+    rows = await _grouped_sql(Dossier._meta.tablename, condition, sums, params, scope_units, scope, dims)
+    return {tuple(row[d] for d in dims): (int(row["due"]), int(row["apologised"] or 0)) for row in rows}
+
+
+async def _counted(counter: Counter, start: date, end: date, scope_units, scope: Scope, dims: list[str]):
+    """``counter``'s figures, with the dossiers due on a day still running (today) counted as
+    within their deadline rather than overdue (``appointments_past``)."""
+    found = await counter(start, end, scope_units, scope, dims)
+    if appointments_past(end, clock.today()) == end:
+        return found
+    due = await _due_on_the_day(end, scope_units, scope, dims)
+    corrected = []
+    for key, figures in found:
+        count, apologised = due.get(tuple(key[d] for d in dims), (0, 0))
+        corrected.append(
+            (
+                key,
+                replace(
+                    figures,
+                    open_within_deadline=figures.open_within_deadline + count,
+                    open_overdue=figures.open_overdue - count,
+                    apologies_issued=figures.apologies_issued - apologised,
+                ),
+            )
+        )
+    return corrected
+
+
 async def dossier_stats(
     start: date,
     end: date,
@@ -538,7 +589,7 @@ async def dossier_stats(
     spans = months(start, end) if "month" in group_by else [(start, end)]
     merged: dict[tuple, Figures] = {}
     for span_start, span_end in spans:
-        for key, figures in await counter(span_start, span_end, scope_units, scope, dims):
+        for key, figures in await _counted(counter, span_start, span_end, scope_units, scope, dims):
             if "unit" in key:
                 key["unit"] = tree.representative(key["unit"], span_start)
             if "month" in group_by:
@@ -550,7 +601,7 @@ async def dossier_stats(
         for identity, figures in sorted(merged.items(), key=_order)
     )
     if "month" in group_by or not group_by:
-        total = sum((f for _, f in await counter(start, end, scope_units, scope, [])), Figures())
+        total = sum((f for _, f in await _counted(counter, start, end, scope_units, scope, [])), Figures())
     else:
         total = sum((g.figures for g in groups), Figures())
     return DossierStats(start, end, scope, tuple(group_by), total, groups if group_by else ())
@@ -586,7 +637,7 @@ async def late_without_apology(
     open_overdue = (
         (Dossier.received_on <= end)
         & (Dossier.closed_on.is_null() | (Dossier.closed_on > end))
-        & (Dossier.due_on <= end)
+        & (Dossier.due_on <= appointments_past(end, clock.today()))
     )
     no_apology = Dossier.apology_issued_on.is_null() | (Dossier.apology_issued_on > end)
     condition = (resolved_late | open_overdue) & no_apology

@@ -10,7 +10,17 @@ import pytest
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from models.dossiers.ingest import ingest_records
-from models.dossiers.stats import Figures, Scope, UnitTree, dossier_stats, judged_until, late_without_apology
+from models.dossiers.stats import (
+    Figures,
+    Scope,
+    UnitTree,
+    appointments_past,
+    dossier_stats,
+    grouped_by_scan,
+    grouped_from_tallies,
+    judged_until,
+    late_without_apology,
+)
 from models.units.service import UnitData, create_unit_unchecked
 from tests.dossier_data import build_catalogue, dossier
 from tests.world import build_world
@@ -251,6 +261,58 @@ async def test_a_dossier_due_after_today_is_not_overdue_in_a_period_that_ends_la
     )
     stats = await dossier_stats(date(2024, 6, 1), date(2024, 7, 31))
     assert (stats.end, stats.total.open_within_deadline, stats.total.open_overdue) == (today, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("end", "today", "past"),
+    [
+        (date(2024, 6, 29), date(2024, 6, 30), date(2024, 6, 29)),  # a day over: its own appointments
+        (date(2024, 6, 30), date(2024, 6, 30), date(2024, 6, 29)),  # today, still running
+        (date(2024, 6, 30), date(2024, 7, 1), date(2024, 6, 30)),
+    ],
+)
+def test_an_appointment_is_past_once_its_day_is_over(end, today, past):
+    assert appointments_past(end, today) == past
+
+
+OPEN_DUE = {  # on 30 June (the ``today`` fixture), open, received on 20 June, due on …
+    "Y1": ("2024-06-29", ""),  # yesterday: overdue
+    "Y2": ("2024-06-29", "2024-06-28"),  # overdue, apologised
+    "T1": ("2024-06-30", ""),  # today, still within it
+    "T2": ("2024-06-30", "2024-06-29"),  # today, an apology already sent: not late yet
+    "N1": ("2024-07-01", ""),  # tomorrow
+}
+
+
+@pytest.mark.parametrize("group_by", [(), ("unit",), ("month",), ("level", "channel")])
+async def test_a_dossier_due_today_is_within_its_deadline_until_the_day_is_over(world, today, group_by):
+    """Its appointment may yet be kept: not overdue, not among the late owing an apology, in
+    the totals and in every group (tallies and row scan alike)."""
+    await ingest_records(
+        world.admin,
+        [
+            dossier(
+                code,
+                received_at=at("2024-06-20"),
+                due_at=at(due, "17:00"),
+                resolved_at="",
+                outcome="open",
+                apology_issued_on=apology,
+                apology_new_due="2024-07-05" if apology else "",
+            )
+            for code, (due, apology) in OPEN_DUE.items()
+        ],
+    )
+    for counter in (grouped_from_tallies, grouped_by_scan):
+        stats = await dossier_stats(date(2024, 6, 1), today, group_by=group_by, counter=counter)
+        figures = [stats.total, *(group.figures for group in stats.groups)]
+        for found in figures if group_by != ("month",) else figures[:1]:
+            assert (found.open_within_deadline, found.open_overdue, found.apologies_issued) == (3, 2, 1)
+    late, total = await late_without_apology(date(2024, 6, 1), today, Scope(), PageRequest())
+    assert total == 1 and [row["code"] for row in late] == ["Y1"]
+    # judged at the end of 29 June, a day over, those due that day are overdue
+    past = await dossier_stats(date(2024, 6, 1), date(2024, 6, 29))
+    assert (past.total.open_within_deadline, past.total.open_overdue) == (3, 2)
 
 
 async def test_one_bad_record_rejects_the_batch(world):

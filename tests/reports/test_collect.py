@@ -211,7 +211,7 @@ async def test_the_2020_dossier_figures_are_the_generated_ones(demo, tmp_path):
 
 async def test_dossiers_of_a_report_drawn_up_early_are_those_of_that_day(demo, tmp_path):
     """On 10/6/2021, the 2021 half-year's dossiers are those received by that day, an open one is
-    overdue only if its deadline has passed by then, and the comparison is with 1/1–10/6/2020."""
+    overdue only once its appointment day is over, and the comparison is with 1/1–10/6/2020."""
     for year in (2020, 2021):
         path = tmp_path / f"{year}.csv"
         await generate_demo_dossiers(path, year, 0.01)
@@ -225,10 +225,10 @@ async def test_dossiers_of_a_report_drawn_up_early_are_those_of_that_day(demo, t
     async def received(start: date, end: date) -> int:
         return await Dossier.count().where((Dossier.received_on >= start) & (Dossier.received_on <= end))
 
-    open_overdue = await Dossier.count().where(
+    open_overdue = await Dossier.count().where(  # due that day: within it, the day is not over
         (Dossier.received_on <= day)
         & (Dossier.closed_on.is_null() | (Dossier.closed_on > day))
-        & (Dossier.due_on <= day)
+        & (Dossier.due_on < day)
     )
     figures, last_year = early.dossiers.current, early.dossiers.last_year
     assert (figures.received, figures.open_overdue) == (await received(period.start, day), open_overdue)

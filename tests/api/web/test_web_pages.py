@@ -97,7 +97,9 @@ async def test_dossier_statistics_and_late_without_apology(browser, world):
     assert reversed_period.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu." in reversed_period.text
     bad = await browser.get("/dossiers?start=hôm-qua")
     assert bad.status_code == 422 and "Ngày không hợp lệ" in bad.text
-    assert "Kỳ chưa kết thúc" not in page  # it ended today
+    assert "Kỳ chưa kết thúc: số liệu tính đến thời điểm xem" in page  # it ends today, not yet over
+    ended = (await browser.get("/dossiers?start=2024-01-01&end=2024-06-29")).text
+    assert "Kỳ chưa kết thúc" not in ended
     whole_year = (await browser.get("/dossiers?start=2024-01-01&end=2024-12-31")).text
     assert "Từ 01/01/2024 đến 30/06/2024" in whole_year and "Kỳ chưa kết thúc" in whole_year
     ahead = await browser.get("/dossiers?start=2024-07-01&end=2024-12-31")
