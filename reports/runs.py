@@ -127,6 +127,18 @@ def period_begun(key: str) -> Period:
     return period
 
 
+def default_period_key(plan_year: int, today: date) -> str:
+    """The period a report form offers first: the plan year's half-year or year running today
+    (the report being prepared), else the latest of them that has begun; when neither has
+    (next year's plan already active), the year before's annual report."""
+    periods = [parse_period(f"{plan_year}-{kind}") for kind in ("H1", "Y")]
+    for period in periods:
+        if period.start <= today <= period.end:
+            return period.key
+    begun = [period for period in periods if period.start <= today]
+    return begun[-1].key if begun else f"{plan_year - 1}-Y"
+
+
 def may_write(actor: Principal, scope_unit_id: int | None) -> bool:
     """Who generates, drafts and issues a report of this scope: home-affairs staff and admins
     any; a unit head their own unit's (its own document, on its own letterhead)."""

@@ -105,11 +105,13 @@ async def reports_page(
 
 async def period_form(form: dict | None, unit_rows: list[dict]) -> dict:
     """What a form choosing a report's period and scope shows (the request form, the draft
-    choice): the kinds, the units open today, and what was typed or else the plan's half-year."""
+    choice): the kinds, the units open today, and what was typed or else the period the plan's
+    year is at (``report_runs.default_period_key``)."""
     if form is None:
         plan, _ = await choose_plan(None)
-        year = plan["year"] if plan else local_date(utcnow()).year
-        form = {"kind": "H1", "year": str(year), "quarter": "", "scope_unit_id": ""}
+        today = local_date(utcnow())
+        year, kind = report_runs.default_period_key(plan["year"] if plan else today.year, today).split("-")
+        form = {"kind": kind, "year": year, "quarter": "", "scope_unit_id": ""}
     return {
         "kinds": PERIOD_KINDS,
         "units": [row for row in unit_rows if row["valid_to"] is None],

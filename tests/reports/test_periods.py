@@ -9,7 +9,7 @@ import pytest
 from core.clock import local_zone, stopped_at
 from core.errors import FieldError, InvalidInput
 from reports.periods import Calendar, PeriodKind, period_for, period_from_key
-from reports.runs import parse_period, period_begun
+from reports.runs import default_period_key, parse_period, period_begun
 
 D09, CAL = Calendar.DECREE_09, Calendar.CALENDAR
 
@@ -226,3 +226,21 @@ def test_a_report_of_a_period_not_begun_is_refused_naming_the_period(key, today,
     assert error.message == (
         f"Kỳ báo cáo {parse_period(key).label} bắt đầu từ ngày {start:%d/%m/%Y}: chưa có số liệu để báo cáo."
     )
+
+
+@pytest.mark.parametrize(
+    ("plan_year", "today", "offered"),
+    [  # Decree 09: 2026-H1 runs 15/12/2025–14/06/2026, 2026-Y 15/12/2025–14/12/2026
+        (2026, date(2026, 3, 3), "2026-H1"),  # the half-year running
+        (2026, date(2026, 6, 14), "2026-H1"),  # its cut-off day
+        (2026, date(2026, 6, 15), "2026-Y"),  # then the year
+        (2026, date(2026, 12, 3), "2026-Y"),
+        (2026, date(2026, 12, 20), "2026-Y"),  # both ended: the latest, being written
+        (2027, date(2026, 12, 3), "2026-Y"),  # next year's plan already active: nothing begun
+        (2027, date(2026, 12, 15), "2027-H1"),
+    ],
+)
+def test_the_report_form_offers_the_period_the_plan_year_is_at(plan_year, today, offered):
+    assert default_period_key(plan_year, today) == offered
+    with stopped_at(datetime.combine(today, time(9), tzinfo=local_zone())):
+        assert period_begun(offered).key == offered  # never one the form would then refuse

@@ -130,6 +130,14 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
 
 
+async def test_the_report_form_offers_the_period_the_plan_year_is_at(browser, world, today):
+    """On 30 June 2024 the 2024 half-year (to 14 June) is over and the year is running."""
+    await browser.sign_in_as("staff")
+    for page in ("/reports", "/reports/drafts"):
+        form = (await browser.get(page)).text
+        assert '<option value="Y" selected>' in form and 'name="year" value="2024"' in form, page
+
+
 @pytest.mark.parametrize(
     ("kind", "year", "quarter", "opened"),
     [
