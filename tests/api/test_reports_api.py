@@ -12,6 +12,7 @@ import pytest
 from core.clock import local_date, utcnow
 from models.units.service import UnitData, create_unit_unchecked
 from reports.runs import report_path
+from reports.tables import ReportDraft
 from reports.wording import BLANK_DATE, DRAFT_MARK
 from tests.reports.docx_read import load
 from tests.waiting import wait_until
@@ -78,9 +79,15 @@ async def test_who_may_generate(client, world, headers):
     runs_before = (await client.get("/api/reports", headers=headers["staff"])).json()["total"]
     ahead = await client.post("/api/reports", json={"period": "2100-Y"}, headers=headers["staff"])
     draft_ahead = await client.get("/api/reports/drafts/2100-Y", headers=headers["staff"])
-    for refused in (ahead, draft_ahead):  # a period not begun has nothing to report
+    change_ahead = await client.post(
+        "/api/reports/drafts/2100-Y/changes",
+        json={"op": "add", "section": "V", "text": "Kiến nghị.", "version": 0},
+        headers=headers["staff"],
+    )
+    for refused in (ahead, draft_ahead, change_ahead):  # a period not begun has nothing to report
         assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "period"
     assert (await client.get("/api/reports", headers=headers["staff"])).json()["total"] == runs_before
+    assert await ReportDraft.count() == 0  # the refused change wrote no draft
 
 
 DRAFT = "/api/reports/drafts/2024-H1"

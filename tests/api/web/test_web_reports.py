@@ -11,6 +11,7 @@ import pytest
 from api.web.forms import DATE_INVALID
 from core.clock import local_zone, stopped_at
 from reports.runs import NUMBER_DIGITS_ONLY, parse_period
+from reports.tables import ReportDraft, ReportRun
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
@@ -128,6 +129,20 @@ async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     assert "Ban hành…" in await wait_done(browser, run_id)  # the refusal issued nothing
     await browser.sign_in_as("viewer")
     assert "Lập báo cáo</button>" not in (await browser.get("/reports")).text
+
+
+async def test_a_draft_of_a_period_not_begun_is_neither_saved_nor_generated(browser, world):
+    """The draft page's forms carry the period: one not begun (typed into an address, or a
+    stale page) is refused with the reason, and nothing is written."""
+    await browser.sign_in_as("staff")
+    reason = "Kỳ báo cáo năm 2100 bắt đầu từ ngày 15/12/2099: chưa có số liệu để báo cáo."
+    saved = await browser.post(
+        "/reports/drafts/changes", {**draft_form("0", "add", "V", text="Kiến nghị."), "period": "2100-Y"}
+    )
+    generated = await browser.post("/reports/drafts/generate", {"period": "2100-Y"})
+    for refused in (saved, generated):
+        assert refused.status_code == 422 and reason in refused.text
+    assert await ReportDraft.count() == 0 and await ReportRun.count() == 0
 
 
 async def test_the_report_form_offers_the_period_the_plan_year_is_at(browser, world, today):
