@@ -272,9 +272,9 @@ def _data_table(
     """A ruled table whose header rows repeat on every page and whose rows never split across
     pages. A GROUP row is one bold cell across the table, kept with the row after it; a BOLD row
     is a subtotal or total, and one that ends the table is kept with the row before it (a total
-    alone on a page reads as a table of its own). ``groups`` (title, span) adds a header row over the column titles
-    (title None: the column's own title spans both rows). Body rows are stamped from formatted
-    prototypes (a 500-task list would take seconds cell by cell)."""
+    alone on a page reads as a table of its own). ``groups`` (title, span) adds a header row
+    over the column titles (title None: the column's own title spans both rows). Body rows are
+    stamped from formatted prototypes (a 500-task list would take seconds cell by cell)."""
     widths = tuple(column.width_mm for column in columns)
     table = add_table(document, 2 if groups else 1, widths, ruled=True)
     _header_rows(table, columns, groups, size)

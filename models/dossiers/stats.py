@@ -15,13 +15,12 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
 
-from piccolo.engine.postgres import PostgresEngine
-
 from core import clock
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from core.text import nfc
 from models.dossiers.tables import Dossier
+from models.dossiers.tallies import dialect_of
 from models.procedures.tables import Procedure
 from models.units.tables import Unit
 from models.vocabulary import Channel, DossierOutcome, Timeliness
@@ -537,9 +536,9 @@ async def _due_on_the_day(
         "COUNT(*) AS due",
         f"COUNT(*) FILTER (WHERE d.apology_issued_on <= {params.add(day)}) AS apologised",
     ]
-    # SQLite, without statistics, would read every receipt up to the day by dossier_received_on;
-    # hidden from it (a unary +), it finds the open dossiers by dossier_closed_on instead.
-    received_on = "d.received_on" if isinstance(Dossier._meta.db, PostgresEngine) else "+d.received_on"
+    # SQLite would read every receipt up to the day by dossier_received_on; with received_on
+    # hidden, it finds the open dossiers by dossier_closed_on instead.
+    received_on = dialect_of(Dossier._meta.db).unindexed("d.received_on")
     condition = _condition(
         f"(d.closed_on IS NULL OR d.closed_on > {{end}}) AND d.due_on = {{end}} AND {received_on} <= {{end}}",
         params,

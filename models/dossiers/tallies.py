@@ -95,6 +95,13 @@ class Dialect:
     def distinct(self) -> str:
         return "IS DISTINCT FROM" if self.postgres else "IS NOT"
 
+    def unindexed(self, column: str) -> str:
+        """``column`` where SQLite must not search by its index: without statistics of ranges,
+        SQLite would read the received_on index over whole months rather than a narrower one
+        (closed_on, service_due_on) over a day or a month (a unary + hides a column from the
+        planner; PostgreSQL, which has the statistics, needs no hint)."""
+        return column if self.postgres else f"+{column}"
+
     def temp_table(self, name: str, select: str) -> list[str]:
         if self.postgres:
             return [f"DROP TABLE IF EXISTS {name}", f"CREATE TEMP TABLE {name} ON COMMIT DROP AS {select}"]

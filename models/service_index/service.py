@@ -42,6 +42,7 @@ from core.paging import PageRequest
 from models.dossiers.service_tally import BY_PROCEDURE, BY_UNIT
 from models.dossiers.stats import UnitTree
 from models.dossiers.tables import Dossier
+from models.dossiers.tallies import Dialect
 from models.procedures.tables import Procedure
 from models.service_index.indicators import (
     BY_KEY,
@@ -208,11 +209,7 @@ class _Sql:
         return "date(d.received_on, 'start of month', '+1 month', '-1 day')"
 
     def unindexed(self, column: str) -> str:
-        """``column`` where SQLite must not search by its index: without statistics of ranges,
-        SQLite would read the received_on index over whole months rather than the closed_on or
-        service_due_on index over one (a unary + hides a column from the planner;
-        PostgreSQL, which has the statistics, needs no hint)."""
-        return column if self.postgres else f"+{column}"
+        return Dialect(self.postgres).unindexed(column)
 
     def month(self) -> str:
         return "to_char(d.received_on, 'YYYY-MM')" if self.postgres else "substr(d.received_on, 1, 7)"
