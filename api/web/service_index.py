@@ -125,10 +125,9 @@ class ServiceIndexPagesController(Controller):
             except InvalidInput as exc:
                 errors.add_domain(exc.errors)
             else:
-                unit_name = (await units.get_unit(unit))["name"] if unit else None
                 context.update(
                     index=index,
-                    heading=service.scope_heading(chosen, unit_name),
+                    heading=await service.scope_heading(chosen, unit),
                     trend=trend,
                     trend_bars=trend_bars(trend),
                     trend_segments=TREND_SEGMENTS,
@@ -170,8 +169,6 @@ class ServiceIndexPagesController(Controller):
             "errors": errors,
             "rule": BY_KEY.get(indicator),
             "period": chosen,
-            "unit": None,
-            "with_children": whole_scope,
         }
         if not errors:
             try:
@@ -182,7 +179,7 @@ class ServiceIndexPagesController(Controller):
                     PageRequest(LOST_PAGE, (page_number - 1) * LOST_PAGE),
                     with_children=whole_scope,
                 )
-                context["unit"] = (await units.get_unit(unit))["name"] if unit else None
+                context["scope"] = await service.lost_scope_name(chosen, unit, with_children=whole_scope)
             except InvalidInput as exc:
                 errors.add_domain(exc.errors)
             else:

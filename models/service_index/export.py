@@ -10,7 +10,7 @@ import re
 from core.tabular import neutralise, write_workbook
 from core.text import fold
 from models.service_index.indicators import INDICATOR_LABELS, scoring_rules
-from models.service_index.service import IndexFigures, ServiceIndex, scope_heading
+from models.service_index.service import IndexFigures, ServiceIndex
 
 TITLE = "Bộ chỉ số phục vụ người dân, doanh nghiệp"
 NO_DATA = "Không có dữ liệu"
@@ -63,15 +63,16 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
     return header, rows, two_decimals
 
 
-def index_workbook(index: ServiceIndex, unit: dict | None) -> bytes:
-    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province."""
+def index_workbook(index: ServiceIndex, unit: dict | None, heading: str) -> bytes:
+    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province;
+    ``heading`` says whose figures they are (``service.scope_heading``)."""
     header, rows, two_decimals = index_table(index)
     return write_workbook(
         f"Bộ chỉ số {index.period.key} {unit['code']}" if unit else f"Bộ chỉ số {index.period.key}",
         header,
         rows,
         percent_columns=two_decimals,
-        heading=f"{TITLE} — {scope_heading(index.period, unit and unit['name'])}",
+        heading=f"{TITLE} — {heading}",
     )
 
 

@@ -520,11 +520,26 @@ class ServiceIndex:
         return self.total.score - self.previous_score
 
 
-def scope_heading(period: IndexPeriod, unit_name: str | None) -> str:
+def scope_name(tree: UnitTree, unit_id: int | None, members: set[int] | None) -> str:
+    """Whose figures a scope's are, as headings say it: "toàn tỉnh" (``unit_id`` None), else the
+    unit's name, followed by "và các đơn vị trực thuộc" only when ``members`` (the units whose
+    dossiers count) hold a unit under it and by "(kể cả các đơn vị đã sáp nhập vào)" only when
+    they hold a unit merged into it."""
+    if unit_id is None or members is None:
+        return "toàn tỉnh"
+    name = tree.units[unit_id]["name"]
+    if any(tree.units[member]["parent"] == unit_id for member in members):
+        name += " và các đơn vị trực thuộc"
+    if members & tree.merged_into(unit_id):
+        name += " (kể cả các đơn vị đã sáp nhập vào)"
+    return name
+
+
+async def scope_heading(period: IndexPeriod, unit_id: int | None) -> str:
     """Whose figures an index is, as its page and its export head it: "Tháng 3/2024: toàn tỉnh",
-    "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" (the units under it count)."""
-    scope = f"{unit_name} và các đơn vị trực thuộc" if unit_name else "toàn tỉnh"
-    return f"{period.title}: {scope}"
+    "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" (the unit with the units under it)."""
+    tree = await UnitTree.load()
+    return f"{period.title}: {scope_name(tree, unit_id, _scope(tree, unit_id))}"
 
 
 def _scope(tree: UnitTree, unit_id: int | None) -> set[int] | None:
@@ -680,6 +695,20 @@ async def monthly_trend(
 # --- the dossiers that lost points --------------------------------------------------------------
 
 
+def _lost_scope(tree: UnitTree, period: IndexPeriod, unit_id: int | None, with_children: bool) -> set[int] | None:
+    """The units whose dossiers ``lost_points`` lists (None: the province's)."""
+    if unit_id is None or with_children:
+        return _scope(tree, unit_id)
+    _scope(tree, unit_id)  # a unit that does not exist is refused
+    return {u for u in tree.units if tree.representative(u, period.start) == unit_id}
+
+
+async def lost_scope_name(period: IndexPeriod, unit_id: int | None, *, with_children: bool = False) -> str:
+    """Whose dossiers ``lost_points`` lists, as the list's heading says it (see ``scope_name``)."""
+    tree = await UnitTree.load()
+    return scope_name(tree, unit_id, _lost_scope(tree, period, unit_id, with_children))
+
+
 async def lost_points(
     period: IndexPeriod,
     indicator: str,
@@ -700,11 +729,9 @@ async def lost_points(
             "indicator", f"one of {', '.join(BY_KEY)}", "Chỉ số không hợp lệ hoặc không tính theo hồ sơ."
         )
     tree = await UnitTree.load()
-    units = _scope(tree, unit_id)
-    if unit_id is not None and not with_children:
-        units = {u for u in tree.units if tree.representative(u, period.start) == unit_id}
-        if not units:  # closed before the period: its dossiers rank under its successor
-            return [], 0
+    units = _lost_scope(tree, period, unit_id, with_children)
+    if not units and units is not None:  # closed before the period: its dossiers rank under its successor
+        return [], 0
     sql = _Sql(period.end, _postgres())
     where = (
         f"{_received_in(sql, period.start, period.end, units)} AND {sql.judged(rule.at_end(rule.applies))}"

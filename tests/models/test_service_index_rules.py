@@ -10,6 +10,7 @@ import pytest
 
 from core.errors import InvalidInput
 from models.dossiers.records import service_timing
+from models.dossiers.stats import UnitTree
 from models.service_index.indicators import (
     BY_KEY,
     CLOSED_BY_END,
@@ -24,7 +25,14 @@ from models.service_index.indicators import (
     scoring_rules,
     total_points,
 )
-from models.service_index.service import IndexFigures, IndexGroup, parse_period, ranked, split_period
+from models.service_index.service import (
+    IndexFigures,
+    IndexGroup,
+    parse_period,
+    ranked,
+    scope_name,
+    split_period,
+)
 
 T0 = datetime(2024, 3, 4, 1, 0, tzinfo=UTC)  # received
 DUE = T0 + timedelta(days=10)
@@ -367,3 +375,44 @@ def test_split_period(name, start, end, whole, partial, pending):
     assert split.whole == (whole and (d(whole[0]), d(whole[1])))
     assert split.partial == tuple((d(a), d(b)) for a, b in partial)
     assert split.pending == (pending and (d(pending[0]), d(pending[1])))
+
+
+def _unit(unit_id: int, name: str, parent: int | None, successor: int | None = None) -> dict:
+    return {"id": unit_id, "name": name, "parent": parent, "successor": successor}
+
+
+# 2 a department with 3 under it; 4 a department that 5 merged into; 6 one with both; 8 alone.
+SCOPE_TREE = UnitTree(
+    {
+        unit["id"]: unit
+        for unit in (
+            _unit(1, "UBND tỉnh", None),
+            _unit(2, "Sở Y tế", 1),
+            _unit(3, "Bệnh viện tỉnh", 2),
+            _unit(4, "Sở Nông nghiệp và Môi trường", 1),
+            _unit(5, "Sở Tài nguyên và Môi trường", 1, successor=4),
+            _unit(6, "UBND huyện Cô Tô", 1),
+            _unit(7, "UBND xã Thanh Lân", 6),
+            _unit(9, "UBND huyện Vân Đồn", 1, successor=6),
+            _unit(8, "Sở Tư pháp", 1),
+        )
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "members", "name"),
+    [
+        (None, None, "toàn tỉnh"),
+        (2, {2, 3}, "Sở Y tế và các đơn vị trực thuộc"),
+        (2, {2}, "Sở Y tế"),  # a ranking row's unit: the units under it rank on their own
+        (3, {3}, "Bệnh viện tỉnh"),  # nothing under it: no "đơn vị trực thuộc"
+        (4, {4, 5}, "Sở Nông nghiệp và Môi trường (kể cả các đơn vị đã sáp nhập vào)"),
+        (4, {4}, "Sở Nông nghiệp và Môi trường"),  # merged during the period: it ranks on its own
+        (6, {6, 7, 9}, "UBND huyện Cô Tô và các đơn vị trực thuộc (kể cả các đơn vị đã sáp nhập vào)"),
+        (6, {6, 9}, "UBND huyện Cô Tô (kể cả các đơn vị đã sáp nhập vào)"),
+        (8, {8}, "Sở Tư pháp"),
+    ],
+)
+def test_a_scope_is_named_by_the_units_whose_dossiers_count(unit_id, members, name):
+    assert scope_name(SCOPE_TREE, unit_id, members) == name
