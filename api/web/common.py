@@ -266,11 +266,26 @@ TITLES = {
 HINTS = {
     403: "Tài khoản của bạn không được phép xem trang này hoặc thực hiện thao tác này. "
     "Nếu cần quyền, hãy liên hệ quản trị hệ thống.",
-    404: "Trang hoặc bản ghi bạn tìm không tồn tại, hoặc đã được chuyển đi.",
+    404: "Địa chỉ này không có trong hệ thống: hãy kiểm tra lại đường dẫn hoặc chọn mục trong menu.",
 }
 
 
-def _error_page(request: Request, status: int, message: str, details: list[str] | None = None) -> Response:
+# A record that does not exist, behind an address that does (/tasks/999999): the page is there.
+MISSING_RECORD_TITLE = "Không tìm thấy dữ liệu"
+MISSING_RECORD_HINT = (
+    "Bản ghi bạn tìm không tồn tại hoặc đã bị xóa; hãy quay lại danh sách để chọn bản ghi khác."
+)
+
+
+def _error_page(
+    request: Request,
+    status: int,
+    message: str,
+    details: list[str] | None = None,
+    *,
+    title: str | None = None,
+    hint: str | None = None,
+) -> Response:
     """The error as a page; a caller already signed in keeps the menu and the sign-out. Handlers
     here are synchronous (no database): the header names a known caller by username, and the
     browser loads the full menu (``menu_later``, /header-menu: full name, unread count) when it
@@ -282,10 +297,10 @@ def _error_page(request: Request, status: int, message: str, details: list[str] 
         me,
         menu_later=bool(request.cookies.get(SESSION_COOKIE)),
         status_code=status,
-        title=TITLES.get(status, "Có lỗi xảy ra"),
+        title=title or TITLES.get(status, "Có lỗi xảy ra"),
         message=message,
         details=details or [],
-        hint=HINTS.get(status, ""),
+        hint=hint or HINTS.get(status, ""),
         status=status,
         active="",
     )
@@ -334,6 +349,10 @@ def domain_error_page(request: Request, exc: DomainError) -> Response:
         return sign_in_redirect(request)
     messages = [error.message for error in exc.errors if error.message]
     summary = exc.message or VI_TITLES.get(exc.status_code, VI_TITLES[400])
+    if exc.status_code == 404:
+        return _error_page(
+            request, 404, summary, messages, title=MISSING_RECORD_TITLE, hint=MISSING_RECORD_HINT
+        )
     return _error_page(request, exc.status_code, summary, messages)
 
 

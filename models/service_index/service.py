@@ -695,7 +695,9 @@ async def monthly_trend(
 # --- the dossiers that lost points --------------------------------------------------------------
 
 
-def _lost_scope(tree: UnitTree, period: IndexPeriod, unit_id: int | None, with_children: bool) -> set[int] | None:
+def _lost_scope(
+    tree: UnitTree, period: IndexPeriod, unit_id: int | None, with_children: bool
+) -> set[int] | None:
     """The units whose dossiers ``lost_points`` lists (None: the province's)."""
     if unit_id is None or with_children:
         return _scope(tree, unit_id)

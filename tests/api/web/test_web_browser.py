@@ -851,7 +851,7 @@ def test_a_browser_gets_pages_not_json(chromium, server):
     expect(page.get_by_role("navigation", name="Điều hướng chính")).to_be_visible()
     expect(page.get_by_role("link", name="Chỉ số phục vụ")).to_be_visible()
     page.goto("/tasks/999999")  # a record that does not exist: the menu's full name once loaded
-    expect(page.get_by_role("heading", name="Không tìm thấy trang")).to_be_visible()
+    expect(page.get_by_role("heading", name="Không tìm thấy dữ liệu")).to_be_visible()
     expect(page.locator(".who-name")).to_have_count(1)
     expect(page.locator(".who-name")).to_contain_text("Phạm Quốc Bảo")
     page.goto("/tasks/1/updates")  # a form's address opened directly: the page with the form

@@ -304,6 +304,10 @@ async def test_a_form_address_opened_in_a_browser_shows_the_form_and_unknown_pag
     assert missing.status_code == 404 and "Không tìm thấy trang" in missing.text
     assert missing.headers["content-type"].startswith("text/html")
     assert "Không có trang nào ở địa chỉ /khong-co-trang-nay." in missing.text
+    # the page exists, the record does not: said so, not "no such page"
+    record = await browser.get("/tasks/999999", headers=html)
+    assert record.status_code == 404 and "<h1>Không tìm thấy dữ liệu</h1>" in record.text
+    assert "Không tìm thấy trang" not in record.text and "hãy quay lại danh sách" in record.text
     # no route ran, so the page cannot know who asks: it loads the menu, and offers no sign-in
     assert 'hx-get="/header-menu"' in missing.text and 'href="/login"' not in missing.text
     menu = await browser.get("/header-menu")
