@@ -444,7 +444,8 @@ async def collect_report(
     ``issuer_key`` (reports.issuers). Drawn up before the cut-off, the tasks, the catalogue and
     the indices are today's (the future is not known) and the report says so; so are the
     dossiers, compared with the same days a year before."""
-    as_of = min(period.end, today())
+    drawn_up = today()
+    as_of = min(period.end, drawn_up)
     tree = await UnitTree.load()
     units = tree.under(scope_unit_id) if scope_unit_id is not None else None
     merged = frozenset(tree.merged_into(scope_unit_id)) if scope_unit_id is not None else frozenset()
@@ -480,5 +481,5 @@ async def collect_report(
         rounds=round_section,
         service_index=service_index,
         scope_unit=scope_unit,
-        drawn_up_before_cut_off=as_of if as_of < period.end else None,
+        drawn_up_before_cut_off=drawn_up if drawn_up <= period.end else None,
     )

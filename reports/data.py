@@ -280,9 +280,14 @@ class ReportData:
     rounds: RoundSection | None = None  # None: no reporting round for the period (or a unit's report)
     service_index: ServiceIndexSection | None = None  # None: no dossier received in the period
     scope_unit: IssuingUnit | None = None  # None: the province's report; else the unit it is for
-    # A report drawn up before its cut-off (a draft started early) can only state the figures of
-    # the day it was drawn up: that day; None, the cut-off.
+    # A report drawn up before its cut-off day is over (a draft started early, or on that day)
+    # can only state the figures of the moment it was drawn up: that day; None, the cut-off.
     drawn_up_before_cut_off: date | None = None
+
+    @property
+    def drawn_up_on_cut_off_day(self) -> bool:
+        """Drawn up during the cut-off day: the day is counted only up to that moment."""
+        return self.drawn_up_before_cut_off == self.period_end
 
     @property
     def figures_date(self) -> date:

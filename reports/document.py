@@ -293,7 +293,7 @@ def _dossier_paragraphs(data: ReportData, item: OutlineItem) -> list[Paragraph]:
         _text(f"{key}.received", wording.received_sentence(section), *_received_figures(now)),
         _text(f"{key}.resolved", wording.resolved_sentence(section), *_resolved_figures(now)),
     ]
-    if text := wording.open_sentence(now, data.drawn_up_before_cut_off):
+    if text := wording.open_sentence(now, wording.figures_moment(data)):
         figures = _counts(
             ("dossiers.open", now.open),
             ("dossiers.open_overdue", now.open_overdue),

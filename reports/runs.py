@@ -517,7 +517,7 @@ class Unwritten:
 
     placeholders: tuple[tuple[str, Paragraph], ...] = ()  # each with the label of its section
     left_out: tuple[str, ...] = ()  # headings the issued file leaves out: nothing written under them
-    figures_date: date | None = None  # drawn up before the cut-off: the day its figures stand at
+    figures_date: date | None = None  # drawn up before the cut-off day was over: the day it was
     cut_off: date | None = None
 
 

@@ -121,7 +121,12 @@ def _parts(parts: Sequence[tuple[str, int]]) -> str:
 def intro(data: ReportData) -> str:
     """The opening; a report drawn up before its cut-off says up to which day its figures go."""
     span = f"từ {format_date_long(data.period_start)} đến {format_date_long(data.period_end)}"
-    if data.drawn_up_before_cut_off:
+    if data.drawn_up_on_cut_off_day:
+        span = (
+            f"kỳ báo cáo {span}; báo cáo lập trong ngày chốt số liệu nên số liệu tính đến "
+            "thời điểm lập báo cáo"
+        )
+    elif data.drawn_up_before_cut_off:
         span = (
             f"kỳ báo cáo {span}; báo cáo lập trước ngày chốt số liệu nên số liệu tính đến "
             f"{format_date_long(data.drawn_up_before_cut_off)}"
@@ -375,9 +380,18 @@ def resolved_sentence(section: DossierSection) -> str:
     return text + "."
 
 
-def open_sentence(figures: Figures, drawn_up_before_cut_off: date | None = None) -> str:
-    """Where the period's dossiers stand at its end, or on the day a report drawn up before the
-    cut-off was drawn up."""
+def figures_moment(data: ReportData) -> str:
+    """When the dossiers still open are counted: "hết kỳ"; the day a report drawn up before its
+    cut-off was; the moment it was drawn up, on the cut-off day itself."""
+    if data.drawn_up_on_cut_off_day:
+        return f"thời điểm lập báo cáo ({format_date_long(data.period_end)})"
+    if data.drawn_up_before_cut_off:
+        return format_date_long(data.drawn_up_before_cut_off)
+    return "hết kỳ"
+
+
+def open_sentence(figures: Figures, moment: str = "hết kỳ") -> str:
+    """Where the period's dossiers stand at ``moment`` (``figures_moment``)."""
     parts = []
     if figures.open:
         overdue = (
@@ -392,9 +406,7 @@ def open_sentence(figures: Figures, drawn_up_before_cut_off: date | None = None)
         parts.append(f"{format_int(figures.withdrawn)} hồ sơ do người dân, tổ chức rút")
     if not parts:
         return ""
-    text = "; ".join(parts)
-    when = format_date_long(drawn_up_before_cut_off) if drawn_up_before_cut_off else "hết kỳ"
-    return f"Đến {when}, {text}."
+    return f"Đến {moment}, {'; '.join(parts)}."
 
 
 def level_line(row: DossierRow) -> str:
@@ -838,6 +850,11 @@ def appendix_figures_date(data: ReportData, writer: str) -> str:
         return ""
     if writer == "indices":
         return f"(Kết quả công bố đến ngày {format_date_short(data.drawn_up_before_cut_off)})"
+    if data.drawn_up_on_cut_off_day:
+        return (
+            f"(Số liệu tính từ ngày {format_date_short(data.period_start)} đến thời điểm lập báo cáo "
+            f"trong ngày chốt số liệu {format_date_short(data.period_end)})"
+        )
     return (
         f"(Số liệu tính từ ngày {format_date_short(data.period_start)} đến ngày "
         f"{format_date_short(data.drawn_up_before_cut_off)}, trước ngày chốt số liệu "

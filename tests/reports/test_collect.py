@@ -73,7 +73,7 @@ async def test_tasks_completed_after_the_cut_off_count_as_not_completed(demo):
         (date(2023, 5, 31), date(2023, 5, 31), TaskState.IN_PROGRESS, TaskState.IN_PROGRESS),
         (date(2023, 6, 1), date(2023, 6, 1), TaskState.OVERDUE, TaskState.IN_PROGRESS),
         (date(2023, 6, 29), date(2023, 6, 29), TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
-        (date(2023, 6, 30), None, TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
+        (date(2023, 6, 30), date(2023, 6, 30), TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),  # the day
         (date(2023, 7, 1), None, TaskState.OVERDUE, TaskState.COMPLETED_ON_TIME),
     ],
 )
@@ -92,7 +92,8 @@ async def test_a_report_drawn_up_before_its_cut_off_states_that_days_figures(
     text = full_text(load(render_report(data, compose(data), None)))
     assert f"Tính đến {format_date_long(data.figures_date)}, đã hoàn thành" in text
     early = f"báo cáo lập trước ngày chốt số liệu nên số liệu tính đến {format_date_long(day)})"
-    assert (early in text) == (drawn_up_before is not None)
+    on_the_day = "báo cáo lập trong ngày chốt số liệu nên số liệu tính đến thời điểm lập báo cáo)"
+    assert (early in text, on_the_day in text) == (day < period.end, day == period.end)
 
 
 async def test_a_unit_report_covers_only_its_tasks(demo):

@@ -334,24 +334,37 @@ def test_changes_are_said_in_words():
 
 
 @pytest.mark.parametrize(
-    "figures, drawn_up, expected",
+    "figures, moment, expected",
     [
-        (Figures(), None, ""),  # nothing open, returned or withdrawn: no sentence at all
-        (Figures(open_within_deadline=5), None, "Đến hết kỳ, đang giải quyết 5 hồ sơ (đều trong hạn)."),
+        (Figures(), "hết kỳ", ""),  # nothing open, returned or withdrawn: no sentence at all
+        (Figures(open_within_deadline=5), "hết kỳ", "Đến hết kỳ, đang giải quyết 5 hồ sơ (đều trong hạn)."),
         (
             Figures(open_within_deadline=5, open_overdue=2, withdrawn=1),
-            None,
+            "hết kỳ",
             "Đến hết kỳ, đang giải quyết 7 hồ sơ (trong hạn 5, quá hạn 2); 1 hồ sơ do người dân, tổ chức rút.",
         ),
-        (  # drawn up before the cut-off: that day, not the period's end
+        (
             Figures(open_overdue=2),
-            date(2026, 12, 3),
+            "ngày 3 tháng 12 năm 2026",
             "Đến ngày 3 tháng 12 năm 2026, đang giải quyết 2 hồ sơ (trong hạn 0, quá hạn 2).",
         ),
     ],
 )
-def test_open_dossiers_by_situation(figures, drawn_up, expected):
-    assert wording.open_sentence(figures, drawn_up) == expected
+def test_open_dossiers_by_situation(figures, moment, expected):
+    assert wording.open_sentence(figures, moment) == expected
+
+
+@pytest.mark.parametrize(
+    "drawn_up, moment",
+    [
+        (None, "hết kỳ"),  # drawn up after the cut-off
+        (date(2026, 12, 13), "ngày 13 tháng 12 năm 2026"),  # the day before: that day
+        (date(2026, 12, 14), "thời điểm lập báo cáo (ngày 14 tháng 12 năm 2026)"),  # the cut-off day
+    ],
+)
+def test_open_dossiers_are_counted_to_the_moment_the_report_was_drawn_up(drawn_up, moment):
+    data = sample.report(period_end=date(2026, 12, 14), drawn_up_before_cut_off=drawn_up)
+    assert wording.figures_moment(data) == moment
 
 
 @pytest.mark.parametrize(

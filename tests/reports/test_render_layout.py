@@ -175,6 +175,7 @@ def test_place_and_date_pad_days_below_ten_and_january_february():
 
 
 COUNTED = "(Số liệu tính từ ngày 15/12/2022 đến ngày 13/06/2023, trước ngày chốt số liệu 14/06/2023)"
+ON_THE_DAY = "(Số liệu tính từ ngày 15/12/2022 đến thời điểm lập báo cáo trong ngày chốt số liệu 14/06/2023)"
 
 
 @pytest.mark.parametrize(
@@ -182,6 +183,10 @@ COUNTED = "(Số liệu tính từ ngày 15/12/2022 đến ngày 13/06/2023, tr�
     [
         (None, [[], [], [], []]),
         (date(2023, 6, 13), [[COUNTED], [COUNTED], [COUNTED], ["(Kết quả công bố đến ngày 13/06/2023)"]]),
+        (
+            date(2023, 6, 14),
+            [[ON_THE_DAY], [ON_THE_DAY], [ON_THE_DAY], ["(Kết quả công bố đến ngày 14/06/2023)"]],
+        ),
     ],
 )
 def test_each_appendix_of_a_report_drawn_up_early_says_to_which_day(drawn_up, under_each_reference):

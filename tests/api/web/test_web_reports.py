@@ -4,7 +4,7 @@ the narrative sections with their stale-edit rule."""
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime, time
 
 import pytest
 
@@ -92,18 +92,36 @@ async def test_request_follow_download_and_issue(browser, world):
     assert "Báo cáo này đã được ban hành" in twice.text
 
 
-async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(browser, world):
-    """Its figures stop on the day it was drawn up (the document says so): before issuing it
-    after the cut-off, the clerk is told, and offered a new version."""
+CUT_OFF_2024_H1 = parse_period("2024-H1").end
+
+
+@pytest.mark.parametrize(
+    ("drawn_up", "heading", "why"),
+    [
+        (
+            date(2024, 6, 10),
+            "Số liệu chỉ tính đến ngày 10/06/2024</h2>",
+            f"được lập trước ngày chốt số liệu {CUT_OFF_2024_H1:%d/%m/%Y}, nên",
+        ),
+        (  # on the cut-off day itself: what comes in later that day is missing
+            CUT_OFF_2024_H1,
+            f"Số liệu chỉ tính đến thời điểm lập trong ngày chốt {CUT_OFF_2024_H1:%d/%m/%Y}</h2>",
+            f"được lập trong ngày chốt số liệu {CUT_OFF_2024_H1:%d/%m/%Y}, nên hồ sơ tiếp nhận",
+        ),
+    ],
+)
+async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(
+    browser, world, drawn_up, heading, why
+):
+    """Its figures stop on the day (the moment) it was drawn up (the document says so): before
+    issuing it after the cut-off, the clerk is told, and offered a new version."""
     await browser.sign_in_as("staff")
-    with stopped_at(datetime(2024, 6, 10, 10, tzinfo=local_zone())):
+    with stopped_at(datetime.combine(drawn_up, time(10), tzinfo=local_zone())):
         response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
         run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
         assert 'data-state="done"' in await wait_done(browser, run_id)
     confirm = (await browser.get(f"/reports/runs/{run_id}/issue")).text
-    cut_off = parse_period("2024-H1").end
-    assert "Số liệu chỉ tính đến ngày 10/06/2024</h2>" in confirm
-    assert f"được lập trước ngày chốt số liệu {cut_off:%d/%m/%Y}, nên" in confirm
+    assert heading in confirm and why in confirm
     assert 'href="/reports/drafts?period=2024-H1">lập phiên bản mới</a>' in confirm
 
 
