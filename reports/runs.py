@@ -131,12 +131,10 @@ def default_period_key(plan_year: int, today: date) -> str:
     """The period a report form offers first: the plan year's half-year or year running today
     (the report being prepared), else the latest of them that has begun; when neither has
     (next year's plan already active), the year before's annual report."""
-    periods = [parse_period(f"{plan_year}-{kind}") for kind in ("H1", "Y")]
-    for period in periods:
-        if period.start <= today <= period.end:
-            return period.key
-    begun = [period for period in periods if period.start <= today]
-    return begun[-1].key if begun else f"{plan_year - 1}-Y"
+    half, year = (parse_period(f"{plan_year}-{kind}") for kind in ("H1", "Y"))  # begin together
+    if today < half.start:
+        return f"{plan_year - 1}-Y"
+    return half.key if today <= half.end else year.key
 
 
 def may_write(actor: Principal, scope_unit_id: int | None) -> bool:

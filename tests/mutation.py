@@ -43,7 +43,10 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/models/test_dossier_classes.py",
         "tests/models/test_service_index_rules.py",
     ),
-    "models/dossiers/stats.py": ("tests/models/test_dossier_figures.py",),
+    "models/dossiers/stats.py": (
+        "tests/models/test_dossier_figures.py",
+        "tests/models/test_dossier_stats.py",
+    ),
     "models/dossiers/tallies.py": ("tests/models/test_dossier_tallies.py",),
     "models/service_index/indicators.py": ("tests/models/test_service_index_rules.py",),
     "models/service_index/service.py": (
@@ -51,6 +54,13 @@ MODULES: dict[str, tuple[str, ...]] = {
         "tests/models/test_service_index_split.py",
     ),
     "models/rounds/rules.py": ("tests/models/test_round_rules.py",),
+    "reports/runs.py": ("tests/reports/test_periods.py",),
+    "reports/docx_kit.py": ("tests/reports/test_render_layout.py",),
+    "reports/wording.py": (
+        "tests/reports/test_render_content.py",
+        "tests/reports/test_render_layout.py",
+        "tests/reports/test_issuers.py",
+    ),
 }
 # Where only some functions of a module are rules (the rest is storage and history, or parsing
 # and queries, pinned by the API and model tests at large), only theirs are mutated; a method as
@@ -67,6 +77,7 @@ RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "pending_in_rows",
         "_rest",
         "_merged",
+        "scope_name",
     ),
     "models/plans/tasks.py": ("derived", "_apply_report", "_filtered", "check_can_report"),
     "models/dossiers/records.py": (
@@ -75,7 +86,22 @@ RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "_parse_moment",
         "RowParser._local_date",
     ),
-    "models/dossiers/stats.py": ("check_period", "months", "Figures.__add__", "Figures.reconciles"),
+    "models/dossiers/stats.py": (
+        "check_period",
+        "months",
+        "Figures.__add__",
+        "Figures.reconciles",
+        "appointments_past",
+        "UnitTree.representative",
+        "UnitTree.merged_into",
+        "UnitTree.under",
+    ),
+    # Which period a report form offers and which it refuses (the rest is runs and files).
+    "reports/runs.py": ("default_period_key", "period_begun"),
+    # Where a letterhead name or a title breaks (the rest is python-docx layout).
+    "reports/docx_kit.py": ("broken_into_lines", "_at_phrase"),
+    # The sentences that state whose figures and which days (the rest by the approval texts).
+    "reports/wording.py": ("intro", "open_sentence", "leaders", "appendix_figures_date"),
     # The events and sums, not the Dialect's PostgreSQL spellings (the runs are on SQLite).
     "models/dossiers/tallies.py": (
         "_flag",

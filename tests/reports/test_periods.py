@@ -222,7 +222,7 @@ def test_a_report_of_a_period_not_begun_is_refused_naming_the_period(key, today,
             period_begun(key)
     (error,) = refused.value.errors
     start = parse_period(key).start
-    assert error.field == "period"
+    assert (error.field, error.reason) == ("period", f"begins on {start.isoformat()}: nothing to report yet")
     assert error.message == (
         f"Kỳ báo cáo {parse_period(key).label} bắt đầu từ ngày {start:%d/%m/%Y}: chưa có số liệu để báo cáo."
     )
@@ -237,7 +237,8 @@ def test_a_report_of_a_period_not_begun_is_refused_naming_the_period(key, today,
         (2026, date(2026, 12, 3), "2026-Y"),
         (2026, date(2026, 12, 20), "2026-Y"),  # both ended: the latest, being written
         (2027, date(2026, 12, 3), "2026-Y"),  # next year's plan already active: nothing begun
-        (2027, date(2026, 12, 15), "2027-H1"),
+        (2027, date(2026, 12, 14), "2026-Y"),  # the day before it begins
+        (2027, date(2026, 12, 15), "2027-H1"),  # the day it begins
     ],
 )
 def test_the_report_form_offers_the_period_the_plan_year_is_at(plan_year, today, offered):
