@@ -420,7 +420,8 @@ def broken_into_lines(text: str, size: float, bold: bool, available_mm: float) -
     """``text`` with line breaks ("\n") where an official would put them when it does not fit on
     one line, instead of where the word processor runs out of room ("SỞ NÔNG NGHIỆP VÀ MÔI /
     TRƯỜNG"): as few lines as fit, broken between the parts of the name where that fits
-    (``_at_phrase``: "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), otherwise as evenly as possible. Text
+    (``_at_phrase``: "SỞ NÔNG NGHIỆP / VÀ MÔI TRƯỜNG"), the widest line as narrow as it goes,
+    then the lines as even as they go ("HỢP; / PHỤ LỤC / SỐ LIỆU", not "HỢP; / PHỤ / LỤC SỐ"). Text
     that needs more than MAX_BROKEN_LINES is left to the word processor (trying every break of a
     long name would take far too long)."""
     words = text.split()
@@ -437,10 +438,10 @@ def broken_into_lines(text: str, size: float, bold: bool, available_mm: float) -
             lines = [" ".join(words[a:b]) for a, b in itertools.pairwise(bounds)]
             if all(fits(line) for line in lines):
                 at_phrases = sum(_at_phrase(words, i) for i in breaks)
-                widest = max(text_width_mm(line, size, bold) for line in lines)
-                candidates.append((-at_phrases, widest, lines))
+                widths = [text_width_mm(line, size, bold) for line in lines]
+                candidates.append((-at_phrases, max(widths), max(widths) - min(widths), lines))
         if candidates:
-            return "\n".join(min(candidates)[2])
+            return "\n".join(min(candidates)[-1])
     return text  # too long, or a single word wider than the room
 
 

@@ -252,6 +252,17 @@ LEFT_COLUMN_MM = 63  # the letterhead's left column, less its cell margins
         ("UBND THÀNH PHỐ HẠ LONG", False, LEFT_COLUMN_MM, ["UBND THÀNH PHỐ HẠ LONG"]),  # 62,2 mm of 63
         ("UBND THÀNH PHỐ HẠ LONG", False, 62, ["UBND", "THÀNH PHỐ HẠ LONG"]),
         ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 30, ["SỞ KHOA", "HỌC VÀ", "CÔNG NGHỆ"]),  # three lines
+        ("UBND THÀNH PHỐ HẠ LONG", True, LEFT_COLUMN_MM, ["UBND", "THÀNH PHỐ HẠ LONG"]),  # bold is wider
+        # after a semicolon; three lines as even as they go, not "PHỤ" alone
+        ("KẾT QUẢ TỔNG HỢP; PHỤ LỤC SỐ LIỆU NĂM", True, 50, ["KẾT QUẢ TỔNG HỢP;", "PHỤ LỤC SỐ", "LIỆU NĂM"]),
+        # no part boundary, several ways into three lines: the widest line narrowest
+        (
+            "TRUNG TÂM PHỤC VỤ HÀNH CHÍNH CÔNG TỈNH",
+            True,
+            45,
+            ["TRUNG TÂM PHỤC", "VỤ HÀNH CHÍNH", "CÔNG TỈNH"],
+        ),
+        ("MMMM MMMM MMMM MMMM", True, 30, ["MMMM MMMM MMMM MMMM"]),  # would take four: left alone
         ("NGHIÊNG", True, 5, ["NGHIÊNG"]),  # one word too wide: the word processor's to break
         ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 20, ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]),  # four lines: left alone
     ],
