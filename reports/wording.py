@@ -390,7 +390,7 @@ def figures_moment(data: ReportData) -> str:
     return "hết kỳ"
 
 
-def open_sentence(figures: Figures, moment: str = "hết kỳ") -> str:
+def open_sentence(figures: Figures, moment: str) -> str:
     """Where the period's dossiers stand at ``moment`` (``figures_moment``)."""
     parts = []
     if figures.open:

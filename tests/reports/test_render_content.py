@@ -367,6 +367,33 @@ def test_open_dossiers_are_counted_to_the_moment_the_report_was_drawn_up(drawn_u
     assert wording.figures_moment(data) == moment
 
 
+INTRO_PERIOD = "từ ngày 15 tháng 12 năm 2022 đến ngày 14 tháng 6 năm 2023"
+
+
+@pytest.mark.parametrize(
+    "drawn_up, span",
+    [
+        (None, f"số liệu tính {INTRO_PERIOD}"),  # after the cut-off
+        (
+            date(2023, 6, 13),
+            f"kỳ báo cáo {INTRO_PERIOD}; báo cáo lập trước ngày chốt số liệu nên số liệu tính đến "
+            "ngày 13 tháng 6 năm 2023",
+        ),
+        (
+            date(2023, 6, 14),
+            f"kỳ báo cáo {INTRO_PERIOD}; báo cáo lập trong ngày chốt số liệu nên số liệu tính đến "
+            "thời điểm lập báo cáo",
+        ),
+    ],
+)
+def test_the_opening_says_which_days_the_figures_cover(drawn_up, span):
+    data = sample.report(drawn_up_before_cut_off=drawn_up)
+    assert wording.intro(data) == (
+        "Báo cáo kết quả thực hiện công tác cải cách hành chính 6 tháng đầu năm 2023 của "
+        f"tỉnh Quảng Ninh ({span}) như sau:"
+    )
+
+
 @pytest.mark.parametrize(
     "current, last_year, expected",
     [
