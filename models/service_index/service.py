@@ -520,12 +520,12 @@ class ServiceIndex:
         return self.total.score - self.previous_score
 
 
-def scope_name(tree: UnitTree, unit_id: int | None, members: set[int] | None) -> str:
+def scope_name(tree: UnitTree, unit_id: int | None, members: set[int]) -> str:
     """Whose figures a scope's are, as headings say it: "toàn tỉnh" (``unit_id`` None), else the
     unit's name, followed by "và các đơn vị trực thuộc" only when ``members`` (the units whose
     dossiers count) hold a unit under it and by "(kể cả các đơn vị đã sáp nhập vào)" only when
     they hold a unit merged into it."""
-    if unit_id is None or members is None:
+    if unit_id is None:
         return "toàn tỉnh"
     name = tree.units[unit_id]["name"]
     if any(tree.units[member]["parent"] == unit_id for member in members):
@@ -539,7 +539,7 @@ async def scope_heading(period: IndexPeriod, unit_id: int | None) -> str:
     """Whose figures an index is, as its page and its export head it: "Tháng 3/2024: toàn tỉnh",
     "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" (the unit with the units under it)."""
     tree = await UnitTree.load()
-    return f"{period.title}: {scope_name(tree, unit_id, _scope(tree, unit_id))}"
+    return f"{period.title}: {scope_name(tree, unit_id, _scope(tree, unit_id) or set())}"
 
 
 def _scope(tree: UnitTree, unit_id: int | None) -> set[int] | None:
@@ -708,7 +708,7 @@ def _lost_scope(
 async def lost_scope_name(period: IndexPeriod, unit_id: int | None, *, with_children: bool = False) -> str:
     """Whose dossiers ``lost_points`` lists, as the list's heading says it (see ``scope_name``)."""
     tree = await UnitTree.load()
-    return scope_name(tree, unit_id, _lost_scope(tree, period, unit_id, with_children))
+    return scope_name(tree, unit_id, _lost_scope(tree, period, unit_id, with_children) or set())
 
 
 async def lost_points(

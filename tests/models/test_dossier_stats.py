@@ -360,3 +360,33 @@ TREE = UnitTree(
 def test_the_units_merged_into_a_unit_are_its_predecessors_not_those_under_it(unit_id, merged, under):
     assert TREE.merged_into(unit_id) == merged
     assert TREE.under(unit_id) == under
+
+
+# 3 closed on 30/06/2025 into 2, which closed on 31/12/2025 into 1; 4 closed with no successor.
+HISTORY = UnitTree(
+    {
+        1: {"id": 1, "valid_to": None, "successor": None},
+        2: {"id": 2, "valid_to": date(2025, 12, 31), "successor": 1},
+        3: {"id": 3, "valid_to": date(2025, 6, 30), "successor": 2},
+        4: {"id": 4, "valid_to": date(2025, 6, 30), "successor": None},
+        # a successor loop typed in by mistake (5 into 6, 6 into 5) must not hang the statistics
+        5: {"id": 5, "valid_to": date(2025, 6, 30), "successor": 6},
+        6: {"id": 6, "valid_to": date(2025, 6, 30), "successor": 5},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "start", "representative"),
+    [
+        (3, date(2025, 6, 30), 3),  # alive on the period's first day: its own figures
+        (3, date(2025, 7, 1), 2),  # closed the day before: its successor's
+        (3, date(2026, 1, 1), 1),  # and their successor's
+        (2, date(2025, 12, 31), 2),
+        (4, date(2026, 1, 1), 4),  # no successor: itself
+        (1, date(2026, 1, 1), 1),
+        (5, date(2026, 1, 1), 5),  # round the loop once, then stop
+    ],
+)
+def test_a_unit_closed_before_a_period_is_represented_by_its_successor(unit_id, start, representative):
+    assert HISTORY.representative(unit_id, start) == representative

@@ -403,7 +403,7 @@ SCOPE_TREE = UnitTree(
 @pytest.mark.parametrize(
     ("unit_id", "members", "name"),
     [
-        (None, None, "toàn tỉnh"),
+        (None, set(), "toàn tỉnh"),
         (2, {2, 3}, "Sở Y tế và các đơn vị trực thuộc"),
         (2, {2}, "Sở Y tế"),  # a ranking row's unit: the units under it rank on their own
         (3, {3}, "Bệnh viện tỉnh"),  # nothing under it: no "đơn vị trực thuộc"
