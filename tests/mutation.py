@@ -101,7 +101,7 @@ RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
     # Where a letterhead name or a title breaks (the rest is python-docx layout).
     "reports/docx_kit.py": ("broken_into_lines", "_at_phrase"),
     # The sentences that state whose figures and which days (the rest by the approval texts).
-    "reports/wording.py": ("intro", "open_sentence", "leaders", "appendix_figures_date"),
+    "reports/wording.py": ("intro", "figures_moment", "open_sentence", "leaders", "appendix_figures_date"),
     # The events and sums, not the Dialect's PostgreSQL spellings (the runs are on SQLite).
     "models/dossiers/tallies.py": (
         "_flag",

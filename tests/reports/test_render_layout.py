@@ -262,6 +262,8 @@ LEFT_COLUMN_MM = 63  # the letterhead's left column, less its cell margins
             45,
             ["TRUNG TÂM PHỤC", "VỤ HÀNH CHÍNH", "CÔNG TỈNH"],
         ),
+        # measured in bold: in regular type "BAN QUẢN LÝ / KHU KINH TẾ TỈNH" looks the more even
+        ("BAN QUẢN LÝ KHU KINH TẾ TỈNH", True, 44, ["BAN QUẢN LÝ KHU", "KINH TẾ TỈNH"]),
         ("MMMM MMMM MMMM MMMM", True, 30, ["MMMM MMMM MMMM MMMM"]),  # would take four: left alone
         ("NGHIÊNG", True, 5, ["NGHIÊNG"]),  # one word too wide: the word processor's to break
         ("SỞ KHOA HỌC VÀ CÔNG NGHỆ", True, 20, ["SỞ KHOA HỌC VÀ CÔNG NGHỆ"]),  # four lines: left alone
