@@ -218,7 +218,7 @@ class ServiceIndexController(Controller):
         index = await service.service_index(service.parse_period(period), unit_id, "unit")
         unit = await units.get_unit(unit_id) if unit_id else None
         return Response(
-            index_workbook(index, unit, await service.scope_heading(index.period, unit_id)),
+            index_workbook(index, unit),
             media_type=XLSX,
             headers={"Content-Disposition": f'attachment; filename="{index_filename(index, unit)}"'},
         )

@@ -127,7 +127,6 @@ class ServiceIndexPagesController(Controller):
             else:
                 context.update(
                     index=index,
-                    heading=await service.scope_heading(chosen, unit),
                     trend=trend,
                     trend_bars=trend_bars(trend),
                     trend_segments=TREND_SEGMENTS,

@@ -63,16 +63,15 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
     return header, rows, two_decimals
 
 
-def index_workbook(index: ServiceIndex, unit: dict | None, heading: str) -> bytes:
-    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province;
-    ``heading`` says whose figures they are (``service.scope_heading``)."""
+def index_workbook(index: ServiceIndex, unit: dict | None) -> bytes:
+    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province."""
     header, rows, two_decimals = index_table(index)
     return write_workbook(
         f"Bộ chỉ số {index.period.key} {unit['code']}" if unit else f"Bộ chỉ số {index.period.key}",
         header,
         rows,
         percent_columns=two_decimals,
-        heading=f"{TITLE} — {heading}",
+        heading=f"{TITLE} — {index.heading}",
     )
 
 

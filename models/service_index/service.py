@@ -512,12 +512,19 @@ class ServiceIndex:
     total: IndexFigures
     previous_score: float | None
     groups: tuple[IndexGroup, ...]
+    scope: str = "toàn tỉnh"  # whose figures (``scope_name``)
 
     @property
     def change(self) -> float | None:
         if self.total.score is None or self.previous_score is None:
             return None
         return self.total.score - self.previous_score
+
+    @property
+    def heading(self) -> str:
+        """As its page and its export head it: "Tháng 3/2024: toàn tỉnh", "Tháng 3/2024: Sở Y tế
+        và các đơn vị trực thuộc"."""
+        return f"{self.period.title}: {self.scope}"
 
 
 def scope_name(tree: UnitTree, unit_id: int | None, members: set[int]) -> str:
@@ -533,13 +540,6 @@ def scope_name(tree: UnitTree, unit_id: int | None, members: set[int]) -> str:
     if members & tree.merged_into(unit_id):
         name += " (kể cả các đơn vị đã sáp nhập vào)"
     return name
-
-
-async def scope_heading(period: IndexPeriod, unit_id: int | None) -> str:
-    """Whose figures an index is, as its page and its export head it: "Tháng 3/2024: toàn tỉnh",
-    "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" (the unit with the units under it)."""
-    tree = await UnitTree.load()
-    return f"{period.title}: {scope_name(tree, unit_id, _scope(tree, unit_id) or set())}"
 
 
 def _scope(tree: UnitTree, unit_id: int | None) -> set[int] | None:
@@ -613,7 +613,8 @@ async def service_index(
         groups = await _ranked_units(tree, period.start, period.end, units, before)
     elif group_by == "procedure":
         groups = await _by_procedure(period, units)
-    return ServiceIndex(period, unit_id, group_by, total, previous_total.score, tuple(groups))
+    scope = scope_name(tree, unit_id, units or set())
+    return ServiceIndex(period, unit_id, group_by, total, previous_total.score, tuple(groups), scope)
 
 
 async def _ranked_units(
@@ -732,7 +733,7 @@ async def lost_points(
         )
     tree = await UnitTree.load()
     units = _lost_scope(tree, period, unit_id, with_children)
-    if not units and units is not None:  # closed before the period: its dossiers rank under its successor
+    if units == set():  # closed before the period: its dossiers rank under its successor
         return [], 0
     sql = _Sql(period.end, _postgres())
     where = (
