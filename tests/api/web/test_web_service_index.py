@@ -100,6 +100,11 @@ async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
     assert unknown_unit.status_code == 422 and "Đơn vị không tồn tại." in unknown_unit.text
     bad_indicator = await browser.get("/service-index/dossiers?period=2024-03&indicator=colour")
     assert bad_indicator.status_code == 422 and "Chỉ số không hợp lệ" in bad_indicator.text
+    for scope in ("", "&with_children=1"):  # the list's heading names no unit that does not exist
+        lost = await browser.get(
+            f"/service-index/dossiers?period=2024-03&indicator=on_time&unit_id=99999{scope}"
+        )
+        assert lost.status_code == 422 and "Đơn vị không tồn tại." in lost.text
 
 
 # Rule: every ratio on the service-index page has two decimals, as the ranking's do
