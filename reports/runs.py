@@ -17,7 +17,7 @@ import os
 import re
 import unicodedata
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -862,6 +862,8 @@ class DraftChange:
     text: str = ""  # edit, add
     direction: str = ""  # move: up | down
     profile: str = ""  # issuer
+    # add: the key the new paragraph gets, made here so the page can point at it afterwards
+    added_key: str = field(default_factory=lambda: f"{drafts.STAFF_PREFIX}{uuid.uuid4()}")
 
 
 def _changed_sections(
@@ -878,8 +880,9 @@ def _changed_sections(
         case "move":
             return drafts.move_paragraph(sections, composed, section, key, change.direction)
         case "add":
-            new_key = f"{drafts.STAFF_PREFIX}{uuid.uuid4()}"
-            return drafts.add_paragraph(sections, composed, section, new_key, change.text, key or None)
+            return drafts.add_paragraph(
+                sections, composed, section, change.added_key, change.text, key or None
+            )
         case "issuer":
             if change.profile not in profiles:
                 raise InvalidInput.field("profile", "unknown issuer profile", "Chọn cơ quan ban hành.")

@@ -29,7 +29,7 @@ from api.web.common import (
     viewer_for,
     wants_fragment,
 )
-from api.web.forms import day_text
+from api.web.forms import CONFIRMED, confirmation, day_text
 from core.clock import local_date, utcnow
 from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
 from core.paging import PageRequest
@@ -265,11 +265,13 @@ class ReportPagesController(Controller):
         period: FromQuery[str | None] = None,
         unit_id: FromQuery[int | None] = None,
         saved: FromQuery[str | None] = None,
+        at: FromQuery[str] = "",
     ) -> Response:
+        """``saved`` names the change just saved and ``at`` the element its notice is shown in."""
         if period is None:
             return await draft_choice(principal, request.query_params)
         view = await report_runs.open_draft(principal, period, unit_id)
-        return await draft_page(principal, view, notice=SAVED.get(saved or "", ""))
+        return await draft_page(principal, view, notice=SAVED.get(saved or "", ""), notice_at=at)
 
     @post("/drafts/changes", status_code=303)
     async def change_draft(self, principal: Caller, request: Request) -> Response:
@@ -285,6 +287,9 @@ class ReportPagesController(Controller):
         )
         target = form_field(change)
         stale = False
+        asked = errors or raw.get(CONFIRMED) == "yes"
+        if not asked and (question := await _confirm_losing_words(principal, form, unit_id)):
+            return question
         if not errors:
             try:
                 await report_runs.change_draft(principal, form["period"], unit_id, change, version or 0)
@@ -293,9 +298,9 @@ class ReportPagesController(Controller):
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, {"text": target, "profile": "profile", "direction": target})
             else:
-                anchor = f"#p-{change.key}" if change.key and change.op != "add" else f"#s-{change.section}"
-                url = query_url("/reports/drafts", period=form["period"], unit_id=unit_id, saved=change.op)
-                return see_other(url + (anchor if change.section else ""))
+                saved, at = saved_notice(change)
+                url = query_url("/reports/drafts", period=form["period"], unit_id=unit_id, saved=saved, at=at)
+                return see_other(f"{url}#{at}")
         view = await report_runs.open_draft(principal, form["period"], unit_id)
         return await draft_page(
             principal,
@@ -335,10 +340,23 @@ CHANGE_FIELDS = ("period", "unit_id", "version", "op", "section", "key", "text",
 SAVED = {
     "edit": "Đã lưu đoạn văn.",
     "add": "Đã thêm đoạn văn.",
-    "delete": "Đã xóa đoạn văn; có thể khôi phục ở cuối mục.",
-    "restore": "Đã khôi phục đoạn văn tự động.",
+    "delete": "Đã xóa đoạn văn tự động; có thể khôi phục trong “Đoạn tự động đã xóa” ở cuối mục.",
+    "delete-staff": "Đã xóa đoạn văn.",
+    "restore": "Đã dùng lại bản tự động của đoạn văn.",
     "move": "Đã chuyển vị trí đoạn văn.",
     "issuer": "Đã chọn cơ quan ban hành.",
+}
+LOSING_WORDS = {  # (op, origin): title, how far it can be undone, button
+    ("delete", drafts.STAFF): (
+        "Xóa đoạn văn chuyên viên viết?",
+        "Đoạn văn do chuyên viên viết không có bản tự động, nên đã xóa thì không khôi phục được.",
+        "Xóa đoạn văn",
+    ),
+    ("restore", drafts.EDITED): (
+        "Dùng lại bản tự động thay cho nội dung đã sửa?",
+        "Nội dung đã sửa của đoạn này sẽ mất, không lấy lại được.",
+        "Dùng lại bản tự động",
+    ),
 }
 ORIGINS = {
     "generated": "Tự động",
@@ -346,6 +364,58 @@ ORIGINS = {
     "deleted": "Đã xóa",
     "staff": "Chuyên viên viết",
 }
+
+
+def saved_notice(change: report_runs.DraftChange) -> tuple[str, str]:
+    """Which notice a saved change gets and the id of the element it is shown in (the page
+    scrolls there): the paragraph changed or added, the section a paragraph left, or the issuer
+    form."""
+    if change.op == "issuer":
+        return "issuer", "lap"
+    if change.op == "delete":
+        return (
+            "delete-staff" if change.key.startswith(drafts.STAFF_PREFIX) else "delete"
+        ), f"s-{change.section}"
+    return change.op, f"p-{change.added_key if change.op == 'add' else change.key}"
+
+
+async def _confirm_losing_words(principal: Principal, form: dict, unit_id: int | None) -> Template | None:
+    """Deleting a paragraph staff wrote, or putting the generated text back over one they edited,
+    loses words nothing can bring back, so the page asks first. Every other change can be taken
+    back on the draft page (a deleted generated paragraph is restored from the end of its
+    section), and a change the draft refuses is told on the draft page, not here."""
+    if form["op"] not in ("delete", "restore"):
+        return None
+    try:
+        view = await report_runs.open_draft(principal, form["period"], unit_id)
+    except InvalidInput:
+        return None
+    section = next((s for s in view.composed if s.key == form["section"]), None)
+    shown = drafts.shown_paragraphs(section, view.stored.sections) if section else []
+    paragraph = next((p for p in shown if p.key == form["key"]), None)
+    if paragraph is None or (form["op"], paragraph.origin) not in LOSING_WORDS:
+        return None
+    title, warning, button = LOSING_WORDS[form["op"], paragraph.origin]
+    heading = section_labels(view.composed).get(section.key) or "Phần mở đầu"
+    consequences = [f"Mục {heading}, nội dung hiện nay: “{paragraph.text}”"]
+    if form["op"] == "restore":
+        consequences.append(
+            f"Bản tự động thay vào: “{paragraph.generated.text}”"
+            if paragraph.generated
+            else "Số liệu hiện nay không còn sinh ra đoạn này, nên đoạn văn sẽ không còn trong dự thảo."
+        )
+    back = query_url("/reports/drafts", period=form["period"], unit_id=unit_id)
+    return confirmation(
+        await viewer_for(principal),
+        title=title,
+        warning=warning,
+        consequences=consequences,
+        action="/reports/drafts/changes",
+        button=button,
+        cancel=f"{back}#p-{paragraph.key}",
+        fields={name: form[name] for name in CHANGE_FIELDS if form[name]},
+        active="reports",
+    )
 
 
 def form_field(change: report_runs.DraftChange) -> str:
@@ -394,6 +464,7 @@ async def draft_page(
     stale: bool = False,
     typed: dict[str, str] | None = None,
     notice: str = "",
+    notice_at: str = "",
     status_code: int = 200,
 ) -> Template:
     scope_name = (await units.get_unit(view.scope_unit_id))["name"] if view.scope_unit_id else "Toàn tỉnh"
@@ -419,6 +490,7 @@ async def draft_page(
         stale=stale,
         typed=typed or {},
         notice=notice,
+        notice_at=notice_at[:200],
         can_edit=report_runs.may_write(principal, view.scope_unit_id),
         request_key=uuid.uuid4().hex,
         offers=drafts.unit_answers(view.data, view.stored.sections),

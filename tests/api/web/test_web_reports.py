@@ -296,7 +296,7 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
     saved = await browser.post(
         "/reports/drafts/changes", draft_form("0", "edit", "V", key, text="Đề nghị A.")
     )
-    assert saved.status_code == 303 and saved.headers["location"].endswith(f"saved=edit#p-{key}")
+    assert saved.status_code == 303 and saved.headers["location"].endswith(f"saved=edit&at=p-{key}#p-{key}")
     again = (await browser.get(saved.headers["location"])).text
     assert "Đã lưu đoạn văn." in again and "Phiên bản dự thảo 1" in again and "Đề nghị A." in again
     stale = await browser.post(
@@ -349,3 +349,83 @@ async def test_who_may_write_a_draft_and_issue_on_the_web(browser, world):
         assert "Ban hành…" not in (await browser.get("/reports")).text
     await browser.sign_in_as("viewer")
     assert (await browser.post("/reports/drafts/generate", {"period": "2024-H1"})).status_code == 403
+
+
+async def test_draft_changes_that_lose_staff_words_are_confirmed_and_each_notice_shows_where_it_happened(
+    browser, world
+):
+    await browser.sign_in_as("staff")
+    page = (await browser.get("/reports/drafts?period=2024-H1")).text
+    key = re.search(r'id="p-(V\.[^"]+)"', page).group(1)
+    added = await browser.post(
+        "/reports/drafts/changes", draft_form("0", "add", "V", key, text="Kiến nghị B.")
+    )
+    location = added.headers["location"]
+    staff_key = re.search(r"#p-(staff:[0-9a-f-]+)$", location).group(1)
+    page = (await browser.get(location)).text
+    article = page[
+        page.index(f'id="p-{staff_key}"') : page.index("</article>", page.index(f'id="p-{staff_key}"'))
+    ]
+    assert '<div class="notice" role="status"><p>Đã thêm đoạn văn.</p>' in article
+    assert page.count('class="notice" role="status"') == 1  # there, and nowhere else
+
+    # deleting what staff wrote asks first, naming the paragraph; nothing is written before "yes"
+    asked = await browser.post("/reports/drafts/changes", draft_form("1", "delete", "V", staff_key))
+    assert asked.status_code == 200 and "<h1>Xóa đoạn văn chuyên viên viết?</h1>" in asked.text
+    assert "không khôi phục được" in asked.text and "“Kiến nghị B.”" in asked.text
+    assert f'name="key" value="{staff_key}"' in asked.text and 'name="confirmed" value="yes"' in asked.text
+    assert f'href="/reports/drafts?period=2024-H1#p-{staff_key}"' in asked.text  # the way back
+    assert "Kiến nghị B." in (await browser.get("/reports/drafts?period=2024-H1")).text
+    done = await browser.post(
+        "/reports/drafts/changes", {**draft_form("1", "delete", "V", staff_key), "confirmed": "yes"}
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("saved=delete-staff&at=s-V#s-V")
+    page = (await browser.get(done.headers["location"])).text
+    assert "Kiến nghị B." not in page
+    section = page[page.index('id="s-V"') : page.index('id="p-', page.index('id="s-V"'))]
+    assert '<div class="notice" role="status"><p>Đã xóa đoạn văn.</p>' in section
+
+    # a generated paragraph is deleted at once (it can be restored), then restored at once
+    deleted = await browser.post("/reports/drafts/changes", draft_form("2", "delete", "V", key))
+    assert deleted.status_code == 303 and deleted.headers["location"].endswith("saved=delete&at=s-V#s-V")
+    assert "“Đoạn tự động đã xóa” ở cuối mục" in (await browser.get(deleted.headers["location"])).text
+    restored = await browser.post("/reports/drafts/changes", draft_form("3", "restore", "V", key))
+    assert restored.status_code == 303 and restored.headers["location"].endswith(f"at=p-{key}#p-{key}")
+
+    # putting the generated text back over an edit asks first
+    await browser.post("/reports/drafts/changes", draft_form("4", "edit", "V", key, text="Đề nghị riêng."))
+    asked = await browser.post("/reports/drafts/changes", draft_form("5", "restore", "V", key))
+    assert (
+        asked.status_code == 200 and "<h1>Dùng lại bản tự động thay cho nội dung đã sửa?</h1>" in asked.text
+    )
+    assert "“Đề nghị riêng.”" in asked.text and "Bản tự động thay vào: “" in asked.text
+    assert "Đề nghị riêng." in (await browser.get("/reports/drafts?period=2024-H1")).text
+    done = await browser.post(
+        "/reports/drafts/changes", {**draft_form("5", "restore", "V", key), "confirmed": "yes"}
+    )
+    page = (await browser.get(done.headers["location"])).text
+    assert "Đề nghị riêng." not in page and "Phiên bản dự thảo 6" in page
+    article = page[page.index(f'id="p-{key}"') : page.index("</article>", page.index(f'id="p-{key}"'))]
+    assert "Đã dùng lại bản tự động của đoạn văn." in article
+
+    # the issuer's notice is shown beside its form
+    issuer = await browser.post(
+        "/reports/drafts/changes", draft_form("6", "issuer", "", profile="people_committee")
+    )
+    assert issuer.headers["location"].endswith("saved=issuer&at=lap#lap")
+    page = (await browser.get(issuer.headers["location"])).text
+    assert page.index("Đã chọn cơ quan ban hành.") > page.index('id="lap"')
+
+
+async def test_a_unit_head_is_refused_before_any_confirmation_of_another_scope_s_draft(browser, world):
+    await browser.sign_in_as("staff")
+    added = await browser.post("/reports/drafts/changes", draft_form("0", "add", "V", text="Kiến nghị."))
+    staff_key = re.search(r"#p-(staff:[0-9a-f-]+)$", added.headers["location"]).group(1)
+    await browser.sign_in_as("head_a")
+    for confirmed in ({}, {"confirmed": "yes"}):
+        refused = await browser.post(
+            "/reports/drafts/changes", {**draft_form("1", "delete", "V", staff_key), **confirmed}
+        )
+        assert refused.status_code == 403, confirmed
+    await browser.sign_in_as("staff")
+    assert "Kiến nghị." in (await browser.get("/reports/drafts?period=2024-H1")).text
