@@ -1,7 +1,7 @@
 """Reporting rounds in the web: the rounds (staff open one), a round's completeness and
 consolidated figures, and a unit's form — filled on a phone or a PC, or downloaded as XLSX and
-uploaded back; saved as a draft, sent after a confirmation; reviewed by staff (accept, return
-with a comment per field, enter a figure for the unit with a note).
+uploaded back; saved as a draft, sent after a confirmation; reviewed by staff (accept after a
+confirmation, return with a comment per field, enter a figure for the unit with a note).
 
 The pages call the same domain functions as api/rounds.py (models.rounds), through the forms
 layer (api/web/forms.py): errors at the top and beside each field, what was typed kept."""
@@ -15,10 +15,13 @@ from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
+from api.errors import VI_TITLES
 from api.rounds import round_period
 from api.security import Caller
 from api.web.common import page, query_url, see_other, viewer_for
 from api.web.forms import (
+    FORM,
+    FormErrors,
     FormSpec,
     Submission,
     confirmation,
@@ -29,7 +32,15 @@ from api.web.forms import (
     whole_field,
 )
 from core.clock import local_date, utcnow
-from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
+from core.errors import (
+    Conflict,
+    DomainError,
+    FieldError,
+    InvalidInput,
+    PayloadTooLarge,
+    StaleVersion,
+    UnsupportedMediaType,
+)
 from core.settings import get_settings
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
@@ -140,12 +151,50 @@ def may_review(principal: Principal) -> bool:
     return principal.can(Action.MANAGE_ROUNDS)
 
 
+GENERAL_COMMENT = "comments.general"
+NOT_REVIEWABLE = "Chỉ duyệt được báo cáo đơn vị đã nộp."
+
+
+def review_labels(form: dict) -> dict[str, str]:
+    """The review's comment boxes in page order (the indicators by section, the questions, then
+    "Nhận xét chung"), each as the error summary names it; their ids are ``review-<name>``."""
+    labels = field_labels(form)
+    order = list(rules.INDICATOR_SECTIONS)
+    shown = sorted(
+        (indicator for indicator in form["indicators"] if indicator["section"] in order),
+        key=lambda indicator: order.index(indicator["section"]),
+    )
+    names = [subs.figure_field(indicator["code"]) for indicator in shown]
+    names += [subs.answer_field(q["section"]) for q in form["round"]["questions"]]
+    return {f"comments.{name}": f"Nhận xét cho {labels[name]}" for name in names} | {
+        GENERAL_COMMENT: "Nhận xét chung"
+    }
+
+
+def review_errors_of(exc: DomainError, labels: dict[str, str]) -> FormErrors:
+    """A refused review as the page shows it: each comment's error beside its box (no comment at
+    all, ``comments``, beside "Nhận xét chung"); the rest (the report's state, a comment on a
+    field the page has no box for) at the top of the summary, unlinked."""
+    errors, general = FormErrors(), []
+    for error in exc.errors:
+        name = GENERAL_COMMENT if error.field == "comments" else error.field
+        message = error.message or VI_TITLES.get(exc.status_code, VI_TITLES[400])
+        if name in labels:
+            errors.add(name, message)
+        elif message not in general:
+            general.append(message)
+    if general:
+        errors.add(FORM, " ".join(general))
+    return errors.ordered(labels)
+
+
 async def submission_page(
     principal: Principal,
     submission_id: int,
     *,
     sent: Submission | None = None,
-    review_errors: dict | None = None,
+    review_refusal: DomainError | None = None,
+    review_outcome: str = "Chưa trả lại được",
     comments: dict | None = None,
     upload_errors: list[str] | None = None,
     entry: Submission | None = None,
@@ -155,6 +204,7 @@ async def submission_page(
     form = await subs.get_submission(principal, submission_id)
     editable = form["editable_by_unit"] and principal.can(Action.SUBMIT_ROUND)
     sent = sent or blank(form)
+    comment_labels = review_labels(form)
     return page(
         "round_submission.html",
         await viewer_for(principal),
@@ -165,7 +215,9 @@ async def submission_page(
         labels=field_labels(form),
         editable=editable,
         reviewer=may_review(principal),
-        review_errors=review_errors or {},
+        review_errors=review_errors_of(review_refusal, comment_labels) if review_refusal else {},
+        review_outcome=review_outcome,
+        review_labels=comment_labels,
         comments=comments or {},
         upload_errors=upload_errors or [],
         entry=entry or ENTRY_FORM.blank(version=form["version"]),
@@ -471,16 +523,23 @@ class RoundPagesController(Controller):
     async def review(
         self, principal: Caller, submission_id: FromPath[int], request: Request
     ) -> Template | Redirect:
-        """Accept, or return with the comments typed beside the fields (``comments.<field>``)."""
+        """Return with the comments typed beside the fields (``comments.<field>``), or accept
+        after a confirmation (the unit can no longer change the report): the first post shows
+        it, which posts back ``confirmed=yes`` with the version it showed."""
         data = await request.form()
-        version = VERSION_FORM.read(data)["version"]
+        sent = VERSION_FORM.read(data)
+        version = sent["version"]
         comments = {
             name.removeprefix("comments."): value
             for name, value in data.items()
             if name.startswith("comments.") and isinstance(value, str) and value.strip()
         }
+        accepting = data.get("action") == "accept"
         try:
-            if data.get("action") == "accept":
+            if accepting:
+                principal.require(Action.MANAGE_ROUNDS)
+                if not sent.confirmed:
+                    return await self._confirm_accept(principal, submission_id, version, comments)
                 await subs.accept(principal, submission_id, expected_version=version)
                 return see_other(f"/submissions/{submission_id}?done=accepted")
             await subs.return_submission(principal, submission_id, comments, expected_version=version)
@@ -488,10 +547,46 @@ class RoundPagesController(Controller):
         except StaleVersion:
             return await submission_page(principal, submission_id, notice=STALE, status_code=412)
         except (InvalidInput, Conflict) as exc:
-            errors = {error.field: error.message for error in exc.errors}
             return await submission_page(
-                principal, submission_id, review_errors=errors, comments=comments, status_code=exc.status_code
+                principal,
+                submission_id,
+                review_refusal=exc,
+                review_outcome="Chưa tiếp nhận được" if accepting else "Chưa trả lại được",
+                comments=comments,
+                status_code=exc.status_code,
             )
+
+    async def _confirm_accept(
+        self, principal: Principal, submission_id: int, version: int | None, comments: dict
+    ) -> Template:
+        """The page before accepting: what accepting does (models.rounds.submissions.accept),
+        for the version the reviewer saw (an older one: the 412 page, as when confirming)."""
+        form = await subs.get_submission(principal, submission_id)
+        if version is not None and version != form["version"]:
+            raise StaleVersion(form["version"])
+        if not rules.reviewable(form["status"]):
+            raise Conflict(
+                "only a submitted submission is accepted",
+                [FieldError("status", f"submission is {form['status']}", NOT_REVIEWABLE)],
+            )
+        consequences = [
+            "Đơn vị không sửa hay nộp lại báo cáo này được nữa, và báo cáo không trả lại để sửa được; "
+            "Sở Nội vụ vẫn nhập thay được từng số liệu, kèm lý do.",
+            f"Số liệu và nội dung báo cáo của đơn vị được đưa vào phần tổng hợp của đợt “{form['round']['title']}”.",
+            "Lãnh đạo và cán bộ đầu mối của đơn vị nhận thông báo báo cáo đã được tiếp nhận.",
+        ]
+        if comments:
+            consequences.append("Nhận xét bạn vừa ghi không được gửi cho đơn vị.")
+        return confirmation(
+            await viewer_for(principal),
+            title=f"Tiếp nhận báo cáo {form['round']['period_label']} của {form['unit_name']}?",
+            consequences=consequences,
+            action=f"/submissions/{submission_id}/review",
+            button="Tiếp nhận báo cáo",
+            cancel=f"/submissions/{submission_id}",
+            fields={"action": "accept", "version": str(version or form["version"])},
+            active="rounds",
+        )
 
     @post("/submissions/{submission_id:int}/entry", name="web:submission-entry")
     async def entry(

@@ -202,15 +202,29 @@ NOTICES = {
     "round_returned": "Báo cáo {label} của đơn vị được trả lại để sửa",
     "round_accepted": "Báo cáo {label} của đơn vị đã được tiếp nhận",
 }
+# What each notice asks of the unit, after the round's title: the reminders go only to units
+# yet to send (a draft, or returned to them); an accepted report is closed to the unit.
+NOTICE_BODIES = {
+    "round_opened": "Điền và nộp báo cáo tại trang Báo cáo định kỳ của đơn vị trước hạn {deadline}.",
+    "round_due_in_3": "Đơn vị chưa nộp báo cáo: hoàn thành và nộp tại trang Báo cáo định kỳ "
+    "của đơn vị trước hạn {deadline}.",
+    "round_due_in_1": "Đơn vị chưa nộp báo cáo: hoàn thành và nộp tại trang Báo cáo định kỳ "
+    "của đơn vị trước hạn {deadline}.",
+    "round_overdue": "Đơn vị chưa nộp báo cáo dù đã quá hạn nộp ({deadline}): hoàn thành và nộp "
+    "ngay tại trang Báo cáo định kỳ của đơn vị.",
+    "round_returned": "Sở Nội vụ đã trả lại báo cáo kèm nhận xét: xem nhận xét, sửa và nộp lại "
+    "tại trang Báo cáo định kỳ của đơn vị.",
+    "round_accepted": "Sở Nội vụ đã tiếp nhận báo cáo và đưa số liệu vào tổng hợp; đơn vị không "
+    "cần làm gì thêm.",
+}
 
 
 async def notify_units(round_row: dict, kind: str, unit_ids: list[int], key: str = "") -> int:
     """A round notice to the heads and reporters of ``unit_ids``, once per ``kind``, unit,
     person and ``key`` (a reminder's day, a review's version)."""
-    subject = NOTICES[kind].format(
-        label=round_row["period_label"], deadline=format_date_short(round_row["deadline"])
-    )
-    body = f"{round_row['title']}. Xem và nộp tại trang Báo cáo định kỳ của đơn vị."
+    shown = {"label": round_row["period_label"], "deadline": format_date_short(round_row["deadline"])}
+    subject = NOTICES[kind].format(**shown)
+    body = f"{round_row['title']}. {NOTICE_BODIES[kind].format(**shown)}"
     people = await round_recipients(unit_ids)
     return await notify(
         [

@@ -1,7 +1,8 @@
 """The reporting-round pages on both engines: staff open a round; a unit fills its form (errors
 beside their fields, what was typed kept), uploads it from Excel (errors by cell), sends it after
 a confirmation; staff return a field with a comment, the unit sees it and sends again; staff
-accept; the completeness page puts late units first; who may see what."""
+accept after a confirmation; the completeness page puts late units first; who may see what; what
+each round notice asks of the unit."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import re
 import pytest
 from openpyxl import load_workbook
 
+from models.notifications.tables import Notification
 from models.rounds import submissions as subs
-from models.rounds.rounds import completeness
+from models.rounds.rounds import NOTICES, completeness, get_round, notify_units
 from tests.rounds_world import open_test_round
 from tests.sample_files import PDF, csv_bytes, xlsx_bytes, zip_bomb
 
@@ -98,7 +100,11 @@ async def test_a_unit_fills_sends_is_returned_and_sends_again(browser, world, op
     ).status_code == 303
 
     await browser.sign_in_as("staff")
-    accepted = await browser.post(f"/submissions/{sid}/review", {"version": "7", "action": "accept"})
+    confirm = await browser.post(f"/submissions/{sid}/review", {"version": "7", "action": "accept"})
+    assert confirm.status_code == 200 and "Tiếp nhận báo cáo 6 tháng đầu năm 2024" in confirm.text
+    accepted = await browser.post(
+        f"/submissions/{sid}/review", {"version": "7", "action": "accept", "confirmed": "yes"}
+    )
     assert accepted.status_code == 303
     state = await browser.get(f"/rounds/{opened.round_id}")
     assert "1/3 đơn vị đã nộp" in state.text and "Chưa có số liệu của: Sở Y tế, Xã Hải Hà" in state.text
@@ -368,3 +374,218 @@ async def test_staff_close_a_round_after_a_confirmation(browser, world, opened):
     )  # read-only once closed
     await browser.sign_in_as("viewer")
     assert (await browser.post(f"/rounds/{opened.round_id}/close", {"confirmed": "yes"})).status_code == 403
+
+
+# --- accepting after a confirmation; the review's errors; the notices ---------------------------
+
+FIGURES = {"CD01": 3, "CD02": 2, "TC01": 12}
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+async def _submitted(world, opened) -> tuple[int, int]:
+    """Unit A's report, sent: its id and version."""
+    sid = await _sid(world, opened)
+    sent = await subs.submit(world.head_a, sid, subs.Changes(figures=FIGURES))
+    return sid, sent["version"]
+
+
+async def _accepted_notices(world) -> list[dict]:
+    return await Notification.select(Notification.body).where(
+        (Notification.kind == "round_accepted") & (Notification.account == world.head_a.account_id)
+    )
+
+
+async def test_accepting_shows_a_confirmation_and_only_the_confirmed_post_accepts(browser, world, opened):
+    sid, version = await _submitted(world, opened)
+    await browser.sign_in_as("staff")
+    page = await browser.get(f"/submissions/{sid}")
+    assert '<button type="submit" name="action" value="accept">Tiếp nhận</button>' in page.text
+    confirm = await browser.post(
+        f"/submissions/{sid}/review",
+        {"version": str(version), "action": "accept", "comments.general": "Ghi nhầm"},
+    )
+    assert confirm.status_code == 200
+    assert "<h1>Tiếp nhận báo cáo 6 tháng đầu năm 2024 của Sở Tư pháp?</h1>" in confirm.text
+    assert "Đơn vị không sửa hay nộp lại báo cáo này được nữa" in confirm.text
+    assert "đưa vào phần tổng hợp" in confirm.text and "Nhận xét bạn vừa ghi không được gửi" in confirm.text
+    assert f'action="/submissions/{sid}/review"' in confirm.text
+    assert set(HIDDEN.findall(confirm.text)) >= {
+        ("action", "accept"),
+        ("version", str(version)),
+        ("confirmed", "yes"),
+    }
+    stored = await subs.get_submission(world.staff, sid)
+    assert (stored["status"], stored["version"]) == ("submitted", version)  # nothing accepted yet
+    assert await _accepted_notices(world) == []
+
+    done = await browser.post(
+        f"/submissions/{sid}/review", {"version": str(version), "action": "accept", "confirmed": "yes"}
+    )
+    assert done.status_code == 303 and done.headers["location"].endswith("?done=accepted")
+    stored = await subs.get_submission(world.staff, sid)
+    assert (stored["status"], stored["version"]) == ("accepted", version + 1)
+    assert "Đã tiếp nhận báo cáo của đơn vị." in (await browser.get(done.headers["location"])).text
+
+
+@pytest.mark.parametrize("at", ["asking", "confirming"])
+async def test_a_stale_version_is_refused_at_either_step_with_nothing_written(browser, world, opened, at):
+    """The reviewer saw version v; staff entered a figure meanwhile (v + 1): the confirmation is
+    not offered for what they did not see, and a confirmation already shown accepts nothing."""
+    sid, version = await _submitted(world, opened)
+    await browser.sign_in_as("staff")
+    await browser.get(f"/submissions/{sid}")
+    posted = {"version": str(version), "action": "accept"}
+    if at == "confirming":
+        assert (await browser.post(f"/submissions/{sid}/review", posted)).status_code == 200
+        posted["confirmed"] = "yes"
+    await subs.enter_on_behalf(world.staff, sid, "CD01", "4", "Theo văn bản gửi kèm.")
+    stale = await browser.post(f"/submissions/{sid}/review", posted)
+    assert stale.status_code == 412 and "lưu trước bạn" in stale.text and "<h1>Tiếp nhận" not in stale.text
+    stored = await subs.get_submission(world.staff, sid)
+    assert (stored["status"], stored["version"], stored["figures"]["CD01"]) == ("submitted", version + 1, 4)
+    assert "accepted" not in {event["kind"] for event in await subs.history(world.staff, sid)}
+    assert await _accepted_notices(world) == []
+
+
+@pytest.mark.parametrize("username", ["head_a", "reporter_a", "head_b", "viewer"])
+@pytest.mark.parametrize("confirmed", [False, True])
+async def test_only_staff_may_accept_at_either_step(browser, world, opened, username, confirmed):
+    sid, version = await _submitted(world, opened)
+    await browser.sign_in_as(username)
+    posted = {"version": str(version), "action": "accept"} | ({"confirmed": "yes"} if confirmed else {})
+    refused = await browser.post(f"/submissions/{sid}/review", posted)
+    assert refused.status_code == 403 and "Tiếp nhận báo cáo" not in refused.text
+    stored = await subs.get_submission(world.staff, sid)
+    assert (stored["status"], stored["version"]) == ("submitted", version)
+
+
+SUMMARY = re.compile(r'<div class="error-summary".*?</div>', re.S)
+
+
+@pytest.mark.parametrize(
+    ("posted", "field", "message", "kept"),
+    [
+        # no comment at all: said beside "Nhận xét chung", where a general comment goes
+        (
+            {"action": "return", "comments.general": "  "},
+            "comments.general",
+            "Cần ghi nhận xét cho ít nhất một trường.",
+            "",
+        ),
+        (
+            {"action": "return", "comments.general": "Xem lại. " + "x" * 1000},
+            "comments.general",
+            "Nhận xét tối đa 1.000 ký tự.",
+            "Xem lại. " + "x" * 1000,
+        ),
+        (
+            {"action": "return", "comments.figures.TC01": "y" * 1001, "comments.general": "Sửa TC01."},
+            "comments.figures.TC01",
+            "Nhận xét tối đa 1.000 ký tự.",
+            "Sửa TC01.",
+        ),
+        (
+            {"action": "return", "comments.answers.II.1": "z" * 1001},
+            "comments.answers.II.1",
+            "Nhận xét tối đa 1.000 ký tự.",
+            "z" * 1001,
+        ),
+        # a comment on a field the page has no box for: said at the top, linking nowhere
+        (
+            {"action": "return", "comments.notes.CD01": "Ghi chú?", "comments.general": "Sửa."},
+            "form",
+            "Trường không có trong biểu mẫu.",
+            "Sửa.",
+        ),
+    ],
+)
+async def test_the_review_errors_link_to_their_boxes_and_sit_beside_them(
+    browser, world, opened, posted, field, message, kept
+):
+    sid, version = await _submitted(world, opened)
+    await browser.sign_in_as("staff")
+    await browser.get(f"/submissions/{sid}")
+    refused = await browser.post(f"/submissions/{sid}/review", {"version": str(version), **posted})
+    assert refused.status_code == 422 and "Chưa trả lại được: có 1 lỗi cần sửa" in refused.text
+    ids = set(re.findall(r'\bid="([^"]+)"', refused.text))
+    (summary,) = SUMMARY.findall(refused.text)
+    links = re.findall(r'href="#([^"]+)"', summary)
+    assert set(links) <= ids  # every link in the summary leads to an element of the page
+    if field == "form":
+        assert links == [] and message in summary
+    else:
+        assert links == [f"review-{field}"]
+        assert f'<p class="field-error" id="review-{field}-error">{message}</p>' in refused.text
+        assert f'aria-describedby="review-{field}-error"' in refused.text
+    if kept:
+        assert kept in refused.text  # what was typed is shown again
+    stored = await subs.get_submission(world.staff, sid)
+    assert (stored["status"], stored["version"]) == ("submitted", version)
+
+
+async def test_accepting_a_report_not_sent_says_why_at_the_top(browser, world, opened):
+    sid = await _sid(world, opened)
+    await browser.sign_in_as("staff")
+    await browser.get(f"/submissions/{sid}")
+    refused = await browser.post(f"/submissions/{sid}/review", {"version": "1", "action": "accept"})
+    assert refused.status_code == 409 and "<h1>Tiếp nhận" not in refused.text
+    (summary,) = SUMMARY.findall(refused.text)
+    assert "Chưa tiếp nhận được" in summary and "Chỉ duyệt được báo cáo đơn vị đã nộp." in summary
+    assert "href=" not in summary
+
+
+REST = "Báo cáo cải cách hành chính 6 tháng đầu năm 2024. "
+TO_SEND = "hoàn thành và nộp tại trang Báo cáo định kỳ của đơn vị trước hạn 25/06/2024."
+
+
+@pytest.mark.parametrize(
+    ("kind", "body"),
+    [
+        ("round_opened", "Điền và nộp báo cáo tại trang Báo cáo định kỳ của đơn vị trước hạn 25/06/2024."),
+        ("round_due_in_3", f"Đơn vị chưa nộp báo cáo: {TO_SEND}"),
+        ("round_due_in_1", f"Đơn vị chưa nộp báo cáo: {TO_SEND}"),
+        (
+            "round_overdue",
+            "Đơn vị chưa nộp báo cáo dù đã quá hạn nộp (25/06/2024): hoàn thành và nộp ngay tại trang "
+            "Báo cáo định kỳ của đơn vị.",
+        ),
+        (
+            "round_returned",
+            "Sở Nội vụ đã trả lại báo cáo kèm nhận xét: xem nhận xét, sửa và nộp lại tại trang "
+            "Báo cáo định kỳ của đơn vị.",
+        ),
+        (
+            "round_accepted",
+            "Sở Nội vụ đã tiếp nhận báo cáo và đưa số liệu vào tổng hợp; đơn vị không cần làm gì thêm.",
+        ),
+    ],
+)
+async def test_each_round_notice_says_what_it_asks_of_the_unit(world, opened, kind, body):
+    await notify_units(await get_round(opened.round_id), kind, [world.unit_b], "test")
+    rows = await Notification.select(Notification.body).where(
+        (Notification.kind == kind)
+        & (Notification.account == world.head_b.account_id)
+        & Notification.dedupe_key.like("%:test")  # not the notice the round's opening sent
+    )
+    assert [row["body"] for row in rows] == [REST + body]
+
+
+def test_every_round_notice_has_its_own_text():
+    from models.rounds.rounds import NOTICE_BODIES
+
+    assert set(NOTICE_BODIES) == set(NOTICES)
+
+
+async def test_the_unit_told_its_report_was_accepted_is_not_asked_to_send_it(browser, world, opened):
+    sid, version = await _submitted(world, opened)
+    await browser.sign_in_as("staff")
+    await browser.get(f"/submissions/{sid}")
+    posted = {"version": str(version), "action": "accept", "confirmed": "yes"}
+    assert (await browser.post(f"/submissions/{sid}/review", posted)).status_code == 303
+    await browser.sign_in_as("head_a")
+    shown = (await browser.get("/notifications")).text
+    assert "Báo cáo 6 tháng đầu năm 2024 của đơn vị đã được tiếp nhận" in shown
+    assert "đơn vị không cần làm gì thêm." in shown
+    assert [row["body"] for row in await _accepted_notices(world)] == [
+        REST + "Sở Nội vụ đã tiếp nhận báo cáo và đưa số liệu vào tổng hợp; đơn vị không cần làm gì thêm."
+    ]
