@@ -922,6 +922,33 @@ def test_the_service_index_ranking_fits_the_screen(chromium, server, width):
     page.context.close()
 
 
+# Lists of dossiers, each with rows: (address, the id of its section's heading, a card's label).
+DOSSIER_LISTS = [
+    # the late dossiers without an apology: a plain table, ~700 px wide in its 294 px box at 360 px
+    ("/dossiers?start=2020-01-01&end=2020-12-31", "chua-xin-loi", "Hẹn trả"),
+    # the dossiers that lost points: its last column cut off at 1366 px (dates that would not wrap)
+    ("/service-index/dossiers?period=2020&indicator=on_time", "danh-sach", "Hẹn trả"),
+]
+
+
+@pytest.mark.parametrize("width", [360, 1366])
+@pytest.mark.parametrize("address, section, label", DOSSIER_LISTS)
+def test_the_lists_of_dossiers_fit_the_screen(chromium, server, width, address, section, label):
+    """Each list of dossiers fits with nothing to scroll sideways, neither the page nor the table
+    in its box: on a desktop its columns share the width, on a phone each dossier is a card."""
+    page = signed_in(chromium, server, "lanhdao", width)
+    page.goto(address)
+    table = page.locator(f"section[aria-labelledby='{section}'] table")
+    expect(table.locator("tbody tr").first).to_be_visible()
+    fits_the_screen(page)
+    inside = table.evaluate("table => table.parentElement.scrollWidth - table.parentElement.clientWidth")
+    assert inside <= 0, f"the table of {address} scrolls {inside} px sideways in its box at {width} px"
+    if width < 600:
+        cell = table.locator(f'td[data-label="{label}"]').first
+        assert cell.evaluate("cell => getComputedStyle(cell, '::before').content") == f'"{label}"'
+    page.context.close()
+
+
 def back_to_the_index(page: Page) -> None:
     page.get_by_role("link", name=re.compile("^‹ Bộ chỉ số")).click()
     expect(page.get_by_role("heading", name="Bộ chỉ số phục vụ người dân, doanh nghiệp")).to_be_visible()
@@ -1008,6 +1035,8 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
 
     staff.goto(form_url)
     staff.get_by_role("button", name="Tiếp nhận").click()
+    expect(staff.get_by_role("heading", level=1)).to_contain_text("Tiếp nhận báo cáo")  # asked first
+    staff.get_by_role("button", name="Tiếp nhận báo cáo").click()
     expect(staff.get_by_role("status")).to_contain_text("Đã tiếp nhận")
     staff.goto(round_url)
     expect(staff.locator(".headline")).to_contain_text(re.compile(r"^1/\d+ đơn vị đã nộp$"))
