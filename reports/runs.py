@@ -536,6 +536,7 @@ async def still_to_write(actor: Principal, run_id: int) -> Unwritten:
     )
 
 
+SIGNER_NAME_MAX = 100
 NUMBER_DIGITS_ONLY = (
     "Số văn bản chỉ gồm chữ số, từ 1 đến 999999, ví dụ 15; ký hiệu (như /BC-SNV) hệ thống tự thêm."
 )
@@ -564,8 +565,16 @@ def _issue_errors(
                 f"Ngày ban hành phải từ ngày chốt số liệu {cutoff:%d/%m/%Y} đến hôm nay {today:%d/%m/%Y}.",
             )
         )
-    if not request.signer_name or len(request.signer_name) > 100:
-        errors.append(FieldError("signer_name", "1 to 100 characters", "Nhập họ và tên người ký."))
+    if not request.signer_name:
+        errors.append(FieldError("signer_name", "required", "Nhập họ và tên người ký."))
+    elif len(request.signer_name) > SIGNER_NAME_MAX:
+        errors.append(
+            FieldError(
+                "signer_name",
+                f"at most {SIGNER_NAME_MAX} characters",
+                f"Họ và tên người ký tối đa {SIGNER_NAME_MAX} ký tự.",
+            )
+        )
     if run["placeholders"] and not request.placeholder_reason:
         errors.append(
             FieldError(
@@ -632,10 +641,11 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     from what was reviewed; that file is frozen (written once, read-only, SHA-256 kept) and the
     run is kept for good."""
     run = await run_to_issue(actor, run_id)
-    _require_issuable(run)
+    today = local_date(utcnow())
+    _require_issuable(run, today)
     request = _cleaned(request)
     profiles = await run_profiles(run)
-    errors = _issue_errors(request, run, local_date(utcnow()), profiles)
+    errors = _issue_errors(request, run, today, profiles)
     if not errors and await _number_taken(request, profiles[request.profile]):
         errors.append(
             FieldError(
@@ -682,11 +692,30 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     return await _run(run_id)
 
 
-def _require_issuable(run: dict) -> None:
+def issuable_from(run: dict, today: date) -> date | None:
+    """The day a report may first be issued, while that day is still to come: its period's
+    cut-off (an official report states the period up to that day, so no date of issue before it
+    is possible)."""
+    cut_off = parse_period(run["period_key"]).end
+    return cut_off if today < cut_off else None
+
+
+def _require_issuable(run: dict, today: date) -> None:
     if run["issued"]:
         raise Conflict("the report is issued already; an issued report never changes")
     if run["state"] != JobState.DONE.value:
         raise Conflict(f"only a finished report can be issued; this one is {run['state']}")
+    if first_day := issuable_from(run, today):
+        raise Conflict(
+            "a report is issued from its period's cut-off day",
+            [
+                FieldError(
+                    "issued_on",
+                    f"issued from {first_day.isoformat()}",
+                    f"Chưa đến ngày chốt số liệu: báo cáo kỳ này ban hành được từ ngày {first_day:%d/%m/%Y}.",
+                )
+            ],
+        )
 
 
 # --- drafts: what staff made of the generated text, before any file -------------------------------

@@ -66,6 +66,7 @@ def describe(run: dict, unit_names: dict[int, str]) -> dict:
         "scope_name": unit_names.get(run["scope_unit"], "") if run["scope_unit"] else "Toàn tỉnh",
         "state_label": JobState(run["state"]).label if run["state"] in set(JobState) else run["state"],
         "active": run["state"] in ACTIVE_STATES,
+        "issuable_from": report_runs.issuable_from(run, local_date(utcnow())),
     }
 
 

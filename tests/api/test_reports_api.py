@@ -225,6 +225,8 @@ ISSUE_REFUSALS = [
     ({"number": "1234567"}, "number"),
     ({"number": "١٥"}, "number"),  # digits, but not the ones a Vietnamese number is written with
     ({"signer_name": "  "}, "signer_name"),
+    ({"signer_name": "A" * 101}, "signer_name"),
+    ({"signer_name": "A" * 100, "number": ""}, "number"),  # the longest name passes
     ({"issued_on": "2024-06-13"}, "issued_on"),  # the day before the cut-off (14/6)
     ({"issued_on": "tomorrow"}, "issued_on"),  # the province's tomorrow when the request is sent
     ({"profile": "ministry"}, "profile"),

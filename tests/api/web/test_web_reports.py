@@ -125,6 +125,37 @@ async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(
     assert 'href="/reports/drafts?period=2024-H1">lập phiên bản mới</a>' in confirm
 
 
+@pytest.mark.parametrize(
+    ("today", "issuable"),
+    [
+        (date(2024, 6, 13), False),  # the day before the cut-off: no date of issue is possible yet
+        (CUT_OFF_2024_H1, True),
+    ],
+)
+async def test_a_report_is_offered_for_issuing_from_its_cut_off_day(browser, world, today, issuable):
+    await browser.sign_in_as("staff")
+    with stopped_at(datetime.combine(today, time(10), tzinfo=local_zone())):
+        response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+        run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+        row = await wait_done(browser, run_id)
+        form = (await browser.get(f"/reports/runs/{run_id}/issue")).text
+        tried = await browser.post(
+            f"/reports/runs/{run_id}/issue", ISSUE | {"issued_on": f"{today:%d/%m/%Y}"}
+        )
+    later = f"Ban hành được từ ngày {CUT_OFF_2024_H1:%d/%m/%Y}"
+    assert (later in row, "Ban hành…</button>" in row) == (not issuable, issuable)
+    assert (f'action="/reports/runs/{run_id}/issue"' in form) == issuable
+    assert ("Chưa ban hành được: báo cáo kỳ này ban hành được từ ngày chốt số liệu 14/06/2024" in form) == (
+        not issuable
+    )
+    if issuable:
+        assert tried.status_code == 303
+    else:
+        assert tried.status_code == 409
+        assert "Chưa đến ngày chốt số liệu: báo cáo kỳ này ban hành được từ ngày 14/06/2024." in tried.text
+        assert (await browser.client.get(f"/api/reports/{run_id}")).json()["issued"] is False
+
+
 async def test_a_unit_head_reports_on_their_own_unit(browser, world):
     await browser.sign_in_as("head_a")
     page = (await browser.get("/reports")).text
@@ -254,6 +285,8 @@ ISSUE_MISTAKES = [
     ),
     ({"number": ""}, {"number": "Nhập số văn bản, ví dụ 15."}),
     ({"number": "1234567"}, {"number": NUMBER_DIGITS_ONLY}),
+    ({"number": "", "signer_name": "A" * 100}, {"number": "Nhập số văn bản, ví dụ 15."}),  # the longest
+    ({"signer_name": "A" * 101}, {"signer_name": "Họ và tên người ký tối đa 100 ký tự."}),
     (
         {"issued_on": "", "signer_name": " "},
         {"issued_on": "Nhập ngày ban hành.", "signer_name": "Nhập họ và tên người ký."},
