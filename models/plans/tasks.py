@@ -219,7 +219,16 @@ def _report_errors(current: dict, report: ProgressReport, today: date, plan_year
             )
         ):
             errors.append(problem)
-    elif status == TaskStatus.NOT_STARTED and progress > 0:
+    elif report.completed_on is not None:  # it would be dropped: say so rather than lose it
+        errors.append(
+            FieldError(
+                "completed_on",
+                "only a completed task has a completion date",
+                "Chỉ ghi ngày hoàn thành khi chọn trạng thái “Hoàn thành”; "
+                "nếu nhiệm vụ chưa xong, hãy để trống ô này.",
+            )
+        )
+    if status == TaskStatus.NOT_STARTED and progress > 0:
         errors.append(
             FieldError(
                 "progress",

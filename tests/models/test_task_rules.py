@@ -171,6 +171,9 @@ def test_a_status_title_is_plain_unless_overdue():
         (ProgressReport("completed", note="Xong", completed_on=DUE), None),
         (ProgressReport("completed", note="Xong", completed_on=DUE + DAY), "completed_on"),
         (ProgressReport("not_started", 1), "progress"),
+        (ProgressReport("in_progress", 50, completed_on=DUE), "completed_on"),  # not silently dropped
+        (ProgressReport("not_started", 0, completed_on=DUE), "completed_on"),
+        (ProgressReport("in_progress", 50, completed_on=None), None),
     ],
 )
 async def test_what_a_progress_report_may_say(db, report, field):
@@ -214,6 +217,12 @@ async def test_what_a_progress_report_may_say(db, report, field):
             "progress",
             "a task not started has 0% progress",
             "Nhiệm vụ chưa triển khai thì tiến độ là 0%.",
+        ),
+        (
+            ProgressReport("in_progress", 50, completed_on=DUE),
+            "completed_on",
+            "only a completed task has a completion date",
+            "Chỉ ghi ngày hoàn thành khi chọn trạng thái “Hoàn thành”; nếu nhiệm vụ chưa xong, hãy để trống ô này.",
         ),
     ],
 )

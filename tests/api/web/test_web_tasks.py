@@ -221,6 +221,9 @@ async def test_a_mistake_on_my_tasks_comes_back_on_my_tasks_with_the_form_open(b
 PROGRESS_WRONG = "Tiến độ phải là số nguyên từ 0 đến 100."
 FUTURE = "Ngày hoàn thành không được ở tương lai."
 NO_NOTE = "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."
+NOT_COMPLETED = (
+    "Chỉ ghi ngày hoàn thành khi chọn trạng thái “Hoàn thành”; nếu nhiệm vụ chưa xong, hãy để trống ô này."
+)
 
 
 @pytest.mark.parametrize(
@@ -246,6 +249,11 @@ NO_NOTE = "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính k
         (
             {"status": "not_started", "progress": "20", "completed_on": "31/02/2024"},
             [("progress", "Nhiệm vụ chưa triển khai thì tiến độ là 0%."), ("completed_on", DATE_INVALID)],
+        ),
+        # a completion date with a status other than "Hoàn thành" was silently dropped
+        (
+            {"status": "in_progress", "progress": "60", "completed_on": "20/06/2024", "note": "x"},
+            [("completed_on", NOT_COMPLETED)],
         ),
     ],
 )
