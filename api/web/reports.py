@@ -200,13 +200,16 @@ class ReportPagesController(Controller):
                 errors.add_domain(exc.errors, {"period": "kind", "scope_unit_id": "scope_unit_id"})
             else:
                 report_runs.start_run(run["id"])
-                return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
+                return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}-notice")
         return await reports_page(principal, form=form, errors=errors, status_code=422)
 
     @get("/runs/{run_id:int}", name="web:report-run")
-    async def run_row(self, principal: Caller, request: HTMXRequest, run_id: FromPath[int]) -> Response:
+    async def run_row(
+        self, principal: Caller, request: HTMXRequest, run_id: FromPath[int], new: FromQuery[bool] = False
+    ) -> Response:
         """One run's table row: HTMX asks for it every two seconds while the run is queued or
-        running; the finished row stops asking. Opened as an address, the row on its page."""
+        running; the finished row stops asking. Opened as an address, the row on its page.
+        ``new``: the run just requested, which stays marked as the polls replace its row."""
         run = await report_runs.get_run(principal, run_id)
         if not wants_fragment(request, f"run-{run_id}"):
             return see_other(f"/reports#run-{run_id}")
@@ -216,7 +219,7 @@ class ReportPagesController(Controller):
             None,
             run=describe(run, names),
             issuable={run["id"]} if report_runs.may_write(principal, run["scope_unit"]) else set(),
-            requested=None,
+            requested=run_id if new else None,
         )
 
     @get("/runs/{run_id:int}/issue", name="web:report-issue")
@@ -254,7 +257,7 @@ class ReportPagesController(Controller):
             refusal = next((e.message for e in exc.errors if e.message), "")
             return await issue_page(principal, run, form, refused=refusal or True, status_code=409)
         else:
-            return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}")
+            return see_other(query_url("/reports", issued=run_id) + f"#run-{run_id}-notice")
         run = await report_runs.get_run(principal, run_id)
         return await issue_page(principal, run, form, errors=errors.ordered(ISSUE_FIELDS), status_code=422)
 
@@ -332,7 +335,7 @@ class ReportPagesController(Controller):
         if errors:
             return await reports_page(principal, errors=errors, status_code=422)
         report_runs.start_run(run["id"])
-        return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}")
+        return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}-notice")
 
 
 PERIOD_FIELDS = ("kind", "year", "quarter", "scope_unit_id")

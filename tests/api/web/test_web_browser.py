@@ -314,7 +314,8 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server,
     page.get_by_label("Loại báo cáo").select_option(label="Báo cáo 6 tháng đầu năm")
     page.get_by_label("Năm").fill("2023")
     page.get_by_role("button", name="Lập báo cáo").click()
-    row = page.locator("tbody tr").first
+    expect(page.locator("tbody tr").first).to_contain_text("Đã gửi yêu cầu lập báo cáo")  # above it
+    row = page.locator("tbody tr.is-new")
     expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
     expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)  # HTMX polled it
     with page.expect_download() as download_info:
@@ -352,7 +353,7 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server,
     capture(page, shots / "report-draft.png")  # the top: sources, warnings, what to write
     runs_before = page.request.get("/api/reports?period=2023-H1").json()["total"]
     page.get_by_role("button", name="Lập dự thảo").dblclick()  # a double click makes one version
-    row = page.locator("tbody tr").first
+    row = page.locator("tbody tr.is-new")
     expect(row).to_contain_text("Báo cáo 6 tháng đầu năm 2023")
     expect(row.locator(".report-state")).to_have_text("Hoàn tất", timeout=60_000)
     assert page.request.get("/api/reports?period=2023-H1").json()["total"] == runs_before + 1
@@ -380,7 +381,8 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server,
     # issuing renders the file and converts it with LibreOffice before the page comes back
     page.get_by_role("button", name="Ban hành báo cáo").click(timeout=120_000)
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành báo cáo.")
-    issued = page.locator("tbody tr").first
+    issued = page.locator("tbody tr.is-new")
+    expect(page.get_by_role("status")).to_be_in_viewport()  # the notice, beside its row
     expect(issued).to_contain_text("Số 125, ngày 16/06/2023")
     page.set_viewport_size({"width": 360, "height": 740})  # on a phone each version is a card:
     download = issued.get_by_role("link", name="Tải .docx")  # its file in sight, not scrolled to

@@ -38,8 +38,23 @@ async def test_request_follow_download_and_issue(browser, world):
     response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
     assert response.status_code == 303
     run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+    assert response.headers["location"].endswith(f"#run-{run_id}-notice")
     listing = (await browser.get(response.headers["location"])).text
     assert f'id="run-{run_id}"' in listing and "Báo cáo 6 tháng đầu năm 2024" in listing
+    notice = (
+        f'<tr class="row-notice" id="run-{run_id}-notice"><td colspan="6"><div class="notice" role="status">'
+    )
+    assert re.search(
+        re.escape(notice)
+        + r"<p>Đã gửi yêu cầu lập báo cáo;[^<]*</p></div></td></tr>\s*<tr id=\"run-"
+        + str(run_id),
+        listing,
+    )
+    assert listing.count('role="status"') == 1  # beside its row only
+    polled = {"HX-Request": "true", "HX-Target": f"run-{run_id}"}
+    assert f'hx-get="/reports/runs/{run_id}?new=1"' in listing  # its polls keep it marked as new
+    assert 'class="is-new"' in (await browser.get(f"/reports/runs/{run_id}?new=1", headers=polled)).text
+    assert 'class="is-new"' not in (await browser.get(f"/reports/runs/{run_id}", headers=polled)).text
     row = await wait_done(browser, run_id)
     assert 'data-state="done"' in row and "hx-trigger" not in row
     opened = await browser.get(f"/reports/runs/{run_id}")  # the row's address typed or bookmarked
