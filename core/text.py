@@ -105,6 +105,45 @@ def format_date_short(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
 
+# --- periods -----------------------------------------------------------------------------------
+
+QUARTER_NUMERALS = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+def period_name(kind: str, year: int, number: int = 0) -> str:
+    """The one way a period is named to people (pages, exports, notifications, reports), as the
+    trích yếu of an administrative document says it: "tháng 6 năm 2023", "quý II năm 2023"
+    (quarters in Roman numerals), "6 tháng đầu năm 2023", "9 tháng đầu năm 2023", "năm 2023".
+
+    Lower case, to sit inside a sentence ("Báo cáo ... quý II năm 2023"); ``sentence_start``
+    makes it open one. ``kind`` is ``month``, ``quarter`` (``number`` is the month or the
+    quarter), ``half_year``, ``nine_months``, or ``annual`` (``year`` says the same). Never the
+    period's key ("2023-Q2", "2023-06"): keys are for addresses and the API."""
+    if kind == "month":
+        if not 1 <= number <= 12:
+            raise ValueError(f"no month {number}")
+        return f"tháng {number} năm {year}"
+    if kind == "quarter":
+        if number not in QUARTER_NUMERALS:
+            raise ValueError(f"no quarter {number}")
+        return f"quý {QUARTER_NUMERALS[number]} năm {year}"
+    names = {
+        "half_year": f"6 tháng đầu năm {year}",
+        "nine_months": f"9 tháng đầu năm {year}",
+        "annual": f"năm {year}",
+        "year": f"năm {year}",
+    }
+    if kind not in names:
+        raise ValueError(f"no period kind {kind!r}")
+    return names[kind]
+
+
+def sentence_start(text: str) -> str:
+    """``text`` opening a sentence or a heading: "Quý II năm 2023" (``str.capitalize`` would lower
+    the rest, numeral included: "Quý ii năm 2023")."""
+    return text[:1].upper() + text[1:]
+
+
 # --- Vietnamese typed in a legacy font encoding ------------------------------------------------
 # Before Unicode, Vietnamese was typed with VNI (VNI-Times) or TCVN3 (.VnTime, "ABC") fonts:
 # the letters are stored as Latin-1 characters that only those fonts draw as Vietnamese, so an

@@ -13,8 +13,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from core.errors import InvalidInput
-
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+from core.text import QUARTER_NUMERALS, period_name
 
 
 class PeriodKind(StrEnum):
@@ -50,13 +49,9 @@ class Period:
 
     @property
     def label(self) -> str:
-        """As a report's title says it: "6 tháng đầu năm 2023", "năm 2023", "quý III năm 2023"."""
-        return {
-            PeriodKind.QUARTER: f"quý {ROMAN.get(self.number, self.number)} năm {self.year}",
-            PeriodKind.HALF_YEAR: f"6 tháng đầu năm {self.year}",
-            PeriodKind.NINE_MONTHS: f"9 tháng đầu năm {self.year}",
-            PeriodKind.ANNUAL: f"năm {self.year}",
-        }[self.kind]
+        """As a report's title says it (``core.text.period_name``): "6 tháng đầu năm 2023",
+        "9 tháng đầu năm 2023", "năm 2023", "quý III năm 2023"."""
+        return period_name(self.kind, self.year, self.number)
 
     def same_period_last_year(self, calendar: Calendar) -> Period:
         """The same period a year before; one cut short (``until``) is compared with the same
@@ -103,7 +98,7 @@ def period_for(kind: PeriodKind | str, year: int, calendar: Calendar | str, numb
     decree = calendar is Calendar.DECREE_09
     year_start = date(year - 1, 12, 15) if decree else date(year, 1, 1)
     if kind is PeriodKind.QUARTER:
-        if number not in ROMAN:
+        if number not in QUARTER_NUMERALS:
             raise InvalidInput.field("quarter", "1 to 4", "Quý phải từ 1 đến 4.")
         return Period(kind, year, *_quarter_window(year, number, calendar), number=number)
     end = {

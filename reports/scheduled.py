@@ -31,6 +31,6 @@ async def report_job(schedule: dict, fire_time: datetime) -> str:
     period = latest_period(kind, calendar, local_date(fire_time))
     run_id = await claim_scheduled_run(period, schedule["key"])
     if run_id is None:
-        return f"Kỳ {period.key}: đã có báo cáo do lịch tự động tạo"
+        return f"Kỳ báo cáo {period.label}: đã có báo cáo do lịch tự động tạo"
     run = await execute_run(run_id)
-    return f"Kỳ {period.key}: báo cáo số {run_id} {JobState(run['state']).label.lower()}"
+    return f"Kỳ báo cáo {period.label}: báo cáo số {run_id} {JobState(run['state']).label.lower()}"

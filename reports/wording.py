@@ -24,6 +24,7 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    period_name,
     round_half_up,
 )
 from models.dossiers.stats import Figures
@@ -143,8 +144,8 @@ def next_period_label(data: ReportData) -> str:
     year = data.period_end.year
     return {
         "half_year": f"6 tháng cuối năm {year}",
-        "nine_months": f"quý IV năm {year}",
-        "annual": f"năm {year + 1}",
+        "nine_months": period_name("quarter", year, 4),
+        "annual": period_name("annual", year + 1),
     }.get(data.kind, "kỳ tới")
 
 

@@ -41,6 +41,7 @@ from core.clock import local_zone, today
 from core.errors import DomainError, NotAuthenticated
 from core.paging import PageRequest
 from core.text import (
+    QUARTER_NUMERALS,
     format_date_long,
     format_date_short,
     format_fixed,
@@ -214,6 +215,7 @@ def environment() -> Environment:
         UnitKind=UnitKind,
         PlanStatus=PlanStatus,
         ProgressMethod=ProgressMethod,
+        QUARTER_NUMERALS=QUARTER_NUMERALS,
         query=query_url,
         today=today,
     )

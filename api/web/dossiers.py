@@ -20,7 +20,7 @@ from core.clock import local_date, utcnow
 from core.errors import FieldError, InvalidInput
 from core.paging import PageRequest
 from core.tabular import neutralise, write_workbook
-from core.text import format_int, nfc, strict_int
+from core.text import format_int, nfc, period_name, sentence_start, strict_int
 from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
 from models.permissions import Action
@@ -79,7 +79,7 @@ def group_label(key: dict, group_by: str) -> str:
         return Channel(value).label
     if group_by == "month" and value:
         year, month = str(value).split("-")
-        return f"Tháng {int(month)}/{year}"
+        return sentence_start(period_name("month", int(year), int(month)))
     return str(value) if value not in (None, "") else "(không rõ)"
 
 

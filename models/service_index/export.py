@@ -64,10 +64,12 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
 
 
 def index_workbook(index: ServiceIndex, unit: dict | None) -> bytes:
-    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province."""
+    """The table of ``index``; ``unit`` (code, name) is the unit it is for, None for the province.
+    The sheet is named by the period as people read it ("Quý II năm 2024 SYT", never the key
+    "2024-Q2"), which leaves a unit's code the room Excel's 31 characters allow."""
     header, rows, two_decimals = index_table(index)
     return write_workbook(
-        f"Bộ chỉ số {index.period.key} {unit['code']}" if unit else f"Bộ chỉ số {index.period.key}",
+        f"{index.period.title} {unit['code']}" if unit else index.period.title,
         header,
         rows,
         percent_columns=two_decimals,

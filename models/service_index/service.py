@@ -39,6 +39,7 @@ from piccolo.engine.postgres import PostgresEngine
 from core import clock
 from core.errors import InvalidInput
 from core.paging import PageRequest
+from core.text import period_name, sentence_start
 from models.dossiers.service_tally import BY_PROCEDURE, BY_UNIT
 from models.dossiers.stats import UnitTree
 from models.dossiers.tables import Dossier
@@ -58,7 +59,6 @@ from models.service_index.indicators import (
 )
 from models.vocabulary import OnlineLevel
 
-ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 GROUPINGS = ("unit", "procedure")
 MINUTES_PER_DAY = 24 * 60
 
@@ -91,17 +91,14 @@ class IndexPeriod:
 
     @property
     def label(self) -> str:
-        """ "tháng 6/2023", "quý II/2023", "năm 2023"."""
-        return {
-            "month": f"tháng {self.number}/{self.year}",
-            "quarter": f"quý {ROMAN.get(self.number)}/{self.year}",
-        }.get(self.kind, f"năm {self.year}")
+        """As every period is named (``core.text.period_name``): "tháng 6 năm 2023",
+        "quý II năm 2023", "năm 2023"."""
+        return period_name(self.kind, self.year, self.number)
 
     @property
     def title(self) -> str:
-        """The label opening a sentence or a heading: "Quý II/2023" (str.capitalize would
-        lower the numeral: "Quý ii/2023")."""
-        return self.label[:1].upper() + self.label[1:]
+        """The label opening a sentence or a heading: "Quý II năm 2023"."""
+        return sentence_start(self.label)
 
     def previous(self) -> IndexPeriod:
         if self.kind == "year":
@@ -522,8 +519,8 @@ class ServiceIndex:
 
     @property
     def heading(self) -> str:
-        """As its page and its export head it: "Tháng 3/2024: toàn tỉnh", "Tháng 3/2024: Sở Y tế
-        và các đơn vị trực thuộc"."""
+        """As its page and its export head it: "Tháng 3 năm 2024: toàn tỉnh", "Quý I năm 2024: Sở
+        Y tế và các đơn vị trực thuộc"."""
         return f"{self.period.title}: {self.scope}"
 
 

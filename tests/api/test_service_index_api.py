@@ -40,7 +40,7 @@ async def test_the_ranking(client, sample, headers):
     body = (await client.get(ENDPOINTS[0], headers=headers["viewer"])).json()
     assert (body["period"], body["label"], body["from"], body["to"]) == (
         "2024-03",
-        "tháng 3/2024",
+        "tháng 3 năm 2024",
         "2024-03-01",
         "2024-03-31",
     )
@@ -85,9 +85,9 @@ async def test_export_is_the_published_table(client, sample, headers):
     assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
     assert 'filename="bo-chi-so-phuc-vu-2024-03.xlsx"' in response.headers["content-disposition"]
     sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.title == "Bộ chỉ số 2024-03"
+    assert sheet.title == "Tháng 3 năm 2024"
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3/2024: toàn tỉnh"
+    assert rows[0][0] == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3 năm 2024: toàn tỉnh"
     header, table = rows[1], rows[2:]
     assert header[:4] == ("Xếp hạng", "Đơn vị", "Điểm (% điểm tối đa)", "Tăng, giảm so với kỳ trước")
     assert sheet.freeze_panes == "A3" and sheet.auto_filter.ref.startswith("A2:")
@@ -100,17 +100,33 @@ async def test_export_is_the_published_table(client, sample, headers):
     assert {sheet.cell(3, column + 1).number_format for column in (2, 3, on_time)} == {"0.00"}
 
 
+async def test_a_quarters_export_names_it_in_words(client, sample, headers):
+    """The key stays in the API's period fields and the file's name; the label, the sheet and the
+    heading name the quarter in words, in Roman numerals."""
+    body = (await client.get("/api/service-index?period=2024-Q1", headers=headers["viewer"])).json()
+    assert (body["period"], body["previous_period"], body["label"]) == (
+        "2024-Q1",
+        "2023-Q4",
+        "quý I năm 2024",
+    )
+    response = await client.get("/api/service-index/export?period=2024-Q1", headers=headers["viewer"])
+    assert 'filename="bo-chi-so-phuc-vu-2024-Q1.xlsx"' in response.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet.title == "Quý I năm 2024"
+    assert sheet.cell(1, 1).value == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Quý I năm 2024: toàn tỉnh"
+
+
 @pytest.mark.parametrize(
     ("code", "filename", "sheet_title"),
     [
-        ("BVT", "bo-chi-so-phuc-vu-bvt-2024-03.xlsx", "Bộ chỉ số 2024-03 BVT"),
+        ("BVT", "bo-chi-so-phuc-vu-bvt-2024-03.xlsx", "Tháng 3 năm 2024 BVT"),
         # a code with diacritics and characters a file or a sheet cannot have
-        ("BV/Đa khoa:1", "bo-chi-so-phuc-vu-bv-da-khoa-1-2024-03.xlsx", "Bộ chỉ số 2024-03 BV-Đa khoa-1"),
+        ("BV/Đa khoa:1", "bo-chi-so-phuc-vu-bv-da-khoa-1-2024-03.xlsx", "Tháng 3 năm 2024 BV-Đa khoa-1"),
         # a long code: the sheet's name stops at Excel's 31 characters
         (
             "BVĐK-TỈNH-QN-2024",
             "bo-chi-so-phuc-vu-bvdk-tinh-qn-2024-2024-03.xlsx",
-            "Bộ chỉ số 2024-03 BVĐK-TỈNH-QN-",
+            "Tháng 3 năm 2024 BVĐK-TỈNH-QN-2",
         ),
     ],
 )
@@ -129,7 +145,7 @@ async def test_a_units_export_names_the_unit_and_the_period(
     assert sheet.title == sheet_title and len(sheet.title) <= 31
     heading = sheet.cell(1, 1).value
     # No unit is under the hospital: its figures are its own, and the heading says no more.
-    assert heading == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3/2024: Bệnh viện tỉnh"
+    assert heading == "Bộ chỉ số phục vụ người dân, doanh nghiệp — Tháng 3 năm 2024: Bệnh viện tỉnh"
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,9 @@ from core.text import (
     identifier,
     legacy_vietnamese,
     nfc,
+    period_name,
     round_half_up,
+    sentence_start,
     strict_int,
 )
 
@@ -64,6 +66,44 @@ def test_decree30_place_and_date_line_pads_small_days_and_the_first_two_months()
     assert format_date_formal(date(2024, 6, 14)) == "ngày 14 tháng 6 năm 2024"
     assert format_date_formal(date(2024, 3, 1)) == "ngày 01 tháng 3 năm 2024"
     assert format_date_formal(date(2024, 12, 9)) == "ngày 09 tháng 12 năm 2024"
+
+
+@pytest.mark.parametrize(
+    ("kind", "year", "number", "name"),
+    [
+        ("month", 2024, 1, "tháng 1 năm 2024"),  # never "tháng 01" nor the key "2024-01"
+        ("month", 2026, 11, "tháng 11 năm 2026"),
+        ("month", 2023, 12, "tháng 12 năm 2023"),
+        ("quarter", 2023, 1, "quý I năm 2023"),  # Roman numerals, never "Quý 1" nor "2023-Q1"
+        ("quarter", 2023, 2, "quý II năm 2023"),
+        ("quarter", 2023, 3, "quý III năm 2023"),
+        ("quarter", 2023, 4, "quý IV năm 2023"),
+        ("half_year", 2023, 0, "6 tháng đầu năm 2023"),
+        ("nine_months", 2023, 0, "9 tháng đầu năm 2023"),
+        ("annual", 2026, 0, "năm 2026"),
+        ("year", 2026, 0, "năm 2026"),  # the service index's word for it
+    ],
+)
+def test_a_period_is_named_one_way(kind, year, number, name):
+    """Rule: every period people read is "<tháng n | quý R | 6 tháng đầu | 9 tháng đầu> năm YYYY"
+    (lower case inside a sentence), as a document's trích yếu says it."""
+    assert period_name(kind, year, number) == name
+
+
+def test_a_period_name_opening_a_sentence_keeps_its_numeral():
+    assert sentence_start("quý IV năm 2023") == "Quý IV năm 2023"  # str.capitalize: "Quý iv năm 2023"
+    assert sentence_start("tháng 12 năm 2023") == "Tháng 12 năm 2023"
+    assert sentence_start("6 tháng đầu năm 2023") == "6 tháng đầu năm 2023"
+    assert sentence_start("") == ""
+
+
+@pytest.mark.parametrize(
+    ("kind", "number"),
+    [("month", 0), ("month", 13), ("quarter", 0), ("quarter", 5), ("week", 1)],
+)
+def test_a_period_that_does_not_exist_has_no_name(kind, number):
+    with pytest.raises(ValueError):
+        period_name(kind, 2024, number)
 
 
 def test_format_percent_keeps_the_digits_asked_for():

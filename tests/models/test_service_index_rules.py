@@ -214,12 +214,14 @@ def test_ranking_shares_ranks_for_equal_scores_and_puts_unscored_last():
 @pytest.mark.parametrize(
     ("text", "start", "end", "label", "previous"),
     [
-        ("2023-06", date(2023, 6, 1), date(2023, 6, 30), "tháng 6/2023", "2023-05"),
-        ("2024-01", date(2024, 1, 1), date(2024, 1, 31), "tháng 1/2024", "2023-12"),
-        ("2024-02", date(2024, 2, 1), date(2024, 2, 29), "tháng 2/2024", "2024-01"),
-        ("2023-q2", date(2023, 4, 1), date(2023, 6, 30), "quý II/2023", "2023-Q1"),
-        ("2023-Q1", date(2023, 1, 1), date(2023, 3, 31), "quý I/2023", "2022-Q4"),
-        ("2023-Q4", date(2023, 10, 1), date(2023, 12, 31), "quý IV/2023", "2023-Q3"),
+        ("2023-06", date(2023, 6, 1), date(2023, 6, 30), "tháng 6 năm 2023", "2023-05"),
+        ("2024-01", date(2024, 1, 1), date(2024, 1, 31), "tháng 1 năm 2024", "2023-12"),
+        ("2024-02", date(2024, 2, 1), date(2024, 2, 29), "tháng 2 năm 2024", "2024-01"),
+        ("2023-12", date(2023, 12, 1), date(2023, 12, 31), "tháng 12 năm 2023", "2023-11"),
+        ("2023-q2", date(2023, 4, 1), date(2023, 6, 30), "quý II năm 2023", "2023-Q1"),
+        ("2023-Q1", date(2023, 1, 1), date(2023, 3, 31), "quý I năm 2023", "2022-Q4"),
+        ("2023-Q3", date(2023, 7, 1), date(2023, 9, 30), "quý III năm 2023", "2023-Q2"),
+        ("2023-Q4", date(2023, 10, 1), date(2023, 12, 31), "quý IV năm 2023", "2023-Q3"),
         ("2023", date(2023, 1, 1), date(2023, 12, 31), "năm 2023", "2022"),
     ],
 )
@@ -261,8 +263,8 @@ def test_only_a_period_that_has_ended_has_an_index(text, today, ended):
 
 def test_a_period_title_keeps_its_numeral():
     assert [parse_period(text).title for text in ("2023-Q2", "2023-06", "2023")] == [
-        "Quý II/2023",
-        "Tháng 6/2023",
+        "Quý II năm 2023",
+        "Tháng 6 năm 2023",
         "Năm 2023",
     ]
 

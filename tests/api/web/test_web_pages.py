@@ -92,7 +92,7 @@ async def test_dossier_statistics_and_late_without_apology(browser, world):
         "/dossiers?start=2024-01-01&end=2024-06-30&group_by=month",
         headers={"HX-Request": "true", "HX-Target": "ket-qua-ho-so"},
     )
-    assert "<html" not in fragment.text and "Tháng 3/2024" in fragment.text
+    assert "<html" not in fragment.text and "Tháng 3 năm 2024" in fragment.text
     reversed_period = await browser.get("/dossiers?start=2024-06-30&end=2024-01-01")
     assert reversed_period.status_code == 422 and "Ngày kết thúc trước ngày bắt đầu." in reversed_period.text
     bad = await browser.get("/dossiers?start=hôm-qua")
@@ -193,10 +193,10 @@ async def test_the_statistics_table_sorts_by_its_headers(browser, world):
 
     def months(page: str) -> list[str]:
         table = page[page.index("<caption>Bảng số liệu</caption>") : page.index("</table>")]
-        return re.findall(r"<td class=\"card-title\">(Tháng \d+/2024)</td>", table)
+        return re.findall(r"<td class=\"card-title\">(Tháng \d+ năm 2024)</td>", table)
 
     plain = (await browser.get(base)).text
-    assert months(plain) == ["Tháng 1/2024", "Tháng 2/2024", "Tháng 3/2024"]
+    assert months(plain) == ["Tháng 1 năm 2024", "Tháng 2 năm 2024", "Tháng 3 năm 2024"]
     assert 'aria-sort="ascending"' in plain  # the months' own order, said on the first column
     assert (
         'href="/dossiers?start=01/01/2024&amp;end=31/03/2024&amp;group_by=month&amp;sort=received"' in plain
@@ -204,17 +204,21 @@ async def test_the_statistics_table_sorts_by_its_headers(browser, world):
     most = await browser.get(
         base + "&sort=-received", headers={"HX-Request": "true", "HX-Target": "ket-qua-ho-so"}
     )
-    assert "<html" not in most.text and months(most.text) == ["Tháng 2/2024", "Tháng 1/2024", "Tháng 3/2024"]
+    assert "<html" not in most.text and months(most.text) == [
+        "Tháng 2 năm 2024",
+        "Tháng 1 năm 2024",
+        "Tháng 3 năm 2024",
+    ]
     assert most.text.count('aria-sort="descending"') == 1
     fewest = (await browser.get(base + "&sort=received")).text
-    assert months(fewest) == ["Tháng 3/2024", "Tháng 1/2024", "Tháng 2/2024"]
+    assert months(fewest) == ["Tháng 3 năm 2024", "Tháng 1 năm 2024", "Tháng 2 năm 2024"]
     assert 'name="sort" value="received"' in fewest  # changing a filter keeps the order
     export = html.unescape(re.search(r'href="(/dossiers/export\?[^"]+)"', fewest).group(1))
     sheet = load_workbook(io.BytesIO((await browser.client.get(export)).content)).active
     assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        "Tháng 3/2024",
-        "Tháng 1/2024",
-        "Tháng 2/2024",
+        "Tháng 3 năm 2024",
+        "Tháng 1 năm 2024",
+        "Tháng 2 năm 2024",
         "Tổng cộng",
     ]
     bad = await browser.get(base + "&sort=title")

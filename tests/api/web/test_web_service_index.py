@@ -29,20 +29,36 @@ async def test_the_page_ranks_units_and_links_to_the_dossiers_that_lost_points(b
     response = await browser.get("/service-index?period=2024-03")
     page = response.text
     assert response.status_code == 200
-    assert "Tháng 3/2024: toàn tỉnh" in page
+    assert "Tháng 3 năm 2024: toàn tỉnh" in page
     assert "<strong>7</strong> hồ sơ tiếp nhận trong kỳ" in page
     assert "42,86%" in page  # on time: 3 of 7
     assert "▲ tăng" in page or "▼ giảm" in page  # Sở Tư pháp had dossiers in February
     every_figure_has_two_decimals(page)
     assert "Không có dữ liệu" in page  # Sở Y tế's dossiers say nothing of re-used data
     assert "Xếp hạng đơn vị" in page and page.index("Sở Tư pháp") < page.index("Sở Y tế")
-    assert "Tháng 1/2024" in page and "không có dữ liệu" in page  # the trend: no dossiers in January
+    assert "Tháng 1 năm 2024" in page and "không có dữ liệu" in page  # the trend: no dossiers in January
     assert "/api/service-index/export?period=2024-03" in page
     link = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={world.unit_b}"
     assert link in page
     lost = (await browser.get(link.replace("&amp;", "&"))).text
     assert "Hồ sơ bị trừ điểm: tỷ lệ hồ sơ giải quyết đúng hạn" in lost
-    assert "Sở Y tế, tháng 3/2024 (2)" in lost and "A6" in lost and "A7" in lost and "A1" not in lost
+    assert "Sở Y tế, tháng 3 năm 2024 (2)" in lost and "A6" in lost and "A7" in lost and "A1" not in lost
+
+
+async def test_a_quarter_is_named_in_words_never_by_its_key(browser, sample):
+    """The period is named as everywhere else ("quý I năm 2024", Roman numerals); its key stays
+    in the addresses and the field's value only."""
+    await browser.sign_in_as("viewer")
+    page = (await browser.get("/service-index?period=2024-Q1")).text
+    assert "Quý I năm 2024: toàn tỉnh" in page
+    assert "quý IV năm 2023" in page  # the comparison with the previous quarter
+    assert "Tháng 1 năm 2024" in page and "Tháng 3 năm 2024" in page  # the trend's months
+    assert 'value="2024-Q1"' in page and "period=2024-Q1" in page
+    visible = re.sub(r"<[^>]*>", " ", page)
+    assert "2024-Q1" not in visible and "2023-Q4" not in visible and "Quý 1" not in visible
+    lost = (await browser.get("/service-index/dossiers?period=2024-Q1&indicator=on_time")).text
+    assert "toàn tỉnh, quý I năm 2024" in lost and "‹ Bộ chỉ số quý I năm 2024" in lost
+    assert "2024-Q1" not in re.sub(r"<[^>]*>", " ", lost)
 
 
 async def test_a_units_page_links_to_the_dossiers_behind_its_own_total_and_back(browser, world, sample):
@@ -69,14 +85,17 @@ async def test_a_units_page_links_to_the_dossiers_behind_its_own_total_and_back(
     scope = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={world.unit_b}&amp;with_children=1"
     row = f"/service-index/dossiers?period=2024-03&amp;indicator=on_time&amp;unit_id={hospital['id']}&amp;from_unit={world.unit_b}"
     assert scope in page and row in page
-    assert "Tháng 3/2024: Sở Y tế và các đơn vị trực thuộc" in page
+    assert "Tháng 3 năm 2024: Sở Y tế và các đơn vị trực thuộc" in page
     back = f'href="/service-index?period=2024-03&amp;unit_id={world.unit_b}"'
     whole = (await browser.get(scope.replace("&amp;", "&"))).text
-    assert "Sở Y tế và các đơn vị trực thuộc, tháng 3/2024 (3)" in whole
+    assert "Sở Y tế và các đơn vị trực thuộc, tháng 3 năm 2024 (3)" in whole
     assert all(code in whole for code in ("A6", "A7", "H1")) and back in whole
     alone = (await browser.get(row.replace("&amp;", "&"))).text
     assert (
-        "Bệnh viện tỉnh, tháng 3/2024 (1)" in alone and "H1" in alone and "A6" not in alone and back in alone
+        "Bệnh viện tỉnh, tháng 3 năm 2024 (1)" in alone
+        and "H1" in alone
+        and "A6" not in alone
+        and back in alone
     )
     for bad, message in (
         ("with_children=yes", "Chỉ nhận giá trị 1"),
