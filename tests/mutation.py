@@ -79,7 +79,7 @@ RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "_merged",
         "scope_name",
     ),
-    "models/plans/tasks.py": ("derived", "_apply_report", "_filtered", "check_can_report"),
+    "models/plans/tasks.py": ("derived", "_apply_report", "_report_errors", "_filtered", "check_can_report"),
     "models/dossiers/records.py": (
         "resolution_timeliness",
         "service_timing",
@@ -97,7 +97,7 @@ RULE_FUNCTIONS: dict[str, tuple[str, ...]] = {
         "UnitTree.under",
     ),
     # Which period a report form offers and which it refuses (the rest is runs and files).
-    "reports/runs.py": ("default_period_key", "period_begun"),
+    "reports/runs.py": ("default_period_key", "period_begun", "issuable_from"),
     # Where a letterhead name or a title breaks (the rest is python-docx layout).
     "reports/docx_kit.py": ("broken_into_lines", "_at_phrase"),
     # The sentences that state whose figures and which days (the rest by the approval texts).

@@ -9,7 +9,7 @@ import pytest
 from core.clock import local_zone, stopped_at
 from core.errors import FieldError, InvalidInput
 from reports.periods import Calendar, PeriodKind, period_for, period_from_key
-from reports.runs import default_period_key, parse_period, period_begun
+from reports.runs import default_period_key, issuable_from, parse_period, period_begun
 
 D09, CAL = Calendar.DECREE_09, Calendar.CALENDAR
 
@@ -245,3 +245,17 @@ def test_the_report_form_offers_the_period_the_plan_year_is_at(plan_year, today,
     assert default_period_key(plan_year, today) == offered
     with stopped_at(datetime.combine(today, time(9), tzinfo=local_zone())):
         assert period_begun(offered).key == offered  # never one the form would then refuse
+
+
+@pytest.mark.parametrize(
+    ("key", "today", "first_day"),
+    [  # Decree 09: 2026-H1 is cut off on 14/06/2026, 2026-Q4 on 14/12/2026
+        ("2026-H1", date(2026, 6, 13), date(2026, 6, 14)),  # the day before: not yet, from when
+        ("2026-H1", date(2026, 6, 14), None),  # its cut-off day: issuable (dated that day)
+        ("2026-H1", date(2026, 6, 15), None),
+        ("2026-Q4", date(2026, 12, 13), date(2026, 12, 14)),
+        ("2026-Q4", date(2026, 12, 14), None),
+    ],
+)
+def test_a_report_is_issuable_from_its_cut_off_day(key, today, first_day):
+    assert issuable_from({"period_key": key}, today) == first_day
