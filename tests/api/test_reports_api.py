@@ -4,12 +4,12 @@ drafts, who may do what; schedules and notifications."""
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import quote
 
 import pytest
 
-from core.clock import local_date, utcnow
+from core.clock import local_date, local_zone, stopped_at, utcnow
 from models.units.service import UnitData, create_unit_unchecked
 from reports.runs import report_path
 from reports.tables import ReportDraft
@@ -418,3 +418,18 @@ async def test_notifications_are_each_users_own(client, world, headers):
     assert (await client.get("/api/notifications?unread=true", headers=headers["head_b"])).json()[
         "total"
     ] == 0
+
+
+async def test_a_report_is_not_issued_before_its_cut_off_day(client, world, headers):
+    with stopped_at(datetime.combine(date(2024, 6, 13), time(9), tzinfo=local_zone())):
+        run = await generated(client, headers)
+        early = await client.post(
+            f"/api/reports/{run['id']}/issue",
+            json=ISSUE | {"issued_on": "2024-06-13"},
+            headers=headers["staff"],
+        )
+    assert early.status_code == 409
+    assert [(e["field"], e["reason"]) for e in early.json()["errors"]] == [
+        ("issued_on", "issued from 2024-06-14")
+    ]
+    assert (await client.get(f"/api/reports/{run['id']}", headers=headers["staff"])).json()["issued"] is False
