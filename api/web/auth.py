@@ -33,13 +33,13 @@ OPEN_WITH_TEMPORARY_PASSWORD = (PASSWORD_PAGE, "/logout", "/login")
 WRONG_CREDENTIALS = "Tên đăng nhập hoặc mật khẩu không đúng, hoặc tài khoản đã bị khóa."
 
 LOGIN_FORM = FormSpec(
-    text_field("username", required="Vui lòng nhập tên đăng nhập.", max_length=64),
-    password_field("password", required="Vui lòng nhập mật khẩu."),
+    text_field("username", "Tên đăng nhập", required="Vui lòng nhập tên đăng nhập.", max_length=64),
+    password_field("password", "Mật khẩu", required="Vui lòng nhập mật khẩu."),
 )
 PASSWORD_FORM = FormSpec(
-    password_field("old_password", required="Vui lòng nhập mật khẩu hiện tại."),
-    password_field("new_password", required="Vui lòng nhập mật khẩu mới."),
-    password_field("new_password_again", required="Vui lòng nhập lại mật khẩu mới."),
+    password_field("old_password", "Mật khẩu hiện tại", required="Vui lòng nhập mật khẩu hiện tại."),
+    password_field("new_password", "Mật khẩu mới", required="Vui lòng nhập mật khẩu mới."),
+    password_field("new_password_again", "Mật khẩu mới nhập lại", required="Vui lòng nhập lại mật khẩu mới."),
 )
 
 

@@ -138,12 +138,22 @@ class Field:
     strip: bool = True  # a password is taken exactly as typed
 
 
-def text_field(name: str, *, required: str = "", max_length: int = 255) -> Field:
-    return Field(name, str, f"Tối đa {format_int(max_length)} ký tự.", required, max_length)
+def too_long(label: str, max_length: int) -> str:
+    """The message for text over its length, naming the field ("Mã đơn vị tối đa 32 ký tự."):
+    an error summary lists several; ``label`` empty where the summary names the field itself."""
+    return (
+        f"{label} tối đa {format_int(max_length)} ký tự."
+        if label
+        else f"Tối đa {format_int(max_length)} ký tự."
+    )
 
 
-def password_field(name: str, *, required: str = "") -> Field:
-    return Field(name, str, "Tối đa 256 ký tự.", required, 256, strip=False)
+def text_field(name: str, label: str = "", *, required: str = "", max_length: int = 255) -> Field:
+    return Field(name, str, too_long(label, max_length), required, max_length)
+
+
+def password_field(name: str, label: str, *, required: str = "") -> Field:
+    return Field(name, str, too_long(label, 256), required, 256, strip=False)
 
 
 def upload_field(name: str) -> Field:
@@ -237,8 +247,8 @@ class FormSpec:
                 if spec.required:
                     errors.add(spec.name, spec.required)
                 continue
-            if len(raw) > spec.max_length:
-                errors.add(spec.name, f"Tối đa {format_int(spec.max_length)} ký tự.")
+            if len(raw) > spec.max_length:  # a text field's "invalid" says so; others' do not parse
+                errors.add(spec.name, spec.invalid)
                 continue
             try:
                 values[spec.name] = spec.parse(raw)

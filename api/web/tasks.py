@@ -51,7 +51,7 @@ REPORT_FORM = FormSpec(
     choice_field("status", TaskStatus, "Trạng thái không hợp lệ."),
     whole_field("progress", "Tiến độ phải là số nguyên từ 0 đến 100.", low=0, high=100),
     date_field("completed_on"),
-    text_field("note", max_length=rules.MAX_NOTE),
+    text_field("note", "Ghi chú", max_length=rules.MAX_NOTE),
     upload_field("file"),
     whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1),
 )

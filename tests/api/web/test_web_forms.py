@@ -89,7 +89,7 @@ def test_decimals_take_a_comma_or_a_point(typed, number):
 
 
 SPEC = FormSpec(
-    text_field("name", required="Vui lòng nhập tên.", max_length=10),
+    text_field("name", "Tên", required="Vui lòng nhập tên.", max_length=10),
     whole_field("year", "Năm không hợp lệ.", low=2000, high=2100),
     date_field("day"),
     decimal_field("share", "Tỷ lệ không hợp lệ.", low=0, high=100),
@@ -107,9 +107,24 @@ def test_every_error_at_once_with_what_was_typed_kept():
     assert sent["share"] == 12.5 and not sent.ok
 
 
-def test_too_long_text_is_an_error_not_cut_short():
-    sent = SPEC.read({"name": "x" * 11})
-    assert sent.errors == {"name": "Tối đa 10 ký tự."} and sent.typed["name"] == "x" * 11
+@pytest.mark.parametrize(
+    ("typed", "errors"),
+    [
+        ({"name": "x" * 10}, {}),  # the longest text taken
+        ({"name": "x" * 11}, {"name": "Tên tối đa 10 ký tự."}),  # named: a summary lists several
+        ({"name": "x", "day": "1" * 33}, {"day": DATE_INVALID}),  # a long non-text: what it should be
+    ],
+)
+def test_too_long_text_is_an_error_not_cut_short(typed, errors):
+    sent = SPEC.read(typed)
+    assert dict(sent.errors) == errors
+    assert sent.typed["name"] == typed.get("name", "")
+
+
+def test_a_length_message_without_a_label_leaves_naming_to_the_summary():
+    assert FormSpec(text_field("note", max_length=1000)).read({"note": "x" * 1001}).errors == {
+        "note": "Tối đa 1.000 ký tự."
+    }
 
 
 def test_a_blank_form_shows_dates_as_dd_mm_yyyy():
