@@ -1,4 +1,5 @@
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -16,6 +17,7 @@ from core.text import (
     nfc,
     period_name,
     round_half_up,
+    rounded,
     sentence_start,
     strict_int,
 )
@@ -98,12 +100,24 @@ def test_a_period_name_opening_a_sentence_keeps_its_numeral():
 
 
 @pytest.mark.parametrize(
-    ("kind", "number"),
-    [("month", 0), ("month", 13), ("quarter", 0), ("quarter", 5), ("week", 1)],
+    ("kind", "number", "why"),
+    [
+        ("month", 0, "no month 0"),
+        ("month", 13, "no month 13"),
+        ("quarter", 0, "no quarter 0"),
+        ("quarter", 5, "no quarter 5"),
+        ("week", 1, "no period kind 'week'"),
+    ],
 )
-def test_a_period_that_does_not_exist_has_no_name(kind, number):
-    with pytest.raises(ValueError):
+def test_a_period_that_does_not_exist_has_no_name(kind, number, why):
+    with pytest.raises(ValueError, match=f"^{why}$"):
         period_name(kind, 2024, number)
+
+
+@pytest.mark.parametrize("kind", ["month", "quarter"])
+def test_a_month_or_quarter_without_its_number_has_no_name(kind):
+    with pytest.raises(ValueError, match=f"^no {kind} 0$"):
+        period_name(kind, 2024)
 
 
 def test_format_percent_keeps_the_digits_asked_for():
@@ -224,3 +238,8 @@ def test_a_figure_stored_rounded_prints_as_when_computed_afresh(value, stored):
     round(), so the report's body said 53,12% beside its appendix's 53,13%."""
     assert round_half_up(value) == stored
     assert format_percent(round_half_up(value)) == format_percent(value)
+
+
+def test_rounding_keeps_two_decimals_unless_told_otherwise():
+    assert rounded(53.125) == Decimal("53.13") and rounded(53.125, 1) == Decimal("53.1")
+    assert round_half_up(7.25, 1) == 7.3 and round_half_up(7.25, 0) == 7.0
