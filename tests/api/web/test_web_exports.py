@@ -47,6 +47,9 @@ async def test_the_task_table_sorts_by_its_headers(browser, world):
     latest_first = (await browser.get(base + "?sort=-deadline")).text
     assert latest_first.index(">II.1</td>") < latest_first.index(">VII.1</td>")
     assert 'aria-sort="descending"' in latest_first
+    # the order shown goes with the filter form (its hidden field sits in the part a sort swaps in)
+    assert '<input type="hidden" name="sort" value="-deadline" form="task-filters">' in latest_first
+    assert 'id="task-filters"' in latest_first and 'name="sort"' not in page  # by code: nothing to send
     bad = await browser.get(base + "?sort=title")
     assert bad.status_code == 422 and "Cách sắp xếp không hợp lệ." in bad.text
 
