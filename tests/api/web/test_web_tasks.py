@@ -105,6 +105,8 @@ async def test_a_stale_edit_is_explained_and_not_lost(browser, world):
     assert response.status_code == 409
     text = response.text
     assert "Nhiệm vụ vừa được người khác cập nhật trước khi bạn gửi" in text
+    # the notice takes the focus (app.js focuses [data-error-summary]): it sits below the new state
+    assert '<div class="notice warn" role="alert" tabindex="-1" data-error-summary>' in text
     assert "Staff" in text and "tiến độ 0% → 40%" in text and "Sở Nội vụ đôn đốc" in text
     assert "Ghi chú tôi đã gõ</textarea>" in text and 'value="30"' in text
     assert "anh.png" in text and "kể cả tệp đã tải lên" in text
