@@ -8,6 +8,8 @@ layer (api/web/forms.py): errors at the top and beside each field, what was type
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import date
 
 from litestar import Controller, Request, get, post
@@ -42,6 +44,7 @@ from core.errors import (
     UnsupportedMediaType,
 )
 from core.settings import get_settings
+from core.tabular import HeaderMismatch
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.rounds import catalogue, consolidation, files, rounds, rules
@@ -51,19 +54,19 @@ from models.vocabulary import ConsolidationRule, Measure, SubmissionStatus, Unit
 from reports.periods import PeriodKind, period_for
 
 REPORTER_FORM = FormSpec(
-    text_field("username", required="Nhập tên đăng nhập.", max_length=64),
-    text_field("full_name", required="Nhập họ và tên.", max_length=255),
-    password_field("password", required="Nhập mật khẩu tạm thời."),
+    text_field("username", "Tên đăng nhập", required="Nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", "Họ và tên", required="Nhập họ và tên.", max_length=255),
+    password_field("password", "Mật khẩu tạm thời", required="Nhập mật khẩu tạm thời."),
 )
 OPEN_FORM = FormSpec(
     text_field("period", required="Chọn kỳ báo cáo.", max_length=16),
     date_field("deadline", required="Nhập hạn nộp."),
-    text_field("title", max_length=500),
+    text_field("title", "Tên đợt", max_length=500),
 )
 ENTRY_FORM = FormSpec(
     text_field("indicator", required="Chọn chỉ tiêu.", max_length=32),
-    text_field("value", max_length=200),
-    text_field("note", required="Ghi rõ lý do nhập thay đơn vị.", max_length=rules.MAX_NOTE),
+    text_field("value", "Số liệu", max_length=200),
+    text_field("note", "Lý do, căn cứ", required="Ghi rõ lý do nhập thay đơn vị.", max_length=rules.MAX_NOTE),
     whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1),
 )
 VERSION_FORM = FormSpec(whole_field("version", "Phiên bản không hợp lệ; hãy tải lại trang.", low=1))
@@ -246,8 +249,50 @@ async def chosen_file(
     return await submission_page(principal, submission_id, sent=shown, status_code=422)
 
 
+CATALOGUE_FILE_MISSING = "Chọn tệp danh mục (.xlsx hoặc .csv)."
+
+
+@dataclass(frozen=True)
+class CatalogueRefusal:
+    """Why a catalogue file was not imported, for the page: ``message`` is said in the error
+    summary (linking to the file field) and beside the field; ``rows`` are the errors of the
+    file's rows (row, column, the cell as written); ``header`` what is wrong with its header."""
+
+    message: str
+    rows: tuple[FieldError, ...] = ()
+    header: tuple[str, ...] = ()
+
+
+def catalogue_refusal(exc: DomainError) -> CatalogueRefusal:
+    """A refused import as the page shows it, never the API's English ``detail``."""
+    if isinstance(exc, HeaderMismatch):
+        return CatalogueRefusal(
+            f"Dòng tiêu đề (dòng {exc.row}) của tệp không khớp với mẫu; sửa rồi tải lên lại.",
+            header=tuple(exc.lines),
+        )
+    rows = tuple(error for error in exc.errors if error.row)
+    if not rows:  # the file as a whole: its type, its size, no header row
+        return CatalogueRefusal(" ".join(refusal_messages(exc)))
+    count = len({error.row for error in rows})
+    whole = [error.message for error in exc.errors if not error.row and error.message]
+    return CatalogueRefusal(" ".join([f"Tệp có {count} dòng lỗi; sửa rồi tải lên lại.", *whole]), rows=rows)
+
+
+def imported_notice(created: str | None, updated: str | None) -> str:
+    """The notice after an import, composed here from the two counts in the address; anything
+    but two whole numbers an import can give shows nothing (never text from the address)."""
+    counts = [int(value) for value in (created, updated) if value and re.fullmatch(r"[0-9]{1,4}", value)]
+    if len(counts) != 2 or sum(counts) > catalogue.MAX_ROWS:
+        return ""
+    return f"Đã nhập danh mục: {counts[0]} chỉ tiêu mới, {counts[1]} chỉ tiêu cập nhật."
+
+
 async def indicators_page(
-    principal: Principal, *, notice: str = "", errors: list[str] | None = None, status_code: int = 200
+    principal: Principal,
+    *,
+    notice: str = "",
+    refusal: CatalogueRefusal | None = None,
+    status_code: int = 200,
 ) -> Template:
     principal.require(Action.READ)
     return page(
@@ -262,7 +307,8 @@ async def indicators_page(
         rules_=ConsolidationRule,
         kinds=UnitKind,
         notice=notice,
-        errors=errors or [],
+        errors={"file": refusal.message} if refusal else {},
+        refusal=refusal,
         can_import=principal.can(Action.MANAGE_ROUNDS),
     )
 
@@ -333,25 +379,29 @@ class RoundPagesController(Controller):
         return await self._rounds(principal, sent, 422)
 
     @get("/rounds/indicators", name="web:indicators")
-    async def indicators(self, principal: Caller, imported: FromQuery[str | None] = None) -> Template:
-        return await indicators_page(principal, notice=imported or "")
+    async def indicators(
+        self,
+        principal: Caller,
+        created: FromQuery[str | None] = None,
+        updated: FromQuery[str | None] = None,
+    ) -> Template:
+        return await indicators_page(principal, notice=imported_notice(created, updated))
 
     @post("/rounds/indicators", name="web:indicators-import")
     async def import_indicators(self, principal: Caller, request: Request) -> Template | Redirect:
-        """A catalogue file (the export's columns): all rows or none, errors by row."""
+        """A catalogue file (the export's columns): all rows or none, errors by row. A file the
+        import refuses, whatever the reason (its type included, a 415 on the API), is a 422 here:
+        the page is shown again with the reason, as the plan import on /admin/plans does."""
         principal.require(Action.MANAGE_ROUNDS)
         file = (await request.form()).get("file")
         if not isinstance(file, UploadFile) or not file.filename:
-            return await indicators_page(
-                principal, errors=["Chọn tệp danh mục (.xlsx hoặc .csv)."], status_code=422
-            )
+            refusal = CatalogueRefusal(CATALOGUE_FILE_MISSING)
+            return await indicators_page(principal, refusal=refusal, status_code=422)
         try:
             done = await catalogue.import_catalogue(principal, file.filename, await file.read())
         except (InvalidInput, UnsupportedMediaType, PayloadTooLarge) as exc:
-            lines = [f"Dòng {e.row}, {e.field}: {e.message}" if e.row else e.message for e in exc.errors]
-            return await indicators_page(principal, errors=lines or [exc.detail], status_code=exc.status_code)
-        notice = f"Đã nhập danh mục: {done['created']} chỉ tiêu mới, {done['updated']} chỉ tiêu cập nhật."
-        return see_other(query_url("/rounds/indicators", imported=notice))
+            return await indicators_page(principal, refusal=catalogue_refusal(exc), status_code=422)
+        return see_other(f"/rounds/indicators?created={done['created']}&updated={done['updated']}")
 
     @get("/rounds/{round_id:int}", name="web:round")
     async def round_page(

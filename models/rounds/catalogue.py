@@ -11,7 +11,7 @@ from pathlib import Path
 from core.clock import utcnow
 from core.db import write_transaction
 from core.errors import FieldError, InvalidInput, NotFound
-from core.tabular import Columns, lookup, neutralise, parse_all, read_records, write_workbook
+from core.tabular import Columns, lookup, neutralise, parse_all, read_records, row_error, write_workbook
 from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
 from models.rounds.rules import INDICATOR_SECTIONS, definition_errors, parse_number
@@ -189,52 +189,40 @@ def _flag(text: str) -> bool:
     return fold(text) in ("x", "co", "1", "true")
 
 
-def _optional_number(text: str, label: str, number: int, errors: list[FieldError]) -> float | None:
+def _optional_number(cells: dict[str, str], key: str, number: int, errors: list[FieldError]) -> float | None:
+    text = cells[key]
     if not text.strip():
         return None
     try:
         return parse_number(text)
     except ValueError:
-        errors.append(FieldError(label, "not a number", f"{label} phải là số.", row=number, value=text))
+        label = dict(COLUMNS)[key]
+        errors.append(row_error(label, "not a number", f"{label} phải là số.", number, text))
         return None
 
 
 def _parse_row(
     number: int, cells: dict[str, str], measures: dict[str, str]
 ) -> tuple[IndicatorData | None, list[FieldError]]:
+    """One data row as an indicator, or its errors: each names the column by its label and
+    quotes the cell as written (row_error), so the person finds it in the file."""
     errors: list[FieldError] = []
     labels = dict(COLUMNS)
+
+    def fail(key: str, reason: str, message: str) -> None:
+        errors.append(row_error(labels[key], reason, message, number, cells[key]))
+
     measure = lookup(Measure, cells["measure"])
     rule = lookup(ConsolidationRule, cells["rule"])
     kinds = [lookup(UnitKind, part) for part in cells["unit_kinds"].split(";") if part.strip()]
     if measure is None:
-        errors.append(
-            FieldError(
-                labels["measure"],
-                "unknown measure",
-                "Đơn vị tính không hợp lệ.",
-                row=number,
-                value=cells["measure"],
-            )
-        )
+        fail("measure", "unknown measure", "Đơn vị tính không hợp lệ.")
     if rule is None:
-        errors.append(
-            FieldError(
-                labels["rule"], "unknown rule", "Cách tổng hợp không hợp lệ.", row=number, value=cells["rule"]
-            )
-        )
+        fail("rule", "unknown rule", "Cách tổng hợp không hợp lệ.")
     if None in kinds:
-        errors.append(
-            FieldError(
-                labels["unit_kinds"],
-                "unknown unit kind",
-                "Loại đơn vị không hợp lệ.",
-                row=number,
-                value=cells["unit_kinds"],
-            )
-        )
-    low = _optional_number(cells["minimum"], labels["minimum"], number, errors)
-    high = _optional_number(cells["maximum"], labels["maximum"], number, errors)
+        fail("unit_kinds", "unknown unit kind", "Loại đơn vị không hợp lệ.")
+    low = _optional_number(cells, "minimum", number, errors)
+    high = _optional_number(cells, "maximum", number, errors)
     if errors:
         return None, errors
     item = _clean(
@@ -254,9 +242,11 @@ def _parse_row(
             position=number,
         )
     )
-    problems = _problems(item, measures)
-    by_key = dict(COLUMNS)
-    return item, [FieldError(by_key.get(e.field, e.field), e.reason, e.message, row=number) for e in problems]
+    for problem in _problems(item, measures):
+        key = problem.field if problem.field in labels else ""
+        label = labels.get(key, problem.field)
+        errors.append(row_error(label, problem.reason, problem.message, number, cells.get(key, "")))
+    return item, errors
 
 
 async def import_catalogue(actor: Principal, filename: str, content: bytes) -> dict:

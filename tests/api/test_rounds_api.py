@@ -212,3 +212,39 @@ async def test_evidence_files_of_a_submission(client, world, round_setup):
     assert (
         await client.get(f"/api/submissions/{other}/files/{file_id}", headers=h["head_b"])
     ).status_code == 404
+
+
+async def test_the_catalogue_import_api_keeps_its_statuses(client, world, headers):
+    """The API answers a wrong file type with 415 and row errors with 422 naming row, column and
+    cell (the web form answers both with 422)."""
+    from tests.sample_files import csv_bytes
+
+    text = await client.post(
+        "/api/indicators/import",
+        files={"file": ("danh-muc.txt", b"Ma,Ten\nX1,So\n")},
+        headers=headers["staff"],
+    )
+    assert text.status_code == 415, text.text
+    header = [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Mục báo cáo",
+        "Đơn vị tính",
+        "Loại đơn vị báo cáo",
+        "Cách tổng hợp",
+    ]
+    bad = ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"]
+    refused = await client.post(
+        "/api/indicators/import",
+        files={"file": ("ct.csv", csv_bytes([header, bad]))},
+        headers=headers["staff"],
+    )
+    assert refused.status_code == 422, refused.text
+    errors = refused.json()["errors"]
+    assert [(e["row"], e["field"], e["value"]) for e in errors] == [(2, "Đơn vị tính", "lít")]
+    denied = await client.post(
+        "/api/indicators/import",
+        files={"file": ("ct.csv", csv_bytes([header, bad]))},
+        headers=headers["head_a"],
+    )
+    assert denied.status_code == 403

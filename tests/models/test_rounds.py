@@ -237,6 +237,42 @@ async def test_the_catalogue_refuses_incoherent_definitions(db):
         await put_indicator(world.head_a, IndicatorData("X1", "Số", "I", "number", "sum", ("department",)))
 
 
+async def test_a_catalogue_file_names_each_bad_cell_and_writes_nothing(db):
+    """Every error of an imported catalogue file gives its row, the column's label and the cell
+    as written (cut to 100 characters), so the person finds it in Excel; nothing is written."""
+    from models.rounds.catalogue import import_catalogue
+    from tests.sample_files import csv_bytes
+
+    world = await build_world()
+    header = [
+        "Mã chỉ tiêu",
+        "Tên chỉ tiêu",
+        "Mục báo cáo",
+        "Đơn vị tính",
+        "Loại đơn vị báo cáo",
+        "Cách tổng hợp",
+    ]
+    rows = [
+        header,
+        ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
+        ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"],
+        ["X3", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Cộng tổng"],
+        ["X1", "Lặp", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
+        ["X4", "Dài", "I", "Số lượng", "Sở, ban, ngành", "x" * 150],
+    ]
+    with pytest.raises(InvalidInput) as refused:
+        await import_catalogue(world.staff, "ct.csv", csv_bytes(rows))
+    assert [(e.row, e.field, e.value) for e in refused.value.errors] == [
+        (3, "Đơn vị tính", "lít"),
+        (4, "Mục báo cáo", "II.9"),  # from the definition's checks, quoted too
+        (4, "Cách tổng hợp", "Cộng tổng"),  # a share cannot be added up
+        (5, "Mã chỉ tiêu", "X1"),
+        (6, "Cách tổng hợp", "x" * 100),
+    ]
+    assert all(e.message for e in refused.value.errors)
+    assert not {"X1", "X2"} & {row["code"] for row in await list_indicators()}
+
+
 async def test_reminders_go_to_units_yet_to_send_once_per_step(db, today):
     from models.rounds.reminders import remind_units
     from scheduler import jobs

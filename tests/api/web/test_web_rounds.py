@@ -273,35 +273,171 @@ async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_f
     assert "Đã đính kèm tệp minh chứng." in page.text and "bien-ban.png" in page.text
 
 
-async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, today):
-    from tests.sample_files import csv_bytes
+CATALOGUE_HEADER = [
+    "Mã chỉ tiêu",
+    "Tên chỉ tiêu",
+    "Mục báo cáo",
+    "Đơn vị tính",
+    "Loại đơn vị báo cáo",
+    "Cách tổng hợp",
+]
+GOOD_INDICATOR = ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
 
-    header = [
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Mục báo cáo",
-        "Đơn vị tính",
-        "Loại đơn vị báo cáo",
-        "Cách tổng hợp",
-    ]
-    good = ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
-    bad = ["X2", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Cộng tổng"]
+
+def summary_links_reach_their_fields(html: str) -> list[str]:
+    """The error summary's links; each must be the id of an element on the page."""
+    summary = re.search(r'<div class="error-summary".*?</div>', html, re.S)
+    assert summary is not None
+    links = re.findall(r'href="#([^"]+)"', summary.group(0))
+    assert links and all(f'id="{link}"' in html for link in links)
+    return links
+
+
+def file_input(html: str) -> str:
+    found = re.search(r'<input type="file" id="file"[^>]*>', html)
+    assert found is not None
+    return found.group(0)
+
+
+async def test_the_catalogue_page_imports_a_file_all_or_nothing(browser, world, today):
+    bad = ["X2", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Trung bình"]
     await browser.sign_in_as("staff")
     page = await browser.get("/rounds/indicators")
     assert page.status_code == 200 and "không phải biểu mẫu chính thức" in page.text
+    assert "aria-invalid" not in file_input(page.text) and "error-summary" not in page.text
     refused = await browser.post(
-        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good, bad]))}
+        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, GOOD_INDICATOR, bad]))}
     )
-    assert refused.status_code == 422 and "Dòng 3, Mục báo cáo" in refused.text and "X1" not in refused.text
-    done = await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
+    assert refused.status_code == 422 and "<td>X1</td>" not in refused.text  # nothing written
+    done = await browser.post(
+        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, GOOD_INDICATOR]))}
+    )
     assert done.status_code == 303
+    assert done.headers["location"] == "/rounds/indicators?created=1&updated=0"
     shown = await browser.get(done.headers["location"])
-    assert "1 chỉ tiêu mới" in shown.text and "Số hội nghị" in shown.text
+    assert "Đã nhập danh mục: 1 chỉ tiêu mới, 0 chỉ tiêu cập nhật." in shown.text
+    assert "Số hội nghị" in shown.text
+
+
+async def test_catalogue_row_errors_are_tied_to_the_file_field(browser, world, today):
+    rows = [
+        CATALOGUE_HEADER,
+        GOOD_INDICATOR,
+        ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"],
+        ["X3", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Trung bình"],
+        ["X1", "Lặp", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
+        ["", "Không mã", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
+    ]
+    await browser.sign_in_as("staff")
+    await browser.get("/rounds/indicators")
+    refused = await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes(rows))})
+    assert refused.status_code == 422
+    beside = "Tệp có 4 dòng lỗi; sửa rồi tải lên lại."
+    assert summary_links_reach_their_fields(refused.text) == ["file"]
+    assert f'<a href="#file">{beside}</a>' in refused.text
+    assert f'<p class="field-error" id="file-error">{beside}</p>' in refused.text
+    field = file_input(refused.text)
+    assert 'aria-invalid="true"' in field and 'aria-describedby="file-hint file-lines file-error"' in field
+    table = re.search(r'<div class="table-wrap" id="file-lines".*?</table>', refused.text, re.S)
+    assert table is not None
+    cells = [
+        tuple(re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S))
+        for row in re.findall(r"<tr>(.*?)</tr>", table.group(0), re.S)
+        if "<td" in row
+    ]
+    assert cells == [
+        ("3", "Đơn vị tính", "lít", "Đơn vị tính không hợp lệ."),
+        ("4", "Mục báo cáo", "II.9", "Mục báo cáo không hợp lệ (I, II.1 … II.6)."),
+        ("5", "Mã chỉ tiêu", "X1", "Mã chỉ tiêu bị trùng."),
+        ("6", "Mã chỉ tiêu", "(để trống)", "Mã chỉ tiêu dài 1–32 ký tự."),
+    ]
+    assert "<code>lít</code>" in table.group(0)
+    assert "Số hội nghị" not in refused.text  # all or nothing: row 2 was not written either
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "beside", "lines"),
+    [
+        ("danh-muc.txt", b"Ma,Ten\nX1,So\n", "Chỉ nhận tệp .csv, .xlsx; tệp gửi lên là .txt.", []),
+        ("danh-muc.xlsx", PDF, "Tệp là PDF (application/pdf), không phải bảng tính CSV hoặc Excel.", []),
+        ("danh-muc.xlsx", b"Ma,Ten\nX1,So\n", "Tệp không phải bảng tính Excel (.xlsx).", []),
+        (
+            "danh-muc.xlsx",
+            zip_bomb(),
+            "Tệp nén (Excel/Word) giải nén ra quá lớn hoặc có tỉ lệ nén bất thường "
+            "(nghi là “bom nén”); hệ thống không mở tệp này.",
+            [],
+        ),
+        (
+            "danh-muc.csv",
+            csv_bytes([["Mã chỉ tiêu", "Tên", "Hạn"], ["X1", "Số", ""]]),
+            "Dòng tiêu đề (dòng 1) của tệp không khớp với mẫu; sửa rồi tải lên lại.",
+            ["Cột không có trong mẫu: “Tên”, “Hạn”."],
+        ),
+        ("", b"", "Chọn tệp danh mục (.xlsx hoặc .csv).", []),
+    ],
+)
+async def test_a_refused_catalogue_file_is_a_422_said_beside_the_field(
+    browser, world, today, name, content, beside, lines
+):
+    """Whatever is wrong with the file (its type too, a 415 on the API), the form answers 422,
+    says it in the summary and beside the field, in Vietnamese."""
+    await browser.sign_in_as("staff")
+    await browser.get("/rounds/indicators")
+    refused = await browser.post("/rounds/indicators", files={"file": (name, content)})
+    assert refused.status_code == 422
+    assert summary_links_reach_their_fields(refused.text) == ["file"]
+    assert f'<a href="#file">{beside}</a>' in refused.text
+    assert f'<p class="field-error" id="file-error">{beside}</p>' in refused.text
+    assert 'aria-invalid="true"' in file_input(refused.text)
+    header = re.search(r'<ul id="file-lines"[^>]*>(.*?)</ul>', refused.text, re.S)
+    shown = re.findall(r"<li>(.*?)</li>", header.group(1)) if header else []
+    assert shown[: len(lines)] == lines
+    assert "workbook" not in refused.text and "expected" not in refused.text  # no English reason
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "imported=Tài khoản của bạn bị khóa, gọi 0900 000 000",
+        "imported=%3Cb%3Eh%E1%BB%8Dp%3C%2Fb%3E",
+        "created=Tài khoản bị khóa&updated=1",
+        "created=1",
+        "created=-1&updated=2",
+        "created=1.5&updated=2",
+        "created=９&updated=2",
+        "created=9999&updated=0",
+        "created=" + "0" * 5000 + "&updated=0",
+    ],
+)
+async def test_the_import_notice_never_shows_text_from_the_address(browser, world, today, query):
+    await browser.sign_in_as("staff")
+    page = await browser.get(f"/rounds/indicators?{query}")
+    assert page.status_code == 200
+    assert 'class="notice"' not in page.text and "Đã nhập" not in page.text
+    assert "khóa" not in page.text and "họp" not in page.text
+
+
+async def test_the_import_notice_is_composed_from_the_counts(browser, world, today):
     await browser.sign_in_as("viewer")
-    assert 'action="/rounds/indicators"' not in (await browser.get("/rounds/indicators")).text
+    page = await browser.get("/rounds/indicators?created=3&updated=2")
     assert (
-        await browser.post("/rounds/indicators", files={"file": ("ct.csv", csv_bytes([header, good]))})
-    ).status_code == 403
+        '<div class="notice" role="status"><p>Đã nhập danh mục: 3 chỉ tiêu mới, 2 chỉ tiêu cập nhật.</p>'
+        in (page.text)
+    )
+
+
+@pytest.mark.parametrize("who", ["viewer", "head_a", "head_b"])
+async def test_only_staff_import_the_catalogue(browser, world, today, who):
+    await browser.sign_in_as(who)
+    page = await browser.get("/rounds/indicators")
+    assert page.status_code == 200 and 'action="/rounds/indicators"' not in page.text
+    denied = await browser.post(
+        "/rounds/indicators", files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, GOOD_INDICATOR]))}
+    )
+    assert denied.status_code == 403
+    await browser.sign_in_as("staff")
+    assert "Số hội nghị" not in (await browser.get("/rounds/indicators")).text
 
 
 async def test_a_unit_head_names_the_units_reporter(browser, world, today):
