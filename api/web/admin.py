@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from api.security import Caller
-from api.web.common import page, query_url, see_other, viewer_for
+from api.web.common import Viewer, page, query_url, see_other, viewer_for
 from api.web.forms import (
     FORM,
     FormSpec,
@@ -27,13 +27,15 @@ from api.web.forms import (
     date_field,
     day_text,
     decimal_field,
+    password_field,
     text_field,
     whole_field,
 )
-from core.errors import InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
+from core.clock import today
+from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.paging import PageRequest
 from core.tabular import HeaderMismatch
-from core.text import format_date_short
+from core.text import format_date_short, format_int, strict_int
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.plans import files as plan_files
@@ -49,17 +51,22 @@ STALE_PAGE = "Phiên bản không hợp lệ; hãy tải lại trang."
 # --- accounts -------------------------------------------------------------------------------
 
 NEW_ACCOUNT_FORM = FormSpec(
-    text_field("username", required="Vui lòng nhập tên đăng nhập.", max_length=64),
-    text_field("full_name", required="Vui lòng nhập họ và tên."),
+    text_field("username", "Tên đăng nhập", required="Vui lòng nhập tên đăng nhập.", max_length=64),
+    text_field("full_name", "Họ và tên", required="Vui lòng nhập họ và tên."),
     choice_field("role", Role, "Vai trò không hợp lệ.", required="Vui lòng chọn vai trò."),
     whole_field("unit_id", UNIT_INVALID, low=1),
-    text_field("password", required="Vui lòng nhập mật khẩu tạm thời.", max_length=256),
+    password_field("password", "Mật khẩu tạm thời", required="Vui lòng nhập mật khẩu tạm thời."),
 )
+# An account's row: its name, role and unit. Its own row sends no role (an administrator does
+# not demote themselves); an empty unit is "— Không thuộc đơn vị —" (``chosen_unit``).
 ACCOUNT_FORM = FormSpec(
-    text_field("full_name", required="Vui lòng nhập họ và tên."),
+    text_field("full_name", "Họ và tên", required="Vui lòng nhập họ và tên."),
     choice_field("role", Role, "Vai trò không hợp lệ."),
     whole_field("unit_id", UNIT_INVALID, low=1),
-    text_field("password", max_length=256),
+)
+# A new temporary password signs the person out everywhere: confirmed first.
+RESET_FORM = FormSpec(
+    password_field("password", "Mật khẩu tạm thời mới", required="Vui lòng nhập mật khẩu tạm thời mới."),
 )
 
 LOCK_FORM = FormSpec()  # nothing to fill in: the button, then its confirmation
@@ -69,6 +76,21 @@ def account_form(account: dict) -> Submission:
     return ACCOUNT_FORM.blank(full_name=account["full_name"], role=account["role"], unit_id=account["unit"])
 
 
+def chosen_unit(sent: Submission) -> int | accounts.Unassigned | None:
+    """The unit an account's row chose: a unit's id, ``NO_UNIT`` for "— Không thuộc đơn vị —"
+    (sent empty), None (unchanged) when the field was not sent or cannot be read."""
+    if "unit_id" in sent.errors:
+        return None
+    if sent["unit_id"] is not None:
+        return sent["unit_id"]
+    return accounts.NO_UNIT if "unit_id" in (sent.data or {}) else None
+
+
+def in_force(unit: dict) -> bool:
+    """The unit may still be given to an account (it has not closed before today)."""
+    return unit["valid_to"] is None or unit["valid_to"] >= today()
+
+
 async def users_page(
     principal: Principal,
     *,
@@ -76,6 +98,7 @@ async def users_page(
     role: str = "",
     new: Submission | None = None,
     edited: tuple[int, Submission] | None = None,
+    reset: tuple[int, Submission] | None = None,
     saved: int | None = None,
     done: str = "",
     status_code: int = 200,
@@ -86,8 +109,17 @@ async def users_page(
     unit_rows, _ = await units.list_units(units.UnitFilter(), ALL)
     shown = [row for row in rows if row["username"] != accounts.OPERATOR_USERNAME]
     forms = {row["id"]: account_form(row) for row in shown}
+    resets = {row["id"]: RESET_FORM.blank() for row in shown}
     if edited is not None:
         forms[edited[0]] = edited[1]
+    if reset is not None:
+        resets[reset[0]] = reset[1]
+    summary = None  # the error summary: (the account's id, its errors, what did not happen to it)
+    if failed := edited or reset:
+        name = next((row["username"] for row in shown if row["id"] == failed[0]), "")
+        outcome = f"Chưa đặt được mật khẩu mới cho {name}" if reset else f"Chưa lưu được tài khoản {name}"
+        summary = (failed[0], failed[1].errors, outcome)
+    label = ACCOUNT_DONE.get(done or "saved")
     return page(
         "admin/users.html",
         await viewer_for(principal),
@@ -95,22 +127,38 @@ async def users_page(
         users=shown,
         total=total,
         units={row["id"]: row for row in unit_rows},
-        unit_rows=unit_rows,
+        # Only units in force are offered; an account in a closed one sees it too, marked, so
+        # saving its row unchanged keeps it.
+        open_units=[row for row in unit_rows if in_force(row)],
+        closed_since={
+            row["id"]: row["valid_to"] + timedelta(days=1) for row in unit_rows if not in_force(row)
+        },
+        own_id=principal.account_id,
         filters={"q": q, "role": role},
         roles=list(Role),
+        unit_roles=[role.label for role in Role if role in accounts.UNIT_SCOPED_ROLES],
         new=new or NEW_ACCOUNT_FORM.blank(role=Role.UNIT_HEAD.value),
         forms=forms,
-        edited=edited,
-        saved=next((row for row in shown if row["id"] == saved), None),
-        saved_label=ACCOUNT_DONE.get(done, ACCOUNT_DONE["saved"]),
+        resets=resets,
+        failed=summary,
+        saved=next((row for row in shown if row["id"] == saved), None) if label else None,
+        saved_label=label or "",
+        saved_detail=ACCOUNT_DONE_DETAIL.get(done, ""),
     )
 
 
-# What the row of an account just changed says (the ``done`` of its address).
+# What the row of an account just changed says (the ``done`` of its address): a code, never
+# text from the address; an unknown code says nothing.
 ACCOUNT_DONE = {
     "saved": "Đã lưu",
     "locked": "Đã khóa tài khoản",
     "unlocked": "Đã mở khóa tài khoản",
+    "password": "Đã đặt mật khẩu mới",
+}
+# ... and, after it, what that did (the short label is a badge that does not wrap).
+ACCOUNT_DONE_DETAIL = {
+    "password": "Mật khẩu tạm thời: người dùng đã bị đăng xuất khỏi mọi thiết bị và phải đổi nó khi "
+    "đăng nhập lại.",
 }
 
 
@@ -144,7 +192,10 @@ class AdminUsersController(Controller):
             sent["unit_id"],
             sent["password"],
         )
+        # The domain's checks run whatever the form's own found: every error shows at once.
         sent.add_problems(await accounts.account_problems(data))
+        if "username" not in sent.errors and (taken := await accounts.username_taken(data.username)):
+            sent.add_problems([taken])
         if sent.ok and (row := await sent.attempt(accounts.create_account(principal, data))):
             return account_saved(row["id"])
         sent.typed["password"] = ""  # a password is never sent back to the page
@@ -152,21 +203,45 @@ class AdminUsersController(Controller):
 
     @post("/{account_id:int}", status_code=303)
     async def update(self, principal: Caller, request: Request, account_id: FromPath[int]) -> Response:
+        """An account's name, role and unit (a new password has its own form, confirmed)."""
         principal.require(Action.MANAGE_ACCOUNTS)
+        await accounts.get_account(account_id)
         sent = ACCOUNT_FORM.read(await request.form())
+        role, unit = sent["role"], chosen_unit(sent)
+        sent.add_problems(await accounts.account_change_problems(account_id, role=role, unit_id=unit))
+        status_code = 422
         if sent.ok:
-            change = accounts.update_account(
-                principal,
-                account_id,
-                full_name=sent["full_name"],
-                role=sent["role"],
-                unit_id=sent["unit_id"],
-                password=sent["password"],
-            )
-            if await sent.attempt(change):
+            try:
+                await accounts.update_account(
+                    principal, account_id, full_name=sent["full_name"], role=role, unit_id=unit
+                )
+            except Conflict as exc:  # an administrator demoting themselves
+                sent.add_problems(exc.errors)
+                status_code = 409
+            except InvalidInput as exc:
+                sent.add_problems(exc.errors)
+            else:
                 return account_saved(account_id)
+        return await users_page(principal, edited=(account_id, sent), status_code=status_code)
+
+    @post("/{account_id:int}/password", status_code=303)
+    async def reset_password(
+        self, principal: Caller, request: Request, account_id: FromPath[int]
+    ) -> Response:
+        """A new temporary password, once the administrator has seen what that does."""
+        principal.require(Action.MANAGE_ACCOUNTS)
+        account = await accounts.get_account(account_id)
+        sent = RESET_FORM.read(await request.form())
+        if sent["password"] is not None:
+            sent.add_problems(await accounts.account_change_problems(account_id, password=sent["password"]))
+        if sent.ok and not sent.confirmed:
+            return no_store(password_confirmation(await viewer_for(principal), account, sent))
+        if sent.ok and await sent.attempt(
+            accounts.update_account(principal, account_id, password=sent["password"])
+        ):
+            return account_saved(account_id, "password")
         sent.typed["password"] = ""
-        return await users_page(principal, edited=(account_id, sent), status_code=422)
+        return await users_page(principal, reset=(account_id, sent), status_code=422)
 
     @post("/{account_id:int}/deactivate", status_code=303)
     async def deactivate(self, principal: Caller, request: Request, account_id: FromPath[int]) -> Response:
@@ -203,18 +278,58 @@ class AdminUsersController(Controller):
         return account_saved(account_id, "unlocked")
 
 
+def password_confirmation(me: Viewer, account: dict, sent: Submission) -> Template:
+    """What a new temporary password does (models.accounts.update_account): every session and
+    API key of the account revoked, and, for someone else's account, the password to be changed
+    at the next sign-in."""
+    name = account["full_name"] or account["username"]
+    own = account["id"] == me.principal.account_id
+    consequences = (
+        [
+            "Bạn bị đăng xuất khỏi mọi thiết bị, kể cả thiết bị này, và các khóa API của tài khoản "
+            "bị thu hồi; hãy đăng nhập lại bằng mật khẩu mới.",
+        ]
+        if own
+        else [
+            f"{name} bị đăng xuất ngay khỏi mọi thiết bị; các khóa API của tài khoản bị thu hồi, "
+            "phải cấp mới.",
+            f"Mật khẩu cũ không dùng được nữa. Hãy báo mật khẩu tạm thời mới cho {name}: ở lần "
+            "đăng nhập tới, người dùng phải đổi nó trước khi làm việc khác.",
+        ]
+    )
+    return confirmation(
+        me,
+        title=f"Đặt mật khẩu tạm thời mới cho {account['username']}?",
+        consequences=consequences,
+        action=f"/admin/users/{account['id']}/password",
+        button=f"Đặt mật khẩu mới cho {account['username']}",
+        cancel=f"/admin/users#user-{account['id']}",
+        # The password goes back once, hidden, to be sent with the button; the page is not stored.
+        fields={"password": sent.typed["password"]},
+        active="admin",
+        warning="Thao tác này không thể hoàn tác: mật khẩu cũ, các phiên đăng nhập và khóa API bị "
+        "thu hồi không khôi phục được.",
+    )
+
+
+def no_store(response: Template) -> Template:
+    """A page holding something typed in secret: no cache, not even the browser's history, keeps it."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 # --- units ----------------------------------------------------------------------------------
 
 NEW_UNIT_FORM = FormSpec(
-    text_field("code", required="Vui lòng nhập mã đơn vị.", max_length=32),
-    text_field("name", required="Vui lòng nhập tên đơn vị."),
+    text_field("code", "Mã đơn vị", required="Vui lòng nhập mã đơn vị.", max_length=32),
+    text_field("name", "Tên đơn vị", required="Vui lòng nhập tên đơn vị."),
     choice_field("kind", UnitKind, "Loại đơn vị không hợp lệ.", required="Vui lòng chọn loại đơn vị."),
     choice_field("level", UnitLevel, "Cấp đơn vị không hợp lệ.", required="Vui lòng chọn cấp."),
     whole_field("parent_id", "Đơn vị cấp trên không hợp lệ.", low=1),
     date_field("valid_from"),
 )
 UNIT_FORM = FormSpec(
-    text_field("name", required="Vui lòng nhập tên đơn vị."),
+    text_field("name", "Tên đơn vị", required="Vui lòng nhập tên đơn vị."),
     whole_field("parent_id", "Đơn vị cấp trên không hợp lệ.", low=1),
     date_field("valid_from"),
 )
@@ -368,10 +483,13 @@ class AdminUnitsController(Controller):
     async def create(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.MANAGE_UNITS)
         sent = NEW_UNIT_FORM.read(await request.form())
-        if sent.ok:
-            data = units.UnitData(**sent.values)
-            if row := await sent.attempt(units.create_unit(principal, data)):
-                return unit_saved(row["id"])
+        # The domain's checks (a code taken, in any case) run whatever the form's own found, on
+        # what was typed: every error shows at once, and nothing is written while there is one.
+        typed = {name: sent.typed[name] for name in ("code", "name", "kind", "level")}
+        data = units.UnitData(**typed, parent_id=sent["parent_id"], valid_from=sent["valid_from"])
+        sent.add_problems(await units.unit_problems(data))
+        if sent.ok and (row := await sent.attempt(units.create_unit(principal, data))):
+            return unit_saved(row["id"])
         return await units_page(principal, new=sent, status_code=422)
 
     @get("/{unit_id:int}", name="web:admin-unit")
@@ -383,6 +501,10 @@ class AdminUnitsController(Controller):
         """Rename a unit, move it under another, or correct the day it started."""
         principal.require(Action.MANAGE_UNITS)
         sent = UNIT_FORM.read(await request.form())
+        # The fields read are checked by the domain too, with the others as they are: every
+        # error at once, each beside the field of this form it is about.
+        readable = {name: value for name, value in sent.values.items() if name not in sent.errors}
+        sent.add_problems(await units.unit_change_problems(unit_id, readable))
         if sent.ok and await sent.attempt(units.update_unit(principal, unit_id, sent.values)):
             return unit_saved(unit_id)
         return await unit_page(principal, unit_id, edit=sent, status_code=422)
@@ -405,8 +527,8 @@ class AdminUnitsController(Controller):
 # --- plans ----------------------------------------------------------------------------------
 
 PLAN_FIELDS = (
-    text_field("title", required="Vui lòng nhập tên kế hoạch.", max_length=500),
-    text_field("doc_number", max_length=64),
+    text_field("title", "Tên kế hoạch", required="Vui lòng nhập tên kế hoạch.", max_length=500),
+    text_field("doc_number", "Số hiệu văn bản", max_length=64),
     date_field("doc_date"),
     choice_field("status", PlanStatus, "Trạng thái không hợp lệ."),
 )
@@ -435,11 +557,13 @@ async def plans_page(
     edited: tuple[int, Submission] | None = None,
     import_result: dict | None = None,
     notice: str = "",
+    counts: dict[str, str] | None = None,
     saved: int | None = None,
     status_code: int = 200,
 ) -> Template:
     principal.require(Action.MANAGE_PLANS)
     rows, _ = await plans.list_plans(None, None, PageRequest(200, 0, "-year"))
+    saved_plan = next((row for row in rows if row["id"] == saved), None)
     forms = {
         row["id"]: PLAN_FORM.blank(
             **{name: row[name] for name in PLAN_FORM.names if name != "manual_progress"},
@@ -460,15 +584,38 @@ async def plans_page(
         forms=forms,
         edited=edited,
         import_result=import_result,
-        notice=notice,
+        notice=plan_notice(saved_plan, notice, counts or {}),
         saved=saved,
         import_columns=[label for _, label in plan_files.COLUMNS],
         ignored_columns=[label for _, label in plan_files.READER_COLUMNS],
     )
 
 
-def plan_saved(plan_id: int, notice: str = "") -> Response:
-    return see_other(query_url("/admin/plans", saved=plan_id, notice=notice) + f"#plan-{plan_id}")
+# The notice a plan's box shows after a change: the address names one of these codes (with the
+# import's counts as numbers), never the text, so no link can make the page say something else.
+IMPORTED = "imported"
+IMPORT_COUNTS = ("created", "updated", "unchanged")
+
+
+def plan_notice(plan: dict | None, code: str, counts: dict[str, str]) -> str:
+    """The text for the ``notice`` code of an address: the plan saved (no code), its file
+    imported (with the counts, if they are numbers); an unknown code says nothing."""
+    if plan is None:
+        return ""
+    if not code:
+        return f"Đã lưu kế hoạch năm {plan['year']}."
+    if code != IMPORTED:
+        return ""
+    numbers = [strict_int(counts.get(name, "")) for name in IMPORT_COUNTS]
+    if any(number is None or number < 0 for number in numbers):
+        return "Đã nhập tệp."
+    created, updated, unchanged = (format_int(number) for number in numbers)
+    return f"Đã nhập tệp: {created} nhiệm vụ mới, {updated} cập nhật, {unchanged} không đổi."
+
+
+def plan_saved(plan_id: int, notice: str = "", **counts: int) -> Response:
+    numbers = {name: str(count) for name, count in counts.items()}  # 0 too: query_url drops a falsy value
+    return see_other(query_url("/admin/plans", saved=plan_id, notice=notice, **numbers) + f"#plan-{plan_id}")
 
 
 class AdminPlansController(Controller):
@@ -476,9 +623,16 @@ class AdminPlansController(Controller):
 
     @get("/", name="web:admin-plans")
     async def plans(
-        self, principal: Caller, saved: FromQuery[int | None] = None, notice: FromQuery[str] = ""
+        self,
+        principal: Caller,
+        saved: FromQuery[int | None] = None,
+        notice: FromQuery[str] = "",
+        created: FromQuery[str] = "",
+        updated: FromQuery[str] = "",
+        unchanged: FromQuery[str] = "",
     ) -> Template:
-        return await plans_page(principal, saved=saved, notice=notice[:300])
+        counts = {"created": created, "updated": updated, "unchanged": unchanged}
+        return await plans_page(principal, saved=saved, notice=notice, counts=counts)
 
     @post("/", status_code=303)
     async def create(self, principal: Caller, request: Request) -> Response:
@@ -519,12 +673,14 @@ class AdminPlansController(Controller):
         principal.require(Action.MANAGE_PLANS)
         form = await request.form()
         upload = form.get("file")
-        result: dict = {"plan_id": plan_id, "errors": [], "header": [], "message": ""}
+        # ``message`` heads the plan's error box; ``file``, a problem with the file as a whole,
+        # is said beside the file field too (the box links to it).
+        result: dict = {"plan_id": plan_id, "errors": [], "header": [], "message": "", "file": ""}
         content = await upload.read(IMPORT_MAX_BYTES + 1) if isinstance(upload, UploadFile) else b""
         if not content:
-            result["message"] = "Vui lòng chọn tệp XLSX hoặc CSV."
+            result["message"] = result["file"] = "Vui lòng chọn tệp XLSX hoặc CSV."
         elif len(content) > IMPORT_MAX_BYTES:
-            result["message"] = "Tệp quá lớn; tối đa 20 MB."
+            result["message"] = result["file"] = "Tệp quá lớn; tối đa 20 MB."
         else:
             try:
                 outcome = await plan_files.import_plan_file(
@@ -541,13 +697,15 @@ class AdminPlansController(Controller):
                 )
                 result["errors"] = exc.errors
             except UnsupportedMediaType:
-                result["message"] = "Tệp phải là bảng tính XLSX hoặc CSV (UTF-8)."
+                result["message"] = result["file"] = "Tệp phải là bảng tính XLSX hoặc CSV (UTF-8)."
             except PayloadTooLarge as exc:
-                result["message"] = exc.errors[0].message if exc.errors else "Tệp quá lớn."
+                result["message"] = result["file"] = exc.errors[0].message if exc.errors else "Tệp quá lớn."
             else:
                 return plan_saved(
                     plan_id,
-                    f"Đã nhập tệp: {outcome.created} nhiệm vụ mới, {outcome.updated} cập nhật, "
-                    f"{outcome.unchanged} không đổi.",
+                    IMPORTED,
+                    created=outcome.created,
+                    updated=outcome.updated,
+                    unchanged=outcome.unchanged,
                 )
         return await plans_page(principal, import_result=result, status_code=422)

@@ -13,16 +13,17 @@ import re
 import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from enum import Enum
 
 from anyio import CapacityLimiter, to_thread
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from core.clock import utcnow
+from core.clock import today, utcnow
 from core.errors import Conflict, FieldError, InvalidInput, NotAuthenticated, NotFound, PermissionDenied
 from core.paging import PageRequest, apply_sort, contains
 from core.settings import get_settings
-from core.text import identifier, nfc
+from core.text import format_date_short, identifier, nfc
 from models.accounts.tables import Account, Credential
 from models.accounts.throttle import THROTTLE
 from models.permissions import Action, Principal
@@ -82,27 +83,41 @@ def _password_error(password: str) -> FieldError | None:
     return None
 
 
-def _check_password(password: str) -> None:
-    if error := _password_error(password):
-        raise InvalidInput("invalid password", [error])
+class Unassigned(Enum):
+    """``update_account(unit_id=NO_UNIT)``: the account leaves its unit (None keeps it)."""
+
+    NO_UNIT = "no unit"
 
 
-async def _role_and_unit_error(role: str, unit_id: int | None) -> FieldError | None:
+NO_UNIT = Unassigned.NO_UNIT
+
+
+async def _role_and_unit_error(
+    role: str, unit_id: int | None, *, in_force: bool = True, kept: int | None = None
+) -> FieldError | None:
+    """What is wrong with giving an account ``role`` in ``unit_id`` (None: no unit): a role
+    acting for a unit needs one, and (``in_force``) a unit that has closed is not given to an
+    account any more, though one already in it (``kept``) stays."""
     if role not in set(Role):
         return FieldError("role", f"must be one of {', '.join(Role)}", "Vai trò không hợp lệ.")
     if role in UNIT_SCOPED_ROLES and unit_id is None:
         return FieldError(
             "unit_id", f"a {role} account needs a unit", f"{Role(role).label} phải gắn với một đơn vị."
         )
-    if unit_id is not None and not await Unit.exists().where(Unit.id == unit_id):
+    if unit_id is None:
+        return None
+    unit = await Unit.select(Unit.valid_to).where(Unit.id == unit_id).first()
+    if unit is None:
         return FieldError("unit_id", "no such unit", "Đơn vị không tồn tại.")
+    closed_on = unit["valid_to"]
+    if in_force and unit_id != kept and closed_on is not None and closed_on < today():
+        return FieldError(
+            "unit_id",
+            f"the unit closed after {closed_on.isoformat()}",
+            f"Đơn vị này đã ngừng hoạt động từ ngày {format_date_short(closed_on + timedelta(days=1))}; "
+            "hãy chọn một đơn vị đang hoạt động.",
+        )
     return None
-
-
-async def _check_role_and_unit(role: str, unit_id: int | None) -> Role:
-    if error := await _role_and_unit_error(role, unit_id):
-        raise InvalidInput("invalid role or unit", [error])
-    return Role(role)
 
 
 def _username(raw: str) -> str:
@@ -115,21 +130,31 @@ def _username_error(username: str) -> FieldError | None:
     return FieldError("username", "1 to 64 of a-z 0-9 . _ - @ (no spaces)", USERNAME_RULE)
 
 
-async def account_problems(data: AccountData) -> list[FieldError]:
+async def account_problems(data: AccountData, *, in_force: bool = True) -> list[FieldError]:
     """Everything wrong with a new account's data, all at once (the username's uniqueness
-    aside, which only the insert can settle)."""
+    aside: ``username_taken``). ``in_force``: its unit must not have closed (the operator's
+    loading of past accounts, the demo's, passes False)."""
     problems = [
         _username_error(_username(data.username)),
-        await _role_and_unit_error(data.role, data.unit_id),
+        await _role_and_unit_error(data.role, data.unit_id, in_force=in_force),
         _password_error(data.password or ""),
     ]
     return [error for error in problems if error is not None]
 
 
+async def username_taken(username: str) -> FieldError | None:
+    """The username is someone's already (a form asks before creating, to show it with the
+    other errors; the insert is still refused, 409, if it was taken meanwhile)."""
+    if await Account.exists().where(Account.username == _username(username)):
+        return FieldError("username", "already taken", "Tên đăng nhập đã tồn tại.")
+    return None
+
+
 async def create_account(actor: Principal, data: AccountData) -> dict:
-    """An administrator creates an account; the password they set is a temporary one."""
+    """An administrator creates an account, in a unit in force; the password they set is a
+    temporary one."""
     actor.require(Action.MANAGE_ACCOUNTS)
-    return await create_account_unchecked(replace(data, temporary_password=True))
+    return await _create(replace(data, temporary_password=True), in_force=True)
 
 
 def _check_delegates_for(actor: Principal, unit_id: int) -> None:
@@ -150,19 +175,21 @@ async def delegate_reporter(actor: Principal, unit_id: int, data: AccountData) -
     account with the reporter role scoped to the unit and a temporary password."""
     _check_delegates_for(actor, unit_id)
     reporter = replace(data, role=Role.REPORTER.value, unit_id=unit_id, temporary_password=True)
-    return await create_account_unchecked(reporter)
+    return await _create(reporter, in_force=True)
 
 
 async def create_account_unchecked(data: AccountData) -> dict:
-    """Create an account without a caller (the CLI and the demo loader run as the operator)."""
+    """Create an account without a caller (the CLI and the demo loader run as the operator); it
+    may be in a unit that has closed since (the demo's history has such accounts)."""
+    return await _create(data, in_force=False)
+
+
+async def _create(data: AccountData, *, in_force: bool) -> dict:
     username = _username(data.username)
-    if errors := await account_problems(data):
+    if errors := await account_problems(data, in_force=in_force):
         raise InvalidInput("invalid account", errors)
-    if await Account.exists().where(Account.username == username):
-        raise Conflict(
-            "username already taken",
-            [FieldError("username", "already taken", "Tên đăng nhập đã tồn tại.")],
-        )
+    if taken := await username_taken(username):
+        raise Conflict("username already taken", [taken])
     rows = await Account.insert(
         Account(
             username=username,
@@ -230,17 +257,39 @@ async def list_accounts(actor: Principal, flt: AccountFilter, page: PageRequest)
     return rows, await _filtered_accounts(Account.count(), flt)
 
 
+async def account_change_problems(
+    account_id: int,
+    *,
+    role: str | None = None,
+    unit_id: int | Unassigned | None = None,
+    password: str | None = None,
+) -> list[FieldError]:
+    """Everything ``update_account`` would refuse in these changes (None: unchanged), all at
+    once: the role and unit together (a unit head needs a unit, a closed unit is not given to
+    anyone, though an account already in it keeps it), the password's length."""
+    current = await get_account(account_id)
+    problems: list[FieldError | None] = []
+    if role is not None or unit_id is not None:
+        new_unit = None if unit_id is NO_UNIT else current["unit"] if unit_id is None else unit_id
+        problems.append(await _role_and_unit_error(role or current["role"], new_unit, kept=current["unit"]))
+    if password is not None:
+        problems.append(_password_error(password))
+    return [error for error in problems if error is not None]
+
+
 async def update_account(
     actor: Principal,
     account_id: int,
     *,
     full_name: str | None = None,
     role: str | None = None,
-    unit_id: int | None = None,
+    unit_id: int | Unassigned | None = None,
     active: bool | None = None,
     password: str | None = None,
 ) -> dict:
-    """Change an account; deactivating it or setting its password signs it out everywhere."""
+    """Change an account (None: unchanged; ``unit_id=NO_UNIT``: out of its unit); deactivating
+    it or setting its password signs it out everywhere (sessions and API keys), and a password
+    set for someone else is temporary: they must change it at their next sign-in."""
     actor.require(Action.MANAGE_ACCOUNTS)
     current = await get_account(account_id)
     if account_id == actor.account_id and (active is False or (role is not None and role != Role.ADMIN)):
@@ -255,18 +304,19 @@ async def update_account(
                 )
             ],
         )
+    if errors := await account_change_problems(account_id, role=role, unit_id=unit_id, password=password):
+        raise InvalidInput("invalid account change", errors)
     changes: dict = {}
     if full_name is not None:
         changes[Account.full_name] = nfc(full_name)
     if role is not None or unit_id is not None:
-        new_unit = unit_id if unit_id is not None else current["unit"]
-        new_role = await _check_role_and_unit(role or current["role"], new_unit)
-        changes[Account.role] = new_role.value
-        changes[Account.unit] = new_unit
+        changes[Account.role] = role or current["role"]
+        changes[Account.unit] = (
+            None if unit_id is NO_UNIT else current["unit"] if unit_id is None else unit_id
+        )
     if active is not None:
         changes[Account.active] = active
     if password is not None:
-        _check_password(password)
         changes[Account.password_hash] = _hasher.hash(password)
         # A password an administrator sets is temporary unless it is their own.
         changes[Account.must_change_password] = account_id != actor.account_id

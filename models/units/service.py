@@ -10,7 +10,7 @@ from piccolo.query.base import Query
 
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
-from core.text import fold, identifier, nfc
+from core.text import fold, format_date_short, identifier, nfc
 from models.permissions import Action, Principal
 from models.units.tables import Unit
 from models.vocabulary import UnitKind, UnitLevel
@@ -54,7 +54,25 @@ def _invalid(field: str, reason: str, message: str) -> InvalidInput:
     return InvalidInput.field(field, reason, message)
 
 
-async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
+def same_code(a: str, b: str) -> bool:
+    """Unit codes are one code whatever their case: "stp" is the code "STP" already taken."""
+    return a.casefold() == b.casefold()
+
+
+async def _code_taken(code: str, unit_id: int | None) -> bool:
+    """Another unit has ``code``, in any case. Codes are compared here rather than in the
+    database (whose unique index is on the code as written), over a few hundred units."""
+    rows = await Unit.select(Unit.id, Unit.code).where(Unit.id != (unit_id or 0))
+    return any(same_code(row["code"], code) for row in rows)
+
+
+async def _problems(
+    data: UnitData, unit_id: int | None = None, *, changed: frozenset[str] | None = None
+) -> tuple[list[FieldError], list[FieldError]]:
+    """Everything wrong with ``data`` at once: the invalid fields (422) and the conflicts with
+    other units (409: a code taken). ``changed`` names the fields a change touches (None: all,
+    a new unit): a rule between two fields is told on the one changed, and a code kept as it
+    was is not compared again (units stored before codes were compared in any case keep theirs)."""
     errors: list[FieldError] = []
     code, name = identifier(data.code), nfc(data.name)
     if not code or len(code) > 32:
@@ -66,9 +84,19 @@ async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
     if data.level not in set(UnitLevel):
         errors.append(FieldError("level", f"one of {', '.join(UnitLevel)}", "Cấp đơn vị không hợp lệ."))
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
-        errors.append(
-            FieldError("valid_to", "before valid_from", "Ngày hết hiệu lực trước ngày có hiệu lực.")
-        )
+        if changed is not None and "valid_from" in changed and "valid_to" not in changed:
+            # Only the first day was changed (the edit form): the message sits beside it.
+            errors.append(
+                FieldError(
+                    "valid_from",
+                    f"after valid_to ({data.valid_to.isoformat()})",
+                    f"Ngày có hiệu lực không được sau ngày hết hiệu lực ({format_date_short(data.valid_to)}).",
+                )
+            )
+        else:
+            errors.append(
+                FieldError("valid_to", "before valid_from", "Ngày hết hiệu lực trước ngày có hiệu lực.")
+            )
     if data.successor_id is not None and data.valid_to is None:
         # A successor takes over from a day on: without the closing day nothing says which
         # periods stay with this unit.
@@ -86,16 +114,22 @@ async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
             errors.append(FieldError(field, "a unit cannot refer to itself", "Không thể tự tham chiếu."))
         elif not await Unit.exists().where(Unit.id == ref):
             errors.append(FieldError(field, "no such unit", "Đơn vị không tồn tại."))
+    conflicts: list[FieldError] = []
+    compare = changed is None or "code" in changed
+    if code and len(code) <= 32 and compare and await _code_taken(code, unit_id):
+        conflicts.append(FieldError("code", "already used (codes ignore case)", "Mã đơn vị đã tồn tại."))
+    return errors, conflicts
+
+
+async def _validate(
+    data: UnitData, unit_id: int | None = None, *, changed: frozenset[str] | None = None
+) -> dict:
+    errors, conflicts = await _problems(data, unit_id, changed=changed)
     if errors:
         raise InvalidInput("invalid unit", errors)
-    duplicate = Unit.exists().where(Unit.code == code)
-    if unit_id is not None:
-        duplicate = duplicate.where(Unit.id != unit_id)
-    if await duplicate:
-        raise Conflict(
-            f"unit code {code!r} exists",
-            [FieldError("code", "already used", "Mã đơn vị đã tồn tại.")],
-        )
+    if conflicts:
+        raise Conflict(f"unit code {identifier(data.code)!r} exists", conflicts)
+    code, name = identifier(data.code), nfc(data.name)
     return {
         Unit.code: code,
         Unit.name: name,
@@ -109,6 +143,13 @@ async def _validate(data: UnitData, unit_id: int | None = None) -> dict:
     }
 
 
+async def unit_problems(data: UnitData) -> list[FieldError]:
+    """Everything ``create_unit`` would refuse in ``data``, all at once (a form shows them
+    with its own): the invalid fields, then a code already taken."""
+    errors, conflicts = await _problems(data)
+    return errors + conflicts
+
+
 async def create_unit(actor: Principal, data: UnitData) -> dict:
     actor.require(Action.MANAGE_UNITS)
     return await create_unit_unchecked(data)
@@ -120,9 +161,8 @@ async def create_unit_unchecked(data: UnitData) -> dict:
     return await get_unit(rows[0]["id"])
 
 
-async def _changed(unit_id: int, changes: dict) -> dict:
-    """The unit's columns after ``changes``, checked (InvalidInput, Conflict), not written."""
-    current = await get_unit(unit_id)
+def _merged(current: dict, changes: dict) -> tuple[UnitData, frozenset[str]]:
+    """The unit as ``changes`` would leave it, and the fields they change."""
     merged = {
         "code": current["code"],
         "name": current["name"],
@@ -134,8 +174,23 @@ async def _changed(unit_id: int, changes: dict) -> dict:
         "successor_id": current["successor"],
     }
     allowed = {f.name for f in fields(UnitData)}
-    merged.update({k: v for k, v in changes.items() if k in allowed})
-    return await _validate(UnitData(**merged), unit_id)
+    given = {k: v for k, v in changes.items() if k in allowed}
+    changed = frozenset(k for k, v in given.items() if v != merged[k])
+    merged.update(given)
+    return UnitData(**merged), changed
+
+
+async def _changed(unit_id: int, changes: dict) -> dict:
+    """The unit's columns after ``changes``, checked (InvalidInput, Conflict), not written."""
+    data, changed = _merged(await get_unit(unit_id), changes)
+    return await _validate(data, unit_id, changed=changed)
+
+
+async def unit_change_problems(unit_id: int, changes: dict) -> list[FieldError]:
+    """Everything ``update_unit`` would refuse in ``changes``, all at once (for a form)."""
+    data, changed = _merged(await get_unit(unit_id), changes)
+    errors, conflicts = await _problems(data, unit_id, changed=changed)
+    return errors + conflicts
 
 
 async def check_unit_change(actor: Principal, unit_id: int, changes: dict) -> None:

@@ -1,23 +1,32 @@
 from __future__ import annotations
 
-from datetime import timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
 import pytest
 
-from core.clock import utcnow
+from core.clock import today, utcnow
 from core.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied
 from models.accounts.service import (
+    NO_UNIT,
+    UNIT_SCOPED_ROLES,
     USERNAME_RULE,
     AccountData,
+    account_change_problems,
     authenticate,
     change_own_password,
     create_account,
+    create_account_unchecked,
     create_api_key,
+    delegate_reporter,
     revoke_api_key,
     sign_in,
     update_account,
+    username_taken,
 )
 from models.accounts.tables import Account
+from models.units.service import update_unit
+from models.vocabulary import Role
 from tests.world import PASSWORD, build_world
 
 pytestmark = pytest.mark.anyio
@@ -177,3 +186,120 @@ async def test_changing_ones_password_reports_both_problems(db):
     with pytest.raises(InvalidInput) as error:
         await change_own_password(w.viewer, "wrong", "short")
     assert [e.field for e in error.value.errors] == ["old_password", "password"]
+
+
+# --- a closed unit is not given to an account; one already in it keeps it -------------------
+
+
+def _closing(days_from_today: int) -> date:
+    return today() + timedelta(days=days_from_today)
+
+
+@pytest.mark.parametrize(
+    ("last_day", "refused"),
+    [
+        (-400, True),  # closed more than a year ago
+        (-1, True),  # its last day was yesterday
+        (0, False),  # today is its last day: still in force
+        (30, False),  # closing next month
+        (None, False),  # open
+    ],
+)
+async def test_a_closed_unit_is_not_given_to_a_new_or_moved_account(db, last_day, refused):
+    w = await build_world()
+    if last_day is not None:
+        await update_unit(w.admin, w.unit_b, {"valid_to": _closing(last_day)})
+    new = AccountData("moi", "Mới", "unit_head", w.unit_b, PASSWORD)
+    moves = (
+        ("create", lambda: create_account(w.admin, new)),
+        ("move", lambda: update_account(w.admin, w.head_a.account_id, unit_id=w.unit_b)),
+        ("name a reporter", lambda: delegate_reporter(w.admin, w.unit_b, replace(new, username="bc"))),
+    )
+    for what, call in moves:
+        if not refused:
+            assert (await call())["unit"] == w.unit_b, what
+            continue
+        with pytest.raises(InvalidInput) as error:
+            await call()
+        assert [e.field for e in error.value.errors] == ["unit_id"], what
+        day = (_closing(last_day) + timedelta(days=1)).strftime("%d/%m/%Y")
+        assert error.value.errors[0].message == (
+            f"Đơn vị này đã ngừng hoạt động từ ngày {day}; hãy chọn một đơn vị đang hoạt động."
+        )
+    if refused:  # nothing written
+        assert not await Account.exists().where(Account.username.is_in(["moi", "bc"]))
+        assert (await Account.select(Account.unit).where(Account.id == w.head_a.account_id).first())[
+            "unit"
+        ] == w.unit_a
+
+
+async def test_an_account_in_a_unit_since_closed_keeps_it_through_other_changes(db):
+    w = await build_world()
+    await update_unit(w.admin, w.unit_b, {"valid_to": date(2025, 6, 30)})
+    kept = await update_account(w.admin, w.head_b.account_id, full_name="Trưởng B", role="reporter")
+    assert (kept["unit"], kept["role"]) == (w.unit_b, "reporter")
+    again = await update_account(w.admin, w.head_b.account_id, unit_id=w.unit_b)  # sent unchanged
+    assert again["unit"] == w.unit_b
+    # the operator (the demo's history, the CLI) may still record an account of a closed unit
+    old = await create_account_unchecked(AccountData("cu", "Cũ", "unit_head", w.unit_b, PASSWORD))
+    assert old["unit"] == w.unit_b
+
+
+# --- leaving a unit: only a role that acts for no unit -------------------------------------
+
+
+@pytest.mark.parametrize("role", list(Role))
+async def test_an_account_leaves_its_unit_only_where_its_role_allows_none(db, role):
+    w = await build_world()
+    account = await create_account(w.admin, AccountData("nguoi", "Người", role.value, w.unit_a, PASSWORD))
+    if role in UNIT_SCOPED_ROLES:
+        with pytest.raises(InvalidInput) as error:
+            await update_account(w.admin, account["id"], unit_id=NO_UNIT)
+        assert [(e.field, e.message) for e in error.value.errors] == [
+            ("unit_id", f"{role.label} phải gắn với một đơn vị.")
+        ]
+        assert (await Account.select(Account.unit).where(Account.id == account["id"]).first())[
+            "unit"
+        ] == w.unit_a
+        # becoming a viewer and leaving the unit together is allowed
+        left = await update_account(w.admin, account["id"], role="viewer", unit_id=NO_UNIT)
+        assert (left["role"], left["unit"]) == ("viewer", None)
+        return
+    left = await update_account(w.admin, account["id"], unit_id=NO_UNIT)
+    assert (left["role"], left["unit"]) == (role.value, None)
+    kept = await update_account(w.admin, w.head_a.account_id, role="viewer")  # None: the unit kept
+    assert (kept["role"], kept["unit"]) == ("viewer", w.unit_a)
+
+
+async def test_every_problem_with_an_account_change_at_once(db):
+    w = await build_world()
+    problems = await account_change_problems(w.head_a.account_id, unit_id=NO_UNIT, password="ngan")
+    assert [(e.field, e.message) for e in problems] == [
+        ("unit_id", "Thủ trưởng đơn vị phải gắn với một đơn vị."),
+        ("password", "Mật khẩu phải có ít nhất 8 ký tự."),
+    ]
+    with pytest.raises(InvalidInput) as error:
+        await update_account(w.admin, w.head_a.account_id, full_name="X", unit_id=NO_UNIT, password="ngan")
+    assert [e.field for e in error.value.errors] == ["unit_id", "password"]
+    row = (
+        await Account.select(Account.full_name, Account.unit).where(Account.id == w.head_a.account_id).first()
+    )
+    assert row == {"full_name": "Head_A", "unit": w.unit_a}  # nothing written
+    assert (await username_taken("HEAD_A")).message == "Tên đăng nhập đã tồn tại."
+    assert await username_taken("head_c") is None
+
+
+async def test_a_new_temporary_password_signs_the_account_out_everywhere(db):
+    """What the confirmation before it says: sessions and API keys revoked, a change at the
+    next sign-in."""
+    w = await build_world()
+    token, _ = await sign_in("head_b", PASSWORD)
+    key, _ = await create_api_key(w.admin, w.head_b.account_id, "máy")
+    reset = await update_account(w.admin, w.head_b.account_id, password="tam-thoi-moi")
+    assert reset["must_change_password"] is True
+    for credential in (token, key):
+        with pytest.raises(NotAuthenticated):
+            await authenticate(credential)
+    with pytest.raises(NotAuthenticated):
+        await sign_in("head_b", PASSWORD)
+    assert (await authenticate((await sign_in("head_b", "tam-thoi-moi"))[0])).must_change_password

@@ -144,3 +144,22 @@ def test_no_page_uses_the_browsers_date_picker():
         if re.search(r"""type=["']?(date|datetime-local)\b""", line)
     ]
     assert list(templates.rglob("*.html")) and pickers == []
+
+
+FIELD_MARKS = ("<select", "<textarea", 'type="text"', 'type="search"', 'type="file"', 'type="password"')
+FIELD_MACROS = ("date_input(", "period_fields(")
+
+
+def test_every_form_with_fields_leaves_checking_to_the_server():
+    """A form whose fields the browser could check itself (a date's pattern, a required file)
+    says ``novalidate``: else the browser stops it with its own English bubble ("Please match the
+    requested format.") instead of the page's Vietnamese summary and messages beside the fields."""
+    templates = Path(api.web.__file__).parent.parent / "templates"
+    checked_by_the_browser = []
+    for path in sorted(templates.rglob("*.html")):
+        source = path.read_text(encoding="utf-8")
+        for found in re.finditer(r"<form\b[^>]*>(.*?)</form>", source, re.DOTALL):
+            opening, body = found.group(0)[: found.group(0).index(">") + 1], found.group(1)
+            if any(mark in body for mark in FIELD_MARKS + FIELD_MACROS) and "novalidate" not in opening:
+                checked_by_the_browser.append(f"{path.relative_to(templates)}: {opening}")
+    assert checked_by_the_browser == []
