@@ -638,11 +638,13 @@ class AdminPlansController(Controller):
     async def create(self, principal: Caller, request: Request) -> Response:
         principal.require(Action.MANAGE_PLANS)
         sent = NEW_PLAN_FORM.read(await request.form())
-        if sent.ok:
-            values = {k: v for k, v in sent.values.items() if v is not None}
-            data = plans.PlanData(**values)
-            if row := await sent.attempt(plans.create_plan(principal, data)):
-                return plan_saved(row["id"])
+        # The domain's checks (another plan active that year) run on the fields that were read,
+        # whatever the form's own found: every error shows at once, nothing written meanwhile.
+        readable = {k: v for k, v in sent.values.items() if v is not None and k not in sent.errors}
+        data = plans.PlanData(**{"year": 0, "title": "", **readable})
+        sent.add_problems(await plans.plan_problems(data))
+        if sent.ok and (row := await sent.attempt(plans.create_plan(principal, data))):
+            return plan_saved(row["id"])
         return await plans_page(principal, new=sent, status_code=422)
 
     @post("/{plan_id:int}", status_code=303)
@@ -650,9 +652,10 @@ class AdminPlansController(Controller):
         principal.require(Action.MANAGE_PLANS)
         sent = PLAN_FORM.read(await request.form())
         status_code = 422
+        changes = {k: v for k, v in sent.values.items() if k != "version" and k not in sent.errors}
+        changes["doc_number"] = changes.get("doc_number") or ""
+        sent.add_problems(await plans.plan_change_problems(plan_id, changes))
         if sent.ok:
-            changes = {k: v for k, v in sent.values.items() if k != "version"}
-            changes["doc_number"] = changes["doc_number"] or ""
             try:
                 if await sent.attempt(plans.update_plan(principal, plan_id, changes, sent["version"])):
                     return plan_saved(plan_id)

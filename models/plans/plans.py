@@ -45,6 +45,20 @@ class PlanData:
 
 
 def _validate(data: PlanData) -> dict:
+    if errors := _errors(data):
+        raise InvalidInput("invalid plan", errors)
+    return {
+        Plan.year: data.year,
+        Plan.title: nfc(data.title),
+        Plan.doc_number: nfc(data.doc_number),
+        Plan.doc_date: data.doc_date,
+        Plan.status: data.status,
+        Plan.progress_method: data.progress_method,
+        Plan.manual_progress: data.manual_progress,
+    }
+
+
+def _errors(data: PlanData) -> list[FieldError]:
     errors: list[FieldError] = []
     if data.year not in PLAN_YEARS:
         errors.append(FieldError("year", "between 2000 and 2100", "Năm kế hoạch không hợp lệ."))
@@ -67,30 +81,43 @@ def _validate(data: PlanData) -> dict:
         errors.append(FieldError("manual_progress", "between 0 and 100", "Tiến độ từ 0 đến 100."))
     if data.progress_method == ProgressMethod.MANUAL and data.manual_progress is None:
         errors.append(FieldError("manual_progress", "required for the manual method", "Cần nhập tiến độ."))
-    if errors:
-        raise InvalidInput("invalid plan", errors)
-    return {
-        Plan.year: data.year,
-        Plan.title: title,
-        Plan.doc_number: nfc(data.doc_number),
-        Plan.doc_date: data.doc_date,
-        Plan.status: data.status,
-        Plan.progress_method: data.progress_method,
-        Plan.manual_progress: data.manual_progress,
-    }
+    return errors
 
 
-async def _ensure_single_active(year: int, status: str, plan_id: int | None) -> None:
+async def _active_conflict(year: int, status: str, plan_id: int | None) -> FieldError | None:
     if status != PlanStatus.ACTIVE:
-        return
+        return None
     other = Plan.exists().where((Plan.year == year) & (Plan.status == PlanStatus.ACTIVE.value))
     if plan_id is not None:
         other = other.where(Plan.id != plan_id)
     if await other:
-        raise Conflict(
-            f"another plan is already active for {year}",
-            [FieldError("status", "one active plan per year", "Mỗi năm chỉ có một kế hoạch đang thực hiện.")],
-        )
+        return FieldError("status", "one active plan per year", "Mỗi năm chỉ có một kế hoạch đang thực hiện.")
+    return None
+
+
+async def _ensure_single_active(year: int, status: str, plan_id: int | None) -> None:
+    if conflict := await _active_conflict(year, status, plan_id):
+        raise Conflict(f"another plan is already active for {year}", [conflict])
+
+
+async def plan_problems(data: PlanData, plan_id: int | None = None) -> list[FieldError]:
+    """Everything creating ``data`` (or, with ``plan_id``, saving that plan as ``data``) would
+    refuse, all at once: a form shows them with its own, and nothing is written meanwhile."""
+    errors = _errors(data)
+    if conflict := await _active_conflict(data.year, data.status, plan_id):
+        errors.append(conflict)
+    return errors
+
+
+async def plan_change_problems(plan_id: int, changes: dict) -> list[FieldError]:
+    """``plan_problems`` of the plan as ``changes`` would leave it."""
+    return await plan_problems(_changed(await get_plan(plan_id), changes), plan_id)
+
+
+def _changed(current: dict, changes: dict) -> PlanData:
+    merged = {key: current[key] for key in EDITABLE}
+    merged.update({k: v for k, v in changes.items() if k in EDITABLE})
+    return PlanData(**merged)
 
 
 async def create_plan(actor: Principal, data: PlanData) -> dict:
@@ -111,9 +138,7 @@ async def update_plan(actor: Principal, plan_id: int, changes: dict, expected_ve
     current = await get_plan(plan_id)
     if expected_version is not None and expected_version != current["version"]:
         raise StaleVersion(current["version"])
-    merged = {key: current[key] for key in EDITABLE}
-    merged.update({k: v for k, v in changes.items() if k in EDITABLE})
-    data = PlanData(**merged)
+    data = _changed(current, changes)
     values = _validate(data)
     await _ensure_single_active(data.year, data.status, plan_id)
     updated = (

@@ -705,3 +705,49 @@ async def test_the_server_still_refuses_an_admin_locking_or_demoting_themselves(
 
 def badge_in(row: str) -> str:
     return re.search(r'<span role="status"><span class="badge done">(.*?)</span>', row).group(1)
+
+
+# A plan form's own errors and the domain's (another plan active that year) come together; the
+# second used to show only once the first was mended.
+@pytest.mark.parametrize(
+    ("sent", "expected"),
+    [
+        (
+            {"year": "2024", "title": "Kế hoạch bổ sung", "status": "active", "doc_date": "31/02/2024"},
+            {"doc_date": DATE_INVALID, "status": "Mỗi năm chỉ có một kế hoạch đang thực hiện."},
+        ),
+        (
+            {"year": "2024", "title": "", "status": "active"},
+            {"title": "Vui lòng nhập tên kế hoạch.", "status": "Mỗi năm chỉ có một kế hoạch đang thực hiện."},
+        ),
+        (  # another year: no conflict, the date alone
+            {"year": "2031", "title": "Kế hoạch 2031", "status": "active", "doc_date": "31/02/2024"},
+            {"doc_date": DATE_INVALID},
+        ),
+    ],
+)
+async def test_a_new_plan_s_errors_all_show_at_once(browser, world, sent, expected):
+    await browser.sign_in_as("staff")
+    await browser.get("/admin/plans")
+    refused = await browser.post("/admin/plans", {"progress_method": "task_count", **sent})
+    assert refused.status_code == 422
+    for field, message in expected.items():
+        assert error_under(refused.text, field) == message
+    assert "Năm 2031 · " not in (await browser.get("/admin/plans")).text  # nothing written
+
+
+async def test_a_plan_edit_s_errors_all_show_at_once(browser, world):
+    await browser.sign_in_as("admin")
+    await browser.get("/admin/plans")
+    other = await browser.post(
+        "/admin/plans", {"year": "2024", "title": "Kế hoạch điều chỉnh", "progress_method": "task_count"}
+    )
+    other_id = int(other.headers["location"].rsplit("-", 1)[1])
+    refused = await browser.post(
+        f"/admin/plans/{other_id}",
+        {"title": "Kế hoạch điều chỉnh", "status": "active", "doc_date": "31/02/2024", "version": "1"},
+    )
+    assert refused.status_code == 422
+    prefix = f"p{other_id}-"
+    assert error_under(refused.text, prefix + "doc_date") == DATE_INVALID
+    assert error_under(refused.text, prefix + "status") == "Mỗi năm chỉ có một kế hoạch đang thực hiện."
