@@ -15,6 +15,15 @@ from tests.world import World, make_account
 
 PERIOD = RoundPeriod("2024-H1", "6 tháng đầu năm 2024", date(2024, 1, 1), date(2024, 6, 30))
 DEADLINE = date(2024, 6, 25)
+# The indicator catalogue file's header row, as people's files carry it.
+CATALOGUE_HEADER = [
+    "Mã chỉ tiêu",
+    "Tên chỉ tiêu",
+    "Mục báo cáo",
+    "Đơn vị tính",
+    "Loại đơn vị báo cáo",
+    "Cách tổng hợp",
+]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from models.accounts.service import sign_in
-from tests.rounds_world import open_test_round
+from tests.rounds_world import CATALOGUE_HEADER, open_test_round
 from tests.world import PASSWORD
 
 pytestmark = pytest.mark.anyio
@@ -225,18 +225,10 @@ async def test_the_catalogue_import_api_keeps_its_statuses(client, world, header
         headers=headers["staff"],
     )
     assert text.status_code == 415, text.text
-    header = [
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Mục báo cáo",
-        "Đơn vị tính",
-        "Loại đơn vị báo cáo",
-        "Cách tổng hợp",
-    ]
     bad = ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"]
     refused = await client.post(
         "/api/indicators/import",
-        files={"file": ("ct.csv", csv_bytes([header, bad]))},
+        files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, bad]))},
         headers=headers["staff"],
     )
     assert refused.status_code == 422, refused.text
@@ -244,7 +236,7 @@ async def test_the_catalogue_import_api_keeps_its_statuses(client, world, header
     assert [(e["row"], e["field"], e["value"]) for e in errors] == [(2, "Đơn vị tính", "lít")]
     denied = await client.post(
         "/api/indicators/import",
-        files={"file": ("ct.csv", csv_bytes([header, bad]))},
+        files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, bad]))},
         headers=headers["head_a"],
     )
     assert denied.status_code == 403

@@ -16,7 +16,7 @@ from models.rounds.catalogue import IndicatorData, list_indicators, load_default
 from models.rounds.consolidation import consolidate_round
 from models.rounds.rounds import RoundData, completeness, open_round
 from models.rounds.submissions import Changes
-from tests.rounds_world import PERIOD, open_test_round
+from tests.rounds_world import CATALOGUE_HEADER, PERIOD, open_test_round
 from tests.world import build_world
 
 pytestmark = pytest.mark.anyio
@@ -244,16 +244,8 @@ async def test_a_catalogue_file_names_each_bad_cell_and_writes_nothing(db):
     from tests.sample_files import csv_bytes
 
     world = await build_world()
-    header = [
-        "Mã chỉ tiêu",
-        "Tên chỉ tiêu",
-        "Mục báo cáo",
-        "Đơn vị tính",
-        "Loại đơn vị báo cáo",
-        "Cách tổng hợp",
-    ]
     rows = [
-        header,
+        CATALOGUE_HEADER,
         ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
         ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"],
         ["X3", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Cộng tổng"],

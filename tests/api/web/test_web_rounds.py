@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from models.notifications.tables import Notification
 from models.rounds import submissions as subs
 from models.rounds.rounds import NOTICES, completeness, get_round, notify_units
-from tests.rounds_world import open_test_round
+from tests.rounds_world import CATALOGUE_HEADER, open_test_round
 from tests.sample_files import PDF, csv_bytes, xlsx_bytes, zip_bomb
 
 pytestmark = pytest.mark.anyio
@@ -273,14 +273,6 @@ async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_f
     assert "Đã đính kèm tệp minh chứng." in page.text and "bien-ban.png" in page.text
 
 
-CATALOGUE_HEADER = [
-    "Mã chỉ tiêu",
-    "Tên chỉ tiêu",
-    "Mục báo cáo",
-    "Đơn vị tính",
-    "Loại đơn vị báo cáo",
-    "Cách tổng hợp",
-]
 GOOD_INDICATOR = ["X1", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
 
 
