@@ -96,7 +96,7 @@ async def double_click(browser: Browser, page: str, action: str, form: dict) -> 
     key = REQUEST_KEY.search((await browser.get(page)).text).group(1)
     responses = await asyncio.gather(*(browser.post(action, {**form, "request_key": key}) for _ in range(2)))
     assert [r.status_code for r in responses] == [303, 303], [r.text[:300] for r in responses]
-    return [int(re.search(r"#run-(\d+)$", r.headers["location"]).group(1)) for r in responses]
+    return [int(re.search(r"#run-(\d+)-notice$", r.headers["location"]).group(1)) for r in responses]
 
 
 DOUBLE_CLICKS = [
