@@ -108,6 +108,7 @@ class ServiceIndexPagesController(Controller):
         errors = FormErrors()
         filters = {"period": period or default_period(), "unit_id": unit_id}
         chosen, unit = _read(filters["period"], unit_id, errors)
+        filters["period"] = chosen.key if chosen else filters["period"]  # "2023-q2" is 2023-Q2
         context: dict = {
             "filters": filters,
             "errors": errors,
@@ -134,11 +135,18 @@ class ServiceIndexPagesController(Controller):
                     lost_url=lambda key, group=None: lost_url(chosen, key, unit, group),
                 )
         unit_rows, _ = await units.list_units(units.UnitFilter(), PageRequest(500, 0, "code"))
+        today = local_date(utcnow())
+        # Every ended period from the first dossier's year on, and from the one asked for (the
+        # list shows what the page shows, even a year before any dossier).
+        first_year = min(
+            await service.first_dossier_year() or today.year - 1, chosen.year if chosen else today.year
+        )
         return page(
             "service_index.html",
             await viewer_for(principal),
             status_code=422 if errors else 200,
             units=unit_rows,
+            period_choices=service.period_choices(first_year, today),
             **context,
         )
 

@@ -120,6 +120,32 @@ class IndexPeriod:
         return [IndexPeriod("month", self.year, month) for month in range(first, first + count)]
 
 
+def period_choices(first_year: int, today: date) -> list[tuple[int, list[IndexPeriod]]]:
+    """The periods the index can be shown for, by year, newest first: each year, quarter and
+    month from ``first_year`` on that has ended before ``today`` (``parse_period``'s rule)."""
+    choices = []
+    for year in range(today.year, first_year - 1, -1):
+        periods = [
+            IndexPeriod("year", year),
+            *(IndexPeriod("quarter", year, quarter) for quarter in range(4, 0, -1)),
+            *(IndexPeriod("month", year, month) for month in range(12, 0, -1)),
+        ]
+        if ended := [period for period in periods if period.end < today]:
+            choices.append((year, ended))
+    return choices
+
+
+async def first_dossier_year() -> int | None:
+    """The year the earliest dossier on record was received (None: no dossier yet)."""
+    row = (
+        await Dossier.select(Dossier.received_on)
+        .where(Dossier.received_on.is_not_null())
+        .order_by(Dossier.received_on)
+        .first()
+    )
+    return row["received_on"].year if row else None
+
+
 def _add_months(day: date, months: int) -> date:
     index = day.year * 12 + day.month - 1 + months
     return date(index // 12, index % 12 + 1, 1)

@@ -29,6 +29,7 @@ from models.service_index.service import (
     IndexFigures,
     IndexGroup,
     parse_period,
+    period_choices,
     ranked,
     scope_name,
     split_period,
@@ -418,3 +419,41 @@ SCOPE_TREE = UnitTree(
 )
 def test_a_scope_is_named_by_the_units_whose_dossiers_count(unit_id, members, name):
     assert scope_name(SCOPE_TREE, unit_id, members) == name
+
+
+@pytest.mark.parametrize(
+    ("first_year", "today", "years", "newest", "oldest"),
+    [  # only periods ended before today, newest year first, each year's whole year, quarters,
+        # then months; a year appears once one of its months has ended
+        (
+            2024,
+            date(2026, 12, 1),
+            [2026, 2025, 2024],
+            ["2026-Q3", "2026-Q2", "2026-Q1", "2026-11"],
+            "2024-01",
+        ),
+        (
+            2025,
+            date(2026, 1, 1),
+            [2025],
+            ["2025", "2025-Q4", "2025-Q3", "2025-Q2", "2025-Q1", "2025-12"],
+            "2025-01",
+        ),
+        (
+            2025,
+            date(2025, 12, 31),
+            [2025],
+            ["2025-Q3", "2025-Q2", "2025-Q1", "2025-11"],
+            "2025-01",
+        ),  # December runs
+        (2026, date(2026, 2, 1), [2026], ["2026-01"], "2026-01"),
+        (2026, date(2026, 1, 31), [], [], None),  # nothing ended since the first dossier
+    ],
+)
+def test_the_periods_offered_are_those_ended(first_year, today, years, newest, oldest):
+    choices = period_choices(first_year, today)
+    assert [year for year, _ in choices] == years
+    keys = [period.key for _, periods in choices for period in periods]
+    assert keys[: len(newest)] == newest and (keys[-1] if keys else None) == oldest
+    for key in keys:  # each one the page would accept
+        assert parse_period(key, today).key == key

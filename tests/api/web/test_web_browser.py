@@ -869,7 +869,7 @@ def test_leadership_reads_the_service_index_and_the_dossiers_that_lost_points(ch
     with the communes under it, whose headline figure lists theirs too, and back to it."""
     page = signed_in(chromium, server, "lanhdao", width)
     go(page, "Chỉ số phục vụ")
-    page.get_by_label("Kỳ đánh giá").fill("2020")
+    page.get_by_label("Kỳ đánh giá").select_option(label="Năm 2020")  # chosen, not typed
     page.get_by_role("button", name="Xem chỉ số").click()
     expect(page.get_by_role("heading", name="Năm 2020: toàn tỉnh")).to_be_visible()
     expect(page.get_by_role("heading", name="Xếp hạng đơn vị")).to_be_visible()
