@@ -31,7 +31,7 @@ from api.web.common import (
 )
 from api.web.forms import CONFIRMED, confirmation, day_text
 from core.clock import local_date, utcnow
-from core.errors import Conflict, InvalidInput, PermissionDenied, StaleVersion
+from core.errors import Conflict, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest
 from core.settings import get_settings
 from models.accounts import service as accounts
@@ -159,7 +159,7 @@ async def draft_choice(principal: Principal, query: dict) -> Response:
             try:
                 report_runs.period_begun(key)
             except InvalidInput as exc:
-                errors.add_domain(exc.errors, {"period": "kind"})
+                errors.add_domain(exc.errors, {"period": "year"})
             else:
                 return see_other(query_url("/reports/drafts", period=key, unit_id=scope))
     _, unit_rows = await _unit_names()
@@ -179,10 +179,17 @@ class ReportPagesController(Controller):
     async def reports(
         self, principal: Caller, requested: FromQuery[int | None] = None, issued: FromQuery[int | None] = None
     ) -> Template:
-        notice = "Đã gửi yêu cầu lập báo cáo; trạng thái tự cập nhật bên dưới." if requested else ""
-        if issued:
-            notice = "Đã ban hành báo cáo. Tệp đã ban hành được giữ nguyên: không sửa, không xóa được."
-        return await reports_page(principal, requested=requested or issued, notice=notice)
+        """``requested`` or ``issued``: the run just requested or issued, whose notice is shown
+        above its row; only what the run's state bears out is said (the address can be reloaded,
+        shared or typed)."""
+        run_id = issued or requested
+        run = await _run_or_none(principal, run_id) if run_id else None
+        notice = ""
+        if run and issued:
+            notice = ISSUED_NOTICE if run["issued"] else ""
+        elif run:
+            notice = REQUESTED_NOTICE
+        return await reports_page(principal, requested=run_id if notice else None, notice=notice)
 
     @post("/", status_code=303)
     async def request_report(self, principal: Caller, request: Request) -> Response:
@@ -197,7 +204,7 @@ class ReportPagesController(Controller):
                 wanted = report_runs.RunRequest(key, scope, text(raw, "request_key", 200))
                 run = await report_runs.request_run(principal, wanted)
             except InvalidInput as exc:
-                errors.add_domain(exc.errors, {"period": "kind", "scope_unit_id": "scope_unit_id"})
+                errors.add_domain(exc.errors, {"period": "year", "scope_unit_id": "scope_unit_id"})
             else:
                 report_runs.start_run(run["id"])
                 return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}-notice")
@@ -331,13 +338,15 @@ class ReportPagesController(Controller):
                     report_runs.RunRequest(text(raw, "period", 16), unit_id, text(raw, "request_key", 200)),
                 )
             except InvalidInput as exc:
-                errors.add_domain(exc.errors, {"period": "kind", "unit_id": "scope_unit_id"})
+                errors.add_domain(exc.errors, {"period": "year", "unit_id": "scope_unit_id"})
         if errors:
             return await reports_page(principal, errors=errors, status_code=422)
         report_runs.start_run(run["id"])
         return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}-notice")
 
 
+REQUESTED_NOTICE = "Đã gửi yêu cầu lập báo cáo; trạng thái tự cập nhật bên dưới."
+ISSUED_NOTICE = "Đã ban hành báo cáo. Tệp đã ban hành được giữ nguyên: không sửa, không xóa được."
 PERIOD_FIELDS = ("kind", "year", "quarter", "scope_unit_id")
 ISSUE_FIELDS = ("profile", "number", "issued_on", "signer_name", "placeholder_reason")
 CHANGE_FIELDS = ("period", "unit_id", "version", "op", "section", "key", "text", "direction", "profile")
@@ -346,7 +355,7 @@ SAVED = {
     "add": "Đã thêm đoạn văn.",
     "delete": "Đã xóa đoạn văn tự động; có thể khôi phục trong “Đoạn tự động đã xóa” ở cuối mục.",
     "delete-staff": "Đã xóa đoạn văn.",
-    "restore": "Đã dùng lại bản tự động của đoạn văn.",
+    "restore": "Đã đưa đoạn văn về bản tự động.",
     "move": "Đã chuyển vị trí đoạn văn.",
     "issuer": "Đã chọn cơ quan ban hành.",
 }
@@ -354,6 +363,11 @@ LOSING_WORDS = {  # (op, origin): title, how far it can be undone, button
     ("delete", drafts.STAFF): (
         "Xóa đoạn văn chuyên viên viết?",
         "Đoạn văn do chuyên viên viết không có bản tự động, nên đã xóa thì không khôi phục được.",
+        "Xóa đoạn văn",
+    ),
+    ("delete", drafts.EDITED): (
+        "Xóa đoạn văn đã sửa?",
+        "Nội dung đã sửa của đoạn này sẽ mất: khôi phục đoạn đã xóa chỉ đưa lại bản tự động.",
         "Xóa đoạn văn",
     ),
     ("restore", drafts.EDITED): (
@@ -420,6 +434,13 @@ async def _confirm_losing_words(principal: Principal, form: dict, unit_id: int |
         fields={name: form[name] for name in CHANGE_FIELDS if form[name]},
         active="reports",
     )
+
+
+async def _run_or_none(principal: Principal, run_id: int) -> dict | None:
+    try:
+        return await report_runs.get_run(principal, run_id)
+    except NotFound:
+        return None
 
 
 def form_field(change: report_runs.DraftChange) -> str:

@@ -226,7 +226,8 @@ async def test_the_report_form_offers_the_period_the_plan_year_is_at(browser, wo
             "Y",
             "2100",
             "",
-            {"kind": "Kỳ báo cáo năm 2100 bắt đầu từ ngày 15/12/2099: chưa có số liệu để báo cáo."},
+            # beside the year, the field to change (it was beside "Loại báo cáo")
+            {"year": "Kỳ báo cáo năm 2100 bắt đầu từ ngày 15/12/2099: chưa có số liệu để báo cáo."},
         ),
         ("Q", "2024", "4", "2024-Q4"),
         ("H1", "1999", "", {"year": "Năm báo cáo phải từ 2000 đến 2100."}),
@@ -353,6 +354,9 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
     assert stale.status_code == 412
     assert "Dự thảo vừa được người khác lưu (nay là phiên bản 1)" in stale.text
     assert "Bản của tôi.</textarea>" in stale.text and 'name="version" value="1"' in stale.text
+    # the notice takes the focus (app.js) and leads to the box the text was kept in
+    assert 'role="alert" tabindex="-1" data-error-summary>' in stale.text
+    assert f'<a href="#text-{key}">Nội dung bạn đã nhập</a> vẫn còn trong ô của nó.' in stale.text
     empty = await browser.post("/reports/drafts/changes", draft_form("1", "add", "V", key, text="  "))
     assert empty.status_code == 422
     assert '<li><a href="#add-V">Nhập nội dung đoạn văn.</a></li>' in empty.text
@@ -361,7 +365,8 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
         "/reports/drafts/changes", draft_form("1", "add", "V", key, text="Kiến nghị B.")
     )
     assert added.status_code == 303
-    deleted = await browser.post("/reports/drafts/changes", draft_form("2", "delete", "V", key))
+    edited_away = {**draft_form("2", "delete", "V", key), "confirmed": "yes"}  # it was edited: asked
+    deleted = await browser.post("/reports/drafts/changes", edited_away)
     page = (await browser.get(deleted.headers["location"])).text
     assert "Đoạn tự động đã xóa (1)" in page and "Kiến nghị B." in page
     issuer = await browser.post(
@@ -454,11 +459,21 @@ async def test_draft_changes_that_lose_staff_words_are_confirmed_and_each_notice
     page = (await browser.get(done.headers["location"])).text
     assert "Đề nghị riêng." not in page and "Phiên bản dự thảo 6" in page
     article = page[page.index(f'id="p-{key}"') : page.index("</article>", page.index(f'id="p-{key}"'))]
-    assert "Đã dùng lại bản tự động của đoạn văn." in article
+    assert "Đã đưa đoạn văn về bản tự động." in article
+
+    # deleting an edited paragraph asks first too: its restore brings back the generated text only
+    await browser.post("/reports/drafts/changes", draft_form("6", "edit", "V", key, text="Đề nghị khác."))
+    asked = await browser.post("/reports/drafts/changes", draft_form("7", "delete", "V", key))
+    assert asked.status_code == 200 and "<h1>Xóa đoạn văn đã sửa?</h1>" in asked.text
+    assert "“Đề nghị khác.”" in asked.text and "chỉ đưa lại bản tự động" in asked.text
+    done = await browser.post(
+        "/reports/drafts/changes", {**draft_form("7", "delete", "V", key), "confirmed": "yes"}
+    )
+    assert done.status_code == 303
 
     # the issuer's notice is shown beside its form
     issuer = await browser.post(
-        "/reports/drafts/changes", draft_form("6", "issuer", "", profile="people_committee")
+        "/reports/drafts/changes", draft_form("8", "issuer", "", profile="people_committee")
     )
     assert issuer.headers["location"].endswith("saved=issuer&at=lap#lap")
     page = (await browser.get(issuer.headers["location"])).text
@@ -477,3 +492,22 @@ async def test_a_unit_head_is_refused_before_any_confirmation_of_another_scope_s
         assert refused.status_code == 403, confirmed
     await browser.sign_in_as("staff")
     assert "Kiến nghị." in (await browser.get("/reports/drafts?period=2024-H1")).text
+
+
+async def test_the_reports_list_says_only_what_the_run_bears_out(browser, world):
+    """Its notice comes from the address, which can be reloaded, shared or typed: "issued" only
+    for an issued run, and nothing for a run that does not exist."""
+    await browser.sign_in_as("staff")
+    response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+    run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+    await wait_done(browser, run_id)
+    for query, notice in [
+        (f"requested={run_id}", "Đã gửi yêu cầu lập báo cáo"),
+        (f"issued={run_id}", None),  # not issued
+        ("requested=999999", None),
+        ("issued=999999", None),
+    ]:
+        page = (await browser.get(f"/reports?{query}")).text
+        shown = re.findall(r'role="status"><p>([^<]*)</p>', page)
+        assert [text.split(";")[0] for text in shown] == ([notice] if notice else []), query
+        assert ('class="is-new"' in page) == bool(notice), query
