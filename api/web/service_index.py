@@ -22,6 +22,7 @@ from models.service_index.indicators import BY_KEY, HANDLING_DAYS_DECIMALS, SHOR
 from models.units import service as units
 
 LOST_PAGE = 50
+NOT_A_PERIOD = "Kỳ đánh giá không hợp lệ: hãy chọn một tháng, quý hoặc năm đã kết thúc."
 TREND_SEGMENTS = [("earned", "Mức đạt"), ("missing", "Còn thiếu so với mức tối đa")]
 
 
@@ -36,7 +37,11 @@ def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexP
     try:
         chosen = service.parse_period(period)
     except InvalidInput as exc:
-        errors.add_domain(exc.errors)
+        # A key the list never offers (typed into the address): said as the page asks for it.
+        if exc.errors[0].reason.startswith("expected"):
+            errors.add("period", NOT_A_PERIOD)
+        else:
+            errors.add_domain(exc.errors)
     return chosen, _unit({"unit_id": unit_id}, "unit_id", errors)
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from api.web.service_index import change_words, trend_bars
+from api.web.service_index import NOT_A_PERIOD, change_words, trend_bars
 from core import clock
 from models.dossiers.ingest import ingest_records
 from models.service_index.service import IndexFigures, IndexPeriod
@@ -110,8 +110,9 @@ async def test_bad_input_is_shown_beside_its_field(browser, world, sample):
     response = await browser.get("/service-index?period=2024-13")
     assert response.status_code == 422
     assert 'id="period"' in response.text and 'aria-invalid="true"' in response.text
-    assert "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm)." in response.text
+    assert NOT_A_PERIOD in response.text  # not the API's "YYYY-MM": the page offers a list
     assert '<select id="period" name="period" aria-invalid="true"' in response.text  # chosen, not typed
+    assert '<option value="" selected>— Chọn kỳ đánh giá —</option>' in response.text  # not another period
     running = await browser.get(f"/service-index?period={clock.today().year}")
     assert running.status_code == 422 and "chưa kết thúc: chỉ số đánh giá hồ sơ vào cuối kỳ" in running.text
     assert f'<option value="{clock.today().year}"' not in running.text  # never offered
