@@ -16,7 +16,7 @@ from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
 from models.rounds.rules import INDICATOR_SECTIONS, definition_errors, parse_number
 from models.rounds.tables import Indicator
-from models.vocabulary import ConsolidationRule, Measure, UnitKind
+from models.vocabulary import ConsolidationRule, LabelledEnum, Measure, UnitKind
 
 DEFAULT_FILE = Path(__file__).with_name("default_catalogue.json")
 MAX_ROWS = 500
@@ -74,13 +74,18 @@ def default_catalogue_note() -> str:
     return json.loads(DEFAULT_FILE.read_text(encoding="utf-8"))["note"]
 
 
-def _problems(data: IndicatorData, measures: dict[str, str]) -> list[FieldError]:
+def _identity_problems(code: str, name: str, section: str) -> list[FieldError]:
+    """What is wrong with an indicator's code, name and section, which no other column changes."""
     errors = []
-    if not data.code or len(data.code) > 32:
-        errors.append(FieldError("code", "1 to 32 characters", "Mã chỉ tiêu dài 1–32 ký tự."))
-    if not data.name or len(data.name) > 500:
-        errors.append(FieldError("name", "1 to 500 characters", "Tên chỉ tiêu dài 1–500 ký tự."))
-    if data.section not in INDICATOR_SECTIONS:
+    if not code:
+        errors.append(FieldError("code", "1 to 32 characters", "Nhập mã chỉ tiêu."))
+    elif len(code) > 32:
+        errors.append(FieldError("code", "1 to 32 characters", "Mã chỉ tiêu tối đa 32 ký tự."))
+    if not name:
+        errors.append(FieldError("name", "1 to 500 characters", "Nhập tên chỉ tiêu."))
+    elif len(name) > 500:
+        errors.append(FieldError("name", "1 to 500 characters", "Tên chỉ tiêu tối đa 500 ký tự."))
+    if section not in INDICATOR_SECTIONS:
         errors.append(
             FieldError(
                 "section",
@@ -88,6 +93,11 @@ def _problems(data: IndicatorData, measures: dict[str, str]) -> list[FieldError]
                 "Mục báo cáo không hợp lệ (I, II.1 … II.6).",
             )
         )
+    return errors
+
+
+def _problems(data: IndicatorData, measures: dict[str, str]) -> list[FieldError]:
+    errors = _identity_problems(data.code, data.name, data.section)
     if not data.unit_kinds or set(data.unit_kinds) - set(UnitKind):
         errors.append(
             FieldError(
@@ -201,6 +211,11 @@ def _optional_number(cells: dict[str, str], key: str, number: int, errors: list[
         return None
 
 
+def _choices(vocabulary: type[LabelledEnum]) -> str:
+    """The labels a column accepts, as a message lists them: “Số lượng”, “Tỷ lệ (%)” …"""
+    return ", ".join(f"“{member.label}”" for member in vocabulary)
+
+
 def _parse_row(
     number: int, cells: dict[str, str], measures: dict[str, str]
 ) -> tuple[IndicatorData | None, list[FieldError]]:
@@ -216,14 +231,25 @@ def _parse_row(
     rule = lookup(ConsolidationRule, cells["rule"])
     kinds = [lookup(UnitKind, part) for part in cells["unit_kinds"].split(";") if part.strip()]
     if measure is None:
-        fail("measure", "unknown measure", "Đơn vị tính không hợp lệ.")
+        fail("measure", "unknown measure", f"Đơn vị tính không hợp lệ; ghi một trong: {_choices(Measure)}.")
     if rule is None:
-        fail("rule", "unknown rule", "Cách tổng hợp không hợp lệ.")
+        fail(
+            "rule",
+            "unknown rule",
+            f"Cách tổng hợp không hợp lệ; ghi một trong: {_choices(ConsolidationRule)}.",
+        )
     if None in kinds:
-        fail("unit_kinds", "unknown unit kind", "Loại đơn vị không hợp lệ.")
+        fail(
+            "unit_kinds",
+            "unknown unit kind",
+            f"Loại đơn vị không hợp lệ; ghi một hoặc nhiều trong: {_choices(UnitKind)}.",
+        )
     low = _optional_number(cells, "minimum", number, errors)
     high = _optional_number(cells, "maximum", number, errors)
-    if errors:
+    if errors:  # the row is not an indicator, but what else is wrong with it is said now too
+        code, name = identifier(cells["code"]).upper(), nfc(cells["name"])
+        for problem in _identity_problems(code, name, cells["section"].strip()):
+            fail(problem.field, problem.reason, problem.message)
         return None, errors
     item = _clean(
         IndicatorData(

@@ -386,3 +386,30 @@ def test_check_value_takes_numbers_as_numbers(indicator, raw, value):
 
 def test_a_weight_of_one_counts():
     assert rules.consolidate("weighted", "percent", figures(50, 90, weights=[1, 3])) == 80.0
+
+
+@pytest.mark.parametrize(
+    ("code", "name", "section", "expected"),
+    [
+        ("X" * 32, "N" * 500, "I", []),  # the longest accepted
+        ("", "Tên", "I", [("code", "Nhập mã chỉ tiêu.")]),
+        ("X" * 33, "Tên", "I", [("code", "Mã chỉ tiêu tối đa 32 ký tự.")]),
+        ("X1", "", "II.1", [("name", "Nhập tên chỉ tiêu.")]),
+        ("X1", "N" * 501, "II.6", [("name", "Tên chỉ tiêu tối đa 500 ký tự.")]),
+        ("X1", "Tên", "II.7", [("section", "Mục báo cáo không hợp lệ (I, II.1 … II.6).")]),
+        (
+            "",
+            "",
+            "",
+            [
+                ("code", "Nhập mã chỉ tiêu."),
+                ("name", "Nhập tên chỉ tiêu."),
+                ("section", "Mục báo cáo không hợp lệ (I, II.1 … II.6)."),
+            ],
+        ),
+    ],
+)
+def test_an_indicator_s_code_name_and_section(code, name, section, expected):
+    from models.rounds.catalogue import _identity_problems
+
+    assert [(e.field, e.message) for e in _identity_problems(code, name, section)] == expected

@@ -315,7 +315,7 @@ async def test_catalogue_row_errors_are_tied_to_the_file_field(browser, world, t
     rows = [
         CATALOGUE_HEADER,
         GOOD_INDICATOR,
-        ["X2", "Dầu", "I", "lít", "Sở, ban, ngành", "Cộng tổng"],
+        ["X2", "", "I", "lít", "Sở, ban, ngành", "Cộng tổng"],  # two errors, told in one round
         ["X3", "Tỷ lệ", "II.9", "Tỷ lệ (%)", "Sở, ban, ngành", "Trung bình"],
         ["X1", "Lặp", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
         ["", "Không mã", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
@@ -338,10 +338,17 @@ async def test_catalogue_row_errors_are_tied_to_the_file_field(browser, world, t
         if "<td" in row
     ]
     assert cells == [
-        ("3", "Đơn vị tính", "lít", "Đơn vị tính không hợp lệ."),
+        (
+            "3",
+            "Đơn vị tính",
+            "lít",
+            "Đơn vị tính không hợp lệ; ghi một trong: “Số lượng”, “Tỷ lệ (%)”, “Số tiền (triệu đồng)”, "
+            "“Có / Không”, “Nội dung”.",
+        ),
+        ("3", "Tên chỉ tiêu", "(để trống)", "Nhập tên chỉ tiêu."),
         ("4", "Mục báo cáo", "II.9", "Mục báo cáo không hợp lệ (I, II.1 … II.6)."),
         ("5", "Mã chỉ tiêu", "X1", "Mã chỉ tiêu bị trùng."),
-        ("6", "Mã chỉ tiêu", "(để trống)", "Mã chỉ tiêu dài 1–32 ký tự."),
+        ("6", "Mã chỉ tiêu", "(để trống)", "Nhập mã chỉ tiêu."),
     ]
     assert "<code>lít</code>" in table.group(0)
     assert "Số hội nghị" not in refused.text  # all or nothing: row 2 was not written either
