@@ -599,9 +599,10 @@ def _cleaned(request: IssueRequest) -> IssueRequest:
     )
 
 
-async def _number_taken(request: IssueRequest, issuer: Issuer) -> bool:
-    """A letterhead gives a number once a year: "Số: 15/BC-SNV" is the department's, whether
-    issued as its own report or as the Sở Nội vụ unit's; each district's "BC-UBND" is its own."""
+async def _number_taken(request: IssueRequest, issuer: Issuer) -> dict | None:
+    """The issued run that has the number already, if any: a letterhead gives a number once a
+    year ("Số: 15/BC-SNV" is the department's, whether issued as its own report or as the Sở Nội
+    vụ unit's; each district's "BC-UBND" is its own)."""
     rows = await ReportRun.select(
         ReportRun.issue_date, ReportRun.issuer_profile, ReportRun.scope_unit, ReportRun.period_key
     ).where(
@@ -613,8 +614,8 @@ async def _number_taken(request: IssueRequest, issuer: Issuer) -> bool:
             continue
         other = issuer_for(get_settings().report, row["issuer_profile"], await run_unit(row))
         if (other.issuing_body, other.symbol) == (issuer.issuing_body, issuer.symbol):
-            return True
-    return False
+            return row
+    return None
 
 
 def _render_issued(run_id: int, profile: str, issue: IssueInfo, unit_scoped: bool) -> bytes:
@@ -646,10 +647,15 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     request = _cleaned(request)
     profiles = await run_profiles(run)
     errors = _issue_errors(request, run, today, profiles)
-    if not errors and await _number_taken(request, profiles[request.profile]):
+    issuer = profiles.get(request.profile)
+    if not errors and (taken := await _number_taken(request, issuer)):
         errors.append(
             FieldError(
-                "number", "already given to another issued report this year", "Số này đã dùng trong năm."
+                "number",
+                "already given to another issued report this year",
+                f"Số {wording.number_text(issuer, request.number)} đã dùng trong năm {request.issued_on.year} cho báo cáo "
+                f"{parse_period(taken['period_key']).label} ban hành ngày {taken['issue_date']:%d/%m/%Y}; "
+                "chọn số khác.",
             )
         )
     if errors:

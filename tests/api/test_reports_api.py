@@ -277,6 +277,10 @@ async def test_an_issued_report_is_frozen(client, world, headers):
     same_number = ISSUE | {"number": "7", "profile": "people_committee"}
     taken = await client.post(f"/api/reports/{other['id']}/issue", json=same_number, headers=headers["staff"])
     assert taken.status_code == 422 and taken.json()["errors"][0]["field"] == "number"
+    assert taken.json()["errors"][0]["message"] == (  # which report has it, so the clerk can check
+        "Số 07/BC-UBND đã dùng trong năm 2024 cho báo cáo 6 tháng đầu năm 2024 ban hành ngày 14/06/2024; "
+        "chọn số khác."
+    )
     later = (await client.get(f"/api/reports/{run['id']}/file", headers=headers["viewer"])).content
     assert later == first
     issued_text = document_text(first)
