@@ -436,6 +436,18 @@ async def _confirm_losing_words(principal: Principal, form: dict, unit_id: int |
     )
 
 
+def _error_labels(errors: FormErrors, headings: dict[str, str], section_of: dict[str, str]) -> dict[str, str]:
+    """Which paragraph each error of the draft page is about, for its summary: on a page of some
+    twenty-five sections "Nhập nội dung đoạn văn." alone does not say where."""
+    labels = {}
+    for name in errors:
+        kind, _, key = name.partition("-")
+        section = key if kind == "add" else section_of.get(key, "")
+        if kind in ("add", "text") and section in headings:
+            labels[name] = f"Đoạn văn {'mới ' if kind == 'add' else ''}ở mục {headings[section]}"
+    return labels
+
+
 async def _run_or_none(principal: Principal, run_id: int) -> dict | None:
     try:
         return await report_runs.get_run(principal, run_id)
@@ -495,6 +507,7 @@ async def draft_page(
     scope_name = (await units.get_unit(view.scope_unit_id))["name"] if view.scope_unit_id else "Toàn tỉnh"
     headings = section_labels(view.composed)
     section_of = {p.key: s.key for s in view.applied for p in s.paragraphs}
+    errors = errors or FormErrors()
     return page(
         "report_draft.html",
         await viewer_for(principal),
@@ -511,7 +524,8 @@ async def draft_page(
         coverage=report_runs.coverage(view.data),
         profiles=issuer_profiles(get_settings().report, view.data.scope_unit).values(),
         origins=ORIGINS,
-        errors=errors or FormErrors(),
+        errors=errors,
+        error_labels=_error_labels(errors, headings, section_of),
         stale=stale,
         typed=typed or {},
         notice=notice,

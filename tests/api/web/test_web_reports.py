@@ -359,7 +359,13 @@ async def test_the_draft_page_edits_and_a_stale_save_keeps_what_was_typed(browse
     assert f'<a href="#text-{key}">Nội dung bạn đã nhập</a> vẫn còn trong ô của nó.' in stale.text
     empty = await browser.post("/reports/drafts/changes", draft_form("1", "add", "V", key, text="  "))
     assert empty.status_code == 422
-    assert '<li><a href="#add-V">Nhập nội dung đoạn văn.</a></li>' in empty.text
+    assert (
+        '<li><a href="#add-V">Đoạn văn mới ở mục V. ĐỀ XUẤT, KIẾN NGHỊ: Nhập nội dung đoạn văn.</a></li>'
+        in empty.text
+    )
+    assert 'id="add-V-error">Nhập nội dung đoạn văn.<' in empty.text  # beside it, the short message
+    blank_edit = await browser.post("/reports/drafts/changes", draft_form("1", "edit", "V", key, text=" "))
+    assert f'<li><a href="#text-{key}">Đoạn văn ở mục V. ĐỀ XUẤT, KIẾN NGHỊ: ' in blank_edit.text
     assert 'id="add-V-error"' in empty.text
     added = await browser.post(
         "/reports/drafts/changes", draft_form("1", "add", "V", key, text="Kiến nghị B.")
