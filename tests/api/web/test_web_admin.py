@@ -745,9 +745,16 @@ async def test_a_plan_edit_s_errors_all_show_at_once(browser, world):
     other_id = int(other.headers["location"].rsplit("-", 1)[1])
     refused = await browser.post(
         f"/admin/plans/{other_id}",
-        {"title": "Kế hoạch điều chỉnh", "status": "active", "doc_date": "31/02/2024", "version": "1"},
+        {
+            "title": "Kế hoạch điều chỉnh",
+            "status": "active",
+            "doc_date": "31/02/2024",
+            "progress_method": "task_count",
+            "version": "1",
+        },
     )
     assert refused.status_code == 422
     prefix = f"p{other_id}-"
     assert error_under(refused.text, prefix + "doc_date") == DATE_INVALID
     assert error_under(refused.text, prefix + "status") == "Mỗi năm chỉ có một kế hoạch đang thực hiện."
+    assert "Chưa lưu được kế hoạch năm 2024: có 2 lỗi cần sửa</h2>" in refused.text  # which plan
