@@ -24,7 +24,7 @@ from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
-from tests.rounds_world import open_test_round
+from tests.rounds_world import CATALOGUE_HEADER, open_test_round
 from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.waiting import background_idle
 from tests.world import PASSWORD, make_account
@@ -441,14 +441,7 @@ def round_calls(world, extra: Extra) -> list[Call]:
                 "chi-tieu.csv",
                 csv_bytes(
                     [
-                        [
-                            "Mã chỉ tiêu",
-                            "Tên chỉ tiêu",
-                            "Mục báo cáo",
-                            "Đơn vị tính",
-                            "Loại đơn vị báo cáo",
-                            "Cách tổng hợp",
-                        ],
+                        CATALOGUE_HEADER,
                         ["X8", "Số hội nghị", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"],
                     ]
                 ),
