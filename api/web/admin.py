@@ -17,7 +17,7 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Template
 
 from api.security import Caller
-from api.web.common import Viewer, page, query_url, see_other, viewer_for
+from api.web.common import Viewer, counts_in_address, page, query_url, see_other, viewer_for
 from api.web.forms import (
     FORM,
     FormSpec,
@@ -35,7 +35,7 @@ from core.clock import today
 from core.errors import Conflict, InvalidInput, PayloadTooLarge, StaleVersion, UnsupportedMediaType
 from core.paging import PageRequest
 from core.tabular import HeaderMismatch
-from core.text import format_date_short, format_int, strict_int
+from core.text import format_date_short, format_int
 from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.plans import files as plan_files
@@ -606,8 +606,8 @@ def plan_notice(plan: dict | None, code: str, counts: dict[str, str]) -> str:
         return f"Đã lưu kế hoạch năm {plan['year']}."
     if code != IMPORTED:
         return ""
-    numbers = [strict_int(counts.get(name, "")) for name in IMPORT_COUNTS]
-    if any(number is None or number < 0 for number in numbers):
+    numbers = counts_in_address(*(counts.get(name) for name in IMPORT_COUNTS))
+    if numbers is None:
         return "Đã nhập tệp."
     created, updated, unchanged = (format_int(number) for number in numbers)
     return f"Đã nhập tệp: {created} nhiệm vụ mới, {updated} cập nhật, {unchanged} không đổi."

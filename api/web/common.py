@@ -48,6 +48,7 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    strict_int,
 )
 from models.accounts import service as accounts
 from models.notifications import service as notifications
@@ -176,6 +177,15 @@ def query_url(base: str, **params: Any) -> str:
     """``base`` with the non-empty params as a query string."""
     pairs = [f"{quote(k)}={quote(str(v))}" for k, v in params.items() if v not in (None, "", False)]
     return base + ("?" + "&".join(pairs) if pairs else "")
+
+
+def counts_in_address(*values: str | None) -> list[int] | None:
+    """Counts an address carries after a change (an import's), as whole numbers from 0 up;
+    None when any is anything else, so no address makes a notice say other text."""
+    numbers = [strict_int(value or "") for value in values]
+    if any(number is None or number < 0 for number in numbers):
+        return None
+    return numbers
 
 
 def environment() -> Environment:

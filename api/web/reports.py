@@ -414,7 +414,7 @@ async def _confirm_losing_words(principal: Principal, form: dict, unit_id: int |
     if paragraph is None or (form["op"], paragraph.origin) not in LOSING_WORDS:
         return None
     title, warning, button = LOSING_WORDS[form["op"], paragraph.origin]
-    heading = section_labels(view.composed).get(section.key) or "Phần mở đầu"
+    heading = section_labels(view.composed)[section.key]  # the opening by its name too
     consequences = [f"Mục {heading}, nội dung hiện nay: “{paragraph.text}”"]
     if form["op"] == "restore":
         consequences.append(

@@ -8,7 +8,6 @@ layer (api/web/forms.py): errors at the top and beside each field, what was type
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,7 +19,7 @@ from litestar.response import Redirect, Template
 from api.errors import VI_TITLES
 from api.rounds import round_period
 from api.security import Caller
-from api.web.common import page, query_url, see_other, viewer_for
+from api.web.common import counts_in_address, page, query_url, see_other, viewer_for
 from api.web.forms import (
     FORM,
     FormErrors,
@@ -155,7 +154,6 @@ def may_review(principal: Principal) -> bool:
 
 
 GENERAL_COMMENT = "comments.general"
-NOT_REVIEWABLE = "Chỉ duyệt được báo cáo đơn vị đã nộp."
 
 
 def review_labels(form: dict) -> dict[str, str]:
@@ -281,8 +279,8 @@ def catalogue_refusal(exc: DomainError) -> CatalogueRefusal:
 def imported_notice(created: str | None, updated: str | None) -> str:
     """The notice after an import, composed here from the two counts in the address; anything
     but two whole numbers an import can give shows nothing (never text from the address)."""
-    counts = [int(value) for value in (created, updated) if value and re.fullmatch(r"[0-9]{1,4}", value)]
-    if len(counts) != 2 or sum(counts) > catalogue.MAX_ROWS:
+    counts = counts_in_address(created, updated)
+    if counts is None or sum(counts) > catalogue.MAX_ROWS:
         return ""
     return f"Đã nhập danh mục: {counts[0]} chỉ tiêu mới, {counts[1]} chỉ tiêu cập nhật."
 
@@ -614,11 +612,7 @@ class RoundPagesController(Controller):
         form = await subs.get_submission(principal, submission_id)
         if version is not None and version != form["version"]:
             raise StaleVersion(form["version"])
-        if not rules.reviewable(form["status"]):
-            raise Conflict(
-                "only a submitted submission is accepted",
-                [FieldError("status", f"submission is {form['status']}", NOT_REVIEWABLE)],
-            )
+        subs.check_reviewable(form)
         consequences = [
             "Đơn vị không sửa hay nộp lại báo cáo này được nữa, và báo cáo không trả lại để sửa được; "
             "Sở Nội vụ vẫn nhập thay được từng số liệu, kèm lý do.",

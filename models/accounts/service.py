@@ -257,6 +257,13 @@ async def list_accounts(actor: Principal, flt: AccountFilter, page: PageRequest)
     return rows, await _filtered_accounts(Account.count(), flt)
 
 
+def _unit_after(current: dict, unit_id: int | Unassigned | None) -> int | None:
+    """The account's unit once ``unit_id`` is applied: NO_UNIT none, None the one it has."""
+    if unit_id is NO_UNIT:
+        return None
+    return current["unit"] if unit_id is None else unit_id
+
+
 async def account_change_problems(
     account_id: int,
     *,
@@ -270,7 +277,7 @@ async def account_change_problems(
     current = await get_account(account_id)
     problems: list[FieldError | None] = []
     if role is not None or unit_id is not None:
-        new_unit = None if unit_id is NO_UNIT else current["unit"] if unit_id is None else unit_id
+        new_unit = _unit_after(current, unit_id)
         problems.append(await _role_and_unit_error(role or current["role"], new_unit, kept=current["unit"]))
     if password is not None:
         problems.append(_password_error(password))
@@ -311,9 +318,7 @@ async def update_account(
         changes[Account.full_name] = nfc(full_name)
     if role is not None or unit_id is not None:
         changes[Account.role] = role or current["role"]
-        changes[Account.unit] = (
-            None if unit_id is NO_UNIT else current["unit"] if unit_id is None else unit_id
-        )
+        changes[Account.unit] = _unit_after(current, unit_id)
     if active is not None:
         changes[Account.active] = active
     if password is not None:

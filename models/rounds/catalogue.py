@@ -107,13 +107,18 @@ def _problems(data: IndicatorData, measures: dict[str, str]) -> list[FieldError]
     return errors + definition_errors(asdict(data), measures)
 
 
+def indicator_code(text: str) -> str:
+    """An indicator's code as stored, however it was typed: "tc01 " is TC01."""
+    return identifier(text).upper()
+
+
 def _clean(data: IndicatorData) -> IndicatorData:
     return IndicatorData(
         **{
             **asdict(data),
-            "code": identifier(data.code).upper(),
+            "code": indicator_code(data.code),
             "name": nfc(data.name),
-            "denominator": identifier(data.denominator).upper(),
+            "denominator": indicator_code(data.denominator),
             "unit_kinds": tuple(dict.fromkeys(data.unit_kinds)),
         }
     )
@@ -247,7 +252,7 @@ def _parse_row(
     low = _optional_number(cells, "minimum", number, errors)
     high = _optional_number(cells, "maximum", number, errors)
     if errors:  # the row is not an indicator, but what else is wrong with it is said now too
-        code, name = identifier(cells["code"]).upper(), nfc(cells["name"])
+        code, name = indicator_code(cells["code"]), nfc(cells["name"])
         for problem in _identity_problems(code, name, cells["section"].strip()):
             fail(problem.field, problem.reason, problem.message)
         return None, errors
@@ -284,7 +289,7 @@ async def import_catalogue(actor: Principal, filename: str, content: bytes) -> d
     measures = await _measures()
     for _, cells in records:
         if (found := lookup(Measure, cells["measure"])) is not None:
-            measures[identifier(cells["code"]).upper()] = found.value
+            measures[indicator_code(cells["code"])] = found.value
     items = parse_all(records, lambda n, cells: _parse_row(n, cells, measures), "code", dict(COLUMNS)["code"])
     created, updated = await _save(items)
     return {"created": created, "updated": updated}

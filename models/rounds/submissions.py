@@ -385,6 +385,12 @@ async def submit(
 
 def _check_review(actor: Principal, submission: dict, round_row: dict) -> None:
     actor.require(Action.MANAGE_ROUNDS)
+    check_reviewable(submission)
+
+
+def check_reviewable(submission: dict) -> None:
+    """Only a submission its unit has sent is accepted or returned (Conflict otherwise); the web
+    asks it before showing the page that confirms an acceptance."""
     if not rules.reviewable(submission["status"]):
         raise Conflict(
             "only a submitted submission is accepted or returned",
