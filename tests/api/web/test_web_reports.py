@@ -517,3 +517,13 @@ async def test_the_reports_list_says_only_what_the_run_bears_out(browser, world)
         shown = re.findall(r'role="status"><p>([^<]*)</p>', page)
         assert [text.split(";")[0] for text in shown] == ([notice] if notice else []), query
         assert ('class="is-new"' in page) == bool(notice), query
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["/reports?issued=abc", "/reports?requested=1.5", "/reports/runs/1?new=maybe"],
+)
+async def test_a_reports_address_with_a_malformed_number_or_flag_is_a_400_page(browser, world, address):
+    await browser.sign_in_as("staff")
+    response = await browser.get(address, headers={"Accept": "text/html"})
+    assert response.status_code == 400 and "<h1>Yêu cầu không hợp lệ</h1>" in response.text
