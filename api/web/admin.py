@@ -88,7 +88,7 @@ def chosen_unit(sent: Submission) -> int | accounts.Unassigned | None:
 
 def in_force(unit: dict) -> bool:
     """The unit may still be given to an account (it has not closed before today)."""
-    return unit["valid_to"] is None or unit["valid_to"] >= today()
+    return units.in_force(unit["valid_to"], today())
 
 
 async def users_page(

@@ -27,6 +27,7 @@ from core.text import format_date_short, identifier, nfc
 from models.accounts.tables import Account, Credential
 from models.accounts.throttle import THROTTLE
 from models.permissions import Action, Principal
+from models.units.service import in_force as unit_in_force
 from models.units.tables import Unit
 from models.vocabulary import Role
 
@@ -110,7 +111,7 @@ async def _role_and_unit_error(
     if unit is None:
         return FieldError("unit_id", "no such unit", "Đơn vị không tồn tại.")
     closed_on = unit["valid_to"]
-    if in_force and unit_id != kept and closed_on is not None and closed_on < today():
+    if in_force and unit_id != kept and not unit_in_force(closed_on, today()):
         return FieldError(
             "unit_id",
             f"the unit closed after {closed_on.isoformat()}",

@@ -50,6 +50,11 @@ class UnitFilter:
     q: str | None = None
 
 
+def in_force(valid_to: date | None, day: date) -> bool:
+    """A unit with this last valid day may still be given work or accounts on ``day``."""
+    return valid_to is None or valid_to >= day
+
+
 def _invalid(field: str, reason: str, message: str) -> InvalidInput:
     return InvalidInput.field(field, reason, message)
 

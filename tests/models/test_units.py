@@ -17,6 +17,7 @@ from models.units.service import (
     unit_problems,
     update_unit,
 )
+from models.units.service import in_force as unit_in_force
 from models.units.tables import Unit
 from tests.world import build_world
 
@@ -213,3 +214,11 @@ async def test_every_problem_with_a_new_unit_at_once_the_taken_code_with_the_res
     assert problems[-1].message == "Mã đơn vị đã tồn tại."
     assert (await list_units(UnitFilter(), PageRequest()))[1] == 3  # nothing written
     assert w.unit_a
+
+
+@pytest.mark.parametrize(
+    ("valid_to", "in_force"),
+    [(None, True), (date(2025, 6, 29), False), (date(2025, 6, 30), True), (date(2025, 7, 1), True)],
+)
+def test_a_unit_is_in_force_through_its_last_valid_day(valid_to, in_force):
+    assert unit_in_force(valid_to, date(2025, 6, 30)) is in_force
