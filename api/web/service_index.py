@@ -33,15 +33,15 @@ def default_period() -> str:
 
 
 def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexPeriod | None, int | None]:
-    chosen = None
-    try:
-        chosen = service.parse_period(period)
-    except InvalidInput as exc:
-        # A key the list never offers (typed into the address): said as the page asks for it.
-        if exc.errors[0].reason.startswith("expected"):
-            errors.add("period", NOT_A_PERIOD)
-        else:
+    chosen = service.period_from_key(period)
+    if chosen is None:  # a key the list never offers (typed into the address)
+        errors.add("period", NOT_A_PERIOD)
+    else:
+        try:
+            service.require_ended(chosen)
+        except InvalidInput as exc:
             errors.add_domain(exc.errors)
+            chosen = None
     return chosen, _unit({"unit_id": unit_id}, "unit_id", errors)
 
 

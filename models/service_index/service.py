@@ -83,6 +83,10 @@ class IndexPeriod:
         months = {"month": 1, "quarter": 3, "year": 12}[self.kind]
         return _add_months(self.start, months) - timedelta(days=1)
 
+    def ended_before(self, day: date) -> bool:
+        """Whether the period is over by ``day``: only then has it an index (``require_ended``)."""
+        return self.end < day
+
     @property
     def key(self) -> str:
         return {"month": f"{self.year}-{self.number:02d}", "quarter": f"{self.year}-Q{self.number}"}.get(
@@ -122,7 +126,7 @@ class IndexPeriod:
 
 def period_choices(first_year: int, today: date) -> list[tuple[int, list[IndexPeriod]]]:
     """The periods the index can be shown for, by year, newest first: each year, quarter and
-    month from ``first_year`` on that has ended before ``today`` (``parse_period``'s rule)."""
+    month from ``first_year`` on that has ended before ``today``."""
     choices = []
     for year in range(today.year, first_year - 1, -1):
         periods = [
@@ -130,7 +134,7 @@ def period_choices(first_year: int, today: date) -> list[tuple[int, list[IndexPe
             *(IndexPeriod("quarter", year, quarter) for quarter in range(4, 0, -1)),
             *(IndexPeriod("month", year, month) for month in range(12, 0, -1)),
         ]
-        if ended := [period for period in periods if period.end < today]:
+        if ended := [period for period in periods if period.ended_before(today)]:
             choices.append((year, ended))
     return choices
 
@@ -151,29 +155,29 @@ def _add_months(day: date, months: int) -> date:
     return date(index // 12, index % 12 + 1, 1)
 
 
-def parse_period(text: str, today: date | None = None) -> IndexPeriod:
-    """ "2023-06" (a month), "2023-Q2" (a quarter) or "2023" (a year), ended before ``today``
-    (default: today in the province). The index judges each dossier at the period's end (an
-    open one is late when its appointment has passed by then), so a period still running has
-    no index yet: judged at its end it would count as late what may yet be done in time."""
+def period_from_key(text: str) -> IndexPeriod | None:
+    """The period a key names: "2023-06" (a month), "2023-Q2" (a quarter) or "2023" (a year),
+    from 2000 to 2100; None for any other text."""
     value = text.strip().upper()
-    year_text, _, rest = value.partition("-")
-    period = None
-    if year_text.isdigit() and len(year_text) == 4 and 2000 <= int(year_text) <= 2100:
-        year = int(year_text)
-        if not rest:
-            period = IndexPeriod("year", year)
-        elif rest.isdigit() and len(rest) == 2 and 1 <= int(rest) <= 12:
-            period = IndexPeriod("month", year, int(rest))
-        elif rest in {"Q1", "Q2", "Q3", "Q4"}:
-            period = IndexPeriod("quarter", year, int(rest[1]))
-    if period is None:
-        raise InvalidInput.field(
-            "period",
-            "expected YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year), from 2000 to 2100",
-            "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm).",
-        )
-    if period.end >= (today or clock.today()):
+    year_text, dash, rest = value.partition("-")
+    if not (year_text.isdigit() and len(year_text) == 4 and 2000 <= int(year_text) <= 2100):
+        return None
+    year = int(year_text)
+    if not dash:
+        return IndexPeriod("year", year)
+    if rest.isdigit() and len(rest) == 2 and 1 <= int(rest) <= 12:
+        return IndexPeriod("month", year, int(rest))
+    if rest in {"Q1", "Q2", "Q3", "Q4"}:
+        return IndexPeriod("quarter", year, int(rest[1]))
+    return None
+
+
+def require_ended(period: IndexPeriod, today: date | None = None) -> IndexPeriod:
+    """``period`` if it ended before ``today`` (default: today in the province). The index
+    judges each dossier at the period's end (an open one is late when its appointment has
+    passed by then), so a period still running has no index yet: judged at its end it would
+    count as late what may yet be done in time."""
+    if not period.ended_before(today or clock.today()):
         raise InvalidInput.field(
             "period",
             "the period has not ended: the index judges dossiers at a period's end",
@@ -181,6 +185,18 @@ def parse_period(text: str, today: date | None = None) -> IndexPeriod:
             "nên chỉ tính cho kỳ đã kết thúc.",
         )
     return period
+
+
+def parse_period(text: str, today: date | None = None) -> IndexPeriod:
+    """The ended period a key names (``period_from_key``, ``require_ended``)."""
+    period = period_from_key(text)
+    if period is None:
+        raise InvalidInput.field(
+            "period",
+            "expected YYYY-MM (a month), YYYY-Qn (a quarter) or YYYY (a year), from 2000 to 2100",
+            "Kỳ phải có dạng YYYY-MM (tháng), YYYY-Qn (quý) hoặc YYYY (năm).",
+        )
+    return require_ended(period, today)
 
 
 # --- counting -----------------------------------------------------------------------------------

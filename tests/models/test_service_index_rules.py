@@ -30,6 +30,7 @@ from models.service_index.service import (
     IndexGroup,
     parse_period,
     period_choices,
+    period_from_key,
     ranked,
     scope_name,
     split_period,
@@ -233,12 +234,21 @@ def test_periods(text, start, end, label, previous):
 
 
 @pytest.mark.parametrize(
-    "text", ["", "2023-13", "2023-00", "2023-Q5", "2023-6", "1999", "23", "2023-H1", "abcd"]
+    "text", ["", "2023-13", "2023-00", "2023-Q5", "2023-6", "1999", "2101", "23", "2023-H1", "abcd", "2023-"]
 )
 def test_bad_periods_name_the_field(text):
+    assert period_from_key(text) is None
     with pytest.raises(InvalidInput) as caught:
         parse_period(text)
     assert caught.value.errors[0].field == "period"
+    assert caught.value.errors[0].message.startswith("Kỳ phải có dạng YYYY-MM")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"), [("2000", "2000"), ("2100-12", "2100-12"), (" 2023-q4 ", "2023-Q4")]
+)
+def test_period_keys_from_2000_to_2100(text, key):
+    assert period_from_key(text).key == key
 
 
 @pytest.mark.parametrize(
