@@ -250,6 +250,13 @@ async def chosen_file(
 CATALOGUE_FILE_MISSING = "Chọn tệp danh mục (.xlsx hoặc .csv)."
 
 
+def _file_refused_status(exc: DomainError) -> int:
+    """A refused upload shows the form again: 422, whatever the file's fault (its type or size
+    is a 415 or 413 on the API), as every upload form here answers; a conflict with the
+    report's state keeps its own status."""
+    return exc.status_code if isinstance(exc, Conflict) else 422
+
+
 @dataclass(frozen=True)
 class CatalogueRefusal:
     """Why a catalogue file was not imported, for the page: ``message`` is said in the error
@@ -541,7 +548,11 @@ class RoundPagesController(Controller):
                 shown.add_error("file", " ".join(lines))
                 lines = []
             return await submission_page(
-                principal, submission_id, sent=shown, upload_errors=lines, status_code=exc.status_code
+                principal,
+                submission_id,
+                sent=shown,
+                upload_errors=lines,
+                status_code=_file_refused_status(exc),
             )
         return see_other(f"/submissions/{submission_id}?done=uploaded")
 
@@ -564,7 +575,9 @@ class RoundPagesController(Controller):
                 else "Chỉ nhận tệp PDF, DOCX, XLSX, PNG hoặc JPEG đến 20 MiB."
             )
             shown.add_error("evidence", message)
-            return await submission_page(principal, submission_id, sent=shown, status_code=exc.status_code)
+            return await submission_page(
+                principal, submission_id, sent=shown, status_code=_file_refused_status(exc)
+            )
         return see_other(f"/submissions/{submission_id}?done=attached")
 
     @post("/submissions/{submission_id:int}/review", name="web:submission-review")

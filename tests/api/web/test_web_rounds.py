@@ -198,20 +198,21 @@ async def test_an_uploaded_form_with_a_bad_cell_is_refused_by_cell(browser, worl
 @pytest.mark.parametrize(
     ("name", "content", "status", "beside", "lines"),
     [
+        # the page is shown again, 422, whatever the file's fault (a 415 or 413 on the API)
         # a text file named .xlsx, a zip holding no workbook: said once, beside the field
-        ("bao-cao.xlsx", b"Ma,So lieu\nCD01,3\n", 415, "Tệp không phải bảng tính Excel (.xlsx).", []),
+        ("bao-cao.xlsx", b"Ma,So lieu\nCD01,3\n", 422, "Tệp không phải bảng tính Excel (.xlsx).", []),
         (
             "bao-cao.xlsx",
             xlsx_bytes([["x"]]).replace(b"xl/", b"wd/"),
-            415,
+            422,
             "Tệp không phải bảng tính Excel (.xlsx).",
             [],
         ),
-        ("bao-cao.pdf", PDF, 415, "Chỉ nhận tệp .csv, .xlsx; tệp gửi lên là .pdf.", []),
+        ("bao-cao.pdf", PDF, 422, "Chỉ nhận tệp .csv, .xlsx; tệp gửi lên là .pdf.", []),
         (
             "bao-cao.xlsx",
             zip_bomb(),
-            413,
+            422,
             "Tệp nén (Excel/Word) giải nén ra quá lớn hoặc có tỉ lệ nén bất thường "
             "(nghi là “bom nén”); hệ thống không mở tệp này.",
             [],
@@ -266,7 +267,7 @@ async def test_a_unit_attaches_evidence_and_a_wrong_file_is_refused_beside_the_f
     await browser.sign_in_as("head_a")
     await browser.get(f"/submissions/{sid}")
     refused = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("a.png", b"plain text")})
-    assert refused.status_code == 415 and 'id="evidence-error"' in refused.text
+    assert refused.status_code == 422 and 'id="evidence-error"' in refused.text
     done = await browser.post(f"/submissions/{sid}/files", files={"evidence": ("bien-ban.png", PNG)})
     assert done.status_code == 303
     page = await browser.get(done.headers["location"])
