@@ -52,17 +52,10 @@ PERIOD_KINDS = {
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
 
-def period_label(key: str) -> str:
-    try:
-        return report_runs.parse_period(key).label
-    except InvalidInput:
-        return key
-
-
 def describe(run: dict, unit_names: dict[int, str]) -> dict:
     return {
         **run,
-        "period_label": period_label(run["period_key"]),
+        "period_label": report_runs.parse_period(run["period_key"]).label,
         "scope_name": unit_names.get(run["scope_unit"], "") if run["scope_unit"] else "Toàn tỉnh",
         "state_label": JobState(run["state"]).label if run["state"] in set(JobState) else run["state"],
         "active": run["state"] in ACTIVE_STATES,
@@ -513,7 +506,7 @@ async def draft_page(
         await viewer_for(principal),
         status_code=status_code,
         view=view,
-        period_label=period_label(view.period.key),
+        period_label=view.period.label,
         scope_name=scope_name,
         author=await _author(view.stored.updated_by) if view.stored.version else "",
         sections=[
