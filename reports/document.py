@@ -18,7 +18,7 @@ from models.dossiers.stats import Figures
 from models.vocabulary import Area
 from reports import wording
 from reports.data import AreaResult, DossierRow, ReportData
-from reports.outline import OUTLINE, ROMAN_NUMERALS, OutlineItem
+from reports.outline import OUTLINE, REQUIRED, ROMAN_NUMERALS, OutlineItem
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,18 @@ def left_out_when_issued(sections: Sequence[Section]) -> tuple[str, ...]:
     kept = {section.key for section in as_issued(sections)}
     labels = section_labels(sections)
     return tuple(labels[s.key] for s in sections if s.heading and s.key not in kept)
+
+
+def unwritten_required(sections: Sequence[Section]) -> tuple[str, ...]:
+    """The labels (``section_labels``) of the sections the outline requires
+    (``OutlineItem.required``) that hold nothing but placeholders: issuing waits for them, since
+    ``as_issued`` would leave them out and the report would lack a part of the outline."""
+    labels = section_labels(tuple(sections))
+    return tuple(
+        labels[s.key]
+        for s in sections
+        if s.key in REQUIRED and all(paragraph.placeholder for paragraph in s.paragraphs)
+    )
 
 
 def _under(sections: list[Section], index: int) -> list[Section]:

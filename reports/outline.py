@@ -6,7 +6,9 @@ III. đánh giá chung (ưu điểm, tồn tại hạn chế, nguyên nhân); IV
 kiến nghị; then the appendices. When the Ministry's guidance changes, a deployment edits these
 tuples: each item names its stable key (drafts keep staff paragraphs under it), its printed
 heading, its level, and the builder in ``reports.document`` that writes its generated paragraphs
-(with an argument, e.g. the reform area an "area" builder reports).
+(with an argument, e.g. the reform area an "area" builder reports), and whether every report
+must have something under it (III's three items, IV and V: the evaluation, the directions and
+the recommendations are what the report is sent for).
 """
 
 from __future__ import annotations
@@ -21,6 +23,9 @@ class OutlineItem:
     level: int  # 0: the opening, no heading; 1: roman headings; 2: numbered sub-items
     builder: str  # a name in reports.document.BUILDERS
     argument: str = ""  # e.g. the Area value an "area" builder reports, the topic a "topic" one asks for
+    # The outline asks for it in every report: a report is not issued while it holds nothing but
+    # what staff are still to write. Other items a department may drop when it has nothing to say.
+    required: bool = False
 
 
 OUTLINE: tuple[OutlineItem, ...] = (
@@ -41,13 +46,14 @@ OUTLINE: tuple[OutlineItem, ...] = (
         "II.6", "6. Xây dựng, phát triển Chính phủ điện tử, Chính phủ số", 2, "area", "digital_government"
     ),
     OutlineItem("III", "III. ĐÁNH GIÁ CHUNG", 1, "nothing"),
-    OutlineItem("III.strengths", "1. Ưu điểm", 2, "strengths"),
-    OutlineItem("III.limitations", "2. Tồn tại, hạn chế", 2, "limitations"),
-    OutlineItem("III.causes", "3. Nguyên nhân", 2, "causes"),
-    OutlineItem("IV", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {next}", 1, "next_period"),
-    OutlineItem("V", "V. ĐỀ XUẤT, KIẾN NGHỊ", 1, "recommendations"),
+    OutlineItem("III.strengths", "1. Ưu điểm", 2, "strengths", required=True),
+    OutlineItem("III.limitations", "2. Tồn tại, hạn chế", 2, "limitations", required=True),
+    OutlineItem("III.causes", "3. Nguyên nhân", 2, "causes", required=True),
+    OutlineItem("IV", "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ TRỌNG TÂM {next}", 1, "next_period", required=True),
+    OutlineItem("V", "V. ĐỀ XUẤT, KIẾN NGHỊ", 1, "recommendations", required=True),
 )
 
+REQUIRED = frozenset(item.key for item in OUTLINE if item.required)
 
 ROMAN_NUMERALS = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")  # headings, appendices
 

@@ -35,6 +35,7 @@ from core.settings import get_settings
 from core.text import format_date_short, format_int, nfc
 from models.notifications import service as notifications
 from models.permissions import Action, Principal
+from models.units.service import existed_during
 from models.units.tables import Unit
 from models.vocabulary import JobState
 from reports import drafts, wording
@@ -48,6 +49,7 @@ from reports.document import (
     left_out_when_issued,
     placeholders,
     placeholders_where,
+    unwritten_required,
 )
 from reports.issuers import (
     Issuer,
@@ -204,14 +206,51 @@ async def request_run(actor: Principal, request: RunRequest) -> dict:
     """A new version of the report, queued (or the run an earlier request with the same key
     made); the caller starts ``execute_run``, which does nothing for a run already taken."""
     _check_scope(actor, request.scope_unit_id)
+    period = period_begun(request.period_key)
+    await require_scope_existed(period, request.scope_unit_id)
     run_id = await _insert_run(
-        period_begun(request.period_key),
+        period,
         request.scope_unit_id,
         MANUAL,
         request_key=clean_request_key(request.request_key),
         requested_by=actor.account_id,
     )
     return await _run(run_id)
+
+
+async def require_scope_existed(
+    period: Period, scope_unit_id: int | None, field: str = "scope_unit_id"
+) -> None:
+    """A report for a period is about a unit that existed in it (``units.existed_during``): one
+    closed before the period began is refused with its successor named, one set up after the
+    period ended with its first day; an unknown unit as such."""
+    if scope_unit_id is None:
+        return
+    unit = (
+        await Unit.select(Unit.name, Unit.valid_from, Unit.valid_to, Unit.successor.name)
+        .where(Unit.id == scope_unit_id)
+        .first()
+    )
+    if unit is None:
+        raise InvalidInput.field(field, "no such unit", "Đơn vị không tồn tại.")
+    if existed_during(unit["valid_from"], unit["valid_to"], period.start, period.end):
+        return
+    name, last, first = unit["name"], unit["valid_to"], unit["valid_from"]
+    if last is not None and last < period.start:
+        instead = f", hoặc đơn vị kế thừa: {unit['successor.name']}" if unit["successor.name"] else ""
+        raise InvalidInput.field(
+            field,
+            f"the unit closed on {last.isoformat()}, before the period began",
+            f"{name} chỉ hoạt động đến ngày {format_date_short(last)}, trước khi kỳ báo cáo {period.label} "
+            f"bắt đầu ({format_date_short(period.start)}). Chọn kỳ báo cáo trong thời gian đơn vị còn "
+            f"hoạt động{instead}.",
+        )
+    raise InvalidInput.field(
+        field,
+        f"the unit was set up on {first.isoformat()}, after the period ended",
+        f"{name} hoạt động từ ngày {format_date_short(first)}, sau khi kỳ báo cáo {period.label} kết "
+        f"thúc ({format_date_short(period.end)}). Chọn kỳ báo cáo từ khi đơn vị hoạt động, hoặc đơn vị khác.",
+    )
 
 
 REQUEST_KEY = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -517,6 +556,7 @@ class Unwritten:
     left_out: tuple[str, ...] = ()  # headings the issued file leaves out: nothing written under them
     figures_date: date | None = None  # drawn up before the cut-off day was over: the day it was
     cut_off: date | None = None
+    required: tuple[str, ...] = ()  # sections the outline requires with nothing written: not issuable
 
 
 async def still_to_write(actor: Principal, run_id: int) -> Unwritten:
@@ -533,6 +573,7 @@ async def still_to_write(actor: Principal, run_id: int) -> Unwritten:
         left_out_when_issued(sections),
         data.drawn_up_before_cut_off,
         data.period_end,
+        unwritten_required(sections),
     )
 
 
@@ -644,6 +685,7 @@ async def issue_run(actor: Principal, run_id: int, request: IssueRequest) -> dic
     run = await run_to_issue(actor, run_id)
     today = local_date(utcnow())
     _require_issuable(run, today)
+    _require_written(await anyio.to_thread.run_sync(run_snapshot, run_id))
     request = _cleaned(request)
     profiles = await run_profiles(run)
     errors = _issue_errors(request, run, today, profiles)
@@ -704,6 +746,23 @@ def issuable_from(run: dict, today: date) -> date | None:
     is possible)."""
     cut_off = parse_period(run["period_key"]).end
     return cut_off if today < cut_off else None
+
+
+def _require_written(snapshot: Snapshot) -> None:
+    """A report is issued with every part the outline requires (``unwritten_required``); a
+    reason given for the placeholders left elsewhere does not stand in for them."""
+    if missing := unwritten_required(snapshot.sections):
+        raise Conflict(
+            "sections the outline requires have nothing written: " + ", ".join(missing),
+            [
+                FieldError(
+                    "run",
+                    "required sections unwritten",
+                    f"Chưa ban hành được: đề cương báo cáo yêu cầu có nội dung ở các mục: {'; '.join(missing)}. "
+                    "Hãy viết các mục này trong dự thảo, lập phiên bản mới rồi ban hành phiên bản đó.",
+                )
+            ],
+        )
 
 
 def _require_issuable(run: dict, today: date) -> None:
@@ -882,6 +941,7 @@ async def open_draft(actor: Principal, period_key: str, scope_unit_id: int | Non
     """The period's draft, laid over the text the data gives now."""
     actor.require(Action.READ)
     period = period_begun(period_key)
+    await require_scope_existed(period, scope_unit_id, "unit_id")
     stored = await _stored_draft(period.kind.value, period.key, scope_unit_id)
     data = await _collect(period, scope_unit_id, stored.issuer_profile)
     return await _view(period, scope_unit_id, stored, data)

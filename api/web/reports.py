@@ -38,7 +38,7 @@ from models.accounts import service as accounts
 from models.permissions import Action, Principal
 from models.units import service as units
 from models.vocabulary import JobState, Role
-from reports import drafts
+from reports import drafts, wording
 from reports import runs as report_runs
 from reports.document import section_labels
 from reports.issuers import issuer_for, issuer_profiles
@@ -52,15 +52,23 @@ PERIOD_KINDS = {
 ACTIVE_STATES = (JobState.QUEUED.value, JobState.RUNNING.value)
 
 
-def describe(run: dict, unit_names: dict[int, str]) -> dict:
+async def describe(run: dict, unit_names: dict[int, str]) -> dict:
     return {
         **run,
+        "number_text": await issued_number(run) if run["issued"] else "",
         "period_label": report_runs.parse_period(run["period_key"]).label,
         "scope_name": unit_names.get(run["scope_unit"], "") if run["scope_unit"] else "Toàn tỉnh",
         "state_label": JobState(run["state"]).label if run["state"] in set(JobState) else run["state"],
         "active": run["state"] in ACTIVE_STATES,
         "issuable_from": report_runs.issuable_from(run, local_date(utcnow())),
     }
+
+
+async def issued_number(run: dict) -> str:
+    """An issued run's number as its document prints it ("05/BC-UBND"): the symbol of the
+    issuer it was issued as, for its scope (as the issuing form and the issue's messages)."""
+    issuer = issuer_for(get_settings().report, run["issuer_profile"], await report_runs.run_unit(run))
+    return wording.number_text(issuer, run["issue_number"])
 
 
 async def _unit_names() -> tuple[dict[int, str], list[dict]]:
@@ -84,7 +92,7 @@ async def reports_page(
         "reports.html",
         await viewer_for(principal),
         status_code=status_code,
-        runs=[describe(row, names) for row in rows],
+        runs=[await describe(row, names) for row in rows],
         total=total,
         **await period_form(form, unit_rows),
         errors=errors or FormErrors(),
@@ -99,16 +107,24 @@ async def reports_page(
 
 async def period_form(form: dict | None, unit_rows: list[dict]) -> dict:
     """What a form choosing a report's period and scope shows (the request form, the draft
-    choice): the kinds, the units open today, and what was typed or else the period the plan's
-    year is at (``report_runs.default_period_key``)."""
+    choice): the kinds, every unit in two groups (a past period's report may be about a unit
+    closed since: a department merged, a district of before July 2025), and what was typed or
+    else the period the plan's year is at (``report_runs.default_period_key``)."""
+    today = local_date(utcnow())
     if form is None:
         plan, _ = await choose_plan(None)
-        today = local_date(utcnow())
         year, kind = report_runs.default_period_key(plan["year"] if plan else today.year, today).split("-")
         form = {"kind": kind, "year": year, "quarter": "", "scope_unit_id": ""}
     return {
         "kinds": PERIOD_KINDS,
-        "units": [row for row in unit_rows if row["valid_to"] is None],
+        "units": [
+            (label, rows)
+            for label, rows in (
+                (OPEN_UNITS, [row for row in unit_rows if units.in_force(row["valid_to"], today)]),
+                (CLOSED_UNITS, [row for row in unit_rows if not units.in_force(row["valid_to"], today)]),
+            )
+            if rows
+        ],
         "form": form,
     }
 
@@ -150,7 +166,7 @@ async def draft_choice(principal: Principal, query: dict) -> Response:
         key, scope = chosen_period(principal, form, errors)
         if not errors:
             try:
-                report_runs.period_begun(key)
+                await report_runs.require_scope_existed(report_runs.period_begun(key), scope)
             except InvalidInput as exc:
                 errors.add_domain(exc.errors, {"period": "year"})
             else:
@@ -217,7 +233,7 @@ class ReportPagesController(Controller):
         return page(
             "_report_row.html",
             None,
-            run=describe(run, names),
+            run=await describe(run, names),
             issuable={run["id"]} if report_runs.may_write(principal, run["scope_unit"]) else set(),
             requested=run_id if new else None,
         )
@@ -338,6 +354,8 @@ class ReportPagesController(Controller):
         return see_other(query_url("/reports", requested=run["id"]) + f"#run-{run['id']}-notice")
 
 
+OPEN_UNITS = "Đơn vị đang hoạt động"
+CLOSED_UNITS = "Đơn vị đã giải thể, sáp nhập (cho báo cáo các kỳ trước)"
 REQUESTED_NOTICE = "Đã gửi yêu cầu lập báo cáo; trạng thái tự cập nhật bên dưới."
 ISSUED_NOTICE = "Đã ban hành báo cáo. Tệp đã ban hành được giữ nguyên: không sửa, không xóa được."
 PERIOD_FIELDS = ("kind", "year", "quarter", "scope_unit_id")
@@ -475,7 +493,7 @@ async def issue_page(
         "report_issue.html",
         await viewer_for(principal),
         status_code=status_code,
-        run=describe(run, names),
+        run=await describe(run, names),
         author=await _author(run["requested_by"]),
         issued_by=await _author(run["issued_by"]) if run["issued"] else "",
         to_write=await report_runs.still_to_write(principal, run["id"]),

@@ -244,3 +244,10 @@ async def list_units(flt: UnitFilter, page: PageRequest) -> tuple[list[dict], in
     query = apply_sort(_filtered(Unit.select(*UNIT_COLUMNS), flt), page.sort, SORT_KEYS, ["code"])
     rows = await query.limit(page.limit).offset(page.offset)
     return rows, await _filtered(Unit.count(), flt)
+
+
+def existed_during(valid_from: date | None, valid_to: date | None, first: date, last: date) -> bool:
+    """A unit with these validity dates existed on some day from ``first`` to ``last``, so a
+    report for that period may be about it: it began by the last day and was still in force
+    on the first (a null date is open-ended)."""
+    return (valid_from is None or valid_from <= last) and in_force(valid_to, first)

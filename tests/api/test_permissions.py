@@ -22,8 +22,10 @@ from models.plans.tasks import TaskDefinition, create_task
 from models.rounds.files import attach_file
 from models.rounds.submissions import submission_id_for
 from models.vocabulary import Role
+from reports.outline import REQUIRED as REQUIRED_SECTIONS
 from reports.runs import RunRequest, execute_run, request_run
 from tests.dossier_data import build_catalogue, dossier
+from tests.report_drafts import write_required
 from tests.rounds_world import CATALOGUE_HEADER, open_test_round
 from tests.sample_files import PNG, csv_bytes, dossier_rows, index_rows, plan_rows, procedure_rows
 from tests.waiting import background_idle
@@ -109,6 +111,7 @@ async def extra(world) -> Extra:
     spare = await create_account_unchecked(AccountData("spare", "Dự phòng", "viewer", None, PASSWORD))
     _, key = await create_api_key(world.admin, spare["id"], "khóa dự phòng")
     job = await create_job(world.staff, "ho-so.csv", False)
+    await write_required(world.staff, "2024-H1")  # issuing waits for them
     run = await request_run(world.staff, RunRequest("2024-H1"))
     await execute_run(run["id"])  # done: it can be downloaded and issued
     unissued = await request_run(world.staff, RunRequest("2024-H1"))
@@ -372,7 +375,8 @@ def calls(world, extra: Extra) -> list[Call]:
             "POST",
             "/api/reports/drafts/2024-H1/changes",
             Action.GENERATE_REPORTS,
-            {"op": "add", "section": "I", "text": "Đã ban hành kế hoạch.", "version": 0},
+            # the draft's version after write_required's one change per required section
+            {"op": "add", "section": "I", "text": "Đã ban hành kế hoạch.", "version": len(REQUIRED_SECTIONS)},
             unit=PROVINCE,
             ok=200,
             again=412,

@@ -11,6 +11,7 @@ from models.units.service import (
     UnitFilter,
     check_unit_change,
     create_unit,
+    existed_during,
     get_unit,
     list_units,
     unit_change_problems,
@@ -222,3 +223,21 @@ async def test_every_problem_with_a_new_unit_at_once_the_taken_code_with_the_res
 )
 def test_a_unit_is_in_force_through_its_last_valid_day(valid_to, in_force):
     assert unit_in_force(valid_to, date(2025, 6, 30)) is in_force
+
+
+# A period from 15/12/2024 to 14/06/2025 (the 2025 half-year): which units a report for it may name.
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "existed"),
+    [
+        (None, None, True),
+        (None, date(2024, 12, 14), False),  # closed the day before the period began
+        (None, date(2024, 12, 15), True),  # its last day is the period's first
+        (date(2025, 6, 14), None, True),  # set up on the period's last day
+        (date(2025, 6, 15), None, False),  # set up the day after it ended
+        (date(2025, 7, 1), None, False),  # a commune of the two-level government
+        (None, date(2025, 2, 28), True),  # a department merged within the period
+        (date(2020, 1, 1), date(2025, 6, 30), True),  # a district spanning it
+    ],
+)
+def test_a_unit_existed_during_a_period_that_overlaps_its_validity(valid_from, valid_to, existed):
+    assert existed_during(valid_from, valid_to, date(2024, 12, 15), date(2025, 6, 14)) is existed

@@ -10,8 +10,10 @@ import pytest
 
 from api.web.forms import DATE_INVALID
 from core.clock import local_zone, stopped_at
+from models.units.service import UnitData, create_unit_unchecked
 from reports.runs import NUMBER_DIGITS_ONLY, parse_period
 from reports.tables import ReportDraft, ReportRun
+from tests.report_drafts import write_required
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.anyio
@@ -30,6 +32,7 @@ async def wait_done(browser, run_id: int) -> str:
 
 
 async def test_request_follow_download_and_issue(browser, world):
+    await write_required(world.staff, "2024-H1")  # issuing waits for them
     await browser.sign_in_as("staff")
     page = await browser.get("/reports")
     assert "Lập báo cáo" in page.text and "Lịch tự động" in page.text
@@ -73,7 +76,9 @@ async def test_request_follow_download_and_issue(browser, world):
     assert confirm.status_code == 200
     assert "Người lập</dt><dd>Staff" in confirm.text
     # made with no draft saved: its version says so, not "từ dự thảo phiên bản 0"
-    assert "Phiên bản</dt><dd>1 (văn bản hệ thống soạn, chưa có dự thảo được chỉnh sửa)</dd>" in confirm.text
+    assert (
+        "Phiên bản</dt><dd>1 (từ dự thảo phiên bản 5)</dd>" in confirm.text
+    )  # write_required's five changes
     assert "tệp đã ban hành được giữ nguyên vĩnh viễn" in confirm.text
     assert "Số liệu chỉ tính đến" not in confirm.text  # drawn up after the cut-off
     assert "Báo cáo còn" in confirm.text and 'id="placeholder_reason"' in confirm.text
@@ -82,7 +87,8 @@ async def test_request_follow_download_and_issue(browser, world):
         in confirm.text
     )
     assert "tệp ban hành không có các đoạn này; hãy nêu lý do" in confirm.text  # what issuing does
-    assert "các mục sau được đánh số lại" in confirm.text and "<li>III.3. Nguyên nhân</li>" in confirm.text
+    left_out = "<li>I.3. Kiểm tra công tác cải cách hành chính</li>"  # only a reminder under it
+    assert "các mục sau được đánh số lại" in confirm.text and left_out in confirm.text
     today = re.search(r'name="issued_on" value="(\d\d/\d\d/\d{4})"', confirm.text)
     assert today and 'placeholder="dd/mm/yyyy"' in confirm.text  # today, typed as dd/mm/yyyy
     refused = await browser.post(
@@ -101,7 +107,7 @@ async def test_request_follow_download_and_issue(browser, world):
     issued = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)
     assert issued.status_code == 303
     listing = (await browser.get(issued.headers["location"])).text
-    assert "Đã ban hành báo cáo." in listing and "Số 15, ngày 20/06/2024" in listing
+    assert "Đã ban hành báo cáo." in listing and "Số 15/BC-SNV, ngày 20/06/2024" in listing
     twice = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)  # a double submit
     assert twice.status_code == 409 and twice.headers["content-type"].startswith("text/html")
     assert "Báo cáo này đã được ban hành" in twice.text
@@ -130,6 +136,7 @@ async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(
 ):
     """Its figures stop on the day (the moment) it was drawn up (the document says so): before
     issuing it after the cut-off, the clerk is told, and offered a new version."""
+    await write_required(world.staff, "2024-H1")
     await browser.sign_in_as("staff")
     with stopped_at(datetime.combine(drawn_up, time(10), tzinfo=local_zone())):
         response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
@@ -148,6 +155,7 @@ async def test_issuing_a_report_drawn_up_before_its_cut_off_is_warned_of(
     ],
 )
 async def test_a_report_is_offered_for_issuing_from_its_cut_off_day(browser, world, today, issuable):
+    await write_required(world.staff, "2024-H1")
     await browser.sign_in_as("staff")
     with stopped_at(datetime.combine(today, time(10), tzinfo=local_zone())):
         response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
@@ -172,6 +180,7 @@ async def test_a_report_is_offered_for_issuing_from_its_cut_off_day(browser, wor
 
 
 async def test_a_unit_head_reports_on_their_own_unit(browser, world):
+    await write_required(world.staff, "2024-Y", world.unit_a)
     await browser.sign_in_as("head_a")
     page = (await browser.get("/reports")).text
     assert 'value="Sở Tư pháp" readonly' in page and "Lịch tự động" not in page
@@ -311,6 +320,7 @@ ISSUE_MISTAKES = [
 
 
 async def test_the_issuing_form_shows_every_error_at_once(browser, world):
+    await write_required(world.staff, "2024-H1")
     await browser.sign_in_as("staff")
     response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
     run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
@@ -527,3 +537,211 @@ async def test_a_reports_address_with_a_malformed_number_or_flag_is_a_400_page(b
     await browser.sign_in_as("staff")
     response = await browser.get(address, headers={"Accept": "text/html"})
     assert response.status_code == 400 and "<h1>Yêu cầu không hợp lệ</h1>" in response.text
+
+
+# (the issuer profile a run was issued as, its scope, the number typed): what the list shows, as
+# the document prints it ("Số: 05/BC-UBND"); the list showed the number as typed, "Số 5".
+@pytest.mark.parametrize(
+    ("profile", "unit_scoped", "number", "shown"),
+    [
+        ("department", False, "5", "Số 05/BC-SNV, ngày 05/01/2026"),
+        ("people_committee", False, "5", "Số 05/BC-UBND, ngày 05/01/2026"),
+        ("people_committee", False, "10", "Số 10/BC-UBND, ngày 05/01/2026"),
+        ("unit", True, "7", "Số 07/BC-STP, ngày 05/01/2026"),
+    ],
+)
+async def test_the_reports_list_shows_an_issued_number_as_the_document_prints_it(
+    browser, world, profile, unit_scoped, number, shown
+):
+    scope = world.unit_a if unit_scoped else None
+    rows = await ReportRun.insert(
+        ReportRun(
+            kind="annual",
+            period_key="2025-Y",
+            scope_key=scope or 0,
+            scope_unit=scope,
+            version=1,
+            state="done",
+            trigger="manual",
+            issuer_profile=profile,
+            issued=True,
+            issue_number=number,
+            issue_date=date(2026, 1, 5),
+            created_at=datetime(2026, 1, 5, 3, 0, tzinfo=local_zone()),
+        )
+    ).returning(ReportRun.id)
+    run_id = rows[0]["id"]
+    await browser.sign_in_as("staff")
+    listing = (await browser.get("/reports")).text
+    polled = (
+        await browser.get(
+            f"/reports/runs/{run_id}", headers={"HX-Request": "true", "HX-Target": f"run-{run_id}"}
+        )
+    ).text
+    for html in (listing, polled):
+        assert f'<span class="small">{shown}</span>' in html
+
+
+async def closed_and_new_units(world) -> dict[str, int]:
+    """The 2025 reorganisation in small: a department merged on 1 March (into one set up that
+    day), a district abolished on 1 July without a successor here, and a ward set up that day."""
+    made = {}
+    for key, data in {
+        "merged_into": UnitData(
+            "SKHCN",
+            "Sở Khoa học và Công nghệ",
+            "department",
+            "province",
+            world.province_id,
+            valid_from=date(2025, 3, 1),
+        ),
+        "district": UnitData(
+            "COTO",
+            "UBND huyện Cô Tô",
+            "district_committee",
+            "district",
+            world.province_id,
+            valid_to=date(2025, 6, 30),
+        ),
+        "ward": UnitData(
+            "P-HONGGAI",
+            "UBND phường Hồng Gai",
+            "commune_committee",
+            "commune",
+            world.province_id,
+            valid_from=date(2025, 7, 1),
+        ),
+    }.items():
+        made[key] = (await create_unit_unchecked(data))["id"]
+    made["merged"] = (
+        await create_unit_unchecked(
+            UnitData(
+                "STTTT",
+                "Sở Thông tin và Truyền thông",
+                "department",
+                "province",
+                world.province_id,
+                valid_to=date(2025, 2, 28),
+                successor_id=made["merged_into"],
+            )
+        )
+    )["id"]
+    return made
+
+
+IN_2026 = datetime(2026, 1, 10, 10, 0, tzinfo=local_zone())  # the 2025 year and the 2026 half-year begun
+
+
+async def test_the_report_forms_offer_closed_units_after_the_open_ones_with_their_last_day(browser, world):
+    made = await closed_and_new_units(world)
+    await browser.sign_in_as("staff")
+    with stopped_at(IN_2026):
+        for address in ("/reports", "/reports/drafts"):
+            form = (await browser.get(address)).text
+            scope = form[
+                form.index('<select id="scope_unit_id"') : form.index(
+                    "</select>", form.index('<select id="scope_unit_id"')
+                )
+            ]
+            groups = re.findall(r'<optgroup label="([^"]*)">(.*?)</optgroup>', scope, re.S)
+            assert [label for label, _ in groups] == [
+                "Đơn vị đang hoạt động",
+                "Đơn vị đã giải thể, sáp nhập (cho báo cáo các kỳ trước)",
+            ], address
+            shown = [re.findall(r'<option value="(\d+)">([^<]*)</option>', options) for _, options in groups]
+            assert (str(world.unit_a), "Sở Tư pháp") in shown[0]
+            assert (str(made["ward"]), "UBND phường Hồng Gai") in shown[0]
+            assert set(shown[1]) == {
+                (str(made["merged"]), "Sở Thông tin và Truyền thông (đến 28/02/2025)"),
+                (str(made["district"]), "UBND huyện Cô Tô (đến 30/06/2025)"),
+            }, address
+
+
+MERGED_2026 = (
+    "Sở Thông tin và Truyền thông chỉ hoạt động đến ngày 28/02/2025, trước khi kỳ báo cáo 6 tháng đầu năm 2026 "
+    "bắt đầu (15/12/2025). Chọn kỳ báo cáo trong thời gian đơn vị còn hoạt động, hoặc đơn vị kế thừa: "
+    "Sở Khoa học và Công nghệ."
+)
+ABOLISHED_2026 = (
+    "UBND huyện Cô Tô chỉ hoạt động đến ngày 30/06/2025, trước khi kỳ báo cáo 6 tháng đầu năm 2026 bắt đầu "
+    "(15/12/2025). Chọn kỳ báo cáo trong thời gian đơn vị còn hoạt động."
+)
+WARD_2025_H1 = (
+    "UBND phường Hồng Gai hoạt động từ ngày 01/07/2025, sau khi kỳ báo cáo 6 tháng đầu năm 2025 kết thúc "
+    "(14/06/2025). Chọn kỳ báo cáo từ khi đơn vị hoạt động, hoặc đơn vị khác."
+)
+SET_UP_2024 = (
+    "Sở Khoa học và Công nghệ hoạt động từ ngày 01/03/2025, sau khi kỳ báo cáo năm 2024 kết thúc "
+    "(14/12/2024). Chọn kỳ báo cáo từ khi đơn vị hoạt động, hoặc đơn vị khác."
+)
+
+
+# (the unit, the period): a report is about a unit that existed on some day of its period
+# (15/12 of the year before to 14/06 for a half-year, to 14/12 for a year); None: accepted.
+@pytest.mark.parametrize(
+    ("unit", "kind", "year", "refusal"),
+    [
+        ("merged", "Y", "2023", None),
+        ("merged", "H1", "2025", None),  # merged within the period
+        ("merged", "H1", "2026", MERGED_2026),
+        ("district", "Y", "2025", None),
+        ("district", "H1", "2026", ABOLISHED_2026),  # no successor to offer
+        ("ward", "H1", "2025", WARD_2025_H1),
+        ("ward", "Y", "2025", None),
+        ("merged_into", "Y", "2024", SET_UP_2024),
+        ("merged_into", "H1", "2025", None),  # set up within the period
+        (None, "Y", "2023", None),  # the province
+    ],
+)
+async def test_a_report_is_chosen_only_for_a_unit_that_existed_in_its_period(
+    browser, world, unit, kind, year, refusal
+):
+    made = await closed_and_new_units(world)
+    scope = str(made[unit]) if unit else ""
+    await browser.sign_in_as("staff")
+    chosen = {"kind": kind, "year": year, "quarter": "", "scope_unit_id": scope}
+    with stopped_at(IN_2026):
+        opened = await browser.get("/reports/drafts", params=chosen)
+        requested = await browser.post("/reports", chosen) if refusal else None
+    if refusal is None:
+        unit_part = f"&unit_id={scope}" if scope else ""
+        assert opened.status_code == 303
+        assert opened.headers["location"] == f"/reports/drafts?period={year}-{kind}{unit_part}"
+        return
+    for refused in (opened, requested):
+        assert refused.status_code == 422
+        assert f'<li><a href="#scope_unit_id">{refusal}</a></li>' in refused.text  # the summary
+        assert f'id="scope_unit_id-error">{refusal}<' in refused.text  # beside "Phạm vi"
+        assert f'<option value="{scope}" selected>' in refused.text  # the choice is kept
+        assert f'name="year" value="{year}"' in refused.text
+    assert await ReportRun.count() == 0
+
+
+async def test_a_report_on_a_unit_merged_since_is_requested_from_the_web(browser, world):
+    made = await closed_and_new_units(world)
+    await browser.sign_in_as("staff")
+    with stopped_at(IN_2026):
+        response = await browser.post(
+            "/reports", {"kind": "Y", "year": "2024", "scope_unit_id": str(made["merged"])}
+        )
+        assert response.status_code == 303
+        run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+        row = await wait_done(browser, run_id)
+    assert 'data-state="done"' in row and "Sở Thông tin và Truyền thông" in row
+
+
+async def test_the_issue_page_waits_for_the_sections_the_outline_requires(browser, world):
+    """Nothing written under III.1, III.3 or V (only the reminders to write them): the page lists
+    them and points to the draft instead of offering the form; a post is refused the same way."""
+    await browser.sign_in_as("staff")
+    response = await browser.post("/reports", {"kind": "H1", "year": "2024", "scope_unit_id": ""})
+    run_id = int(re.search(r"requested=(\d+)", response.headers["location"]).group(1))
+    await wait_done(browser, run_id)
+    page = (await browser.get(f"/reports/runs/{run_id}/issue")).text
+    assert "Chưa ban hành được: còn 3 mục bắt buộc chưa có nội dung" in page
+    assert "<li>III.1. Ưu điểm</li><li>III.3. Nguyên nhân</li><li>V. ĐỀ XUẤT, KIẾN NGHỊ</li>" in page
+    assert 'href="/reports/drafts?period=2024-H1">viết các mục này trong dự thảo</a>' in page
+    assert f'action="/reports/runs/{run_id}/issue"' not in page
+    refused = await browser.post(f"/reports/runs/{run_id}/issue", ISSUE)
+    assert refused.status_code == 409 and "đề cương báo cáo yêu cầu có nội dung ở các mục" in refused.text
+    assert (await browser.client.get(f"/api/reports/{run_id}")).json()["issued"] is False
