@@ -50,6 +50,26 @@ def test_libreoffice_converts_the_report_to_pdf(sample_docx, tmp_path):
         assert len(pages) >= 5
         assert pages[0] == pytest.approx((595.3, 841.9), abs=1)  # A4 portrait
         assert pages[-1] == pytest.approx((841.9, 595.3), abs=1)  # the appendices: A4 landscape
+    if shutil.which("pdffonts"):
+        assert pdf_font_families(result) == {"LiberationSerif"}
+
+
+def pdf_font_families(path) -> set[str]:
+    """The families the PDF embeds ("BAAAAA+LiberationSerif-Bold" is LiberationSerif)."""
+    lines = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True).stdout
+    return {line.split()[0].split("+")[-1].split("-")[0] for line in lines.splitlines()[2:] if line.strip()}
+
+
+def test_vietnamese_letters_are_printed_in_the_reports_font():
+    """Decree 30 asks for Times New Roman: LibreOffice prints it with its metric twin Liberation
+    Serif, whose 1.x release has no glyph for letters such as "ế" or "ủ", so that each such letter
+    came out in DejaVu Serif beside the rest of its word. Liberation Serif 2 (Debian's
+    fonts-liberation2, installed by .ci/run) has them all."""
+    require("fc-list", "fontconfig")
+    families = subprocess.run(
+        ["fc-list", ":lang=vi", "family"], check=True, capture_output=True, text=True
+    ).stdout
+    assert "Liberation Serif" in families, "apt-get install fonts-liberation2 (.ci/run does)"
 
 
 def test_first_page_preview_png(sample_docx, tmp_path):
