@@ -8,6 +8,7 @@ boundaries (tests/models/test_round_rules.py).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ MAX_NOTE = 1000
 # A figure differing from last period's by more than this share of the larger of the two asks
 # the unit for a note (0 → 5 and 100 → 210 do; 100 → 160 does not).
 FAR_RATIO = 0.5
+# The largest magnitude a figure may have: 10^15 (một triệu tỷ). No count, share or sum of money
+# (in đồng, let alone triệu đồng) a unit of the province reports comes near it, so a larger
+# figure is a typing or spreadsheet mistake. It also keeps every figure, and the province's
+# sums and averages of hundreds of them, well inside what the printed formats can round: a
+# Decimal of 28 significant digits (core.text.rounded) fails above about 10^26, and 1e308 made
+# the consolidated table, its export and the report draft answer 500.
+MAX_FIGURE = 10**15
 YES = ("co", "x", "yes", "true", "1", "dat")
 NO = ("khong", "no", "false", "0", "chua")
 # "532.950" (dots group thousands), "95,11" (comma before decimals), "1.234,5", "12.5" (a point
@@ -80,7 +88,28 @@ def parse_yes_no(text: str) -> bool:
     raise ValueError(text)
 
 
+def _as_float(raw: int | float) -> float:
+    """A JSON number as a float; an integer too large for one (10**400) is infinite, not an
+    OverflowError."""
+    try:
+        return float(raw)
+    except OverflowError:
+        return math.inf if raw > 0 else -math.inf
+
+
+def magnitude_error(number: float) -> str | None:
+    """Why ``number`` cannot be a report figure at all, whatever the indicator: beyond
+    ±MAX_FIGURE (infinity included). A NaN is not a number and is refused before this."""
+    if number > MAX_FIGURE:
+        return f"Không được lớn hơn {format_int(MAX_FIGURE)}."
+    if number < -MAX_FIGURE:
+        return f"Không được nhỏ hơn {format_int(-MAX_FIGURE)}."
+    return None
+
+
 def _bounds_error(indicator: Mapping, number: float) -> str | None:
+    if math.isinf(number):  # not "Phải là số nguyên." nor the indicator's own bound
+        return magnitude_error(number)
     low, high = indicator.get("minimum"), indicator.get("maximum")
     if indicator["measure"] == Measure.PERCENT:
         low = 0.0 if low is None else max(low, 0.0)
@@ -91,7 +120,7 @@ def _bounds_error(indicator: Mapping, number: float) -> str | None:
         return f"Không được nhỏ hơn {format_number(low)}."
     if high is not None and number > high:
         return f"Không được lớn hơn {format_number(high)}."
-    return None
+    return magnitude_error(number)
 
 
 def _not_valid(code: str, measure: Measure, raw: object) -> FieldError:
@@ -118,8 +147,10 @@ def check_value(indicator: Mapping, raw: object) -> tuple[Value | None, FieldErr
     try:
         if measure is Measure.YES_NO:
             return parse_yes_no(str(raw)), None
-        number = float(raw) if isinstance(raw, int | float) else parse_number(str(raw))
+        number = _as_float(raw) if isinstance(raw, int | float) else parse_number(str(raw))
     except ValueError:
+        return None, _not_valid(code, measure, raw)
+    if math.isnan(number):
         return None, _not_valid(code, measure, raw)
     if problem := _bounds_error(indicator, number):
         return None, FieldError(code, "out of range", problem, value=str(raw)[:100])
@@ -201,6 +232,15 @@ def definition_errors(indicator: Mapping, codes: Mapping[str, str]) -> list[Fiel
             )
         )
     low, high = indicator.get("minimum"), indicator.get("maximum")
+    for key, bound in (("minimum", low), ("maximum", high)):
+        if bound is not None and (math.isnan(bound) or magnitude_error(bound)):
+            errors.append(
+                FieldError(
+                    key,
+                    f"a figure of magnitude at most {MAX_FIGURE}",
+                    f"Phải là số từ {format_int(-MAX_FIGURE)} đến {format_int(MAX_FIGURE)}.",
+                )
+            )
     if low is not None and high is not None and low > high:
         errors.append(
             FieldError("maximum", "below the minimum", "Giá trị lớn nhất nhỏ hơn giá trị nhỏ nhất.")

@@ -240,3 +240,69 @@ async def test_the_catalogue_import_api_keeps_its_statuses(client, world, header
         headers=headers["head_a"],
     )
     assert denied.status_code == 403
+
+
+TOO_LARGE = "Không được lớn hơn 1.000.000.000.000.000."
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"figures": {"CD01": 1e308}}',
+        b'{"figures": {"CD01": 1000000000000000000000000000000}}',  # 10**30
+        b'{"figures": {"CD01": 1000000000000001}}',  # just above 10**15
+        b'{"figures": {"CD01": "1.000.000.000.000.001"}}',
+        b'{"figures": {"CD01": 1' + b"0" * 400 + b"}}",  # an int no float holds
+    ],
+)
+async def test_a_huge_figure_is_422_naming_it(client, world, round_setup, body):
+    rounds, h = round_setup
+    sid = (await _submission(client, h["head_a"], rounds.round_id, world.unit_a))["id"]
+    response = await client.post(
+        f"/api/submissions/{sid}/draft",
+        content=body,
+        headers={**h["head_a"], "Content-Type": "application/json"},
+    )
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    [error] = response.json()["errors"]
+    assert error["field"] == "figures.CD01"
+    assert error["message"] == TOO_LARGE
+
+
+async def test_staff_entries_and_the_xlsx_form_refuse_a_huge_figure(client, world, round_setup):
+    rounds, h = round_setup
+    sid = (await _submission(client, h["head_a"], rounds.round_id, world.unit_a))["id"]
+    entry = await client.post(
+        f"/api/submissions/{sid}/entries",
+        json={"indicator": "CD01", "value": 1e308, "note": "Nhập thay đơn vị."},
+        headers=h["staff"],
+    )
+    assert entry.status_code == 422, entry.text
+    assert [(e["field"], e["message"]) for e in entry.json()["errors"]] == [("figures.CD01", TOO_LARGE)]
+    download = await client.get(f"/api/submissions/{sid}/form", headers=h["head_a"])
+    bad = _filled(download.content, {"CD01": 1e308})
+    refused = await client.post(
+        f"/api/submissions/{sid}/form", files={"file": ("bao-cao.xlsx", bad)}, headers=h["head_a"]
+    )
+    assert refused.status_code == 422, refused.text
+    [error] = refused.json()["errors"]
+    assert error["message"].startswith("Ô E") and error["message"].endswith(TOO_LARGE)
+    assert (await client.get(f"/api/submissions/{sid}", headers=h["head_a"])).json()["version"] == 1
+
+
+async def test_the_largest_figure_consolidates_and_exports(client, world, round_setup):
+    rounds, h = round_setup
+    for unit, head in ((world.unit_a, "head_a"), (world.unit_b, "head_b")):
+        sid = (await _submission(client, h[head], rounds.round_id, unit))["id"]
+        figures = {"CD01": 10**15, "CD02": 10**15, "TC01": 10**15, "TT03": 10**15, "TT04": 100}
+        sent = await client.post(f"/api/submissions/{sid}/submit", json={"figures": figures}, headers=h[head])
+        assert sent.status_code == 200, sent.text
+        accepted = await client.post(f"/api/submissions/{sid}/accept", json={}, headers=h["staff"])
+        assert accepted.status_code == 200, accepted.text
+    consolidated = await client.get(f"/api/rounds/{rounds.round_id}/consolidated", headers=h["viewer"])
+    assert consolidated.status_code == 200, consolidated.text
+    cd01 = next(line for line in consolidated.json()["indicators"] if line["code"] == "CD01")
+    assert (cd01["value"], cd01["display"]) == (2e15, "2.000.000.000.000.000")
+    export = await client.get(f"/api/rounds/{rounds.round_id}/consolidated/export", headers=h["viewer"])
+    assert export.status_code == 200

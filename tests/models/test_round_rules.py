@@ -413,3 +413,79 @@ def test_an_indicator_s_code_name_and_section(code, name, section, expected):
     from models.rounds.catalogue import _identity_problems
 
     assert [(e.field, e.message) for e in _identity_problems(code, name, section)] == expected
+
+
+# --- the magnitude of a figure: at most 10^15 either way, finite ----------------------------------
+
+UNBOUNDED = {"code": "CD01", "measure": "number", "integer": False, "minimum": None, "maximum": None}
+WHOLE = {"code": "CD01", "measure": "money", "integer": True, "minimum": None, "maximum": None}
+TOO_LARGE = "Không được lớn hơn 1.000.000.000.000.000."
+TOO_SMALL = "Không được nhỏ hơn -1.000.000.000.000.000."
+NOT_A_NUMBER = "Phải là một số (ví dụ 1.250 hoặc 95,5)."
+
+
+@pytest.mark.parametrize(
+    ("indicator", "raw", "value", "error"),
+    [
+        (UNBOUNDED, 10**15, 1e15, None),  # the bound itself
+        (UNBOUNDED, 1e15, 1e15, None),
+        (UNBOUNDED, -(10**15), -1e15, None),
+        (UNBOUNDED, "1.000.000.000.000.000", 1e15, None),
+        (UNBOUNDED, "999.999.999.999.999,75", 999999999999999.75, None),
+        (WHOLE, 10**15, 1e15, None),
+        (UNBOUNDED, 10**15 + 1, None, TOO_LARGE),  # just above
+        (UNBOUNDED, 1e15 + 0.25, None, TOO_LARGE),
+        (UNBOUNDED, "1.000.000.000.000.000,25", None, TOO_LARGE),
+        (UNBOUNDED, -(10**15) - 1, None, TOO_SMALL),
+        (UNBOUNDED, 1e308, None, TOO_LARGE),
+        (UNBOUNDED, 10**30, None, TOO_LARGE),
+        (UNBOUNDED, 10**400, None, TOO_LARGE),  # too large for a float: no OverflowError
+        (UNBOUNDED, -(10**400), None, TOO_SMALL),
+        (UNBOUNDED, "1" * 400, None, TOO_LARGE),  # a Decimal read as an infinite float
+        (UNBOUNDED, float("inf"), None, TOO_LARGE),
+        (UNBOUNDED, float("-inf"), None, TOO_SMALL),
+        (WHOLE, float("inf"), None, TOO_LARGE),  # not "Phải là số nguyên."
+        (UNBOUNDED, float("nan"), None, NOT_A_NUMBER),
+        (WHOLE, float("nan"), None, NOT_A_NUMBER),
+        (UNBOUNDED, "nan", None, NOT_A_NUMBER),
+        (UNBOUNDED, "inf", None, NOT_A_NUMBER),
+        (MONEY, 1e308, None, "Không được lớn hơn 1.000."),  # the indicator's own bound first
+    ],
+)
+def test_a_figure_s_magnitude(indicator, raw, value, error):
+    got, problem = rules.check_value(indicator, raw)
+    assert got == value
+    assert (problem.message if problem else None) == error
+    if problem:
+        assert problem.field == "CD01" or indicator is MONEY
+
+
+@pytest.mark.parametrize("value", [1e15, -1e15, 999999999999999.75, 1e15 * 500])
+def test_the_largest_figures_print(value):
+    """The largest accepted figure, and the sum of hundreds of them, format without raising."""
+    for measure in ("number", "money"):
+        assert rules.display_value(measure, value)
+        assert rules.display_total(measure, "sum", value)
+    assert rules.display_value("number", 1e15) == "1.000.000.000.000.000"
+    assert rules.display_value("money", 999999999999999.75) == "999.999.999.999.999,8"
+    total = rules.consolidate("sum", "number", figures(*[1e15] * 500))
+    assert rules.display_total("number", "sum", total) == "500.000.000.000.000.000"
+
+
+@pytest.mark.parametrize(
+    ("minimum", "maximum", "fields"),
+    [
+        (-1e15, 1e15, set()),
+        (None, 10**15, set()),
+        (None, 10**15 + 1, {"maximum"}),
+        (-(10**15) - 1, None, {"minimum"}),
+        (None, 1e308, {"maximum"}),
+        (float("nan"), None, {"minimum"}),
+        (float("-inf"), float("inf"), {"minimum", "maximum"}),
+    ],
+)
+def test_an_indicator_s_bounds_are_figures(minimum, maximum, fields):
+    indicator = {"code": "A", "measure": "number", "rule": "sum", "minimum": minimum, "maximum": maximum}
+    errors = rules.definition_errors(indicator, {"A": "number"})
+    assert {e.field for e in errors} == fields
+    assert all(e.message == "Phải là số từ -1.000.000.000.000.000 đến 1.000.000.000.000.000." for e in errors)
