@@ -337,7 +337,9 @@ async def own_password_problems(
     principal: Principal, old_password: str, new_password: str, *, client: str | None = None
 ) -> list[FieldError]:
     """What stops the caller changing their password: a wrong current one (checked under the
-    sign-in throttle: else it is an unlimited oracle for a stolen session), a too short new one."""
+    sign-in throttle: else it is an unlimited oracle for a stolen session), a new one the same as
+    the current one (it would end a temporary password's forced change and sign the account out
+    everywhere while changing nothing), a too short new one."""
     now = utcnow()
     if client is not None:
         THROTTLE.reserve(principal.username, client, now)
@@ -345,9 +347,14 @@ async def own_password_problems(
     correct = row is not None and await _verify(row["password_hash"], old_password)
     if correct and client is not None:
         THROTTLE.succeeded(principal.username, client, now)
+    unchanged = correct and new_password == old_password  # old_password is the current one
     problems = [
         None if correct else FieldError("old_password", "incorrect", "Mật khẩu hiện tại không đúng."),
-        _password_error(new_password),
+        FieldError(
+            "new_password", "the same as the current password", "Mật khẩu mới phải khác mật khẩu hiện tại."
+        )
+        if unchanged
+        else _password_error(new_password),
     ]
     return [error for error in problems if error is not None]
 

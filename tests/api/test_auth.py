@@ -143,3 +143,28 @@ async def test_a_temporary_password_closes_the_api_to_its_sessions_until_changed
     assert (
         await client.get("/api/plans", headers={"Authorization": f"Bearer {login.json()['access_token']}"})
     ).status_code == 200
+
+
+async def test_the_same_password_again_is_refused(client, world, headers):
+    """Changing a temporary password to itself would end its forced change: 422 naming
+    new_password, the account still to change it, its session kept."""
+    created = await client.post(
+        "/api/users",
+        json={"username": "moi", "full_name": "Người Mới", "role": "viewer", "password": "tam-thoi-123"},
+        headers=headers["admin"],
+    )
+    assert created.status_code == 201, created.text
+    login = await client.post("/api/auth/login", json={"username": "moi", "password": "tam-thoi-123"})
+    bearer = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    same = await client.post(
+        "/api/auth/password",
+        json={"old_password": "tam-thoi-123", "new_password": "tam-thoi-123"},
+        headers=bearer,
+    )
+    assert same.status_code == 422, same.text
+    assert same.headers["content-type"].startswith("application/problem+json")
+    assert [(e["field"], e["message"]) for e in same.json()["errors"]] == [
+        ("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.")
+    ]
+    me = await client.get("/api/auth/me", headers=bearer)
+    assert me.status_code == 200 and me.json()["must_change_password"] is True

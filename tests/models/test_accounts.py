@@ -303,3 +303,41 @@ async def test_a_new_temporary_password_signs_the_account_out_everywhere(db):
     with pytest.raises(NotAuthenticated):
         await sign_in("head_b", PASSWORD)
     assert (await authenticate((await sign_in("head_b", "tam-thoi-moi"))[0])).must_change_password
+
+
+# --- a new password must differ from the current one ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "errors"),
+    [
+        (PASSWORD, PASSWORD, [("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.")]),
+        (PASSWORD, PASSWORD + " ", []),  # one character more is another password
+        (PASSWORD, PASSWORD.upper(), []),
+        (PASSWORD, "mat-khau-moi-1", []),
+        ("wrong-one", "wrong-one", [("old_password", "Mật khẩu hiện tại không đúng.")]),
+        (PASSWORD, "short", [("password", "Mật khẩu phải có ít nhất 8 ký tự.")]),
+    ],
+)
+async def test_a_new_password_must_differ_from_the_current_one(db, old, new, errors):
+    w = await build_world()
+    if errors:
+        with pytest.raises(InvalidInput) as error:
+            await change_own_password(w.viewer, old, new)
+        assert [(e.field, e.message) for e in error.value.errors] == errors
+        assert await authenticate((await sign_in("viewer", PASSWORD))[0])  # unchanged
+    else:
+        await change_own_password(w.viewer, old, new)
+        assert await authenticate((await sign_in("viewer", new))[0])
+
+
+async def test_a_temporary_password_kept_as_it_is_stays_temporary(db):
+    w = await build_world()
+    await create_account(w.admin, AccountData("moi", "Mới", "viewer", None, "tam-thoi-1"))
+    token, _ = await sign_in("moi", "tam-thoi-1")
+    principal = await authenticate(token)
+    with pytest.raises(InvalidInput) as error:
+        await change_own_password(principal, "tam-thoi-1", "tam-thoi-1")
+    assert [e.field for e in error.value.errors] == ["new_password"]
+    still = await authenticate(token)  # not signed out
+    assert still.must_change_password

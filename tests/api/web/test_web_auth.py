@@ -187,3 +187,24 @@ async def test_guessing_the_old_password_is_locked_like_sign_in(browser, world):
     locked = await browser.post("/account/password", {**wrong, "old_password": PASSWORD})
     assert locked.status_code == 429 and int(locked.headers["Retry-After"]) > 0
     assert "Đăng nhập sai quá nhiều lần" in locked.text and 'class="error-summary"' in locked.text
+
+
+async def test_the_same_password_again_is_refused_on_the_page(browser, client, world):
+    await browser.sign_in_as("viewer")
+    await browser.get("/account/password")
+    same = await browser.post(
+        "/account/password",
+        {"old_password": PASSWORD, "new_password": PASSWORD, "new_password_again": PASSWORD},
+    )
+    assert same.status_code == 422
+    assert "Đã đổi mật khẩu." not in same.text
+    assert re.findall(r'<a href="#([^"]+)">([^<]*)</a>', same.text) == [
+        ("new_password", "Mật khẩu mới phải khác mật khẩu hiện tại.")
+    ]
+    assert (
+        '<p class="field-error" id="new_password-error">Mật khẩu mới phải khác mật khẩu hiện tại.</p>'
+        in same.text
+    )
+    assert (await browser.get("/account/password")).status_code == 200  # this session kept
+    login = await client.post("/api/auth/login", json={"username": "viewer", "password": PASSWORD})
+    assert login.status_code == 200
