@@ -22,6 +22,7 @@ from models.indices import service as indices
 from models.permissions import Action
 from models.plans import progress as summary
 from models.plans import tasks
+from models.plans.plans import PLAN_YEARS
 
 # A partition of a plan's counted tasks: each task is in exactly one segment (and tile).
 TASK_SEGMENTS = [
@@ -32,6 +33,9 @@ TASK_SEGMENTS = [
     ("not_started_on_track", "Chưa triển khai, còn hạn"),
 ]
 OVERDUE_LISTED = 20
+# The earliest day figures are asked for: the first year a plan may have (nothing in the app is
+# older; 01/01/0001 overflowed the date arithmetic behind the figures into a bare English 422).
+EARLIEST_DAY = date(PLAN_YEARS.start, 1, 1)
 
 
 def progress_caption(row: dict) -> str:
@@ -81,6 +85,9 @@ class DashboardController(Controller):
         chosen = parse_date_field({"as_of": as_of or ""}, "as_of", errors)
         if chosen is not None and chosen > today:  # no figure speaks for a day still ahead
             errors.add("as_of", f"Ngày tính số liệu không được sau hôm nay ({day_text(today)}).")
+            chosen = None
+        elif chosen is not None and chosen < EARLIEST_DAY:
+            errors.add("as_of", f"Ngày phải từ {day_text(EARLIEST_DAY)} đến hôm nay ({day_text(today)}).")
             chosen = None
         figures_day = chosen or today
         context: dict = {

@@ -165,3 +165,39 @@ async def test_a_day_after_today_is_said_beside_the_field_on_the_dashboard(brows
         and "nhiệm vụ đã hoàn thành" in response.text
     )
     assert 'aria-label="Điều hướng chính"' in response.text
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("today")  # 30/06/2024
+@pytest.mark.parametrize(
+    ("typed", "plan", "status", "message"),
+    [
+        ("01/01/0001", False, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("01/01/0001", True, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("0001-01-01", False, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("01/01/1900", False, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("31/12/1899", False, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("31/12/1999", True, 422, "Ngày phải từ 01/01/2000 đến hôm nay (30/06/2024)."),
+        ("01/01/2000", False, 200, None),  # the earliest day
+        ("01/01/2000", True, 200, None),
+        ("31/12/9999", True, 422, "Ngày tính số liệu không được sau hôm nay (30/06/2024)."),
+    ],
+)
+async def test_the_as_of_day_is_from_2000_to_today(browser, world, typed, plan, status, message):
+    await browser.sign_in_as("viewer")
+    params = {"as_of": typed} | ({"plan_id": str(world.plan_id)} if plan else {})
+    response = await browser.get("/", params=params)
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    if message is None:
+        assert "Số liệu tính đến ngày 1 tháng 1 năm 2000" in response.text
+        assert "Hồ sơ thủ tục hành chính năm 1900" not in response.text
+        assert 'class="error-summary"' not in response.text
+        return
+    assert f'<a href="#as_of">{message}</a>' in response.text  # the error summary
+    assert f'id="as_of-error">{message}<' in response.text  # beside the field
+    assert f'name="as_of" value="{typed}"' in response.text  # what was typed is kept
+    # the rest of the dashboard is today's, with its menu
+    assert "Số liệu tính đến ngày 30 tháng 6 năm 2024" in response.text
+    assert 'aria-label="Điều hướng chính"' in response.text
+    assert "Hồ sơ thủ tục hành chính năm 1900" not in response.text
