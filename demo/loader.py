@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time
 from core.clock import local_date, utcnow
 from demo.current_year import load_current_plan
 from demo.procedures import load_demo_procedures
+from demo.reorganisation import DEPARTMENTS_MERGE_DAY, LAST_DEPARTMENT_DAY, LAST_DISTRICT_DAY, MERGE_DAY
 from models.accounts.service import AccountData, create_account_unchecked
 from models.accounts.tables import Account
 from models.indices.service import ComponentData, IndexResultData, put_index_result
@@ -29,10 +30,6 @@ from models.vocabulary import PlanStatus, Role, TaskStatus
 
 DEMO_PASSWORD = "cchc-demo-2023"
 DEMO_PLAN_NUMBER = "12/KH-UBND"
-MERGE_DAY = date(2025, 7, 1)
-LAST_DISTRICT_DAY = date(2025, 6, 30)
-DEPARTMENTS_MERGE_DAY = date(2025, 3, 1)
-LAST_DEPARTMENT_DAY = date(2025, 2, 28)
 
 # The public sources of each change in the 2025 reorganisation (read on 30/11/2026).
 REORGANISATION_SOURCES = {
@@ -477,8 +474,8 @@ TASKS = (
 # PAR INDEX 2023 is put 2nd here as a demo assumption, marked ``assumed`` (never quoted by a
 # report), SIPAS 2023 is left unranked. The 2022 PAR INDEX and SIPAS were announced on 19 April
 # 2023 (seed 000); other announcement dates are not in the seeds and are left unknown. SIPAS 2021 was 1st too ("4th year in a row" in 2022) but
-# without a score, so it is left out. The SIPAS target of 85% is Quảng Bình's 2024 target in
-# the seeds, used here as the demo province's. PCI has no seed figure: no PCI result.
+# without a score, so it is left out. The seeds give no target of Quảng Ninh's (the 85% SIPAS
+# target in them is Quảng Bình's), so no result has one. PCI has no seed figure: no PCI result.
 ANNOUNCED_2022 = date(2023, 4, 19)
 SOURCE_2022 = (
     "Phiên họp thứ tư của Ban Chỉ đạo cải cách hành chính của Chính phủ công bố PAR INDEX và SIPAS năm 2022"
@@ -558,7 +555,6 @@ INDEX_RESULTS = (
             90.12,
             rank=4,
             out_of=63,
-            target=85,
             note=(
                 "Tỷ lệ đánh giá bình thường và không hài lòng còn 9,88%; 1,94% người dân đánh giá có "
                 "nhiều công chức gây phiền hà, sách nhiễu; 2,18% người dân trả lời phải đưa tiền "
@@ -693,12 +689,15 @@ async def _plan_2023() -> int:
 
 
 async def _history(actor: Principal, task_id: int, outcome) -> None:
-    """Start each task in February, then complete it or leave it part-way."""
+    """Start each task in February (or on the day it was done, when earlier: a completion is
+    never dated before an update that said the task was not complete), then complete it or
+    leave it part-way."""
+    started = min(outcome, date(2023, 2, 1)) if isinstance(outcome, date) else date(2023, 2, 1)
     start = await report_progress(
         actor,
         task_id,
         ProgressReport(TaskStatus.IN_PROGRESS, 30, "Đã triển khai thực hiện."),
-        now=at(date(2023, 2, 1)),
+        now=at(started),
     )
     if isinstance(outcome, date):
         await report_progress(

@@ -7,8 +7,9 @@ exact and the commune level has 111.
 
 Built deterministically from name templates per field (lĩnh vực); provincial procedures are
 handled by the department of their field, district and commune ones by "each district /
-commune" (no handling unit). Rows pass the catalogue's own validation (models.procedures.service)
-and are inserted in bulk; loading is idempotent by code.
+commune" (no handling unit); the district ones end with the districts, on 30 June 2025. Rows
+pass the catalogue's own validation (models.procedures.service) and are inserted in bulk;
+loading is idempotent by code.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from itertools import islice
 
 from core.db import write_transaction
 from core.errors import InvalidInput
+from demo.reorganisation import LAST_DISTRICT_DAY
 from models.procedures.service import ProcedureData, _check, _values
 from models.procedures.tables import Procedure
 from models.units.service import unit_ids_by_code
@@ -616,6 +618,7 @@ def demo_catalogue() -> list[tuple[ProcedureData, str | None]]:
             online_level=online_level.value,
             processing_days=float(rng.randint(*field.days)),
             valid_from=CATALOGUE_VALID_FROM,
+            valid_to=LAST_DISTRICT_DAY if level is UnitLevel.DISTRICT else None,
         )
         result.append((data, field.department if level is UnitLevel.PROVINCE else None))
     return result

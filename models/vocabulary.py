@@ -122,8 +122,8 @@ class IndexKind(LabelledEnum):
 
     PAR_INDEX = "par_index", "Chỉ số cải cách hành chính (PAR INDEX)"
     SIPAS = "sipas", "Chỉ số hài lòng (SIPAS)"
-    PAPI = "papi", "PAPI"
-    PCI = "pci", "PCI"
+    PAPI = "papi", "Chỉ số Hiệu quả quản trị và hành chính công cấp tỉnh (PAPI)"
+    PCI = "pci", "Chỉ số Năng lực cạnh tranh cấp tỉnh (PCI)"
 
 
 class Measure(LabelledEnum):

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from piccolo.query.functions.aggregate import Count, Max, Min
 
 from core.clock import end_of_day, today
-from core.paging import PageRequest
+from core.paging import MAX_LIMIT, PageRequest
 from core.settings import ReportSettings
 from core.text import round_half_up, vietnamese_sort_key
 from models.dossiers.stats import (
@@ -65,7 +65,9 @@ from reports.data import (
     TaskCoverage,
     TaskLine,
     TaskState,
+    Unavailable,
     UnitTasks,
+    latest_expected_year,
 )
 from reports.issuers import DEPARTMENT, IssuingUnit, issuer_for
 from reports.periods import Calendar, Period, PeriodKind
@@ -203,9 +205,11 @@ async def collect_plan(
         ),
         tasks=tuple(lines),
         unfinished=_unfinished_first(lines),
+        as_of=as_of,
         led_under=0 if scope_unit_id is None else TaskCounts.of(under).total,
         led_merged=TaskCounts.of(before).total,
         merged_leaders=tuple(sorted({line.lead_unit for line in before}, key=vietnamese_sort_key)),
+        entered_later=units is None and await Task.count().where(Task.plan == plan["id"]) > len(rows),
     )
     return section, coverage
 
@@ -363,36 +367,57 @@ async def collect_service_index(
 
 async def collect_indices(cut_off: date) -> tuple[tuple[IndexLine, ...], int]:
     """The latest result of each index published by the cut-off (never one marked as an
-    assumption), and how many results for years up to the cut-off were left out."""
+    assumption), with the later years up to the latest expected one it stands in for, and how
+    many results for years up to the cut-off were left out."""
     lines = []
     public = IndexFilter(year_to=cut_off.year, published_by=cut_off, include_assumed=False)
     for kind in IndexKind:
         rows, _ = await list_index_results(replace(public, kind=kind.value), PageRequest(1, 0, "-year"))
-        if not rows:
-            continue
-        row = rows[0]
-        weak = await weak_components(kind.value, row["year"])
-        lines.append(
-            IndexLine(
-                kind=kind.value,
-                kind_label=row["kind_label"],
-                year=row["year"],
-                published_on=row["published_on"],
-                score=row["score"],
-                scale=row["scale"],
-                rank=row["rank"],
-                out_of=row["out_of"],
-                score_change=row["score_change"],
-                target=row["target"],
-                weak_components=tuple(
-                    IndexComponentLine(c["name"], c["score"], c["max_score"]) for c in weak
-                ),
-                percent=kind is IndexKind.SIPAS,
-            )
-        )
+        if rows:
+            lines.append(await _index_line(kind, rows[0], cut_off))
     _, every = await list_index_results(IndexFilter(year_to=cut_off.year), PageRequest(1, 0))
     _, published = await list_index_results(public, PageRequest(1, 0))
     return tuple(lines), every - published
+
+
+async def _index_line(kind: IndexKind, row: dict, cut_off: date) -> IndexLine:
+    """The quoted ``row`` of ``kind``, and why each later year up to the latest expected one is not."""
+    weak = await weak_components(kind.value, row["year"])
+    later = IndexFilter(kind=kind.value, year_from=row["year"] + 1, year_to=latest_expected_year(cut_off))
+    recorded, _ = await list_index_results(later, PageRequest(MAX_LIMIT))
+    return IndexLine(
+        kind=kind.value,
+        kind_label=row["kind_label"],
+        year=row["year"],
+        published_on=row["published_on"],
+        score=row["score"],
+        scale=row["scale"],
+        rank=row["rank"],
+        out_of=row["out_of"],
+        score_change=row["score_change"],
+        target=row["target"],
+        weak_components=tuple(IndexComponentLine(c["name"], c["score"], c["max_score"]) for c in weak),
+        percent=kind is IndexKind.SIPAS,
+        unavailable=unavailable_years({result["year"]: result for result in recorded}, row["year"], cut_off),
+    )
+
+
+def unavailable_years(
+    recorded: dict[int, dict], quoted: int, cut_off: date
+) -> tuple[tuple[int, Unavailable], ...]:
+    """Each year after the ``quoted`` one up to the latest expected one, and why its result is
+    not quoted. ``recorded`` holds the index's results by year (assumed ones too): any of them
+    after the quoted year was not published by the cut-off, or is an assumption."""
+    return tuple(
+        (year, _why_unavailable(recorded.get(year)))
+        for year in range(quoted + 1, latest_expected_year(cut_off) + 1)
+    )
+
+
+def _why_unavailable(row: dict | None) -> Unavailable:
+    if row is None or row["assumed"]:
+        return Unavailable.NOT_RECORDED
+    return Unavailable.PUBLICATION_UNKNOWN if row["published_on"] is None else Unavailable.NOT_PUBLISHED
 
 
 # --- the units' reporting round -----------------------------------------------------------------

@@ -125,11 +125,15 @@ class PlanSection(_Counted):
     by_unit: tuple[UnitTasks, ...]  # in Vietnamese alphabetical order
     tasks: tuple[TaskLine, ...]  # the full list, by code
     unfinished: tuple[TaskLine, ...]  # every unfinished task, overdue first: carried into the next period
+    as_of: date  # the day the tasks stand at: the cut-off, or the day a report drawn up before it was
     # of ``total``, the tasks the units under a unit's report lead (a district's communes); 0 for the province
     led_under: int = 0
     # of the rest (the unit's own), those led by units since merged into it, and their names
     led_merged: int = 0
     merged_leaders: tuple[str, ...] = ()
+    # tasks of the plan first entered on the system after ``as_of`` (not counted: the report
+    # only says they exist); False in a unit's report
+    entered_later: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,6 +187,22 @@ class IndexComponentLine:
     max_score: float
 
 
+class Unavailable(StrEnum):
+    """Why a year's result of an index is not quoted, as the report says it."""
+
+    NOT_RECORDED = "not_recorded"  # no result on the system, or only an assumed one
+    NOT_PUBLISHED = "not_published"  # recorded, published after the cut-off
+    PUBLICATION_UNKNOWN = "publication_unknown"  # recorded without its publication date
+
+
+def latest_expected_year(cut_off: date) -> int:
+    """The latest year whose index results a report with this cut-off can expect: results are
+    published the year after the year they score, so the year before the cut-off's. A quoted
+    result older than that is no longer current: the report names the years it lacks and does
+    not praise the old result as the province's present standing."""
+    return cut_off.year - 1
+
+
 @dataclass(frozen=True)
 class IndexLine:
     kind: str  # the IndexKind value
@@ -197,6 +217,14 @@ class IndexLine:
     target: float | None
     weak_components: tuple[IndexComponentLine, ...]  # lowest score / max first
     percent: bool = False  # the score is a share (SIPAS): printed "87,59%", not "87,59/100 điểm"
+    # the later years up to the latest expected one (``latest_expected_year``), each with why it
+    # is not quoted
+    unavailable: tuple[tuple[int, Unavailable], ...] = ()
+
+    @property
+    def current(self) -> bool:
+        """Whether the result scores the latest expected year (or a later one)."""
+        return not self.unavailable
 
 
 @dataclass(frozen=True)

@@ -46,6 +46,7 @@ from reports.data import (
     TaskCounts,
     TaskLine,
     TaskState,
+    Unavailable,
 )
 from reports.issuers import Issuer, IssuingUnit
 
@@ -177,7 +178,7 @@ def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
     reference = ""
     if plan.plan_number:
         reference = f" (Kế hoạch số {plan.plan_number}"
-        reference += f" ngày {format_date_short(plan.plan_date)})" if plan.plan_date else ")"
+        reference += f" {format_date_long(plan.plan_date)})" if plan.plan_date else ")"
     if unit is not None and not plan.total:
         return (
             f"Triển khai {plan.plan_title}{reference}, {unit.name} không chủ trì nhiệm vụ nào của kế hoạch."
@@ -198,7 +199,10 @@ def plan_opening(plan: PlanSection, unit: IssuingUnit | None = None) -> str:
             f"{format_int(plan.total)} nhiệm vụ{detail}."
         )
     if not plan.total:
-        return f"{plan.plan_title}{reference} chưa có nhiệm vụ nào trên hệ thống."
+        text = f"{plan.plan_title}{reference} chưa có nhiệm vụ nào được nhập trên hệ thống đến {format_date_long(plan.as_of)}"
+        if plan.entered_later:
+            return text + "; các nhiệm vụ được nhập sau ngày này không được tính trong báo cáo."
+        return text + "."
     return f"Triển khai {plan.plan_title}{reference} với {format_int(plan.total)} nhiệm vụ."
 
 
@@ -231,29 +235,33 @@ def plan_overview(plan: PlanSection, cut_off: date, unit: IssuingUnit | None = N
 def area_result(area: AreaResult, leader: str | None = None) -> str:
     """An area's tasks; ``leader`` (``leaders``) names whose they are in a unit's report."""
     if not area.total and leader is not None:
-        return (
-            f"{_upper_first(leader)} không chủ trì nhiệm vụ nào về {_lower_first(area.label)} đến kỳ báo cáo."
-        )
+        return f"{_upper_first(leader)} không chủ trì nhiệm vụ nào về {_lower_first(area.label)} trong kỳ báo cáo."
     if not area.total:
-        return f"Kế hoạch không có nhiệm vụ về {_lower_first(area.label)} đến kỳ báo cáo."
+        return f"Kế hoạch không có nhiệm vụ nào về {_lower_first(area.label)} trong kỳ báo cáo."
     ending = ", cụ thể:" if area.completed_tasks or area.unfinished_tasks else "."
     return f"Các nhiệm vụ về {_lower_first(area.label)}: {counts_text(area.counts)}{ending}"
 
 
 def deadline_text(task: TaskLine) -> str:
+    """A task's deadline in a table cell: "30/09/2023" or "Thường xuyên"."""
     return format_date_short(task.deadline) if task.deadline else ONGOING
+
+
+def deadline_words(task: TaskLine) -> str:
+    """A task's deadline in a sentence: "ngày 30 tháng 9 năm 2023" or "thường xuyên"."""
+    return format_date_long(task.deadline) if task.deadline else _lower_first(ONGOING)
 
 
 def result_item(task: TaskLine) -> str:
     """A task in its area: what was done, or where it stands (without the list punctuation)."""
     if task.state.completed:
         text = (
-            f"{task.title}: hoàn thành ngày {format_date_short(task.completed_on)}"
+            f"{task.title}: hoàn thành {format_date_long(task.completed_on)}"
             if task.completed_on
             else (f"{task.title}: đã hoàn thành")
         )
         if task.state is TaskState.COMPLETED_LATE:
-            text += f", quá hạn so với thời hạn {deadline_text(task)}"
+            text += f", quá hạn so với thời hạn {deadline_words(task)}"
         return text + (f" (kết quả: {_lower_first(task.expected_output)})" if task.expected_output else "")
     return f"{task.title}: {_lower_first(TASK_STATE_LABELS[task.state])}, tiến độ {task.progress}%"
 
@@ -261,7 +269,7 @@ def result_item(task: TaskLine) -> str:
 def carried_item(task: TaskLine) -> str:
     """A task carried into the next period: who leads it and by when."""
     overdue = ", đã quá hạn" if task.overdue else ""
-    return f"{task.title} (đơn vị chủ trì: {task.lead_unit}; thời hạn: {_lower_first(deadline_text(task))}{overdue})"
+    return f"{task.title} (đơn vị chủ trì: {task.lead_unit}; thời hạn: {deadline_words(task)}{overdue})"
 
 
 def carried_intro(plan: PlanSection) -> str:
@@ -314,8 +322,8 @@ def no_dossiers() -> str:
 
 def partial_dossiers(coverage: DossierCoverage) -> str:
     return (
-        f"Số liệu hồ sơ trên hệ thống chỉ có từ ngày {format_date_short(coverage.first_received)} đến ngày "
-        f"{format_date_short(coverage.last_received)}, chưa đủ cả kỳ báo cáo; các số liệu dưới đây tính "
+        f"Số liệu hồ sơ trên hệ thống chỉ có từ {format_date_long(coverage.first_received)} đến "
+        f"{format_date_long(coverage.last_received)}, chưa đủ cả kỳ báo cáo; các số liệu dưới đây tính "
         "trong khoảng thời gian đó."
     )
 
@@ -323,8 +331,8 @@ def partial_dossiers(coverage: DossierCoverage) -> str:
 def stale_dossiers(coverage: DossierCoverage) -> str:
     """Said plainly in the report (it is signed with it): the figures leave these dossiers out."""
     return (
-        f"Số liệu của kỳ không tính {format_int(coverage.stale_open)} hồ sơ tiếp nhận từ ngày "
-        f"{format_date_short(coverage.stale_since)} (trước kỳ báo cáo hơn một năm) vẫn ghi nhận đang "
+        f"Số liệu của kỳ không tính {format_int(coverage.stale_open)} hồ sơ tiếp nhận từ "
+        f"{format_date_long(coverage.stale_since)} (trước kỳ báo cáo hơn một năm) vẫn ghi nhận đang "
         "giải quyết trên hệ thống; các hồ sơ này cần được rà soát, cập nhật."
     )
 
@@ -550,8 +558,8 @@ def score_text(line: IndexLine, value: float, scale: float) -> str:
 
 
 def index_item(line: IndexLine) -> str:
-    """ "Chỉ số … năm 2022 (công bố ngày 19/04/2023): đạt 90,1/100 điểm, xếp thứ 1/63, …"."""
-    published = f" (công bố ngày {format_date_short(line.published_on)})" if line.published_on else ""
+    """ "Chỉ số … năm 2022 (công bố ngày 19 tháng 4 năm 2023): đạt 90,1/100 điểm, xếp thứ 1/63, …"."""
+    published = f" (công bố {format_date_long(line.published_on)})" if line.published_on else ""
     text = f"{line.kind_label} năm {line.year}{published}: đạt {score_text(line, line.score, line.scale)}"
     if line.rank is not None:
         text += f", xếp thứ {line.rank}" + (f"/{line.out_of}" if line.out_of else "")
@@ -561,7 +569,26 @@ def index_item(line: IndexLine) -> str:
     if line.target is not None:
         verdict = "đạt" if line.score >= line.target else "chưa đạt"
         text += f", {verdict} mục tiêu đề ra ({score_text(line, line.target, line.scale)})"
+    if line.unavailable:
+        text += f" (kết quả gần nhất đã công bố; {'; '.join(unavailable_text(line))})"
     return text
+
+
+UNAVAILABLE = {
+    Unavailable.NOT_RECORDED: "chưa có kết quả {years} trên hệ thống",
+    Unavailable.NOT_PUBLISHED: "kết quả {years} chưa được công bố đến thời điểm báo cáo",
+    Unavailable.PUBLICATION_UNKNOWN: "kết quả {years} có trên hệ thống nhưng chưa ghi ngày công bố",
+}
+
+
+def unavailable_text(line: IndexLine) -> list[str]:
+    """Why the years after the quoted one are missing, years of one reason together:
+    "chưa có kết quả năm 2023 trên hệ thống"."""
+    return [
+        template.format(years=", ".join(f"năm {year}" for year, why in line.unavailable if why is reason))
+        for reason, template in UNAVAILABLE.items()
+        if any(why is reason for _, why in line.unavailable)
+    ]
 
 
 def index_cells(line: IndexLine) -> list[str]:
@@ -589,7 +616,7 @@ def strength_facts(data: ReportData) -> list[str]:
     facts = []
     plan = data.plan
     if plan is not None and plan.total and plan.counts.completed_on_time == plan.total:
-        facts.append("Toàn bộ nhiệm vụ của kế hoạch đến kỳ báo cáo đã hoàn thành đúng hạn")
+        facts.append("Toàn bộ nhiệm vụ của kế hoạch đã được hoàn thành đúng hạn")
     dossiers = data.dossiers
     if (
         dossiers is not None
@@ -601,7 +628,7 @@ def strength_facts(data: ReportData) -> list[str]:
             "hồ sơ được giải quyết đúng hạn hoặc trước hạn"
         )
     for line in data.indices:
-        if line.rank == 1:
+        if line.rank == 1 and line.current:
             facts.append(f"{line.kind_label} năm {line.year} của tỉnh dẫn đầu cả nước")
     return facts
 

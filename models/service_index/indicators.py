@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 from typing import Literal
 
-from core.text import format_date_short
+from core.text import format_date_long
 from models.vocabulary import Channel, DossierOutcome
 
 SCORING_FILE = Path(__file__).with_name("scoring.json")
@@ -31,9 +31,8 @@ SCORING_FILE = Path(__file__).with_name("scoring.json")
 DECISION_SIGNED = date(2022, 6, 23)
 # The average handling time, in days, is printed with this many decimals everywhere ("7,0").
 HANDLING_DAYS_DECIMALS = 1
-DECISION_REFERENCE = (
-    f"Quyết định số 766/QĐ-TTg ngày {format_date_short(DECISION_SIGNED)} của Thủ tướng Chính phủ"
-)
+# As a sentence cites it (dates in running text are written out: "ngày 23 tháng 6 năm 2022").
+DECISION_REFERENCE = f"Quyết định số 766/QĐ-TTg {format_date_long(DECISION_SIGNED)} của Thủ tướng Chính phủ"
 
 CLOSED_BY_END = "(d.closed_on IS NOT NULL AND d.closed_on <= :end)"
 OPEN_AT_END = "(d.closed_on IS NULL OR d.closed_on > :end)"

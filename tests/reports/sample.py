@@ -126,6 +126,7 @@ def plan_section() -> PlanSection:
         unfinished=tuple(
             sorted((t for t in tasks if t.state.unfinished), key=lambda t: (not t.overdue, t.code))
         ),
+        as_of=CUT_OFF,
     )
 
 

@@ -7,6 +7,8 @@ from datetime import date
 
 import pytest
 
+from demo.procedures import demo_catalogue
+from demo.reorganisation import LAST_DISTRICT_DAY
 from models.procedures.tables import Procedure
 from models.vocabulary import OnlineLevel, UnitLevel
 from reports import wording
@@ -103,3 +105,39 @@ def test_a_units_report_says_the_catalogue_is_the_provinces():
     assert ", toàn tỉnh có 1.882 thủ tục hành chính đang áp dụng" in wording.procedures_sentence(
         found, CUT_OFF, unit
     )
+
+
+@pytest.mark.parametrize(
+    ("cut_off", "levels"),
+    [  # district procedures end with the districts on 30/6/2025
+        (date(2025, 6, 30), (("Cấp tỉnh", 1), ("Cấp huyện", 1), ("Cấp xã", 1))),
+        (date(2025, 7, 1), (("Cấp tỉnh", 1), ("Cấp huyện", 0), ("Cấp xã", 1))),
+    ],
+)
+async def test_procedures_of_abolished_districts_are_not_counted_after_they_end(db, cut_off, levels):
+    await Procedure.insert(
+        *(
+            Procedure(
+                code=f"P-{level.value}",
+                name=f"Thủ tục {level.label}",
+                field="Tư pháp",
+                level=level.value,
+                online_level=OnlineLevel.NONE.value,
+                valid_from=date(2020, 1, 1),
+                valid_to=LAST_DISTRICT_DAY if level is UnitLevel.DISTRICT else None,
+            )
+            for level in UnitLevel
+        )
+    )
+    catalogue = await collect_procedures(cut_off)
+    assert catalogue.by_level == levels
+    assert ("cấp huyện" in wording.procedures_sentence(catalogue, cut_off)) == (cut_off <= LAST_DISTRICT_DAY)
+
+
+def test_the_demo_catalogue_ends_every_district_procedure_with_the_districts():
+    ends = {(data.level, data.valid_to) for data, _ in demo_catalogue()}
+    assert ends == {
+        (UnitLevel.PROVINCE.value, None),
+        (UnitLevel.DISTRICT.value, LAST_DISTRICT_DAY),
+        (UnitLevel.COMMUNE.value, None),
+    }

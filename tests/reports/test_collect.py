@@ -22,7 +22,7 @@ from models.units.service import unit_ids_by_code
 from models.vocabulary import ProgressMethod
 from reports import wording
 from reports.collect import collect_report
-from reports.data import TaskState
+from reports.data import TaskState, Unavailable
 from reports.document import compose
 from reports.issuers import issuing_unit
 from reports.periods import Calendar, PeriodKind, period_for
@@ -52,7 +52,8 @@ async def test_the_2023_half_year_report_states_24_of_32(demo):
     assert "Chưa có số liệu hồ sơ TTHC của kỳ báo cáo trên hệ thống." in document
     # Only results announced by 30/6/2023 (the 2022 ones, on 19/4/2023), never the assumed 2023 rank.
     assert {(line.kind, line.year) for line in data.indices} == {("par_index", 2022), ("sipas", 2022)}
-    assert "năm 2023" not in " ".join(wording.index_item(line) for line in data.indices)
+    items = " ".join(wording.index_item(line) for line in data.indices)
+    assert ") năm 2023" not in items and all(line.current for line in data.indices)
     assert data.coverage.indices_withheld >= 1
 
 
@@ -260,3 +261,35 @@ async def test_a_weighted_plan_prints_the_dashboards_percentage(demo):
     unit_report = await collect_report(period, CALENDAR, scope_unit_id=unit_id)
     by_unit = next(row for row in summary["by_lead_unit"] if row["unit_id"] == unit_id)
     assert unit_report.plan.percent == by_unit["percent"]
+
+
+@pytest.mark.parametrize(
+    "day, total, entered_later",
+    [  # the demo's 2023 tasks are entered on 10/1/2023
+        (date(2023, 1, 9), 0, True),
+        (date(2023, 1, 10), 32, False),
+    ],
+)
+async def test_tasks_entered_after_the_day_of_the_figures_are_not_counted_but_said_to_exist(
+    demo, day, total, entered_later
+):
+    period = period_for(PeriodKind.HALF_YEAR, 2023, Calendar.CALENDAR)
+    with stopped_at(datetime.combine(day, time(23), tzinfo=local_zone())):
+        data = await collect_report(period, CALENDAR)
+    assert (data.plan.total, data.plan.entered_later, data.plan.as_of) == (total, entered_later, day)
+
+
+async def test_the_2025_half_year_report_says_which_index_years_are_missing(demo):
+    data = await collect_report(period_for(PeriodKind.HALF_YEAR, 2025, Calendar.CALENDAR), CALENDAR)
+    lines = {line.kind: line for line in data.indices}
+    # PAR INDEX 2023 is only an assumption; 2024 has no publication date (public from 31/12/2025)
+    assert (lines["par_index"].year, lines["par_index"].unavailable) == (
+        2022,
+        ((2023, Unavailable.NOT_RECORDED), (2024, Unavailable.PUBLICATION_UNKNOWN)),
+    )
+    # SIPAS 2023 has no date either, but counts as public from 31/12/2024; 2024's does not yet
+    assert (lines["sipas"].year, lines["sipas"].unavailable) == (
+        2023,
+        ((2024, Unavailable.PUBLICATION_UNKNOWN),),
+    )
+    assert not [fact for fact in wording.strength_facts(data) if "dẫn đầu" in fact]

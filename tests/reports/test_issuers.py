@@ -288,21 +288,21 @@ def test_biểu_06_totals_the_reports_scope(unit, total):
 @pytest.mark.parametrize(
     "unit, led_under, said",
     [
-        (None, 0, "Kế hoạch không có nhiệm vụ về cải cách thể chế đến kỳ báo cáo."),
+        (None, 0, "Kế hoạch không có nhiệm vụ nào về cải cách thể chế trong kỳ báo cáo."),
         (
             IssuingUnit("Sở Y tế", "SYT", "department"),
             0,
-            "Sở Y tế không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+            "Sở Y tế không chủ trì nhiệm vụ nào về cải cách thể chế trong kỳ báo cáo.",
         ),
         (
             COTO,
             1,
-            "UBND huyện Cô Tô và các đơn vị trực thuộc không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+            "UBND huyện Cô Tô và các đơn vị trực thuộc không chủ trì nhiệm vụ nào về cải cách thể chế trong kỳ báo cáo.",
         ),
         (
             COTO,
             2,
-            "Các đơn vị trực thuộc UBND huyện Cô Tô không chủ trì nhiệm vụ nào về cải cách thể chế đến kỳ báo cáo.",
+            "Các đơn vị trực thuộc UBND huyện Cô Tô không chủ trì nhiệm vụ nào về cải cách thể chế trong kỳ báo cáo.",
         ),
     ],
 )
@@ -320,7 +320,8 @@ def test_an_area_without_tasks_says_whose_plan_has_none(unit, led_under, said):
             None,
             0,
             0,
-            "Kế hoạch cải cách hành chính năm 2023 (Kế hoạch số 12/KH-UBND ngày 10/01/2023) chưa có nhiệm vụ nào trên hệ thống.",
+            "Kế hoạch cải cách hành chính năm 2023 (Kế hoạch số 12/KH-UBND ngày 10 tháng 1 năm 2023) chưa có "
+            "nhiệm vụ nào được nhập trên hệ thống đến ngày 14 tháng 6 năm 2023.",
         ),
         (COTO, 1, 0, ", UBND huyện Cô Tô chủ trì 1 nhiệm vụ."),
         (COTO, 0, 0, ", UBND huyện Cô Tô không chủ trì nhiệm vụ nào của kế hoạch."),

@@ -66,15 +66,18 @@ def test_task_figures_tell_the_states_apart_and_use_the_plans_percentage(documen
         "- Trình HĐND tỉnh Nghị quyết về phí, lệ phí thuộc thẩm quyền: quá hạn chưa hoàn thành, tiến độ 40%."
         in text
     )
-    assert "- Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 31/03/2023;" in text
+    assert (
+        "- Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 31 tháng 3 năm 2023;"
+        in text
+    )
 
 
 def test_a_task_completed_late_is_said_to_be_late():
     data = sample.report()
     late = replace(data.plan.tasks[5], state=TaskState.COMPLETED_LATE, completed_on=date(2023, 4, 20))
     assert wording.result_item(late) == (
-        "Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 20/04/2023, "
-        "quá hạn so với thời hạn 31/03/2023"
+        "Rà soát, hệ thống hóa văn bản quy phạm pháp luật của tỉnh: hoàn thành ngày 20 tháng 4 năm 2023, "
+        "quá hạn so với thời hạn ngày 31 tháng 3 năm 2023"
     )
     counts = TaskCounts(completed_on_time=22, completed_late=2, in_progress=5, overdue=3)
     assert wording.counts_text(counts) == (
@@ -107,10 +110,13 @@ def test_dossier_figures_in_vietnamese_formats(document):
 def test_index_lines_say_the_year_scored_and_when_it_was_published(document):
     text = full_text(document)
     assert (
-        "- Chỉ số cải cách hành chính (PAR INDEX) năm 2022 (công bố ngày 19/04/2023): đạt 90,1/100 điểm, "
+        "- Chỉ số cải cách hành chính (PAR INDEX) năm 2022 (công bố ngày 19 tháng 4 năm 2023): đạt 90,1/100 điểm, "
         "xếp thứ 1/63, giảm 0,8 điểm so với năm trước, chưa đạt mục tiêu đề ra (92/100 điểm);"
     ) in text
-    assert "- Chỉ số hài lòng (SIPAS) năm 2022 (công bố ngày 19/04/2023): đạt 87,59%, xếp thứ 1/63" in text
+    assert (
+        "- Chỉ số hài lòng (SIPAS) năm 2022 (công bố ngày 19 tháng 4 năm 2023): đạt 87,59%, xếp thứ 1/63"
+        in text
+    )
     assert "- Chỉ số cải cách hành chính (PAR INDEX) năm 2022 chưa đạt mục tiêu đề ra;" in text  # section III
 
 
