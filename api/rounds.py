@@ -12,6 +12,7 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import File
 
@@ -277,14 +278,17 @@ class IndicatorController(Controller):
         rows = await catalogue.list_indicators()
         return CatalogueOut(catalogue.default_catalogue_note(), convert_all(rows, IndicatorOut))
 
-    @put("/{code:str}", summary="Create or replace an indicator")
+    @put(
+        "/{code:str}",
+        summary="Create (201) or replace (200) an indicator; the path names its code as stored",
+        responses={201: ResponseSpec(data_container=IndicatorOut, description="Indicator created")},
+    )
     async def put_indicator(
         self, principal: Caller, code: FromPath[str], data: JSONBody[IndicatorIn]
-    ) -> IndicatorOut:
+    ) -> Response[IndicatorOut]:
         fields = msgspec.structs.asdict(data) | {"code": code, "unit_kinds": tuple(data.unit_kinds)}
-        return convert(
-            await catalogue.put_indicator(principal, catalogue.IndicatorData(**fields)), IndicatorOut
-        )
+        row, created = await catalogue.save_indicator(principal, catalogue.IndicatorData(**fields))
+        return Response(convert(row, IndicatorOut), status_code=201 if created else 200)
 
     @post(
         "/import", status_code=200, summary="Create or update indicators from XLSX/CSV (the export's columns)"

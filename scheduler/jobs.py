@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+from anyio import to_thread
 from apscheduler.triggers.cron import CronTrigger
 
 from core.background import job_outcome
@@ -44,6 +45,15 @@ def trigger_for(cron: str) -> CronTrigger:
         raise InvalidInput.field(
             "cron", f"not a cron expression: {exc}", "Biểu thức lịch chạy không hợp lệ."
         ) from None
+
+
+NEVER_FIRES = "Lịch này không bao giờ chạy (ví dụ ngày 31 tháng 2)."
+
+
+async def fires_ever(trigger: CronTrigger, now: datetime) -> bool:
+    """The trigger fires some day after ``now`` (APScheduler's own answer: "0 6 31 2 *" never
+    does). Its search for a day that never comes takes about a second: in a worker thread."""
+    return await to_thread.run_sync(trigger.get_next_fire_time, None, now) is not None
 
 
 def last_fire_time(
@@ -139,9 +149,10 @@ async def ensure_default_schedules() -> int:
 
 
 async def change_schedule(key: str, changes: dict) -> dict:
-    """Change a schedule's ``cron`` (checked: 422 on a bad expression) or ``enabled``."""
-    if "cron" in changes:
-        trigger_for(changes["cron"])
+    """Change a schedule's ``cron`` (checked: 422 on a bad expression or one that never fires)
+    or ``enabled``."""
+    if "cron" in changes and not await fires_ever(trigger_for(changes["cron"]), utcnow()):
+        raise InvalidInput.field("cron", "never fires", NEVER_FIRES)
     await get_schedule(key)
     async with write_transaction(Schedule._meta.db):
         values = {getattr(Schedule, k): v for k, v in changes.items()} | {Schedule.updated_at: utcnow()}

@@ -84,6 +84,16 @@ def _password_error(password: str) -> FieldError | None:
     return None
 
 
+def _full_name_error(full_name: str) -> FieldError | None:
+    """A person's name: something to read (not only spaces or invisible characters), at most
+    255 characters as stored."""
+    if not identifier(full_name):
+        return FieldError("full_name", "must not be blank", "Nhập họ và tên.")
+    if len(nfc(full_name)) > 255:
+        return FieldError("full_name", "at most 255 characters", "Họ và tên tối đa 255 ký tự.")
+    return None
+
+
 class Unassigned(Enum):
     """``update_account(unit_id=NO_UNIT)``: the account leaves its unit (None keeps it)."""
 
@@ -137,6 +147,7 @@ async def account_problems(data: AccountData, *, in_force: bool = True) -> list[
     loading of past accounts, the demo's, passes False)."""
     problems = [
         _username_error(_username(data.username)),
+        _full_name_error(data.full_name),
         await _role_and_unit_error(data.role, data.unit_id, in_force=in_force),
         _password_error(data.password or ""),
     ]
@@ -268,15 +279,18 @@ def _unit_after(current: dict, unit_id: int | Unassigned | None) -> int | None:
 async def account_change_problems(
     account_id: int,
     *,
+    full_name: str | None = None,
     role: str | None = None,
     unit_id: int | Unassigned | None = None,
     password: str | None = None,
 ) -> list[FieldError]:
     """Everything ``update_account`` would refuse in these changes (None: unchanged), all at
-    once: the role and unit together (a unit head needs a unit, a closed unit is not given to
-    anyone, though an account already in it keeps it), the password's length."""
+    once: a blank name, the role and unit together (a unit head needs a unit, a closed unit is
+    not given to anyone, though an account already in it keeps it), the password's length."""
     current = await get_account(account_id)
     problems: list[FieldError | None] = []
+    if full_name is not None:
+        problems.append(_full_name_error(full_name))
     if role is not None or unit_id is not None:
         new_unit = _unit_after(current, unit_id)
         problems.append(await _role_and_unit_error(role or current["role"], new_unit, kept=current["unit"]))
@@ -312,7 +326,9 @@ async def update_account(
                 )
             ],
         )
-    if errors := await account_change_problems(account_id, role=role, unit_id=unit_id, password=password):
+    if errors := await account_change_problems(
+        account_id, full_name=full_name, role=role, unit_id=unit_id, password=password
+    ):
         raise InvalidInput("invalid account change", errors)
     changes: dict = {}
     if full_name is not None:

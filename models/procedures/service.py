@@ -3,7 +3,7 @@ at which level, handled by which unit, in how many days, and how far online."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from piccolo.query.base import Query
@@ -12,10 +12,11 @@ from piccolo.query.functions.aggregate import Count
 from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
-from core.tabular import lookup, parse_all, parse_date, read_records
+from core.tabular import lookup, parse_all, parse_date, read_records, row_error
 from core.text import fold, identifier, nfc, vietnamese_sort_key
 from models.permissions import Action, Principal
 from models.procedures.tables import Procedure
+from models.units.service import code_key, same_code
 from models.units.tables import Unit
 from models.vocabulary import OnlineLevel, UnitLevel
 
@@ -125,17 +126,27 @@ async def _known_units(data: ProcedureData) -> set[int]:
     return {row["id"] for row in await Unit.select(Unit.id).where(Unit.id == data.handling_unit_id)}
 
 
+async def _code_taken(code: str) -> bool:
+    """A procedure has ``code`` already, in any case (units.same_code: "qn-test-1" is the code
+    "QN-TEST-1"). Compared here, over the catalogue's few thousand codes, rather than by the
+    database, whose unique index is on the code as written."""
+    return any(same_code(row["code"], code) for row in await Procedure.select(Procedure.code))
+
+
 async def create_procedure(actor: Principal, data: ProcedureData) -> dict:
     actor.require(Action.MANAGE_PROCEDURES)
     if errors := _check(data, await _known_units(data)):
         raise InvalidInput("invalid procedure", errors)
-    if await Procedure.exists().where(Procedure.code == identifier(data.code)):
-        raise Conflict(
-            "procedure code exists", [FieldError("code", "already used", "Mã thủ tục đã tồn tại.")]
-        )
     values = _values(data)
-    row = Procedure(**{column._meta.name: value for column, value in values.items()})
-    procedure_id = (await Procedure.insert(row).returning(Procedure.id))[0]["id"]
+    # Checked and written in one transaction: a procedure written meanwhile is seen.
+    async with write_transaction(Procedure._meta.db):
+        if await _code_taken(values[Procedure.code]):
+            raise Conflict(
+                "procedure code exists (codes ignore case)",
+                [FieldError("code", "already used (codes ignore case)", "Mã thủ tục đã tồn tại.")],
+            )
+        row = Procedure(**{column._meta.name: value for column, value in values.items()})
+        procedure_id = (await Procedure.insert(row).returning(Procedure.id))[0]["id"]
     return await get_procedure(procedure_id)
 
 
@@ -240,18 +251,51 @@ def _parse_row(
     return (None if errors else data), errors
 
 
+def _one_code_per_procedure(parse_row):
+    """``parse_row`` refusing a code an earlier row gave in another case ("qn-1" after "QN-1":
+    one procedure, same_code); the same code as written is parse_all's duplicate already."""
+    seen: dict[str, tuple[int, str]] = {}
+
+    def parse(number: int, cells: dict[str, str]):
+        item, errors = parse_row(number, cells)
+        code = identifier(cells["code"])
+        first = seen.setdefault(code_key(code), (number, code))
+        if code and first[1] != code:  # the same code (code_key) in another case
+            label = dict(FILE_COLUMNS)["code"]
+            message = (
+                f"{label} trùng với mã {first[1]} ở dòng {first[0]} (mã không phân biệt chữ hoa, chữ thường)."
+            )
+            errors = [
+                *errors,
+                row_error(label, f"same code as row {first[0]} in another case", message, number, code),
+            ]
+        return item, errors
+
+    return parse
+
+
+def _stored_as(code: str, existing: dict[str, dict], by_key: dict[str, dict]) -> dict | None:
+    """The catalogue's procedure a file's ``code`` names: the one written so, else the one whose
+    code differs only in case (``by_key``: the procedures by ``code_key``)."""
+    return existing.get(code) or by_key.get(code_key(code))
+
+
 async def import_procedures(actor: Principal, filename: str, content: bytes) -> dict[str, int]:
-    """Create or update (by code) every procedure of the file, or nothing if any row is bad."""
+    """Create or update (by code, in any case) every procedure of the file, or nothing if any
+    row is bad."""
     actor.require(Action.MANAGE_PROCEDURES)
     units = {row["code"]: row["id"] for row in await Unit.select(Unit.id, Unit.code)}
     records = await read_records(filename, content, FILE_COLUMNS, FILE_REQUIRED, MAX_FILE_ROWS)
-    parsed = parse_all(records, lambda number, cells: _parse_row(number, cells, units), "code", "Mã thủ tục")
-    existing = {row["code"]: row for row in await Procedure.select(*PROCEDURE_COLUMNS)}
+    parse_row = _one_code_per_procedure(lambda number, cells: _parse_row(number, cells, units))
+    parsed = parse_all(records, parse_row, "code", "Mã thủ tục")
     created = updated = 0
     async with write_transaction(Procedure._meta.db):
+        existing = {row["code"]: row for row in await Procedure.select(*PROCEDURE_COLUMNS)}
+        by_key = {code_key(code): row for code, row in existing.items()}
         for data in parsed:
-            values = _values(data)
-            current = existing.get(values[Procedure.code])
+            current = _stored_as(identifier(data.code), existing, by_key)
+            # A code the catalogue has in another case names that procedure; its code stays.
+            values = _values(data if current is None else replace(data, code=current["code"]))
             if current is None:
                 await Procedure.insert(Procedure(**{c._meta.name: v for c, v in values.items()}))
                 created += 1

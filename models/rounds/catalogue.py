@@ -5,6 +5,7 @@ default_catalogue.json — the province's editable default, not an official form
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,9 @@ from models.rounds.tables import Indicator
 from models.vocabulary import ConsolidationRule, LabelledEnum, Measure, UnitKind
 
 DEFAULT_FILE = Path(__file__).with_name("default_catalogue.json")
+# An indicator's code as stored: letters and digits, with . _ - between them; no spaces (a code
+# is typed in forms, files and URLs: "NEW 09" would be a different code from "NEW09").
+CODE_PATTERN = re.compile(r"[^\W_][\w.-]*")
 MAX_ROWS = 500
 COLUMNS: Columns = (
     ("code", "Mã chỉ tiêu"),
@@ -81,6 +85,14 @@ def _identity_problems(code: str, name: str, section: str) -> list[FieldError]:
         errors.append(FieldError("code", "1 to 32 characters", "Nhập mã chỉ tiêu."))
     elif len(code) > 32:
         errors.append(FieldError("code", "1 to 32 characters", "Mã chỉ tiêu tối đa 32 ký tự."))
+    elif not CODE_PATTERN.fullmatch(code):
+        errors.append(
+            FieldError(
+                "code",
+                "letters and digits, with . _ - (no spaces)",
+                "Mã chỉ tiêu chỉ gồm chữ, chữ số và các dấu . _ -, không có khoảng trắng.",
+            )
+        )
     if not name:
         errors.append(FieldError("name", "1 to 500 characters", "Nhập tên chỉ tiêu."))
     elif len(name) > 500:
@@ -148,14 +160,32 @@ async def _measures() -> dict[str, str]:
     return {row["code"]: row["measure"] for row in await Indicator.select(Indicator.code, Indicator.measure)}
 
 
-async def put_indicator(actor: Principal, data: IndicatorData) -> dict:
-    """Create or replace one indicator (by its code)."""
+async def save_indicator(actor: Principal, data: IndicatorData) -> tuple[dict, bool]:
+    """Create or replace the indicator ``data.code`` names (a PUT's path): the indicator, and
+    whether it was created. The code must be the code as stored (``indicator_code``), or it
+    names another indicator than the one written ("tc01" would save TC01): refused, with the
+    import's own rule for codes."""
     actor.require(Action.MANAGE_ROUNDS)
-    data = _clean(data)
-    if errors := _problems(data, await _measures() | {data.code: data.measure}):
+    cleaned = _clean(data)
+    errors = _problems(cleaned, await _measures() | {cleaned.code: cleaned.measure})
+    if cleaned.code != data.code and not any(error.field == "code" for error in errors):
+        errors.insert(
+            0,
+            FieldError(
+                "code",
+                f"not as stored ({cleaned.code!r})",
+                f"Mã chỉ tiêu phải viết đúng như khi lưu: {cleaned.code}.",
+            ),
+        )
+    if errors:
         raise InvalidInput("invalid indicator", errors)
-    await _save([data])
-    return await get_indicator(data.code)
+    created, _ = await _save([cleaned])
+    return await get_indicator(cleaned.code), created == 1
+
+
+async def put_indicator(actor: Principal, data: IndicatorData) -> dict:
+    """Create or replace one indicator (by its code as stored): ``save_indicator``."""
+    return (await save_indicator(actor, data))[0]
 
 
 async def _save(items: list[IndicatorData]) -> tuple[int, int]:

@@ -8,6 +8,7 @@ from datetime import date
 
 from piccolo.query.base import Query
 
+from core.db import write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest, apply_sort, contains, valid_on
 from core.text import fold, format_date_short, identifier, nfc
@@ -27,6 +28,19 @@ UNIT_COLUMNS = (
     Unit.successor,
 )
 SORT_KEYS = {"code": Unit.code, "name": Unit.name, "level": Unit.level, "valid_from": Unit.valid_from}
+# The level each kind of unit is at: the province's People's Committee and its departments are
+# provincial, a district's committee district-level, a commune's (xã, phường, đặc khu)
+# commune-level. Any other unit (a hospital, a centre) may be at any level.
+KIND_LEVELS = {
+    UnitKind.PROVINCIAL_COMMITTEE: UnitLevel.PROVINCE,
+    UnitKind.DEPARTMENT: UnitLevel.PROVINCE,
+    UnitKind.DISTRICT_COMMITTEE: UnitLevel.DISTRICT,
+    UnitKind.COMMUNE_COMMITTEE: UnitLevel.COMMUNE,
+}
+# The levels from the top: a unit sits under one at its own level or above (a commune under a
+# district until 1 July 2025, under the province since; a district under the province).
+LEVEL_RANKS = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2}
+PARENT_IN_ITSELF = "Đơn vị cấp trên không được là chính đơn vị hoặc đơn vị trực thuộc nó."
 
 
 @dataclass(frozen=True)
@@ -59,9 +73,81 @@ def _invalid(field: str, reason: str, message: str) -> InvalidInput:
     return InvalidInput.field(field, reason, message)
 
 
+def code_key(code: str) -> str:
+    """What a code is compared by (``same_code``), to look codes up in a dict."""
+    return code.casefold()
+
+
 def same_code(a: str, b: str) -> bool:
-    """Unit codes are one code whatever their case: "stp" is the code "STP" already taken."""
-    return a.casefold() == b.casefold()
+    """A code is one code whatever its case: "stp" is the unit code "STP" already taken, and
+    "qn-test-1" the procedure code "QN-TEST-1" (models.procedures uses this rule too)."""
+    return code_key(a) == code_key(b)
+
+
+def kind_level_error(kind: str, level: str, field: str = "level") -> FieldError | None:
+    """A committee or a department at another level than its kind's (KIND_LEVELS), told on
+    ``field``: a "department" at the commune level, a commune's committee at the province's."""
+    expected = KIND_LEVELS.get(UnitKind(kind))
+    if expected is None or expected == level:
+        return None
+    return FieldError(
+        field,
+        f"a {kind} unit is at the {expected.value} level",
+        f"Đơn vị loại “{UnitKind(kind).label}” phải ở {expected.label.lower()}, "
+        f"không phải {UnitLevel(level).label.lower()}.",
+    )
+
+
+def parent_level_error(level: str, parent_level: str, field: str = "parent_id") -> FieldError | None:
+    """A unit under one at a lower level than its own (a district under a commune), on ``field``."""
+    if (
+        parent_level not in LEVEL_RANKS
+        or LEVEL_RANKS[UnitLevel(parent_level)] <= LEVEL_RANKS[UnitLevel(level)]
+    ):
+        return None
+    return FieldError(
+        field,
+        f"the parent is at the {parent_level} level, below the unit's {level} level",
+        f"Đơn vị cấp trên ở {UnitLevel(parent_level).label.lower()}, thấp hơn "
+        f"{UnitLevel(level).label.lower()} của đơn vị này.",
+    )
+
+
+def is_within(unit_id: int, other_id: int, parents: dict[int, int | None]) -> bool:
+    """``other_id`` is the unit itself or a unit under it (following ``parents``, each unit's
+    parent): putting the unit under it would make a loop. A loop already stored ends the walk."""
+    seen: set[int] = set()
+    node: int | None = other_id
+    while node is not None and node not in seen:
+        if node == unit_id:
+            return True
+        seen.add(node)
+        node = parents.get(node)
+    return False
+
+
+async def _parent_within(unit_id: int, parent_id: int) -> bool:
+    """The new parent is the unit or under it: read over every unit's parent at once (a few
+    hundred), rather than one query a level."""
+    rows = await Unit.select(Unit.id, Unit.parent)
+    return is_within(unit_id, parent_id, {row["id"]: row["parent"] for row in rows})
+
+
+async def _children_level_error(unit_id: int, level: str) -> FieldError | None:
+    """The unit, moved to ``level``, would sit below a unit under it."""
+    rows = await Unit.select(Unit.level).where(Unit.parent == unit_id)
+    higher = sorted(
+        {row["level"] for row in rows if row["level"] in LEVEL_RANKS},
+        key=lambda child: LEVEL_RANKS[UnitLevel(child)],
+    )
+    if not higher or LEVEL_RANKS[UnitLevel(higher[0])] >= LEVEL_RANKS[UnitLevel(level)]:
+        return None
+    return FieldError(
+        "level",
+        f"a unit under it is at the {higher[0]} level",
+        f"Đơn vị có đơn vị trực thuộc ở {UnitLevel(higher[0]).label.lower()}, cao hơn "
+        f"{UnitLevel(level).label.lower()}.",
+    )
 
 
 async def _code_taken(code: str, unit_id: int | None) -> bool:
@@ -77,7 +163,10 @@ async def _problems(
     """Everything wrong with ``data`` at once: the invalid fields (422) and the conflicts with
     other units (409: a code taken). ``changed`` names the fields a change touches (None: all,
     a new unit): a rule between two fields is told on the one changed, and a code kept as it
-    was is not compared again (units stored before codes were compared in any case keep theirs)."""
+    was is not compared again (units stored before codes were compared in any case keep theirs).
+    The hierarchy: a parent is neither the unit nor under it, a committee or department is at
+    its kind's level, a unit sits under one at its level or above (and above the units under
+    it); each checked when a field it is about changes."""
     errors: list[FieldError] = []
     code, name = identifier(data.code), nfc(data.name)
     if not code or len(code) > 32:
@@ -88,6 +177,17 @@ async def _problems(
         errors.append(FieldError("kind", f"one of {', '.join(UnitKind)}", "Loại đơn vị không hợp lệ."))
     if data.level not in set(UnitLevel):
         errors.append(FieldError("level", f"one of {', '.join(UnitLevel)}", "Cấp đơn vị không hợp lệ."))
+
+    def touched(*names: str) -> bool:
+        return changed is None or any(name in changed for name in names)
+
+    def told_on(own: str, other: str) -> str:
+        """A rule between two fields is told on ``own`` unless only ``other`` was changed."""
+        return other if changed is not None and other in changed and own not in changed else own
+
+    level_known = data.level in set(UnitLevel)
+    if level_known and data.kind in set(UnitKind) and touched("kind", "level"):
+        errors += filter(None, [kind_level_error(data.kind, data.level, told_on("level", "kind"))])
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
         if changed is not None and "valid_from" in changed and "valid_to" not in changed:
             # Only the first day was changed (the edit form): the message sits beside it.
@@ -112,13 +212,26 @@ async def _problems(
                 "Đơn vị có đơn vị kế thừa phải có ngày cuối cùng còn hiệu lực.",
             )
         )
+    parent_level: str | None = None
     for field, ref in (("parent_id", data.parent_id), ("successor_id", data.successor_id)):
         if ref is None:
             continue
-        if ref == unit_id:
+        # Under itself or under a unit under it: a loop (a kept parent is not walked again).
+        if field == "parent_id" and (
+            ref == unit_id
+            or (unit_id is not None and touched("parent_id") and await _parent_within(unit_id, ref))
+        ):
+            errors.append(FieldError(field, "the unit itself or a unit under it", PARENT_IN_ITSELF))
+        elif ref == unit_id:
             errors.append(FieldError(field, "a unit cannot refer to itself", "Không thể tự tham chiếu."))
-        elif not await Unit.exists().where(Unit.id == ref):
+        elif (row := await Unit.select(Unit.level).where(Unit.id == ref).first()) is None:
             errors.append(FieldError(field, "no such unit", "Đơn vị không tồn tại."))
+        elif field == "parent_id":
+            parent_level = row["level"]
+    if level_known and parent_level is not None and touched("parent_id", "level"):
+        errors += filter(None, [parent_level_error(data.level, parent_level, told_on("parent_id", "level"))])
+    if level_known and unit_id is not None and changed is not None and "level" in changed:
+        errors += filter(None, [await _children_level_error(unit_id, data.level)])
     conflicts: list[FieldError] = []
     compare = changed is None or "code" in changed
     if code and len(code) <= 32 and compare and await _code_taken(code, unit_id):
@@ -161,8 +274,10 @@ async def create_unit(actor: Principal, data: UnitData) -> dict:
 
 
 async def create_unit_unchecked(data: UnitData) -> dict:
-    values = await _validate(data)
-    rows = await Unit.insert(Unit(**{col._meta.name: v for col, v in values.items()})).returning(Unit.id)
+    # Checked and written in one transaction: a unit written meanwhile is seen by the checks.
+    async with write_transaction(Unit._meta.db):
+        values = await _validate(data)
+        rows = await Unit.insert(Unit(**{col._meta.name: v for col, v in values.items()})).returning(Unit.id)
     return await get_unit(rows[0]["id"])
 
 
@@ -207,8 +322,11 @@ async def check_unit_change(actor: Principal, unit_id: int, changes: dict) -> No
 async def update_unit(actor: Principal, unit_id: int, changes: dict) -> dict:
     """Apply a partial change; closing a unit is ``valid_to`` (and ``successor_id``) here."""
     actor.require(Action.MANAGE_UNITS)
-    values = await _changed(unit_id, changes)
-    await Unit.update(values).where(Unit.id == unit_id)
+    # Checked and written in one transaction: two units moved under each other at once are
+    # not both accepted (on SQLite the writers queue; see core.db.write_transaction).
+    async with write_transaction(Unit._meta.db):
+        values = await _changed(unit_id, changes)
+        await Unit.update(values).where(Unit.id == unit_id)
     return await get_unit(unit_id)
 
 

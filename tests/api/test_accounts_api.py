@@ -43,3 +43,21 @@ async def test_an_account_in_a_closed_unit_keeps_it_through_other_changes(client
     )
     assert changed.status_code == 200
     assert (changed.json()["role"], changed.json()["unit"]) == ("reporter", world.unit_b)
+
+
+@pytest.mark.parametrize("how", ["create", "change"])
+@pytest.mark.parametrize("full_name", ["   ", "\u200b"])
+async def test_a_blank_full_name_is_a_422_on_full_name(client, world, headers, how, full_name):
+    if how == "create":
+        body = {"username": "moi", "full_name": full_name, "role": "viewer", "password": PASSWORD}
+        answer = await client.post("/api/users", json=body, headers=headers["admin"])
+    else:
+        answer = await client.patch(
+            f"/api/users/{world.viewer.account_id}", json={"full_name": full_name}, headers=headers["admin"]
+        )
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [(e["field"], e["message"]) for e in answer.json()["errors"]] == [("full_name", "Nhập họ và tên.")]
+    assert (await client.get("/api/users?q=moi", headers=headers["admin"])).json()["total"] == 0
+    viewer = (await client.get(f"/api/users/{world.viewer.account_id}", headers=headers["admin"])).json()
+    assert viewer["full_name"] == "Viewer"  # nothing written

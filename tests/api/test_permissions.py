@@ -434,7 +434,9 @@ def round_calls(world, extra: Extra) -> list[Call]:
     return [
         Call("indicator catalogue", "GET", "/api/indicators", Action.READ),
         Call("catalogue file", "GET", "/api/indicators/export", Action.READ),
-        Call("put indicator", "PUT", "/api/indicators/X9", Action.MANAGE_ROUNDS, indicator),
+        Call(
+            "put indicator", "PUT", "/api/indicators/X9", Action.MANAGE_ROUNDS, indicator, ok=201, again=200
+        ),
         Call(
             "import catalogue",
             "POST",

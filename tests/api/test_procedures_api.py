@@ -31,3 +31,17 @@ async def test_catalogue_over_http(client, world, headers):
     )
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "level"
     assert (await client.get("/api/procedures")).status_code == 401
+
+
+@pytest.mark.parametrize("code", ["qn-test-1", "Qn-Test-1", "QN-TEST-1"])
+async def test_a_procedure_code_taken_in_any_case_is_a_409_on_code(client, world, headers, code):
+    body = {"name": "Thủ tục", "field": "Đất đai", "level": "province", "online_level": "full"}
+    first = await client.post("/api/procedures", json={**body, "code": "QN-TEST-1"}, headers=headers["staff"])
+    assert first.status_code == 201, first.text
+    again = await client.post("/api/procedures", json={**body, "code": code}, headers=headers["staff"])
+    assert again.status_code == 409
+    assert [(e["field"], e["message"]) for e in again.json()["errors"]] == [
+        ("code", "Mã thủ tục đã tồn tại.")
+    ]
+    listed = await client.get("/api/procedures", headers=headers["viewer"])
+    assert [p["code"] for p in listed.json()["items"]] == ["QN-TEST-1"]  # nothing written

@@ -306,3 +306,58 @@ async def test_the_largest_figure_consolidates_and_exports(client, world, round_
     assert (cd01["value"], cd01["display"]) == (2e15, "2.000.000.000.000.000")
     export = await client.get(f"/api/rounds/{rounds.round_id}/consolidated/export", headers=h["viewer"])
     assert export.status_code == 200
+
+
+# --- PUT /api/indicators/{code}: the path is the code as stored -------------------------------
+
+NEW_INDICATOR = {
+    "name": "Chỉ tiêu mới",
+    "section": "I",
+    "measure": "number",
+    "rule": "sum",
+    "unit_kinds": ["department"],
+}
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("NEW%2009", "Mã chỉ tiêu chỉ gồm chữ, chữ số và các dấu . _ -, không có khoảng trắng."),
+        ("new09", "Mã chỉ tiêu phải viết đúng như khi lưu: NEW09."),
+        ("NEW09%20", "Mã chỉ tiêu phải viết đúng như khi lưu: NEW09."),
+        ("NEW%E2%80%8B09", "Mã chỉ tiêu phải viết đúng như khi lưu: NEW09."),  # a zero-width space
+        ("NEW%2A09", "Mã chỉ tiêu chỉ gồm chữ, chữ số và các dấu . _ -, không có khoảng trắng."),
+        ("X" * 33, "Mã chỉ tiêu tối đa 32 ký tự."),
+    ],
+)
+async def test_an_indicator_path_not_a_stored_code_is_a_422_on_code(client, world, headers, path, message):
+    answer = await client.put(f"/api/indicators/{path}", json=NEW_INDICATOR, headers=headers["staff"])
+    assert answer.status_code == 422, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    assert [(e["field"], e["message"]) for e in answer.json()["errors"]] == [("code", message)]
+    listed = (await client.get("/api/indicators", headers=headers["viewer"])).json()["items"]
+    assert not any(item["name"] == "Chỉ tiêu mới" for item in listed)  # nothing written
+
+
+async def test_an_indicator_is_created_with_201_and_replaced_with_200(client, world, headers):
+    created = await client.put("/api/indicators/NEW-09", json=NEW_INDICATOR, headers=headers["staff"])
+    assert created.status_code == 201 and created.json()["code"] == "NEW-09"
+    replaced = await client.put(
+        "/api/indicators/NEW-09", json={**NEW_INDICATOR, "name": "Đổi tên"}, headers=headers["staff"]
+    )
+    assert replaced.status_code == 200 and replaced.json()["name"] == "Đổi tên"
+
+
+async def test_a_catalogue_file_with_a_space_in_a_code_is_refused_as_the_put_is(client, world, headers):
+    from tests.sample_files import csv_bytes
+
+    row = ["NEW 09", "Chỉ tiêu mới", "I", "Số lượng", "Sở, ban, ngành", "Cộng tổng"]
+    refused = await client.post(
+        "/api/indicators/import",
+        files={"file": ("ct.csv", csv_bytes([CATALOGUE_HEADER, row]))},
+        headers=headers["staff"],
+    )
+    assert refused.status_code == 422, refused.text
+    assert [(e["row"], e["field"], e["value"]) for e in refused.json()["errors"]] == [
+        (2, "Mã chỉ tiêu", "NEW 09")
+    ]

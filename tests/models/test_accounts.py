@@ -341,3 +341,49 @@ async def test_a_temporary_password_kept_as_it_is_stays_temporary(db):
     assert [e.field for e in error.value.errors] == ["new_password"]
     still = await authenticate(token)  # not signed out
     assert still.must_change_password
+
+
+# --- a person's name is something to read -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("full_name", "message"),
+    [
+        ("", "Nhập họ và tên."),
+        ("   ", "Nhập họ và tên."),
+        ("\t\n ", "Nhập họ và tên."),
+        ("\u200b\u00ad", "Nhập họ và tên."),  # invisible characters only: nothing to read
+        ("x" * 256, "Họ và tên tối đa 255 ký tự."),
+        ("x" * 255, None),
+        ("  Nguyễn Văn A  ", None),  # the spaces around are trimmed
+        ("A", None),
+    ],
+)
+async def test_an_account_needs_a_full_name_on_creation_and_change(db, full_name, message):
+    w = await build_world()
+    data = AccountData("moi", full_name, Role.VIEWER.value, None, PASSWORD)
+    if message is None:
+        created = await create_account(w.admin, data)
+        assert created["full_name"] == full_name.strip()
+        changed = await update_account(w.admin, w.viewer.account_id, full_name=full_name)
+        assert changed["full_name"] == full_name.strip()
+        return
+    with pytest.raises(InvalidInput) as error:
+        await create_account(w.admin, data)
+    assert [(e.field, e.message) for e in error.value.errors] == [("full_name", message)]
+    assert not await Account.exists().where(Account.username == "moi")  # nothing written
+    problems = await account_change_problems(w.viewer.account_id, full_name=full_name)
+    assert [(e.field, e.message) for e in problems] == [("full_name", message)]
+    with pytest.raises(InvalidInput):
+        await update_account(w.admin, w.viewer.account_id, full_name=full_name, role="admin")
+    row = (
+        await Account.select(Account.full_name, Account.role).where(Account.id == w.viewer.account_id).first()
+    )
+    assert row == {"full_name": "Viewer", "role": "viewer"}  # nothing written, the role neither
+
+
+async def test_a_reporter_named_by_a_unit_head_needs_a_name_too(db):
+    w = await build_world()
+    with pytest.raises(InvalidInput) as error:
+        await delegate_reporter(w.head_a, w.unit_a, AccountData("bc_a", " ", "reporter", None, PASSWORD))
+    assert [e.field for e in error.value.errors] == ["full_name"]

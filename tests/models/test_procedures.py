@@ -109,3 +109,58 @@ async def test_only_staff_change_the_catalogue(db):
     await create_procedure(w.admin, data)
     with pytest.raises(Conflict):
         await create_procedure(w.staff, data)
+
+
+# --- procedure codes are one code whatever their case (units.same_code) ----------------------
+
+
+@pytest.mark.parametrize(
+    ("code", "taken"),
+    [
+        ("QN-TEST-1", True),  # the code as stored
+        ("qn-test-1", True),  # lower case
+        ("Qn-Test-1", True),
+        (" qn-TEST-1 ", True),  # spaces around are not part of a code
+        ("QN-TEST-10", False),
+        ("QN-TEST-2", False),
+    ],
+)
+async def test_a_new_procedure_code_is_refused_in_any_case_of_one_taken(db, code, taken):
+    w = await build_world()
+    await create_procedure(w.staff, ProcedureData("QN-TEST-1", "Thủ tục gốc", "Đất đai", "province", "full"))
+    data = ProcedureData(code, "Thủ tục mới", "Đất đai", "province", "full")
+    if not taken:
+        assert (await create_procedure(w.staff, data))["code"] == code.strip()  # kept as typed
+        return
+    with pytest.raises(Conflict) as error:
+        await create_procedure(w.staff, data)
+    assert [(e.field, e.message) for e in error.value.errors] == [("code", "Mã thủ tục đã tồn tại.")]
+    _, total = await list_procedures(ProcedureFilter(q="thu tuc moi"), PageRequest())
+    assert total == 0  # nothing written
+
+
+async def test_an_import_updates_the_procedure_whose_code_differs_only_in_case(db):
+    """A file's "qn-dd-0001" is the catalogue's "QN-DD-0001": one procedure, its code kept."""
+    w = await build_world()
+    await create_procedure(w.staff, ProcedureData("QN-DD-0001", "Giao đất", "Đất đai", "province", "full"))
+    row = ["qn-dd-0001", "Giao đất, cho thuê đất", "Đất đai", "Cấp tỉnh", "", "20", "Toàn trình", "", ""]
+    result = await import_procedures(w.staff, "tthc.csv", csv_file([row]))
+    assert result == {"created": 0, "updated": 1, "unchanged": 0}
+    found, total = await list_procedures(ProcedureFilter(), PageRequest())
+    assert total == 1 and (found[0]["code"], found[0]["name"]) == ("QN-DD-0001", "Giao đất, cho thuê đất")
+    again = await import_procedures(w.staff, "tthc.csv", csv_file([row]))
+    assert again == {"created": 0, "updated": 0, "unchanged": 1}
+
+
+async def test_a_file_giving_one_code_in_two_cases_is_refused(db):
+    w = await build_world()
+    rows = [
+        ["QN-X-1", *ROWS[0][1:]],
+        ROWS[1],
+        ["qn-x-1", "Trùng mã khác chữ", "Xây dựng", "province", "", "", "full", "", ""],
+    ]
+    with pytest.raises(InvalidInput) as error:
+        await import_procedures(w.staff, "tthc.csv", csv_file(rows))
+    assert [(e.row, e.field, e.value) for e in error.value.errors] == [(4, "Mã thủ tục", "qn-x-1")]
+    assert "dòng 2" in error.value.errors[0].message
+    assert (await procedure_counts(ProcedureFilter()))["total"] == 0  # nothing written

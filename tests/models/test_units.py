@@ -13,7 +13,10 @@ from models.units.service import (
     create_unit,
     existed_during,
     get_unit,
+    is_within,
+    kind_level_error,
     list_units,
+    parent_level_error,
     unit_change_problems,
     unit_problems,
     update_unit,
@@ -241,3 +244,221 @@ def test_a_unit_is_in_force_through_its_last_valid_day(valid_to, in_force):
 )
 def test_a_unit_existed_during_a_period_that_overlaps_its_validity(valid_from, valid_to, existed):
     assert existed_during(valid_from, valid_to, date(2024, 12, 15), date(2025, 6, 14)) is existed
+
+
+# --- the hierarchy: no loops, levels that fit the kind and the parent --------------------------
+
+
+@pytest.mark.parametrize(
+    ("unit_id", "other_id", "within"),
+    [
+        (1, 1, True),  # the unit itself
+        (1, 2, True),  # its child
+        (1, 3, True),  # its grandchild
+        (2, 1, False),  # its parent
+        (3, 4, False),  # a unit elsewhere in the tree
+        (1, 99, False),  # a unit not in the table: no loop (refused as unknown elsewhere)
+        (1, 5, False),  # a loop stored before loops were refused ends the walk
+    ],
+)
+def test_a_unit_is_within_itself_and_the_units_under_it(unit_id, other_id, within):
+    parents = {1: None, 2: 1, 3: 2, 4: None, 5: 6, 6: 5}
+    assert is_within(unit_id, other_id, parents) is within
+
+
+@pytest.mark.parametrize(
+    ("kind", "level", "expected"),
+    [
+        ("provincial_committee", "province", None),
+        ("provincial_committee", "district", "province"),
+        ("department", "province", None),
+        ("department", "commune", "province"),
+        ("district_committee", "district", None),
+        ("district_committee", "province", "district"),
+        ("commune_committee", "commune", None),
+        ("commune_committee", "district", "commune"),
+        ("other", "province", None),  # a hospital, a centre: at any level
+        ("other", "district", None),
+        ("other", "commune", None),
+    ],
+)
+def test_a_committee_or_department_is_at_its_kinds_level(kind, level, expected):
+    error = kind_level_error(kind, level)
+    if expected is None:
+        assert error is None
+        return
+    assert (error.field, error.reason) == ("level", f"a {kind} unit is at the {expected} level")
+
+
+def test_the_kind_and_level_mismatch_reads_in_vietnamese():
+    assert kind_level_error("department", "commune").message == (
+        "Đơn vị loại “Sở, ban, ngành” phải ở cấp tỉnh, không phải cấp xã."
+    )
+    assert kind_level_error("department", "commune", "kind").field == "kind"
+
+
+@pytest.mark.parametrize(
+    ("level", "parent_level", "refused"),
+    [
+        ("province", "province", False),  # a department under the provincial committee
+        ("district", "province", False),
+        ("commune", "province", False),  # a commune since 1 July 2025
+        ("commune", "district", False),  # a commune until 30 June 2025
+        ("commune", "commune", False),
+        ("district", "district", False),
+        ("province", "district", True),
+        ("province", "commune", True),
+        ("district", "commune", True),
+    ],
+)
+def test_a_unit_sits_under_one_at_its_level_or_above(level, parent_level, refused):
+    error = parent_level_error(level, parent_level)
+    assert (error is not None) is refused
+    if refused:
+        assert error.field == "parent_id"
+
+
+async def _district_and_commune(w):
+    district = await create_unit(
+        w.admin, UnitData("HUYEN", "UBND huyện A", "district_committee", "district", w.province_id)
+    )
+    commune = await create_unit(
+        w.admin, UnitData("XA", "UBND xã B", "commune_committee", "commune", district["id"])
+    )
+    return district["id"], commune["id"]
+
+
+@pytest.mark.parametrize(
+    ("unit", "parent", "refused"),
+    [
+        ("province", "province", True),  # itself
+        ("province", "unit_a", True),  # its child
+        ("province", "commune", True),  # its grandchild (a loop two levels down)
+        ("district", "district", True),
+        ("district", "commune", True),  # its child (and a lower level: the loop is said)
+        ("unit_a", "unit_b", False),  # a department under another: same level, no loop
+        ("commune", "province", False),  # the commune moved under the province (1 July 2025)
+        ("district", None, False),
+    ],
+)
+async def test_a_unit_is_never_put_under_itself_or_a_unit_under_it(db, unit, parent, refused):
+    w = await build_world()
+    district, commune = await _district_and_commune(w)
+    ids = {
+        "province": w.province_id,
+        "unit_a": w.unit_a,
+        "unit_b": w.unit_b,
+        "district": district,
+        "commune": commune,
+        None: None,
+    }
+    unit_id, parent_id = ids[unit], ids[parent]
+    before = (await get_unit(unit_id))["parent"]
+    if not refused:
+        assert await unit_change_problems(unit_id, {"parent_id": parent_id}) == []
+        assert (await update_unit(w.admin, unit_id, {"parent_id": parent_id}))["parent"] == parent_id
+        return
+    expected = [("parent_id", "Đơn vị cấp trên không được là chính đơn vị hoặc đơn vị trực thuộc nó.")]
+    problems = await unit_change_problems(unit_id, {"parent_id": parent_id})
+    assert [(e.field, e.message) for e in problems] == expected
+    with pytest.raises(InvalidInput) as error:
+        await update_unit(w.admin, unit_id, {"parent_id": parent_id})
+    assert [(e.field, e.message) for e in error.value.errors] == expected
+    assert (await get_unit(unit_id))["parent"] == before  # nothing written
+
+
+async def test_two_units_are_not_put_under_each_other(db):
+    """The probe's sequence: the first move is fine, the second would close a loop."""
+    w = await build_world()
+    assert (await update_unit(w.admin, w.unit_b, {"parent_id": w.unit_a}))["parent"] == w.unit_a
+    with pytest.raises(InvalidInput) as error:
+        await update_unit(w.admin, w.unit_a, {"parent_id": w.unit_b})
+    assert [e.field for e in error.value.errors] == ["parent_id"]
+    assert (await get_unit(w.unit_a))["parent"] == w.province_id
+
+
+@pytest.mark.parametrize(
+    ("data", "problems"),
+    [
+        # a new unit: the kind's level on level, the parent's on parent_id
+        (
+            UnitData("XA1", "UBND xã Một", "commune_committee", "district", None),
+            [("level", "Đơn vị loại “UBND cấp xã” phải ở cấp xã, không phải cấp huyện.")],
+        ),
+        (
+            UnitData("S1", "Sở Một", "department", "commune"),
+            [("level", "Đơn vị loại “Sở, ban, ngành” phải ở cấp tỉnh, không phải cấp xã.")],
+        ),
+        (
+            UnitData("H1", "UBND huyện Một", "district_committee", "district", "commune"),
+            [("parent_id", "Đơn vị cấp trên ở cấp xã, thấp hơn cấp huyện của đơn vị này.")],
+        ),
+        (UnitData("BV1", "Bệnh viện huyện", "other", "district", "district"), []),
+        (UnitData("XA2", "UBND xã Hai", "commune_committee", "commune", "district"), []),
+        (UnitData("UB2", "UBND tỉnh (mới)", "provincial_committee", "province"), []),
+    ],
+)
+async def test_a_new_units_level_fits_its_kind_and_its_parent(db, data, problems):
+    w = await build_world()
+    district, commune = await _district_and_commune(w)
+    parent = {"district": district, "commune": commune}.get(data.parent_id, data.parent_id)
+    data = UnitData(data.code, data.name, data.kind, data.level, parent)
+    assert [(e.field, e.message) for e in await unit_problems(data)] == problems
+    if not problems:
+        assert (await create_unit(w.admin, data))["level"] == data.level
+        return
+    with pytest.raises(InvalidInput):
+        await create_unit(w.admin, data)
+    found, _ = await list_units(UnitFilter(q=data.code), PageRequest())
+    assert found == []  # nothing written
+
+
+@pytest.mark.parametrize(
+    ("unit", "change", "problems"),
+    [
+        # only the kind changed: told beside the kind
+        ("unit_a", {"kind": "commune_committee"}, ["kind"]),
+        # only the level changed: beside the level, both the kind's rule and the parent's
+        ("commune", {"level": "province"}, ["level", "level"]),
+        # kind and level together, consistently, the units under it now above it: on the level
+        ("province", {"kind": "other", "level": "district"}, ["level"]),
+        # kind and level together, still at or below its parent's level
+        ("commune", {"kind": "district_committee", "level": "district"}, []),
+        # the parent changed to one below: beside the parent
+        ("district", {"parent_id": "commune"}, ["parent_id"]),
+        # the kind and level kept, the name changed: nothing compared again
+        ("unit_a", {"name": "Sở Tư pháp tỉnh"}, []),
+    ],
+)
+async def test_a_level_rule_is_told_on_the_field_changed(db, unit, change, problems):
+    w = await build_world()
+    district, commune = await _district_and_commune(w)
+    ids = {"province": w.province_id, "unit_a": w.unit_a, "district": district, "commune": commune}
+    change = {k: ids.get(v, v) if k == "parent_id" else v for k, v in change.items()}
+    before = await get_unit(ids[unit])
+    assert [e.field for e in await unit_change_problems(ids[unit], change)] == problems
+    if not problems:
+        await update_unit(w.admin, ids[unit], change)
+        return
+    with pytest.raises(InvalidInput):
+        await update_unit(w.admin, ids[unit], change)
+    assert await get_unit(ids[unit]) == before  # nothing written
+
+
+async def test_a_unit_is_not_moved_below_the_units_under_it(db):
+    w = await build_world()
+    district, _commune = await _district_and_commune(w)
+    other = await create_unit(w.admin, UnitData("BVH", "Bệnh viện huyện", "other", "district", district))
+    await create_unit(w.admin, UnitData("KHOA", "Khoa khám bệnh", "other", "district", other["id"]))
+    problems = await unit_change_problems(other["id"], {"level": "commune"})
+    assert [(e.field, e.message) for e in problems] == [
+        ("level", "Đơn vị có đơn vị trực thuộc ở cấp huyện, cao hơn cấp xã.")
+    ]
+    # moved up instead: above its own parent, told beside the level changed
+    problems = await unit_change_problems(other["id"], {"level": "province"})
+    assert [(e.field, e.message) for e in problems] == [
+        ("level", "Đơn vị cấp trên ở cấp huyện, thấp hơn cấp tỉnh của đơn vị này.")
+    ]
+    with pytest.raises(InvalidInput):
+        await update_unit(w.admin, other["id"], {"level": "commune"})
+    assert (await get_unit(other["id"]))["level"] == "district"

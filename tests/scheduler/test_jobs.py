@@ -97,3 +97,29 @@ async def test_the_task_sweep_is_idempotent(db):
     assert "quá hạn" in row["subject"]
     assert await sweep_tasks(date(2024, 4, 3)) == 0
     assert await sweep_tasks(date(2024, 6, 25)) == 1  # II.1 due 30/06: a reminder to STP's head
+
+
+@pytest.mark.parametrize(
+    ("cron", "fires"),
+    [
+        ("0 6 31 2 *", False),
+        ("0 6 30 2 *", False),
+        ("0 0 31 4,6,9,11 *", False),
+        ("0 6 29 2 *", True),  # leap years
+        ("0 6 31 12 *", True),
+        ("0 7 15 3,6,9,12 *", True),
+    ],
+)
+async def test_a_schedule_fires_some_day_or_never(cron, fires):
+    now = datetime(2025, 3, 1, tzinfo=UTC)
+    assert await jobs.fires_ever(jobs.trigger_for(cron), now) is fires
+
+
+async def test_a_schedule_that_never_fires_is_refused_and_not_saved(db):
+    from core.errors import InvalidInput
+
+    await jobs.ensure_default_schedules()
+    with pytest.raises(InvalidInput) as refused:
+        await jobs.change_schedule("overdue-sweep", {"cron": "0 6 31 2 *", "enabled": True})
+    assert [(e.field, e.message) for e in refused.value.errors] == [("cron", jobs.NEVER_FIRES)]
+    assert (await jobs.get_schedule("overdue-sweep"))["cron"] == "0 6 * * *"

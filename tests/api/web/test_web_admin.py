@@ -464,7 +464,7 @@ async def test_a_units_edit_gets_the_domains_errors_with_the_forms_own(browser, 
     assert sent.status_code == 422
     assert summary_links(sent.text) == [
         ("name", "Vui lòng nhập tên đơn vị."),
-        ("parent_id", "Không thể tự tham chiếu."),
+        ("parent_id", "Đơn vị cấp trên không được là chính đơn vị hoặc đơn vị trực thuộc nó."),
         ("valid_from", "Ngày có hiệu lực không được sau ngày hết hiệu lực (31/12/2025)."),
     ]
     unit = await get_unit(world.unit_b)
