@@ -9,6 +9,8 @@ Vietnamese message beside its field.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -27,10 +29,11 @@ from litestar.exceptions import (
 from litestar.response import Redirect, Template
 from litestar_htmx import HTMXRequest
 
-from api.errors import VI_TITLES
+from api.errors import DB_INT_RANGE, VI_TITLES
 from api.security import SCOPE_PRINCIPAL, SESSION_COOKIE
 from api.unavailable import UNAVAILABLE_HANDLERS
 from api.web.forms import (  # noqa: F401  (the pages' form helpers)
+    FORM,
     FormErrors,
     parse_date_field,
     parse_day,
@@ -38,8 +41,8 @@ from api.web.forms import (  # noqa: F401  (the pages' form helpers)
     text,
 )
 from core.clock import local_zone, today
-from core.errors import DomainError, NotAuthenticated
-from core.paging import PageRequest
+from core.errors import DomainError, FieldError, NotAuthenticated
+from core.paging import MAX_OFFSET, PageRequest
 from core.text import (
     QUARTER_NUMERALS,
     format_date_long,
@@ -48,6 +51,7 @@ from core.text import (
     format_int,
     format_number,
     format_percent,
+    sentence_start,
     strict_int,
 )
 from models.accounts import service as accounts
@@ -108,6 +112,71 @@ async def viewer_for(principal: Principal) -> Viewer:
         unit_name = (await units.get_unit(principal.unit_id))["name"]
     unread = await notifications.unread_count(principal.account_id)
     return Viewer(principal, account["full_name"] or account["username"], unit_name, unread)
+
+
+# --- what a page's address carries ---------------------------------------------------------
+#
+# A list's page number and a record's id come from the pages' own links and lists; anything else
+# was typed or cut by hand. Read as text (a typed parameter would be a bare 400 before the page
+# runs), each is refused in Vietnamese: on the page itself where it has a place to say so (its
+# error summary, beside its field), else as a 400 page naming the parameter (``bad_address``).
+
+PAGE_INVALID = "Số trang không hợp lệ."
+
+
+def read_page_number(raw: str, errors: FormErrors, page_size: int) -> int:
+    """The list's page from the pager's links (1 when absent): a whole number from 1 up to the
+    last page any list can reach (its first row within ``core.paging.MAX_OFFSET``). Anything
+    else is refused as a whole (``form``: the page has no such field) and page 1 returned."""
+    number = strict_int(raw) if raw.strip() else 1
+    if number is None or not 1 <= number <= MAX_OFFSET // page_size + 1:
+        errors.add(FORM, PAGE_INVALID)
+        return 1
+    return number
+
+
+def pages_of(total: int, page_size: int) -> int:
+    """How many pages a list of ``total`` rows has: at least one, which may be empty."""
+    return max(1, -(-total // page_size))
+
+
+async def page_rows(
+    fetch: Callable[[int], Awaitable[tuple[list[dict], int]]], wanted: int, page_size: int
+) -> tuple[list[dict], int, int]:
+    """The rows and total of the list's page ``wanted`` (``fetch`` takes the first row's
+    offset), and the page's number: a page past the last shows the last, as /dossiers does (a
+    list that shrank since its address was made), never "(7)" over an empty list."""
+    rows, total = await fetch((wanted - 1) * page_size)
+    if wanted > (last := pages_of(total, page_size)):
+        wanted = last
+        rows, total = await fetch((wanted - 1) * page_size)
+    return rows, total, wanted
+
+
+def read_id(raw: str, name: str, errors: FormErrors, message: str) -> int | None:
+    """A record's id from the address (None when absent or refused, ``message`` under ``name``):
+    a whole number from 1 that the database can hold."""
+    if not raw.strip():
+        return None
+    number = strict_int(raw)
+    if number is None or number < 1 or number not in DB_INT_RANGE:
+        errors.add(name, message)
+        return None
+    return number
+
+
+PAGE_ADVICE = "Hãy mở lại danh sách rồi chuyển trang bằng các liên kết “Trang trước”, “Trang sau”."
+
+
+def bad_address(name: str, label: str, advice: str) -> DomainError:
+    """The 400 page for a parameter of the address that the page has no place to refuse on
+    itself: which one (``label``, its name in Vietnamese, and ``name`` as in the address) is
+    wrong, and what to do instead."""
+    return DomainError(
+        f"{name}: invalid",
+        [FieldError(name, "invalid", advice)],
+        message=f"{sentence_start(label)} (tham số {name} trong địa chỉ) không hợp lệ.",
+    )
 
 
 async def choose_plan(plan_id: int | None) -> tuple[dict | None, list[dict]]:
@@ -188,6 +257,18 @@ def counts_in_address(*values: str | None) -> list[int] | None:
     return numbers
 
 
+# An element marked as the page's error summary (``_macros.form_errors``, and each notice that a
+# form was not saved): a tag, so no text a person typed (escaped, "&lt;") can look like one.
+ERROR_SUMMARY = re.compile(r"<[a-z][^<>]*\sdata-error-summary[\s>=/]")
+ERROR_TITLE = "Lỗi: "
+
+
+def shows_error_summary(html: str) -> bool:
+    """Whether a page's content shows an error summary: its title then starts with "Lỗi: "
+    (the GOV.UK pattern), so a screen reader hears at once that the form came back."""
+    return ERROR_SUMMARY.search(str(html)) is not None
+
+
 def environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(TEMPLATES),
@@ -228,6 +309,8 @@ def environment() -> Environment:
         QUARTER_NUMERALS=QUARTER_NUMERALS,
         query=query_url,
         today=today,
+        shows_error_summary=shows_error_summary,
+        ERROR_TITLE=ERROR_TITLE,
     )
     return env
 

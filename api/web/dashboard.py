@@ -12,9 +12,10 @@ from litestar.response import Template
 
 from api.security import Caller
 from api.web.charts import gauge, stacked_bars
-from api.web.common import FormErrors, choose_plan, page, parse_date_field, query_url, viewer_for
+from api.web.common import FormErrors, choose_plan, page, parse_date_field, query_url, read_id, viewer_for
 from api.web.forms import day_text
 from core.clock import local_date, utcnow
+from core.errors import NotFound
 from core.paging import PageRequest
 from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
@@ -38,7 +39,15 @@ OVERDUE_LISTED = 20
 EARLIEST_DAY = date(PLAN_YEARS.start, 1, 1)
 
 
+def completion_rate(row: dict) -> float | None:
+    """A tally's completion rate, or None when it counts no task (none yet on the day asked
+    for, or every one stopped): a rate over zero tasks is no figure, not 0%."""
+    return row["percent"] if row["total"] else None
+
+
 def progress_caption(row: dict) -> str:
+    if not row["total"]:
+        return "Không có nhiệm vụ được tính"
     text = f"{row['completed']}/{row['total']} nhiệm vụ hoàn thành"
     return text + (f", {row['overdue']} quá hạn" if row["overdue"] else "")
 
@@ -70,18 +79,33 @@ async def year_dossiers(day: date) -> dossier_stats.Figures | None:
     return total if total.received or total.carried_over else None
 
 
+PLAN_INVALID = "Không có kế hoạch này; hãy chọn một kế hoạch trong danh sách."
+
+
+async def chosen_plan(raw: str, errors: FormErrors) -> tuple[dict | None, list[dict]]:
+    """The plan the address asks for; one that is not a plan's id, or names none, is said beside
+    the plan list, and the page shows the plan it shows by default."""
+    plan_id = read_id(raw, "plan_id", errors, PLAN_INVALID)
+    if plan_id is not None:
+        try:
+            return await choose_plan(plan_id)
+        except NotFound:
+            errors.add("plan_id", PLAN_INVALID)
+    return await choose_plan(None)
+
+
 class DashboardController(Controller):
     path = "/"
 
     @get("/", name="web:dashboard")
     async def dashboard(
-        self, principal: Caller, plan_id: FromQuery[int | None] = None, as_of: FromQuery[str | None] = None
+        self, principal: Caller, plan_id: FromQuery[str] = "", as_of: FromQuery[str | None] = None
     ) -> Template:
         principal.require(Action.READ)
         me = await viewer_for(principal)
         today = local_date(utcnow())
-        plan, all_plans = await choose_plan(plan_id)
         errors = FormErrors()
+        plan, all_plans = await chosen_plan(plan_id, errors)
         chosen = parse_date_field({"as_of": as_of or ""}, "as_of", errors)
         if chosen is not None and chosen > today:  # no figure speaks for a day still ahead
             errors.add("as_of", f"Ngày tính số liệu không được sau hôm nay ({day_text(today)}).")
@@ -93,19 +117,34 @@ class DashboardController(Controller):
         context: dict = {
             "plan": plan,
             "plans": all_plans,
-            "as_of": as_of if errors else day_text(chosen),
+            "as_of": as_of if "as_of" in errors else day_text(chosen),
             "figures_day": figures_day,
             "is_today": figures_day == today,
-            "errors": errors,
+            "errors": errors.ordered(("plan_id", "as_of")),  # as the fields are on the page
             "dossiers": await year_dossiers(figures_day),
             "dossier_year": figures_day.year,
+            # the dossier statistics of the same period, whose figures these are
+            "dossiers_url": query_url(
+                "/dossiers", start=day_text(date(figures_day.year, 1, 1)), end=day_text(figures_day)
+            ),
             "indices": await latest_indices(figures_day),
             "imports": await import_jobs.unfinished_jobs(),
         }
         if plan is not None:
             figures = await summary.plan_summary(plan["id"], figures_day)
+            figures = {
+                **figures,
+                "percent": completion_rate(figures),
+                "by_lead_unit": [{**row, "percent": completion_rate(row)} for row in figures["by_lead_unit"]],
+            }
             by_unit = sorted(
-                figures["by_lead_unit"], key=lambda row: (-row["overdue"], row["percent"], row["unit_code"])
+                figures["by_lead_unit"],
+                key=lambda row: (
+                    -row["overdue"],
+                    row["percent"] is None,
+                    row["percent"] or 0,
+                    row["unit_code"],
+                ),
             )
             overdue, overdue_total = await overdue_tasks(plan["id"], figures_day, today)
             context.update(

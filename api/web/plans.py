@@ -8,7 +8,20 @@ from litestar.params import FromPath, FromQuery
 from litestar_htmx import HTMXRequest
 
 from api.security import Caller
-from api.web.common import FormErrors, choose_plan, page, query_url, see_other, viewer_for, wants_fragment
+from api.web.common import (
+    PAGE_ADVICE,
+    FormErrors,
+    bad_address,
+    choose_plan,
+    page,
+    page_rows,
+    pages_of,
+    query_url,
+    read_page_number,
+    see_other,
+    viewer_for,
+    wants_fragment,
+)
 from core.paging import PageRequest
 from core.text import strict_int
 from models.permissions import Action
@@ -59,10 +72,15 @@ class PlanPagesController(Controller):
         overdue: FromQuery[str] = "",
         q: FromQuery[str] = "",
         sort: FromQuery[str] = "code",
-        page_number: FromQuery[int] = 1,
+        page_number: FromQuery[str] = "",
     ) -> Response:
         principal.require(Action.READ)
         plan = await plans.get_plan(plan_id)
+        # only the pager's links make it, and the page has no field to say it is wrong on
+        page_refused = FormErrors()
+        wanted_page = read_page_number(page_number, page_refused, PAGE_SIZE)
+        if page_refused:
+            raise bad_address("page_number", "số trang", PAGE_ADVICE)
         errors = FormErrors()
         if area and area not in set(Area):
             errors.add("area", "Lĩnh vực không hợp lệ.")
@@ -77,7 +95,6 @@ class PlanPagesController(Controller):
             errors.add("sort", "Cách sắp xếp không hợp lệ.")
             sort = "code"
         q = q.strip()[:200]
-        page_number = max(1, page_number)
         flt = tasks.TaskFilter(
             area=area if area and "area" not in errors else None,
             lead_unit_id=unit_id if "unit" not in errors else None,
@@ -85,8 +102,10 @@ class PlanPagesController(Controller):
             overdue={"yes": True, "no": False}.get(overdue),
             q=q or None,
         )
-        rows, total = await tasks.list_tasks(
-            plan_id, flt, PageRequest(PAGE_SIZE, (page_number - 1) * PAGE_SIZE, f"{sort},code")
+        rows, total, wanted_page = await page_rows(
+            lambda offset: tasks.list_tasks(plan_id, flt, PageRequest(PAGE_SIZE, offset, f"{sort},code")),
+            wanted_page,
+            PAGE_SIZE,
         )
         filters = {"area": area, "unit": unit, "status": status, "overdue": overdue, "q": q}
         base = f"/plans/{plan_id}"
@@ -97,8 +116,8 @@ class PlanPagesController(Controller):
             "total": total,
             "filters": filters,
             "errors": errors,
-            "page_number": page_number,
-            "pages": max(1, -(-total // PAGE_SIZE)),
+            "page_number": wanted_page,
+            "pages": pages_of(total, PAGE_SIZE),
             "filtered": any(filters.values()),
             "sort": sort,
             "sort_url": lambda key: query_url(base, **filters, sort=key),

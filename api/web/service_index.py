@@ -9,8 +9,16 @@ from litestar.params import FromQuery
 
 from api.security import Caller
 from api.web.charts import stacked_bars
-from api.web.common import FormErrors, page, query_url, viewer_for
-from api.web.forms import parse_int
+from api.web.common import (
+    FormErrors,
+    page,
+    page_rows,
+    pages_of,
+    query_url,
+    read_id,
+    read_page_number,
+    viewer_for,
+)
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
@@ -46,7 +54,7 @@ def _read(period: str, unit_id: str, errors: FormErrors) -> tuple[service.IndexP
 
 
 def _unit(query: dict[str, str], name: str, errors: FormErrors) -> int | None:
-    return parse_int(query, name, errors, "Đơn vị không hợp lệ.", low=1)
+    return read_id(query[name][:32], name, errors, "Đơn vị không hợp lệ.")
 
 
 def change_words(change: float | None) -> str | None:
@@ -164,19 +172,19 @@ class ServiceIndexPagesController(Controller):
         unit_id: FromQuery[str] = "",
         with_children: FromQuery[str] = "",
         from_unit: FromQuery[str] = "",
-        page_number: FromQuery[int] = 1,
+        page_number: FromQuery[str] = "",
     ) -> Response:
         """The dossiers one indicator counts against, for a ranking row's unit, a unit with the
         units under it (``with_children=1``) or the province; ``from_unit`` is the unit of the
         page to go back to."""
         principal.require(Action.READ)
         errors = FormErrors()
+        wanted_page = read_page_number(page_number, errors, LOST_PAGE)
         chosen, unit = _read(period, unit_id, errors)
         back_to = _unit({"from_unit": from_unit}, "from_unit", errors)
         if with_children not in ("", "1"):
             errors.add("with_children", "Chỉ nhận giá trị 1 (gồm các đơn vị trực thuộc).")
         whole_scope = with_children == "1" and unit is not None
-        page_number = max(1, page_number)
         context: dict = {
             "errors": errors,
             "rule": BY_KEY.get(indicator),
@@ -184,12 +192,12 @@ class ServiceIndexPagesController(Controller):
         }
         if not errors:
             try:
-                rows, total = await service.lost_points(
-                    chosen,
-                    indicator,
-                    unit,
-                    PageRequest(LOST_PAGE, (page_number - 1) * LOST_PAGE),
-                    with_children=whole_scope,
+                rows, total, wanted_page = await page_rows(
+                    lambda offset: service.lost_points(
+                        chosen, indicator, unit, PageRequest(LOST_PAGE, offset), with_children=whole_scope
+                    ),
+                    wanted_page,
+                    LOST_PAGE,
                 )
                 context["scope"] = await service.lost_scope_name(chosen, unit, with_children=whole_scope)
             except InvalidInput as exc:
@@ -198,8 +206,8 @@ class ServiceIndexPagesController(Controller):
                 context.update(
                     rows=rows,
                     total=total,
-                    page_number=page_number,
-                    pages=max(1, -(-total // LOST_PAGE)),
+                    page_number=wanted_page,
+                    pages=pages_of(total, LOST_PAGE),
                     page_url=lambda n: query_url(
                         "/service-index/dossiers",
                         period=chosen.key,

@@ -1053,3 +1053,52 @@ def test_a_unit_fills_and_sends_its_round_form_on_a_phone_and_resends_after_a_re
     shown_as_cards(small, "Đơn vị tính")  # the catalogue is one card per indicator
     capture(small, shots / "round-indicators-360.png")
     small.context.close()
+
+
+TAP_TARGET = 44  # px: the least height of a target a thumb taps (WCAG 2.5.5)
+
+
+def tap_targets_fit_a_thumb(targets: list) -> None:
+    """Each target is at least TAP_TARGET px tall, and none overlaps another."""
+    boxes = []
+    for target in targets:
+        expect(target).to_be_visible()
+        box = target.bounding_box()
+        name = target.inner_text() or target.get_attribute("aria-label")
+        assert box["height"] >= TAP_TARGET, f"{name!r} is {box['width']:.0f}×{box['height']:.0f} px"
+        boxes.append((name, box))
+    for index, (name, box) in enumerate(boxes):
+        for other, near in boxes[index + 1 :]:
+            apart = (
+                box["x"] + box["width"] <= near["x"]
+                or near["x"] + near["width"] <= box["x"]
+                or box["y"] + box["height"] <= near["y"]
+                or near["y"] + near["height"] <= box["y"]
+            )
+            assert apart, f"{name!r} overlaps {other!r}"
+
+
+def test_the_header_targets_fit_a_thumb_at_360_px(chromium, server, shots):
+    """At 360×740 the bell was 18×18 px, and in the opened menu "Đổi mật khẩu" 97×22 and
+    "Đăng xuất" 75×22: every target in the header is at least 44 px tall (the bell as wide),
+    the menu folded and opened."""
+    phone = signed_in(chromium, server, "lanhdao", width=360)
+    phone.set_viewport_size({"width": 360, "height": 740})
+    header = phone.locator("header.top")
+    bell = header.get_by_role("link", name=re.compile("^Thông báo"))
+    toggle = header.get_by_role("button", name="Menu")
+    folded = [header.get_by_role("link", name="Theo dõi CCHC"), bell, toggle]
+    tap_targets_fit_a_thumb(folded)
+    assert bell.bounding_box()["width"] >= TAP_TARGET
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    menu = header.get_by_role("navigation", name="Điều hướng chính").get_by_role("link").all()
+    assert len(menu) >= 6
+    account = [
+        header.get_by_role("link", name="Đổi mật khẩu"),
+        header.get_by_role("button", name="Đăng xuất"),
+    ]
+    tap_targets_fit_a_thumb(folded + menu + account)
+    fits_the_screen(phone)
+    capture(phone, shots / "menu-open-360.png")
+    phone.context.close()

@@ -9,11 +9,14 @@ import re
 import pytest
 
 from api.web.charts import stacked_bars
-from api.web.dashboard import TASK_SEGMENTS
+from api.web.dashboard import TASK_SEGMENTS, completion_rate, progress_caption
 from api.web.forms import DATE_INVALID
+from models.dossiers.ingest import ingest_records
 from models.indices.service import IndexResultData, put_index_result
 from models.plans.progress import Tally
 from models.plans.tasks import ProgressReport, report_progress
+from tests.dossier_data import build_catalogue
+from tests.models.test_service_index import SAMPLE
 
 PARTITION = [key for key, _ in TASK_SEGMENTS]
 
@@ -201,3 +204,98 @@ async def test_the_as_of_day_is_from_2000_to_today(browser, world, typed, plan, 
     assert "Số liệu tính đến ngày 30 tháng 6 năm 2024" in response.text
     assert 'aria-label="Điều hướng chính"' in response.text
     assert "Hồ sơ thủ tục hành chính năm 1900" not in response.text
+
+
+# Rule: a rate needs a task to count. A plan (or an area, or a unit) that counts no task on the
+# day (none yet, or every one stopped) has no completion rate: "—", never "0,00%" over 0 tasks.
+@pytest.mark.parametrize(
+    ("total", "completed", "overdue", "percent", "rate", "caption"),
+    [
+        (0, 0, 0, 0, None, "Không có nhiệm vụ được tính"),
+        (1, 0, 0, 0, 0, "0/1 nhiệm vụ hoàn thành"),  # the first counted task: a rate, even 0%
+        (1, 1, 0, 100, 100, "1/1 nhiệm vụ hoàn thành"),
+        (2, 0, 1, 0, 0, "0/2 nhiệm vụ hoàn thành, 1 quá hạn"),
+    ],
+)
+def test_a_rate_needs_a_task_to_count(total, completed, overdue, percent, rate, caption):
+    row = {"total": total, "completed": completed, "overdue": overdue, "percent": percent}
+    assert completion_rate(row) == rate
+    assert progress_caption(row) == caption
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("today")  # 30/06/2024
+@pytest.mark.parametrize(
+    ("as_of", "cancelled", "headline"),
+    [
+        # the world's tasks are added on 05/01/2024 at 10:00 in the province
+        ("01/01/2024", False, "Kế hoạch chưa có nhiệm vụ tại ngày 01/01/2024"),
+        ("04/01/2024", False, "Kế hoạch chưa có nhiệm vụ tại ngày 04/01/2024"),  # the day before
+        ("05/01/2024", False, None),  # the day they were added: 2 tasks, a rate
+        ("30/06/2024", True, "Kế hoạch không có nhiệm vụ nào được tính tại ngày 30/06/2024"),
+    ],
+)
+async def test_a_day_without_counted_tasks_says_so_without_a_rate_or_a_chart(
+    browser, world, as_of, cancelled, headline
+):
+    if cancelled:  # every task stopped: none is counted
+        for task in (world.task_a, world.task_b):
+            await report_progress(world.staff, task, ProgressReport("cancelled", note="Dừng theo chỉ đạo"))
+    await browser.sign_in_as("viewer")
+    response = await browser.get("/", params={"as_of": as_of})
+    assert response.status_code == 200
+    page = response.text
+    if headline is None:
+        assert "0/2 nhiệm vụ đã hoàn thành" in page
+        assert "Tỷ lệ hoàn thành: <strong>0,00%</strong>" in page  # a rate over 2 tasks
+        assert 'id="theo-linh-vuc"' in page and '<ul class="bars">' in page
+        return
+    assert f'<p class="headline" id="plan-progress">{headline}</p>' in page
+    assert "Tỷ lệ hoàn thành: <strong>—</strong> (chưa có nhiệm vụ để tính)" in page
+    assert "0,00%" not in page and "0/0 nhiệm vụ" not in page and "nhiệm vụ đã hoàn thành" not in page
+    # no empty chart, tiles, overdue list or unit table
+    assert '<ul class="bars">' not in page and 'id="theo-linh-vuc"' not in page
+    assert 'id="qua-han"' not in page and 'id="theo-don-vi"' not in page
+    assert ("2 nhiệm vụ dừng / điều chỉnh, không tính vào tổng." in page) is cancelled
+
+
+@pytest.fixture
+async def dossiers(world):
+    await build_catalogue(world)
+    await ingest_records(world.admin, [{k: v or None for k, v in row.items()} for row in SAMPLE])
+
+
+def _said(page: str, words: str) -> str:
+    """The figure a stats tile gives for ``words`` ("hồ sơ kỳ trước chuyển sang")."""
+    match = re.search(rf"<li><strong>([\d.]+)</strong> {re.escape(words)}", page)
+    assert match, words
+    return match.group(1)
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("as_of", "start", "carried_over", "received"),
+    [
+        # SAMPLE's dossiers are of March 2024; two were still open at the end of 2024
+        ("31/03/2024", "01/01/2024", "0", "8"),
+        ("01/01/2025", "01/01/2025", "2", "0"),  # the first day of the next year: carried over
+        ("01/06/2025", "01/01/2025", "2", "0"),
+    ],
+)
+async def test_the_dossiers_carried_over_are_said_as_on_the_dossier_statistics(
+    browser, world, dossiers, as_of, start, carried_over, received
+):
+    """Not "0 received, 2 resolved": the dashboard says what came over from the year before, in
+    the words and with the figures of the dossier statistics for the same period, and links there."""
+    await browser.sign_in_as("viewer")
+    dashboard = (await browser.get("/", params={"as_of": as_of})).text
+    statistics = (await browser.get("/dossiers", params={"start": start, "end": as_of})).text
+    for words, figure in (("hồ sơ kỳ trước chuyển sang", carried_over), ("hồ sơ tiếp nhận mới", received)):
+        assert _said(dashboard, words) == _said(statistics, words) == figure
+    assert _said(dashboard, "đã giải quyết") == _said(statistics, "đã giải quyết")
+    # the on-time rate: the same figure, or the same words when nothing was resolved in the period
+    rate = re.compile(
+        r"<li>(<strong>[\d,]+%</strong> giải quyết trước hạn và đúng hạn|Tỷ lệ giải quyết [^<]*)</li>"
+    )
+    assert rate.findall(dashboard) == rate.findall(statistics) != []
+    assert f'href="/dossiers?start={start}&amp;end={as_of}">Xem thống kê chi tiết</a>' in dashboard

@@ -10,8 +10,11 @@ from pathlib import Path
 import pytest
 
 import api.web
+from api.web.common import PAGE_ADVICE, PAGE_INVALID, read_id, read_page_number, shows_error_summary
 from api.web.forms import (
     DATE_INVALID,
+    FORM,
+    FormErrors,
     FormSpec,
     date_field,
     decimal_field,
@@ -21,6 +24,7 @@ from api.web.forms import (
     text_field,
     whole_field,
 )
+from core.paging import MAX_OFFSET, PageRequest
 
 
 @pytest.mark.parametrize(
@@ -163,3 +167,184 @@ def test_every_form_with_fields_leaves_checking_to_the_server():
             if any(mark in body for mark in FIELD_MARKS + FIELD_MACROS) and "novalidate" not in opening:
                 checked_by_the_browser.append(f"{path.relative_to(templates)}: {opening}")
     assert checked_by_the_browser == []
+
+
+# Rule (GOV.UK): a page that shows an error summary says so first in its title, "Lỗi: ", whatever
+# the page names its errors; base.html decides once, from the page as drawn.
+@pytest.mark.parametrize(
+    ("content", "shown"),
+    [
+        (
+            '<div class="error-summary" role="alert" tabindex="-1" data-error-summary aria-labelledby="t">',
+            True,
+        ),
+        ('<div class="notice warn" role="alert" tabindex="-1" data-error-summary>', True),  # not saved
+        ("<div data-error-summary>", True),
+        ('<div class="error-summary">', False),  # the look alone marks nothing
+        ("<p>data-error-summary</p>", False),  # words a person typed, not an element
+        ("<p>&lt;div data-error-summary&gt;</p>", False),  # the same, escaped as every page does
+        ("<div data-error-summary-note>", False),
+        ("", False),
+    ],
+)
+def test_only_an_error_summary_marks_the_page_in_error(content, shown):
+    assert shows_error_summary(content) is shown
+
+
+TITLE = re.compile(r"<title>(.*?) · Theo dõi cải cách hành chính</title>")
+
+
+@pytest.mark.anyio
+@pytest.mark.usefixtures("today")  # 30/06/2024
+@pytest.mark.parametrize(
+    ("who", "path", "sent", "status", "title"),
+    [
+        ("viewer", "/?as_of=01/05/2024", None, 200, "Tổng quan"),
+        ("viewer", "/?as_of=31/02/2024", None, 422, "Lỗi: Tổng quan"),  # the dashboard's date
+        ("viewer", "/?as_of=01/07/2024", None, 422, "Lỗi: Tổng quan"),  # the day after today
+        ("viewer", "/?plan_id=abc", None, 422, "Lỗi: Tổng quan"),
+        (None, "/login", None, 200, "Đăng nhập"),
+        (None, "/login", {"username": "", "password": ""}, 422, "Lỗi: Đăng nhập"),
+        (None, "/login", {"username": "viewer", "password": "sai-mat-khau"}, 401, "Lỗi: Đăng nhập"),
+        ("head_a", "/tasks/{task}", None, 200, "Nhiệm vụ II.1"),
+        ("head_a", "/tasks/{task}/updates", {"version": "1", "progress": "150%"}, 422, "Lỗi: Nhiệm vụ II.1"),
+        (
+            "head_a",
+            "/tasks/{task}/updates",
+            {"version": "1", "progress": "150%", "return_to": "my-tasks"},
+            422,
+            "Lỗi: Nhiệm vụ của đơn vị tôi",  # the form on the unit's list: its errors are `sent.errors`
+        ),
+    ],
+)
+async def test_a_page_with_errors_says_so_first_in_its_title(browser, world, who, path, sent, status, title):
+    await browser.sign_in_as(who)
+    address = path.format(task=world.task_a)
+    response = await (browser.get(address) if sent is None else browser.post(address, sent))
+    assert response.status_code == status
+    assert TITLE.search(response.text).group(1) == title
+    assert ("data-error-summary" in response.text) is title.startswith("Lỗi: ")
+
+
+# Rule: a list's page number is a whole number from 1 to the last page any list can reach (its
+# first row within MAX_OFFSET); anything else, typed into the address, is "Số trang không hợp lệ."
+LAST_REACHABLE = MAX_OFFSET // 50 + 1  # 42.949.673 pages of 50
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("", 1),  # no page asked for: the first
+        ("1", 1),
+        (" 2 ", 2),
+        (str(LAST_REACHABLE), LAST_REACHABLE),
+        (str(LAST_REACHABLE + 1), None),  # its first row past MAX_OFFSET
+        ("99999999999999999999", None),
+        ("0", None),
+        ("-1", None),
+        ("abc", None),
+        ("1.200", None),  # the pager's links carry no thousands dots
+        ("2,5", None),
+        ("²", None),
+    ],
+)
+def test_a_page_number_is_one_the_pager_could_have_made(typed, number):
+    errors = FormErrors()
+    read = read_page_number(typed, errors, 50)
+    assert (read, dict(errors)) == ((number, {}) if number else (1, {FORM: PAGE_INVALID}))
+    if number:
+        PageRequest(50, (read - 1) * 50)  # the list can be asked for it
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("", None),
+        ("1", 1),
+        (str(2**31 - 1), 2**31 - 1),  # the largest id a database column holds
+        (str(2**31), "refused"),
+        ("0", "refused"),
+        ("-3", "refused"),
+        ("abc", "refused"),
+        ("1e3", "refused"),
+    ],
+)
+def test_an_id_in_the_address_is_one_the_database_can_hold(typed, number):
+    errors = FormErrors()
+    read = read_id(typed, "plan_id", errors, "Kế hoạch không hợp lệ.")
+    if number == "refused":
+        assert read is None and errors == {"plan_id": "Kế hoạch không hợp lệ."}
+    else:
+        assert read == number and not errors
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("path", "status", "said"),
+    [
+        # shown on the page itself, in its error summary or beside its field
+        ("/?plan_id=abc", 422, "Không có kế hoạch này; hãy chọn một kế hoạch trong danh sách."),
+        ("/?plan_id=0", 422, "Không có kế hoạch này; hãy chọn một kế hoạch trong danh sách."),
+        ("/?plan_id=99999", 422, "Không có kế hoạch này; hãy chọn một kế hoạch trong danh sách."),
+        (
+            "/?plan_id=99999999999999999999",
+            422,
+            "Không có kế hoạch này; hãy chọn một kế hoạch trong danh sách.",
+        ),
+        ("/?plan_id={plan}", 200, "Kế hoạch CCHC năm 2024"),
+        ("/service-index/dossiers?period=2024-03&indicator=on_time&page_number=abc", 422, PAGE_INVALID),
+        ("/service-index/dossiers?period=2024-03&indicator=on_time&page_number=0", 422, PAGE_INVALID),
+        (
+            f"/service-index/dossiers?period=2024-03&indicator=on_time&page_number={LAST_REACHABLE}",
+            200,
+            "Không có hồ sơ nào bị trừ điểm ở chỉ số này.",
+        ),
+        (
+            f"/service-index/dossiers?period=2024-03&indicator=on_time&page_number={LAST_REACHABLE + 1}",
+            422,
+            PAGE_INVALID,
+        ),
+        (
+            "/service-index/dossiers?period=2024-03&indicator=on_time&page_number=99999999999999999999",
+            422,
+            PAGE_INVALID,
+        ),
+        (
+            "/service-index/dossiers?period=2024-03&indicator=on_time&unit_id=99999999999999999999",
+            422,
+            "Đơn vị không hợp lệ.",
+        ),
+        # the plan's list has no place for it: a 400 page naming the parameter
+        ("/plans/{plan}?page_number=abc", 400, "Số trang (tham số page_number trong địa chỉ) không hợp lệ."),
+        ("/plans/{plan}?page_number=0", 400, "Số trang (tham số page_number trong địa chỉ) không hợp lệ."),
+        (
+            f"/plans/{{plan}}?page_number={LAST_REACHABLE}",
+            200,
+            "Rà soát văn bản",
+        ),  # the last page: the only one
+        (
+            f"/plans/{{plan}}?page_number={LAST_REACHABLE + 1}",
+            400,
+            "Số trang (tham số page_number trong địa chỉ) không hợp lệ.",
+        ),
+        (
+            "/plans/{plan}?page_number=99999999999999999999",
+            400,
+            "Số trang (tham số page_number trong địa chỉ) không hợp lệ.",
+        ),
+    ],
+)
+async def test_a_bad_address_is_said_in_vietnamese_naming_what_is_wrong(browser, world, path, status, said):
+    await browser.sign_in_as("viewer")
+    response = await browser.get(path.format(plan=world.plan_id), headers={"Accept": "text/html"})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert "Vị trí bắt đầu" not in response.text and "Dữ liệu không hợp lệ" not in response.text
+    assert said in response.text
+    if status == 200:
+        assert "data-error-summary" not in response.text
+        return
+    if status == 400:
+        assert PAGE_ADVICE in response.text and "<h1>Yêu cầu không hợp lệ</h1>" in response.text
+    else:  # the page itself, its error summary first
+        assert 'aria-label="Điều hướng chính"' in response.text and "data-error-summary" in response.text

@@ -175,3 +175,35 @@ def every_figure_has_two_decimals(page: str) -> None:
     assert [
         figure for figure in shares + changes if not re.fullmatch(r"\d{1,3}(\.\d{3})*,\d\d", figure)
     ] == []
+
+
+@pytest.mark.parametrize(
+    ("page_number", "status", "said"),
+    [
+        ("", 200, "Sở Y tế, tháng 3 năm 2024 (2)"),
+        ("1", 200, "Sở Y tế, tháng 3 năm 2024 (2)"),
+        ("2", 200, "Sở Y tế, tháng 3 năm 2024 (2)"),  # past the last page: the last, not "(2)" over nothing
+        ("0", 422, "Số trang không hợp lệ."),
+        ("abc", 422, "Số trang không hợp lệ."),
+        ("99999999999999999999", 422, "Số trang không hợp lệ."),  # was "Vị trí bắt đầu không hợp lệ."
+    ],
+)
+async def test_the_page_of_lost_dossiers_is_one_that_exists(
+    browser, world, sample, page_number, status, said
+):
+    await browser.sign_in_as("viewer")
+    response = await browser.get(
+        "/service-index/dossiers",
+        params={
+            "period": "2024-03",
+            "indicator": "on_time",
+            "unit_id": world.unit_b,
+            "page_number": page_number,
+        },
+    )
+    assert response.status_code == status
+    assert said in response.text and "Vị trí bắt đầu" not in response.text
+    if status == 200:
+        assert "A6" in response.text and "A7" in response.text
+    else:  # in the page's error summary, with the menu
+        assert "data-error-summary" in response.text and 'aria-label="Điều hướng chính"' in response.text
