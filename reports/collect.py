@@ -281,15 +281,18 @@ def _day(value) -> date | None:
 
 
 def _level_rows(
-    by_unit: dict[int, Figures], tree: UnitTree
+    by_unit: dict[int, Figures], tree: UnitTree, period: Period
 ) -> tuple[tuple[DossierRow, ...], tuple[DossierRow, ...]]:
-    """Rows by level (in the level order) and by unit (grouped by level, Vietnamese order)."""
+    """Rows by level (in the level order) and by unit (grouped by level, Vietnamese order; a
+    unit that began or ended within the period says when: ``UnitTree.name_in_period``)."""
     by_level: dict[str, Figures] = defaultdict(Figures)
     units = []
     for unit_id, figures in by_unit.items():
         unit = tree.units[unit_id]
         by_level[unit["level"]] += figures
-        units.append(DossierRow(unit["name"], unit["level"], figures))
+        units.append(
+            DossierRow(tree.name_in_period(unit_id, period.start, period.end), unit["level"], figures)
+        )
     order = {level.value: index for index, level in enumerate(UnitLevel)}
     units.sort(key=lambda row: (order[row.level], vietnamese_sort_key(row.label)))
     levels = tuple(
@@ -318,7 +321,7 @@ async def collect_dossiers(
     by_unit: dict[int, Figures] = defaultdict(Figures)
     for group in stats.groups:
         by_unit[group.key["unit"]] += group.figures
-    by_level, units = _level_rows(by_unit, tree)
+    by_level, units = _level_rows(by_unit, tree, period)
     months: dict[tuple[int, int], Figures] = defaultdict(Figures)  # a month without any: zeros
     for day, early, on_time, late in days:
         months[day.year, day.month] += Figures(

@@ -512,7 +512,7 @@ def weakest_units_sentence(section: ServiceIndexSection) -> str:
         scored = [a for a in group.figures.assessments if a.achievement is not None]
         weakest = min(scored, key=lambda a: a.achievement)
         items.append(
-            f"{group.key['unit_name']} (mức đạt bình quân {percent(group.figures.score)}; thấp nhất là "
+            f"{group.key['unit_label']} (mức đạt bình quân {percent(group.figures.score)}; thấp nhất là "
             f"{_lower_first(weakest.label)} {percent(weakest.ratio)})"
         )
     return (

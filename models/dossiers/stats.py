@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from core import clock
 from core.errors import InvalidInput
 from core.paging import PageRequest
-from core.text import nfc
+from core.text import format_date_short, nfc
 from models.dossiers.tables import Dossier
 from models.dossiers.tallies import dialect_of
 from models.procedures.tables import Procedure
@@ -175,6 +175,22 @@ class UnitTree:
             seen.add(unit["id"])
             unit = self.units[unit["successor"]]
         return unit["id"]
+
+    def name_in_period(self, unit_id: int, start: date, end: date) -> str:
+        """The unit's name, with the part of the period from ``start`` to ``end`` it existed in
+        when that is not all of it ("Sở Thông tin và Truyền thông (đến 28/02/2025)", "UBND xã
+        Tiên Yên (từ 01/07/2025)"): a table of the period holding a unit and its successor, or
+        a ranking of them, says which is which."""
+        unit = self.units[unit_id]
+        began = unit["valid_from"] if unit["valid_from"] and start < unit["valid_from"] <= end else None
+        ended = unit["valid_to"] if unit["valid_to"] and start <= unit["valid_to"] < end else None
+        if began and ended:
+            return f"{unit['name']} (từ {format_date_short(began)} đến {format_date_short(ended)})"
+        if began:
+            return f"{unit['name']} (từ {format_date_short(began)})"
+        if ended:
+            return f"{unit['name']} (đến {format_date_short(ended)})"
+        return unit["name"]
 
     def merged_into(self, unit_id: int) -> set[int]:
         """The units merged into ``unit_id`` (their successor), and those merged into them."""

@@ -58,7 +58,7 @@ def index_table(index: ServiceIndex) -> tuple[list[str], list[list], set[int]]:
             _rounded(figures.average_handling_days),
         ]
 
-    rows = [row(g.rank, g.key["unit_name"], g.figures, g.change) for g in index.groups]
+    rows = [row(g.rank, g.key["unit_label"], g.figures, g.change) for g in index.groups]
     rows.append(row(None, "Toàn tỉnh" if index.unit_id is None else "Tổng cộng", index.total, index.change))
     return header, rows, two_decimals
 

@@ -662,7 +662,7 @@ async def _ranked_units(
     now = await _by_unit(tree, start, end, units)
     return ranked(
         [
-            IndexGroup(_unit_key(tree, unit), figures, previous_score=_score(before.get(unit)))
+            IndexGroup(_unit_key(tree, unit, start, end), figures, previous_score=_score(before.get(unit)))
             for unit, figures in now.items()
         ]
     )
@@ -682,9 +682,11 @@ def _score(figures: IndexFigures | None) -> float | None:
     return None if figures is None else figures.score
 
 
-def _unit_key(tree: UnitTree, unit_id: int) -> dict:
+def _unit_key(tree: UnitTree, unit_id: int, start: date, end: date) -> dict:
+    """``unit_label``: its name as a table of the span prints it (``UnitTree.name_in_period``)."""
     unit = tree.units[unit_id]
-    return {"unit_id": unit_id, "unit_code": unit["code"], "unit_name": unit["name"]}
+    label = tree.name_in_period(unit_id, start, end)
+    return {"unit_id": unit_id, "unit_code": unit["code"], "unit_name": unit["name"], "unit_label": label}
 
 
 async def _by_procedure(period: IndexPeriod, units: set[int] | None) -> list[IndexGroup]:

@@ -390,3 +390,29 @@ HISTORY = UnitTree(
 )
 def test_a_unit_closed_before_a_period_is_represented_by_its_successor(unit_id, start, representative):
     assert HISTORY.representative(unit_id, start) == representative
+
+
+NAMED = UnitTree(
+    {
+        1: {"id": 1, "name": "Sở A", "valid_from": None, "valid_to": date(2025, 2, 28)},
+        2: {"id": 2, "name": "Sở B", "valid_from": date(2025, 3, 1), "valid_to": None},
+        3: {"id": 3, "name": "Xã C", "valid_from": date(2025, 7, 1), "valid_to": date(2025, 9, 30)},
+    }
+)
+
+
+@pytest.mark.parametrize(
+    ("unit", "start", "end", "name"),
+    [
+        (1, date(2025, 1, 1), date(2025, 12, 31), "Sở A (đến 28/02/2025)"),
+        (1, date(2025, 1, 1), date(2025, 2, 28), "Sở A"),  # it lasted to the period's last day
+        (1, date(2025, 2, 28), date(2025, 6, 30), "Sở A (đến 28/02/2025)"),  # only its first day
+        (2, date(2025, 1, 1), date(2025, 12, 31), "Sở B (từ 01/03/2025)"),
+        (2, date(2025, 3, 1), date(2025, 12, 31), "Sở B"),  # there from the period's first day
+        (2, date(2024, 12, 15), date(2025, 3, 1), "Sở B (từ 01/03/2025)"),  # only its last day
+        (3, date(2025, 1, 1), date(2025, 12, 31), "Xã C (từ 01/07/2025 đến 30/09/2025)"),
+        (3, date(2025, 7, 1), date(2025, 9, 30), "Xã C"),
+    ],
+)
+def test_a_unit_that_began_or_ended_within_a_period_is_named_with_its_days(unit, start, end, name):
+    assert NAMED.name_in_period(unit, start, end) == name
