@@ -94,6 +94,7 @@ class EventOut(msgspec.Struct):
     new_progress: int
     changed_fields: Any
     note: str
+    completed_on: date | None
     evidence: list[EvidenceOut]
 
 

@@ -85,6 +85,20 @@ def format_percent(value: float, digits: int = 2) -> str:
     return format_fixed(value, digits) + "%"
 
 
+KIB = 1024
+
+
+def format_file_size(size: int) -> str:
+    """A file's size as people read it: "60 byte" below 1 KB (a 60-byte file was "0 KB"), then
+    KB and MB (of 1024) with one Vietnamese decimal: "1,5 KB", "2,3 MB"; a size that rounds to
+    1.024 KB is "1 MB"."""
+    if size < KIB:
+        return f"{format_int(size)} byte"
+    if rounded(size / KIB, 1) < KIB:
+        return f"{format_number(size / KIB, 1)} KB"
+    return f"{format_number(size / KIB / KIB, 1)} MB"
+
+
 def format_date_long(day: date) -> str:
     """Running-text date: "ngày 14 tháng 6 năm 2024"."""
     return f"ngày {day.day} tháng {day.month} năm {day.year}"

@@ -40,7 +40,7 @@ from core.errors import (
 )
 from core.paging import PageRequest
 from core.settings import get_settings
-from core.text import strict_int
+from core.text import format_file_size, strict_int
 from models.permissions import Action, Principal
 from models.plans import evidence, plans, rules, tasks
 from models.units import service as units
@@ -57,6 +57,7 @@ REPORT_FORM = FormSpec(
 )
 # Domain field names -> the form's fields (a staged file is the form's file input).
 FORM_FIELDS = {"evidence_ids": "file", "If-Match": "version"}
+PROGRESS_REQUIRED = "Nhập tiến độ (số nguyên từ 0 đến 100)."
 
 
 def may_report(principal: Principal, task: dict) -> bool:
@@ -100,6 +101,18 @@ def report_form(principal: Principal, task: dict) -> ReportForm | None:
     return ReportForm(task, blank, status_choices(principal, task))
 
 
+def _with_size_text(files: list[dict]) -> list[dict]:
+    """Evidence rows with their size as people read it ("60 byte", "1,5 KB")."""
+    return [{**item, "size_text": format_file_size(item["size"])} for item in files]
+
+
+def latest_update(history: list[dict]) -> dict | None:
+    """The task's latest progress update (oldest-first ``history``), None before the first: the
+    page shows its note and day as the latest note ("—" when it had none), never an older
+    update's note after a completion sent without one."""
+    return next((event for event in reversed(history) if event["kind"] in tasks.PROGRESS_KINDS), None)
+
+
 async def task_page(
     principal: Principal,
     task_id: int,
@@ -111,7 +124,10 @@ async def task_page(
     principal.require(Action.READ)
     me = await viewer_for(principal)
     task = await tasks.get_task(task_id)
-    history = await tasks.task_history(task_id)
+    history = [
+        {**event, "evidence": _with_size_text(event["evidence"])}
+        for event in await tasks.task_history(task_id)
+    ]
     coordinators = [await units.get_unit(unit_id) for unit_id in task["coordinating_unit_ids"]]
     return page(
         "task_detail.html",
@@ -120,6 +136,7 @@ async def task_page(
         task=task,
         plan=await plans.get_plan(task["plan"]),
         history=list(reversed(history)),
+        latest=latest_update(history),
         evidence_count=sum(len(event["evidence"]) for event in history),
         coordinators=coordinators,
         form=sent or report_form(principal, task),
@@ -238,6 +255,9 @@ class TaskPagesController(Controller):
         task = await tasks.get_task(task_id)
         tasks.check_can_report(principal, task)  # another unit's head, or a viewer: 403 page
         sent = REPORT_FORM.read(data)
+        if not sent.typed["progress"] and (sent["status"] or task["status"]) != TaskStatus.COMPLETED:
+            # a cleared box is not "keep the progress as it was" (which said "nothing to change")
+            sent.add_error("progress", PROGRESS_REQUIRED)
         return_to = MY_TASKS if data.get("return_to") == MY_TASKS else "task"
         version = sent["version"] or task["version"]
         changes = await _changes_since(task_id, version) if version < task["version"] else []

@@ -38,10 +38,13 @@ def date_window(plan_year: int) -> tuple[date, date]:
 
 
 def completion_date_error(
-    completed_on: date, plan_year: int, created_on: date, today: date
+    completed_on: date, plan_year: int, created_on: date, today: date, unfinished_on: date | None = None
 ) -> FieldError | None:
     """Why ``completed_on`` cannot be a task's completion date, or None: it lies in the plan's
-    date window, not before the task was created and not in the future."""
+    date window, not before the task was created, not in the future, and not before
+    ``unfinished_on``, the day of the task's latest progress update that said it was not
+    complete (a task in progress on 01/12 was not done on 01/11: a back-dated completion
+    turned an overdue task into one completed on time)."""
     first, last = date_window(plan_year)
     if completed_on > today:
         return FieldError(
@@ -53,11 +56,41 @@ def completion_date_error(
             f"must not be before the task was created ({created_on.isoformat()})",
             f"Ngày hoàn thành không được trước ngày giao nhiệm vụ ({format_date_short(created_on)}).",
         )
+    if unfinished_on is not None and completed_on < unfinished_on:
+        return FieldError(
+            "completed_on",
+            f"must not be before {unfinished_on.isoformat()}, when an update said the task was not complete",
+            f"Ngày hoàn thành không được trước ngày {format_date_short(unfinished_on)}: "
+            "cập nhật tiến độ ngày đó ghi nhiệm vụ chưa hoàn thành.",
+        )
     if not first <= completed_on <= last:
         return FieldError(
             "completed_on",
             f"must lie between {first.isoformat()} and {last.isoformat()}",
             f"Ngày hoàn thành phải từ {format_date_short(first)} đến {format_date_short(last)}.",
+        )
+    return None
+
+
+def delay_note_error(
+    deadline: date, status: str, completed_on: date | None, today: date, note: str
+) -> FieldError | None:
+    """Why a progress report leaving a task in ``status`` (completed on ``completed_on``) on
+    ``today`` needs a note it lacks, or None: the head of a late unit explains the delay — the
+    task is overdue after the update (``is_overdue``), or it is completed after its deadline."""
+    if note.strip():
+        return None
+    if is_overdue(deadline, status, today):
+        return FieldError(
+            "note",
+            f"the task is overdue (due {deadline.isoformat()}): give the reason and the remedy",
+            f"Nhiệm vụ đã quá hạn (hạn {format_date_short(deadline)}): nêu lý do chậm và giải pháp.",
+        )
+    if status == TaskStatus.COMPLETED and timeliness(deadline, completed_on) == "late":
+        return FieldError(
+            "note",
+            f"completed after the deadline ({deadline.isoformat()}): give the reason for the delay",
+            f"Nhiệm vụ hoàn thành sau thời hạn (hạn {format_date_short(deadline)}): nêu lý do chậm.",
         )
     return None
 

@@ -18,22 +18,26 @@ from core.clock import local_date, utcnow
 from core.db import one_writer_at_a_time, write_transaction
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from core.paging import PageRequest, apply_sort, contains
-from core.text import fold, identifier, nfc
+from core.text import fold, format_date_short, identifier, nfc
 from models.permissions import Action, Principal
 from models.plans.rules import (
     CLOSED,
     MAX_NOTE,
     completion_date_error,
     deadline_error,
+    delay_note_error,
     is_overdue,
     overdue_where,
     timeliness,
 )
 from models.plans.tables import Evidence, Plan, Task, TaskCoordinator, TaskEvent
+from models.units.service import existed_during
 from models.units.tables import Unit
 from models.vocabulary import Area, Role, TaskEventKind, TaskStatus
 
 CAS_ATTEMPTS = 20
+PROGRESS_KINDS = (TaskEventKind.PROGRESS.value, TaskEventKind.IMPORTED.value)
+"""History entries that report progress (the others create a task or change its definition)."""
 
 TASK_COLUMNS = (
     Task.id,
@@ -139,7 +143,30 @@ def derived(task: dict, today: date) -> dict:
 # --- validation ---------------------------------------------------------------------------
 
 
-async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, list[int]]:
+def _unit_not_in_plan_year(unit: dict, year: int, role: str) -> str | None:
+    """Why ``unit`` cannot lead or coordinate a task of a plan of ``year``, or None: it existed
+    on some day of that year (units.existed_during; a unit closed on 30/06/2025 is not given
+    work in a 2026 plan). ``role``: "Đơn vị chủ trì" or "Đơn vị phối hợp"."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if existed_during(unit["valid_from"], unit["valid_to"], first, last):
+        return None
+    if unit["valid_to"] is not None and unit["valid_to"] < first:
+        since = f"hoạt động đến hết ngày {format_date_short(unit['valid_to'])}"
+    else:
+        since = f"bắt đầu hoạt động từ ngày {format_date_short(unit['valid_from'])}"
+    return f"{role} {unit['name']} không hoạt động trong năm {year} của kế hoạch ({since})."
+
+
+async def _validate_definition(
+    plan: dict,
+    data: TaskDefinition,
+    kept_lead: int | None = None,
+    kept_coordinators: frozenset[int] = frozenset(),
+) -> tuple[dict, list[int]]:
+    """The values to store for ``data`` in ``plan``, or InvalidInput naming every field at once.
+    Units already on the task in the same role (``kept_lead``, ``kept_coordinators``) are not
+    judged again on their dates: editing the title of a task whose unit has since closed stays
+    possible."""
     errors: list[FieldError] = []
     code, title = identifier(data.code), nfc(data.title)
     if not code or len(code) > 32:
@@ -160,10 +187,23 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
     elif problem := deadline_error(deadline, plan["year"]):
         errors.append(problem)
     unit_ids = {data.lead_unit_id, *data.coordinating_unit_ids}
-    known = {row["id"] for row in await Unit.select(Unit.id).where(Unit.id.is_in(list(unit_ids)))}
+    known = {
+        row["id"]: row
+        for row in await Unit.select(Unit.id, Unit.name, Unit.valid_from, Unit.valid_to).where(
+            Unit.id.is_in(list(unit_ids))
+        )
+    }
     if data.lead_unit_id not in known:
         errors.append(FieldError("lead_unit_id", "no such unit", "Đơn vị chủ trì không tồn tại."))
-    if unknown := set(data.coordinating_unit_ids) - known:
+    elif data.lead_unit_id != kept_lead and (
+        message := _unit_not_in_plan_year(known[data.lead_unit_id], plan["year"], "Đơn vị chủ trì")
+    ):
+        errors.append(
+            FieldError(
+                "lead_unit_id", f"the unit is not in force during the plan's year {plan['year']}", message
+            )
+        )
+    if unknown := set(data.coordinating_unit_ids) - set(known):
         errors.append(
             FieldError(
                 "coordinating_unit_ids",
@@ -171,6 +211,20 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
                 "Đơn vị phối hợp không tồn tại.",
             )
         )
+    else:
+        closed = [
+            (unit_id, message)
+            for unit_id in sorted(set(data.coordinating_unit_ids) - kept_coordinators)
+            if (message := _unit_not_in_plan_year(known[unit_id], plan["year"], "Đơn vị phối hợp"))
+        ]
+        if closed:
+            errors.append(
+                FieldError(
+                    "coordinating_unit_ids",
+                    f"units not in force during the plan's year {plan['year']}: {[u for u, _ in closed]}",
+                    " ".join(message for _, message in closed),
+                )
+            )
     if errors:
         raise InvalidInput("invalid task", errors)
     coordinators = sorted(set(data.coordinating_unit_ids) - {data.lead_unit_id})
@@ -188,7 +242,34 @@ async def _validate_definition(plan: dict, data: TaskDefinition) -> tuple[dict, 
     return values, coordinators
 
 
-def _report_errors(current: dict, report: ProgressReport, today: date, plan_year: int) -> list[FieldError]:
+@dataclass(frozen=True)
+class ReportContext:
+    """What judging a progress report reads beyond the task's row: its plan's year, and the day
+    of its latest progress update that said it was not complete (None when there was none)."""
+
+    plan_year: int
+    unfinished_on: date | None = None
+
+
+async def _report_context(task: dict) -> ReportContext:
+    latest = (
+        await TaskEvent.select(TaskEvent.changed_at)
+        .where(
+            (TaskEvent.task == task["id"])
+            & TaskEvent.kind.is_in(list(PROGRESS_KINDS))
+            & (TaskEvent.status != TaskStatus.COMPLETED.value)
+        )
+        .order_by(TaskEvent.changed_at, ascending=False)
+        .first()
+    )
+    return ReportContext(
+        await _plan_year(task["plan"]), None if latest is None else local_date(latest["changed_at"])
+    )
+
+
+def _report_errors(
+    current: dict, report: ProgressReport, today: date, context: ReportContext
+) -> list[FieldError]:
     """Every field of a progress report the task as it stands refuses, all at once (a form shows
     them together); none when it can be applied. Who may make it is ``_check_allowed``'s."""
     errors = []
@@ -202,24 +283,38 @@ def _report_errors(current: dict, report: ProgressReport, today: date, plan_year
         errors.append(
             FieldError("note", f"at most {MAX_NOTE} characters", f"Ghi chú tối đa {MAX_NOTE} ký tự.")
         )
+    date_problem = recorded_on = None
     if status == TaskStatus.COMPLETED:
-        if not report.note.strip() and not report.evidence_ids:
-            errors.append(
-                FieldError(
-                    "note",
-                    "completing a task needs a note or evidence",
-                    "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
-                )
-            )
         completed_on = _completion_date(current, report, today)
         # today is the default (completed now); a date kept as it was is not judged again
-        if completed_on not in (today, current["completed_on"]) and (
-            problem := completion_date_error(
-                completed_on, plan_year, local_date(current["created_at"]), today
+        if completed_on not in (today, current["completed_on"]):
+            date_problem = completion_date_error(
+                completed_on,
+                context.plan_year,
+                local_date(current["created_at"]),
+                today,
+                context.unfinished_on,
             )
+        # the completion date this report records: none when it keeps the task's own, and
+        # none judged late when it is refused itself
+        if date_problem is None and (
+            current["status"] != TaskStatus.COMPLETED or completed_on != current["completed_on"]
         ):
-            errors.append(problem)
-    elif report.completed_on is not None:  # it would be dropped: say so rather than lose it
+            recorded_on = completed_on
+    if problem := delay_note_error(current["deadline"], status, recorded_on, today, report.note):
+        errors.append(problem)
+    elif status == TaskStatus.COMPLETED and not report.note.strip() and not report.evidence_ids:
+        errors.append(
+            FieldError(
+                "note",
+                "completing a task needs a note or evidence",
+                "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng.",
+            )
+        )
+    if date_problem is not None:
+        errors.append(date_problem)
+    if status != TaskStatus.COMPLETED and report.completed_on is not None:
+        # it would be dropped: say so rather than lose it
         errors.append(
             FieldError(
                 "completed_on",
@@ -262,7 +357,7 @@ async def report_problems(actor: Principal, task: dict, report: ProgressReport) 
     with its own)."""
     today = local_date(utcnow())
     _check_allowed(task, report, actor, today)
-    return _report_errors(task, report, today, await _plan_year(task["plan"]))
+    return _report_errors(task, report, today, await _report_context(task))
 
 
 def _completion_date(current: dict, report: ProgressReport, today: date) -> date:
@@ -270,11 +365,11 @@ def _completion_date(current: dict, report: ProgressReport, today: date) -> date
 
 
 def _apply_report(
-    current: dict, report: ProgressReport, actor: Principal, today: date, plan_year: int
+    current: dict, report: ProgressReport, actor: Principal, today: date, context: ReportContext
 ) -> dict:
     """The new status fields for a progress report, or PermissionDenied/InvalidInput."""
     _check_allowed(current, report, actor, today)
-    if errors := _report_errors(current, report, today, plan_year):
+    if errors := _report_errors(current, report, today, context):
         raise InvalidInput("; ".join(f"{error.field}: {error.reason}" for error in errors), errors)
     status = report.status or current["status"]
     if status == TaskStatus.COMPLETED:
@@ -367,6 +462,7 @@ async def task_history(task_id: int) -> list[dict]:
             TaskEvent.progress.as_alias("new_progress"),
             TaskEvent.changed_fields,
             TaskEvent.note,
+            TaskEvent.completed_on,
         )
         .where(TaskEvent.task == task_id)
         .order_by(TaskEvent.version)
@@ -547,14 +643,13 @@ async def report_progress(
     today = local_date(now)
 
     async def write(current: dict) -> bool:
-        new = _apply_report(current, report, actor, today, await _plan_year(current["plan"]))
+        new = _apply_report(current, report, actor, today, await _report_context(current))
         changed = [name for name, value in new.items() if value != current[name]]
         if not changed and not report.note.strip() and not report.evidence_ids:
             raise InvalidInput.field("status", "nothing to change", "Không có thay đổi nào để cập nhật.")
         await _check_staged_evidence(actor, task_id, report.evidence_ids)
-        changes = {**new, "updated_at": now}
-        if report.note.strip():
-            changes["note"] = nfc(report.note)
+        # the task's note is its latest update's, none when that update had none
+        changes = {**new, "updated_at": now, "note": nfc(report.note)}
         event_id = await _change_with_event(
             current,
             changes,
@@ -627,7 +722,9 @@ async def edit_task(
         if "deadline" in changes and "ongoing" not in changes:
             merged["ongoing"] = False
         merged["coordinating_unit_ids"] = tuple(merged["coordinating_unit_ids"])
-        values, new_coordinators = await _validate_definition(plan, TaskDefinition(**merged))
+        values, new_coordinators = await _validate_definition(
+            plan, TaskDefinition(**merged), current["lead_unit"], frozenset(coordinators)
+        )
         if values["code"] != current["code"]:
             await _ensure_code_free(current["plan"], values["code"])
         changed = [k for k, v in values.items() if k != "search_text" and v != current[k]]

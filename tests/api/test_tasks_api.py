@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
+from models.units.tables import Unit
 from tests.models.test_evidence import PDF
 
 # Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
@@ -106,3 +109,45 @@ async def test_task_filters_over_http(client, world, headers):
             f"/api/plans/{world.plan_id}/tasks", params={"sort": "secret"}, headers=headers["viewer"]
         )
     ).status_code == 422
+
+
+async def test_an_overdue_task_explains_its_delay_and_is_not_completed_back_dated(client, world, headers):
+    """VII.1 was due 31/03/2024; on 30/06 it is overdue: an update says why, and once an update
+    said 70% today, it cannot have been completed on 20/03 (on time)."""
+    url = f"/api/tasks/{world.task_b}/updates"
+    silent = await client.post(url, json={"status": "in_progress", "progress": 80}, headers=headers["head_b"])
+    assert silent.status_code == 422 and silent.json()["errors"][0]["field"] == "note"
+    assert "hạn 31/03/2024" in silent.json()["errors"][0]["message"]
+    why = "Chậm do chờ hướng dẫn của bộ; đã đề nghị gia hạn."
+    body = {"status": "in_progress", "progress": 70, "note": why}
+    assert (await client.post(url, json=body, headers=headers["head_b"])).status_code == 201
+    back_dated = {"status": "completed", "completed_on": "2024-03-20", "note": "Đã hoàn thành."}
+    refused = await client.post(url, json=back_dated, headers=headers["head_b"])
+    assert refused.status_code == 422
+    assert [(e["field"], e["message"]) for e in refused.json()["errors"]] == [
+        (
+            "completed_on",
+            "Ngày hoàn thành không được trước ngày 30/06/2024: "
+            "cập nhật tiến độ ngày đó ghi nhiệm vụ chưa hoàn thành.",
+        )
+    ]
+    late = {"status": "completed", "note": "Đã hoàn thành, chậm do chờ hướng dẫn."}
+    done = await client.post(url, json=late, headers=headers["head_b"])
+    assert done.status_code == 201 and done.json()["timeliness"] == "late"
+    history = (await client.get(url, headers=headers["viewer"])).json()
+    assert history[-1]["completed_on"] == "2024-06-30"
+
+
+async def test_a_task_is_not_given_to_a_unit_closed_before_the_plans_year(client, world, headers):
+    await Unit.update({Unit.valid_to: date(2023, 6, 30)}).where(Unit.id == world.unit_b)
+    task = {"code": "X.1", "area": "institutions", "title": "Nhiệm vụ X.1", "deadline": "2024-09-30"}
+    for extra, field in (
+        ({"lead_unit_id": world.unit_b}, "lead_unit_id"),
+        ({"lead_unit_id": world.unit_a, "coordinating_unit_ids": [world.unit_b]}, "coordinating_unit_ids"),
+    ):
+        response = await client.post(
+            f"/api/plans/{world.plan_id}/tasks", json={**task, **extra}, headers=headers["staff"]
+        )
+        assert response.status_code == 422, response.text
+        assert response.headers["content-type"].startswith("application/problem+json")
+        assert [error["field"] for error in response.json()["errors"]] == [field]

@@ -8,6 +8,7 @@ from core.text import (
     format_date_formal,
     format_date_long,
     format_date_short,
+    format_file_size,
     format_fixed,
     format_int,
     format_number,
@@ -243,3 +244,23 @@ def test_a_figure_stored_rounded_prints_as_when_computed_afresh(value, stored):
 def test_rounding_keeps_two_decimals_unless_told_otherwise():
     assert rounded(53.125) == Decimal("53.13") and rounded(53.125, 1) == Decimal("53.1")
     assert round_half_up(7.25, 1) == 7.3 and round_half_up(7.25, 0) == 7.0
+
+
+# Rule: a file's size in bytes below 1 KB, then KB and MB with one decimal after a comma.
+@pytest.mark.parametrize(
+    ("size", "text"),
+    [
+        (0, "0 byte"),
+        (60, "60 byte"),
+        (1023, "1.023 byte"),
+        (1024, "1 KB"),
+        (1536, "1,5 KB"),
+        (1024 * 1024 - 52, "1.023,9 KB"),
+        (1024 * 1024 - 51, "1 MB"),  # 1.023,95 KB rounds up to 1.024 KB: shown as 1 MB
+        (1024 * 1024, "1 MB"),
+        (int(2.25 * 1024 * 1024), "2,3 MB"),
+        (20 * 1024 * 1024, "20 MB"),
+    ],
+)
+def test_file_sizes_are_read_in_bytes_kb_and_mb(size, text):
+    assert format_file_size(size) == text

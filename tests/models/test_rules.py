@@ -13,6 +13,7 @@ from models.plans.rules import (
     ProgressTotals,
     completion_date_error,
     deadline_error,
+    delay_note_error,
     is_overdue,
     overdue_where,
     plan_progress,
@@ -129,6 +130,57 @@ def test_completion_date_error(completed_on, created_on, today, refusal):
         assert error is None
     else:
         assert (error.field, error.reason, error.message) == ("completed_on", *refusal)
+
+
+# Rule: a completion date is not before the day of the task's latest update that said it was not
+# complete (in progress on 01/12, it was not done on 01/11): that day itself is allowed.
+UNFINISHED_REASON = "must not be before 2024-06-14, when an update said the task was not complete"
+UNFINISHED_VI = (
+    "Ngày hoàn thành không được trước ngày 14/06/2024: cập nhật tiến độ ngày đó ghi nhiệm vụ chưa hoàn thành."
+)
+
+
+@pytest.mark.parametrize(
+    ("completed_on", "unfinished_on", "refusal"),
+    [
+        (BEFORE, DAY, (UNFINISHED_REASON, UNFINISHED_VI)),
+        (DAY, DAY, None),
+        (AFTER, DAY, None),
+        (BEFORE, None, None),
+    ],
+)
+def test_a_completion_date_is_not_before_an_update_saying_not_complete(completed_on, unfinished_on, refusal):
+    error = completion_date_error(completed_on, 2024, date(2024, 1, 5), AFTER, unfinished_on)
+    if refusal is None:
+        assert error is None
+    else:
+        assert (error.field, error.reason, error.message) == ("completed_on", *refusal)
+
+
+# Rule: an update leaving a task overdue, or recording its completion after the deadline, gives
+# the reason in its note (models.plans.rules.delay_note_error); a note of spaces is none.
+OVERDUE_VI = "Nhiệm vụ đã quá hạn (hạn 14/06/2024): nêu lý do chậm và giải pháp."
+LATE_VI = "Nhiệm vụ hoàn thành sau thời hạn (hạn 14/06/2024): nêu lý do chậm."
+
+
+@pytest.mark.parametrize(
+    ("status", "completed_on", "today", "note", "message"),
+    [
+        ("in_progress", None, DAY, "", None),  # due today: not yet overdue
+        ("in_progress", None, AFTER, "", OVERDUE_VI),
+        ("in_progress", None, AFTER, "  ", OVERDUE_VI),
+        ("in_progress", None, AFTER, "Chậm do thiếu kinh phí", None),
+        ("not_started", None, AFTER, "", OVERDUE_VI),
+        ("cancelled", None, AFTER, "", None),
+        ("completed", DAY, AFTER, "", None),  # done on the due day
+        ("completed", AFTER, AFTER, "", LATE_VI),
+        ("completed", AFTER, AFTER, "Chậm do chờ ý kiến bộ", None),
+        ("completed", None, AFTER, "", None),  # keeps its completion date: judged when recorded
+    ],
+)
+def test_a_delay_is_explained_in_the_note(status, completed_on, today, note, message):
+    error = delay_note_error(DAY, status, completed_on, today, note)
+    assert (error and (error.field, error.message)) == (message and ("note", message))
 
 
 # Rule: a deadline (models.plans.rules.deadline_error) lies within the plan's window.

@@ -18,10 +18,13 @@ from models.plans.tasks import (
     TaskDefinition,
     TaskFilter,
     create_task,
+    edit_task,
     get_task,
     list_tasks,
     report_progress,
+    task_history,
 )
+from models.units.tables import Unit
 from tests.world import World, build_world
 
 pytestmark = pytest.mark.anyio
@@ -231,3 +234,114 @@ async def test_a_refused_report_says_why_in_both_languages(db, report, field, re
     with pytest.raises(InvalidInput) as refused:
         await report_progress(w.head_a, w.task_a, report, now=morning(DUE))
     assert [(e.field, e.reason, e.message) for e in refused.value.errors] == [(field, reason, message)]
+
+
+# Rule: a completion date is not before the day of the task's latest update saying it was not
+# complete: in progress (70%) on 05/07, it was not done on 04/07 (a back-dated completion turned
+# an overdue task into one completed on time). The history entry keeps the date claimed.
+@pytest.mark.parametrize(
+    ("completed_on", "refused"),
+    [(DUE + 4 * DAY, True), (DUE + 5 * DAY, False), (DUE + 6 * DAY, False)],
+)
+async def test_a_completion_is_not_dated_before_an_update_saying_not_complete(db, completed_on, refused):
+    w = await build_world()
+    late = ProgressReport("in_progress", 70, note="Chậm do chờ ý kiến của bộ.")
+    await report_progress(w.head_a, w.task_a, late, now=morning(DUE + 5 * DAY))
+    report = ProgressReport("completed", note="Đã ban hành, chậm do chờ ý kiến.", completed_on=completed_on)
+    if refused:
+        with pytest.raises(InvalidInput) as refusal:
+            await report_progress(w.head_a, w.task_a, report, now=morning(DUE + 10 * DAY))
+        assert [(e.field, e.message) for e in refusal.value.errors] == [
+            (
+                "completed_on",
+                "Ngày hoàn thành không được trước ngày 05/07/2024: "
+                "cập nhật tiến độ ngày đó ghi nhiệm vụ chưa hoàn thành.",
+            )
+        ]
+        assert (await get_task(w.task_a))["status"] == "in_progress"
+        return
+    task = await report_progress(w.head_a, w.task_a, report, now=morning(DUE + 10 * DAY))
+    assert (task["completed_on"], task["timeliness"]) == (completed_on, "late")
+    entry = (await task_history(w.task_a))[-1]
+    assert entry["completed_on"] == completed_on and "completed_on" in entry["changed_fields"]
+
+
+# Rule: an update leaving the task overdue, or completing it after its deadline, explains the
+# delay in its note; on or before the deadline none is asked (completing still needs a note or
+# evidence).
+OVERDUE = "Nhiệm vụ đã quá hạn (hạn 30/06/2024): nêu lý do chậm và giải pháp."
+LATE = "Nhiệm vụ hoàn thành sau thời hạn (hạn 30/06/2024): nêu lý do chậm."
+NO_RESULT = "Khi báo cáo hoàn thành cần ghi chú kết quả hoặc đính kèm minh chứng."
+
+
+@pytest.mark.parametrize(
+    ("day", "report", "message"),
+    [
+        (DUE, ProgressReport("in_progress", 80), None),
+        (DUE + DAY, ProgressReport("in_progress", 80), OVERDUE),
+        (DUE + DAY, ProgressReport("in_progress", 80, note="   "), OVERDUE),
+        (DUE + DAY, ProgressReport("in_progress", 80, note="Chậm do thiếu kinh phí."), None),
+        (DUE + DAY, ProgressReport("completed"), LATE),
+        (DUE + DAY, ProgressReport("completed", note="Chậm do chờ ý kiến bộ."), None),
+        (DUE + DAY, ProgressReport("completed", completed_on=DUE), NO_RESULT),  # done on time
+        (DUE, ProgressReport("completed"), NO_RESULT),
+    ],
+)
+async def test_a_delay_is_explained_in_the_update(db, day, report, message):
+    w = await build_world()
+    if message is None:
+        task = await report_progress(w.head_a, w.task_a, report, now=morning(day))
+        assert task["version"] == 2
+        return
+    with pytest.raises(InvalidInput) as refused:
+        await report_progress(w.head_a, w.task_a, report, now=morning(day))
+    assert [(e.field, e.message) for e in refused.value.errors] == [("note", message)]
+
+
+async def test_the_task_note_is_its_latest_updates(db):
+    """Rule: the task's note is the latest update's, none when that update had none (a completion
+    with evidence only left the in-progress note showing as the latest)."""
+    w = await build_world()
+    first = ProgressReport("in_progress", 50, note="Đang lấy ý kiến các sở.")
+    assert (await report_progress(w.head_a, w.task_a, first, now=morning(DUE - DAY)))["note"] == first.note
+    task = await report_progress(w.head_a, w.task_a, ProgressReport("in_progress", 60), now=morning(DUE))
+    assert task["note"] == ""
+
+
+# Rule: a task's lead and coordinating units existed during the plan's year (2024 here); a unit
+# already on the task is not judged again when the rest of it is edited.
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "refused"),
+    [
+        (None, date(2023, 12, 31), True),
+        (None, date(2024, 1, 1), False),
+        (None, date(2024, 6, 30), False),  # closed part-way through the year
+        (date(2024, 12, 31), None, False),
+        (date(2025, 1, 1), None, True),
+    ],
+)
+async def test_a_task_goes_to_units_in_force_during_the_plans_year(db, valid_from, valid_to, refused):
+    w = await build_world()
+    await Unit.update({Unit.valid_from: valid_from, Unit.valid_to: valid_to}).where(Unit.id == w.unit_b)
+    as_lead = TaskDefinition("L.1", "institutions", "Nhiệm vụ L.1", w.unit_b, deadline=DUE)
+    as_coordinator = TaskDefinition(
+        "C.1", "institutions", "Nhiệm vụ C.1", w.unit_a, coordinating_unit_ids=(w.unit_b,), deadline=DUE
+    )
+    for definition, field in ((as_lead, "lead_unit_id"), (as_coordinator, "coordinating_unit_ids")):
+        if not refused:
+            await create_task(w.staff, w.plan_id, definition)
+            continue
+        with pytest.raises(InvalidInput) as refusal:
+            await create_task(w.staff, w.plan_id, definition)
+        assert [e.field for e in refusal.value.errors] == [field]
+        assert "Sở Y tế không hoạt động trong năm 2024" in refusal.value.errors[0].message
+
+
+async def test_a_task_whose_unit_closed_since_can_still_be_edited(db):
+    w = await build_world()
+    await Unit.update({Unit.valid_to: date(2023, 6, 30)}).where(Unit.id == w.unit_b)
+    edited = await edit_task(w.staff, w.task_b, {"title": "Số hóa hồ sơ bệnh án điện tử"})
+    assert edited["lead_unit"] == w.unit_b  # VII.1, led by the unit closed since
+    with pytest.raises(InvalidInput) as refusal:
+        await edit_task(w.staff, w.task_a, {"lead_unit_id": w.unit_b})
+    assert [e.field for e in refusal.value.errors] == ["lead_unit_id"]

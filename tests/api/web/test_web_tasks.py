@@ -374,3 +374,61 @@ async def test_dates_are_typed_as_dd_mm_yyyy_whatever_the_browser(browser, world
     )
     assert done.status_code == 303
     assert (await browser.client.get(f"/api/tasks/{world.task_a}")).json()["completed_on"] == "2024-01-05"
+
+
+async def test_a_cleared_progress_box_asks_for_the_progress(browser, world):
+    await browser.sign_in_as("head_a")
+    cleared = await browser.post(
+        f"/tasks/{world.task_a}/updates", {"status": "in_progress", "progress": "", "version": "1"}
+    )
+    assert cleared.status_code == 422
+    assert field_error(cleared.text, "progress") == "Nhập tiến độ (số nguyên từ 0 đến 100)."
+    assert "Không có thay đổi nào để cập nhật." not in cleared.text
+    assert re.search(r'id="progress" name="progress" value=""', cleared.text)  # kept empty
+
+
+async def test_an_overdue_task_explains_its_delay_and_shows_the_completion_date(browser, world):
+    """VII.1 (Sở Y tế) was due 31/03/2024 and is overdue on 30/06: the head says why, cannot then
+    date the completion before that day's update, and the history says the date completed."""
+    await browser.sign_in_as("head_b")
+    url = f"/tasks/{world.task_b}/updates"
+    silent = await browser.post(url, {"status": "in_progress", "progress": "80", "version": "1"})
+    assert silent.status_code == 422
+    assert field_error(silent.text, "note") == (
+        "Nhiệm vụ đã quá hạn (hạn 31/03/2024): nêu lý do chậm và giải pháp."
+    )
+    why = {"status": "in_progress", "progress": "70", "note": "Chậm do chờ hướng dẫn của bộ."}
+    assert (await browser.post(url, {**why, "version": "1"})).status_code == 303
+    done = {"status": "completed", "progress": "100", "note": "Đã số hóa xong, chậm do chờ hướng dẫn."}
+    back_dated = await browser.post(url, {**done, "completed_on": "20/03/2024", "version": "2"})
+    assert back_dated.status_code == 422
+    assert field_error(back_dated.text, "completed_on") == (
+        "Ngày hoàn thành không được trước ngày 30/06/2024: cập nhật tiến độ ngày đó ghi nhiệm vụ chưa hoàn thành."
+    )
+    assert 'value="20/03/2024"' in back_dated.text  # what was typed stays
+    assert (
+        await browser.post(url, {**done, "completed_on": "30/06/2024", "version": "2"})
+    ).status_code == 303
+    page = await browser.get(f"/tasks/{world.task_b}")
+    assert "Ngày hoàn thành: <strong>30/06/2024</strong>." in page.text
+
+
+async def test_the_latest_note_is_the_latest_updates_and_small_files_are_in_bytes(browser, world):
+    await browser.sign_in_as("head_a")
+    url = f"/tasks/{world.task_a}/updates"
+    first = {"status": "in_progress", "progress": "50", "note": "Đang lấy ý kiến các sở.", "version": "1"}
+    assert (await browser.post(url, first)).status_code == 303
+    page = await browser.get(f"/tasks/{world.task_a}")
+    assert re.search(
+        r"<dt>Ghi chú gần nhất</dt><dd>Đang lấy ý kiến các sở\. <span class=\"muted\">\(30/06/2024 ",
+        page.text,
+    )
+    completed = await browser.post(
+        url,
+        {"status": "completed", "progress": "100", "version": "2"},
+        files={"file": ("ok.pdf", PDF, "application/pdf")},
+    )
+    assert completed.status_code == 303, completed.text
+    page = await browser.get(f"/tasks/{world.task_a}")
+    assert "<dt>Ghi chú gần nhất</dt><dd>—</dd>" in page.text
+    assert f'ok.pdf</a> <span class="muted">({len(PDF)} byte)</span>' in page.text
