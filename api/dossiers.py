@@ -15,7 +15,6 @@ from litestar.params import FromPath, JSONBody, MultipartBody, Parameter, QueryP
 from api.common import convert, convert_all
 from api.paging import Page
 from api.security import SECURITY, Caller
-from core.background import run_in_background
 from core.paging import PageRequest
 from core.settings import get_settings
 from models.dossiers import import_jobs
@@ -266,19 +265,8 @@ class DossierImportController(Controller):
     ) -> Response[ImportJobOut]:
         principal.require(Action.IMPORT_DOSSIERS)
         filename = data.file.filename or ""
-        staged = import_jobs.staging_path()
-        try:  # streamed to disk, then checked (type, zip bomb, encoding) before a job exists
-            with staged.open("wb") as target:
-                while chunk := await data.file.read(COPY_CHUNK):
-                    target.write(chunk)
-            import_jobs.check_upload(staged, filename)
-        except BaseException:
-            staged.unlink(missing_ok=True)
-            raise
-        job = await import_jobs.create_job(principal, filename, data.keep_valid)
-        path = import_jobs.upload_path(job["id"], filename)
-        staged.replace(path)
-        run_in_background(import_jobs.run_dossier_job(job["id"], path))
+        staged = await import_jobs.stage_upload(data.file.read, filename, get_settings().import_max_bytes)
+        job = await import_jobs.start_import(principal, staged, filename, data.keep_valid)
         url = f"{self.path}/{job['id']}"
         return Response(convert(job, ImportJobOut), status_code=202, headers={"Location": url})
 

@@ -1,6 +1,9 @@
 """Dossier statistics for a chosen period and scope, with a chart, and the late dossiers for
 which no apology was issued (the same functions as GET /api/dossiers/stats and
-/api/dossiers/late-without-apology)."""
+/api/dossiers/late-without-apology); and, for the staff who may import, the dossier import
+page: a file uploaded and checked as POST /api/dossiers/imports does, its job run in the
+background (models.dossiers.import_jobs), each job's state and counts, a running one polled by
+HTMX until it ends, and a refused one's errors by row."""
 
 from __future__ import annotations
 
@@ -8,30 +11,62 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
-from litestar import Controller, Request, Response, get
-from litestar.params import FromQuery
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.params import FromPath, FromQuery
+from litestar.response import Template
 from litestar_htmx import HTMXRequest
 
+from api.errors import DB_INT_RANGE
 from api.security import Caller
 from api.web.charts import stacked_bars
-from api.web.common import FormErrors, page, parse_day, query_url, viewer_for, wants_fragment
-from api.web.forms import DATE_INVALID, FORM, day_text, parse_whole
+from api.web.common import (
+    FormErrors,
+    page,
+    page_rows,
+    pages_of,
+    parse_day,
+    query_url,
+    read_page_number,
+    see_other,
+    text,
+    viewer_for,
+    wants_fragment,
+)
+from api.web.forms import DATE_INVALID, FORM, day_text, refusal_messages
 from core.clock import local_date, utcnow
-from core.errors import FieldError, InvalidInput
+from core.errors import DomainError, FieldError, InvalidInput, NotFound
 from core.paging import PageRequest
+from core.settings import get_settings
 from core.tabular import neutralise, write_workbook
-from core.text import format_int, nfc, period_name, sentence_start, strict_int
+from core.text import format_file_size, format_int, nfc, period_name, sentence_start, strict_int
+from models.accounts import service as accounts
 from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
-from models.permissions import Action
+from models.dossiers.ingest import MAX_REPORTED_ERRORS
+from models.dossiers.records import LABELS
+from models.permissions import Action, Principal
 from models.procedures import service as procedures
 from models.units import service as units
-from models.vocabulary import Channel, UnitLevel
+from models.vocabulary import Channel, JobState, UnitLevel
 
 RESULTS = "ket-qua-ho-so"  # the part a sort or a page of the list swaps
 QUERY = "thong-ke-ho-so"  # the form with the results: what the form swaps
 PAGE_INVALID = "Số trang không hợp lệ."
 LATE_PAGE = 50
+IMPORT_JOBS = "/dossiers/import-jobs"  # the import page (/dossiers/imports is the pages' loading notice)
+IMPORT_FIELDS = ("file", "keep_valid")  # the upload form's fields in page order
+JOBS_PAGE = 20
+ERRORS_SHOWN = 50  # of a job's errors by row; the job keeps the first MAX_REPORTED_ERRORS
+# The multipart framing around the file and the form's other fields: a file a little over the
+# limit is still read, and refused beside the file field; a body larger still is cut off by
+# Litestar (413, the error page), as the API's upload is.
+MULTIPART_MARGIN = 1024 * 1024
+# The form's choice of what a file with bad rows does: nothing loaded (the default), or the
+# valid rows loaded and the bad ones left out.
+KEEP_VALID = {"0": False, "1": True}
+FILE_MISSING = "Chọn tệp hồ sơ (CSV, XLSX hoặc JSON Lines) để tải lên."
+KEEP_VALID_INVALID = "Chọn một trong hai cách xử lý dòng lỗi."
 GROUPINGS = {
     "unit": "Đơn vị",
     "level": "Cấp thực hiện",
@@ -227,6 +262,77 @@ class DossierPagesController(Controller):
             response.headers["HX-Refresh"] = "true"
         return response
 
+    @get("/import-jobs", name="web:dossier-import-jobs")
+    async def import_jobs_page(
+        self,
+        principal: Caller,
+        started: FromQuery[int | None] = None,
+        page_number: FromQuery[str] = "",
+    ) -> Template:
+        """The upload form and the import jobs, newest first. ``started``: the job just started
+        from the form, marked beside its row (only if it is on the page: the address may be
+        reloaded or typed)."""
+        errors = FormErrors()
+        wanted = read_page_number(page_number, errors, JOBS_PAGE)
+        return await imports_page(
+            principal, errors=errors, started=started, page_number=wanted, status_code=422 if errors else 200
+        )
+
+    @post(
+        "/import-jobs",
+        name="web:dossier-import-start",
+        status_code=303,
+        request_max_body_size=get_settings().import_max_bytes + MULTIPART_MARGIN,
+    )
+    async def start_import(self, principal: Caller, request: Request) -> Response:
+        """A dossier file checked as POST /api/dossiers/imports checks it (its type, a zip bomb,
+        its encoding; here also an empty file), then the same job started in the background;
+        back to the list at the new job. A refused file is a 422: the form again, the reason in
+        the summary and beside the file field, the choice kept."""
+        principal.require(Action.IMPORT_DOSSIERS)
+        form = await request.form()
+        choice = text(form, "keep_valid", 8) or "0"
+        errors = FormErrors()
+        if choice not in KEEP_VALID:
+            errors.add("keep_valid", KEEP_VALID_INVALID)
+        upload = form.get("file")
+        staged = None
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            errors.add("file", FILE_MISSING)
+        else:
+            try:
+                staged = await import_jobs.stage_upload(
+                    upload.read, upload.filename or "", get_settings().import_max_bytes
+                )
+            except DomainError as exc:
+                errors.add("file", refusal_messages(exc)[0])
+        if errors:
+            if staged:
+                staged.unlink(missing_ok=True)
+            return await imports_page(
+                principal, form={"keep_valid": choice}, errors=errors.ordered(IMPORT_FIELDS), status_code=422
+            )
+        job = await import_jobs.start_import(principal, staged, upload.filename, KEEP_VALID[choice])
+        return see_other(query_url(IMPORT_JOBS, started=job["id"]) + f"#job-{job['id']}")
+
+    @get("/import-jobs/{job_id:int}", name="web:dossier-import-job")
+    async def import_job_row(
+        self, principal: Caller, request: HTMXRequest, job_id: FromPath[int], new: FromQuery[bool] = False
+    ) -> Response:
+        """One job's entry: HTMX asks for it every two seconds while the job is queued or
+        running; a finished one stops asking. Opened as an address, the list at the job.
+        ``new``: the job just started, which stays marked as the polls replace it."""
+        if job_id not in DB_INT_RANGE:  # no record has it (the database could not even read it)
+            principal.require(Action.IMPORT_DOSSIERS)
+            raise NotFound(f"import job {job_id} not found", "Không tìm thấy lượt nhập hồ sơ này.")
+        job = await import_jobs.get_job(principal, job_id)
+        if not wants_fragment(request, f"job-{job_id}"):
+            return see_other(f"{IMPORT_JOBS}#job-{job_id}")
+        names = await requester_names([job])
+        return page(
+            "dossier_import_row.html", None, job=describe_job(job, names), started=job_id if new else None
+        )
+
     @get("/export", name="web:dossier-export")
     async def export(
         self,
@@ -270,7 +376,7 @@ class DossierPagesController(Controller):
         typed = read_filters(request.query_params)
         query = await StatsQuery.parse(typed, sort)
         errors = query.errors
-        wanted_page = read_page_number(page_number, errors)
+        wanted_page = read_page_number(page_number, errors, LATE_PAGE)
         filters = query.shown(typed)
         sort_param = sort if sort != "group" else None  # the default order is left out of addresses
         context: dict = {
@@ -311,16 +417,6 @@ class DossierPagesController(Controller):
         return response
 
 
-def read_page_number(raw: str, errors: FormErrors) -> int:
-    """The list's page from the pager's links (1 when absent); anything else is an address
-    typed by hand, refused as a whole ("form": the page has no such field)."""
-    try:
-        return parse_whole(raw, low=1) if raw else 1
-    except ValueError:
-        errors.add(FORM, PAGE_INVALID)
-        return 1
-
-
 async def choices() -> dict:
     """What the form's lists offer: the units (the province's and the merged ones) and the
     catalogue's fields."""
@@ -332,11 +428,13 @@ async def results(query: StatsQuery, wanted_page: int) -> dict:
     """The figures, the chart and the page of late dossiers without an apology; a page past
     the last one shows the last (a list that shrank since its address was made)."""
     rows, total = await query.rows()
-    late, late_total = await _late_page(query, wanted_page)
-    pages = max(1, -(-late_total // LATE_PAGE))
-    if wanted_page > pages:
-        wanted_page = pages
-        late, late_total = await _late_page(query, pages)
+    late, late_total, wanted_page = await page_rows(
+        lambda offset: dossier_stats.late_without_apology(
+            query.first, query.last, query.scope, PageRequest(LATE_PAGE, offset)
+        ),
+        wanted_page,
+        LATE_PAGE,
+    )
     today = local_date(utcnow())
     judged = dossier_stats.judged_until(query.first, query.last, today)
     return {
@@ -354,11 +452,115 @@ async def results(query: StatsQuery, wanted_page: int) -> dict:
         "late": late,
         "late_total": late_total,
         "page_number": wanted_page,
-        "pages": pages,
+        "pages": pages_of(late_total, LATE_PAGE),
     }
 
 
-async def _late_page(query: StatsQuery, number: int) -> tuple[list[dict], int]:
-    return await dossier_stats.late_without_apology(
-        query.first, query.last, query.scope, PageRequest(LATE_PAGE, (number - 1) * LATE_PAGE)
+# --- dossier imports ------------------------------------------------------------------------
+
+
+async def requester_names(jobs: list[dict]) -> dict[int, str]:
+    """Who started each job: the account's full name (its username when it has none)."""
+    names: dict[int, str] = {}
+    for account_id in {job["requested_by"] for job in jobs if job["requested_by"] is not None}:
+        try:
+            account = await accounts.get_account(account_id)
+        except NotFound:
+            continue
+        names[account_id] = account["full_name"] or account["username"]
+    return names
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{format_int(number)} {noun}"
+
+
+def job_outcome(job: dict) -> str:
+    """What became of a job, in a sentence: still loading, loaded (with the counts), or not
+    loaded and why (the job's own message is English, for the API: never shown)."""
+    state, rejected, done = job["state"], job["rows_rejected"], job["rows_done"]
+    if state == JobState.QUEUED.value:
+        return "Đang chờ nạp: tệp đã được nhận, sắp bắt đầu đọc."
+    if state == JobState.RUNNING.value:
+        read = f"Đang nạp: đã đọc {_count(done, 'dòng')}"
+        return read + (f", trong đó {_count(rejected, 'dòng')} có lỗi." if rejected else ".")
+    if state == JobState.DONE.value:
+        loaded = (
+            f"Đã nạp xong: {_count(job['created'], 'hồ sơ mới')}, {_count(job['updated'], 'cập nhật')}, "
+            f"{_count(job['unchanged'], 'không đổi')}"
+        )
+        return loaded + (f"; bỏ qua {_count(rejected, 'dòng lỗi')}." if rejected else ".")
+    if rejected:
+        return (
+            f"Không nạp được: {_count(rejected, 'dòng')} trong {_count(done, 'dòng')} có lỗi nên chưa ghi "
+            "hồ sơ nào. Sửa các dòng dưới đây rồi tải tệp lên lại, hoặc chọn “Nạp các dòng hợp lệ, "
+            "bỏ qua dòng lỗi”."
+        )
+    messages = [error.get("message") for error in job["errors"] or [] if error.get("message")]
+    if messages:
+        return f"Không nạp được: {messages[0]} Chưa ghi hồ sơ nào."
+    if job["message"].startswith("interrupted"):
+        return "Không nạp được: máy chủ đã dừng khi đang nạp; chưa ghi hồ sơ nào. Hãy tải tệp lên lại."
+    return (
+        "Không nạp được: có lỗi hệ thống khi nạp tệp; chưa ghi hồ sơ nào. Hãy thử lại, nếu vẫn lỗi "
+        "thì báo quản trị hệ thống."
+    )
+
+
+def column_label(field: str) -> str:
+    """An error's column as the file may head it: the Vietnamese label and the key."""
+    if field == "file":
+        return "(cả tệp)"
+    return f"{LABELS[field]} ({field})" if field in LABELS else field
+
+
+def describe_job(job: dict, names: dict[int, str]) -> dict:
+    errors = job["errors"] or []
+    return {
+        **job,
+        "who": names.get(job["requested_by"], "—"),
+        "state_label": JobState(job["state"]).label if job["state"] in set(JobState) else job["state"],
+        "active": job["state"] in (JobState.QUEUED.value, JobState.RUNNING.value),
+        "outcome": job_outcome(job),
+        "shown_errors": [
+            {**error, "column": column_label(error.get("field") or "")} for error in errors[:ERRORS_SHOWN]
+        ],
+        "error_count": len(errors),
+        "more_errors": max(len(errors) - ERRORS_SHOWN, 0),
+        "errors_capped": len(errors) >= MAX_REPORTED_ERRORS,
+    }
+
+
+async def imports_page(
+    principal: Principal,
+    *,
+    form: dict | None = None,
+    errors: FormErrors | None = None,
+    started: int | None = None,
+    page_number: int = 1,
+    status_code: int = 200,
+) -> Template:
+    """The upload form (what was chosen kept, with its errors) and a page of the jobs."""
+    principal.require(Action.IMPORT_DOSSIERS)
+    rows, total, page_number = await page_rows(
+        lambda offset: import_jobs.list_jobs(principal, PageRequest(JOBS_PAGE, offset)),
+        page_number,
+        JOBS_PAGE,
+    )
+    names = await requester_names(rows)
+    jobs = [describe_job(row, names) for row in rows]
+    return page(
+        "dossier_imports.html",
+        await viewer_for(principal),
+        status_code=status_code,
+        active="dossier-imports",
+        form=form or {"keep_valid": "0"},
+        errors=errors or FormErrors(),
+        jobs=jobs,
+        total=total,
+        started=started if started in {job["id"] for job in jobs} else None,
+        max_size=format_file_size(get_settings().import_max_bytes),
+        page_number=page_number,
+        pages=pages_of(total, JOBS_PAGE),
+        page_url=lambda n: query_url(IMPORT_JOBS, page_number=n if n > 1 else None),
     )

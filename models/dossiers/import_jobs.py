@@ -12,15 +12,18 @@ import codecs
 import logging
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import msgspec
 
+from core.background import run_in_background
 from core.clock import utcnow
 from core.db import write_transaction
-from core.errors import DomainError, FieldError, NotFound
+from core.errors import DomainError, FieldError, InvalidInput, NotFound, PayloadTooLarge
 from core.paging import PageRequest
 from core.settings import get_settings
+from core.text import format_file_size
 from core.uploads import not_utf8, safe_filename
 from models.dossiers.ingest import ImportResult, Progress, RowFile, import_file
 from models.dossiers.tables import ImportJob
@@ -88,6 +91,49 @@ def check_upload(path: Path, filename: str) -> None:
                 codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=False)
             except UnicodeDecodeError as exc:
                 raise not_utf8(exc) from None
+
+
+UPLOAD_CHUNK = 1024 * 1024
+FILE_EMPTY = "Tệp đã chọn không có nội dung (0 byte): hãy chọn tệp xuất từ hệ thống một cửa."
+
+
+async def stage_upload(read: Callable[[int], Awaitable[bytes]], filename: str, limit: int) -> Path:
+    """An upload (``read``: its chunks) streamed to a staging file and checked before any job
+    exists (``check_upload``: type, zip bomb, encoding); an empty file, or one over ``limit``
+    bytes, is refused too, naming the field "file". A refusal leaves no file."""
+    staged = staging_path()
+    try:
+        size = 0
+        with staged.open("wb") as target:
+            while chunk := await read(UPLOAD_CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(
+                        f"file: larger than {limit} bytes",
+                        [FieldError("file", "too large", f"Tệp quá lớn: tối đa {format_file_size(limit)}.")],
+                    )
+                target.write(chunk)
+        if size == 0:
+            raise InvalidInput.field("file", "empty", FILE_EMPTY)
+        check_upload(staged, filename)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    return staged
+
+
+async def start_import(actor: Principal, staged: Path, filename: str, keep_valid: bool) -> dict:
+    """A queued job for a staged upload (``stage_upload``), the file moved to it and the import
+    run in the background (``run_dossier_job``): what the API and the import page both start."""
+    try:
+        job = await create_job(actor, filename, keep_valid)
+    except BaseException:
+        staged.unlink(missing_ok=True)
+        raise
+    path = upload_path(job["id"], filename)
+    staged.replace(path)
+    run_in_background(run_dossier_job(job["id"], path))
+    return job
 
 
 async def create_job(actor: Principal, filename: str, keep_valid: bool) -> dict:

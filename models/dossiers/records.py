@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from core.clock import local_zone
+from core.clock import local_zone, utcnow
 from core.errors import FieldError, NotFound
 from core.tabular import lookup, row_error
 from core.text import LEGACY_ENCODING_MESSAGE, identifier, legacy_vietnamese, nfc
@@ -82,6 +82,11 @@ OPTIONAL_FLAGS = {**dict.fromkeys(FALSE_TEXTS - {""}, False), **dict.fromkeys(TR
 FLAG_CELLS = {**OPTIONAL_FLAGS, "": None}  # a flag's cell as written, usually "", "0" or "1"
 UNUSUAL = object()  # a cell FLAG_CELLS does not hold as it is written
 NO_PAUSE = timedelta(0)
+# How far past the moment of the import a dossier may say it was received or resolved: the
+# one-stop system's clock is not ours and may run some minutes ahead (a dossier resolved and
+# pushed at once carries the sender's time). An hour absorbs that; a later moment is a typing or
+# export error (2099 for 2019), which would count the dossier in a period not yet begun.
+FUTURE_TOLERANCE = timedelta(hours=1)
 MOMENT_CACHE_SIZE = 20_000  # entries per cache (a few MB); cleared when full, so memory stays flat
 # Accepted besides ISO 8601: how people type a moment in Excel.
 LOCAL_PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y")
@@ -144,6 +149,10 @@ class RowParser:
         # Parsed moments by their text, one cache for deadlines (a bare date is the day's end)
         # and one for the rest.
         self._moments: tuple[dict[str, Moment | None], ...] = ({}, {})
+        # The latest moment a row may be received or resolved at (FUTURE_TOLERANCE), fixed once
+        # for the whole import; in the province's zone, so that a moment written without an
+        # offset (which gets that zone) compares without converting.
+        self._latest = (utcnow() + FUTURE_TOLERANCE).astimezone(self.zone)
 
     def parse(self, number: int, cells: dict[str, str]) -> tuple[DossierRow | None, list[FieldError]]:
         errors: list[FieldError] = []
@@ -174,6 +183,10 @@ class RowParser:
         due = self._moment(cells, "due_at", fail, required=True, end_of_day=True)
         resolved = self._moment(cells, "resolved_at", fail, required=False)
         received_at, due_at, resolved_at = received and received.at, due and due.at, resolved and resolved.at
+        if received_at and received_at > self._latest:
+            fail("received_at", "later than the import (in the future)", "Thời điểm tiếp nhận ở tương lai.")
+        if resolved_at and resolved_at > self._latest:
+            fail("resolved_at", "later than the import (in the future)", "Thời điểm trả kết quả ở tương lai.")
         cashless = self._flag(cells.get("cashless", ""), fail)
         apology_issued_on = self._day(cells, "apology_issued_on", fail)
         apology_new_due = self._day(cells, "apology_new_due", fail)

@@ -135,3 +135,28 @@ async def test_stats_parameters_are_checked(client, world, headers):
         f"/api/dossiers/stats?from={this_year}-01-01&to={this_year}-12-31", headers=headers["viewer"]
     )
     assert running.json()["to"] <= clock.today().isoformat()  # judged until today at the latest
+
+
+async def test_a_pushed_dossier_received_or_resolved_in_the_future_is_a_422_naming_the_column(
+    client, catalogue, integration
+):
+    good = {k: v for k, v in dossier("NOW").items() if v} | {"cashless": True}
+    records = [
+        good,
+        {
+            **good,
+            "code": "AHEAD",
+            "received_at": "2099-01-01T08:00:00+07:00",
+            "due_at": "2099-01-15T17:00:00+07:00",
+            "outcome": "open",
+            "resolved_at": None,
+        },
+        {**good, "code": "DONE-AHEAD", "resolved_at": "2099-01-01T08:00:00+07:00"},
+    ]
+    response = await client.post("/api/dossiers", json={"records": records}, headers=integration)
+    assert response.status_code == 422, response.text
+    assert [(e["row"], e["field"], e["message"]) for e in response.json()["errors"]] == [
+        (2, "received_at", "Thời điểm tiếp nhận ở tương lai."),
+        (3, "resolved_at", "Thời điểm trả kết quả ở tương lai."),
+    ]
+    assert (await client.get("/api/dossiers/NOW", headers=integration)).status_code == 404  # all or none

@@ -257,3 +257,64 @@ def test_one_text_is_a_days_start_as_a_moment_and_its_end_as_a_deadline_in_one_f
             "2024-03-15 16:59:59+00:00",
         )
         assert (stored["received_on"], stored["due_on"]) == ("2024-03-15", "2024-03-15")
+
+
+# Rule: a dossier cannot be received or resolved after the import that brings it, give or take
+# an hour for the clocks of the one-stop system and ours (records.FUTURE_TOLERANCE). The import
+# below runs at 10:00 on 30 June 2024 in the province (03:00 UTC): 11:00 is the limit, kept.
+IMPORTED_AT = datetime(2024, 6, 30, 3, 0, tzinfo=UTC)
+RECEIVED_FUTURE = ("received_at", "Thời điểm tiếp nhận ở tương lai.")
+RESOLVED_FUTURE = ("resolved_at", "Thời điểm trả kết quả ở tương lai.")
+OPEN = {"outcome": "open", "resolved_at": ""}
+
+
+@pytest.mark.parametrize(
+    ("cells", "refused"),
+    [
+        ({"received_at": "2024-06-30T11:00:00+07:00", **OPEN}, []),
+        ({"received_at": "2024-06-30T11:00:01+07:00", **OPEN}, [RECEIVED_FUTURE]),
+        # without an offset, the province's time; in UTC, the same limit
+        ({"received_at": "30/06/2024 11:00:00", **OPEN}, []),
+        ({"received_at": "30/06/2024 11:00:01", **OPEN}, [RECEIVED_FUTURE]),
+        ({"received_at": "2024-06-30T04:00:00+00:00", **OPEN}, []),
+        ({"received_at": "2024-06-30T04:00:01+00:00", **OPEN}, [RECEIVED_FUTURE]),
+        # a bare date is that day's start: tomorrow's is in the future
+        ({"received_at": "30/06/2024", **OPEN}, []),
+        ({"received_at": "01/07/2024", **OPEN}, [RECEIVED_FUTURE]),
+        ({"received_at": "2099-01-01", "due_at": "2099-01-31", **OPEN}, [RECEIVED_FUTURE]),
+        ({"received_at": "2024-06-30T09:00:00+07:00", "resolved_at": "2024-06-30T11:00:00+07:00"}, []),
+        (
+            {"received_at": "2024-06-30T09:00:00+07:00", "resolved_at": "2024-06-30T11:00:01+07:00"},
+            [RESOLVED_FUTURE],
+        ),
+        (
+            {"received_at": "2099-01-01", "due_at": "2099-01-31", "resolved_at": "2099-01-02"},
+            [RECEIVED_FUTURE, RESOLVED_FUTURE],
+        ),
+        # the deadline may well be ahead
+        ({"received_at": "2024-06-30T09:00:00+07:00", "due_at": "2099-12-31", **OPEN}, []),
+    ],
+)
+@pytest.mark.parametrize("as_text", [False, True])
+def test_a_dossier_received_or_resolved_after_the_import_is_refused(cells, refused, as_text):
+    from core.clock import stopped_at
+
+    with stopped_at(IMPORTED_AT):
+        parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE, as_text=as_text)
+    row, errors = parser.parse(5, dossier("HS-1", **{"due_at": "2024-07-15", **cells}))
+    assert [(e.field, e.message) for e in errors] == refused
+    assert all(e.row == 5 and e.value == cells[e.field] for e in errors)
+    assert (row is None) == bool(refused)
+
+
+def test_the_limit_is_the_moment_the_parser_was_made_plus_the_tolerance():
+    """Read once per import: rows parsed later (a long file) are held to the same limit."""
+    from core.clock import stopped_at
+
+    with stopped_at(IMPORTED_AT):
+        parser = RowParser(References({"1.001": 1}, {"STP": 2}), PROVINCE)
+    with stopped_at(IMPORTED_AT + timedelta(hours=5)):
+        _, errors = parser.parse(
+            1, dossier("HS-1", received_at="30/06/2024 12:00", due_at="2024-07-15", **OPEN)
+        )
+    assert [e.field for e in errors] == ["received_at"]
