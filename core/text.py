@@ -90,13 +90,16 @@ KIB = 1024
 
 def format_file_size(size: int) -> str:
     """A file's size as people read it: "60 byte" below 1 KB (a 60-byte file was "0 KB"), then
-    KB and MB (of 1024) with one Vietnamese decimal: "1,5 KB", "2,3 MB"; a size that rounds to
-    1.024 KB is "1 MB"."""
+    KB, MB and GB (of 1024) with one Vietnamese decimal: "1,5 KB", "2,3 MB", "1 GB"; a size that
+    rounds to 1.024 of one unit is 1 of the next ("1 MB", not "1.024 KB")."""
     if size < KIB:
         return f"{format_int(size)} byte"
-    if rounded(size / KIB, 1) < KIB:
-        return f"{format_number(size / KIB, 1)} KB"
-    return f"{format_number(size / KIB / KIB, 1)} MB"
+    value = size / KIB
+    for unit in ("KB", "MB"):
+        if rounded(value, 1) < KIB:
+            return f"{format_number(value, 1)} {unit}"
+        value /= KIB
+    return f"{format_number(value, 1)} GB"
 
 
 def format_date_long(day: date) -> str:

@@ -47,6 +47,7 @@ from core.text import (
     QUARTER_NUMERALS,
     format_date_long,
     format_date_short,
+    format_file_size,
     format_fixed,
     format_int,
     format_number,
@@ -236,12 +237,6 @@ def _moment(value: datetime | None) -> str:
     return value.astimezone(local_zone()).strftime("%d/%m/%Y %H:%M")
 
 
-def _filesize(size: int) -> str:
-    if size < 1024 * 1024:
-        return f"{_decimal(size / 1024, 1)} KB"
-    return f"{_decimal(size / 1024 / 1024, 1)} MB"
-
-
 def query_url(base: str, **params: Any) -> str:
     """``base`` with the non-empty params as a query string."""
     pairs = [f"{quote(k)}={quote(str(v))}" for k, v in params.items() if v not in (None, "", False)]
@@ -285,7 +280,7 @@ def environment() -> Environment:
         date_long=_date_long,
         date_short=_date_short,
         moment=_moment,
-        filesize=_filesize,
+        filesize=format_file_size,
         status_label=_label(TaskStatus),
         area_label=_label(Area),
         role_label=_label(Role),

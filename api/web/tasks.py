@@ -40,7 +40,7 @@ from core.errors import (
 )
 from core.paging import PageRequest
 from core.settings import get_settings
-from core.text import format_file_size, strict_int
+from core.text import strict_int
 from models.permissions import Action, Principal
 from models.plans import evidence, plans, rules, tasks
 from models.units import service as units
@@ -101,11 +101,6 @@ def report_form(principal: Principal, task: dict) -> ReportForm | None:
     return ReportForm(task, blank, status_choices(principal, task))
 
 
-def _with_size_text(files: list[dict]) -> list[dict]:
-    """Evidence rows with their size as people read it ("60 byte", "1,5 KB")."""
-    return [{**item, "size_text": format_file_size(item["size"])} for item in files]
-
-
 def latest_update(history: list[dict]) -> dict | None:
     """The task's latest progress update (oldest-first ``history``), None before the first: the
     page shows its note and day as the latest note ("—" when it had none), never an older
@@ -124,10 +119,7 @@ async def task_page(
     principal.require(Action.READ)
     me = await viewer_for(principal)
     task = await tasks.get_task(task_id)
-    history = [
-        {**event, "evidence": _with_size_text(event["evidence"])}
-        for event in await tasks.task_history(task_id)
-    ]
+    history = await tasks.task_history(task_id)
     coordinators = [await units.get_unit(unit_id) for unit_id in task["coordinating_unit_ids"]]
     return page(
         "task_detail.html",

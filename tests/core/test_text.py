@@ -260,6 +260,10 @@ def test_rounding_keeps_two_decimals_unless_told_otherwise():
         (1024 * 1024, "1 MB"),
         (int(2.25 * 1024 * 1024), "2,3 MB"),
         (20 * 1024 * 1024, "20 MB"),
+        (1024**3 - 52 * 1024, "1.023,9 MB"),
+        (1024**3, "1 GB"),
+        (5 * 1024**3 + 1024**3 // 2, "5,5 GB"),
+        (2048 * 1024**3, "2.048 GB"),  # no larger unit: a file never comes near it
     ],
 )
 def test_file_sizes_are_read_in_bytes_kb_and_mb(size, text):
