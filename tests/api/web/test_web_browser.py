@@ -340,6 +340,12 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server,
     section.get_by_role("button", name="Thêm đoạn văn").click()
     expect(page.get_by_role("status")).to_contain_text("Đã thêm đoạn văn.")
     expect(page.locator("#s-V")).to_contain_text("Đề nghị Bộ Nội vụ sớm ban hành hướng dẫn")
+    # III.3 holds only its reminders in the demo: issuing waits for the parts the outline requires
+    causes = page.locator("#s-III\\.causes")
+    causes.get_by_text("Thêm đoạn văn vào cuối mục").click()
+    causes.get_by_label("Đoạn văn mới").fill("Một số đơn vị chưa quyết liệt trong chỉ đạo, điều hành.")
+    causes.get_by_role("button", name="Thêm đoạn văn").click()
+    expect(page.locator("#s-III\\.causes")).to_contain_text("chưa quyết liệt trong chỉ đạo")
     procedures = page.locator("#s-II\\.2")
     procedures.get_by_text("Thêm đoạn văn vào cuối mục").click()
     procedures.get_by_label("Đoạn văn mới").fill("Sáu tháng đầu năm, toàn tỉnh đã tiếp nhận 532.950 hồ sơ.")
@@ -383,7 +389,7 @@ def test_home_affairs_drafts_generates_and_issues_a_report(chromium, own_server,
     expect(page.get_by_role("status")).to_contain_text("Đã ban hành báo cáo.")
     issued = page.locator("tbody tr.is-new")
     expect(page.get_by_role("status")).to_be_in_viewport()  # the notice, beside its row
-    expect(issued).to_contain_text("Số 125, ngày 16/06/2023")
+    expect(issued).to_contain_text("Số 125/BC-SNV, ngày 16/06/2023")  # as the document prints it
     page.set_viewport_size({"width": 360, "height": 740})  # on a phone each version is a card:
     download = issued.get_by_role("link", name="Tải .docx")  # its file in sight, not scrolled to
     assert download.bounding_box()["x"] + download.bounding_box()["width"] <= 360
