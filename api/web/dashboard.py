@@ -52,14 +52,15 @@ def progress_caption(row: dict) -> str:
     return text + (f", {row['overdue']} quá hạn" if row["overdue"] else "")
 
 
-async def latest_indices(day: date) -> list[dict]:
-    """The newest result of each index for a year up to ``day``'s, with a gauge of its score
-    against the year's target."""
-    rows, _ = await indices.list_index_results(indices.IndexFilter(), PageRequest(500, 0, "kind,-year"))
+async def latest_indices(day: date, today: date) -> list[dict]:
+    """The newest result of each index, with a gauge of its score against the year's target:
+    today, every one recorded; for a past ``day``, those published by then
+    (``indices.publication_day``: a result of 2024 was not known on 01/06/2024)."""
+    public = indices.IndexFilter(published_by=day if day < today else None)
+    rows, _ = await indices.list_index_results(public, PageRequest(500, 0, "kind,-year"))
     latest: dict[str, dict] = {}
     for row in rows:
-        if row["year"] <= day.year:
-            latest.setdefault(row["kind"], row)
+        latest.setdefault(row["kind"], row)
     return [{**row, "gauge": gauge(row["score"], row["scale"], row["target"])} for row in latest.values()]
 
 
@@ -127,7 +128,7 @@ class DashboardController(Controller):
             "dossiers_url": query_url(
                 "/dossiers", start=day_text(date(figures_day.year, 1, 1)), end=day_text(figures_day)
             ),
-            "indices": await latest_indices(figures_day),
+            "indices": await latest_indices(figures_day, today),
             "imports": await import_jobs.unfinished_jobs(),
         }
         if plan is not None:

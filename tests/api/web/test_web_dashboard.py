@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 import re
+from datetime import date
 
 import pytest
 
@@ -299,3 +300,26 @@ async def test_the_dossiers_carried_over_are_said_as_on_the_dossier_statistics(
     )
     assert rate.findall(dashboard) == rate.findall(statistics) != []
     assert f'href="/dossiers?start={start}&amp;end={as_of}">Xem thống kê chi tiết</a>' in dashboard
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("as_of", "published_on", "shown"),
+    [
+        ("2025-04-18", date(2025, 4, 19), False),  # the day before it was announced
+        ("2025-04-19", date(2025, 4, 19), True),
+        ("2025-12-30", None, False),  # no announcement recorded: public from 31/12 of the next year
+        ("2025-12-31", None, True),
+    ],
+)
+async def test_an_index_result_shows_from_the_day_it_was_published(
+    browser, world, as_of, published_on, shown
+):
+    """A result scores a year and is announced during the next: as of a day before that, the
+    dashboard cannot show it (indices.publication_day, as the reports quote results)."""
+    result = IndexResultData(score=88.0, rank=5, out_of=34, published_on=published_on)
+    await put_index_result(world.staff, "sipas", 2024, result)
+    await browser.sign_in_as("viewer")
+    page = (await browser.get(f"/?as_of={as_of}")).text
+    assert ("SIPAS) năm 2024" in page) == shown
+    assert f"Kết quả đã công bố đến ngày {date.fromisoformat(as_of):%d/%m/%Y}." in page
