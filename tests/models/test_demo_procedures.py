@@ -52,7 +52,12 @@ async def test_demo_loads_the_2020_catalogue_once(db):
     )
     assert all(re.fullmatch(r"QN-[A-Z]{2}-\d{4}", row["code"]) for row in rows)
     assert all(1 <= row["processing_days"] <= 30 for row in rows)
-    assert {(row["valid_from"], row["valid_to"]) for row in rows} == {(date(2020, 1, 1), None)}
+    # The district procedures end with the districts (30/06/2025); the others are in force.
+    assert {(row["level"], row["valid_from"], row["valid_to"]) for row in rows} == {
+        ("province", date(2020, 1, 1), None),
+        ("district", date(2020, 1, 1), date(2025, 6, 30)),
+        ("commune", date(2020, 1, 1), None),
+    }
     assert all(row["name"] and row["search_text"] for row in rows)
     province = [row for row in rows if row["level"] == "province"]
     assert {(row["unit_level"], row["unit_kind"]) for row in province} == {("province", "department")}
