@@ -23,6 +23,7 @@ from models.accounts.service import operator
 from models.plans.plans import PlanData, create_plan_unchecked
 from models.plans.tables import Plan, Task
 from models.plans.tasks import TaskDefinition, create_task_unchecked
+from models.units.service import existed_during
 from models.units.tables import Unit
 from models.vocabulary import Area
 from piccolo_app import use_engine
@@ -58,6 +59,8 @@ HAND_QUERIES = (
       ON e.task = latest.task AND e.version = latest.version JOIN unit u ON u.id = e.lead_unit""",
 )
 
+YEAR_START, YEAR_END = date(2020, 1, 1), date(2020, 12, 31)
+
 
 async def seed_plan() -> None:
     if await Plan.exists().where(Plan.year == 2020):
@@ -65,7 +68,11 @@ async def seed_plan() -> None:
     plan = await create_plan_unchecked(
         PlanData(2020, "Kế hoạch cải cách hành chính năm 2020", "1/KH-UBND", status="active")
     )
-    units = [row["id"] for row in await Unit.select(Unit.id).where(Unit.level == "province")]
+    rows = await Unit.select(Unit.id, Unit.valid_from, Unit.valid_to).where(Unit.level == "province")
+    # the departments of 2020 (the plan's year): not those set up by the 2025 mergers
+    units = [
+        row["id"] for row in rows if existed_during(row["valid_from"], row["valid_to"], YEAR_START, YEAR_END)
+    ]
     actor = await operator()
     areas = list(Area)
     for number in range(TASKS):
