@@ -96,12 +96,14 @@ async def load_submission(submission_id: int) -> dict:
 
 
 def check_can_see(actor: Principal, submission: dict) -> None:
-    """Staff see every submission; a unit's head and reporters only their unit's."""
+    """Staff see every submission; a unit's head and reporters only their unit's. Others
+    (leadership included) read the round's consolidated figures, not a unit's working form."""
     if actor.can(Action.MANAGE_ROUNDS):
         return
-    actor.require(Action.SUBMIT_ROUND)
-    if actor.unit_id != submission["unit"]:
-        raise PermissionDenied("a unit's head or reporter sees only their unit's submission")
+    if not actor.can(Action.SUBMIT_ROUND) or actor.unit_id != submission["unit"]:
+        raise PermissionDenied(
+            "a unit's submission is opened by the unit's own head and reporters and by home-affairs staff"
+        )
 
 
 def check_unit_may_edit(actor: Principal, submission: dict, round_row: dict) -> None:

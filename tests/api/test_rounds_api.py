@@ -75,6 +75,9 @@ async def test_fill_send_return_resubmit_accept(client, world, round_setup):
     tc01 = next(line for line in totals["indicators"] if line["code"] == "TC01")
     assert (tc01["value"], tc01["display"], tc01["reported"]) == (1200, "1.200", 1)
     assert {m["unit_name"] for m in totals["missing"]} == {"Sở Y tế", "Xã Hải Hà"}
+    for reader in ("viewer", "head_b"):  # leadership reads the consolidated figures, not the form
+        refused = await client.get(f"/api/submissions/{sid}", headers=h[reader])
+        assert refused.status_code == 403 and "home-affairs staff" in refused.json()["detail"], reader
 
 
 async def test_bad_figures_are_422_naming_each_field(client, world, round_setup):
