@@ -8,7 +8,16 @@ from litestar.params import FromPath, FromQuery
 from litestar.response import Redirect, Template
 
 from api.security import Caller
-from api.web.common import page, query_url, see_other, viewer_for
+from api.web.common import (
+    FormErrors,
+    page,
+    page_rows,
+    pages_of,
+    query_url,
+    read_page_number,
+    see_other,
+    viewer_for,
+)
 from core.paging import PageRequest
 from models.notifications import service as notifications
 from models.permissions import Action
@@ -35,12 +44,17 @@ class NotificationPagesController(Controller):
 
     @get("/", name="web:notifications")
     async def notifications(
-        self, principal: Caller, unread: FromQuery[bool] = False, page_number: FromQuery[int] = 1
+        self, principal: Caller, unread: FromQuery[bool] = False, page_number: FromQuery[str] = ""
     ) -> Template:
         principal.require(Action.READ)
-        number = max(1, page_number)
-        rows, total = await notifications.list_notifications(
-            principal, unread, PageRequest(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        errors = FormErrors()
+        wanted = read_page_number(page_number, errors, PAGE_SIZE)
+        rows, total, number = await page_rows(
+            lambda offset: notifications.list_notifications(
+                principal, unread, PageRequest(PAGE_SIZE, offset)
+            ),
+            wanted,
+            PAGE_SIZE,
         )
         items = [
             {**row, "kind_label": notifications.KINDS.get(row["kind"], row["kind"]), "href": target(row)}
@@ -49,12 +63,14 @@ class NotificationPagesController(Controller):
         return page(
             "notifications.html",
             await viewer_for(principal),
+            status_code=422 if errors else 200,
             active="notifications",
+            errors=errors,
             items=items,
             total=total,
             unread=unread,
             page_number=number,
-            pages=max(1, -(-total // PAGE_SIZE)),
+            pages=pages_of(total, PAGE_SIZE),
             page_url=lambda n: query_url("/notifications", unread=unread, page_number=n if n > 1 else None),
         )
 

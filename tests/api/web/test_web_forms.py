@@ -314,6 +314,10 @@ def test_an_id_in_the_address_is_one_the_database_can_hold(typed, number):
             422,
             "Đơn vị không hợp lệ.",
         ),
+        ("/notifications?page_number=abc", 422, PAGE_INVALID),
+        ("/notifications?page_number=0", 422, PAGE_INVALID),
+        ("/notifications?page_number=99999999999999999999", 422, PAGE_INVALID),
+        ("/notifications?page_number=5", 200, "Chưa có thông báo nào."),  # past the last: the last
         # the plan's list has no place for it: a 400 page naming the parameter
         ("/plans/{plan}?page_number=abc", 400, "Số trang (tham số page_number trong địa chỉ) không hợp lệ."),
         ("/plans/{plan}?page_number=0", 400, "Số trang (tham số page_number trong địa chỉ) không hợp lệ."),
