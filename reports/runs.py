@@ -297,6 +297,11 @@ async def run_unit(run: dict) -> IssuingUnit | None:
     return await issuing_unit(run["scope_unit"], parse_period(run["period_key"]).end)
 
 
+async def run_issuer(run: dict) -> Issuer:
+    """The letterhead a run is (or was issued) under: its issuer profile, for its scope."""
+    return issuer_for(get_settings().report, run["issuer_profile"], await run_unit(run))
+
+
 async def run_profiles(run: dict) -> dict[str, Issuer]:
     """The issuer profiles the run's scope offers (reports.issuers.issuer_profiles)."""
     return issuer_profiles(get_settings().report, await run_unit(run))
@@ -653,7 +658,7 @@ async def _number_taken(request: IssueRequest, issuer: Issuer) -> dict | None:
     for row in rows:
         if row["issue_date"].year != request.issued_on.year:
             continue
-        other = issuer_for(get_settings().report, row["issuer_profile"], await run_unit(row))
+        other = await run_issuer(row)
         if (other.issuing_body, other.symbol) == (issuer.issuing_body, issuer.symbol):
             return row
     return None

@@ -41,7 +41,7 @@ from models.vocabulary import JobState, Role
 from reports import drafts, wording
 from reports import runs as report_runs
 from reports.document import section_labels
-from reports.issuers import issuer_for, issuer_profiles
+from reports.issuers import issuer_profiles
 
 PERIOD_KINDS = {
     "H1": "Báo cáo 6 tháng đầu năm",
@@ -67,8 +67,7 @@ async def describe(run: dict, unit_names: dict[int, str]) -> dict:
 async def issued_number(run: dict) -> str:
     """An issued run's number as its document prints it ("05/BC-UBND"): the symbol of the
     issuer it was issued as, for its scope (as the issuing form and the issue's messages)."""
-    issuer = issuer_for(get_settings().report, run["issuer_profile"], await report_runs.run_unit(run))
-    return wording.number_text(issuer, run["issue_number"])
+    return wording.number_text(await report_runs.run_issuer(run), run["issue_number"])
 
 
 async def _unit_names() -> tuple[dict[int, str], list[dict]]:
@@ -242,8 +241,7 @@ class ReportPagesController(Controller):
     async def issue_form(self, principal: Caller, run_id: FromPath[int]) -> Template:
         """What issuing will do, and the number, date and signer it asks for."""
         run = await report_runs.run_to_issue(principal, run_id)
-        scope_unit = await report_runs.run_unit(run)
-        profile = issuer_for(get_settings().report, run["issuer_profile"], scope_unit)
+        profile = await report_runs.run_issuer(run)
         form = {
             "profile": profile.key,
             "number": "",
