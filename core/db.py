@@ -16,6 +16,8 @@ from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, SQLiteTransaction, TransactionType, dict_factory
 
+from core.errors import StaleVersion
+
 SQLITE_BUSY_TIMEOUT_S = 30
 # aiosqlite logs every statement with its parameters (password hashes, token digests) at
 # DEBUG: it never does here, whatever level the root logger is at.
@@ -251,3 +253,28 @@ async def one_writer_at_a_time(table: type, key: str) -> None:
     were answered 409 where SQLite gave 202, 412 or applied them all."""
     if isinstance(table._meta.db, PostgresEngine):
         await table.raw("SELECT pg_advisory_xact_lock(hashtextextended({}, 0))", key)
+
+
+async def update_versioned(
+    table: type,
+    row_id: int,
+    values: dict,
+    current_version: int,
+    expected_version: int | None,
+    stale_message: str,
+) -> None:
+    """Write ``values`` to row ``row_id`` of ``table`` and bump its ``version``, only if it is
+    still ``current_version`` (the version the caller's checks read). A caller naming another
+    version (``expected_version``: a form's hidden field or an If-Match) edited an older state
+    and gets StaleVersion with ``stale_message``; so does anyone whose write lost a race, the
+    row having changed after it was read. None: the caller named no version (an API client
+    without If-Match), and is still never applied over a change it did not read."""
+    if expected_version is not None and expected_version != current_version:
+        raise StaleVersion(current_version, stale_message)
+    updated = (
+        await table.update({**values, table.version: current_version + 1})
+        .where((table.id == row_id) & (table.version == current_version))
+        .returning(table.id)
+    )
+    if not updated:
+        raise StaleVersion(current_version + 1, stale_message)

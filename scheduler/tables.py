@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import JSON, Boolean, Text, Timestamptz, Varchar
+from piccolo.columns import JSON, Boolean, Integer, Text, Timestamptz, Varchar
 from piccolo.table import Table
 
 
@@ -14,6 +14,7 @@ class Schedule(Table):
     cron = Varchar(length=100)
     enabled = Boolean(default=True)
     params = JSON(default={})
+    version = Integer(default=1)  # bumped by every change (If-Match)
     updated_at = Timestamptz()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
+from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Timestamptz, Varchar
 from piccolo.table import Table
 
 from models.units.tables import Unit
@@ -19,6 +19,7 @@ class Account(Table, tablename="account"):
     password_hash = Varchar(length=255, secret=True)
     # True while the password is a temporary one an administrator set: changed at next sign-in.
     must_change_password = Boolean(default=False)
+    version = Integer(default=1)  # bumped by every edit: a form sent from an older one is refused
     created_at = Timestamptz()
 
 

@@ -35,6 +35,7 @@ class IndexResult(Table):
     source = Varchar(length=500, default="")  # where it was announced
     assumed = Boolean(default=False)  # a value entered as an assumption: never printed in a report
     note = Text(default="")
+    version = Integer(default=1)  # bumped by every replacement (If-Match)
     updated_at = Timestamptz()
     updated_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
 

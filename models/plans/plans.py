@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from core.clock import utcnow
+from core.db import update_versioned
 from core.errors import Conflict, FieldError, InvalidInput, NotFound, StaleVersion
 from core.paging import PageRequest, apply_sort
 from core.text import nfc
@@ -133,21 +134,18 @@ async def create_plan_unchecked(data: PlanData) -> dict:
     return await get_plan(rows[0]["id"])
 
 
+STALE_PLAN = "Kế hoạch đã được người khác cập nhật trước; vui lòng tải lại và thử lại."
+
+
 async def update_plan(actor: Principal, plan_id: int, changes: dict, expected_version: int | None) -> dict:
     actor.require(Action.MANAGE_PLANS)
     current = await get_plan(plan_id)
     if expected_version is not None and expected_version != current["version"]:
-        raise StaleVersion(current["version"])
+        raise StaleVersion(current["version"], STALE_PLAN)
     data = _changed(current, changes)
     values = _validate(data)
     await _ensure_single_active(data.year, data.status, plan_id)
-    updated = (
-        await Plan.update({**values, Plan.version: current["version"] + 1})
-        .where((Plan.id == plan_id) & (Plan.version == current["version"]))
-        .returning(Plan.id)
-    )
-    if not updated:
-        raise StaleVersion(current["version"] + 1)
+    await update_versioned(Plan, plan_id, values, current["version"], expected_version, STALE_PLAN)
     return await get_plan(plan_id)
 
 

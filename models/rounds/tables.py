@@ -36,6 +36,7 @@ class Indicator(Table, tablename="round_indicator"):
     integer = Boolean(default=False)
     required = Boolean(default=False)
     position = Integer(default=0)
+    version = Integer(default=1)  # bumped by every replacement (If-Match)
     active = Boolean(default=True)
     updated_at = Timestamptz()
 

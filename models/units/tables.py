@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from piccolo.columns import Date, ForeignKey, OnDelete, Varchar
+from piccolo.columns import Date, ForeignKey, Integer, OnDelete, Varchar
 from piccolo.table import Table
 
 
@@ -18,6 +18,7 @@ class Unit(Table):
     valid_to = Date(null=True, default=None)
     successor = ForeignKey("self", null=True, on_delete=OnDelete.restrict)
     search_text = Varchar(length=600, default="")
+    version = Integer(default=1)  # bumped by every edit: a form sent from an older one is refused
 
 
 TABLES = (Unit,)
