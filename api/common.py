@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import msgspec
+from litestar.params import HeaderParameter
 
 from core.text import strict_int
 
@@ -24,6 +25,12 @@ def given_fields(data: msgspec.Struct) -> dict[str, Any]:
     return {
         name: value for name in data.__struct_fields__ if (value := getattr(data, name)) is not msgspec.UNSET
     }
+
+
+IfMatch = Annotated[
+    str | None,
+    HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
+]
 
 
 def etag(version: int) -> str:

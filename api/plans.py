@@ -11,10 +11,10 @@ from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parameter
 
-from api.common import convert, convert_all, etag, given_fields, parse_if_match
+from api.common import IfMatch, convert, convert_all, etag, given_fields, parse_if_match
 from api.paging import Page
 from api.security import SECURITY, Caller
-from api.tasks import IfMatch, TaskOut, task_response
+from api.tasks import TaskOut, task_response
 from core.paging import PageRequest
 from models.permissions import Action
 from models.plans import files as plan_files

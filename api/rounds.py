@@ -16,9 +16,8 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import File
 
-from api.common import convert, convert_all, etag, parse_if_match
+from api.common import IfMatch, convert, convert_all, etag, parse_if_match
 from api.security import SECURITY, Caller
-from api.tasks import IfMatch
 from core.settings import get_settings
 from models.permissions import Action
 from models.plans.evidence import ALLOWED_TYPES

@@ -9,10 +9,10 @@ from typing import Annotated, Any
 import msgspec
 from litestar import Controller, Response, get, patch, post
 from litestar.datastructures import UploadFile
-from litestar.params import FromPath, HeaderParameter, JSONBody, MultipartBody
+from litestar.params import FromPath, JSONBody, MultipartBody
 from litestar.response import File
 
-from api.common import convert, etag, given_fields, parse_if_match
+from api.common import IfMatch, convert, etag, given_fields, parse_if_match
 from api.security import SECURITY, Caller
 from core.errors import PayloadTooLarge
 from core.settings import get_settings
@@ -20,10 +20,6 @@ from models.permissions import Action
 from models.plans import evidence, tasks
 from models.plans.rules import MAX_NOTE
 
-IfMatch = Annotated[
-    str | None,
-    HeaderParameter(name="If-Match", required=False, description='The ETag you read, e.g. "3"'),
-]
 Note = Annotated[str, msgspec.Meta(max_length=MAX_NOTE)]
 
 
