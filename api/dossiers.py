@@ -99,6 +99,7 @@ class ImportJobOut(msgspec.Struct):
     keep_valid: bool
     requested_by: int | None
     rows_done: int
+    read_fraction: float
     rows_rejected: int
     created: int
     updated: int

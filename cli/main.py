@@ -350,6 +350,8 @@ def dossiers_import(
 
         async def show(result, fraction: float) -> None:
             bar.update(task, completed=fraction, rows=result.rows_done)
+            if fraction >= 1:  # read: the checks and the write follow
+                bar.update(task, description=f"Writing {file.name} to the database")
 
         async def run():
             job = await create_job(await operator(), file.name, keep_valid)

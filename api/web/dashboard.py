@@ -13,11 +13,11 @@ from litestar.response import Template
 from api.security import Caller
 from api.web.charts import gauge, stacked_bars
 from api.web.common import FormErrors, choose_plan, page, parse_date_field, query_url, read_id, viewer_for
+from api.web.dossiers import loading_imports
 from api.web.forms import day_text
 from core.clock import local_date, utcnow
 from core.errors import NotFound
 from core.paging import PageRequest
-from models.dossiers import import_jobs
 from models.dossiers import stats as dossier_stats
 from models.indices import service as indices
 from models.permissions import Action
@@ -129,7 +129,7 @@ class DashboardController(Controller):
                 "/dossiers", start=day_text(date(figures_day.year, 1, 1)), end=day_text(figures_day)
             ),
             "indices": await latest_indices(figures_day, today),
-            "imports": await import_jobs.unfinished_jobs(),
+            "imports": await loading_imports(),
         }
         if plan is not None:
             figures = await summary.plan_summary(plan["id"], figures_day)

@@ -7,6 +7,7 @@ HTMX until it ends, and a refused one's errors by row."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -256,7 +257,7 @@ class DossierPagesController(Controller):
         """The imports still loading (polled by the notice on the pages); once none is left,
         the page reloads to show the figures with them."""
         principal.require(Action.READ)
-        unfinished = await import_jobs.unfinished_jobs()
+        unfinished = await loading_imports()
         response = page("_import_progress.html", None, imports=unfinished)
         if not unfinished and request.htmx:
             response.headers["HX-Refresh"] = "true"
@@ -398,7 +399,7 @@ class DossierPagesController(Controller):
                     "/dossiers", **filters, sort=sort_param, page_number=n if n > 1 else None
                 )
         context["errors"] = errors.ordered(FILTERS)
-        context["imports"] = await import_jobs.unfinished_jobs()
+        context["imports"] = await loading_imports()
         if wants_fragment(request, RESULTS) and not errors:
             response = page("_dossier_results.html", None, **context)
         else:
@@ -475,6 +476,32 @@ def _count(number: int, noun: str) -> str:
     return f"{format_int(number)} {noun}"
 
 
+def reading_words(job: dict) -> str:
+    """How far a running import has got: the rows read and the share of the file, or, the whole
+    file read, that it is checking and writing (a year's file spends a while there)."""
+    rows = _count(job["rows_done"], "dòng")
+    if job["read_fraction"] >= 1:
+        return f"đã đọc hết tệp ({rows}), đang kiểm tra và ghi vào cơ sở dữ liệu"
+    return f"đã đọc {rows} ({read_percent(job)}% tệp)"
+
+
+def read_percent(job: dict) -> int:
+    """The whole percent of the file read, rounded down: never 100 before the end (rounded to a
+    millionth first, so that 0.29 of the file, 28.999… in binary, is 29)."""
+    return math.floor(round(job["read_fraction"] * 100, 6))
+
+
+async def loading_imports() -> list[dict]:
+    """The imports still loading, for the notice on the pages whose figures they change."""
+    return [
+        {
+            **job,
+            "progress": "đang chuẩn bị tệp" if job["state"] == JobState.QUEUED.value else reading_words(job),
+        }
+        for job in await import_jobs.unfinished_jobs()
+    ]
+
+
 def job_outcome(job: dict) -> str:
     """What became of a job, in a sentence: still loading, loaded (with the counts), or not
     loaded and why (the job's own message is English, for the API: never shown)."""
@@ -482,8 +509,8 @@ def job_outcome(job: dict) -> str:
     if state == JobState.QUEUED.value:
         return "Đang chờ nạp: tệp đã được nhận, sắp bắt đầu đọc."
     if state == JobState.RUNNING.value:
-        read = f"Đang nạp: đã đọc {_count(done, 'dòng')}"
-        return read + (f", trong đó {_count(rejected, 'dòng')} có lỗi." if rejected else ".")
+        read = f"Đang nạp: {reading_words(job)}"
+        return read + (f"; {_count(rejected, 'dòng')} có lỗi." if rejected else ".")
     if state == JobState.DONE.value:
         loaded = (
             f"Đã nạp xong: {_count(job['created'], 'hồ sơ mới')}, {_count(job['updated'], 'cập nhật')}, "
@@ -521,6 +548,10 @@ def describe_job(job: dict, names: dict[int, str]) -> dict:
         "who": names.get(job["requested_by"], "—"),
         "state_label": JobState(job["state"]).label if job["state"] in set(JobState) else job["state"],
         "active": job["state"] in (JobState.QUEUED.value, JobState.RUNNING.value),
+        # A bar with a value only while the file is read; waiting and writing have no measure.
+        "percent": read_percent(job)
+        if job["state"] == JobState.RUNNING.value and job["read_fraction"] < 1
+        else None,
         "outcome": job_outcome(job),
         "shown_errors": [
             {**error, "column": column_label(error.get("field") or "")} for error in errors[:ERRORS_SHOWN]

@@ -19,11 +19,11 @@ from api.web.common import (
     read_page_number,
     viewer_for,
 )
+from api.web.dossiers import loading_imports
 from core.clock import local_date, utcnow
 from core.errors import InvalidInput
 from core.paging import PageRequest
 from core.text import format_fixed, format_percent
-from models.dossiers import import_jobs
 from models.permissions import Action
 from models.service_index import service
 from models.service_index.indicators import BY_KEY, HANDLING_DAYS_DECIMALS, SHORT_LABELS, scoring_rules
@@ -130,7 +130,7 @@ class ServiceIndexPagesController(Controller):
             "short_labels": SHORT_LABELS,
             "days_decimals": HANDLING_DAYS_DECIMALS,
             "change_words": change_words,
-            "imports": await import_jobs.unfinished_jobs(),
+            "imports": await loading_imports(),
         }
         if not errors:
             try:

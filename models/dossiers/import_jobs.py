@@ -40,6 +40,7 @@ JOB_COLUMNS = (
     ImportJob.keep_valid,
     ImportJob.requested_by,
     ImportJob.rows_done,
+    ImportJob.read_fraction,
     ImportJob.rows_rejected,
     ImportJob.created,
     ImportJob.updated,
@@ -173,7 +174,9 @@ async def unfinished_jobs() -> list[dict]:
     """Imports queued or running now, oldest first: what every reader's pages say is still
     loading (file names and counts only)."""
     return (
-        await ImportJob.select(ImportJob.id, ImportJob.filename, ImportJob.state, ImportJob.rows_done)
+        await ImportJob.select(
+            ImportJob.id, ImportJob.filename, ImportJob.state, ImportJob.rows_done, ImportJob.read_fraction
+        )
         .where(ImportJob.state.is_in([JobState.QUEUED.value, JobState.RUNNING.value]))
         .order_by(ImportJob.id)
     )
@@ -244,7 +247,12 @@ async def run_dossier_job(
     try:
 
         async def progress(result: ImportResult, fraction: float) -> None:
-            await _update(job_id, rows_done=result.rows_done, rows_rejected=result.rows_rejected)
+            await _update(
+                job_id,
+                rows_done=result.rows_done,
+                rows_rejected=result.rows_rejected,
+                read_fraction=round(fraction, 4),
+            )
             if on_progress:
                 await on_progress(result, fraction)
 

@@ -118,6 +118,9 @@ class ImportResult:
 
 
 Progress = Callable[[ImportResult, float], Awaitable[None]]  # result so far, fraction of the file
+# The fraction a batch may report: 1.0 means the whole file is read, which only the end of the
+# reading says (a reader's position reaches the end of the file while batches still wait).
+READING = 0.9999
 
 
 # --- reading files as rows ----------------------------------------------------------------------
@@ -867,7 +870,9 @@ async def _import(
                 if batch.staged:
                     await stage.add(batch.staged)
                 if progress:
-                    await progress(result, batch.fraction)
+                    await progress(result, min(batch.fraction, READING))
+            if progress:  # the file is read; what is left is checking and writing
+                await progress(result, 1.0)
             if batches.staged_files:
                 await stage.add_files(batches.staged_files)
             await _reject_duplicates(stage, result, keep_valid)

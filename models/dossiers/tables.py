@@ -7,6 +7,7 @@ from piccolo.columns import (
     BigInt,
     Boolean,
     Date,
+    DoublePrecision,
     ForeignKey,
     Integer,
     OnDelete,
@@ -71,6 +72,7 @@ class ImportJob(Table):
     keep_valid = Boolean(default=False)
     requested_by = ForeignKey(Account, null=True, on_delete=OnDelete.restrict)
     rows_done = Integer(default=0)
+    read_fraction = DoublePrecision(default=0)  # how far through the file reading has got (0 to 1)
     rows_rejected = Integer(default=0)
     created = Integer(default=0)
     updated = Integer(default=0)

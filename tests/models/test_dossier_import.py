@@ -295,3 +295,22 @@ async def test_interrupted_jobs_are_marked_failed_at_start_up(world):
     assert await import_jobs.fail_interrupted_jobs() == 1
     row = await ImportJob.select(ImportJob.state, ImportJob.message).where(ImportJob.id == job["id"]).first()
     assert row["state"] == "failed" and "interrupted" in row["message"]
+
+
+@pytest.mark.parametrize("writer", [write_csv, write_xlsx], ids=["csv", "xlsx"])
+async def test_progress_says_the_file_is_read_only_once_it_is(world, tmp_path, writer, reader, monkeypatch):
+    """Batches report how far the file is read, never the whole of it: 1.0 (which the pages
+    turn into "checking and writing") comes once, after the last batch; the job keeps it."""
+    monkeypatch.setattr(dossier_import, "BATCH_ROWS", 2)
+    seen: list[tuple[int, float]] = []
+
+    async def record(result: ImportResult, fraction: float) -> None:
+        seen.append((result.rows_done, fraction))
+
+    path = writer(tmp_path / f"year.{writer.__name__.removeprefix('write_')}", ROWS)
+    job = await import_jobs.create_job(world.staff, path.name, False)
+    job = await import_jobs.run_dossier_job(job["id"], path, record, remove_file=False)
+    assert job["state"] == "done" and job["read_fraction"] == 1.0
+    fractions = [fraction for _, fraction in seen]
+    assert fractions[-1] == 1.0 and all(0 <= f < 1 for f in fractions[:-1]) and len(fractions) >= 3
+    assert [rows for rows, _ in seen][-2:] == [5, 5]  # the last batch, then "read"

@@ -101,13 +101,14 @@ async def test_staff_upload_a_file_and_see_it_loaded_where_they_are(browser, cli
 
 async def test_a_running_job_polls_until_it_ends(browser, world):
     job = await create_job(world.staff, "ho-so-2026.csv", keep_valid=True)
-    await ImportJob.update({ImportJob.state: "running", ImportJob.rows_done: 1191036}).where(
-        ImportJob.id == job["id"]
-    )
+    await ImportJob.update(
+        {ImportJob.state: "running", ImportJob.rows_done: 595518, ImportJob.read_fraction: 0.4999}
+    ).where(ImportJob.id == job["id"])
     await browser.sign_in_as("staff")
     item = entry((await browser.get(PAGE)).text, job["id"])
     assert f'hx-get="{PAGE}/{job["id"]}"' in item and 'hx-trigger="every 2s"' in item
-    assert "Đang nạp: đã đọc 1.191.036 dòng." in item and "Đang chạy" in item
+    assert "Đang nạp: đã đọc 595.518 dòng (49% tệp)." in item and "Đang chạy" in item
+    assert '<progress max="100" value="49"' in item
     assert "Khi có dòng lỗi</dt><dd>nạp các dòng hợp lệ, bỏ qua dòng lỗi" in item
 
     polled = await browser.get(
@@ -329,3 +330,54 @@ async def test_an_address_cut_or_typed_by_hand_is_a_4xx_never_a_500(browser, wor
     assert response.status_code == status, response.text[:300]
     assert "<html" in response.text
     assert ("Số trang không hợp lệ." in response.text) == (status == 422)
+
+
+@pytest.mark.parametrize(
+    ("state", "rows", "fraction", "rejected", "outcome", "bar"),
+    [
+        ("queued", 0, 0.0, 0, "Đang chờ nạp: tệp đã được nhận, sắp bắt đầu đọc.", "<progress aria-hidden"),
+        ("running", 0, 0.0, 0, "Đang nạp: đã đọc 0 dòng (0% tệp).", '<progress max="100" value="0"'),
+        (
+            "running",
+            5000,
+            0.0099,
+            0,
+            "Đang nạp: đã đọc 5.000 dòng (0% tệp).",
+            '<progress max="100" value="0"',
+        ),
+        ("running", 5000, 0.01, 2, "Đang nạp: đã đọc 5.000 dòng (1% tệp); 2 dòng có lỗi.", 'value="1"'),
+        ("running", 345400, 0.29, 0, "Đang nạp: đã đọc 345.400 dòng (29% tệp).", 'value="29"'),
+        ("running", 1190000, 0.9999, 0, "Đang nạp: đã đọc 1.190.000 dòng (99% tệp).", 'value="99"'),
+        # the whole file read: no measure of the write, so the bar has no value
+        (
+            "running",
+            1191036,
+            1.0,
+            0,
+            "Đang nạp: đã đọc hết tệp (1.191.036 dòng), đang kiểm tra và ghi vào cơ sở dữ liệu.",
+            "<progress aria-hidden",
+        ),
+    ],
+)
+async def test_a_running_job_says_how_far_it_has_read(
+    browser, world, state, rows, fraction, rejected, outcome, bar
+):
+    job = await create_job(world.staff, "ho-so-2026.csv", keep_valid=True)
+    await ImportJob.update(
+        {
+            ImportJob.state: state,
+            ImportJob.rows_done: rows,
+            ImportJob.read_fraction: fraction,
+            ImportJob.rows_rejected: rejected,
+        }
+    ).where(ImportJob.id == job["id"])
+    await browser.sign_in_as("staff")
+    item = entry((await browser.get(PAGE)).text, job["id"])
+    assert outcome in item and bar in item
+    notice = (await browser.get("/dossiers/imports", headers={"HX-Request": "true"})).text
+    expected = (
+        "đang chuẩn bị tệp"
+        if state == "queued"
+        else outcome.removeprefix("Đang nạp: ").split(";")[0].rstrip(".")
+    )
+    assert f"ho-so-2026.csv: {expected}" in notice

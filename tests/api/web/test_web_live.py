@@ -127,11 +127,11 @@ async def test_the_pages_show_dossier_imports_still_loading(browser, world):
     for url in ("/", "/dossiers", "/service-index"):  # each page whose figures the import changes
         page = (await browser.get(url)).text
         assert "Đang nạp dữ liệu hồ sơ." in page and "ho-so-mau-2026.csv: đang chuẩn bị tệp" in page, url
-    await ImportJob.update({ImportJob.state: "running", ImportJob.rows_done: 120000}).where(
-        ImportJob.id == job["id"]
-    )
+    await ImportJob.update(
+        {ImportJob.state: "running", ImportJob.rows_done: 120000, ImportJob.read_fraction: 0.1}
+    ).where(ImportJob.id == job["id"])
     polled = await browser.get("/dossiers/imports", headers={"HX-Request": "true"})
-    assert "ho-so-mau-2026.csv: đã đọc 120.000 dòng" in polled.text and "HX-Refresh" not in polled.headers
+    assert "ho-so-mau-2026.csv: đã đọc 120.000 dòng (10% tệp)" in polled.text and "HX-Refresh" not in polled.headers
     await ImportJob.update({ImportJob.state: "done"}).where(ImportJob.id == job["id"])
     finished = await browser.get("/dossiers/imports", headers={"HX-Request": "true"})
     assert finished.headers["HX-Refresh"] == "true" and "Đang nạp" not in finished.text
