@@ -256,6 +256,7 @@ def counts_in_address(*values: str | None) -> list[int] | None:
 # form was not saved): a tag, so no text a person typed (escaped, "&lt;") can look like one.
 ERROR_SUMMARY = re.compile(r"<[a-z][^<>]*\sdata-error-summary[\s>=/]")
 ERROR_TITLE = "Lỗi: "
+SITE_NAME = "Theo dõi cải cách hành chính"  # after each page's title
 
 
 def shows_error_summary(html: str) -> bool:
@@ -306,12 +307,26 @@ def environment() -> Environment:
         today=today,
         shows_error_summary=shows_error_summary,
         ERROR_TITLE=ERROR_TITLE,
+        SITE_NAME=SITE_NAME,
     )
     return env
 
 
 def page(template: str, me: Viewer | None, *, status_code: int = 200, **context: Any) -> Template:
     return Template(template_name=template, context={"me": me, **context}, status_code=status_code)
+
+
+def fragment(template: str, title: str, *, status_code: int = 200, **context: Any) -> Template:
+    """``template`` alone (a part an HTMX filter swaps in), headed by the title of the page it
+    belongs to (_fragment.html)."""
+    return page(
+        "_fragment.html",
+        None,
+        status_code=status_code,
+        fragment_template=template,
+        fragment_title=title,
+        **context,
+    )
 
 
 def wants_fragment(request: HTMXRequest, target: str) -> bool:

@@ -23,6 +23,7 @@ from api.security import Caller
 from api.web.charts import stacked_bars
 from api.web.common import (
     FormErrors,
+    fragment,
     page,
     page_rows,
     pages_of,
@@ -52,6 +53,7 @@ from models.units import service as units
 from models.vocabulary import Channel, JobState, UnitLevel
 
 RESULTS = "ket-qua-ho-so"  # the part a sort or a page of the list swaps
+DOSSIERS_TITLE = "Thống kê hồ sơ thủ tục hành chính"
 QUERY = "thong-ke-ho-so"  # the form with the results: what the form swaps
 PAGE_INVALID = "Số trang không hợp lệ."
 LATE_PAGE = 50
@@ -401,17 +403,18 @@ class DossierPagesController(Controller):
         context["errors"] = errors.ordered(FILTERS)
         context["imports"] = await loading_imports()
         if wants_fragment(request, RESULTS) and not errors:
-            response = page("_dossier_results.html", None, **context)
+            response = fragment("_dossier_results.html", DOSSIERS_TITLE, **context)
         else:
             context |= await choices()
             if request.htmx and not request.htmx.history_restore_request:
-                response = page("_dossier_query.html", None, **context)
+                response = fragment("_dossier_query.html", DOSSIERS_TITLE, **context)
                 response.headers["HX-Retarget"] = f"#{QUERY}"
             else:
                 response = page(
                     "dossiers.html",
                     await viewer_for(principal),
                     status_code=422 if errors else 200,
+                    DOSSIERS_TITLE=DOSSIERS_TITLE,
                     **context,
                 )
         response.headers["Vary"] = "HX-Request, HX-Target"

@@ -13,6 +13,7 @@ from api.web.common import (
     FormErrors,
     bad_address,
     choose_plan,
+    fragment,
     page,
     page_rows,
     pages_of,
@@ -128,7 +129,7 @@ class PlanPagesController(Controller):
         status_code = 422 if errors else 200
         if wants_fragment(request, RESULTS):
             # htmx swaps only 2xx answers; the fragment shows its own errors.
-            response = page("_task_results.html", None, **context)
+            response = fragment("_task_results.html", plan["title"], **context)
         else:
             figures = await summary.plan_summary(plan_id)
             _, all_plans = await choose_plan(plan_id)

@@ -18,6 +18,7 @@ from models.plans.tasks import ProgressReport, TaskDefinition, create_task, repo
 from tests.dossier_data import judicial_record_dossiers
 
 # Every test on 30/06/2024 by the stopped clock (the today fixture), never on the real date.
+DOSSIERS, SITE = "Thống kê hồ sơ thủ tục hành chính", "Theo dõi cải cách hành chính"
 pytestmark = [pytest.mark.anyio, pytest.mark.usefixtures("today")]
 
 
@@ -76,6 +77,9 @@ async def test_plan_filter_answers_htmx_with_the_results_only(browser, world):
     )
     assert response.status_code == 200
     assert "<html" not in response.text and "Rà soát văn bản quy phạm pháp luật" in response.text
+    plan = (await browser.get(f"/plans/{world.plan_id}")).text
+    title = re.search(r"<title>(.*?)</title>", plan).group(0)
+    assert response.text.lstrip().startswith(title) and "Lỗi" not in title  # htmx sets it
     assert "HX-Request" in response.headers["Vary"]
     assert "/plans" in (await browser.get("/plans")).headers["location"]
 
@@ -343,8 +347,11 @@ async def test_the_dossier_forms_htmx_answer_carries_the_form_so_errors_come_and
     assert wrong.headers["HX-Retarget"] == "#thong-ke-ho-so"
     assert 'id="dossier-filters"' in wrong.text and 'id="start-error"' in wrong.text
     assert summary_targets(wrong.text) == ["start"]
+    # htmx takes the document's title from the answer's: "Lỗi: " comes and goes with the summary
+    assert wrong.text.lstrip().startswith(f"<title>Lỗi: {DOSSIERS} · {SITE}</title>")
     mended = await browser.get(PERIOD, headers=form)
     assert 'id="dossier-filters"' in mended.text and "error-summary" not in mended.text
+    assert mended.text.lstrip().startswith(f"<title>{DOSSIERS} · {SITE}</title>")
     assert "field-error" not in mended.text and "<strong>3</strong> hồ sơ tiếp nhận mới" in mended.text
     sort = {"HX-Request": "true", "HX-Target": "ket-qua-ho-so"}
     sorted_only = await browser.get(PERIOD + "&sort=-received", headers=sort)
