@@ -131,7 +131,13 @@ def test_a_conversion_running_at_shutdown_is_stopped_with_its_children(monkeypat
     worker.join(10)
     assert not worker.is_alive()
     assert [str(error) for error in outcome] == ["LibreOffice was stopped: this process is shutting down"]
-    assert not process_alive(int(child_pid.read_text()))
+    # SIGKILL is delivered when the kernel gets to it: on a busy machine the child may still
+    # be there a moment after the group was signalled (seen once in a full run), never for long.
+    child = int(child_pid.read_text())
+    gone_by = time.monotonic() + 10
+    while process_alive(child) and time.monotonic() < gone_by:
+        time.sleep(0.05)
+    assert not process_alive(child)
     assert pdf.stop_conversions() == 0  # nothing left to stop
 
 
