@@ -1,5 +1,6 @@
 """Yearly index scores (PAR INDEX, SIPAS, PAPI, PCI): list, read one year, enter or replace
-a year's result, import a scores file."""
+a year's result, import a scores file. A result's ``ETag`` is its version; a PUT naming it in
+``If-Match`` is refused (412) when someone replaced the result meanwhile."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from datetime import date, datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, post, put
+from litestar import Controller, Response, get, post, put
 from litestar.datastructures import UploadFile
 from litestar.params import FromPath, FromQuery, JSONBody, MultipartBody, Parameter
 
-from api.common import convert, convert_all
+from api.common import IfMatch, convert, convert_all, etag, parse_if_match
 from api.paging import Page
 from api.security import SECURITY, Caller
 from core.paging import PageRequest
@@ -49,6 +50,7 @@ class IndexResultOut(msgspec.Struct):
     source: str
     assumed: bool
     note: str
+    version: int
     previous: PreviousOut | None
     score_change: float | None
     rank_change: int | None
@@ -90,6 +92,10 @@ class ScoresUpload:
     file: UploadFile
 
 
+def result_response(row: dict) -> Response[IndexResultOut]:
+    return Response(convert(row, IndexResultOut), headers={"ETag": etag(row["version"])})
+
+
 class IndexController(Controller):
     path = "/api/indices"
     tags = ["indices"]
@@ -114,20 +120,35 @@ class IndexController(Controller):
     @get(
         "/{kind:str}/{year:int}", summary="A year's result, its components and the change on the year before"
     )
-    async def get_result(self, principal: Caller, kind: FromPath[str], year: FromPath[int]) -> IndexResultOut:
+    async def get_result(
+        self, principal: Caller, kind: FromPath[str], year: FromPath[int]
+    ) -> Response[IndexResultOut]:
         principal.require(Action.READ)
-        return convert(await indices.get_index_result(kind, year), IndexResultOut)
+        return result_response(await indices.get_index_result(kind, year))
 
-    @put("/{kind:str}/{year:int}", summary="Enter or replace a year's result with its components")
+    @put(
+        "/{kind:str}/{year:int}",
+        summary="Enter or replace a year's result with its components",
+        description="With `If-Match` (the `ETag` read), a replacement of a result changed meanwhile, "
+        "or of one that does not exist, is refused with 412; without it the result is replaced "
+        "or created.",
+    )
     async def put_result(
-        self, principal: Caller, kind: FromPath[str], year: FromPath[int], data: JSONBody[IndexResultIn]
-    ) -> IndexResultOut:
+        self,
+        principal: Caller,
+        kind: FromPath[str],
+        year: FromPath[int],
+        data: JSONBody[IndexResultIn],
+        if_match: IfMatch = None,
+    ) -> Response[IndexResultOut]:
         fields = msgspec.structs.asdict(data)
         fields["components"] = tuple(
             indices.ComponentData(c.name, c.score, c.max_score) for c in data.components
         )
-        row = await indices.put_index_result(principal, kind, year, indices.IndexResultData(**fields))
-        return convert(row, IndexResultOut)
+        row = await indices.put_index_result(
+            principal, kind, year, indices.IndexResultData(**fields), parse_if_match(if_match)
+        )
+        return result_response(row)
 
     @post("/import", status_code=200, summary="Create or replace results from an XLSX or CSV scores file")
     async def import_scores(self, principal: Caller, data: MultipartBody[ScoresUpload]) -> ImportOut:

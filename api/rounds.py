@@ -43,6 +43,7 @@ class IndicatorOut(msgspec.Struct):
     required: bool
     position: int
     active: bool
+    version: int
 
 
 class IndicatorIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -280,14 +281,23 @@ class IndicatorController(Controller):
     @put(
         "/{code:str}",
         summary="Create (201) or replace (200) an indicator; the path names its code as stored",
+        description="With `If-Match` (the `version` listed, as an ETag), a replacement of an indicator "
+        "changed meanwhile, or of one that does not exist, is refused with 412; without it the "
+        "indicator is replaced or created.",
         responses={201: ResponseSpec(data_container=IndicatorOut, description="Indicator created")},
     )
     async def put_indicator(
-        self, principal: Caller, code: FromPath[str], data: JSONBody[IndicatorIn]
+        self, principal: Caller, code: FromPath[str], data: JSONBody[IndicatorIn], if_match: IfMatch = None
     ) -> Response[IndicatorOut]:
         fields = msgspec.structs.asdict(data) | {"code": code, "unit_kinds": tuple(data.unit_kinds)}
-        row, created = await catalogue.save_indicator(principal, catalogue.IndicatorData(**fields))
-        return Response(convert(row, IndicatorOut), status_code=201 if created else 200)
+        row, created = await catalogue.save_indicator(
+            principal, catalogue.IndicatorData(**fields), parse_if_match(if_match)
+        )
+        return Response(
+            convert(row, IndicatorOut),
+            status_code=201 if created else 200,
+            headers={"ETag": etag(row["version"])},
+        )
 
     @post(
         "/import", status_code=200, summary="Create or update indicators from XLSX/CSV (the export's columns)"

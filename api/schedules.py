@@ -1,4 +1,5 @@
-"""Schedules (next runs, history; admins edit them) and each user's notifications."""
+"""Schedules (next runs, history; admins edit them, If-Match naming the version listed) and
+each user's notifications."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from datetime import datetime
 from typing import Annotated
 
 import msgspec
-from litestar import Controller, get, patch, post
+from litestar import Controller, Response, get, patch, post
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from api.common import convert_all, given_fields
+from api.common import IfMatch, convert_all, etag, given_fields, parse_if_match
 from api.paging import Page
 from api.security import SECURITY, Caller
 from core.clock import utcnow
@@ -33,6 +34,7 @@ class ScheduleOut(msgspec.Struct):
     cron: str
     enabled: bool
     params: dict
+    version: int
     next_run_time: datetime | None
     history: list[FiringOut]
 
@@ -55,7 +57,7 @@ class NotificationOut(msgspec.Struct):
 async def _described(schedule: dict) -> ScheduleOut:
     next_run = jobs.next_fire_time(schedule["cron"], utcnow()) if schedule["enabled"] else None
     history = convert_all(await jobs.schedule_history(schedule["key"]), FiringOut)
-    fields = {k: schedule[k] for k in ("key", "job", "cron", "enabled", "params")}
+    fields = {k: schedule[k] for k in ("key", "job", "cron", "enabled", "params", "version")}
     return ScheduleOut(**fields, next_run_time=next_run, history=history)
 
 
@@ -69,12 +71,18 @@ class ScheduleController(Controller):
         principal.require(Action.ISSUE_REPORTS)
         return [await _described(schedule) for schedule in await jobs.load_schedules()]
 
-    @patch("/{key:str}", summary="Change a schedule's cron expression (province time) or switch it off")
+    @patch(
+        "/{key:str}",
+        summary="Change a schedule's cron expression (province time) or switch it off",
+        description="With `If-Match` (the `version` listed, as an ETag), a change to a schedule "
+        "changed meanwhile is refused with 412; without it the change applies to the latest state.",
+    )
     async def change(
-        self, principal: Caller, key: FromPath[str], data: JSONBody[ScheduleChange]
-    ) -> ScheduleOut:
+        self, principal: Caller, key: FromPath[str], data: JSONBody[ScheduleChange], if_match: IfMatch = None
+    ) -> Response[ScheduleOut]:
         principal.require(Action.MANAGE_SCHEDULES)
-        return await _described(await jobs.change_schedule(key, given_fields(data)))
+        row = await jobs.change_schedule(key, given_fields(data), parse_if_match(if_match))
+        return Response(await _described(row), headers={"ETag": etag(row["version"])})
 
 
 class NotificationController(Controller):

@@ -20,7 +20,7 @@ from apscheduler.triggers.cron import CronTrigger
 
 from core.background import job_outcome
 from core.clock import local_zone, utcnow
-from core.db import write_transaction
+from core.db import one_writer_at_a_time, update_versioned, write_transaction
 from core.errors import InvalidInput, NotFound
 from core.process import is_dead, this_process
 from core.settings import get_settings
@@ -148,16 +148,24 @@ async def ensure_default_schedules() -> int:
     return len(missing)
 
 
-async def change_schedule(key: str, changes: dict) -> dict:
+STALE_SCHEDULE = "Lịch chạy đã được người khác thay đổi trước; vui lòng tải lại và thử lại."
+
+
+async def change_schedule(key: str, changes: dict, expected_version: int | None = None) -> dict:
     """Change a schedule's ``cron`` (checked: 422 on a bad expression or one that never fires)
-    or ``enabled``."""
+    or ``enabled``, bumping its version. ``expected_version`` (If-Match): the version the
+    caller read; StaleVersion when someone changed the schedule since. None: applied to the
+    latest state (the other field stays as the other admin left it)."""
     if "cron" in changes and not await fires_ever(trigger_for(changes["cron"]), utcnow()):
         raise InvalidInput.field("cron", "never fires", NEVER_FIRES)
-    await get_schedule(key)
     async with write_transaction(Schedule._meta.db):
+        await one_writer_at_a_time(Schedule, f"schedule:{key}")
+        current = await get_schedule(key)
         values = {getattr(Schedule, k): v for k, v in changes.items()} | {Schedule.updated_at: utcnow()}
-        await Schedule.update(values).where(Schedule.key == key)
-    return await get_schedule(key)
+        await update_versioned(
+            Schedule, current["id"], values, current["version"], expected_version, STALE_SCHEDULE
+        )
+        return await get_schedule(key)  # as this change left it, whatever comes next
 
 
 async def load_schedules() -> list[dict]:

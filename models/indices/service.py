@@ -4,8 +4,10 @@ the component criteria with their maxima ("phát triển ứng dụng, dịch v�
 chức: 2,57/7").
 
 A result is keyed by (kind, year), unique in the database; a write replaces the year's result
-and its components whole. Changes against the previous calendar year are computed on read,
-never stored: a year whose predecessor has no result has no change.
+and its components whole, and bumps the result's ``version`` (the components are part of it):
+a caller naming the version it read (If-Match) is refused when it is stale, so two people
+editing one year never silently overwrite each other. Changes against the previous calendar
+year are computed on read, never stored: a year whose predecessor has no result has no change.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from core.clock import utcnow
-from core.db import write_transaction
-from core.errors import FieldError, InvalidInput, NotFound
+from core.db import one_writer_at_a_time, update_versioned, write_transaction
+from core.errors import FieldError, InvalidInput, NotFound, StaleVersion
 from core.paging import PageRequest, apply_sort
 from core.tabular import read_records
 from core.text import fold, format_number, nfc
@@ -59,6 +61,7 @@ RESULT_COLUMNS = (
     IndexResult.source,
     IndexResult.assumed,
     IndexResult.note,
+    IndexResult.version,
     IndexResult.updated_at,
     IndexResult.updated_by,
 )
@@ -286,9 +289,24 @@ def _normalised(kind: str, data: IndexResultData) -> IndexResultData:
     )
 
 
-async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | None) -> str:
+STALE_RESULT = "Kết quả chỉ số đã được người khác cập nhật trước; vui lòng tải lại và thử lại."
+
+
+def _no_result_to_replace(kind: str, year: int) -> StaleVersion:
+    """An If-Match names a version of a result that does not exist: no version matches it
+    (RFC 9110 13.1.1), so the write is refused rather than taken as a creation."""
+    name = SHORT_NAMES[IndexKind(kind)]
+    return StaleVersion(0, f"Chưa có kết quả {name} năm {year} để cập nhật; vui lòng tải lại và thử lại.")
+
+
+async def _write(
+    kind: str, year: int, data: IndexResultData, actor_id: int | None, expected_version: int | None = None
+) -> str:
     """Create or replace the (kind, year) result inside the caller's transaction; returns
-    "created", "updated" or "unchanged" (identical values: nothing is written)."""
+    "created", "updated" or "unchanged" (identical values: nothing is written, the version
+    stays). ``expected_version``: the version the caller read (If-Match); StaleVersion when it
+    is not the stored one, or when there is no result yet."""
+    await one_writer_at_a_time(IndexResult, f"index-result:{kind}:{year}")
     values = {
         IndexResult.score: data.score,
         IndexResult.scale: data.scale,
@@ -307,11 +325,17 @@ async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | No
     )
     stamp = {IndexResult.updated_at: utcnow(), IndexResult.updated_by: actor_id}
     if current is None:
-        row = IndexResult(kind=kind, year=year, **{c._meta.name: v for c, v in (values | stamp).items()})
+        if expected_version is not None:
+            raise _no_result_to_replace(kind, year)
+        row = IndexResult(
+            kind=kind, year=year, version=1, **{c._meta.name: v for c, v in (values | stamp).items()}
+        )
         result_id = (await IndexResult.insert(row).returning(IndexResult.id))[0]["id"]
         outcome = "created"
     else:
         result_id = current["id"]
+        if expected_version is not None and expected_version != current["version"]:
+            raise StaleVersion(current["version"], STALE_RESULT)
         stored = await IndexComponent.select(*COMPONENT_COLUMNS).where(IndexComponent.result == result_id)
         stored_components = [
             ComponentData(c["name"], c["score"], c["max_score"])
@@ -321,7 +345,10 @@ async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | No
             data.components
         ):
             return "unchanged"
-        await IndexResult.update(values | stamp).where(IndexResult.id == result_id)
+        # The components are replaced only once the result's version is bumped: they are part of it.
+        await update_versioned(
+            IndexResult, result_id, values | stamp, current["version"], expected_version, STALE_RESULT
+        )
         await IndexComponent.delete().where(IndexComponent.result == result_id)
         outcome = "updated"
     if data.components:
@@ -340,14 +367,18 @@ async def _write(kind: str, year: int, data: IndexResultData, actor_id: int | No
     return outcome
 
 
-async def put_index_result(actor: Principal, kind: str, year: int, data: IndexResultData) -> dict:
-    """Create or replace a year's result for an index, with its components, atomically."""
+async def put_index_result(
+    actor: Principal, kind: str, year: int, data: IndexResultData, expected_version: int | None = None
+) -> dict:
+    """Create or replace a year's result for an index, with its components, atomically.
+    ``expected_version`` (If-Match): the version replaced must still be that one, and a result
+    must exist; None replaces the latest state (or creates)."""
     actor.require(Action.MANAGE_INDICES)
     if errors := _check_key(kind, year) + _check(kind, year, data):
         raise InvalidInput("invalid index result", errors)
     async with write_transaction(IndexResult._meta.db):
-        await _write(kind, year, _normalised(kind, data), actor.account_id)
-    return await get_index_result(kind, year)
+        await _write(kind, year, _normalised(kind, data), actor.account_id, expected_version)
+        return await get_index_result(kind, year)  # as this write left it, whatever comes next
 
 
 # --- reading --------------------------------------------------------------------------------
@@ -414,6 +445,7 @@ async def _describe(rows: list[dict]) -> list[dict]:
             "source": row["source"],
             "assumed": row["assumed"],
             "note": row["note"],
+            "version": row["version"],
             "previous": None
             if before is None
             else {k: before[k] for k in ("year", "score", "rank", "out_of")},

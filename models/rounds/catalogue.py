@@ -1,6 +1,9 @@
 """The indicator catalogue: the figures a period report needs, maintained by the department as
 data, imported and exported as XLSX (same columns both ways), with a default shipped in
-default_catalogue.json — the province's editable default, not an official form."""
+default_catalogue.json — the province's editable default, not an official form.
+
+Every replacement of an indicator (one by one or by the file) bumps its ``version``: a caller
+naming the version it read (If-Match) is refused when someone changed it meanwhile."""
 
 from __future__ import annotations
 
@@ -10,8 +13,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from core.clock import utcnow
-from core.db import write_transaction
-from core.errors import FieldError, InvalidInput, NotFound
+from core.db import one_writer_at_a_time, update_versioned, write_transaction
+from core.errors import FieldError, InvalidInput, NotFound, StaleVersion
 from core.tabular import Columns, lookup, neutralise, parse_all, read_records, row_error, write_workbook
 from core.text import fold, identifier, nfc
 from models.permissions import Action, Principal
@@ -53,7 +56,9 @@ FIELDS = (
     Indicator.required,
     Indicator.position,
     Indicator.active,
+    Indicator.version,
 )
+STALE_INDICATOR = "Chỉ tiêu đã được người khác cập nhật trước; vui lòng tải lại và thử lại."
 
 
 @dataclass(frozen=True)
@@ -160,11 +165,14 @@ async def _measures() -> dict[str, str]:
     return {row["code"]: row["measure"] for row in await Indicator.select(Indicator.code, Indicator.measure)}
 
 
-async def save_indicator(actor: Principal, data: IndicatorData) -> tuple[dict, bool]:
+async def save_indicator(
+    actor: Principal, data: IndicatorData, expected_version: int | None = None
+) -> tuple[dict, bool]:
     """Create or replace the indicator ``data.code`` names (a PUT's path): the indicator, and
     whether it was created. The code must be the code as stored (``indicator_code``), or it
     names another indicator than the one written ("tc01" would save TC01): refused, with the
-    import's own rule for codes."""
+    import's own rule for codes. ``expected_version`` (If-Match): the indicator must exist at
+    that version (StaleVersion otherwise); None replaces the latest state (or creates)."""
     actor.require(Action.MANAGE_ROUNDS)
     cleaned = _clean(data)
     errors = _problems(cleaned, await _measures() | {cleaned.code: cleaned.measure})
@@ -179,33 +187,54 @@ async def save_indicator(actor: Principal, data: IndicatorData) -> tuple[dict, b
         )
     if errors:
         raise InvalidInput("invalid indicator", errors)
-    created, _ = await _save([cleaned])
-    return await get_indicator(cleaned.code), created == 1
+    async with write_transaction(Indicator._meta.db):
+        created, _ = await _save([cleaned], expected_version)
+        return await get_indicator(cleaned.code), created == 1  # as this write left it
 
 
-async def put_indicator(actor: Principal, data: IndicatorData) -> dict:
+async def put_indicator(actor: Principal, data: IndicatorData, expected_version: int | None = None) -> dict:
     """Create or replace one indicator (by its code as stored): ``save_indicator``."""
-    return (await save_indicator(actor, data))[0]
+    return (await save_indicator(actor, data, expected_version))[0]
 
 
-async def _save(items: list[IndicatorData]) -> tuple[int, int]:
-    """Upsert by code in one transaction; (created, updated)."""
+async def _save(items: list[IndicatorData], expected_version: int | None = None) -> tuple[int, int]:
+    """Upsert by code in one transaction; (created, updated). Each replacement bumps the
+    indicator's version; ``expected_version`` (one PUT's If-Match, never the file's) is the
+    version the indicator must still have, and an indicator that does not exist has none.
+
+    One writer of the catalogue at a time: the positions of new indicators are read and then
+    written, and the versions compared, without another import or PUT in between."""
     created = updated = 0
     async with write_transaction(Indicator._meta.db):
+        await one_writer_at_a_time(Indicator, "indicator-catalogue")
         existing = {
-            row["code"]: row["position"] for row in await Indicator.select(Indicator.code, Indicator.position)
+            row["code"]: row
+            for row in await Indicator.select(
+                Indicator.id, Indicator.code, Indicator.position, Indicator.version
+            )
         }
-        next_position = max(existing.values(), default=0) + 1
+        next_position = max((row["position"] for row in existing.values()), default=0) + 1
         for item in items:
             values = {k: v for k, v in asdict(item).items() if k != "position"}
             values["unit_kinds"] = list(item.unit_kinds)
-            if item.code in existing:
-                await Indicator.update({**values, "updated_at": utcnow()}).where(Indicator.code == item.code)
+            if (row := existing.get(item.code)) is not None:
+                await update_versioned(
+                    Indicator,
+                    row["id"],
+                    {**values, "updated_at": utcnow()},
+                    row["version"],
+                    expected_version,
+                    STALE_INDICATOR,
+                )
                 updated += 1
+            elif expected_version is not None:  # If-Match on an indicator that does not exist
+                raise StaleVersion(
+                    0, f"Chưa có chỉ tiêu mã {item.code} để cập nhật; vui lòng tải lại và thử lại."
+                )
             else:
                 position = item.position or next_position
                 next_position = max(next_position, position) + 1
-                await Indicator.insert(Indicator(**values, position=position, updated_at=utcnow()))
+                await Indicator.insert(Indicator(**values, position=position, version=1, updated_at=utcnow()))
                 created += 1
     return created, updated
 
